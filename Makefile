@@ -1,0 +1,57 @@
+# Hongfan — the two commands: `make demo` and `make test`.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := hongfan.settings
+
+.PHONY: demo test install migrate seed serve lint typecheck test-browser test-postgres bench clean
+
+$(UV):
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || pip install --quiet uv
+
+install: $(UV)
+	$(UV) sync --frozen
+	@mkdir -p var
+
+migrate: install
+	$(UV) run python manage.py migrate --noinput
+
+seed: migrate
+	$(UV) run python manage.py builddemo
+
+demo: seed
+	@echo ""
+	@echo "红帆 Hongfan demo: open http://$(HOST):$(PORT)/"
+	@echo "Demo accounts (password Hongfan@2026):"
+	@echo "  city      city admin (济宁市卫生健康委员会)"
+	@echo "  hosp      admin of 济宁市第三人民医院"
+	@echo "  sec       secretary of a branch there"
+	@echo "  member    a member of that branch"
+	@echo "  hosp2     admin of 济宁市第二人民医院"
+	@echo "  audit     auditor        security  security admin        sysadmin  system admin"
+	@echo ""
+	$(UV) run python manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install
+	HONGFAN_ENV=test $(UV) run python manage.py makemigrations --check --dry-run >/dev/null
+	HONGFAN_ENV=test $(UV) run pytest -m "not browser" --create-db
+
+test-browser: install
+	HONGFAN_ENV=test $(UV) run pytest -m browser --create-db
+
+test-postgres: install
+	HONGFAN_ENV=test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hongfan} $(UV) run pytest -m "not browser" --create-db
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+typecheck: install
+	$(UV) run mypy hongfan
+
+bench: install
+	$(UV) run python bench/run_all.py
+
+clean:
+	rm -rf var/*.sqlite3* var/static

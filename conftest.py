@@ -1,0 +1,37 @@
+"""Shared fixtures: a small demo city built once per test session (same generator as
+`make demo`), and logged-in clients for every demo role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from hongfan.accounts.models import User
+
+DEMO_ROLES = ["city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("builddemo", "--small", verbosity=0)
+
+
+@pytest.fixture
+def users(db: Any) -> dict[str, User]:
+    return {u.username: u for u in User.objects.filter(username__in=DEMO_ROLES)}
+
+
+@pytest.fixture
+def client_for(db: Any) -> Callable[[str], Client]:
+    def make(username: str) -> Client:
+        c = Client()
+        if username != "anonymous":
+            c.force_login(User.objects.get(username=username))
+        return c
+
+    return make

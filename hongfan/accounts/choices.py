@@ -1,0 +1,19 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市卫健委管理员"
+    HOSPITAL_ADMIN = "hospital_admin", "医院党委管理员"
+    BRANCH_SECRETARY = "branch_secretary", "支部书记"
+    MEMBER = "member", "党员/职工"
+    AUDITOR = "auditor", "审计管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+
+
+BUSINESS_ROLES = frozenset(
+    {Role.CITY_ADMIN, Role.HOSPITAL_ADMIN, Role.BRANCH_SECRETARY, Role.MEMBER}
+)
+ADMIN_ROLES = frozenset(
+    {Role.CITY_ADMIN, Role.HOSPITAL_ADMIN, Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}
+)

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from hongfan.accounts.choices import Role
+
+
+class User(AbstractUser):
+    """A login. Business users are linked to the Person (职工) they are."""
+
+    person = models.OneToOneField(
+        "org.Person",
+        verbose_name="对应职工",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "用户"
+
+    @property
+    def display_name(self) -> str:
+        return self.first_name or self.username
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    hospital = models.ForeignKey(
+        "org.Hospital", verbose_name="医院", null=True, blank=True, on_delete=models.CASCADE
+    )
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name="支部", null=True, blank=True, on_delete=models.CASCADE
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField("授予时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授予"
+        constraints = [
+            models.CheckConstraint(
+                name="role_hospital_admin_needs_hospital",
+                condition=~Q(role=Role.HOSPITAL_ADMIN) | Q(hospital__isnull=False),
+                violation_error_message="医院管理员必须指定医院",
+            ),
+            models.CheckConstraint(
+                name="role_secretary_needs_branch",
+                condition=~Q(role=Role.BRANCH_SECRETARY) | Q(branch__isnull=False),
+                violation_error_message="支部书记必须指定支部",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "hospital", "branch"],
+                name="role_assignment_unique",
+                violation_error_message="该用户已有此角色",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.branch or self.hospital or ""
+        return f"{self.user} · {self.get_role_display()} {scope}".strip()
+
+
+class SecurityPolicy(models.Model):
+    """The one row of security settings the security admin edits (等保 2.0)."""
+
+    lockout_failures = models.PositiveSmallIntegerField("连续失败几次后锁定", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30)
+    password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
+    password_min_classes = models.PositiveSmallIntegerField(
+        "密码至少包含字符类别数（大写/小写/数字/符号）", default=3
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天，0为不过期）", default=90
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
+    require_2fa_for_admins = models.BooleanField("管理员必须启用双因素认证", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "安全策略"
+        constraints = [
+            models.CheckConstraint(
+                name="policy_lockout_failures_range",
+                condition=Q(lockout_failures__gte=1) & Q(lockout_failures__lte=20),
+                violation_error_message="锁定阈值应在1到20次之间",
+            ),
+            models.CheckConstraint(
+                name="policy_lockout_minutes_range",
+                condition=Q(lockout_minutes__gte=1) & Q(lockout_minutes__lte=1440),
+                violation_error_message="锁定时长应在1到1440分钟之间",
+            ),
+            models.CheckConstraint(
+                name="policy_password_length_range",
+                condition=Q(password_min_length__gte=8) & Q(password_min_length__lte=64),
+                violation_error_message="密码最小长度应在8到64之间",
+            ),
+            models.CheckConstraint(
+                name="policy_password_classes_range",
+                condition=Q(password_min_classes__gte=1) & Q(password_min_classes__lte=4),
+                violation_error_message="字符类别数应在1到4之间",
+            ),
+            models.CheckConstraint(
+                name="policy_idle_range",
+                condition=Q(session_idle_minutes__gte=1) & Q(session_idle_minutes__lte=480),
+                violation_error_message="会话空闲超时应在1到480分钟之间",
+            ),
+            models.CheckConstraint(
+                name="policy_password_age_range",
+                condition=Q(password_max_age_days__lte=365),
+                violation_error_message="密码有效期不能超过365天",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "安全策略"

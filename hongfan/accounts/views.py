@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+import base64
+import io
+import time
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hongfan.accounts import selectors, services
+from hongfan.accounts.choices import Role
+from hongfan.accounts.forms import (
+    AuditFilterForm,
+    LoginForm,
+    OTPForm,
+    PasswordChangeForm,
+    PolicyForm,
+    RoleGrantForm,
+    UserCreateForm,
+)
+from hongfan.accounts.models import RoleAssignment, User
+from hongfan.accounts.policy import get_policy
+from hongfan.core.access import request_access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.forms import apply_errors
+
+OTP_PENDING = "hongfan_otp_pending"
+OTP_TRIES = 5
+
+
+def _safe_next(request: HttpRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return reverse("home")
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    policy = get_policy(request)
+    form = LoginForm(initial={"username": (credentials or {}).get("username", "")})
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "error": f"连续登录失败次数过多，账号已锁定{policy.lockout_minutes}分钟，请稍后再试或联系安全管理员解锁。",
+        },
+        status=403,
+    )
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    error = ""
+    if request.GET.get("timeout"):
+        error = "长时间未操作，会话已超时，请重新登录。"
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request, credentials=form.cleaned_data)
+        if user is None:
+            error = "用户名或密码错误"
+        else:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None:
+                request.session[OTP_PENDING] = {
+                    "user": user.pk,
+                    "at": time.time(),
+                    "tries": 0,
+                    "next": _safe_next(request),
+                }
+                return redirect("accounts:login_otp")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(_safe_next(request))
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": request.GET.get("next", "")},
+    )
+
+
+def login_otp_view(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(OTP_PENDING)
+    if not pending or time.time() - pending["at"] > 300:
+        request.session.pop(OTP_PENDING, None)
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = OTPForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None and device.verify_token(form.cleaned_data["token"]):
+            request.session.pop(OTP_PENDING, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            return redirect(pending.get("next") or "home")
+        pending["tries"] += 1
+        audit_log(
+            action=AuditAction.OTP_FAILED, request=request, username=user.username, success=False
+        )
+        if pending["tries"] >= OTP_TRIES:
+            request.session.pop(OTP_PENDING, None)
+            messages.error(request, "动态口令错误次数过多，请重新登录")
+            return redirect("accounts:login")
+        request.session[OTP_PENDING] = pending
+        error = "动态口令不正确"
+    return render(request, "accounts/login_otp.html", {"form": form, "error": error})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def password_view(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return render(
+        request,
+        "accounts/password.html",
+        {
+            "form": form,
+            "expired": request.GET.get("expired"),
+        },
+    )
+
+
+def _qr_svg(data: str) -> str:
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buf = io.BytesIO()
+    img.save(buf)
+    return buf.getvalue().decode("utf-8")
+
+
+@login_required
+def twofa_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if confirmed is not None:
+        return render(request, "accounts/2fa.html", {"enabled": True})
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="手机动态口令", confirmed=False)
+    form = OTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit_log(action=AuditAction.OTP_ENABLED, request=request)
+            messages.success(request, "双因素认证已启用，以后登录需输入手机上的动态口令")
+            return redirect("home")
+        form.add_error("token", "动态口令不正确，请确认手机时间准确后重试")
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return render(
+        request,
+        "accounts/2fa.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": secret,
+            "required": request.GET.get("required"),
+        },
+    )
+
+
+# --- security admin ------------------------------------------------------------------------
+
+
+@login_required
+def security_roles(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    rows = selectors.role_assignment_list(access)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from hongfan.org.models import Branch, Hospital
+
+        data = form.cleaned_data
+        user = User.objects.filter(username=data["username"]).first()
+        hospital = (
+            Hospital.objects.filter(pk=data["hospital"]).first() if data["hospital"] else None
+        )
+        branch = Branch.objects.filter(pk=data["branch"]).first() if data["branch"] else None
+        if user is None:
+            form.add_error("username", "用户不存在")
+        else:
+            try:
+                services.role_grant(
+                    access=access,
+                    user=user,
+                    role=data["role"],
+                    hospital=hospital,
+                    branch=branch,
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"已授予 {user.username} 角色：{Role(data['role']).label}"
+                )
+                return redirect("security:roles")
+    from hongfan.org.models import Branch, Hospital
+
+    return render(
+        request,
+        "accounts/security_roles.html",
+        {
+            "rows": rows,
+            "form": form,
+            "hospitals": Hospital.objects.order_by("pk"),
+            "branches": Branch.objects.select_related("hospital").order_by("hospital_id", "pk"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def security_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    selectors.role_assignment_list(access)  # 403 unless security admin
+    ra = get_object_or_404(RoleAssignment, pk=pk)
+    try:
+        services.role_revoke(access=access, assignment=ra, request=request)
+        messages.success(request, "角色已撤销")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("security:roles")
+
+
+@login_required
+def security_policy(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    selectors.role_assignment_list(access)
+    policy = get_policy(request)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(access=access, data=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            policy.refresh_from_db()
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "安全策略已保存")
+            return redirect("security:policy")
+    return render(request, "accounts/security_policy.html", {"form": form})
+
+
+@login_required
+def security_unlock(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    selectors.role_assignment_list(access)
+    from axes.models import AccessAttempt
+
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        if not username:
+            messages.error(request, "请填写要解锁的用户名")
+        else:
+            services.unlock_user(access=access, username=username, request=request)
+            messages.success(request, f"已解锁 {username}")
+        return redirect("security:unlock")
+    attempts = AccessAttempt.objects.order_by("-attempt_time")[:100]
+    return render(
+        request,
+        "accounts/security_unlock.html",
+        {"attempts": attempts, "policy": get_policy(request)},
+    )
+
+
+# --- system admin --------------------------------------------------------------------------
+
+
+@login_required
+def system_users(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    if not access.has(Role.SYSTEM_ADMIN):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("只有系统管理员可以管理账号")
+    q = request.GET.get("q", "").strip()
+    users = selectors.user_list(access, q).prefetch_related("role_assignments")
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from hongfan.org.models import Person
+
+        data = form.cleaned_data
+        person = Person.objects.filter(pk=data["person_id"]).first() if data["person_id"] else None
+        if data["person_id"] and person is None:
+            form.add_error("person_id", "职工不存在")
+        else:
+            try:
+                services.user_create(
+                    access=access,
+                    username=data["username"],
+                    display_name=data["display_name"],
+                    password=data["password"],
+                    person=person,
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"账号 {data['username']} 已创建，请安全管理员为其授予角色"
+                )
+                return redirect("system:users")
+    return render(request, "accounts/system_users.html", {"page": page, "form": form, "q": q})
+
+
+@login_required
+@require_POST
+def system_user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    if not access.has(Role.SYSTEM_ADMIN):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("只有系统管理员可以停用或启用账号")
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.user_set_active(
+            access=access, user=user, active=request.POST.get("active") == "1", request=request
+        )
+        messages.success(request, "账号状态已更新")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("system:users")
+
+
+# --- auditor ----------------------------------------------------------------------------------
+
+
+@login_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(access, filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_trail.html", {"form": form, "page": page})
+
+
+@login_required
+def audit_changes(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    entries = selectors.data_change_list(access)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_changes.html", {"page": page})

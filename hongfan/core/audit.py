@@ -1,0 +1,57 @@
+"""Writing audit events. Never put 身份证号 or 手机号 in ``detail``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from hongfan.core.models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_log(
+    *,
+    action: str,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    username: str = "",
+    target: Any = None,
+    hospital_id: int | None = None,
+    success: bool = True,
+    **detail: Any,
+) -> AuditEvent:
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        if request.user.is_authenticated:
+            user = request.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if not username and user is not None:
+        username = user.get_username()
+    target_type = target_id = target_repr = ""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+        target_repr = str(target)[:200]
+        if hospital_id is None:
+            hospital_id = getattr(target, "hospital_id", None)
+    return AuditEvent.objects.create(
+        action=action,
+        user=user,
+        username=username[:150],
+        ip=client_ip(request),
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr,
+        hospital_id=hospital_id,
+        detail=detail,
+        success=success,
+    )
+
+
+__all__ = ["AuditAction", "audit_log", "client_ip"]

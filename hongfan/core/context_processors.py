@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from hongfan.accounts.choices import Role
+from hongfan.core.access import request_access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu a user sees follows their roles; pages check access again themselves."""
+    access = request_access(request)
+    items: list[tuple[str, str]] = []
+    if access.is_city:
+        items.append(("全市医院", reverse("org:hospitals")))
+    if access.hospital_ids:
+        hid = min(access.hospital_ids)
+        items += [
+            ("医院概况", reverse("org:hospital", args=[hid])),
+            ("人员名册", reverse("org:people")),
+            ("发展党员", reverse("org:development")),
+            ("双培养", reverse("org:cultivation")),
+            ("名册导入", reverse("org:roster_import")),
+        ]
+    elif access.branch_ids:
+        bid = min(access.branch_ids)
+        items += [
+            ("本支部", reverse("org:branch", args=[bid])),
+            ("人员名册", reverse("org:people")),
+            ("发展党员", reverse("org:development")),
+        ]
+    if access.has(Role.MEMBER) and access.person_id:
+        items.append(("我的信息", reverse("org:person", args=[access.person_id])))
+        if access.person_branch_id and not access.branch_ids:
+            items.append(("我的支部", reverse("org:branch", args=[access.person_branch_id])))
+    if access.has(Role.AUDITOR):
+        items += [("审计日志", reverse("audit:trail")), ("数据变更", reverse("audit:changes"))]
+    if access.has(Role.SECURITY_ADMIN):
+        items += [
+            ("角色授权", reverse("security:roles")),
+            ("安全策略", reverse("security:policy")),
+            ("账号解锁", reverse("security:unlock")),
+        ]
+    if access.has(Role.SYSTEM_ADMIN):
+        items.append(("账号管理", reverse("system:users")))
+    role_labels = [Role(r).label for r in sorted(access.roles)]
+    return {"nav_items": items, "nav_roles": role_labels}

@@ -1,0 +1,73 @@
+"""The append-only security audit trail (等保 2.0: who, when, from where, what, success)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    LOCKOUT = "lockout", "账号锁定"
+    OTP_FAILED = "otp_failed", "动态口令错误"
+    OTP_ENABLED = "otp_enabled", "启用双因素认证"
+    PASSWORD_CHANGED = "password_changed", "修改密码"
+    DENIED = "denied", "越权访问被拒绝"
+    ROLE_GRANTED = "role_granted", "授予角色"
+    ROLE_REVOKED = "role_revoked", "撤销角色"
+    POLICY_CHANGED = "policy_changed", "修改安全策略"
+    USER_CHANGED = "user_changed", "账号变更"
+    DATA_CREATED = "data_created", "新增数据"
+    DATA_CHANGED = "data_changed", "修改数据"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看敏感信息"
+    SESSION_TIMEOUT = "session_timeout", "会话超时"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=32, choices=AuditAction.choices, db_index=True)
+    target_type = models.CharField("对象类型", max_length=64, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    target_repr = models.CharField("对象", max_length=200, blank=True)
+    hospital_id = models.BigIntegerField("医院", null=True, blank=True, db_index=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+    success = models.BooleanField("成功", default=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit trail is append-only")

@@ -1,0 +1,522 @@
+"""Writes. Keyword-only, typed, atomic, validated, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from hongfan.core.access import Access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import today
+from hongfan.core.idcard import (
+    birth_date_from_id,
+    id_number_error,
+    mobile_error,
+    normalise_id_number,
+    normalise_mobile,
+)
+from hongfan.core.pii import keyed_hash
+from hongfan.org.choices import (
+    MEMBER_STATUSES,
+    CultivationOutcome,
+    DevelopmentStatus,
+    PersonStatus,
+    PoliticalStatus,
+)
+from hongfan.org.models import (
+    Branch,
+    Development,
+    DualCultivation,
+    Hospital,
+    PartyGroup,
+    Person,
+    Transfer,
+)
+from hongfan.org.rules import DevDates, development_errors, development_stage
+from hongfan.org.selectors import org_rule_for
+
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "department",
+    "post",
+    "title",
+    "is_middle_cadre",
+    "is_department_head",
+    "is_senior_expert",
+    "political_status",
+    "joined_on",
+    "full_member_on",
+    "branch",
+    "party_group",
+)
+
+
+def _can_write_person(access: Access, hospital_id: int, branch_id: int | None) -> bool:
+    return access.administers_hospital(hospital_id) or (
+        branch_id is not None and branch_id in access.branch_ids
+    )
+
+
+def person_validate(
+    person: Person, *, id_number: str | None, mobile: str | None, day: date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not person.name or not person.name.strip():
+        errors["name"] = "请填写姓名"
+    if person.birth_date and person.birth_date > day:
+        errors["birth_date"] = "出生日期不能晚于今天"
+    if person.joined_on and person.joined_on > day:
+        errors["joined_on"] = "入党日期不能晚于今天"
+    if person.full_member_on and person.full_member_on > day:
+        errors["full_member_on"] = "转正日期不能晚于今天"
+    if person.joined_on and person.birth_date and person.joined_on < person.birth_date:
+        errors["joined_on"] = "入党日期不能早于出生日期"
+    if person.full_member_on and person.joined_on and person.full_member_on < person.joined_on:
+        errors["full_member_on"] = "转正日期不能早于入党日期"
+    if person.political_status in MEMBER_STATUSES:
+        if person.branch_id is None:
+            errors["branch"] = "党员必须编入一个党支部"
+        if person.joined_on is None:
+            errors["joined_on"] = "党员须填写入党日期"
+    if (
+        person.political_status == PoliticalStatus.MEMBER
+        and person.joined_on
+        and not person.full_member_on
+    ):
+        errors["full_member_on"] = "正式党员须填写转正日期"
+    if person.department_id and person.department.hospital_id != person.hospital_id:
+        errors["department"] = "科室不属于本院"
+    if person.branch_id and person.branch.hospital_id != person.hospital_id:
+        errors["branch"] = "支部不属于本院"
+    if person.party_group_id and person.party_group.branch_id != person.branch_id:
+        errors["party_group"] = "党小组不属于所选支部"
+    if id_number is not None and id_number != "":
+        msg = id_number_error(id_number)
+        if msg:
+            errors["id_number"] = msg
+        else:
+            clash = Person.objects.filter(
+                hospital_id=person.hospital_id, id_number_hash=keyed_hash(id_number)
+            )
+            if person.pk:
+                clash = clash.exclude(pk=person.pk)
+            if clash.exists():
+                errors["id_number"] = "本院已有相同身份证号的职工"
+            elif person.birth_date and birth_date_from_id(id_number) != person.birth_date:
+                errors["birth_date"] = "出生日期与身份证号不一致"
+    if mobile is not None and mobile != "":
+        msg = mobile_error(mobile)
+        if msg:
+            errors["mobile"] = msg
+    return errors
+
+
+def _changed_fields(before: dict[str, Any], after: Person) -> list[str]:
+    return [
+        f
+        for f in PERSON_FIELDS
+        if before.get(f)
+        != getattr(after, f + ("_id" if f in {"department", "branch", "party_group"} else ""))
+    ]
+
+
+@transaction.atomic
+def person_create(
+    *,
+    access: Access,
+    hospital: Hospital,
+    data: dict[str, Any],
+    id_number: str = "",
+    mobile: str = "",
+    request: HttpRequest | None = None,
+) -> Person:
+    branch = data.get("branch")
+    if not _can_write_person(access, hospital.pk, branch.pk if branch else None):
+        raise PermissionDenied("没有权限在此新增人员")
+    id_number = normalise_id_number(id_number)
+    mobile = normalise_mobile(mobile)
+    person = Person(hospital=hospital, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
+    errors = person_validate(person, id_number=id_number, mobile=mobile, day=today())
+    if errors:
+        raise ValidationError(errors)
+    person.id_number = id_number
+    person.mobile = mobile
+    person.full_clean(exclude=["id_number_enc", "mobile_enc"])
+    person.save()
+    audit_log(action=AuditAction.DATA_CREATED, request=request, target=person)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    access: Access,
+    person: Person,
+    data: dict[str, Any],
+    id_number: str | None = None,
+    mobile: str | None = None,
+    request: HttpRequest | None = None,
+) -> Person:
+    if not _can_write_person(access, person.hospital_id, person.branch_id):
+        raise PermissionDenied("没有权限修改此人员")
+    if (
+        "branch" in data
+        and data["branch"] != person.branch
+        and not access.administers_hospital(person.hospital_id)
+    ):
+        raise PermissionDenied("调整所在支部请使用“组织关系转接”，由医院党委办理")
+    before = {
+        f: getattr(person, f + ("_id" if f in {"department", "branch", "party_group"} else ""))
+        for f in PERSON_FIELDS
+    }
+    old_branch = person.branch
+    for key, value in data.items():
+        if key in PERSON_FIELDS:
+            setattr(person, key, value)
+    if id_number is not None:
+        id_number = normalise_id_number(id_number)
+    if mobile is not None:
+        mobile = normalise_mobile(mobile)
+    errors = person_validate(
+        person,
+        id_number=id_number if id_number != person.id_number else None,
+        mobile=mobile,
+        day=today(),
+    )
+    if errors:
+        raise ValidationError(errors)
+    if id_number is not None and id_number != person.id_number:
+        person.id_number = id_number
+    if mobile is not None and mobile != person.mobile:
+        person.mobile = mobile
+    person.full_clean(exclude=["id_number_enc", "mobile_enc"])
+    person.save()
+    if old_branch != person.branch:
+        Transfer.objects.create(
+            person=person,
+            from_branch=old_branch,
+            to_branch=person.branch,
+            transferred_on=today(),
+            reason="编辑人员信息时调整",
+            actor_id=access.user_id,
+        )
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=person,
+        fields=_changed_fields(before, person)
+        + (["id_number"] if id_number else [])
+        + (["mobile"] if mobile else []),
+    )
+    return person
+
+
+@transaction.atomic
+def person_transfer(
+    *,
+    access: Access,
+    person: Person,
+    to_branch: Branch,
+    on: date,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Transfer:
+    if not access.administers_hospital(person.hospital_id):
+        raise PermissionDenied("组织关系转接由医院党委办理")
+    errors: dict[str, str] = {}
+    if to_branch.hospital_id != person.hospital_id or not to_branch.active:
+        errors["to_branch"] = "只能转入本院在用的党支部"
+    elif to_branch.pk == person.branch_id:
+        errors["to_branch"] = "转入支部与当前支部相同"
+    if on > today():
+        errors["on"] = "转接日期不能晚于今天"
+    if not reason or not reason.strip():
+        errors["reason"] = "请填写转接原因"
+    if person.status != PersonStatus.ACTIVE:
+        errors["to_branch"] = "此人已离开，不能转接"
+    if errors:
+        raise ValidationError(errors)
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    transfer = Transfer.objects.create(
+        person=person,
+        from_branch=person.branch,
+        to_branch=to_branch,
+        transferred_on=on,
+        reason=reason.strip(),
+        actor_id=access.user_id,
+    )
+    person.branch = to_branch
+    person.party_group = None
+    person.save(update_fields=["branch", "party_group", "updated_at"])
+    Development.objects.filter(person=person, status=DevelopmentStatus.ACTIVE).update(
+        branch=to_branch
+    )
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=person,
+        change="transfer",
+        to_branch=to_branch.pk,
+        from_branch=transfer.from_branch_id,
+    )
+    return transfer
+
+
+@transaction.atomic
+def person_mark_left(
+    *, access: Access, person: Person, on: date, reason: str, request: HttpRequest | None = None
+) -> Person:
+    if not access.administers_hospital(person.hospital_id):
+        raise PermissionDenied("人员离开由医院党委办理")
+    errors: dict[str, str] = {}
+    if person.status == PersonStatus.LEFT:
+        errors["on"] = "此人已标记为离开"
+    if on > today():
+        errors["on"] = "离开日期不能晚于今天"
+    if not reason or not reason.strip():
+        errors["reason"] = "请填写离开原因"
+    if errors:
+        raise ValidationError(errors)
+    person.status = PersonStatus.LEFT
+    person.left_on = on
+    person.left_reason = reason.strip()
+    person.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
+    Transfer.objects.create(
+        person=person,
+        from_branch=person.branch,
+        to_branch=None,
+        transferred_on=on,
+        reason=f"离开：{reason.strip()}",
+        actor_id=access.user_id,
+    )
+    Branch.objects.filter(secretary=person).update(secretary=None)
+    PartyGroup.objects.filter(leader=person).update(leader=None)
+    audit_log(action=AuditAction.DATA_CHANGED, request=request, target=person, change="left")
+    return person
+
+
+def person_reveal(
+    *, access: Access, person: Person, field: str, request: HttpRequest | None = None
+) -> str:
+    """Return the plain 身份证号 / 手机号, writing an audit row either way."""
+    allowed = access.administers_hospital(person.hospital_id) or access.person_id == person.pk
+    if field not in {"id_number", "mobile"}:
+        raise ValidationError("无效字段")
+    audit_log(
+        action=AuditAction.REVEAL, request=request, target=person, field=field, success=allowed
+    )
+    if not allowed:
+        raise PermissionDenied("没有查看完整敏感信息的权限")
+    return person.id_number if field == "id_number" else person.mobile
+
+
+# --- 发展党员 --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def development_start(
+    *,
+    access: Access,
+    person: Person,
+    branch: Branch,
+    applied_on: date,
+    introducers: str = "",
+    request: HttpRequest | None = None,
+) -> Development:
+    if not access.manages_branch(branch.pk, branch.hospital_id):
+        raise PermissionDenied("没有权限为此支部登记入党申请")
+    errors: dict[str, str] = {}
+    if branch.hospital_id != person.hospital_id:
+        errors["branch"] = "支部不属于此人所在医院"
+    if person.is_member:
+        errors["person"] = "此人已是党员"
+    if Development.objects.filter(person=person).exists():
+        errors["person"] = "此人已有发展记录"
+    if person.status != PersonStatus.ACTIVE:
+        errors["person"] = "此人已离开本院"
+    if errors:
+        raise ValidationError(errors)
+    rule = org_rule_for(branch.hospital.authority_id)
+    dates = DevDates(applied_on=applied_on)
+    errors = development_errors(dates, birth_date=person.birth_date, rule=rule, today=today())
+    if errors:
+        raise ValidationError(errors)
+    dev = Development.objects.create(
+        person=person,
+        hospital_id=person.hospital_id,
+        branch=branch,
+        applied_on=applied_on,
+        introducers=introducers,
+    )
+    if person.political_status == PoliticalStatus.MASSES:
+        person.political_status = PoliticalStatus.APPLICANT
+        person.save(update_fields=["political_status", "updated_at"])
+    audit_log(
+        action=AuditAction.DATA_CREATED, request=request, target=dev, hospital_id=dev.hospital_id
+    )
+    return dev
+
+
+@transaction.atomic
+def development_update(
+    *,
+    access: Access,
+    development: Development,
+    dates: DevDates,
+    introducers: str | None = None,
+    request: HttpRequest | None = None,
+) -> Development:
+    dev = development
+    if not access.manages_branch(dev.branch_id, dev.hospital_id):
+        raise PermissionDenied("没有权限修改此发展记录")
+    if dev.status != DevelopmentStatus.ACTIVE:
+        raise ValidationError({"full_on": "此发展记录已结束，不能再修改"})
+    rule = org_rule_for(dev.hospital.authority_id)
+    errors = development_errors(
+        dates,
+        birth_date=dev.person.birth_date,
+        rule=rule,
+        today=today(),
+        previous_extension=dev.extension_months,
+    )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in vars(dates).items():
+        setattr(dev, name, value)
+    if introducers is not None:
+        dev.introducers = introducers
+    dev.stage = development_stage(dates)
+    person = dev.person
+    if dev.full_on:
+        dev.status = DevelopmentStatus.COMPLETED
+        person.political_status = PoliticalStatus.MEMBER
+        person.joined_on = dev.probation_on
+        person.full_member_on = dev.full_on
+        person.branch = person.branch or dev.branch
+    elif dev.probation_on:
+        person.political_status = PoliticalStatus.PROBATIONARY
+        person.joined_on = dev.probation_on
+        person.branch = person.branch or dev.branch
+    else:
+        person.political_status = PoliticalStatus.APPLICANT
+    person.save(
+        update_fields=["political_status", "joined_on", "full_member_on", "branch", "updated_at"]
+    )
+    dev.save()
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=dev,
+        hospital_id=dev.hospital_id,
+        stage=dev.stage,
+    )
+    return dev
+
+
+@transaction.atomic
+def development_stop(
+    *, access: Access, development: Development, reason: str, request: HttpRequest | None = None
+) -> Development:
+    dev = development
+    if not access.manages_branch(dev.branch_id, dev.hospital_id):
+        raise PermissionDenied("没有权限修改此发展记录")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写终止原因"})
+    if dev.status != DevelopmentStatus.ACTIVE:
+        raise ValidationError({"reason": "此发展记录已结束"})
+    dev.status = DevelopmentStatus.STOPPED
+    dev.note = reason.strip()[:200]
+    dev.save(update_fields=["status", "note", "updated_at"])
+    if dev.person.political_status == PoliticalStatus.APPLICANT:
+        dev.person.political_status = PoliticalStatus.MASSES
+        dev.person.save(update_fields=["political_status", "updated_at"])
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=dev,
+        hospital_id=dev.hospital_id,
+        change="stopped",
+    )
+    return dev
+
+
+# --- 双培养 ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cultivation_create(
+    *, access: Access, hospital: Hospital, data: dict[str, Any], request: HttpRequest | None = None
+) -> DualCultivation:
+    if not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("双培养由医院党委登记")
+    person: Person = data["person"]
+    errors: dict[str, str] = {}
+    if person.hospital_id != hospital.pk:
+        errors["person"] = "人员不属于本院"
+    if data["started_on"] > today():
+        errors["started_on"] = "开始日期不能晚于今天"
+    direction = data["direction"]
+    if direction == "cadre_to_member" and person.is_member:
+        errors["person"] = "此人已是党员，不能作为“培养成党员”的对象"
+    if direction == "cadre_to_member" and not person.is_middle_cadre:
+        errors["person"] = "“把优秀中层干部培养成党员”的对象须为中层干部"
+    if direction == "member_to_cadre" and not person.is_member:
+        errors["person"] = "“把党员培养成中层骨干”的对象须为党员"
+    if direction == "member_to_cadre" and person.is_middle_cadre:
+        errors["person"] = "此人已是中层干部"
+    mentor = data.get("mentor")
+    if mentor is not None and mentor.hospital_id != hospital.pk:
+        errors["mentor"] = "培养联系人不属于本院"
+    if DualCultivation.objects.filter(
+        person=person, direction=direction, outcome=CultivationOutcome.IN_PROGRESS
+    ).exists():
+        errors["person"] = "此人已在该方向的培养中"
+    if errors:
+        raise ValidationError(errors)
+    row = DualCultivation.objects.create(hospital=hospital, **data)
+    audit_log(action=AuditAction.DATA_CREATED, request=request, target=row)
+    return row
+
+
+@transaction.atomic
+def cultivation_close(
+    *,
+    access: Access,
+    cultivation: DualCultivation,
+    outcome: str,
+    on: date,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> DualCultivation:
+    if not access.administers_hospital(cultivation.hospital_id):
+        raise PermissionDenied("双培养由医院党委登记")
+    errors: dict[str, str] = {}
+    if cultivation.outcome != CultivationOutcome.IN_PROGRESS:
+        errors["outcome"] = "此培养记录已有结果"
+    if outcome not in {CultivationOutcome.ACHIEVED, CultivationOutcome.STOPPED}:
+        errors["outcome"] = "请选择“已实现”或“已终止”"
+    if on > today():
+        errors["on"] = "日期不能晚于今天"
+    elif on < cultivation.started_on:
+        errors["on"] = "结果日期不能早于开始培养日期"
+    if errors:
+        raise ValidationError(errors)
+    cultivation.outcome = outcome
+    cultivation.outcome_on = on
+    if note:
+        cultivation.note = note[:200]
+    cultivation.save()
+    person = cultivation.person
+    if outcome == CultivationOutcome.ACHIEVED and cultivation.direction == "member_to_cadre":
+        person.is_middle_cadre = True
+        person.save(update_fields=["is_middle_cadre", "updated_at"])
+    audit_log(action=AuditAction.DATA_CHANGED, request=request, target=cultivation, outcome=outcome)
+    return cultivation

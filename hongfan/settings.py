@@ -1,0 +1,200 @@
+"""Django settings for Hongfan. Everything deployment-specific comes from the environment
+(see .env.example); helpers in hongfan.core.env raise ImproperlyConfigured on bad values."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from hongfan.core.env import env_bool, env_int, env_list, env_str, load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env")
+
+HONGFAN_ENV = env_str("HONGFAN_ENV", "dev")
+if HONGFAN_ENV not in {"dev", "test", "prod"}:
+    raise ImproperlyConfigured("HONGFAN_ENV must be one of dev, test, prod")
+IS_PROD = HONGFAN_ENV == "prod"
+
+# Development keys are fixed so a fresh checkout runs; production must set its own.
+_DEV_SECRET = "dev-only-secret-key-not-for-production-hongfan-0123456789"
+_DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1ob25nZmFuLTMyYnl0ZXM="  # 32 bytes, dev only
+_DEV_HASH_KEY = "dev-only-hash-key-hongfan"
+
+SECRET_KEY = env_str("HONGFAN_SECRET_KEY", None if IS_PROD else _DEV_SECRET)
+PII_ENCRYPTION_KEY = env_str("HONGFAN_PII_KEY", None if IS_PROD else _DEV_PII_KEY)
+PII_HASH_KEY = env_str("HONGFAN_PII_HASH_KEY", None if IS_PROD else _DEV_HASH_KEY)
+if IS_PROD and SECRET_KEY == _DEV_SECRET:
+    raise ImproperlyConfigured("HONGFAN_SECRET_KEY must be set to a real secret in production")
+
+DEBUG = env_bool("HONGFAN_DEBUG", HONGFAN_ENV == "dev")
+ALLOWED_HOSTS = env_list("HONGFAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("HONGFAN_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "django_filters",
+    "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "auditlog",
+    "hongfan.core",
+    "hongfan.accounts",
+    "hongfan.org",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hongfan.accounts.middleware.SecurityPolicyMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hongfan.urls"
+WSGI_APPLICATION = "hongfan.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hongfan" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hongfan.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'hongfan.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth and security policy -----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+PASSWORD_HASHERS = env_list(
+    "HONGFAN_PASSWORD_HASHERS",
+    [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    if HONGFAN_ENV == "test"
+    else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
+)
+
+# Defaults of the security policy; the security admin can change them in the UI
+# (accounts.SecurityPolicy); these values seed it.
+SECURITY_DEFAULTS = {
+    "lockout_failures": env_int("HONGFAN_LOCKOUT_FAILURES", 5, minimum=1),
+    "lockout_minutes": env_int("HONGFAN_LOCKOUT_MINUTES", 30, minimum=1),
+    "password_min_length": env_int("HONGFAN_PASSWORD_MIN_LENGTH", 8, minimum=6),
+    "password_min_classes": env_int("HONGFAN_PASSWORD_MIN_CLASSES", 3, minimum=1),
+    "password_max_age_days": env_int("HONGFAN_PASSWORD_MAX_AGE_DAYS", 90, minimum=0),
+    "session_idle_minutes": env_int("HONGFAN_SESSION_IDLE_MINUTES", 30, minimum=1),
+    "require_2fa_for_admins": env_bool("HONGFAN_REQUIRE_2FA_FOR_ADMINS", False),
+}
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "hongfan.accounts.validators.PolicyPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+AXES_ENABLED = env_bool("HONGFAN_AXES_ENABLED", True)
+AXES_LOCKOUT_PARAMETERS = ["username"]  # staff of one hospital share an IP address
+AXES_FAILURE_LIMIT = "hongfan.accounts.policy.axes_failure_limit"
+AXES_COOLOFF_TIME = "hongfan.accounts.policy.axes_cooloff_time"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hongfan.accounts.views.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Lockout is by username on purpose (shared hospital NAT); see docs/decisions/0002.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("HONGFAN_SECURE_COOKIES", IS_PROD)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+OTP_TOTP_ISSUER = "红帆 Hongfan"
+
+# --- i18n -----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "hongfan" / "static"]
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+IMPORT_MAX_BYTES = env_int("HONGFAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "hongfan.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "红帆 Hongfan API",
+    "DESCRIPTION": "Party-building and medical work in public hospitals",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("HONGFAN_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from hongfan.accounts.urls import audit_patterns, security_patterns, system_patterns
+from hongfan.org.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("hongfan.accounts.urls")),
+    path("org/", include("hongfan.org.urls")),
+    path("security/", include(security_patterns)),
+    path("system/", include(system_patterns)),
+    path("audit/", include(audit_patterns)),
+    path("api/", include("hongfan.org.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+handler404 = "hongfan.core.views.not_found"
+handler500 = "hongfan.core.views.server_error"
