@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     if access.is_city:
         items.append(("全市医院", reverse("org:hospitals")))
+        items.append(("组织规则", reverse("org:rules")))
     if access.hospital_ids:
         hid = min(access.hospital_ids)
         items += [
@@ -22,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("人员名册", reverse("org:people")),
             ("发展党员", reverse("org:development")),
             ("双培养", reverse("org:cultivation")),
+            ("组织设置", reverse("org:structure", args=[hid])),
             ("名册导入", reverse("org:roster_import")),
         ]
     elif access.branch_ids:

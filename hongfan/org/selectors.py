@@ -188,16 +188,30 @@ def branch_rows(hospital: Hospital, *, rule: OrgRule, day: date) -> list[BranchR
     return rows
 
 
+def _require_business(access: Access) -> None:
+    """三员分立: the auditor, security admin and system admin see no business data (403)."""
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+
+
+def _own_hospital_ids(access: Access) -> set[int]:
+    """Hospitals the user belongs to: inside them an out-of-scope object is a 403, elsewhere
+    a 404 (docs/decisions/0001)."""
+    own = set(access.hospital_ids) | set(access.branch_hospital_ids)
+    if access.person_hospital_id is not None:
+        own.add(access.person_hospital_id)
+    return own
+
+
 def branch_get(access: Access, pk: int) -> Branch:
+    _require_business(access)
     branch = (
         Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent")
         .filter(pk=pk)
         .first()
     )
     if branch is None or not access.reads_branch(branch.pk, branch.hospital_id):
-        if branch is not None and branch.hospital_id in (
-            {access.person_hospital_id} | access.branch_hospital_ids
-        ):
+        if branch is not None and branch.hospital_id in _own_hospital_ids(access):
             raise PermissionDenied("只能查看本支部")
         raise Http404("支部不存在")
     return branch
@@ -384,7 +398,9 @@ def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
                 bands[label] += 1
                 break
         edu[edu_labels.get(education, "未填写")] += 1
-    cult: dict[str, dict[str, int]] = defaultdict(dict)
+    cult: dict[str, dict[str, int]] = {
+        d.value: {o.value: 0 for o in CultivationOutcome} for d in CultivationDirection
+    }
     for direction, outcome, c in (
         DualCultivation.objects.filter(hospital=hospital)
         .order_by()
@@ -431,6 +447,7 @@ def person_qs(access: Access) -> QuerySet[Person]:
 
 
 def person_get(access: Access, pk: int) -> Person:
+    _require_business(access)
     person = (
         person_qs(access)
         .select_related("hospital", "department", "branch", "party_group")
@@ -438,6 +455,8 @@ def person_get(access: Access, pk: int) -> Person:
         .first()
     )
     if person is None:
+        if Person.objects.filter(pk=pk, hospital_id__in=_own_hospital_ids(access)).exists():
+            raise PermissionDenied("没有权限查看此人员")
         raise Http404("人员不存在")
     return person
 
@@ -544,8 +563,11 @@ def development_board(
 
 
 def development_get(access: Access, pk: int) -> Development:
+    _require_business(access)
     dev = Development.objects.select_related("person", "branch", "hospital").filter(pk=pk).first()
     if dev is None or not (access.is_city or access.manages_branch(dev.branch_id, dev.hospital_id)):
+        if dev is not None and dev.hospital_id in _own_hospital_ids(access):
+            raise PermissionDenied("没有权限查看此发展记录")
         raise Http404("发展记录不存在")
     return dev
 

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from hongfan.org import roster_views, views
+from hongfan.org import roster_views, structure_views, views
 
 app_name = "org"
 urlpatterns = [
     path("hospitals/", views.hospitals, name="hospitals"),
     path("hospitals/<int:pk>/", views.hospital, name="hospital"),
     path("branches/<int:pk>/", views.branch, name="branch"),
+    path("hospitals/<int:pk>/structure/", structure_views.structure, name="structure"),
+    path("departments/<int:pk>/edit/", structure_views.department_edit, name="department_edit"),
+    path("branches/new/", structure_views.branch_new, name="branch_new"),
+    path("branches/<int:pk>/edit/", structure_views.branch_edit, name="branch_edit"),
+    path("branches/<int:pk>/committee/", structure_views.committee_elect, name="committee_elect"),
+    path("branches/<int:pk>/groups/new/", structure_views.group_new, name="group_new"),
+    path("groups/<int:pk>/edit/", structure_views.group_edit, name="group_edit"),
+    path("rules/", structure_views.rules, name="rules"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_new, name="person_new"),
     path("people/<int:pk>/", views.person, name="person"),

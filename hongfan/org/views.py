@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -116,7 +115,7 @@ def hospitals(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "totals": totals,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
         },
     )
 
@@ -147,7 +146,7 @@ def hospital(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "ov": ov,
             "h": h,
-            "chart_json": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "directions": CultivationDirection.choices,
             "outcomes": CultivationOutcome.choices,
             "can_manage": access.administers_hospital(h.pk),
