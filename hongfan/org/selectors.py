@@ -31,6 +31,7 @@ from hongfan.org.choices import (
     DevelopmentStatus,
     PersonStatus,
     PoliticalStatus,
+    SeatRole,
 )
 from hongfan.org.models import (
     Authority,
@@ -249,14 +250,12 @@ def branch_detail(access: Access, branch: Branch) -> BranchDetail:
     rule = org_rule_for(branch.hospital.authority_id)
     day = today()
     committee = BranchCommittee.objects.filter(branch=branch).order_by("-term_start").first()
-    seats = (
-        list(
-            CommitteeSeat.objects.filter(committee=committee)
-            .select_related("person")
-            .order_by("role", "pk")
-        )
+    seat_order = {role: i for i, role in enumerate(SeatRole.values)}
+    seats = sorted(
+        CommitteeSeat.objects.filter(committee=committee).select_related("person")
         if committee
-        else []
+        else [],
+        key=lambda s: (seat_order.get(s.role, 99), s.pk),
     )
     members = list(
         Person.objects.filter(ACTIVE & IS_MEMBER, branch=branch)
