@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 
+from hongfan.core.forms import set_queryset
+
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, Ethnicity
 from hongfan.org.models import Branch, Department, PartyGroup, Person
 
@@ -46,13 +48,19 @@ class PersonForm(forms.ModelForm):
         self, *args: Any, hospital_id: int, branches: Any, editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            hospital_id=hospital_id, active=True
-        ).order_by("kind", "name")
-        self.fields["branch"].queryset = branches
-        self.fields["party_group"].queryset = PartyGroup.objects.filter(
-            branch__in=branches
-        ).select_related("branch")
+        set_queryset(
+            self,
+            "department",
+            Department.objects.filter(hospital_id=hospital_id, active=True).order_by(
+                "kind", "name"
+            ),
+        )
+        set_queryset(self, "branch", branches)
+        set_queryset(
+            self,
+            "party_group",
+            PartyGroup.objects.filter(branch__in=branches).select_related("branch"),
+        )
         if editing:
             self.fields["id_number"].help_text = "留空则不修改；当前值已脱敏"
             self.fields["mobile"].help_text = "留空则不修改"
@@ -68,7 +76,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, branches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_branch"].queryset = branches
+        set_queryset(self, "to_branch", branches)
 
 
 class LeaveForm(forms.Form):
@@ -86,8 +94,8 @@ class DevelopmentStartForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, branches: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["branch"].queryset = branches
+        set_queryset(self, "person", people)
+        set_queryset(self, "branch", branches)
 
 
 class DevelopmentForm(forms.Form):
@@ -120,8 +128,8 @@ class CultivationForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["mentor"].queryset = people
+        set_queryset(self, "person", people)
+        set_queryset(self, "mentor", people)
 
 
 class CultivationCloseForm(forms.Form):

@@ -150,9 +150,18 @@ def development_errors(
                 f"党组织应在收到入党申请书后{rule.dev_talk_within_days}天"
                 f"（1个月）内派人谈话，最迟{d.applied_on + timedelta(days=rule.dev_talk_within_days):%Y-%m-%d}",
             )
-    if need("activist_on", "talked_on", "谈话日期") and d.talked_on and d.activist_on < d.talked_on:
+    if (
+        need("activist_on", "talked_on", "谈话日期")
+        and d.talked_on
+        and d.activist_on
+        and d.activist_on < d.talked_on
+    ):
         e.setdefault("activist_on", "确定入党积极分子须在谈话之后")
-    if need("candidate_on", "activist_on", "确定为入党积极分子") and d.activist_on:
+    if (
+        need("candidate_on", "activist_on", "确定为入党积极分子")
+        and d.activist_on
+        and d.candidate_on
+    ):
         earliest = add_months(d.activist_on, rule.dev_activist_min_months)
         if d.candidate_on < earliest:
             e.setdefault(
@@ -160,10 +169,10 @@ def development_errors(
                 f"入党积极分子须经{rule.dev_activist_min_months}个月以上"
                 f"培养考察才能列为发展对象，最早{earliest:%Y-%m-%d}",
             )
-    if need("reviewed_on", "candidate_on", "确定为发展对象") and d.candidate_on:
+    if need("reviewed_on", "candidate_on", "确定为发展对象") and d.candidate_on and d.reviewed_on:
         if d.reviewed_on < d.candidate_on:
             e.setdefault("reviewed_on", "政治审查应在确定为发展对象之后进行")
-    if need("probation_on", "candidate_on", "确定为发展对象") and d.candidate_on:
+    if need("probation_on", "candidate_on", "确定为发展对象") and d.candidate_on and d.probation_on:
         if d.probation_on < d.candidate_on:
             e.setdefault("probation_on", "接收预备党员须在确定为发展对象之后")
         elif d.reviewed_on is None or d.reviewed_on > d.probation_on:
@@ -187,7 +196,7 @@ def development_errors(
             )
         elif previous_extension and previous_extension != d.extension_months:
             e.setdefault("extension_months", "预备期只能延长一次，已延长的期限不能再改")
-    if need("full_on", "probation_on", "接收为预备党员") and d.probation_on:
+    if need("full_on", "probation_on", "接收为预备党员") and d.probation_on and d.full_on:
         due = add_months(d.probation_on, rule.dev_probation_months + d.extension_months)
         if d.full_on < due:
             e.setdefault(

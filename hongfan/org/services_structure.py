@@ -28,10 +28,20 @@ from hongfan.org.models import (
 from hongfan.org.selectors import org_rule_for
 
 RULE_FIELDS = (
-    "min_full_members", "committee_threshold", "split_threshold", "term_min_years",
-    "term_max_years", "term_warning_days", "dev_min_age", "dev_talk_within_days",
-    "dev_activist_min_months", "dev_training_min_hours", "dev_probation_months",
-    "dev_extension_min_months", "dev_extension_max_months", "dev_conversion_grace_days",
+    "min_full_members",
+    "committee_threshold",
+    "split_threshold",
+    "term_min_years",
+    "term_max_years",
+    "term_warning_days",
+    "dev_min_age",
+    "dev_talk_within_days",
+    "dev_activist_min_months",
+    "dev_training_min_hours",
+    "dev_probation_months",
+    "dev_extension_min_months",
+    "dev_extension_max_months",
+    "dev_conversion_grace_days",
 )
 
 
@@ -41,9 +51,14 @@ def _admin(access: Access, hospital_id: int, what: str) -> None:
 
 
 @transaction.atomic
-def department_save(*, access: Access, hospital: Hospital, data: dict[str, Any],
-                    department: Department | None = None,
-                    request: HttpRequest | None = None) -> Department:
+def department_save(
+    *,
+    access: Access,
+    hospital: Hospital,
+    data: dict[str, Any],
+    department: Department | None = None,
+    request: HttpRequest | None = None,
+) -> Department:
     _admin(access, hospital.pk, "科室设置")
     name = (data.get("name") or "").strip()
     if not name:
@@ -59,14 +74,23 @@ def department_save(*, access: Access, hospital: Hospital, data: dict[str, Any],
     dept.active = data.get("active", True)
     dept.full_clean(validate_unique=False)
     dept.save()
-    audit_log(action=AuditAction.DATA_CHANGED if department else AuditAction.DATA_CREATED,
-              request=request, target=dept)
+    audit_log(
+        action=AuditAction.DATA_CHANGED if department else AuditAction.DATA_CREATED,
+        request=request,
+        target=dept,
+    )
     return dept
 
 
 @transaction.atomic
-def branch_save(*, access: Access, hospital: Hospital, data: dict[str, Any],
-                branch: Branch | None = None, request: HttpRequest | None = None) -> Branch:
+def branch_save(
+    *,
+    access: Access,
+    hospital: Hospital,
+    data: dict[str, Any],
+    branch: Branch | None = None,
+    request: HttpRequest | None = None,
+) -> Branch:
     _admin(access, hospital.pk, "支部设置")
     errors: dict[str, str] = {}
     name = (data.get("name") or "").strip()
@@ -111,15 +135,26 @@ def branch_save(*, access: Access, hospital: Hospital, data: dict[str, Any],
     b.founded_on = founded
     b.save()
     b.departments.set(departments)
-    audit_log(action=AuditAction.DATA_CHANGED if branch else AuditAction.DATA_CREATED,
-              request=request, target=b, departments=[d.pk for d in departments])
+    audit_log(
+        action=AuditAction.DATA_CHANGED if branch else AuditAction.DATA_CREATED,
+        request=request,
+        target=b,
+        departments=[d.pk for d in departments],
+    )
     return b
 
 
 @transaction.atomic
-def committee_elect(*, access: Access, branch: Branch, elected_on: date, term_start: date,
-                    term_end: date, seats: list[tuple[Person, str]],
-                    request: HttpRequest | None = None) -> BranchCommittee:
+def committee_elect(
+    *,
+    access: Access,
+    branch: Branch,
+    elected_on: date,
+    term_start: date,
+    term_end: date,
+    seats: list[tuple[Person, str]],
+    request: HttpRequest | None = None,
+) -> BranchCommittee:
     """Record a committee election (换届): a new term with its seats."""
     _admin(access, branch.hospital_id, "支委会换届")
     rule = org_rule_for(branch.hospital.authority_id)
@@ -128,8 +163,11 @@ def committee_elect(*, access: Access, branch: Branch, elected_on: date, term_st
         errors["elected_on"] = "选举日期不能晚于今天"
     if term_end <= term_start:
         errors["term_end"] = "任期止必须晚于任期起"
-    elif not (add_months(term_start, 12 * rule.term_min_years) - date.resolution
-              <= term_end <= add_months(term_start, 12 * rule.term_max_years)):
+    elif not (
+        add_months(term_start, 12 * rule.term_min_years) - date.resolution
+        <= term_end
+        <= add_months(term_start, 12 * rule.term_max_years)
+    ):
         errors["term_end"] = f"支委会每届任期{rule.term_min_years}至{rule.term_max_years}年"
     if term_start < elected_on:
         errors["term_start"] = "任期应从选举之日或之后开始"
@@ -142,40 +180,62 @@ def committee_elect(*, access: Access, branch: Branch, elected_on: date, term_st
     for p, r in seats:
         if r not in SeatRole.values:
             errors["seats"] = "无效的委员职务"
-        elif p.branch_id != branch.pk or p.political_status != PoliticalStatus.MEMBER \
-                or p.status != PersonStatus.ACTIVE:
+        elif (
+            p.branch_id != branch.pk
+            or p.political_status != PoliticalStatus.MEMBER
+            or p.status != PersonStatus.ACTIVE
+        ):
             errors["seats"] = f"{p.name}不是本支部的正式党员，不能当选支部委员"
-    full = Person.objects.filter(branch=branch, status=PersonStatus.ACTIVE,
-                                 political_status=PoliticalStatus.MEMBER).count()
+    full = Person.objects.filter(
+        branch=branch, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
+    ).count()
     if full < rule.committee_threshold:
-        errors.setdefault("seats", f"正式党员{full}人，不足{rule.committee_threshold}人的支部不设支委会，"
-                          "只设书记（可在支部设置中指定）")
+        errors.setdefault(
+            "seats",
+            f"正式党员{full}人，不足{rule.committee_threshold}人的支部不设支委会，"
+            "只设书记（可在支部设置中指定）",
+        )
     if errors:
         raise ValidationError(errors)
-    committee = BranchCommittee.objects.create(branch=branch, elected_on=elected_on,
-                                               term_start=term_start, term_end=term_end)
+    committee = BranchCommittee.objects.create(
+        branch=branch, elected_on=elected_on, term_start=term_start, term_end=term_end
+    )
     CommitteeSeat.objects.bulk_create(
         [CommitteeSeat(committee=committee, person=p, role=r) for p, r in seats]
     )
     branch.secretary = next(p for p, r in seats if r == SeatRole.SECRETARY)
     branch.save(update_fields=["secretary"])
-    audit_log(action=AuditAction.DATA_CREATED, request=request, target=committee,
-              hospital_id=branch.hospital_id, seats=len(seats))
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        target=committee,
+        hospital_id=branch.hospital_id,
+        seats=len(seats),
+    )
     return committee
 
 
 @transaction.atomic
-def party_group_save(*, access: Access, branch: Branch, name: str, leader: Person | None,
-                     group: PartyGroup | None = None,
-                     request: HttpRequest | None = None) -> PartyGroup:
+def party_group_save(
+    *,
+    access: Access,
+    branch: Branch,
+    name: str,
+    leader: Person | None,
+    group: PartyGroup | None = None,
+    request: HttpRequest | None = None,
+) -> PartyGroup:
     if not access.manages_branch(branch.pk, branch.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = "请填写党小组名称"
-    elif PartyGroup.objects.filter(branch=branch, name=name).exclude(
-            pk=group.pk if group else None).exists():
+    elif (
+        PartyGroup.objects.filter(branch=branch, name=name)
+        .exclude(pk=group.pk if group else 0)
+        .exists()
+    ):
         errors["name"] = "本支部已有同名党小组"
     if leader is not None and (leader.branch_id != branch.pk or not leader.is_member):
         errors["leader"] = "组长须为本支部党员"
@@ -188,14 +248,24 @@ def party_group_save(*, access: Access, branch: Branch, name: str, leader: Perso
     if leader is not None and leader.party_group_id != g.pk:
         leader.party_group = g
         leader.save(update_fields=["party_group", "updated_at"])
-    audit_log(action=AuditAction.DATA_CHANGED if group else AuditAction.DATA_CREATED,
-              request=request, target=g, hospital_id=branch.hospital_id)
+    audit_log(
+        action=AuditAction.DATA_CHANGED if group else AuditAction.DATA_CREATED,
+        request=request,
+        target=g,
+        hospital_id=branch.hospital_id,
+    )
     return g
 
 
 @transaction.atomic
-def org_rule_publish(*, access: Access, authority: Authority, effective_from: date,
-                     values: dict[str, int], request: HttpRequest | None = None) -> OrgRule:
+def org_rule_publish(
+    *,
+    access: Access,
+    authority: Authority,
+    effective_from: date,
+    values: dict[str, int],
+    request: HttpRequest | None = None,
+) -> OrgRule:
     """A new version of the rule numbers from a date; earlier records keep their version."""
     if not access.is_city:
         raise PermissionDenied("组织规则由市卫健委设定")
@@ -217,10 +287,17 @@ def org_rule_publish(*, access: Access, authority: Authority, effective_from: da
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            rule = OrgRule.objects.create(authority=authority, effective_from=effective_from,
-                                          **{k: values[k] for k in RULE_FIELDS})
+            rule = OrgRule.objects.create(
+                authority=authority,
+                effective_from=effective_from,
+                **{k: values[k] for k in RULE_FIELDS},
+            )
     except IntegrityError as exc:
         raise ValidationError({"effective_from": "该生效日期已有一个规则版本"}) from exc
-    audit_log(action=AuditAction.DATA_CREATED, request=request, target=rule,
-              effective_from=str(effective_from))
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        target=rule,
+        effective_from=str(effective_from),
+    )
     return rule

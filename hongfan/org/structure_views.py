@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, set_queryset
 from hongfan.org import selectors, services_structure
 from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms import DATE
@@ -33,26 +33,50 @@ class DepartmentForm(forms.Form):
 class BranchForm(forms.Form):
     name = forms.CharField(label="支部名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=BranchKind.choices, initial=BranchKind.BRANCH)
-    parent = forms.ModelChoiceField(label="上级党总支", queryset=Branch.objects.none(),
-                                    required=False)
+    parent = forms.ModelChoiceField(
+        label="上级党总支", queryset=Branch.objects.none(), required=False
+    )
     departments = forms.ModelMultipleChoiceField(
-        label="覆盖科室（“支部建在科室上”）", queryset=Department.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}))
-    secretary = forms.ModelChoiceField(label="书记", queryset=Person.objects.none(),
-                                       required=False, help_text="须为本支部正式党员")
+        label="覆盖科室（“支部建在科室上”）",
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    secretary = forms.ModelChoiceField(
+        label="书记", queryset=Person.objects.none(), required=False, help_text="须为本支部正式党员"
+    )
     brand_name = forms.CharField(label="支部品牌", max_length=50, required=False)
     founded_on = forms.DateField(label="成立日期", widget=DATE, required=False)
 
     def __init__(self, *args: Any, hospital_id: int, branch: Branch | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Branch.objects.filter(
-            hospital_id=hospital_id, kind=BranchKind.GENERAL_BRANCH, active=True)
-        self.fields["departments"].queryset = Department.objects.filter(
-            hospital_id=hospital_id, active=True).order_by("kind", "name")
-        self.fields["secretary"].queryset = (
-            Person.objects.filter(branch=branch, status=PersonStatus.ACTIVE,
-                                  political_status=PoliticalStatus.MEMBER).order_by("name")
-            if branch else Person.objects.none())
+        set_queryset(
+            self,
+            "parent",
+            Branch.objects.filter(
+                hospital_id=hospital_id, kind=BranchKind.GENERAL_BRANCH, active=True
+            ),
+        )
+        set_queryset(
+            self,
+            "departments",
+            Department.objects.filter(hospital_id=hospital_id, active=True).order_by(
+                "kind", "name"
+            ),
+        )
+        set_queryset(
+            self,
+            "secretary",
+            (
+                Person.objects.filter(
+                    branch=branch,
+                    status=PersonStatus.ACTIVE,
+                    political_status=PoliticalStatus.MEMBER,
+                ).order_by("name")
+                if branch
+                else Person.objects.none()
+            ),
+        )
         for f in self.fields.values():
             css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
             f.widget.attrs.setdefault("class", css)
@@ -70,10 +94,15 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = Person.objects.filter(
-            branch=branch, status=PersonStatus.ACTIVE,
-            political_status__in=[PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY],
-        ).order_by("name")
+        set_queryset(
+            self,
+            "leader",
+            Person.objects.filter(
+                branch=branch,
+                status=PersonStatus.ACTIVE,
+                political_status__in=[PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY],
+            ).order_by("name"),
+        )
 
 
 class RuleForm(forms.ModelForm):
@@ -83,7 +112,7 @@ class RuleForm(forms.ModelForm):
         widgets = {"effective_from": DATE}
 
 
-def _style(form: forms.Form) -> forms.Form:
+def _style(form: forms.BaseForm) -> Any:
     for f in form.fields.values():
         if isinstance(f.widget, forms.CheckboxInput):
             continue
@@ -106,19 +135,31 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("科室设置由医院党委管理")
         if form.is_valid():
             try:
-                services_structure.department_save(access=access, hospital=h,
-                                                   data=form.cleaned_data, request=request)
+                services_structure.department_save(
+                    access=access, hospital=h, data=form.cleaned_data, request=request
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
     ov = selectors.hospital_overview(access, h)
-    departments = list(Department.objects.filter(hospital=h).prefetch_related("branches")
-                       .order_by("-active", "kind", "name"))
-    return render(request, "org/structure.html", {
-        "h": h, "ov": ov, "departments": departments, "form": form, "can_manage": can_manage,
-    })
+    departments = list(
+        Department.objects.filter(hospital=h)
+        .prefetch_related("branches")
+        .order_by("-active", "kind", "name")
+    )
+    return render(
+        request,
+        "org/structure.html",
+        {
+            "h": h,
+            "ov": ov,
+            "departments": departments,
+            "form": form,
+            "can_manage": can_manage,
+        },
+    )
 
 
 @login_required
@@ -129,22 +170,35 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("科室不存在")
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
-    form = _style(DepartmentForm(request.POST or None, initial={
-        "name": dept.name, "kind": dept.kind, "active": dept.active}))
+    form = _style(
+        DepartmentForm(
+            request.POST or None,
+            initial={"name": dept.name, "kind": dept.kind, "active": dept.active},
+        )
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services_structure.department_save(access=access, hospital=dept.hospital,
-                                               department=dept, data=form.cleaned_data,
-                                               request=request)
+            services_structure.department_save(
+                access=access,
+                hospital=dept.hospital,
+                department=dept,
+                data=form.cleaned_data,
+                request=request,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("org:structure", pk=dept.hospital_id)
-    return render(request, "org/simple_form.html", {
-        "form": form, "title": f"编辑科室：{dept.name}",
-        "back": reverse("org:structure", args=[dept.hospital_id]),
-    })
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": f"编辑科室：{dept.name}",
+            "back": reverse("org:structure", args=[dept.hospital_id]),
+        },
+    )
 
 
 @login_required
@@ -158,17 +212,24 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     form = BranchForm(request.POST or None, hospital_id=h.pk, branch=None)
     if request.method == "POST" and form.is_valid():
         try:
-            b = services_structure.branch_save(access=access, hospital=h,
-                                               data=form.cleaned_data, request=request)
+            b = services_structure.branch_save(
+                access=access, hospital=h, data=form.cleaned_data, request=request
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"已成立 {b.name}")
             return redirect("org:branch", pk=b.pk)
-    return render(request, "org/simple_form.html", {
-        "form": form, "title": "成立党支部", "back": reverse("org:structure", args=[h.pk]),
-        "intro": "支部建在科室上：请选择本支部覆盖的科室。党员转入后再指定书记或进行支委会选举。",
-    })
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": "成立党支部",
+            "back": reverse("org:structure", args=[h.pk]),
+            "intro": "支部建在科室上：请选择本支部覆盖的科室。党员转入后再指定书记或进行支委会选举。",
+        },
+    )
 
 
 @login_required
@@ -177,27 +238,51 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     b = selectors.branch_get(access, pk)
     if not access.administers_hospital(b.hospital_id):
         raise PermissionDenied("支部设置由医院党委管理")
-    initial = {"name": b.name, "kind": b.kind, "parent": b.parent_id,
-               "departments": list(b.departments.values_list("pk", flat=True)),
-               "secretary": b.secretary_id, "brand_name": b.brand_name,
-               "founded_on": b.founded_on}
+    initial = {
+        "name": b.name,
+        "kind": b.kind,
+        "parent": b.parent_id,
+        "departments": list(b.departments.values_list("pk", flat=True)),
+        "secretary": b.secretary_id,
+        "brand_name": b.brand_name,
+        "founded_on": b.founded_on,
+    }
     form = BranchForm(request.POST or None, hospital_id=b.hospital_id, branch=b, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services_structure.branch_save(access=access, hospital=b.hospital, branch=b,
-                                           data=form.cleaned_data, request=request)
+            services_structure.branch_save(
+                access=access,
+                hospital=b.hospital,
+                branch=b,
+                data=form.cleaned_data,
+                request=request,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("org:branch", pk=b.pk)
-    return render(request, "org/simple_form.html", {
-        "form": form, "title": f"支部设置：{b.name}", "back": reverse("org:branch", args=[b.pk]),
-    })
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": f"支部设置：{b.name}",
+            "back": reverse("org:branch", args=[b.pk]),
+        },
+    )
 
 
-SEAT_ROLES = [SeatRole.SECRETARY, SeatRole.DEPUTY, SeatRole.ORGANISATION, SeatRole.PROPAGANDA,
-              SeatRole.DISCIPLINE, SeatRole.YOUTH, SeatRole.MEMBER, SeatRole.MEMBER]
+SEAT_ROLES = [
+    SeatRole.SECRETARY,
+    SeatRole.DEPUTY,
+    SeatRole.ORGANISATION,
+    SeatRole.PROPAGANDA,
+    SeatRole.DISCIPLINE,
+    SeatRole.YOUTH,
+    SeatRole.MEMBER,
+    SeatRole.MEMBER,
+]
 
 
 @login_required
@@ -208,12 +293,21 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("支委会换届由医院党委登记")
     rule = selectors.org_rule_for(b.hospital.authority_id)
     start = today()
-    form = _style(CommitteeForm(request.POST or None, initial={
-        "elected_on": start, "term_start": start,
-        "term_end": add_months(start, 12 * rule.term_min_years) - date_one()}))
-    candidates = list(Person.objects.filter(branch=b, status=PersonStatus.ACTIVE,
-                                            political_status=PoliticalStatus.MEMBER)
-                      .order_by("name"))
+    form = _style(
+        CommitteeForm(
+            request.POST or None,
+            initial={
+                "elected_on": start,
+                "term_start": start,
+                "term_end": add_months(start, 12 * rule.term_min_years) - date_one(),
+            },
+        )
+    )
+    candidates = list(
+        Person.objects.filter(
+            branch=b, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
+        ).order_by("name")
+    )
     by_pk = {p.pk: p for p in candidates}
     seat_error = ""
     if request.method == "POST" and form.is_valid():
@@ -228,19 +322,28 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
                 seats.append((person, role))
         if not seat_error:
             try:
-                services_structure.committee_elect(access=access, branch=b, seats=seats,
-                                                   request=request, **form.cleaned_data)
+                services_structure.committee_elect(
+                    access=access, branch=b, seats=seats, request=request, **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
                 seat_error = "；".join(exc.message_dict.get("seats", []))
             else:
                 messages.success(request, "已登记新一届支委会")
                 return redirect("org:branch", pk=b.pk)
-    return render(request, "org/committee_form.html", {
-        "b": b, "form": form, "candidates": candidates, "seat_error": seat_error,
-        "seat_roles": [(i, SeatRole(r).label) for i, r in enumerate(SEAT_ROLES)],
-        "rule": rule, "posted": request.POST,
-    })
+    return render(
+        request,
+        "org/committee_form.html",
+        {
+            "b": b,
+            "form": form,
+            "candidates": candidates,
+            "seat_error": seat_error,
+            "seat_roles": [(i, SeatRole(r).label) for i, r in enumerate(SEAT_ROLES)],
+            "rule": rule,
+            "posted": request.POST,
+        },
+    )
 
 
 def date_one() -> Any:
@@ -258,17 +361,24 @@ def group_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = _style(GroupForm(request.POST or None, branch=b))
     if request.method == "POST" and form.is_valid():
         try:
-            services_structure.party_group_save(access=access, branch=b, request=request,
-                                                **form.cleaned_data)
+            services_structure.party_group_save(
+                access=access, branch=b, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已新增党小组")
             return redirect("org:branch", pk=b.pk)
-    return render(request, "org/simple_form.html", {
-        "form": form, "title": f"新增党小组：{b.name}", "back": reverse("org:branch", args=[b.pk]),
-        "intro": "党小组成员在人员信息中指定。",
-    })
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": f"新增党小组：{b.name}",
+            "back": reverse("org:branch", args=[b.pk]),
+            "intro": "党小组成员在人员信息中指定。",
+        },
+    )
 
 
 @login_required
@@ -280,20 +390,28 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     b = selectors.branch_get(access, g.branch_id)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
-    form = _style(GroupForm(request.POST or None, branch=b,
-                            initial={"name": g.name, "leader": g.leader_id}))
+    form = _style(
+        GroupForm(request.POST or None, branch=b, initial={"name": g.name, "leader": g.leader_id})
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services_structure.party_group_save(access=access, branch=b, group=g,
-                                                request=request, **form.cleaned_data)
+            services_structure.party_group_save(
+                access=access, branch=b, group=g, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect("org:branch", pk=b.pk)
-    return render(request, "org/simple_form.html", {
-        "form": form, "title": f"党小组：{g.name}", "back": reverse("org:branch", args=[b.pk]),
-    })
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": f"党小组：{g.name}",
+            "back": reverse("org:branch", args=[b.pk]),
+        },
+    )
 
 
 @login_required
@@ -313,13 +431,24 @@ def rules(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             services_structure.org_rule_publish(
-                access=access, authority=authority, effective_from=data["effective_from"],
-                values={k: data[k] for k in services_structure.RULE_FIELDS}, request=request)
+                access=access,
+                authority=authority,
+                effective_from=data["effective_from"],
+                values={k: data[k] for k in services_structure.RULE_FIELDS},
+                request=request,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, "已发布新版本规则")
             return redirect("org:rules")
-    return render(request, "org/rules.html", {"form": form, "versions": versions,
-                                              "current": current,
-                                              "fields": services_structure.RULE_FIELDS})
+    return render(
+        request,
+        "org/rules.html",
+        {
+            "form": form,
+            "versions": versions,
+            "current": current,
+            "fields": services_structure.RULE_FIELDS,
+        },
+    )

@@ -97,17 +97,17 @@ def _require_manager(access: Access) -> None:
 @login_required
 def hospitals(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    rows = selectors.hospital_list(access)
+    rows: list[Any] = selectors.hospital_list(access)
     totals = {
-        "staff": sum(h.staff_count for h in rows),  # type: ignore[attr-defined]
-        "members": sum(h.member_count for h in rows),  # type: ignore[attr-defined]
-        "branches": sum(h.branch_count or 0 for h in rows),  # type: ignore[attr-defined]
-        "recruited": sum(h.recruited_count or 0 for h in rows),  # type: ignore[attr-defined]
+        "staff": sum(h.staff_count for h in rows),
+        "members": sum(h.member_count for h in rows),
+        "branches": sum(h.branch_count or 0 for h in rows),
+        "recruited": sum(h.recruited_count or 0 for h in rows),
     }
     chart = {
         "names": [h.short_name or h.name for h in rows],
-        "members": [h.member_count for h in rows],  # type: ignore[attr-defined]
-        "share": [round(h.member_share, 1) for h in rows],  # type: ignore[attr-defined]
+        "members": [h.member_count for h in rows],
+        "share": [round(h.member_share, 1) for h in rows],
     }
     return render(
         request,
@@ -335,7 +335,9 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     p = selectors.person_get(access, pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("组织关系转接由医院党委办理")
-    branches = Branch.objects.filter(hospital_id=p.hospital_id, active=True).exclude(pk=p.branch_id)
+    branches = Branch.objects.filter(hospital_id=p.hospital_id, active=True).exclude(
+        pk=p.branch_id or 0
+    )
     form = TransferForm(request.POST or None, branches=branches, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         try:

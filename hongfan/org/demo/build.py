@@ -114,7 +114,7 @@ def ensure_authority(name: str = "济宁市卫生健康委员会", city: str = "
     return authority
 
 
-def _departments_for(spec: HospitalSpec) -> list[tuple[str, str]]:
+def _departments_for(spec: HospitalSpec) -> list[tuple[str, DepartmentKind]]:
     n_clin = min(len(N.CLINICAL), max(8, spec.staff // 50))
     n_tech = min(len(N.MEDTECH), max(3, spec.staff // 250))
     n_admin = min(len(N.ADMIN), max(6, spec.staff // 120))
@@ -171,12 +171,7 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
         [Department(hospital=hospital, name=n, kind=k) for n, k in _departments_for(spec)]
     )
     weights = [
-        {
-            DepartmentKind.CLINICAL: 10,
-            DepartmentKind.MEDTECH: 7,
-            DepartmentKind.NURSING: 3,
-            DepartmentKind.ADMIN: 3,
-        }[d.kind]
+        {"clinical": 10, "medtech": 7, "nursing": 3, "admin": 3}[str(d.kind)]
         * rng.uniform(0.7, 1.4)
         for d in departments
     ]
@@ -361,7 +356,7 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
         dates = _dev_dates(stage, rng, day)
         if development_errors(dates, birth_date=person.birth_date, rule=rule, today=day):
             continue
-        branch = branch_of_dept.get(person.department_id, fallback_branch)
+        branch = branch_of_dept.get(person.department_id or 0, fallback_branch)
         devs.append(
             Development(
                 person=person,
@@ -394,7 +389,7 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
         ):
             members_by_branch[p.branch_id].append(p)
     committees: list[BranchCommittee] = []
-    committee_members: list[tuple[BranchCommittee, list[tuple[Person, str]]]] = []
+    committee_members: list[tuple[BranchCommittee, list[tuple[Person, SeatRole]]]] = []
     groups_to_make: list[tuple[PartyGroup, list[Person]]] = []
     warned = {"term_ending": False, "term_expired": False, "no_committee": False}
     for b in branches:

@@ -38,15 +38,19 @@ def _big_branch(h):
 
 
 def _full(b):
-    return list(Person.objects.filter(branch=b, political_status="member", status="active")
-                .order_by("pk"))
+    return list(
+        Person.objects.filter(branch=b, political_status="member", status="active").order_by("pk")
+    )
 
 
 def test_hospital_admin_founds_a_branch_on_two_departments(users, primary):
     access = access_for(users["hosp"])
     depts = list(Department.objects.filter(hospital=primary)[:2])
-    b = svc.branch_save(access=access, hospital=primary,
-                        data={"name": "新成立党支部", "kind": "branch", "departments": depts})
+    b = svc.branch_save(
+        access=access,
+        hospital=primary,
+        data={"name": "新成立党支部", "kind": "branch", "departments": depts},
+    )
     assert set(b.departments.all()) == set(depts)
     assert b.secretary is None
 
@@ -64,11 +68,13 @@ def test_branch_name_must_be_unique_in_the_hospital(users, primary):
 def test_branch_secretary_must_be_a_full_member_of_that_branch(users, primary):
     access = access_for(users["hosp"])
     b = _big_branch(primary)
-    outsider = Person.objects.filter(hospital=primary, political_status="member").exclude(
-        branch=b).first()
+    outsider = (
+        Person.objects.filter(hospital=primary, political_status="member").exclude(branch=b).first()
+    )
     with pytest.raises(ValidationError) as exc:
-        svc.branch_save(access=access, hospital=primary, branch=b,
-                        data={"name": b.name, "secretary": outsider})
+        svc.branch_save(
+            access=access, hospital=primary, branch=b, data={"name": b.name, "secretary": outsider}
+        )
     assert "本支部" in str(exc.value)
     b.refresh_from_db()
     assert b.secretary_id != outsider.pk
@@ -77,8 +83,9 @@ def test_branch_secretary_must_be_a_full_member_of_that_branch(users, primary):
 def test_other_hospital_admin_cannot_change_a_branch(users, primary):
     b = _big_branch(primary)
     with pytest.raises(PermissionDenied):
-        svc.branch_save(access=access_for(users["hosp2"]), hospital=primary, branch=b,
-                        data={"name": "改名"})
+        svc.branch_save(
+            access=access_for(users["hosp2"]), hospital=primary, branch=b, data={"name": "改名"}
+        )
     b.refresh_from_db()
     assert b.name != "改名"
 
@@ -88,7 +95,10 @@ def test_committee_election_records_seats_and_sets_the_secretary(users, primary)
     full = _full(b)
     start = today() - timedelta(days=1)
     c = svc.committee_elect(
-        access=access_for(users["hosp"]), branch=b, elected_on=start, term_start=start,
+        access=access_for(users["hosp"]),
+        branch=b,
+        elected_on=start,
+        term_start=start,
         term_end=add_months(start, 36) - timedelta(days=1),
         seats=[(full[0], "secretary"), (full[1], "organisation"), (full[2], "propaganda")],
     )
@@ -99,7 +109,8 @@ def test_committee_election_records_seats_and_sets_the_secretary(users, primary)
 
 
 @pytest.mark.parametrize(
-    ("years", "message"), [(2, "任期3至5年"), (6, "任期3至5年")],
+    ("years", "message"),
+    [(2, "任期3至5年"), (6, "任期3至5年")],
 )
 def test_committee_term_must_be_three_to_five_years(users, primary, years, message):
     b = _big_branch(primary)
@@ -107,9 +118,14 @@ def test_committee_term_must_be_three_to_five_years(users, primary, years, messa
     start = today()
     before = BranchCommittee.objects.count()
     with pytest.raises(ValidationError) as exc:
-        svc.committee_elect(access=access_for(users["hosp"]), branch=b, elected_on=start,
-                            term_start=start, term_end=add_months(start, 12 * years),
-                            seats=[(full[0], "secretary")])
+        svc.committee_elect(
+            access=access_for(users["hosp"]),
+            branch=b,
+            elected_on=start,
+            term_start=start,
+            term_end=add_months(start, 12 * years),
+            seats=[(full[0], "secretary")],
+        )
     assert message in str(exc.value)
     assert BranchCommittee.objects.count() == before
 
@@ -120,14 +136,24 @@ def test_committee_needs_exactly_one_secretary_and_distinct_people(users, primar
     start = today()
     end = add_months(start, 36) - timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        svc.committee_elect(access=access_for(users["hosp"]), branch=b, elected_on=start,
-                            term_start=start, term_end=end,
-                            seats=[(full[0], "organisation"), (full[1], "propaganda")])
+        svc.committee_elect(
+            access=access_for(users["hosp"]),
+            branch=b,
+            elected_on=start,
+            term_start=start,
+            term_end=end,
+            seats=[(full[0], "organisation"), (full[1], "propaganda")],
+        )
     assert "只有一名书记" in str(exc.value)
     with pytest.raises(ValidationError) as exc:
-        svc.committee_elect(access=access_for(users["hosp"]), branch=b, elected_on=start,
-                            term_start=start, term_end=end,
-                            seats=[(full[0], "secretary"), (full[0], "propaganda")])
+        svc.committee_elect(
+            access=access_for(users["hosp"]),
+            branch=b,
+            elected_on=start,
+            term_start=start,
+            term_end=end,
+            seats=[(full[0], "secretary"), (full[0], "propaganda")],
+        )
     assert "同一人" in str(exc.value)
 
 
@@ -136,9 +162,14 @@ def test_committee_members_must_be_full_members_of_the_branch(users, primary):
     outsider = Person.objects.filter(hospital=primary, political_status="masses").first()
     start = today()
     with pytest.raises(ValidationError) as exc:
-        svc.committee_elect(access=access_for(users["hosp"]), branch=b, elected_on=start,
-                            term_start=start, term_end=add_months(start, 36) - timedelta(days=1),
-                            seats=[(_full(b)[0], "secretary"), (outsider, "propaganda")])
+        svc.committee_elect(
+            access=access_for(users["hosp"]),
+            branch=b,
+            elected_on=start,
+            term_start=start,
+            term_end=add_months(start, 36) - timedelta(days=1),
+            seats=[(_full(b)[0], "secretary"), (outsider, "propaganda")],
+        )
     assert "不是本支部的正式党员" in str(exc.value)
 
 
@@ -146,9 +177,14 @@ def test_election_in_the_future_is_refused(users, primary):
     b = _big_branch(primary)
     start = today() + timedelta(days=3)
     with pytest.raises(ValidationError) as exc:
-        svc.committee_elect(access=access_for(users["hosp"]), branch=b, elected_on=start,
-                            term_start=start, term_end=add_months(start, 36),
-                            seats=[(_full(b)[0], "secretary")])
+        svc.committee_elect(
+            access=access_for(users["hosp"]),
+            branch=b,
+            elected_on=start,
+            term_start=start,
+            term_end=add_months(start, 36),
+            seats=[(_full(b)[0], "secretary")],
+        )
     assert "不能晚于今天" in str(exc.value)
 
 
@@ -177,8 +213,9 @@ def test_city_admin_publishes_a_rule_version_that_applies_from_its_date(users):
     values = {f: getattr(current, f) for f in svc.RULE_FIELDS}
     values["split_threshold"] = 40
     later = today() + timedelta(days=30)
-    svc.org_rule_publish(access=access_for(users["city"]), authority=authority,
-                         effective_from=later, values=values)
+    svc.org_rule_publish(
+        access=access_for(users["city"]), authority=authority, effective_from=later, values=values
+    )
     assert org_rule_for(authority.pk).split_threshold == current.split_threshold
     assert org_rule_for(authority.pk, later).split_threshold == 40
 
@@ -190,8 +227,12 @@ def test_rule_with_inverted_term_bounds_is_refused(users):
     values.update(term_min_years=5, term_max_years=3)
     before = OrgRule.objects.count()
     with pytest.raises(ValidationError) as exc:
-        svc.org_rule_publish(access=access_for(users["city"]), authority=authority,
-                             effective_from=date(2030, 1, 1), values=values)
+        svc.org_rule_publish(
+            access=access_for(users["city"]),
+            authority=authority,
+            effective_from=date(2030, 1, 1),
+            values=values,
+        )
     assert "任期上限不能小于下限" in str(exc.value)
     assert OrgRule.objects.count() == before
 
@@ -199,14 +240,20 @@ def test_rule_with_inverted_term_bounds_is_refused(users):
 def test_hospital_admin_cannot_publish_city_rules(users):
     authority = Authority.objects.get()
     with pytest.raises(PermissionDenied):
-        svc.org_rule_publish(access=access_for(users["hosp"]), authority=authority,
-                             effective_from=date(2030, 1, 1), values={})
+        svc.org_rule_publish(
+            access=access_for(users["hosp"]),
+            authority=authority,
+            effective_from=date(2030, 1, 1),
+            values={},
+        )
 
 
 def test_structure_page_lists_uncovered_departments_and_adds_one(client_for, primary):
     c = client_for("hosp")
-    r = c.post(f"/org/hospitals/{primary.pk}/structure/", {"name": "健康管理中心", "kind": "clinical",
-                                                           "active": "on"})
+    r = c.post(
+        f"/org/hospitals/{primary.pk}/structure/",
+        {"name": "健康管理中心", "kind": "clinical", "active": "on"},
+    )
     assert r.status_code == 302
     page = c.get(f"/org/hospitals/{primary.pk}/structure/").content.decode()
     assert "健康管理中心" in page and "未覆盖" in page
@@ -215,9 +262,14 @@ def test_structure_page_lists_uncovered_departments_and_adds_one(client_for, pri
 def test_committee_form_shows_the_rule_message_in_chinese(client_for, primary):
     b = _big_branch(primary)
     start = today()
-    r = client_for("hosp").post(f"/org/branches/{b.pk}/committee/", {
-        "elected_on": start, "term_start": start, "term_end": add_months(start, 12),
-        "seat_0": _full(b)[0].pk,
-    })
+    r = client_for("hosp").post(
+        f"/org/branches/{b.pk}/committee/",
+        {
+            "elected_on": start,
+            "term_start": start,
+            "term_end": add_months(start, 12),
+            "seat_0": _full(b)[0].pk,
+        },
+    )
     assert r.status_code == 200
     assert "支委会每届任期3至5年" in r.content.decode()

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             Person.objects.filter(
                 branch=branch, political_status=PoliticalStatus.MEMBER, status="active"
             )
-            .exclude(pk=branch.secretary_id)
+            .exclude(pk=branch.secretary.pk)
             .order_by("pk")
             .first()
         )
@@ -95,7 +95,9 @@ class Command(BaseCommand):
             .order_by("pk")
             .first()
         )
-        spec = [
+        spec: list[
+            tuple[str, str, Person | None, list[tuple[str, Hospital | None, Branch | None]]]
+        ] = [
             ("city", "市卫健委组织科", None, [(Role.CITY_ADMIN, None, None)]),
             ("hosp", "市三院党群工作部", office, [(Role.HOSPITAL_ADMIN, primary, None)]),
             (
