@@ -101,7 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("HONGFAN_TEST_DB", str(BASE_DIR / "var" / "test.sqlite3"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth and security policy -----------------------------------------------------------
@@ -115,8 +117,8 @@ LOGIN_REDIRECT_URL = "home"
 PASSWORD_HASHERS = env_list(
     "HONGFAN_PASSWORD_HASHERS",
     [
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
     if HONGFAN_ENV == "test"
     else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"],
@@ -190,6 +192,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Party-building and medical work in public hospitals",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {

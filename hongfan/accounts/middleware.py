@@ -53,7 +53,7 @@ class SecurityPolicyMiddleware:
                 if (
                     policy.require_2fa_for_admins
                     and access_for(user).roles & ADMIN_ROLES
-                    and not user.is_verified()
+                    and not getattr(user, "is_verified", lambda: False)()
                 ):
                     return redirect(f"{reverse('accounts:2fa')}?required=1")
         return self.get_response(request)

@@ -134,11 +134,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.password_change(
-                user=request.user,
+                user=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
                 request=request,
@@ -148,7 +150,7 @@ def password_view(request: HttpRequest) -> HttpResponse:
         else:
             from django.contrib.auth import update_session_auth_hash
 
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, "密码已修改")
             return redirect("home")
     return render(

@@ -20,6 +20,7 @@ def audit_log(
     action: str,
     request: HttpRequest | None = None,
     user: Any = None,
+    actor_id: int | None = None,
     username: str = "",
     target: Any = None,
     hospital_id: int | None = None,
@@ -29,6 +30,11 @@ def audit_log(
     if user is None and request is not None and getattr(request, "user", None) is not None:
         if request.user.is_authenticated:
             user = request.user
+    if user is None and actor_id is not None:
+        # Called without a request (API helper, import, task): still record who acted.
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=actor_id).first()
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     if not username and user is not None:

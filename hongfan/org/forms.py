@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from hongfan.core.forms import set_queryset
-
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, Ethnicity
 from hongfan.org.models import Branch, Department, PartyGroup, Person
 

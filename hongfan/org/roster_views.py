@@ -1,9 +1,112 @@
-# Placeholder replaced by the roster import/export work.
-from django.http import Http404
+"""Roster (名册) import page, template download and export. Thin: the work is in roster.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from hongfan.core.access import request_access
+from hongfan.org import roster
+from hongfan.org.views import current_hospital
 
 
-def roster_import(request, *a, **k):
-    raise Http404
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="名册文件（.xlsx 或 .csv）",
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": "请选择要导入的文件",
+            "empty": "文件是空的，请选择填好的名册文件",
+            "invalid": "上传的文件无效，请重新选择",
+        },
+    )
+    ignore_unknown_columns = forms.BooleanField(
+        label="忽略无法识别的列（这些列的内容不会导入）", required=False
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"文件过大，不能超过 {limit / 1024 / 1024:.0f} MB；请拆分后分批导入"
+            )
+        return upload
 
 
-roster_template = roster_export = roster_import
+@login_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    h = current_hospital(request, access)
+    if not access.administers_hospital(h.pk):
+        raise PermissionDenied("只有本院党委管理员可以导入名册")
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    failure: roster.RosterInvalid | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = roster.roster_import(
+                access=access,
+                hospital=h,
+                filename=upload.name or "",
+                data=upload.read(),
+                ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
+                request=request,
+            )
+        except roster.RosterInvalid as exc:
+            failure = exc
+        else:
+            messages.success(request, f"导入成功：已新增 {result.count} 人")
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            return redirect(f"{reverse('org:people')}?hospital={h.pk}")
+    return render(
+        request,
+        "org/roster_import.html",
+        {
+            "h": h,
+            "form": form,
+            "failure": failure,
+            "columns": roster.COLUMNS,
+            "max_shown": roster.MAX_SHOWN_ERRORS,
+            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        },
+    )
+
+
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    h = current_hospital(request, access)
+    if not access.reads_hospital(h.pk):
+        raise PermissionDenied("只有医院党委管理员可以下载导入模板")
+    response = HttpResponse(
+        roster.roster_template(hospital=h), content_type=roster.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = roster.content_disposition(
+        "人员名册导入模板.xlsx", fallback="roster_template.xlsx"
+    )
+    return response
+
+
+@login_required
+def roster_export(request: HttpRequest) -> FileResponse:
+    access = request_access(request)
+    h = current_hospital(request, access)
+    export = roster.roster_export(
+        access=access,
+        hospital=h,
+        filters=roster.RosterFilters.from_query(request.GET),
+        full=request.GET.get("full") == "1",
+        request=request,
+    )
+    response = FileResponse(export.file, content_type=roster.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = roster.content_disposition(export.filename)
+    response["Cache-Control"] = "no-store"
+    return response

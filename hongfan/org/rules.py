@@ -183,6 +183,10 @@ def development_errors(
                 f"发展对象须经不少于3天（{rule.dev_training_min_hours}学时）"
                 f"的集中培训，目前仅{d.training_hours}学时",
             )
+    if previous_extension and d.extension_months != previous_extension:
+        # An extension is decided once; it can neither be changed nor withdrawn, or the
+        # probation would silently become shorter (or longer) than the branch decided.
+        e.setdefault("extension_months", "预备期只能延长一次，已延长的期限不能再改")
     if d.extension_months:
         if d.probation_on is None:
             e.setdefault("extension_months", "尚未接收为预备党员，不能延长预备期")
@@ -194,8 +198,6 @@ def development_errors(
                 f"延长预备期须为{rule.dev_extension_min_months}—"
                 f"{rule.dev_extension_max_months}个月",
             )
-        elif previous_extension and previous_extension != d.extension_months:
-            e.setdefault("extension_months", "预备期只能延长一次，已延长的期限不能再改")
     if need("full_on", "probation_on", "接收为预备党员") and d.probation_on and d.full_on:
         due = add_months(d.probation_on, rule.dev_probation_months + d.extension_months)
         if d.full_on < due:

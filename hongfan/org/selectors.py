@@ -100,7 +100,7 @@ def hospital_list(access: Access) -> list[Hospital]:
     if not access.is_city:
         raise PermissionDenied("只有市卫健委管理员可以查看全市医院")
     year_start = date(today().year, 1, 1)
-    rows = list(
+    rows: list[Hospital] = list(
         Hospital.objects.annotate(
             staff_count=_count(Person, "hospital", ACTIVE),
             member_count=_count(Person, "hospital", ACTIVE & IS_MEMBER),
@@ -216,6 +216,18 @@ def branch_get(access: Access, pk: int) -> Branch:
             raise PermissionDenied("只能查看本支部")
         raise Http404("支部不存在")
     return branch
+
+
+def department_get(access: Access, pk: int) -> Department:
+    """A department for the hospital's readers (city, its admins); 403 inside one's own
+    hospital, 404 elsewhere."""
+    _require_business(access)
+    dept = Department.objects.select_related("hospital").filter(pk=pk).first()
+    if dept is None or not access.reads_hospital(dept.hospital_id):
+        if dept is not None and dept.hospital_id in _own_hospital_ids(access):
+            raise PermissionDenied("科室设置由医院党委管理")
+        raise Http404("科室不存在")
+    return dept
 
 
 def branch_options(access: Access, hospital_id: int) -> QuerySet[Branch]:
@@ -374,7 +386,7 @@ def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
         )
         .order_by("kind", "name")
     )
-    uncovered = [d for d in departments if not d.covered]  # type: ignore[attr-defined]
+    uncovered: list[Department] = [d for d in departments if not d.covered]  # type: ignore[attr-defined]
     leaf_rows = [r for r in rows if r.branch.kind == BranchKind.BRANCH]
     secretaries = [r for r in leaf_rows if r.branch.secretary_id]
     recruited = Development.objects.filter(hospital=hospital, probation_on__year=day.year).count()
@@ -417,7 +429,7 @@ def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
         general_branch_count=len(rows) - len(leaf_rows),
         department_count=len(departments),
         covered_department_count=len(departments) - len(uncovered),
-        uncovered_departments=uncovered,
+        uncovered_departments=list(uncovered),
         secretary_count=len(secretaries),
         dual_leader_count=sum(1 for r in secretaries if r.secretary_is_dual_leader),
         recruited_this_year=recruited,
@@ -439,7 +451,27 @@ def person_qs(access: Access) -> QuerySet[Person]:
     if access.hospital_ids:
         q |= Q(hospital_id__in=access.hospital_ids)
     if access.branch_ids:
-        q |= Q(branch_id__in=access.branch_ids)
+        # A secretary's people: the branch's members, anyone in the branch's development
+        # pipeline, and staff with no branch who work in a department the branch covers
+        # ("支部建在科室上") — the ones who may apply to it.
+        q |= (
+            Q(branch_id__in=access.branch_ids)
+            | Exists(
+                Development.objects.filter(
+                    person_id=OuterRef("pk"), branch_id__in=access.branch_ids
+                )
+            )
+            | Q(
+                Exists(
+                    Branch.departments.through.objects.filter(
+                        department_id=OuterRef("department_id"),
+                        branch_id__in=access.branch_ids,
+                    )
+                ),
+                branch__isnull=True,
+                hospital_id__in=access.branch_hospital_ids,
+            )
+        )
     if access.person_id:
         q |= Q(pk=access.person_id)
     return Person.objects.filter(q)
@@ -572,6 +604,18 @@ def development_get(access: Access, pk: int) -> Development:
 
 
 # --- 双培养 ---------------------------------------------------------------------------------
+
+
+def cultivation_get(access: Access, pk: int) -> DualCultivation:
+    """One 双培养 row for the hospital's readers (city, its admins); 403 inside one's own
+    hospital, 404 elsewhere."""
+    _require_business(access)
+    row = DualCultivation.objects.select_related("person", "hospital").filter(pk=pk).first()
+    if row is None or not access.reads_hospital(row.hospital_id):
+        if row is not None and row.hospital_id in _own_hospital_ids(access):
+            raise PermissionDenied("双培养由医院党委登记")
+        raise Http404("记录不存在")
+    return row
 
 
 def cultivation_list(access: Access, hospital: Hospital) -> list[DualCultivation]:

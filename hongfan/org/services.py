@@ -92,11 +92,11 @@ def person_validate(
         and not person.full_member_on
     ):
         errors["full_member_on"] = "正式党员须填写转正日期"
-    if person.department_id and person.department.hospital_id != person.hospital_id:
+    if person.department is not None and person.department.hospital_id != person.hospital_id:
         errors["department"] = "科室不属于本院"
-    if person.branch_id and person.branch.hospital_id != person.hospital_id:
+    if person.branch is not None and person.branch.hospital_id != person.hospital_id:
         errors["branch"] = "支部不属于本院"
-    if person.party_group_id and person.party_group.branch_id != person.branch_id:
+    if person.party_group is not None and person.party_group.branch_id != person.branch_id:
         errors["party_group"] = "党小组不属于所选支部"
     if id_number is not None and id_number != "":
         msg = id_number_error(id_number)
@@ -151,7 +151,9 @@ def person_create(
     person.mobile = mobile
     person.full_clean(exclude=["id_number_enc", "mobile_enc"])
     person.save()
-    audit_log(action=AuditAction.DATA_CREATED, request=request, target=person)
+    audit_log(
+        actor_id=access.user_id, action=AuditAction.DATA_CREATED, request=request, target=person
+    )
     return person
 
 
@@ -209,6 +211,7 @@ def person_update(
             actor_id=access.user_id,
         )
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED,
         request=request,
         target=person,
@@ -260,6 +263,7 @@ def person_transfer(
         branch=to_branch
     )
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED,
         request=request,
         target=person,
@@ -299,7 +303,13 @@ def person_mark_left(
     )
     Branch.objects.filter(secretary=person).update(secretary=None)
     PartyGroup.objects.filter(leader=person).update(leader=None)
-    audit_log(action=AuditAction.DATA_CHANGED, request=request, target=person, change="left")
+    audit_log(
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=person,
+        change="left",
+    )
     return person
 
 
@@ -311,7 +321,12 @@ def person_reveal(
     if field not in {"id_number", "mobile"}:
         raise ValidationError("无效字段")
     audit_log(
-        action=AuditAction.REVEAL, request=request, target=person, field=field, success=allowed
+        actor_id=access.user_id,
+        action=AuditAction.REVEAL,
+        request=request,
+        target=person,
+        field=field,
+        success=allowed,
     )
     if not allowed:
         raise PermissionDenied("没有查看完整敏感信息的权限")
@@ -360,7 +375,11 @@ def development_start(
         person.political_status = PoliticalStatus.APPLICANT
         person.save(update_fields=["political_status", "updated_at"])
     audit_log(
-        action=AuditAction.DATA_CREATED, request=request, target=dev, hospital_id=dev.hospital_id
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        target=dev,
+        hospital_id=dev.hospital_id,
     )
     return dev
 
@@ -412,6 +431,7 @@ def development_update(
     )
     dev.save()
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED,
         request=request,
         target=dev,
@@ -439,6 +459,7 @@ def development_stop(
         dev.person.political_status = PoliticalStatus.MASSES
         dev.person.save(update_fields=["political_status", "updated_at"])
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED,
         request=request,
         target=dev,
@@ -482,7 +503,7 @@ def cultivation_create(
     if errors:
         raise ValidationError(errors)
     row = DualCultivation.objects.create(hospital=hospital, **data)
-    audit_log(action=AuditAction.DATA_CREATED, request=request, target=row)
+    audit_log(actor_id=access.user_id, action=AuditAction.DATA_CREATED, request=request, target=row)
     return row
 
 
@@ -518,5 +539,11 @@ def cultivation_close(
     if outcome == CultivationOutcome.ACHIEVED and cultivation.direction == "member_to_cadre":
         person.is_middle_cadre = True
         person.save(update_fields=["is_middle_cadre", "updated_at"])
-    audit_log(action=AuditAction.DATA_CHANGED, request=request, target=cultivation, outcome=outcome)
+    audit_log(
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=cultivation,
+        outcome=outcome,
+    )
     return cultivation

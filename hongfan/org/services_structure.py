@@ -75,6 +75,7 @@ def department_save(
     dept.full_clean(validate_unique=False)
     dept.save()
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED if department else AuditAction.DATA_CREATED,
         request=request,
         target=dept,
@@ -136,6 +137,7 @@ def branch_save(
     b.save()
     b.departments.set(departments)
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED if branch else AuditAction.DATA_CREATED,
         request=request,
         target=b,
@@ -206,6 +208,7 @@ def committee_elect(
     branch.secretary = next(p for p, r in seats if r == SeatRole.SECRETARY)
     branch.save(update_fields=["secretary"])
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CREATED,
         request=request,
         target=committee,
@@ -249,6 +252,7 @@ def party_group_save(
         leader.party_group = g
         leader.save(update_fields=["party_group", "updated_at"])
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CHANGED if group else AuditAction.DATA_CREATED,
         request=request,
         target=g,
@@ -295,6 +299,7 @@ def org_rule_publish(
     except IntegrityError as exc:
         raise ValidationError({"effective_from": "该生效日期已有一个规则版本"}) from exc
     audit_log(
+        actor_id=access.user_id,
         action=AuditAction.DATA_CREATED,
         request=request,
         target=rule,

@@ -108,7 +108,7 @@ class GroupForm(forms.Form):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = OrgRule
-        exclude = ["authority"]
+        fields = ["effective_from", *services_structure.RULE_FIELDS]
         widgets = {"effective_from": DATE}
 
 
@@ -165,9 +165,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dept = Department.objects.select_related("hospital").filter(pk=pk).first()
-    if dept is None or not (access.is_city or access.administers_hospital(dept.hospital_id)):
-        raise Http404("科室不存在")
+    dept = selectors.department_get(access, pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
     form = _style(

@@ -35,7 +35,8 @@ from hongfan.org.forms import (
     StopForm,
     TransferForm,
 )
-from hongfan.org.models import Branch, Department, DualCultivation, Hospital, Person
+from hongfan.org.models import Branch, Department, Hospital, Person
+from hongfan.org.roster import RosterFilters
 from hongfan.org.rules import DevDates
 
 
@@ -182,22 +183,15 @@ def people(request: HttpRequest) -> HttpResponse:
     _require_manager(access)
     h = current_hospital(request, access)
     g = request.GET
-    branch_id = int(g["branch"]) if g.get("branch", "").isdigit() else None
-    dept_id = int(g["department"]) if g.get("department", "").isdigit() else None
-    status = g.get("status", PersonStatus.ACTIVE)
-    if status not in PersonStatus.values and status != "all":
-        status = PersonStatus.ACTIVE
-    pol = g.get("political_status") or None
-    if pol and pol not in PoliticalStatus.values and pol != "members":
-        pol = None
+    f = RosterFilters.from_query(g)
     qs = selectors.person_list(
         access,
         hospital=h,
-        branch_id=branch_id,
-        department_id=dept_id,
-        political_status=pol,
-        status=None if status == "all" else status,
-        q=g.get("q", "")[:50],
+        branch_id=f.branch_id,
+        department_id=f.department_id,
+        political_status=f.political_status,
+        status=f.status,
+        q=f.q,
     )
     page = Paginator(qs, 30).get_page(g.get("page"))
     return render(
@@ -213,7 +207,8 @@ def people(request: HttpRequest) -> HttpResponse:
             "statuses": PoliticalStatus.choices,
             "filters": g,
             "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
-            "can_export": access.administers_hospital(h.pk),
+            "can_export": access.reads_hospital(h.pk),
+            "can_import": access.administers_hospital(h.pk),
         },
     )
 
@@ -603,9 +598,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cultivation_close(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    row = DualCultivation.objects.select_related("person").filter(pk=pk).first()
-    if row is None or not (access.is_city or access.administers_hospital(row.hospital_id)):
-        raise Http404("记录不存在")
+    row = selectors.cultivation_get(access, pk)
     form = CultivationCloseForm(request.POST)
     if form.is_valid():
         try:

@@ -1,0 +1,741 @@
+"""Writes on people, development (发展党员) and 双培养: refused with a Chinese message naming
+the rule, and nothing changes when refused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
+
+from hongfan.core.access import access_for
+from hongfan.core.dates import add_months, today
+from hongfan.core.models import AuditEvent
+from hongfan.org import selectors, services
+from hongfan.org.choices import (
+    CultivationDirection,
+    CultivationOutcome,
+    DevelopmentStage,
+    DevelopmentStatus,
+    PersonStatus,
+    PoliticalStatus,
+)
+from hongfan.org.models import (
+    Branch,
+    Development,
+    DualCultivation,
+    PartyGroup,
+    Person,
+    Transfer,
+)
+from hongfan.org.rules import DevDates
+from hongfan.org.tests.factories import (
+    candidate_dates,
+    make_development,
+    make_person,
+    other_branch,
+    primary,
+    sec_branch,
+    second,
+    unused_id_number,
+)
+
+
+def messages_of(exc: ValidationError) -> str:
+    return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+
+
+def row(obj) -> dict:
+    obj.refresh_from_db()
+    return {**model_to_dict(obj), "updated_at": getattr(obj, "updated_at", None)}
+
+
+@pytest.fixture
+def hosp(users):
+    return access_for(users["hosp"])
+
+
+@pytest.fixture
+def sec(users):
+    return access_for(users["sec"])
+
+
+@pytest.fixture
+def candidate(db):
+    """A 发展对象 in sec's branch, ready for the branch meeting."""
+    branch = sec_branch()
+    person = make_person(branch.hospital, birth_date=date(1995, 4, 1), department=None)
+    return make_development(person, branch, candidate_dates())
+
+
+# --- 发展党员 --------------------------------------------------------------------------------
+
+
+def _probationary(d: DevDates) -> DevDates:
+    return replace(d, probation_on=today() - timedelta(days=1))
+
+
+REFUSALS = {
+    "talk_late": (
+        lambda d: replace(d, talked_on=d.applied_on + timedelta(days=31)),
+        "talked_on",
+        "30天",
+    ),
+    "activist_before_talk": (
+        lambda d: replace(d, activist_on=d.talked_on - timedelta(days=1)),
+        "activist_on",
+        "须在谈话之后",
+    ),
+    "candidate_too_soon": (
+        lambda d: replace(d, candidate_on=add_months(d.activist_on, 11)),
+        "candidate_on",
+        "12个月以上培养考察",
+    ),
+    "probation_without_review": (
+        lambda d: replace(_probationary(d), reviewed_on=None),
+        "probation_on",
+        "须完成政治审查",
+    ),
+    "probation_with_little_training": (
+        lambda d: replace(_probationary(d), training_hours=16),
+        "probation_on",
+        "24学时",
+    ),
+    "probation_before_candidate": (
+        lambda d: replace(d, probation_on=d.candidate_on - timedelta(days=1)),
+        "probation_on",
+        "确定为发展对象之后",
+    ),
+    "full_within_a_year": (
+        lambda d: replace(
+            d,
+            probation_on=today() - timedelta(days=300),
+            candidate_on=today() - timedelta(days=320),
+            reviewed_on=today() - timedelta(days=310),
+            activist_on=add_months(today() - timedelta(days=320), -13),
+            talked_on=add_months(today() - timedelta(days=320), -14),
+            applied_on=add_months(today() - timedelta(days=320), -14) - timedelta(days=3),
+            full_on=today(),
+        ),
+        "full_on",
+        "预备期为12个月",
+    ),
+    "extension_too_short": (
+        lambda d: replace(_probationary(d), extension_months=3),
+        "extension_months",
+        "6—12个月",
+    ),
+    "extension_without_probation": (
+        lambda d: replace(d, extension_months=6),
+        "extension_months",
+        "尚未接收为预备党员",
+    ),
+    "future_date": (
+        lambda d: replace(d, reviewed_on=today() + timedelta(days=1)),
+        "reviewed_on",
+        "日期不能晚于今天",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS.keys())
+def test_a_development_date_that_breaks_a_rule_is_refused_and_nothing_changes(
+    case, candidate, hosp
+):
+    change, field, text = REFUSALS[case]
+    before_dev, before_person = row(candidate), row(candidate.person)
+    events = AuditEvent.objects.count()
+    dates = change(selectors.dev_dates(candidate))
+    with pytest.raises(ValidationError) as exc:
+        services.development_update(access=hosp, development=candidate, dates=dates)
+    assert text in " ".join(exc.value.message_dict[field])
+    assert row(Development.objects.get(pk=candidate.pk)) == before_dev
+    assert row(Person.objects.get(pk=candidate.person_id)) == before_person
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_extension_cannot_be_changed_once_given(candidate, hosp):
+    dates = replace(
+        selectors.dev_dates(candidate),
+        probation_on=today() - timedelta(days=400),
+        candidate_on=today() - timedelta(days=420),
+        reviewed_on=today() - timedelta(days=410),
+    )
+    dates = replace(
+        dates,
+        activist_on=add_months(dates.candidate_on, -13),
+        talked_on=add_months(dates.candidate_on, -14),
+        applied_on=add_months(dates.candidate_on, -14) - timedelta(days=3),
+    )
+    services.development_update(
+        access=hosp, development=candidate, dates=replace(dates, extension_months=6)
+    )
+    dev = Development.objects.get(pk=candidate.pk)
+    for months in (12, 0):
+        with pytest.raises(ValidationError) as exc:
+            services.development_update(
+                access=hosp, development=dev, dates=replace(dates, extension_months=months)
+            )
+        assert "预备期只能延长一次" in messages_of(exc.value)
+        assert Development.objects.get(pk=dev.pk).extension_months == 6
+
+
+def test_receiving_a_candidate_as_probationary_makes_them_a_probationary_member(candidate, sec):
+    dates = replace(selectors.dev_dates(candidate), probation_on=today())
+    dev = services.development_update(access=sec, development=candidate, dates=dates)
+    person = Person.objects.get(pk=candidate.person_id)
+    assert dev.stage == DevelopmentStage.PROBATIONARY
+    assert person.political_status == PoliticalStatus.PROBATIONARY
+    assert person.joined_on == today()
+    assert person.branch_id == candidate.branch_id
+    assert AuditEvent.objects.filter(
+        action="data_changed", target_type="org.development", target_id=str(dev.pk)
+    ).exists()
+
+
+def test_converting_a_probationary_member_after_a_year_makes_them_a_full_member(db, hosp):
+    branch = sec_branch()
+    person = make_person(branch.hospital, birth_date=date(1993, 2, 2))
+    probation = add_months(today(), -12) - timedelta(days=3)
+    dates = replace(candidate_dates(probation - timedelta(days=10)), probation_on=probation)
+    dev = make_development(person, branch, dates)
+    services.development_update(access=hosp, development=dev, dates=replace(dates, full_on=today()))
+    dev.refresh_from_db()
+    person.refresh_from_db()
+    assert (dev.stage, dev.status) == (DevelopmentStage.FULL, DevelopmentStatus.COMPLETED)
+    assert person.political_status == PoliticalStatus.MEMBER
+    assert person.joined_on == probation
+    assert person.full_member_on == today()
+    with pytest.raises(ValidationError) as exc:
+        services.development_update(access=hosp, development=dev, dates=dates)
+    assert "已结束" in messages_of(exc.value)
+
+
+def test_a_secretary_cannot_update_development_in_another_branch(db, sec):
+    branch = other_branch()
+    person = make_person(branch.hospital)
+    dev = make_development(person, branch, candidate_dates())
+    before = row(dev)
+    with pytest.raises(PermissionDenied):
+        services.development_update(
+            access=sec, development=dev, dates=replace(candidate_dates(), training_hours=30)
+        )
+    assert row(dev) == before
+
+
+def test_an_application_from_someone_under_18_is_refused(db, sec):
+    person = make_person(primary(), birth_date=today() - timedelta(days=365 * 17))
+    with pytest.raises(ValidationError) as exc:
+        services.development_start(
+            access=sec, person=person, branch=sec_branch(), applied_on=today()
+        )
+    assert "年满18周岁" in messages_of(exc.value)
+    assert not Development.objects.filter(person=person).exists()
+    assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.MASSES
+
+
+def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp):
+    person = make_person(primary(), birth_date=date(1998, 1, 1))
+    dev = services.development_start(
+        access=sec, person=person, branch=sec_branch(), applied_on=today() - timedelta(days=3)
+    )
+    assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.APPLICANT
+    board = selectors.development_board(hosp, primary())
+    applicants = dict((c[0], c[2]) for c in board.columns)["applicant"]
+    row_ = next(r for r in applicants if r.development.pk == dev.pk)
+    assert row_.next_step.label == "派人谈话"
+    assert row_.next_step.latest == today() - timedelta(days=3) + timedelta(days=30)
+    with pytest.raises(ValidationError) as exc:
+        services.development_start(
+            access=sec, person=person, branch=sec_branch(), applied_on=today()
+        )
+    assert "已有发展记录" in messages_of(exc.value)
+
+
+def test_members_cannot_apply_again(db, sec):
+    member = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    with pytest.raises(ValidationError) as exc:
+        services.development_start(
+            access=sec, person=member, branch=sec_branch(), applied_on=today()
+        )
+    assert "已是党员" in messages_of(exc.value)
+
+
+def test_an_overdue_talk_shows_on_the_board_as_overdue(db, hosp):
+    person = make_person(primary())
+    dev = make_development(person, sec_branch(), DevDates(applied_on=today() - timedelta(days=45)))
+    board = selectors.development_board(hosp, primary())
+    assert dev.pk in {r.development.pk for r in board.overdue}
+    branch_board = selectors.development_board(hosp, primary(), sec_branch())
+    assert dev.pk in {r.development.pk for r in branch_board.overdue}
+    assert all(r.development.branch_id == sec_branch().pk for r in branch_board.overdue)
+
+
+def test_stopping_a_development_returns_an_applicant_to_the_masses(db, sec):
+    person = make_person(primary())
+    dev = make_development(person, sec_branch(), DevDates(applied_on=today()))
+    with pytest.raises(ValidationError):
+        services.development_stop(access=sec, development=dev, reason="  ")
+    services.development_stop(access=sec, development=dev, reason="本人撤回申请")
+    dev.refresh_from_db()
+    assert dev.status == DevelopmentStatus.STOPPED
+    assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.MASSES
+    assert selectors.development_board(access_for_hosp(), primary()).total == (
+        Development.objects.filter(hospital=primary(), status="active").count()
+    )
+
+
+def access_for_hosp():
+    from hongfan.accounts.models import User
+
+    return access_for(User.objects.get(username="hosp"))
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+def person_data(**over):
+    branch = over.pop("branch", None)
+    data = dict(
+        name="林晓雪",
+        gender="F",
+        ethnicity="汉族",
+        birth_date=date(1992, 8, 15),
+        education="bachelor",
+        department=None,
+        post="护士",
+        title="主管护师",
+        is_middle_cadre=False,
+        is_department_head=False,
+        is_senior_expert=False,
+        political_status=PoliticalStatus.MASSES,
+        joined_on=None,
+        full_member_on=None,
+        branch=branch,
+        party_group=None,
+    )
+    data.update(over)
+    return data
+
+
+def test_adding_a_person_encrypts_the_id_and_writes_an_audit_row(db, hosp):
+    number = unused_id_number(date(1992, 8, 15), "F")
+    person = services.person_create(
+        access=hosp, hospital=primary(), data=person_data(), id_number=number, mobile="13912345678"
+    )
+    assert person.id_number == number
+    assert person.id_number_masked == number[:6] + "********" + number[-4:]
+    event = AuditEvent.objects.get(
+        action="data_created", target_type="org.person", target_id=str(person.pk)
+    )
+    assert number not in str(event.detail) and "13912345678" not in str(event.detail)
+
+
+@pytest.mark.parametrize(
+    "id_number,field,text",
+    [
+        ("11010519921231002X", "id_number", "校验位错误"),
+        ("1101051992", "id_number", "18位"),
+        ("110105199208150021", "birth_date", "出生日期与身份证号不一致"),
+    ],
+)
+def test_a_person_with_a_bad_id_number_is_refused(db, hosp, id_number, field, text):
+    if field == "birth_date":  # a valid number whose birth date is not the form's
+        id_number = unused_id_number(date(1992, 8, 16), "F")
+    count = Person.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp, hospital=primary(), data=person_data(), id_number=id_number
+        )
+    assert text in " ".join(exc.value.message_dict[field])
+    assert Person.objects.count() == count
+
+
+def test_an_id_number_already_in_the_hospital_is_refused_but_allowed_in_another(db, hosp, users):
+    existing = make_person(primary(), birth_date=date(1992, 8, 15))
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp, hospital=primary(), data=person_data(), id_number=existing.id_number
+        )
+    assert "本院已有相同身份证号的职工" in messages_of(exc.value)
+    other = services.person_create(
+        access=access_for(users["hosp2"]),
+        hospital=second(),
+        data=person_data(),
+        id_number=existing.id_number,
+    )
+    assert other.id_number_hash == existing.id_number_hash
+
+
+def test_a_member_without_a_branch_is_refused(db, hosp):
+    count = Person.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp,
+            hospital=primary(),
+            data=person_data(
+                political_status=PoliticalStatus.MEMBER,
+                joined_on=date(2015, 7, 1),
+                full_member_on=date(2016, 7, 1),
+            ),
+        )
+    assert "党员必须编入一个党支部" in " ".join(exc.value.message_dict["branch"])
+    assert Person.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "over,field,text",
+    [
+        ({"birth_date": date(2999, 1, 1)}, "birth_date", "不能晚于今天"),
+        ({"name": "  "}, "name", "请填写姓名"),
+        (
+            {"political_status": "member", "joined_on": date(2015, 7, 1)},
+            "full_member_on",
+            "正式党员须填写转正日期",
+        ),
+        (
+            {
+                "political_status": "member",
+                "joined_on": date(2015, 7, 1),
+                "full_member_on": date(2014, 7, 1),
+            },
+            "full_member_on",
+            "转正日期不能早于入党日期",
+        ),
+    ],
+)
+def test_person_fields_are_checked_with_chinese_messages(db, hosp, over, field, text):
+    data = person_data(branch=sec_branch(), **over)
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(access=hosp, hospital=primary(), data=data)
+    assert text in " ".join(exc.value.message_dict[field])
+
+
+def test_a_bad_mobile_is_refused(db, hosp):
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp, hospital=primary(), data=person_data(), mobile="1234567"
+        )
+    assert "11位数字" in " ".join(exc.value.message_dict["mobile"])
+
+
+def test_a_branch_of_another_hospital_is_refused(db, hosp):
+    foreign = Branch.objects.filter(hospital=second()).first()
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(access=hosp, hospital=primary(), data=person_data(branch=foreign))
+    assert "支部不属于本院" in " ".join(exc.value.message_dict["branch"])
+
+
+def test_a_secretary_adds_people_only_to_their_own_branch(db, sec):
+    mine = services.person_create(
+        access=sec, hospital=primary(), data=person_data(branch=sec_branch())
+    )
+    assert mine.branch_id == sec_branch().pk
+    with pytest.raises(PermissionDenied):
+        services.person_create(
+            access=sec, hospital=primary(), data=person_data(branch=other_branch())
+        )
+    with pytest.raises(PermissionDenied):
+        services.person_create(access=sec, hospital=primary(), data=person_data())
+
+
+def test_editing_a_person_keeps_the_id_number_when_left_blank(db, hosp):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    number = person.id_number
+    services.person_update(access=hosp, person=person, data={"post": "护士长"})
+    person = Person.objects.get(pk=person.pk)
+    assert person.post == "护士长"
+    assert person.id_number == number
+
+
+def test_editing_a_person_checks_the_new_id_number(db, hosp):
+    person = make_person(primary(), birth_date=date(1990, 5, 17))
+    before = row(person)
+    with pytest.raises(ValidationError) as exc:
+        services.person_update(
+            access=hosp,
+            person=person,
+            data={"post": "改了"},
+            id_number=person.id_number[:17] + ("0" if person.id_number[17] != "0" else "1"),
+        )
+    assert "校验位错误" in messages_of(exc.value)
+    assert row(Person.objects.get(pk=person.pk)) == before
+
+
+def test_a_secretary_cannot_move_a_person_to_another_branch_by_editing(db, sec):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    with pytest.raises(PermissionDenied) as exc:
+        services.person_update(access=sec, person=person, data={"branch": other_branch()})
+    assert "组织关系转接" in str(exc.value)
+    assert Person.objects.get(pk=person.pk).branch_id == sec_branch().pk
+
+
+def test_a_secretary_cannot_edit_people_of_another_branch(db, sec):
+    person = make_person(branch=other_branch(), political_status=PoliticalStatus.MEMBER)
+    before = row(person)
+    with pytest.raises(PermissionDenied):
+        services.person_update(access=sec, person=person, data={"post": "改了"})
+    assert row(Person.objects.get(pk=person.pk)) == before
+
+
+def test_a_transfer_records_history_and_moves_the_active_development(db, hosp, users):
+    src, dst = sec_branch(), other_branch()
+    group = PartyGroup.objects.create(branch=src, name="临时党小组")
+    person = make_person(primary(), birth_date=date(1994, 1, 1))
+    person.branch, person.party_group = src, group
+    person.save()
+    dev = make_development(person, src, candidate_dates())
+    on = today() - timedelta(days=2)
+    transfer = services.person_transfer(
+        access=hosp, person=person, to_branch=dst, on=on, reason="科室调整"
+    )
+    person.refresh_from_db()
+    dev.refresh_from_db()
+    assert (transfer.from_branch_id, transfer.to_branch_id) == (src.pk, dst.pk)
+    assert (transfer.transferred_on, transfer.reason) == (on, "科室调整")
+    assert transfer.actor_id == users["hosp"].pk
+    assert person.branch_id == dst.pk and person.party_group_id is None
+    assert dev.branch_id == dst.pk
+    assert selectors.person_history(person)[0] == transfer
+    assert AuditEvent.objects.filter(
+        action="data_changed", target_id=str(person.pk), detail__change="transfer"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "case,text",
+    [
+        ("same_branch", "转入支部与当前支部相同"),
+        ("future", "转接日期不能晚于今天"),
+        ("no_reason", "请填写转接原因"),
+        ("other_hospital", "只能转入本院在用的党支部"),
+    ],
+)
+def test_a_bad_transfer_is_refused_and_records_nothing(db, hosp, case, text):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    to = {
+        "same_branch": sec_branch(),
+        "other_hospital": Branch.objects.filter(hospital=second()).first(),
+    }.get(case, other_branch())
+    on = today() + timedelta(days=1) if case == "future" else today()
+    reason = "" if case == "no_reason" else "岗位调动"
+    with pytest.raises(ValidationError) as exc:
+        services.person_transfer(access=hosp, person=person, to_branch=to, on=on, reason=reason)
+    assert text in messages_of(exc.value)
+    assert not Transfer.objects.filter(person=person).exists()
+    assert Person.objects.get(pk=person.pk).branch_id == sec_branch().pk
+
+
+def test_only_the_hospital_transfers_people(db, sec):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.person_transfer(
+            access=sec, person=person, to_branch=other_branch(), on=today(), reason="调动"
+        )
+    assert not Transfer.objects.filter(person=person).exists()
+
+
+def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
+    branch = sec_branch()
+    person = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
+    group = PartyGroup.objects.create(branch=branch, name="临时党小组", leader=person)
+    branch.secretary, old_secretary = person, branch.secretary
+    branch.save()
+    staff_before = selectors.hospital_overview(hosp, primary()).staff_count
+    services.person_mark_left(access=hosp, person=person, on=today(), reason="调出")
+    person.refresh_from_db()
+    assert person.status == PersonStatus.LEFT
+    assert (person.left_on, person.left_reason) == (today(), "调出")
+    assert Branch.objects.get(pk=branch.pk).secretary_id is None
+    assert PartyGroup.objects.get(pk=group.pk).leader_id is None
+    left = Transfer.objects.get(person=person)
+    assert left.from_branch_id == branch.pk and left.to_branch_id is None
+    assert selectors.hospital_overview(hosp, primary()).staff_count == staff_before - 1
+    with pytest.raises(ValidationError) as exc:
+        services.person_mark_left(access=hosp, person=person, on=today(), reason="再次")
+    assert "已标记为离开" in messages_of(exc.value)
+    assert old_secretary is not None
+
+
+def test_a_secretary_cannot_mark_people_as_left(db, sec):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    with pytest.raises(PermissionDenied):
+        services.person_mark_left(access=sec, person=person, on=today(), reason="调出")
+    assert Person.objects.get(pk=person.pk).status == PersonStatus.ACTIVE
+
+
+def test_revealing_an_id_number_is_audited(db, hosp, users):
+    person = make_person(branch=sec_branch())
+    value = services.person_reveal(access=hosp, person=person, field="id_number")
+    assert value == person.id_number
+    event = AuditEvent.objects.filter(action="reveal", target_id=str(person.pk)).get()
+    assert event.success is True
+    assert event.user_id == users["hosp"].pk
+    assert event.detail == {"field": "id_number"}
+    assert person.id_number not in str(event.detail) + event.target_repr
+
+
+def test_a_member_may_reveal_their_own_mobile(db, users):
+    me = users["member"].person
+    value = services.person_reveal(access=access_for(users["member"]), person=me, field="mobile")
+    assert value == me.mobile
+
+
+def test_a_secretary_of_another_branch_cannot_reveal_and_the_attempt_is_audited(db, sec, users):
+    person = make_person(branch=other_branch())
+    with pytest.raises(PermissionDenied):
+        services.person_reveal(access=sec, person=person, field="mobile")
+    event = AuditEvent.objects.get(action="reveal", target_id=str(person.pk))
+    assert event.success is False
+    assert event.username == "sec"
+
+
+def test_revealing_an_unknown_field_is_refused(db, hosp):
+    person = make_person(branch=sec_branch())
+    with pytest.raises(ValidationError):
+        services.person_reveal(access=hosp, person=person, field="name")
+
+
+# --- 双培养 -------------------------------------------------------------------------------------
+
+
+def cadre(**extra):
+    return make_person(primary(), is_middle_cadre=True, **extra)
+
+
+def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
+    person = cadre()
+    before = selectors.hospital_overview(hosp, primary()).cultivation
+    row_ = services.cultivation_create(
+        access=hosp,
+        hospital=primary(),
+        data={
+            "person": person,
+            "direction": CultivationDirection.CADRE_TO_MEMBER,
+            "started_on": today(),
+            "goal": "发展为党员",
+        },
+    )
+    after = selectors.hospital_overview(hosp, primary()).cultivation
+    assert after["cadre_to_member"]["in_progress"] == before["cadre_to_member"]["in_progress"] + 1
+    assert AuditEvent.objects.filter(action="data_created", target_id=str(row_.pk)).exists()
+
+
+CULTIVATION_REFUSALS = [
+    ("cadre_to_member", {"political_status": "member"}, "已是党员"),
+    ("cadre_to_member", {"is_middle_cadre": False}, "须为中层干部"),
+    ("member_to_cadre", {}, "须为党员"),
+    ("member_to_cadre", {"political_status": "member", "is_middle_cadre": True}, "已是中层干部"),
+]
+
+
+@pytest.mark.parametrize("direction,person_over,text", CULTIVATION_REFUSALS)
+def test_cultivation_of_the_wrong_person_is_refused(db, hosp, direction, person_over, text):
+    status = person_over.pop("political_status", PoliticalStatus.MASSES)
+    is_cadre = person_over.pop("is_middle_cadre", direction == "cadre_to_member")
+    person = make_person(
+        branch=sec_branch() if status == "member" else None,
+        political_status=status,
+        is_middle_cadre=is_cadre,
+    )
+    count = DualCultivation.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_create(
+            access=hosp,
+            hospital=primary(),
+            data={"person": person, "direction": direction, "started_on": today()},
+        )
+    assert text in messages_of(exc.value)
+    assert DualCultivation.objects.count() == count
+
+
+def test_a_second_open_cultivation_in_the_same_direction_is_refused(db, hosp):
+    person = cadre()
+    data = {"person": person, "direction": "cadre_to_member", "started_on": today()}
+    services.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
+    assert "已在该方向的培养中" in messages_of(exc.value)
+
+
+def test_cultivation_in_the_future_or_of_another_hospitals_people_is_refused(db, hosp):
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_create(
+            access=hosp,
+            hospital=primary(),
+            data={
+                "person": cadre(),
+                "direction": "cadre_to_member",
+                "started_on": today() + timedelta(days=1),
+            },
+        )
+    assert "不能晚于今天" in messages_of(exc.value)
+    foreign = make_person(second(), is_middle_cadre=True)
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_create(
+            access=hosp,
+            hospital=primary(),
+            data={"person": foreign, "direction": "cadre_to_member", "started_on": today()},
+        )
+    assert "不属于本院" in messages_of(exc.value)
+
+
+def test_only_the_hospital_records_cultivation(db, sec):
+    with pytest.raises(PermissionDenied):
+        services.cultivation_create(
+            access=sec,
+            hospital=primary(),
+            data={"person": cadre(), "direction": "cadre_to_member", "started_on": today()},
+        )
+
+
+def test_achieving_member_to_cadre_makes_the_person_a_middle_cadre(db, hosp):
+    person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    row_ = services.cultivation_create(
+        access=hosp,
+        hospital=primary(),
+        data={
+            "person": person,
+            "direction": "member_to_cadre",
+            "started_on": today() - timedelta(days=100),
+        },
+    )
+    services.cultivation_close(
+        access=hosp, cultivation=row_, outcome=CultivationOutcome.ACHIEVED, on=today()
+    )
+    assert Person.objects.get(pk=person.pk).is_middle_cadre is True
+    row_.refresh_from_db()
+    assert (row_.outcome, row_.outcome_on) == ("achieved", today())
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_close(
+            access=hosp, cultivation=row_, outcome=CultivationOutcome.STOPPED, on=today()
+        )
+    assert "已有结果" in messages_of(exc.value)
+
+
+@pytest.mark.parametrize(
+    "outcome,days,text",
+    [
+        ("achieved", 1, "不能晚于今天"),
+        ("achieved", -200, "不能早于开始培养日期"),
+        ("in_progress", 0, "请选择"),
+    ],
+)
+def test_closing_a_cultivation_with_a_bad_outcome_or_date_is_refused(db, hosp, outcome, days, text):
+    row_ = services.cultivation_create(
+        access=hosp,
+        hospital=primary(),
+        data={
+            "person": cadre(),
+            "direction": "cadre_to_member",
+            "started_on": today() - timedelta(days=100),
+        },
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.cultivation_close(
+            access=hosp, cultivation=row_, outcome=outcome, on=today() + timedelta(days=days)
+        )
+    assert text in messages_of(exc.value)
+    assert DualCultivation.objects.get(pk=row_.pk).outcome == "in_progress"
