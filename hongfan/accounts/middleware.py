@@ -21,6 +21,7 @@ from hongfan.core.audit import AuditAction, audit_log
 _OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
 _SETUP_PATHS = ("/accounts/password", "/accounts/2fa", "/accounts/logout")
 LAST_SEEN_KEY = "hongfan_last_seen"
+LAST_SEEN_EVERY = 60  # seconds
 
 
 class SecurityPolicyMiddleware:
@@ -43,7 +44,9 @@ class SecurityPolicyMiddleware:
                         content_type="application/json",
                     )
                 return redirect(f"{reverse('accounts:login')}?timeout=1&next={request.path}")
-            request.session[LAST_SEEN_KEY] = now
+            if last is None or now - last >= LAST_SEEN_EVERY:
+                # Written at most once a minute, so a page view is not a session write.
+                request.session[LAST_SEEN_KEY] = now
             if not request.path.startswith(_SETUP_PATHS):
                 if policy.password_max_age_days and (
                     timezone.now() - user.password_changed_at

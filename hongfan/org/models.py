@@ -308,6 +308,9 @@ class Person(models.Model):
             models.Index(
                 fields=["branch", "status", "political_status"], name="person_branch_status_idx"
             ),
+            models.Index(
+                fields=["hospital", "status", "name", "id"], name="person_roster_order_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from hongfan.core.access import Access
@@ -97,21 +98,39 @@ def _count(model: Any, field: str, flt: Q) -> Subquery:
 
 
 def hospital_list(access: Access) -> list[Hospital]:
+    """Every hospital with its headline counts: one grouped pass per table, not per row."""
     if not access.is_city:
         raise PermissionDenied("只有市卫健委管理员可以查看全市医院")
     year_start = date(today().year, 1, 1)
-    rows: list[Hospital] = list(
-        Hospital.objects.annotate(
-            staff_count=_count(Person, "hospital", ACTIVE),
-            member_count=_count(Person, "hospital", ACTIVE & IS_MEMBER),
-            branch_count=_count(Branch, "hospital", Q(active=True, kind=BranchKind.BRANCH)),
-            recruited_count=_count(Development, "hospital", Q(probation_on__gte=year_start)),
-        ).order_by("pk")
+    people = {
+        r["hospital_id"]: r
+        for r in Person.objects.filter(ACTIVE)
+        .order_by()
+        .values("hospital_id")
+        .annotate(staff=Count("pk"), members=Count("pk", filter=IS_MEMBER))
+    }
+    branches = dict(
+        Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
+        .order_by()
+        .values_list("hospital_id")
+        .annotate(c=Count("pk"))
     )
+    recruited = dict(
+        Development.objects.filter(probation_on__gte=year_start)
+        .order_by()
+        .values_list("hospital_id")
+        .annotate(c=Count("pk"))
+    )
+    rows: list[Hospital] = list(Hospital.objects.order_by("pk"))
     for h in rows:
-        h.staff_count = h.staff_count or 0  # type: ignore[attr-defined]
-        h.member_count = h.member_count or 0  # type: ignore[attr-defined]
-        h.member_share = (h.member_count / h.staff_count * 100) if h.staff_count else 0  # type: ignore[attr-defined]
+        counts: dict[str, int] = people.get(h.pk, {})
+        h.staff_count = counts.get("staff", 0)  # type: ignore[attr-defined]
+        h.member_count = counts.get("members", 0)  # type: ignore[attr-defined]
+        h.member_share = (  # type: ignore[attr-defined]
+            h.member_count / h.staff_count * 100 if h.staff_count else 0  # type: ignore[attr-defined]
+        )
+        h.branch_count = branches.get(h.pk, 0)  # type: ignore[attr-defined]
+        h.recruited_count = recruited.get(h.pk, 0)  # type: ignore[attr-defined]
     return rows
 
 
@@ -127,22 +146,29 @@ def _current_committee_sq(field: str) -> Subquery:
 
 
 def branch_qs_annotated(qs: QuerySet[Branch]) -> QuerySet[Branch]:
-    return qs.annotate(
-        member_count=Count(
-            "people",
-            filter=Q(
-                people__status=PersonStatus.ACTIVE, people__political_status__in=MEMBER_STATUSES
+    """Branches with member counts and the current committee's term, one query.
+
+    Counts are correlated subqueries rather than a join + GROUP BY: at a 5,000-staff
+    hospital this halves the query time (bench/README.md)."""
+    return (
+        qs.annotate(
+            member_count=Coalesce(_count(Person, "branch", ACTIVE & IS_MEMBER), 0),
+            full_count=Coalesce(
+                _count(Person, "branch", ACTIVE & Q(political_status=PoliticalStatus.MEMBER)), 0
             ),
-        ),
-        full_count=Count(
-            "people",
-            filter=Q(
-                people__status=PersonStatus.ACTIVE, people__political_status=PoliticalStatus.MEMBER
-            ),
-        ),
-        committee_term_end=_current_committee_sq("term_end"),
-        committee_id=_current_committee_sq("pk"),
-    ).select_related("secretary", "secretary__department", "parent")
+            committee_term_end=_current_committee_sq("term_end"),
+            committee_id=_current_committee_sq("pk"),
+        )
+        .select_related("secretary", "parent")
+        .only(
+            *[f.name for f in Branch._meta.concrete_fields],
+            "secretary__name",
+            "secretary__is_department_head",
+            "secretary__is_senior_expert",
+            "parent__name",
+            "parent__kind",
+        )
+    )
 
 
 @dataclass
@@ -153,6 +179,10 @@ class BranchRow:
     committee_term_end: date | None
     departments: list[Department]
     warnings: list[Warning]
+
+    @property
+    def department_names(self) -> str:
+        return "、".join(d.name for d in self.departments)
 
     @property
     def secretary_is_dual_leader(self) -> bool:
@@ -456,18 +486,15 @@ def person_qs(access: Access) -> QuerySet[Person]:
         # ("支部建在科室上") — the ones who may apply to it.
         q |= (
             Q(branch_id__in=access.branch_ids)
-            | Exists(
-                Development.objects.filter(
-                    person_id=OuterRef("pk"), branch_id__in=access.branch_ids
+            | Q(
+                pk__in=Development.objects.filter(branch_id__in=access.branch_ids).values(
+                    "person_id"
                 )
             )
             | Q(
-                Exists(
-                    Branch.departments.through.objects.filter(
-                        department_id=OuterRef("department_id"),
-                        branch_id__in=access.branch_ids,
-                    )
-                ),
+                department_id__in=Branch.departments.through.objects.filter(
+                    branch_id__in=access.branch_ids
+                ).values("department_id"),
                 branch__isnull=True,
                 hospital_id__in=access.branch_hospital_ids,
             )

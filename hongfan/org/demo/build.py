@@ -118,12 +118,35 @@ def _departments_for(spec: HospitalSpec) -> list[tuple[str, DepartmentKind]]:
     n_clin = min(len(N.CLINICAL), max(8, spec.staff // 50))
     n_tech = min(len(N.MEDTECH), max(3, spec.staff // 250))
     n_admin = min(len(N.ADMIN), max(6, spec.staff // 120))
+    clinical = N.CLINICAL[:n_clin]
+    # A big hospital asks for more clinical branches than it has specialities: split the
+    # specialities into wards (病区), each with its own branch, as such hospitals do.
+    wanted = spec.branches - _support_branch_counts(spec, n_tech)[3]
+    if wanted > len(clinical):
+        wards = {name: 1 for name in N.CLINICAL}
+        i = 0
+        while sum(wards.values()) < wanted:
+            wards[N.CLINICAL[i % len(N.CLINICAL)]] += 1
+            i += 1
+        clinical = [
+            name if wards[name] == 1 else f"{name}{_cn(j)}病区"
+            for name in N.CLINICAL
+            for j in range(1, wards[name] + 1)
+        ]
     return (
-        [(d, DepartmentKind.CLINICAL) for d in N.CLINICAL[:n_clin]]
+        [(d, DepartmentKind.CLINICAL) for d in clinical]
         + [(d, DepartmentKind.MEDTECH) for d in N.MEDTECH[:n_tech]]
         + [(d, DepartmentKind.NURSING) for d in N.NURSING]
         + [(d, DepartmentKind.ADMIN) for d in N.ADMIN[:n_admin]]
     )
+
+
+def _support_branch_counts(spec: HospitalSpec, n_tech_depts: int) -> tuple[int, int, int, int]:
+    """Admin, medtech and nursing branches, and their sum; the rest are clinical."""
+    n_admin = 2 if spec.branches >= 14 else 1
+    n_tech = 2 if spec.branches >= 18 and n_tech_depts >= 4 else 1
+    n_nurse = 1
+    return n_admin, n_tech, n_nurse, n_admin + n_tech + n_nurse
 
 
 def _partition(items: list[Department], parts: int) -> list[list[Department]]:
@@ -246,9 +269,9 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
     others_tech = [d for d in covered if d.kind in (DepartmentKind.MEDTECH,)]
     nursing = [d for d in covered if d.kind == DepartmentKind.NURSING]
     admin = [d for d in covered if d.kind == DepartmentKind.ADMIN]
-    n_admin = 2 if spec.branches >= 14 else 1
-    n_tech = 2 if spec.branches >= 18 and len(others_tech) >= 4 else 1
-    n_nurse = 1 if nursing else 0
+    n_admin, n_tech, n_nurse, _ = _support_branch_counts(spec, len(others_tech))
+    if not nursing:
+        n_nurse = 0
     n_clin = max(1, spec.branches - n_admin - n_tech - n_nurse)
     groups: list[tuple[str, list[Department]]] = []
     clin_parts = _partition(clinical, n_clin)
@@ -288,6 +311,10 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
         )
         for i, (name, _) in enumerate(groups)
     ]
+    if len(branches) != spec.branches:
+        raise ValueError(
+            f"{spec.name}: asked for {spec.branches} branches, the departments give {len(branches)}"
+        )
     Branch.objects.bulk_create(branches)
     through = Branch.departments.through
     through.objects.bulk_create(

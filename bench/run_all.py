@@ -1,0 +1,229 @@
+"""Run every benchmark on SQLite and on PostgreSQL and print the tables (``make bench``).
+
+    uv run python bench/run_all.py                 # build the city databases if missing
+    uv run python bench/run_all.py --rebuild       # build them again first
+    uv run python bench/run_all.py --only sqlite   # one database
+    uv run python bench/run_all.py --requests 100  # passed to bench_pages.py
+
+For each database: ``bench/citygen.py`` (when the city is missing or ``--rebuild``),
+``bench/bench_pages.py``, and ``bench/bench_roster_import.py`` if that file exists. The
+roster benchmark imports 40,000 people into a new hospital of whatever database it is
+given, so it never gets the city database (that would leave a 31st hospital and 80,000
+staff behind): on SQLite it uses its own temporary database, on PostgreSQL a database
+``<city database>_roster`` that is dropped and created for it. Its results go to
+bench/results/roster_import_<vendor>.json. Then a summary of everything.
+
+PostgreSQL: ``--pg-url`` or ``BENCH_PG_URL``, default
+postgres://postgres@127.0.0.1:5432/hongfan_bench. When the server cannot be reached, the
+PostgreSQL runs are skipped with a message (and the exit status is 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SQLITE_URL = f"sqlite:///{BENCH / 'var' / 'city.sqlite3'}"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/hongfan_bench")
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="hongfan.settings",
+        HONGFAN_ENV="dev",
+        HONGFAN_DEBUG="false",
+        HONGFAN_ALLOWED_HOSTS="testserver,127.0.0.1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run(script: str, database_url: str | None, *args: str) -> int:
+    cmd = [sys.executable, str(BENCH / script), *args]
+    env = child_env(database_url or "")
+    if database_url is None:
+        del env["DATABASE_URL"]
+    shown = f"DATABASE_URL={database_url} " if database_url else ""
+    print(f"\n$ {shown}python bench/{script} {' '.join(args)}".rstrip())
+    t = time.monotonic()
+    rc = subprocess.call(cmd, cwd=ROOT, env=env)
+    print(f"  ({script}: exit {rc}, {time.monotonic() - t:.1f}s)")
+    return rc
+
+
+def city_ready(database_url: str) -> bool | None:
+    """True if the city is built, False if not, None if the server cannot be reached."""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(database_url)
+    sql_h = "select count(*) from org_hospital"
+    sql_u = "select count(*) from accounts_user where username like 'bench\\_%' escape '\\'"
+    if cfg["ENGINE"].endswith("sqlite3"):
+        import sqlite3
+
+        if not Path(cfg["NAME"]).exists():
+            return False
+        try:
+            with sqlite3.connect(cfg["NAME"]) as conn:
+                h = conn.execute(sql_h).fetchone()[0]
+                u = conn.execute(sql_u).fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return h == 30 and u >= 4
+    import psycopg
+
+    params = {
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+    }
+    params = {k: v for k, v in params.items() if v}
+    try:
+        with psycopg.connect(dbname="postgres", connect_timeout=5, **params) as conn:
+            exists = conn.execute(
+                "select 1 from pg_database where datname = %s", [cfg["NAME"]]
+            ).fetchone()
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL not reachable at {database_url}: {str(exc).strip()}")
+        return None
+    if not exists:
+        return False
+    try:
+        with psycopg.connect(dbname=cfg["NAME"], connect_timeout=5, **params) as conn:
+            h = conn.execute(sql_h).fetchone()[0]
+            u = conn.execute(sql_u).fetchone()[0]
+    except psycopg.Error:
+        return False
+    return h == 30 and u >= 4
+
+
+def fresh_pg_database(url: str, suffix: str) -> str:
+    """Drop and create ``<name><suffix>`` on the server of ``url``; return its URL."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    name = f"{cfg['NAME']}{suffix}"
+    params = {
+        "host": cfg.get("HOST") or None,
+        "port": cfg.get("PORT") or None,
+        "user": cfg.get("USER") or None,
+        "password": cfg.get("PASSWORD") or None,
+    }
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+
+def summary(vendors: list[str]) -> None:
+    reports = {}
+    for v in vendors:
+        path = BENCH / "results" / f"pages_{v}.json"
+        if path.exists():
+            reports[v] = json.loads(path.read_text())
+    if not reports:
+        return
+    first = next(iter(reports.values()))
+    print(
+        "\n== summary: p50 / p95 ms (x baseline p50), queries; target p95 < "
+        f"{first['target_p95_ms']:.0f} ms =="
+    )
+    head = f"{'page':<40}" + "".join(f" {v:>32}" for v in reports)
+    print(head)
+    print("-" * len(head))
+    for i, page in enumerate(first["pages"]):
+        line = f"{page['label']:<40}"
+        for rep in reports.values():
+            r = rep["pages"][i]
+            g = r.get("growth")
+            q = f"{r['queries']}" + (f"={g['small_queries']}" if g and g["equal"] else "")
+            if g and not g["equal"]:
+                q = f"{r['queries']}!={g['small_queries']}"
+            mark = "" if r.get("ok", True) else " MISS"
+            cell = f"{r['p50_ms']:.0f}/{r['p95_ms']:.0f} ({r['ratio_p50']:.0f}x) q{q}{mark}"
+            line += f" {cell:>32}"
+        print(line)
+    for v, rep in reports.items():
+        print(
+            f"{v}: {rep['when']}, load average {rep['loadavg_before'][0]}→"
+            f"{rep['loadavg_after'][0]} on {rep['machine']}"
+        )
+    for v in vendors:
+        path = BENCH / "results" / f"roster_import_{v}.json"
+        if not path.exists():
+            continue
+        rep = json.loads(path.read_text())
+        sec = rep.get("seconds", {})
+        total = sec.get("roster_import_end_to_end")
+        if total is None:
+            continue
+        print(
+            f"roster import on {v}: {rep.get('rows', 0):,} rows in {total:.1f} s end to end "
+            f"(openpyxl read alone {sec.get('baseline_openpyxl_read', 0):.1f} s; target "
+            f"{rep.get('target_seconds', 0):.0f} s: {'ok' if rep.get('passed') else 'MISS'}), "
+            f"{rep.get('at', '')}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the city databases")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument("--requests", default="50")
+    parser.add_argument("--warmup", default="5")
+    args = parser.parse_args()
+
+    targets = [("sqlite", SQLITE_URL), ("postgresql", args.pg_url)]
+    if args.only:
+        targets = [t for t in targets if t[0] == args.only]
+    failures = []
+    done = []
+    started = time.monotonic()
+    for vendor, url in targets:
+        print(f"\n######## {vendor} ########")
+        ready = city_ready(url)
+        if ready is None:
+            failures.append(f"{vendor}: server not reachable, skipped")
+            continue
+        if args.rebuild or not ready:
+            if run("citygen.py", url) != 0:
+                failures.append(f"{vendor}: citygen failed")
+                continue
+        else:
+            print(f"city database present ({url}); --rebuild to build it again")
+        if run("bench_pages.py", url, "--requests", args.requests, "--warmup", args.warmup):
+            failures.append(f"{vendor}: bench_pages failed")
+        else:
+            done.append(vendor)
+        roster = BENCH / "bench_roster_import.py"
+        if roster.exists():
+            out = str(BENCH / "results" / f"roster_import_{vendor}.json")
+            roster_url = None if vendor == "sqlite" else fresh_pg_database(url, "_roster")
+            if run("bench_roster_import.py", roster_url, "--output", out) != 0:
+                failures.append(f"{vendor}: bench_roster_import failed or missed its target")
+        else:
+            print("\n(bench/bench_roster_import.py not present: skipped)")
+    summary(done)
+    print(f"\nrun_all: {time.monotonic() - started:.0f}s")
+    if failures:
+        print("run_all: " + "; ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
