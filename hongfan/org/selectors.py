@@ -123,7 +123,7 @@ def hospital_list(access: Access) -> list[Hospital]:
     )
     rows: list[Hospital] = list(Hospital.objects.order_by("pk"))
     for h in rows:
-        counts: dict[str, int] = people.get(h.pk, {})
+        counts: Any = people.get(h.pk, {})
         h.staff_count = counts.get("staff", 0)  # type: ignore[attr-defined]
         h.member_count = counts.get("members", 0)  # type: ignore[attr-defined]
         h.member_share = (  # type: ignore[attr-defined]
