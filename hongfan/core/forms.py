@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -23,3 +27,29 @@ def set_queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str | Callable[[Any], str],
+    next_url: str | Callable[[Any], str],
+    title: str,
+    back: str,
+    intro: str = "",
+    template: str = "org/simple_form.html",
+) -> HttpResponse:
+    """The one way a simple form page works: on a valid POST call the service with the
+    cleaned data; its ValidationError goes back onto the form (nothing changed), success
+    flashes a message and redirects; otherwise render the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url(result) if callable(next_url) else next_url)
+    return render(request, template, {"form": form, "title": title, "back": back, "intro": intro})

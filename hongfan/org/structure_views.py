@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
-from hongfan.core.forms import apply_errors, set_queryset
+from hongfan.core.forms import apply_errors, run_form, set_queryset
 from hongfan.org import selectors, services_structure
 from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms import DATE
@@ -168,34 +168,17 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     dept = selectors.department_get(access, pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
-    form = _style(
-        DepartmentForm(
-            request.POST or None,
-            initial={"name": dept.name, "kind": dept.kind, "active": dept.active},
-        )
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_structure.department_save(
-                access=access,
-                hospital=dept.hospital,
-                department=dept,
-                data=form.cleaned_data,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("org:structure", pk=dept.hospital_id)
-    return render(
+    initial = {"name": dept.name, "kind": dept.kind, "active": dept.active}
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"编辑科室：{dept.name}",
-            "back": reverse("org:structure", args=[dept.hospital_id]),
-        },
+        _style(DepartmentForm(request.POST or None, initial=initial)),
+        lambda d: services_structure.department_save(
+            access=access, hospital=dept.hospital, department=dept, data=d, request=request
+        ),
+        success="已保存",
+        next_url=reverse("org:structure", args=[dept.hospital_id]),
+        title=f"编辑科室：{dept.name}",
+        back=reverse("org:structure", args=[dept.hospital_id]),
     )
 
 
@@ -207,26 +190,17 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     h = selectors.hospital_get(access, hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")
-    form = BranchForm(request.POST or None, hospital_id=h.pk, branch=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            b = services_structure.branch_save(
-                access=access, hospital=h, data=form.cleaned_data, request=request
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"已成立 {b.name}")
-            return redirect("org:branch", pk=b.pk)
-    return render(
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": "成立党支部",
-            "back": reverse("org:structure", args=[h.pk]),
-            "intro": "支部建在科室上：请选择本支部覆盖的科室。党员转入后再指定书记或进行支委会选举。",
-        },
+        BranchForm(request.POST or None, hospital_id=h.pk, branch=None),
+        lambda d: services_structure.branch_save(
+            access=access, hospital=h, data=d, request=request
+        ),
+        success=lambda b: f"已成立 {b.name}",
+        next_url=lambda b: reverse("org:branch", args=[b.pk]),
+        title="成立党支部",
+        back=reverse("org:structure", args=[h.pk]),
+        intro="支部建在科室上：请选择本支部覆盖的科室。党员转入后再指定书记或进行支委会选举。",
     )
 
 
@@ -245,32 +219,20 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "brand_name": b.brand_name,
         "founded_on": b.founded_on,
     }
-    form = BranchForm(request.POST or None, hospital_id=b.hospital_id, branch=b, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_structure.branch_save(
-                access=access,
-                hospital=b.hospital,
-                branch=b,
-                data=form.cleaned_data,
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("org:branch", pk=b.pk)
-    return render(
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"支部设置：{b.name}",
-            "back": reverse("org:branch", args=[b.pk]),
-        },
+        BranchForm(request.POST or None, hospital_id=b.hospital_id, branch=b, initial=initial),
+        lambda d: services_structure.branch_save(
+            access=access, hospital=b.hospital, branch=b, data=d, request=request
+        ),
+        success="已保存",
+        next_url=reverse("org:branch", args=[b.pk]),
+        title=f"支部设置：{b.name}",
+        back=reverse("org:branch", args=[b.pk]),
     )
 
 
+# Seats offered on the election form, in the order a committee lists them.
 SEAT_ROLES = [
     SeatRole.SECRETARY,
     SeatRole.DEPUTY,
@@ -356,26 +318,17 @@ def group_new(request: HttpRequest, pk: int) -> HttpResponse:
     b = selectors.branch_get(access, pk)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
-    form = _style(GroupForm(request.POST or None, branch=b))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_structure.party_group_save(
-                access=access, branch=b, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已新增党小组")
-            return redirect("org:branch", pk=b.pk)
-    return render(
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"新增党小组：{b.name}",
-            "back": reverse("org:branch", args=[b.pk]),
-            "intro": "党小组成员在人员信息中指定。",
-        },
+        _style(GroupForm(request.POST or None, branch=b)),
+        lambda d: services_structure.party_group_save(
+            access=access, branch=b, request=request, **d
+        ),
+        success="已新增党小组",
+        next_url=reverse("org:branch", args=[b.pk]),
+        title=f"新增党小组：{b.name}",
+        back=reverse("org:branch", args=[b.pk]),
+        intro="党小组成员在人员信息中指定。",
     )
 
 
@@ -388,27 +341,17 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     b = selectors.branch_get(access, g.branch_id)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
-    form = _style(
-        GroupForm(request.POST or None, branch=b, initial={"name": g.name, "leader": g.leader_id})
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_structure.party_group_save(
-                access=access, branch=b, group=g, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("org:branch", pk=b.pk)
-    return render(
+    initial = {"name": g.name, "leader": g.leader_id}
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"党小组：{g.name}",
-            "back": reverse("org:branch", args=[b.pk]),
-        },
+        _style(GroupForm(request.POST or None, branch=b, initial=initial)),
+        lambda d: services_structure.party_group_save(
+            access=access, branch=b, group=g, request=request, **d
+        ),
+        success="已保存",
+        next_url=reverse("org:branch", args=[b.pk]),
+        title=f"党小组：{g.name}",
+        back=reverse("org:branch", args=[b.pk]),
     )
 
 

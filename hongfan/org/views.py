@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from hongfan.accounts.choices import Role
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, run_form
 from hongfan.org import selectors, services
 from hongfan.org.choices import (
     MEMBER_STATUSES,
@@ -334,30 +334,15 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         pk=p.branch_id or 0
     )
     form = TransferForm(request.POST or None, branches=branches, initial={"on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_transfer(
-                access=access,
-                person=p,
-                to_branch=form.cleaned_data["to_branch"],
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{p.name} 已转入 {form.cleaned_data['to_branch']}")
-            return redirect("org:person", pk=p.pk)
-    return render(
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"组织关系转接：{p.name}",
-            "back": reverse("org:person", args=[p.pk]),
-            "intro": f"当前支部：{p.branch or '无'}",
-        },
+        form,
+        lambda d: services.person_transfer(access=access, person=p, request=request, **d),
+        success=lambda t: f"{p.name} 已转入 {t.to_branch}",
+        next_url=reverse("org:person", args=[p.pk]),
+        title=f"组织关系转接：{p.name}",
+        back=reverse("org:person", args=[p.pk]),
+        intro=f"当前支部：{p.branch or '无'}",
     )
 
 
@@ -368,29 +353,15 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("人员离开由医院党委办理")
     form = LeaveForm(request.POST or None, initial={"on": today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_mark_left(
-                access=access,
-                person=p,
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"{p.name} 已标记为离开")
-            return redirect("org:person", pk=p.pk)
-    return render(
+    return run_form(
         request,
-        "org/simple_form.html",
-        {
-            "form": form,
-            "title": f"标记离开：{p.name}",
-            "back": reverse("org:person", args=[p.pk]),
-            "intro": "标记后此人不再计入在职职工和党员统计，历史记录保留。",
-        },
+        form,
+        lambda d: services.person_mark_left(access=access, person=p, request=request, **d),
+        success=f"{p.name} 已标记为离开",
+        next_url=reverse("org:person", args=[p.pk]),
+        title=f"标记离开：{p.name}",
+        back=reverse("org:person", args=[p.pk]),
+        intro="标记后此人不再计入在职职工和党员统计，历史记录保留。",
     )
 
 
