@@ -1,16 +1,18 @@
 # Hongfan — the two commands: `make demo` and `make test`.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+# uv from PATH, else the uv that `make install` puts in Python's site-packages (python3 -m uv).
+UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := hongfan.settings
 
-.PHONY: demo test install migrate seed serve lint typecheck test-browser test-postgres bench clean
+.PHONY: uv demo test install migrate seed serve lint typecheck test-browser test-postgres bench clean
 
-$(UV):
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --user --quiet uv || pip install --quiet uv
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || python3 -m pip install --quiet --user uv
 
-install: $(UV)
+install: uv
 	$(UV) sync --frozen
 	@mkdir -p var
 
