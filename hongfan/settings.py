@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "hongfan.core",
     "hongfan.accounts",
     "hongfan.org",
+    "hongfan.points",
+    "hongfan.workdays",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +173,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "hongfan" / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Uploaded evidence (claim photos) is private: served only through views that check access.
+MEDIA_ROOT = Path(env_str("HONGFAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+UPLOAD_IMAGE_MAX_BYTES = env_int("HONGFAN_UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("hongfan.accounts.urls")),
     path("org/", include("hongfan.org.urls")),
+    path("workdays/", include("hongfan.workdays.urls")),
+    path("points/", include("hongfan.points.urls")),
     path("security/", include(security_patterns)),
     path("system/", include(system_patterns)),
     path("audit/", include(audit_patterns)),

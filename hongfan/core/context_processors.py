@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if access.is_city:
         items.append(("全市医院", reverse("org:hospitals")))
         items.append(("组织规则", reverse("org:rules")))
+        items.append(("积分排名", reverse("points:rankings") + "?scope=city"))
+        items.append(("积分目录", reverse("points:rules") + "?scope=city"))
     if access.hospital_ids:
         hid = min(access.hospital_ids)
         items += [
@@ -24,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("发展党员", reverse("org:development")),
             ("双培养", reverse("org:cultivation")),
             ("组织设置", reverse("org:structure", args=[hid])),
+            ("积分排名", reverse("points:rankings")),
+            ("积分规则", reverse("points:rules")),
             ("名册导入", reverse("org:roster_import")),
         ]
     elif access.branch_ids:
@@ -32,8 +36,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("本支部", reverse("org:branch", args=[bid])),
             ("人员名册", reverse("org:people")),
             ("发展党员", reverse("org:development")),
+            ("积分排名", reverse("points:rankings")),
         ]
     if access.has(Role.MEMBER) and access.person_id:
+        items.append(("我的积分", reverse("points:mine")))
         items.append(("我的信息", reverse("org:person", args=[access.person_id])))
         if access.person_branch_id and not access.branch_ids:
             items.append(("我的支部", reverse("org:branch", args=[access.person_branch_id])))
@@ -47,5 +53,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     if access.has(Role.SYSTEM_ADMIN):
         items.append(("账号管理", reverse("system:users")))
+    if access.user_id is not None:
+        items.append(("工作日历", reverse("workdays:index")))
     role_labels = [Role(r).label for r in sorted(access.roles)]
     return {"nav_items": items, "nav_roles": role_labels}

@@ -43,6 +43,8 @@ from hongfan.org.tests.factories import (
     second,
     unused_id_number,
 )
+from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
+from hongfan.workdays.models import CalendarYear, DayOverride
 
 ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
 SEPARATED = ("audit", "security", "sysadmin")  # 三员
@@ -303,6 +305,16 @@ def grant_payload(t: Targets) -> dict[str, Any]:
     return {"username": "hosp2", "role": Role.BRANCH_SECRETARY, "branch": branch.pk}
 
 
+def points_rule(t: Targets) -> PointRule:
+    return PointRule.objects.get(hospital=t.hospital, code="ORG-MEETING")
+
+
+def points_entry(t: Targets) -> PointEntry:
+    entry = PointEntry.objects.filter(person=t.person, kind="award").order_by("pk").first()
+    assert entry is not None, "the demo city gives every member some points"
+    return entry
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 
@@ -450,6 +462,15 @@ TABLE: dict[str, Entry] = {
     ),
     "org:roster_template": Entry(get=only(city=True, hosp=True, hosp2=True)),
     "org:roster_export": Entry(get=only(city=True, hosp=True, hosp2=True)),
+    # --- working-day calendar: national data every user reads; city and system admins enter it
+    "workdays:index": Entry(get=roles(REDIRECT)),
+    "workdays:year": Entry(get=LOGGED_IN, args=lambda t: [2026]),
+    "workdays:edit": Entry(
+        get=only(city=True, sysadmin=True),
+        post=only(DONE, city=True, sysadmin=True),
+        payload=lambda t: {"note": "", "holidays": "2031-01-01 元旦", "workdays": ""},
+        args=lambda t: [2031],
+    ),
     # --- 三员: security admin, system admin, auditor
     "security:roles": Entry(
         get=only(security=True), post=only(DONE, security=True), payload=grant_payload
@@ -488,6 +509,50 @@ TABLE: dict[str, Entry] = {
     "api-branches": Entry(get={**API_LIST, "member": OK}),
     "api-development": Entry(get=API_LIST),
     "api-schema": Entry(get=roles(OK, anonymous=FORBIDDEN)),
+    # --- points
+    "points:mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
+    "points:person": Entry(get={**MANAGED, "city": OK}, args=PERSON),
+    "points:rankings": Entry(get=MANAGER_LIST),
+    "points:rules": Entry(
+        get={**MANAGER_LIST, "member": OK},
+        post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE, sec=FORBIDDEN),
+        payload=lambda t: {
+            "code": "TEST-NEW",
+            "name": "测试规则",
+            "category": "other",
+            "effective_from": today().isoformat(),
+            "points": "1",
+        },
+    ),
+    "points:rule_edit": Entry(
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY_WRITE,
+        payload=lambda t: {
+            "effective_from": (today() + timedelta(days=1)).isoformat(),
+            "points": "3",
+            "daily_cap": "6",
+        },
+        args=lambda t: [points_rule(t).pk],
+    ),
+    "points:copy_defaults": Entry(
+        post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE), payload=lambda t: {}
+    ),
+    "points:award": Entry(
+        get=only(hosp=True, sec=True, hosp2=True),
+        post=only(DONE, hosp=True, sec=True, hosp2=OK),
+        payload=lambda t: {
+            "person": t.person.pk,
+            "rule": points_rule(t).pk,
+            "occurred_on": today().isoformat(),
+            "quantity": "1",
+            "reason": "矩阵测试",
+        },
+    ),
+    "points:reverse": Entry(
+        post={**MANAGED_WRITE, "city": FORBIDDEN},
+        payload=lambda t: {"reason": "录入错误"},
+        args=lambda t: [points_entry(t).pk],
+    ),
 }
 
 # Where a view answers differently from docs/decisions/0001 (inside one's own hospital a
@@ -566,6 +631,12 @@ def snapshot(t: Targets) -> dict[str, Any]:
             AccessAttempt,
             TOTPDevice,
             Hospital,
+            CalendarYear,
+            DayOverride,
+            PointRule,
+            PointRuleVersion,
+            PointEntry,
+            PointTotal,
         )
     }
     return {

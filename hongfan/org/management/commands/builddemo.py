@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,7 @@ from hongfan.core.dates import today
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.demo.build import build_hospital, ensure_authority
 from hongfan.org.demo.city import DEMO_PASSWORD, JINING, PRIMARY, SECOND, small_city
-from hongfan.org.models import Authority, Branch, Hospital, Person
+from hongfan.org.models import Authority, Branch, Development, Hospital, Person
 
 
 class Command(BaseCommand):
@@ -41,6 +43,8 @@ class Command(BaseCommand):
                 build_hospital(authority, spec, seed=2026 + i, day=today())
                 built += 1
             self._accounts(authority)
+            self._points(authority)
+            call_command("seedholidays", verbosity=0)
         people = Person.objects.count()
         members = Person.objects.filter(
             political_status__in=[PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY]
@@ -53,12 +57,36 @@ class Command(BaseCommand):
             )
         )
 
+    def _points(self, authority: Authority) -> None:
+        """The city's default points catalogue, copied into every hospital, and a ledger
+        since the start of last quarter for the hospitals built now."""
+        from datetime import date
+
+        from hongfan.points.demo import build_demo_points
+        from hongfan.points.models import PointEntry
+        from hongfan.points.periods import period_start
+        from hongfan.points.services import point_rules_copy_defaults, point_rules_seed_city
+
+        day = today()
+        point_rules_seed_city(authority=authority, effective_from=date(day.year - 1, 1, 1))
+        last_quarter = period_start("quarter", period_start("quarter", day) - timedelta(days=1))
+        this_quarter = period_start("quarter", day)
+        for i, hospital in enumerate(Hospital.objects.order_by("pk")):
+            point_rules_copy_defaults(access=None, hospital=hospital)
+            if not PointEntry.objects.filter(hospital=hospital).exists():
+                # The demo accounts' hospital gets last quarter too (quarter stars); the
+                # others this quarter, which keeps `make demo` quick.
+                start = last_quarter if hospital.name == PRIMARY else this_quarter
+                build_demo_points(hospital, start=start, end=day - timedelta(days=1), seed=500 + i)
+
     def _wipe(self) -> None:
         with transaction.atomic():
             RoleAssignment.objects.all().delete()
             User.objects.filter(username__in=DEMO_USERS).delete()
+            Development.objects.all().delete()
             for h in Hospital.objects.all():
                 Branch.objects.filter(hospital=h).update(secretary=None, parent=None)
+                Person.objects.filter(hospital=h).delete()
                 h.delete()
             Authority.objects.all().delete()
 

@@ -1,0 +1,330 @@
+"""Reads of 积分量化: standings from the rollups, so their cost does not grow with the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from hongfan.core.access import Access
+from hongfan.core.dates import today
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Branch, Hospital, Person
+from hongfan.points.choices import Period
+from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
+from hongfan.points.periods import period_start
+
+
+def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]:
+    """A hospital's rules (its admins, city) or the city's defaults (hospital None)."""
+    if hospital is None:
+        if not access.is_city and not access.hospital_ids:
+            raise PermissionDenied("没有权限查看积分目录")
+        qs = PointRule.objects.filter(authority__isnull=False)
+    else:
+        if not (
+            access.reads_hospital(hospital.pk)
+            or access.person_hospital_id == hospital.pk
+            or hospital.pk in access.branch_hospital_ids
+        ):
+            raise Http404("医院不存在")
+        qs = PointRule.objects.filter(hospital=hospital)
+    rules = list(qs.prefetch_related("versions").order_by("category", "code"))
+    day = today()
+    for r in rules:
+        versions = sorted(r.versions.all(), key=lambda v: v.effective_from, reverse=True)
+        r.current = next((v for v in versions if v.effective_from <= day), None)  # type: ignore[attr-defined]
+        r.upcoming = next((v for v in versions if v.effective_from > day), None)  # type: ignore[attr-defined]
+        r.history = versions  # type: ignore[attr-defined]
+    return rules
+
+
+def rule_get(access: Access, pk: int) -> PointRule:
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+    rule = PointRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404("积分规则不存在")
+    if rule.hospital_id is None:
+        if not (access.is_city or access.hospital_ids):
+            raise Http404("积分规则不存在")
+    elif not (
+        access.reads_hospital(rule.hospital_id)
+        or rule.hospital_id in access.branch_hospital_ids
+        or rule.hospital_id == access.person_hospital_id
+    ):
+        raise Http404("积分规则不存在")
+    return rule
+
+
+@dataclass
+class CapProgress:
+    rule: PointRule
+    version: PointRuleVersion
+    earned: Decimal
+    cap: Decimal
+
+    @property
+    def percent(self) -> int:
+        if not self.cap:
+            return 100
+        return min(100, int(self.earned / self.cap * 100))
+
+
+@dataclass
+class MyPoints:
+    person: Person
+    today_total: Decimal
+    month: Decimal
+    quarter: Decimal
+    year: Decimal
+    daily: list[CapProgress]
+    rank_branch: int | None
+    rank_hospital: int | None
+    branch_size: int
+    hospital_size: int
+    entries: QuerySet[PointEntry]
+
+
+def _total(person: Person, period: str, day: date) -> Decimal:
+    t = PointTotal.objects.filter(
+        person=person, rule__isnull=True, period=period, period_start=period_start(period, day)
+    ).first()
+    return t.points if t else Decimal(0)
+
+
+def _members_without_total(
+    *, hospital_id: int | None, period: str, start: date, branch_id: int | None = None
+) -> int:
+    """Active members with no total row for the period: they stand at 0, above anyone whose
+    deductions put them below 0."""
+    members = Person.objects.filter(
+        status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+    )
+    if hospital_id is not None:
+        members = members.filter(hospital_id=hospital_id)
+    if branch_id is not None:
+        members = members.filter(branch_id=branch_id)
+    with_total = PointTotal.objects.filter(rule__isnull=True, period=period, period_start=start)
+    return members.exclude(pk__in=with_total.values("person_id")).count()
+
+
+def member_rank(
+    *, hospital_id: int, person: Person, period: str, start: date, branch_id: int | None = None
+) -> int:
+    """Competition rank (1, 2, 2, 4) among the hospital's (or branch's) active members.
+    Members with no points this period count as 0."""
+    mine = (
+        PointTotal.objects.filter(
+            person=person, rule__isnull=True, period=period, period_start=start
+        )
+        .values_list("points", flat=True)
+        .first()
+    )
+    mine = mine if mine is not None else Decimal(0)
+    qs = PointTotal.objects.filter(
+        hospital_id=hospital_id,
+        rule__isnull=True,
+        period=period,
+        period_start=start,
+        points__gt=mine,
+        person__status=PersonStatus.ACTIVE,
+        person__political_status__in=MEMBER_STATUSES,
+    )
+    if branch_id is not None:
+        qs = qs.filter(person__branch_id=branch_id)
+    rank = qs.count() + 1
+    if mine < 0:
+        rank += _members_without_total(
+            hospital_id=hospital_id, period=period, start=start, branch_id=branch_id
+        )
+    return rank
+
+
+def my_points(access: Access, person: Person) -> MyPoints:
+    if access.person_id != person.pk and not access.manages_branch(
+        person.branch_id, person.hospital_id
+    ):
+        if not access.is_city:
+            raise PermissionDenied("只能查看自己的积分")
+    day = today()
+    rules = list(
+        PointRule.objects.filter(hospital_id=person.hospital_id, active=True)
+        .prefetch_related("versions")
+        .order_by("category", "code")
+    )
+    earned_today = {
+        t.rule_id: t.earned
+        for t in PointTotal.objects.filter(
+            person=person, period=Period.DAY, period_start=day, rule__isnull=False
+        )
+    }
+    daily = []
+    for r in rules:
+        v = next(
+            (
+                v
+                for v in sorted(r.versions.all(), key=lambda v: v.effective_from, reverse=True)
+                if v.effective_from <= day
+            ),
+            None,
+        )
+        if v is not None and v.daily_cap:
+            daily.append(CapProgress(r, v, earned_today.get(r.pk, Decimal(0)), v.daily_cap))
+    members = Person.objects.filter(
+        status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+    )
+    q_start = period_start(Period.QUARTER, day)
+    return MyPoints(
+        person=person,
+        today_total=_total(person, Period.DAY, day),
+        month=_total(person, Period.MONTH, day),
+        quarter=_total(person, Period.QUARTER, day),
+        year=_total(person, Period.YEAR, day),
+        daily=daily,
+        rank_branch=member_rank(
+            hospital_id=person.hospital_id,
+            person=person,
+            period=Period.QUARTER,
+            start=q_start,
+            branch_id=person.branch_id,
+        )
+        if person.branch_id
+        else None,
+        rank_hospital=member_rank(
+            hospital_id=person.hospital_id, person=person, period=Period.QUARTER, start=q_start
+        ),
+        branch_size=members.filter(branch_id=person.branch_id).count() if person.branch_id else 0,
+        hospital_size=members.filter(hospital_id=person.hospital_id).count(),
+        entries=PointEntry.objects.filter(person=person)
+        .select_related("rule", "reverses")
+        .order_by("-occurred_on", "-id"),
+    )
+
+
+@dataclass
+class RankRow:
+    rank: int
+    person_id: int
+    name: str
+    branch: str
+    department: str
+    points: Decimal
+
+
+def member_ranking(
+    access: Access,
+    *,
+    hospital: Hospital | None,
+    period: str,
+    start: date,
+    branch: Branch | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[RankRow]:
+    """Top members by points for a period, from the rollups (an index range scan)."""
+    if hospital is None:
+        if not access.is_city:
+            raise PermissionDenied("全市排名仅市卫健委可见")
+    elif branch is not None:
+        if not (access.is_city or access.manages_branch(branch.pk, branch.hospital_id)):
+            raise PermissionDenied("没有权限查看此支部排名")
+    elif not access.reads_hospital(hospital.pk):
+        raise PermissionDenied("没有权限查看全院排名")
+    qs = PointTotal.objects.filter(
+        rule__isnull=True,
+        period=period,
+        period_start=start,
+        person__status=PersonStatus.ACTIVE,
+        person__political_status__in=MEMBER_STATUSES,
+    )
+    if hospital is not None:
+        qs = qs.filter(hospital=hospital)
+    if branch is not None:
+        qs = qs.filter(person__branch=branch)
+    rows = list(
+        qs.order_by("-points", "person_id").values_list(
+            "person_id",
+            "person__name",
+            "person__branch__name",
+            "person__department__name",
+            "points",
+        )[offset : offset + limit]
+    )
+    # Members with no points this period are not listed but stand at 0: anyone below 0
+    # ranks after them (as member_rank says).
+    unlisted = 0
+    if rows and rows[-1][4] < 0:
+        unlisted = _members_without_total(
+            hospital_id=hospital.pk if hospital else None,
+            period=period,
+            start=start,
+            branch_id=branch.pk if branch else None,
+        )
+    out: list[RankRow] = []
+    for i, (pid, name, bname, dname, pts) in enumerate(rows):
+        below_zero = unlisted if pts < 0 else 0
+        if out and out[-1].points == pts:
+            rank = out[-1].rank
+        elif i == 0 and offset:
+            rank = qs.filter(points__gt=pts).count() + 1 + below_zero
+        else:
+            rank = offset + i + 1 + below_zero
+        out.append(RankRow(rank, pid, name, bname or "", dname or "", pts))
+    return out
+
+
+@dataclass
+class BranchRankRow:
+    rank: int
+    branch_id: int
+    name: str
+    members: int
+    total: Decimal
+    average: Decimal
+
+
+def branch_ranking(
+    access: Access, *, hospital: Hospital, period: str, start: date
+) -> list[BranchRankRow]:
+    """Branches by average points per member (members with no points count as 0)."""
+    if not access.reads_hospital(hospital.pk):
+        raise PermissionDenied("没有权限查看支部排名")
+    totals = dict(
+        PointTotal.objects.filter(
+            hospital=hospital,
+            rule__isnull=True,
+            period=period,
+            period_start=start,
+            person__status=PersonStatus.ACTIVE,
+            person__political_status__in=MEMBER_STATUSES,
+        )
+        .order_by()
+        .values_list("person__branch_id")
+        .annotate(s=Sum("points"))
+    )
+    branches = list(
+        Branch.objects.filter(hospital=hospital, active=True, kind="branch")
+        .annotate(
+            n=Count(
+                "people",
+                filter=Q(
+                    people__status=PersonStatus.ACTIVE, people__political_status__in=MEMBER_STATUSES
+                ),
+            )
+        )
+        .order_by("pk")
+    )
+    rows = []
+    for b in branches:
+        total = totals.get(b.pk) or Decimal(0)
+        avg = (total / b.n).quantize(Decimal("0.1")) if b.n else Decimal(0)  # type: ignore[attr-defined]
+        rows.append(BranchRankRow(0, b.pk, b.name, b.n, total, avg))  # type: ignore[attr-defined]
+    rows.sort(key=lambda r: (-r.average, r.branch_id))
+    for i, r in enumerate(rows):
+        r.rank = rows[i - 1].rank if i and rows[i - 1].average == r.average else i + 1
+    return rows

@@ -1,0 +1,623 @@
+"""Writes of 积分量化. ``points_award`` is the one door every module uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, DecimalField, F, Sum, When
+from django.db.models.functions import Abs, TruncMonth, TruncQuarter, TruncYear
+from django.http import HttpRequest
+
+from hongfan.core.access import Access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import today
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Authority, Hospital, Person
+from hongfan.points.choices import EntryKind, Period, RuleCategory
+from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
+from hongfan.points.periods import ALL_PERIODS, period_label, period_start
+
+CAP_LABELS = {
+    Period.DAY: "每日",
+    Period.MONTH: "每月",
+    Period.QUARTER: "每季度",
+    Period.YEAR: "每年",
+}
+POINT_STEP = Decimal("0.1")
+VERSION_FIELDS = (
+    "points",
+    "daily_cap",
+    "monthly_cap",
+    "quarterly_cap",
+    "yearly_cap",
+    "needs_approval",
+)
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    entry: PointEntry | None
+    requested: Decimal
+    granted: Decimal
+    capped_by: str | None  # the period whose cap cut the award
+    duplicate: bool  # the source was already counted: nothing new was written
+    message: str  # what happened, in Chinese, for the page that called
+
+
+def rule_version_on(rule: PointRule, day: date) -> PointRuleVersion | None:
+    return rule.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+def _lock_person(person: Person) -> None:
+    """Serialise awards for one member: a row lock on PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers (settings: transaction_mode=IMMEDIATE)."""
+    if connection.vendor != "sqlite":
+        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+
+
+def _bump_totals(entry: PointEntry, *, earned: Decimal) -> None:
+    for period in ALL_PERIODS:
+        start = period_start(period, entry.occurred_on)
+        for rule_id in (entry.rule_id, None):
+            updated = PointTotal.objects.filter(
+                person_id=entry.person_id, rule_id=rule_id, period=period, period_start=start
+            ).update(points=F("points") + entry.points, earned=F("earned") + earned)
+            if not updated:
+                PointTotal.objects.create(
+                    hospital_id=entry.hospital_id,
+                    person_id=entry.person_id,
+                    rule_id=rule_id,
+                    period=period,
+                    period_start=start,
+                    points=entry.points,
+                    earned=earned,
+                )
+
+
+def _validate_target(person: Person, rule: PointRule, occurred_on: date) -> PointRuleVersion:
+    errors: dict[str, str] = {}
+    if person.political_status not in MEMBER_STATUSES or person.status != PersonStatus.ACTIVE:
+        errors["person"] = f"{person.name}不是在册党员，不能计积分"
+    if rule.hospital_id != person.hospital_id:
+        errors["rule"] = "积分规则不属于此人所在医院"
+    elif not rule.active:
+        errors["rule"] = f"积分规则“{rule.name}”已停用"
+    if occurred_on > today():
+        errors["occurred_on"] = "发生日期不能晚于今天"
+    version = None if errors else rule_version_on(rule, occurred_on)
+    if not errors and version is None:
+        errors["occurred_on"] = f"积分规则“{rule.name}”在{occurred_on:%Y-%m-%d}尚未生效"
+    if errors:
+        raise ValidationError(errors)
+    assert version is not None
+    return version
+
+
+def points_award(
+    *,
+    access: Access | None,
+    person: Person,
+    rule: PointRule,
+    occurred_on: date,
+    source_type: str,
+    source_id: str = "",
+    quantity: Decimal | int = 1,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AwardResult:
+    """Award (or, for a negative rule, deduct) points to a member.
+
+    ``access`` is the acting user's access (None when a module awards on its own behalf,
+    e.g. a QR check-in). Caps of the rule version in force on ``occurred_on`` apply per
+    day, month, quarter and year; the award may be cut and says so. Idempotent on
+    ``(source_type, source_id)``: the same meeting attendance never pays twice."""
+    if access is not None and not access.manages_branch(person.branch_id, person.hospital_id):
+        raise PermissionDenied("只能给本支部（本院）的党员计分")
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ValidationError({"quantity": "数量必须大于0"})
+    version = _validate_target(person, rule, occurred_on)
+    source_key = f"{source_type}:{source_id}"[:120] if source_id else None
+    # The ledger keeps one decimal: round here so that what the caller is told, the entry and
+    # the totals agree (0.5 × 1.5 h is 0.8, not 0.75 told and 0.8 or 0.7 stored).
+    requested = (version.points * quantity).quantize(POINT_STEP, rounding=ROUND_HALF_UP)
+    if requested == 0:
+        raise ValidationError({"quantity": "数量太小，折合积分为0"})
+    try:
+        with transaction.atomic():
+            _lock_person(person)
+            if source_key is not None:
+                existing = PointEntry.objects.filter(
+                    hospital_id=person.hospital_id, source_key=source_key
+                ).first()
+                if existing is not None:
+                    return AwardResult(
+                        existing,
+                        requested,
+                        existing.points,
+                        None,
+                        True,
+                        "该来源已计过积分，未重复计分",
+                    )
+            granted, capped_by = _apply_caps(person, rule, version, occurred_on, requested)
+            if granted == 0:
+                assert capped_by is not None
+                return AwardResult(
+                    None,
+                    requested,
+                    Decimal(0),
+                    capped_by,
+                    False,
+                    f"已达“{rule.name}”{CAP_LABELS[Period(capped_by)]}上限"
+                    f"（{version.cap_for(capped_by)}分），本次不计分",
+                )
+            entry = PointEntry.objects.create(
+                hospital_id=person.hospital_id,
+                person=person,
+                rule=rule,
+                rule_version=version,
+                kind=EntryKind.AWARD if granted > 0 else EntryKind.DEDUCTION,
+                points=granted,
+                requested=requested,
+                occurred_on=occurred_on,
+                reason=(reason or rule.name)[:200],
+                source_type=source_type[:40],
+                source_id=source_id[:64],
+                source_key=source_key,
+                actor_id=access.user_id if access else None,
+            )
+            _bump_totals(entry, earned=abs(granted))
+    except IntegrityError:
+        # Another transaction counted the same source first.
+        existing = PointEntry.objects.filter(
+            hospital_id=person.hospital_id, source_key=source_key
+        ).first()
+        if existing is None:
+            raise
+        return AwardResult(
+            existing, requested, existing.points, None, True, "该来源已计过积分，未重复计分"
+        )
+    if capped_by:
+        message = (
+            f"按“{rule.name}”{CAP_LABELS[Period(capped_by)]}上限"
+            f"（{version.cap_for(capped_by)}分），本次计{granted}分（申请{requested}分）"
+        )
+    else:
+        message = f"已计{granted:+}分"
+    return AwardResult(entry, requested, granted, capped_by, False, message)
+
+
+def _apply_caps(
+    person: Person, rule: PointRule, version: PointRuleVersion, day: date, requested: Decimal
+) -> tuple[Decimal, str | None]:
+    caps = {p: version.cap_for(p) for p in ALL_PERIODS if version.cap_for(p) is not None}
+    if not caps:
+        return requested, None
+    used = {
+        t.period: t.earned
+        for t in PointTotal.objects.filter(
+            person=person,
+            rule=rule,
+            period__in=list(caps),
+            period_start__in={period_start(p, day) for p in caps},
+        )
+        if t.period_start == period_start(t.period, day)
+    }
+    magnitude = abs(requested)
+    capped_by = None
+    for period, cap in caps.items():
+        room = max(Decimal(0), cap - used.get(period, Decimal(0)))
+        if room < magnitude:
+            magnitude = room
+            capped_by = period
+    return (magnitude if requested > 0 else -magnitude), capped_by
+
+
+@transaction.atomic
+def points_reverse(
+    *, access: Access, entry: PointEntry, reason: str, request: HttpRequest | None = None
+) -> PointEntry:
+    """Correct without erasing: a reversing entry pointing at the one it reverses."""
+    person = entry.person
+    if not access.manages_branch(person.branch_id, person.hospital_id):
+        raise PermissionDenied("只能冲正本支部（本院）的积分")
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "请填写冲正原因"
+    if entry.kind == EntryKind.REVERSAL:
+        errors["entry"] = "冲正记录不能再冲正"
+    if errors:
+        raise ValidationError(errors)
+    _lock_person(person)
+    if PointEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({"entry": "该流水已冲正"})
+    reversal = PointEntry.objects.create(
+        hospital_id=entry.hospital_id,
+        person=person,
+        rule_id=entry.rule_id,
+        rule_version_id=entry.rule_version_id,
+        kind=EntryKind.REVERSAL,
+        points=-entry.points,
+        requested=-entry.points,
+        occurred_on=entry.occurred_on,
+        reason=f"冲正：{reason.strip()}"[:200],
+        source_type="reversal",
+        source_id=str(entry.pk),
+        reverses=entry,
+        actor_id=access.user_id,
+    )
+    _bump_totals(reversal, earned=-abs(entry.points))
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        actor_id=access.user_id,
+        target=reversal,
+        reverses=entry.pk,
+        points=str(reversal.points),
+    )
+    return reversal
+
+
+def points_manual(
+    *,
+    access: Access,
+    person: Person,
+    rule: PointRule,
+    occurred_on: date,
+    reason: str,
+    quantity: Decimal | int = 1,
+    request: HttpRequest | None = None,
+) -> AwardResult:
+    """A secretary's or admin's award or deduction by hand, with a reason."""
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": "手工加减分须填写事由"})
+    if access.person_id == person.pk:
+        raise ValidationError({"person": "不能给自己手工加减分，请由其他支委或医院党委办理"})
+    result = points_award(
+        access=access,
+        person=person,
+        rule=rule,
+        occurred_on=occurred_on,
+        source_type="manual",
+        quantity=quantity,
+        reason=reason.strip(),
+        request=request,
+    )
+    if result.entry is not None:
+        audit_log(
+            action=AuditAction.DATA_CREATED,
+            request=request,
+            actor_id=access.user_id,
+            target=result.entry,
+            points=str(result.granted),
+            rule=rule.code,
+        )
+    return result
+
+
+# --- the rule catalogue ----------------------------------------------------------------------
+
+
+def _validate_version(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    points = values.get("points")
+    if points is None or points == 0:
+        errors["points"] = "分值不能为0"
+    for f, label in (
+        ("daily_cap", "每日上限"),
+        ("monthly_cap", "每月上限"),
+        ("quarterly_cap", "每季度上限"),
+        ("yearly_cap", "每年上限"),
+    ):
+        v = values.get(f)
+        if v is not None and v < 0:
+            errors[f] = f"{label}不能为负数"
+    return errors
+
+
+def _rule_write_allowed(access: Access, rule_hospital_id: int | None) -> None:
+    if rule_hospital_id is None:
+        if not access.is_city:
+            raise PermissionDenied("市级默认积分目录由市卫健委维护")
+    elif not access.administers_hospital(rule_hospital_id):
+        raise PermissionDenied("积分规则由医院党委维护")
+
+
+@transaction.atomic
+def point_rule_create(
+    *,
+    access: Access,
+    hospital: Hospital | None,
+    authority: Authority | None,
+    code: str,
+    name: str,
+    category: str,
+    effective_from: date,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> PointRule:
+    _rule_write_allowed(access, hospital.pk if hospital else None)
+    code, name = code.strip().upper(), name.strip()
+    errors = _validate_version(values)
+    if not code:
+        errors["code"] = "请填写编码"
+    if not name:
+        errors["name"] = "请填写名称"
+    if category not in RuleCategory.values:
+        errors["category"] = "无效类别"
+    elif category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
+        errors["points"] = "扣分类规则的分值应为负数"
+    if hospital is None and authority is None:
+        errors["code"] = "须指定所属医院或市卫健委"
+    owner = {"hospital": hospital} if hospital else {"authority": authority}
+    if code and PointRule.objects.filter(code=code, **owner).exists():
+        errors["code"] = "已有相同编码的积分规则"
+    if errors:
+        raise ValidationError(errors)
+    rule = PointRule.objects.create(code=code, name=name, category=category, **owner)
+    PointRuleVersion.objects.create(
+        rule=rule,
+        effective_from=effective_from,
+        created_by_id=access.user_id,
+        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
+    )
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        actor_id=access.user_id,
+        target=rule,
+        hospital_id=hospital.pk if hospital else None,
+    )
+    return rule
+
+
+@transaction.atomic
+def point_rule_revise(
+    *,
+    access: Access,
+    rule: PointRule,
+    effective_from: date,
+    values: dict[str, Any],
+    name: str | None = None,
+    active: bool | None = None,
+    request: HttpRequest | None = None,
+) -> PointRuleVersion:
+    """Change a rule's numbers from a date: a new version; earlier entries keep theirs."""
+    _rule_write_allowed(access, rule.hospital_id)
+    errors = _validate_version(values)
+    if rule.category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
+        errors["points"] = "扣分类规则的分值应为负数"
+    latest = rule.versions.order_by("-effective_from").first()
+    if latest is not None and effective_from < latest.effective_from:
+        errors["effective_from"] = (
+            f"新版本的生效日期不能早于当前版本（{latest.effective_from:%Y-%m-%d}）"
+        )
+    if PointRuleVersion.objects.filter(rule=rule, effective_from=effective_from).exists():
+        errors["effective_from"] = "该生效日期已有一个版本"
+    if errors:
+        raise ValidationError(errors)
+    if name is not None and name.strip():
+        rule.name = name.strip()
+    if active is not None:
+        rule.active = active
+    rule.save(update_fields=["name", "active"])
+    version = PointRuleVersion.objects.create(
+        rule=rule,
+        effective_from=effective_from,
+        created_by_id=access.user_id,
+        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
+    )
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        actor_id=access.user_id,
+        target=rule,
+        hospital_id=rule.hospital_id,
+        version=str(effective_from),
+    )
+    return version
+
+
+@transaction.atomic
+def point_rules_copy_defaults(
+    *, access: Access | None, hospital: Hospital, request: HttpRequest | None = None
+) -> int:
+    """Copy the city's default catalogue into a hospital (rules it lacks, by code)."""
+    if access is not None and not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("积分规则由医院党委维护")
+    have = set(PointRule.objects.filter(hospital=hospital).values_list("code", flat=True))
+    copied = 0
+    for city_rule in PointRule.objects.filter(
+        authority_id=hospital.authority_id, active=True
+    ).prefetch_related("versions"):
+        if city_rule.code in have:
+            continue
+        rule = PointRule.objects.create(
+            hospital=hospital,
+            code=city_rule.code,
+            name=city_rule.name,
+            category=city_rule.category,
+            copied_from=city_rule,
+        )
+        PointRuleVersion.objects.bulk_create(
+            [
+                PointRuleVersion(
+                    rule=rule,
+                    effective_from=v.effective_from,
+                    **{f: getattr(v, f) for f in VERSION_FIELDS},
+                )
+                for v in city_rule.versions.all()
+            ]
+        )
+        copied += 1
+    if copied:
+        audit_log(
+            action=AuditAction.DATA_CREATED,
+            request=request,
+            actor_id=access.user_id if access else None,
+            hospital_id=hospital.pk,
+            copied_rules=copied,
+        )
+    return copied
+
+
+DEFAULT_CATALOGUE: list[tuple[str, str, str, dict[str, Any]]] = [
+    (
+        "ORG-MEETING",
+        "参加组织生活（三会一课、主题党日）",
+        RuleCategory.ORG_LIFE,
+        {"points": 2, "daily_cap": 4, "monthly_cap": 16, "needs_approval": False},
+    ),
+    (
+        "ORG-LECTURE",
+        "讲授党课",
+        RuleCategory.ORG_LIFE,
+        {"points": 5, "quarterly_cap": 10, "needs_approval": True},
+    ),
+    (
+        "STUDY-ITEM",
+        "完成一项学习内容",
+        RuleCategory.STUDY,
+        {"points": 1, "daily_cap": 5, "needs_approval": False},
+    ),
+    (
+        "STUDY-QUIZ",
+        "参加答题并合格",
+        RuleCategory.STUDY,
+        {"points": 2, "daily_cap": 4, "needs_approval": False},
+    ),
+    (
+        "VOL-HOUR",
+        "志愿服务（每小时）",
+        RuleCategory.VOLUNTEER,
+        {"points": 1, "daily_cap": 8, "yearly_cap": 100, "needs_approval": True},
+    ),
+    (
+        "PUBLIC-PRAISE",
+        "患者表扬、锦旗",
+        RuleCategory.PUBLIC,
+        {"points": 3, "monthly_cap": 15, "needs_approval": True},
+    ),
+    (
+        "POST-DUTY",
+        "党员先锋岗、示范岗值守",
+        RuleCategory.POST,
+        {"points": 2, "daily_cap": 2, "monthly_cap": 20, "needs_approval": True},
+    ),
+    (
+        "POST-MERIT",
+        "岗位建功（技术创新、急难险重任务）",
+        RuleCategory.POST,
+        {"points": 5, "quarterly_cap": 15, "needs_approval": True},
+    ),
+    (
+        "DED-ABSENT",
+        "无故缺席组织生活",
+        RuleCategory.DEDUCTION,
+        {"points": -3, "needs_approval": False},
+    ),
+    (
+        "DED-COMPLAINT",
+        "经核实的患者投诉",
+        RuleCategory.DEDUCTION,
+        {"points": -5, "needs_approval": False},
+    ),
+]
+
+
+@transaction.atomic
+def point_rules_seed_city(*, authority: Authority, effective_from: date) -> int:
+    """The city's default catalogue (idempotent by code)."""
+    made = 0
+    for code, name, category, values in DEFAULT_CATALOGUE:
+        rule, created = PointRule.objects.get_or_create(
+            authority=authority, code=code, defaults={"name": name, "category": category}
+        )
+        if created:
+            PointRuleVersion.objects.create(
+                rule=rule,
+                effective_from=effective_from,
+                **{
+                    k: Decimal(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                    for k, v in values.items()
+                },
+            )
+            made += 1
+    return made
+
+
+# --- consistency ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotalMismatch:
+    person_id: int
+    period: str
+    period_start: date
+    ledger: Decimal
+    total: Decimal
+    rule_id: int | None = None  # None: the person's overall total
+    field: str = "points"  # or "earned": what the caps count
+
+    def __str__(self) -> str:
+        rule = f"（规则{self.rule_id}）" if self.rule_id is not None else ""
+        what = "计入上限的积分" if self.field == "earned" else "积分"
+        return (
+            f"人员{self.person_id}{rule} {period_label(self.period, self.period_start)}{what}："
+            f"流水合计{self.ledger}，汇总{self.total}"
+        )
+
+
+_TRUNC = {Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter, Period.YEAR: TruncYear}
+_SUM = DecimalField(max_digits=12, decimal_places=1)
+
+
+def points_check(*, hospital: Hospital) -> list[TotalMismatch]:
+    """Every rollup row of a hospital equals the sum of its ledger: overall and per rule, for
+    each day, month, quarter and year, both the points and what the caps count (the size of
+    each award or deduction, less the size of each reversal)."""
+    out: list[TotalMismatch] = []
+    earned = Case(
+        When(kind=EntryKind.REVERSAL, then=-Abs("points")), default=Abs("points"), output_field=_SUM
+    )
+    zero = (Decimal(0), Decimal(0))
+    for period in ALL_PERIODS:
+        start = F("occurred_on") if period == Period.DAY else _TRUNC[period]("occurred_on")
+        entries = PointEntry.objects.filter(hospital=hospital).annotate(start=start).order_by()
+        for per_rule in (True, False):
+            keys = ("person_id", "rule_id", "start") if per_rule else ("person_id", "start")
+            ledger: dict[tuple[int, int | None, date], tuple[Decimal, Decimal]] = {}
+            for *key, pts, size in entries.values_list(*keys).annotate(
+                p=Sum("points", output_field=_SUM), e=Sum(earned, output_field=_SUM)
+            ):
+                person_id, rule_id, day = key if per_rule else (key[0], None, key[1])
+                ledger[(person_id, rule_id, _as_date(day))] = (pts, size)
+            totals: dict[tuple[int, int | None, date], tuple[Decimal, Decimal]] = {
+                (person_id, rule_id, day): (pts, size)
+                for person_id, rule_id, day, pts, size in PointTotal.objects.filter(
+                    hospital=hospital, period=period, rule__isnull=not per_rule
+                ).values_list("person_id", "rule_id", "period_start", "points", "earned")
+            }
+            for key in set(ledger) | set(totals):
+                a, b = ledger.get(key, zero), totals.get(key, zero)
+                for i, field in enumerate(("points", "earned")):
+                    x, y = (v.quantize(POINT_STEP) for v in (a[i], b[i]))
+                    if x != y:
+                        out.append(
+                            TotalMismatch(
+                                key[0], period.value, key[2], x, y, rule_id=key[1], field=field
+                            )
+                        )
+    order = {p.value: i for i, p in enumerate(ALL_PERIODS)}
+    return sorted(
+        out, key=lambda m: (m.person_id, m.rule_id or 0, order[m.period], m.period_start, m.field)
+    )
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
