@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hongfan.points import views
+from hongfan.points import claim_views, star_views, views
 
 app_name = "points"
 urlpatterns = [
@@ -12,4 +12,4 @@ urlpatterns = [
     path("rules/copy-defaults/", views.copy_defaults, name="copy_defaults"),
     path("award/", views.award, name="award"),
     path("entries/<int:pk>/reverse/", views.reverse_entry, name="reverse"),
-]
+] + claim_views.urlpatterns + star_views.urlpatterns
