@@ -14,6 +14,7 @@ urlpatterns = [
     path("system/", include(system_patterns)),
     path("audit/", include(audit_patterns)),
     path("api/", include("hongfan.org.api.urls")),
+    path("api/", include("hongfan.points.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

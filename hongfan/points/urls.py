@@ -7,6 +7,7 @@ urlpatterns = [
     path("me/", views.mine, name="mine"),
     path("people/<int:pk>/", views.person_points, name="person"),
     path("rankings/", views.rankings, name="rankings"),
+    path("rankings/export/", views.rankings_export, name="rankings_export"),
     path("rules/", views.rules, name="rules"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
     path("rules/copy-defaults/", views.copy_defaults, name="copy_defaults"),

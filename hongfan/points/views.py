@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -82,28 +83,29 @@ def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpRe
     )
 
 
+def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch | None]:
+    """Which ranking a request asks for: the city (scope=city), a hospital, or a branch; a
+    secretary without hospital rights gets their own branch. Shared by the page and the API."""
+    params = getattr(request, "query_params", request.GET)
+    if params.get("scope") == "city":
+        return None, None
+    hospital = current_hospital(request, access)
+    raw = params.get("branch", "")
+    if raw.isdigit():
+        return hospital, org_selectors.branch_get(access, int(raw))
+    if access.reads_hospital(hospital.pk):
+        return hospital, None
+    if access.branch_ids:
+        return hospital, Branch.objects.get(pk=min(access.branch_ids))
+    raise PermissionDenied("没有权限查看积分排名")
+
+
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     period, start = _period(request)
     scope = request.GET.get("scope", "hospital")
-    branch = None
-    hospital: Hospital | None
-    if scope == "city":
-        hospital = None
-    else:
-        hospital = current_hospital(request, access)
-        raw = request.GET.get("branch", "")
-        if raw.isdigit():
-            branch = org_selectors.branch_get(access, int(raw))
-        elif not access.reads_hospital(hospital.pk):
-            branch = (
-                Branch.objects.filter(pk=min(access.branch_ids)).first()
-                if access.branch_ids
-                else None
-            )
-            if branch is None:
-                raise PermissionDenied("没有权限查看积分排名")
+    hospital, branch = ranking_scope(request, access)
     rows = selectors.member_ranking(
         access, hospital=hospital, period=period, start=start, branch=branch, limit=100
     )
@@ -128,6 +130,63 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "periods": [(Period.MONTH, "月"), (Period.QUARTER, "季度"), (Period.YEAR, "年")],
         },
     )
+
+
+@login_required
+def rankings_export(request: HttpRequest) -> HttpResponse:
+    """The ranking on screen as .xlsx (members and branches), audited as an export."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from hongfan.core.audit import AuditAction, audit_log
+    from hongfan.org.roster import content_disposition, escape_cell
+
+    access = request_access(request)
+    period, start = _period(request)
+    hospital, branch = ranking_scope(request, access)
+    rows = selectors.member_ranking(
+        access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
+    )
+    title = f"{hospital.name if hospital else '全市'}{branch.name if branch else ''}{period_label(period, start)}积分排名"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "党员排名"
+    ws.append(["名次", "姓名", "支部", "科室", "积分"])
+    for r in rows:
+        ws.append(
+            [
+                r.rank,
+                escape_cell(r.name),
+                escape_cell(r.branch),
+                escape_cell(r.department),
+                float(r.points),
+            ]
+        )
+    if hospital is not None and branch is None:
+        bs = wb.create_sheet("支部排名")
+        bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
+        for b in selectors.branch_ranking(access, hospital=hospital, period=period, start=start):
+            bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
+    buf = BytesIO()
+    wb.save(buf)
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        actor_id=access.user_id,
+        hospital_id=hospital.pk if hospital else None,
+        what="points_ranking",
+        period=period,
+        start=str(start),
+        count=len(rows),
+    )
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition(f"{title}.xlsx", fallback="ranking.xlsx")
+    return response
 
 
 @login_required

@@ -513,6 +513,14 @@ TABLE: dict[str, Entry] = {
     "points:mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
     "points:person": Entry(get={**MANAGED, "city": OK}, args=PERSON),
     "points:rankings": Entry(get=MANAGER_LIST),
+    "points:rankings_export": Entry(get=MANAGER_LIST),
+    "api-points-me": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
+    ),
+    "api-points-ledger": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
+    ),
+    "api-points-rankings": Entry(get=API_LIST),
     "points:rules": Entry(
         get={**MANAGER_LIST, "member": OK},
         post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE, sec=FORBIDDEN),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hongfan.points.api import views
+
+urlpatterns = [
+    path("points/me/", views.MyPointsAPI.as_view(), name="api-points-me"),
+    path("points/me/ledger/", views.MyLedgerAPI.as_view(), name="api-points-ledger"),
+    path("points/rankings/", views.RankingAPI.as_view(), name="api-points-rankings"),
+]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hongfan.core.access import request_access
+from hongfan.org import selectors as org_selectors
+from hongfan.points import selectors
+from hongfan.points.api.serializers import (
+    BranchRankRowSerializer,
+    EntrySerializer,
+    MyPointsSerializer,
+    RankRowSerializer,
+)
+from hongfan.points.choices import Period
+from hongfan.points.models import PointEntry
+from hongfan.points.periods import period_start
+
+
+def _me(request: Request) -> Any:
+    access = request_access(request)
+    if not access.person_id:
+        raise PermissionDenied("此账号未关联党员，没有个人积分")
+    return access, org_selectors.person_get(access, access.person_id)
+
+
+class MyPointsAPI(APIView):
+    @extend_schema(summary="我的积分：今日进度、本月/季/年合计与排名", responses=MyPointsSerializer)
+    def get(self, request: Request) -> Response:
+        access, person = _me(request)
+        return Response(MyPointsSerializer(selectors.my_points(access, person)).data)
+
+
+class MyLedgerAPI(generics.ListAPIView):
+    serializer_class = EntrySerializer
+
+    @extend_schema(summary="我的积分流水（最新在前）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        _, person = _me(self.request)  # type: ignore[arg-type]
+        return (
+            PointEntry.objects.filter(person=person)
+            .select_related("rule")
+            .order_by("-occurred_on", "-id")
+        )
+
+
+PERIOD_PARAMS = [
+    OpenApiParameter(
+        "period",
+        OpenApiTypes.STR,
+        enum=["month", "quarter", "year"],
+        description="统计期间，默认季度",
+    ),
+    OpenApiParameter("at", OpenApiTypes.DATE, description="期间内任一日期，默认今天"),
+    OpenApiParameter("hospital", OpenApiTypes.INT, description="医院（市卫健委可选）"),
+    OpenApiParameter("branch", OpenApiTypes.INT, description="支部"),
+    OpenApiParameter("scope", OpenApiTypes.STR, enum=["hospital", "city"]),
+]
+
+
+class RankingAPI(APIView):
+    @extend_schema(
+        summary="党员积分排名（前100）与支部人均排名",
+        parameters=PERIOD_PARAMS,
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        from datetime import date
+
+        from hongfan.core.dates import today
+
+        access = request_access(request)
+        period = request.query_params.get("period", Period.QUARTER)
+        if period not in (Period.MONTH, Period.QUARTER, Period.YEAR):
+            period = Period.QUARTER
+        try:
+            at = date.fromisoformat(request.query_params.get("at", ""))
+        except ValueError:
+            at = today()
+        start = period_start(period, min(at, today()))
+        from hongfan.points.views import ranking_scope
+
+        hospital, branch = ranking_scope(request, access)
+        rows = selectors.member_ranking(
+            access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+        )
+        branches = (
+            selectors.branch_ranking(access, hospital=hospital, period=period, start=start)
+            if hospital is not None and branch is None
+            else []
+        )
+        return Response(
+            {
+                "period": period,
+                "start": start,
+                "members": RankRowSerializer(rows, many=True).data,
+                "branches": BranchRankRowSerializer(branches, many=True).data,
+            }
+        )
