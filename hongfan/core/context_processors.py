@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("组织规则", reverse("org:rules")))
         items.append(("积分排名", reverse("points:rankings") + "?scope=city"))
         items.append(("积分目录", reverse("points:rules") + "?scope=city"))
+        items.append(("季度之星", reverse("points:stars")))
     if access.hospital_ids:
         hid = min(access.hospital_ids)
         items += [
@@ -28,6 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("组织设置", reverse("org:structure", args=[hid])),
             ("积分排名", reverse("points:rankings")),
             ("积分规则", reverse("points:rules")),
+            ("季度之星", reverse("points:stars")),
             ("名册导入", reverse("org:roster_import")),
         ]
     elif access.branch_ids:
@@ -37,9 +39,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("人员名册", reverse("org:people")),
             ("发展党员", reverse("org:development")),
             ("积分排名", reverse("points:rankings")),
+            ("季度之星", reverse("points:stars")),
         ]
     if access.has(Role.MEMBER) and access.person_id:
         items.append(("我的积分", reverse("points:mine")))
+        if not (access.hospital_ids or access.branch_ids):
+            items.append(("季度之星", reverse("points:stars")))
         items.append(("我的信息", reverse("org:person", args=[access.person_id])))
         if access.person_branch_id and not access.branch_ids:
             items.append(("我的支部", reverse("org:branch", args=[access.person_branch_id])))

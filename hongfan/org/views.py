@@ -38,6 +38,7 @@ from hongfan.org.forms import (
 from hongfan.org.models import Branch, Department, Hospital, Person
 from hongfan.org.roster import RosterFilters
 from hongfan.org.rules import DevDates
+from hongfan.points.stars import hospital_stars, person_stars
 
 
 @login_required
@@ -146,6 +147,7 @@ def hospital(request: HttpRequest, pk: int) -> HttpResponse:
         "org/hospital.html",
         {
             "ov": ov,
+            "stars": hospital_stars(access, h),
             "h": h,
             "chart": chart,
             "directions": CultivationDirection.choices,
@@ -229,6 +231,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "org/person.html",
         {
             "p": p,
+            "stars": person_stars(access, p),
             "history": selectors.person_history(p),
             "dev": dev,
             "next_step": next_step,

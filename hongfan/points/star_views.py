@@ -1,5 +1,350 @@
-"""Pages of this part of the points app (being built)."""
+"""Pages of 季度之星: the hospital's selections, creating one with its rules, the selection
+page (rules, candidates, draft list, publish / confirm) and the Word announcement.
 
-from django.urls import URLPattern
+The city admin reads every hospital's selections; a hospital admin manages their own; the
+hospital's secretaries and members read the published lists (公示中 / 已确认)."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.dates import today
+from hongfan.core.forms import run_form
+from hongfan.org.models import Hospital, Person
+from hongfan.org.roster import content_disposition
+from hongfan.points import stars
+from hongfan.points.models import QuotaMode, StarSelection, StarStatus
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+class StarRulesForm(forms.Form):
+    quota_mode = forms.ChoiceField(label="名额方式", choices=QuotaMode.choices)
+    quota = forms.IntegerField(label="名额", help_text="全院总名额，或每个支部的名额")
+    min_points = forms.DecimalField(
+        label="最低季度积分",
+        max_digits=8,
+        decimal_places=1,
+        help_text="季度积分须不低于此数且高于0",
+    )
+    min_attendance_share = forms.DecimalField(
+        label="组织生活出勤率下限",
+        max_digits=4,
+        decimal_places=2,
+        help_text="0到1之间，如0.8表示80%；0为不限",
+    )
+    exclude_complaints = forms.BooleanField(
+        label="本季度有经核实的投诉扣分者不参评", required=False
+    )
+    notice_workdays = forms.IntegerField(label="公示期（工作日）", help_text="按国家法定工作日计算")
+
+
+class StarCreateForm(StarRulesForm):
+    year = forms.IntegerField(label="年度")
+    quarter = forms.TypedChoiceField(
+        label="季度", coerce=int, choices=[(q, f"第{cn}季度") for q, cn in stars.QUARTER_CN.items()]
+    )
+    field_order = [
+        "year",
+        "quarter",
+        "quota_mode",
+        "quota",
+        "min_points",
+        "min_attendance_share",
+        "exclude_complaints",
+        "notice_workdays",
+    ]
+
+
+class RemoveForm(forms.Form):
+    person = forms.IntegerField()
+    reason = forms.CharField(max_length=200)
+
+
+RULE_KEYS = (
+    "quota_mode",
+    "quota",
+    "min_points",
+    "min_attendance_share",
+    "exclude_complaints",
+    "notice_workdays",
+)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _hospital(request: HttpRequest, access: Access) -> Hospital:
+    """The hospital whose selections a page shows: ``?hospital=`` (the city's choice, or
+    one's own), else the user's own hospital."""
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+    raw = request.GET.get("hospital") or request.POST.get("hospital") or ""
+    if raw.isdigit():
+        h = Hospital.objects.filter(pk=int(raw)).first()
+        if h is None or not stars.star_hospital_visible(access, h.pk):
+            raise Http404("医院不存在")
+        return h
+    for ids in (access.hospital_ids, access.branch_hospital_ids):
+        if ids:
+            return Hospital.objects.get(pk=min(ids))
+    if access.person_hospital_id is not None:
+        return Hospital.objects.get(pk=access.person_hospital_id)
+    first = Hospital.objects.order_by("pk").first() if access.is_city else None
+    if first is None:
+        raise PermissionDenied("没有可查看的医院")
+    return first
+
+
+def _detail_url(selection: StarSelection) -> str:
+    return reverse("points:star_detail", args=[selection.pk])
+
+
+def _list_url(hospital_id: int) -> str:
+    return f"{reverse('points:stars')}?hospital={hospital_id}"
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@login_required
+def star_list(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    hospital = _hospital(request, access)
+    selections = stars.star_selection_list(access, hospital=hospital)
+    return render(
+        request,
+        "points/star_list.html",
+        {
+            "hospital": hospital,
+            "selections": selections,
+            "reads_all": stars.star_reads_all(access, hospital.pk),
+            "can_manage": access.administers_hospital(hospital.pk),
+            "hospitals": Hospital.objects.order_by("pk") if access.is_city else [],
+        },
+    )
+
+
+@login_required
+def star_new(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    hospital = _hospital(request, access)
+    if not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("季度之星评选由医院党委办理")
+    year, quarter = stars.last_finished_quarter()
+    initial = {
+        "year": year,
+        "quarter": quarter,
+        "quota_mode": QuotaMode.HOSPITAL_TOTAL,
+        "quota": 9,
+        "min_points": 10,
+        "min_attendance_share": "0.80",
+        "exclude_complaints": True,
+        "notice_workdays": 5,
+    }
+
+    def save(d: dict[str, Any]) -> StarSelection:
+        selection = stars.star_selection_create(
+            access=access,
+            hospital=hospital,
+            year=d["year"],
+            quarter=d["quarter"],
+            request=request,
+            **{k: d[k] for k in RULE_KEYS},
+        )
+        stars.star_selection_draft(access=access, selection=selection, request=request)
+        return selection
+
+    return run_form(
+        request,
+        StarCreateForm(request.POST or None, initial=initial),
+        save,
+        success=lambda s: f"已创建{stars.selection_label(s)}评选并生成草拟名单",
+        next_url=_detail_url,
+        title=f"新建季度之星评选 · {hospital.name}",
+        back=_list_url(hospital.pk),
+        intro=stars.ATTENDANCE_PROXY_NOTE,
+        template="points/star_form.html",
+    )
+
+
+@login_required
+def star_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    selection = stars.star_selection_get(access, pk)
+    if not access.administers_hospital(selection.hospital_id):
+        raise PermissionDenied("季度之星评选由医院党委办理")
+    if selection.status != StarStatus.DRAFT:
+        messages.error(request, "名单已公示，不能再修改评选条件")
+        return redirect(_detail_url(selection))
+    initial = {k: getattr(selection, k) for k in RULE_KEYS}
+    return run_form(
+        request,
+        StarRulesForm(request.POST or None, initial=initial),
+        lambda d: stars.star_selection_revise(
+            access=access, selection=selection, request=request, **{k: d[k] for k in RULE_KEYS}
+        ),
+        success="评选条件已修改，草拟名单已按新条件重新生成",
+        next_url=_detail_url(selection),
+        title=f"修改评选条件 · {stars.selection_label(selection)}",
+        back=_detail_url(selection),
+        intro=stars.ATTENDANCE_PROXY_NOTE,
+        template="points/star_form.html",
+    )
+
+
+@login_required
+def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    selection = stars.star_selection_get(access, pk)
+    reads_all = stars.star_reads_all(access, selection.hospital_id)
+    can_manage = access.administers_hospital(selection.hospital_id)
+    day = today()
+    draft = selection.status == StarStatus.DRAFT
+    evaluation = stars.star_evaluate(access, selection) if draft and reads_all else None
+    listed = stars.star_list(selection)
+    listed_ids = {s.person_id for s in listed}
+    preview = (
+        stars.star_notice_period(selection=selection, start=day) if draft and can_manage else None
+    )
+    notice_end = selection.notice_end
+    return render(
+        request,
+        "points/star_detail.html",
+        {
+            "sel": selection,
+            "label": stars.selection_label(selection),
+            "title": stars.announcement_title(selection),
+            "stars": listed,
+            "listed_ids": listed_ids,
+            "ev": evaluation,
+            "reads_all": reads_all,
+            "can_manage": can_manage,
+            "today": day,
+            "preview": preview,
+            "stored_notice": {
+                "fallback": bool(selection.notice_fallback),
+                "notice": selection.notice_fallback,
+            },
+            "can_confirm": selection.status == StarStatus.NOTICE
+            and notice_end is not None
+            and day > notice_end,
+            "confirm_from": notice_end + timedelta(days=1) if notice_end else None,
+            "proxy_note": stars.ATTENDANCE_PROXY_NOTE,
+            "committee": stars.committee_name(selection.hospital),
+        },
+    )
+
+
+def _act(
+    request: HttpRequest, pk: int, action: Callable[[Access, StarSelection], str]
+) -> HttpResponse:
+    """Run one write on a selection; its refusal (ValidationError) comes back as a message."""
+    access = request_access(request)
+    selection = stars.star_selection_get(access, pk)
+    if not access.administers_hospital(selection.hospital_id):
+        raise PermissionDenied("季度之星评选由医院党委办理")
+    try:
+        done = action(access, selection)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(selection))
+
+
+@login_required
+@require_POST
+def star_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(access: Access, selection: StarSelection) -> str:
+        drawn = stars.star_selection_draft(access=access, selection=selection, request=request)
+        return f"已按评选条件重新生成草拟名单，共{len(drawn)}人"
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def star_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(access: Access, selection: StarSelection) -> str:
+        form = RemoveForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("请填写移出名单的原因")
+        person = Person.objects.filter(
+            pk=form.cleaned_data["person"], hospital_id=selection.hospital_id
+        ).first()
+        if person is None:
+            raise ValidationError("此人不在草拟名单中")
+        stars.star_selection_remove(
+            access=access,
+            selection=selection,
+            person=person,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        return f"已将{person.name}移出草拟名单"
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def star_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(access: Access, selection: StarSelection) -> str:
+        s = stars.star_selection_publish(access=access, selection=selection, request=request)
+        assert s.notice_start is not None and s.notice_end is not None
+        text = (
+            f"名单已公示：{s.notice_start:%Y-%m-%d}至{s.notice_end:%Y-%m-%d}"
+            f"（{s.notice_workdays}个工作日）"
+        )
+        return text + (f"。{s.notice_fallback}" if s.notice_fallback else "")
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def star_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(access: Access, selection: StarSelection) -> str:
+        s = stars.star_selection_confirm(access=access, selection=selection, request=request)
+        return f"{stars.selection_label(s)}“季度之星”名单已确认"
+
+    return _act(request, pk, run)
+
+
+@login_required
+def star_export(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    selection = stars.star_selection_get(access, pk)
+    doc = stars.star_announcement(access, selection, request=request)
+    response = HttpResponse(doc.content, content_type=stars.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        doc.filename, fallback="quarter_stars.docx"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("stars/", star_list, name="stars"),
+    path("stars/new/", star_new, name="star_new"),
+    path("stars/<int:pk>/", star_detail, name="star_detail"),
+    path("stars/<int:pk>/edit/", star_edit, name="star_edit"),
+    path("stars/<int:pk>/draft/", star_draft, name="star_draft"),
+    path("stars/<int:pk>/remove/", star_remove, name="star_remove"),
+    path("stars/<int:pk>/publish/", star_publish, name="star_publish"),
+    path("stars/<int:pk>/confirm/", star_confirm, name="star_confirm"),
+    path("stars/<int:pk>/announcement.docx", star_export, name="star_export"),
+]

@@ -43,7 +43,14 @@ from hongfan.org.tests.factories import (
     second,
     unused_id_number,
 )
-from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
+from hongfan.points.models import (
+    PointEntry,
+    PointRule,
+    PointRuleVersion,
+    PointTotal,
+    QuarterStar,
+    StarSelection,
+)
 from hongfan.workdays.models import CalendarYear, DayOverride
 
 ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
@@ -315,6 +322,56 @@ def points_entry(t: Targets) -> PointEntry:
     return entry
 
 
+def star_selection(t: Targets) -> StarSelection:
+    """A draft 季度之星 selection of last quarter in 济宁市第三人民医院, drawn from the demo
+    ledger (made on first use inside the test's transaction)."""
+    from hongfan.core.access import access_for
+    from hongfan.points import stars
+
+    year, quarter = stars.last_finished_quarter()
+    selection = StarSelection.objects.filter(
+        hospital=t.hospital, year=year, quarter=quarter
+    ).first()
+    if selection is None:
+        hosp = access_for(User.objects.get(username="hosp"))
+        selection = stars.star_selection_create(
+            access=hosp,
+            hospital=t.hospital,
+            year=year,
+            quarter=quarter,
+            quota=5,
+            min_points=0,
+            min_attendance_share=0,
+            exclude_complaints=False,
+        )
+        stars.star_selection_draft(access=hosp, selection=selection)
+    return selection
+
+
+def star_rules_payload(t: Targets) -> dict[str, Any]:
+    return {
+        "quota_mode": "per_branch",
+        "quota": "2",
+        "min_points": "0",
+        "min_attendance_share": "0",
+        "notice_workdays": "5",
+    }
+
+
+def star_new_payload(t: Targets) -> dict[str, Any]:
+    from hongfan.points import stars
+
+    year, quarter = stars.last_finished_quarter()
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)  # not the target's
+    return {"year": year, "quarter": quarter, **star_rules_payload(t)}
+
+
+def star_remove_payload(t: Targets) -> dict[str, Any]:
+    star = QuarterStar.objects.filter(selection=star_selection(t)).order_by("rank", "pk").first()
+    assert star is not None, "the demo ledger gives last quarter's draft some stars"
+    return {"person": star.person_id, "reason": "矩阵测试"}
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 
@@ -346,6 +403,11 @@ MANAGED_WRITE = {**MANAGED, "hosp": DONE, "sec": DONE}
 MANAGER_LIST = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
 API_LIST = {**MANAGER_LIST, "anonymous": FORBIDDEN}
 LOGGED_IN = roles(OK)
+# 季度之星: a draft selection is read by the city and the hospital's admin (secretaries and
+# members read it once published); only the hospital's admin changes it.
+STAR = lambda t: [star_selection(t).pk]  # noqa: E731
+STAR_READ = roles(FORBIDDEN, city=OK, hosp=OK, hosp2=MISSING)
+STAR_WRITE = roles(FORBIDDEN, hosp=DONE, hosp2=MISSING)
 
 TABLE: dict[str, Entry] = {
     "home": Entry(get=roles(REDIRECT)),
@@ -556,6 +618,25 @@ TABLE: dict[str, Entry] = {
             "reason": "矩阵测试",
         },
     ),
+    "points:stars": Entry(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=OK)),
+    "points:star_new": Entry(
+        get=only(hosp=True, hosp2=True),
+        post=only(DONE, hosp=True, hosp2=True),  # each in their own hospital
+        payload=star_new_payload,
+    ),
+    "points:star_detail": Entry(get=STAR_READ, args=STAR),
+    "points:star_edit": Entry(
+        get=roles(FORBIDDEN, hosp=OK, hosp2=MISSING),
+        post=STAR_WRITE,
+        payload=star_rules_payload,
+        args=STAR,
+    ),
+    "points:star_draft": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
+    "points:star_remove": Entry(post=STAR_WRITE, payload=star_remove_payload, args=STAR),
+    "points:star_publish": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
+    # hosp: back to the page with "名单尚未公示…" (the target is a draft): a refusal, not a 403
+    "points:star_confirm": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
+    "points:star_export": Entry(get=STAR_READ, args=STAR),
     "points:reverse": Entry(
         post={**MANAGED_WRITE, "city": FORBIDDEN},
         payload=lambda t: {"reason": "录入错误"},
@@ -645,6 +726,8 @@ def snapshot(t: Targets) -> dict[str, Any]:
             PointRuleVersion,
             PointEntry,
             PointTotal,
+            StarSelection,
+            QuarterStar,
         )
     }
     return {
@@ -660,6 +743,7 @@ def snapshot(t: Targets) -> dict[str, Any]:
         "branches": list(Branch.objects.order_by("pk").values()),
         "departments": list(Department.objects.order_by("pk").values()),
         "groups": list(PartyGroup.objects.order_by("pk").values()),
+        "star_selections": list(StarSelection.objects.order_by("pk").values()),
     }
 
 

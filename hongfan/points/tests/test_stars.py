@@ -1,0 +1,779 @@
+"""季度之星: eligibility and quotas, the public notice on working days, confirmation, the
+Word announcement, the pages — and every refusal changes nothing."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from unittest.mock import patch
+from urllib.parse import quote
+
+import docx
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from hongfan.core.access import Access, access_for
+from hongfan.core.dates import today
+from hongfan.core.models import AuditEvent
+from hongfan.org.choices import PersonStatus, PoliticalStatus
+from hongfan.org.models import Person
+from hongfan.org.tests.factories import make_person, primary
+from hongfan.points import stars
+from hongfan.points.models import (
+    PointEntry,
+    PointRule,
+    QuarterStar,
+    QuotaMode,
+    StarSelection,
+    StarStatus,
+)
+from hongfan.points.services import points_award, points_reverse
+from hongfan.points.tests.conftest import World
+from hongfan.workdays.selectors import add_workdays
+
+pytestmark = pytest.mark.django_db
+
+YEAR, QUARTER = 2026, 3  # 2026-07-01 .. 2026-09-30
+IN_Q = date(2026, 8, 10)
+_sources = iter(range(1, 10**6))
+
+OPEN = {"min_points": 0, "min_attendance_share": 0, "exclude_complaints": False}
+
+
+# --- builders --------------------------------------------------------------------------------
+
+
+def award(w: World, person: Person, rule: PointRule, day: date = IN_Q, qty: Any = 1) -> Any:
+    return points_award(
+        access=w.admin,
+        person=person,
+        rule=rule,
+        occurred_on=day,
+        source_type="test",
+        source_id=str(next(_sources)),
+        quantity=Decimal(str(qty)),
+    )
+
+
+def code(w: World, c: str) -> PointRule:
+    return PointRule.objects.get(hospital=w.hospital, code=c)
+
+
+@pytest.fixture
+def give(world: World) -> Callable[..., None]:
+    """give(person, points, day): plain points under an uncapped rule of the test hospital."""
+    plain = world.rule(1)
+
+    def _give(person: Person, points: Any, day: date = IN_Q) -> None:
+        award(world, person, plain, day, qty=points)
+
+    return _give
+
+
+def meetings(w: World, person: Person, n: int) -> None:
+    for i in range(n):  # one a day: the rule caps at two meetings a day
+        award(w, person, code(w, "ORG-MEETING"), date(2026, 7, 6) + timedelta(days=i))
+
+
+def absences(w: World, person: Person, n: int) -> None:
+    for i in range(n):
+        award(w, person, code(w, "DED-ABSENT"), date(2026, 8, 3) + timedelta(days=i))
+
+
+def complaint(w: World, person: Person, day: date = IN_Q) -> PointEntry:
+    result = award(w, person, code(w, "DED-COMPLAINT"), day)
+    assert result.entry is not None
+    return result.entry
+
+
+def create(w: World, access: Access | None = None, **rules: Any) -> StarSelection:
+    values: dict[str, Any] = {
+        "quota_mode": QuotaMode.HOSPITAL_TOTAL,
+        "quota": 20,
+        "min_points": 10,
+        "min_attendance_share": Decimal("0.8"),
+        "exclude_complaints": True,
+        "notice_workdays": 5,
+        "year": YEAR,
+        "quarter": QUARTER,
+    }
+    values.update(rules)
+    return stars.star_selection_create(access=access or w.admin, hospital=w.hospital, **values)
+
+
+def by_person(ev: stars.StarEvaluation) -> dict[int, stars.Candidate]:
+    return {c.person_id: c for c in ev.candidates}
+
+
+def state() -> tuple[Any, ...]:
+    """What a refused star write must leave unchanged."""
+    return (
+        list(StarSelection.objects.order_by("pk").values()),
+        list(QuarterStar.objects.order_by("pk").values()),
+    )
+
+
+def refused(
+    call: Callable[[], Any], *, says: str = "", exc: type[Exception] = ValidationError
+) -> str:
+    before = state()
+    with pytest.raises(exc) as info:
+        call()
+    err = info.value
+    message = " ".join(err.messages) if isinstance(err, ValidationError) else str(err)
+    assert says in message, message
+    assert state() == before
+    return message
+
+
+@pytest.fixture
+def scenario(world: World, give: Callable[..., None]) -> World:
+    """Each member of the test hospital fails (or passes) one rule, at min 10 points, 80%
+    attendance and no complaints."""
+    a, b = world.a, world.b
+    give(a[0], 40)
+    meetings(world, a[0], 2)  # 44, attended 2 of 2
+    give(a[1], 50)
+    complaint(world, a[1])  # 45, a verified complaint
+    give(a[2], 6)  # too few points
+    give(a[3], 40)
+    meetings(world, a[3], 1)
+    absences(world, a[3], 1)  # 39, attended 1 of 2
+    # a[4] (probationary): nothing this quarter
+    give(b[0], 30)  # no meetings recorded: counts as 100%
+    give(b[1], 35)
+    points_reverse(access=world.admin, entry=complaint(world, b[1]), reason="核实有误")
+    give(b[2], 25)
+    complaint(world, b[2], date(2026, 6, 15))  # last quarter's complaint
+    return world
+
+
+# --- eligibility -----------------------------------------------------------------------------
+
+
+def test_each_rule_excludes_the_right_member_with_the_reason(scenario):
+    w = scenario
+    ev = stars.star_evaluate(w.admin, create(w))
+    c = by_person(ev)
+    a, b = w.a, w.b
+
+    assert c[a[0].pk].eligible and (c[a[0].pk].attended, c[a[0].pk].absent) == (2, 0)
+    assert c[a[1].pk].reasons == ["本季度有经核实的投诉（1次）"]
+    assert c[a[2].pk].reasons == ["积分不足（6分，须不低于10分）"]
+    assert c[a[3].pk].reasons == ["出勤率不足（50%，须不低于80%）"]
+    assert c[a[4].pk].reason_text.startswith("积分不足（0分")
+    for ok in (b[0], b[1], b[2]):
+        assert c[ok.pk].eligible, (ok, c[ok.pk].reasons)
+    assert c[b[0].pk].share == 1 and c[b[0].pk].share_label == "—"
+    assert c[b[1].pk].complaints == 0  # reversed: no longer counts
+    assert c[b[2].pk].points == 25  # the June complaint is another quarter's
+
+    assert [x.person_id for x in ev.selected] == [a[0].pk, b[1].pk, b[0].pk, b[2].pk]
+    assert [x.person_id for x in ev.near_misses] == [a[1].pk, a[3].pk, a[2].pk, a[4].pk]
+
+
+def test_complaints_count_only_when_the_rule_says_so(scenario):
+    w = scenario
+    ev = stars.star_evaluate(w.admin, create(w, exclude_complaints=False))
+    assert by_person(ev)[w.a[1].pk].eligible
+
+
+def test_only_active_members_of_the_hospital_are_candidates(scenario):
+    w = scenario
+    masses = make_person(w.hospital, branch=w.branch_b, political_status=PoliticalStatus.MASSES)
+    left = make_person(
+        w.hospital,
+        branch=w.branch_b,
+        political_status=PoliticalStatus.MEMBER,
+        status=PersonStatus.LEFT,
+    )
+    ev = stars.star_evaluate(w.admin, create(w))
+    ids = set(by_person(ev))
+    assert masses.pk not in ids and left.pk not in ids
+    assert ids == {p.pk for p in w.a + w.b}
+
+
+def test_a_member_with_no_points_is_never_a_star_even_at_min_zero(world, give):
+    give(world.a[0], 3)
+    ev = stars.star_evaluate(world.admin, create(world, **OPEN))
+    c = by_person(ev)
+    assert [x.person_id for x in ev.selected] == [world.a[0].pk]
+    assert c[world.b[0].pk].reasons == ["积分不足（0分，须高于0分）"]
+
+
+def test_the_evaluation_is_for_the_hospitals_readers_only(scenario, users):
+    sel = create(scenario)
+    with pytest.raises(PermissionDenied):
+        stars.star_evaluate(scenario.sec_a, sel)
+    stars.star_evaluate(access_for(users["city"]), sel)
+
+
+# --- quotas and ties -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ranked(world: World, give: Callable[..., None]) -> World:
+    a, b = world.a, world.b
+    for person, pts in zip(
+        [a[0], a[1], a[2], a[3], b[0], b[1], b[2]], [50, 40, 40, 30, 45, 20, 10], strict=True
+    ):
+        give(person, pts)
+    return world
+
+
+def test_hospital_total_quota_takes_the_top_k_and_breaks_ties_by_person_id(ranked):
+    w = ranked
+    a, b = w.a, w.b
+    sel = create(w, quota=3, **OPEN)
+    ev = stars.star_evaluate(w.admin, sel)
+    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk]
+    c = by_person(ev)
+    assert c[a[2].pk].eligible and not c[a[2].pk].selected and c[a[2].pk].note == "名额已满"
+    assert [c[p.pk].rank for p in (a[0], b[0], a[1], a[2], a[3])] == [1, 2, 3, 3, 5]
+    assert len(ev.notes) == 1 and "同为40分" in ev.notes[0] and "人员编号" in ev.notes[0]
+
+    drawn = stars.star_selection_draft(access=w.admin, selection=sel)
+    assert [(s.person_id, s.points, s.rank) for s in drawn] == [
+        (a[0].pk, 50, 1),
+        (b[0].pk, 45, 2),
+        (a[1].pk, 40, 3),
+    ]
+    assert {s.branch_id for s in drawn} == {w.branch_a.pk, w.branch_b.pk}
+
+
+def test_per_branch_quota_takes_the_top_k_of_each_branch(ranked):
+    w = ranked
+    a, b = w.a, w.b
+    sel = create(w, quota_mode=QuotaMode.PER_BRANCH, quota=2, **OPEN)
+    ev = stars.star_evaluate(w.admin, sel)
+    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk, b[1].pk]
+    assert by_person(ev)[a[2].pk].note == "本支部名额已满"
+    assert any(w.branch_a.name in n for n in ev.notes)  # a[1] and a[2] tie at the edge
+
+
+def test_drafting_again_replaces_the_list(ranked):
+    w = ranked
+    sel = create(w, quota=2, **OPEN)
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    stars.star_selection_revise(
+        access=w.admin,
+        selection=sel,
+        quota_mode=QuotaMode.HOSPITAL_TOTAL,
+        quota=4,
+        min_points=Decimal(0),
+        min_attendance_share=Decimal(0),
+        exclude_complaints=False,
+        notice_workdays=5,
+    )
+    assert sel.quota == 4
+    assert QuarterStar.objects.filter(selection=sel).count() == 4
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    assert QuarterStar.objects.filter(selection=sel).count() == 4
+
+
+def test_admin_removes_one_person_from_a_draft_with_a_reason(ranked):
+    w = ranked
+    sel = create(w, quota=3, **OPEN)
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    refused(
+        lambda: stars.star_selection_remove(
+            access=w.admin, selection=sel, person=w.a[0], reason="  "
+        ),
+        says="请填写移出名单的原因",
+    )
+    refused(
+        lambda: stars.star_selection_remove(
+            access=w.admin, selection=sel, person=w.b[2], reason="重复"
+        ),
+        says="不在草拟名单中",
+    )
+    refused(
+        lambda: stars.star_selection_remove(
+            access=w.sec_a, selection=sel, person=w.a[0], reason="不当"
+        ),
+        exc=PermissionDenied,
+    )
+    stars.star_selection_remove(access=w.admin, selection=sel, person=w.a[0], reason="群众反映")
+    assert list(QuarterStar.objects.filter(selection=sel).values_list("person_id", flat=True)) == [
+        w.b[0].pk,
+        w.a[1].pk,
+    ]
+    event = AuditEvent.objects.filter(
+        target_type="points.starselection", target_id=str(sel.pk), detail__step="remove"
+    ).get()
+    assert event.detail["reason"] == "群众反映" and event.detail["person_id"] == w.a[0].pk
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def _next_quarter() -> tuple[int, int]:
+    day = today()
+    q = (day.month - 1) // 3 + 1
+    return (day.year + 1, 1) if q == 4 else (day.year, q + 1)
+
+
+def test_last_finished_quarter():
+    assert stars.last_finished_quarter(date(2026, 11, 25)) == (2026, 3)
+    assert stars.last_finished_quarter(date(2027, 1, 1)) == (2026, 4)
+    assert stars.last_finished_quarter(date(2026, 4, 1)) == (2026, 1)
+
+
+@pytest.mark.parametrize(
+    ("rules", "says"),
+    [
+        ({"quota": 0}, "名额至少为1"),
+        ({"min_attendance_share": Decimal("1.5")}, "出勤率下限应在0到1之间"),
+        ({"min_attendance_share": Decimal("-0.1")}, "出勤率下限应在0到1之间"),
+        ({"min_points": Decimal("-1")}, "最低季度积分不能为负数"),
+        ({"notice_workdays": 0}, "公示期至少1个工作日"),
+        ({"quota_mode": "everyone"}, "名额方式"),
+        ({"quarter": 5}, "季度应为1—4"),
+        ({"year": 1999}, "年度应在"),
+    ],
+)
+def test_bad_rules_are_refused_with_a_message_and_no_change(world, rules, says):
+    refused(lambda: create(world, **rules), says=says)
+
+
+def test_a_quarter_that_has_not_started_is_refused(world):
+    year, quarter = _next_quarter()
+    msg = refused(lambda: create(world, year=year, quarter=quarter), says="尚未开始")
+    assert f"{year}年第" in msg
+
+
+def test_a_second_selection_for_the_same_quarter_is_refused(world):
+    create(world)
+    refused(lambda: create(world, quota=3), says="已有季度之星评选")
+
+
+def test_only_the_hospitals_admin_creates_a_selection(world, users):
+    for access in (world.sec_a, access_for(users["city"]), access_for(users["hosp"])):
+        refused(lambda access=access: create(world, access=access), exc=PermissionDenied)
+
+
+# --- the public notice on working days -------------------------------------------------------
+
+
+@pytest.fixture
+def drafted(ranked: World) -> tuple[World, StarSelection]:
+    sel = create(ranked, quota=3, **OPEN)
+    stars.star_selection_draft(access=ranked.admin, selection=sel)
+    return ranked, sel
+
+
+def test_publish_counts_working_days_across_a_weekend(drafted):
+    w, sel = drafted
+    thursday = date(2026, 11, 19)
+    stars.star_selection_publish(access=w.admin, selection=sel, start=thursday)
+    sel.refresh_from_db()
+    assert sel.status == StarStatus.NOTICE
+    assert sel.notice_start == thursday
+    # Fri 20, Mon 23, Tue 24, Wed 25, Thu 26: the weekend does not count.
+    assert sel.notice_end == date(2026, 11, 26) == add_workdays(start=thursday, n=5)
+    assert sel.notice_fallback == ""
+
+
+def test_publish_counts_working_days_across_the_national_day_holiday(world, give):
+    w = world
+    give(w.a[0], 12, date(2026, 5, 10))
+    sel = create(w, quarter=2, quota=3, **OPEN)  # published on 29 September, after Q2
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    start = date(2026, 9, 29)
+    stars.star_selection_publish(access=w.admin, selection=sel, start=start)
+    sel.refresh_from_db()
+    plain = start
+    for _ in range(5):  # five plain weekdays
+        plain += timedelta(days=1)
+        while plain.weekday() >= 5:
+            plain += timedelta(days=1)
+    assert plain == date(2026, 10, 6)
+    assert sel.notice_end == add_workdays(start=start, n=5)
+    assert sel.notice_end > plain
+    # 30 Sep, then 1–7 October off, 8, 9, the make-up Saturday 10, Monday 12.
+    assert sel.notice_end == date(2026, 10, 12)
+    assert sel.notice_fallback == ""
+
+
+def test_a_year_without_official_data_falls_back_and_says_so(drafted, client_for, users):
+    w, sel = drafted
+    day = date(2027, 1, 4)
+    with patch("hongfan.points.stars.today", return_value=day):
+        stars.star_selection_publish(access=w.admin, selection=sel)
+    sel.refresh_from_db()
+    assert (sel.notice_start, sel.notice_end) == (day, date(2027, 1, 11))
+    assert sel.notice_fallback == "2027年节假日安排尚未录入，按周一至周五计算"
+    # The page shows it (as admin of the test hospital: hosp of the demo gets a 404 there).
+    page = _client_as(w.admin, client_for).get(reverse("points:star_detail", args=[sel.pk]))
+    assert "2027年节假日安排尚未录入" in page.content.decode()
+
+
+def test_the_draft_page_previews_the_notice_period_and_any_fallback(drafted, client_for):
+    w, sel = drafted
+    day = date(2027, 3, 1)
+    client = _client_as(w.admin, client_for)
+    with (
+        patch("hongfan.points.star_views.today", return_value=day),
+        patch("hongfan.points.stars.today", return_value=day),
+    ):
+        html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()
+    assert "2027-03-01 至 2027-03-08" in html
+    assert "2027年节假日安排尚未录入，按周一至周五计算" in html
+
+
+def test_publishing_an_empty_list_or_twice_is_refused(world, ranked):
+    w = ranked
+    empty = create(w, quarter=2, min_points=1000)
+    stars.star_selection_draft(access=w.admin, selection=empty)
+    refused(lambda: stars.star_selection_publish(access=w.admin, selection=empty), says="名单为空")
+    sel = create(w, quota=3, **OPEN)
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    refused(
+        lambda: stars.star_selection_publish(access=w.admin, selection=sel),
+        says="不能重复发布",
+    )
+
+
+def test_a_member_who_left_since_the_draft_blocks_publishing(drafted):
+    w, sel = drafted
+    Person.objects.filter(pk=w.a[0].pk).update(status=PersonStatus.LEFT)
+    refused(
+        lambda: stars.star_selection_publish(access=w.admin, selection=sel),
+        says="已不是本院在册党员",
+    )
+
+
+# --- confirmation ----------------------------------------------------------------------------
+
+
+def test_confirm_is_refused_until_the_notice_is_over_then_allowed(drafted):
+    w, sel = drafted
+    refused(lambda: stars.star_selection_confirm(access=w.admin, selection=sel), says="尚未公示")
+    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
+    sel.refresh_from_db()
+    assert sel.notice_end == date(2026, 11, 26)
+    for day in (date(2026, 11, 20), date(2026, 11, 26)):
+        with patch("hongfan.points.stars.today", return_value=day):
+            msg = refused(
+                lambda: stars.star_selection_confirm(access=w.admin, selection=sel),
+                says="公示期至2026年11月26日",
+            )
+    assert "2026年11月27日起" in msg
+    with patch("hongfan.points.stars.today", return_value=date(2026, 11, 27)):
+        stars.star_selection_confirm(access=w.admin, selection=sel)
+    sel.refresh_from_db()
+    assert sel.status == StarStatus.CONFIRMED
+    assert sel.confirmed_at is not None and sel.confirmed_by_id == w.admin.user_id
+
+
+@pytest.fixture
+def confirmed(drafted: tuple[World, StarSelection]) -> tuple[World, StarSelection]:
+    w, sel = drafted
+    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    with patch("hongfan.points.stars.today", return_value=date(2026, 11, 20)):
+        stars.star_selection_confirm(access=w.admin, selection=sel)
+    sel.refresh_from_db()
+    return w, sel
+
+
+def test_a_confirmed_selection_cannot_change(confirmed):
+    w, sel = confirmed
+    admin = w.admin
+    calls: list[Callable[[], Any]] = [
+        lambda: stars.star_selection_draft(access=admin, selection=sel),
+        lambda: stars.star_selection_publish(access=admin, selection=sel),
+        lambda: stars.star_selection_confirm(access=admin, selection=sel),
+        lambda: stars.star_selection_remove(access=admin, selection=sel, person=w.a[0], reason="x"),
+        lambda: stars.star_selection_revise(
+            access=admin,
+            selection=sel,
+            quota_mode=QuotaMode.HOSPITAL_TOTAL,
+            quota=1,
+            min_points=0,
+            min_attendance_share=0,
+            exclude_complaints=False,
+            notice_workdays=5,
+        ),
+    ]
+    for call in calls:
+        refused(call, says="评选结果已确认，不能再修改")
+
+
+def test_a_published_list_cannot_be_redrawn_or_edited(drafted):
+    w, sel = drafted
+    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    refused(lambda: stars.star_selection_draft(access=w.admin, selection=sel), says="已公示")
+    refused(
+        lambda: stars.star_selection_remove(
+            access=w.admin, selection=sel, person=w.a[0], reason="x"
+        ),
+        says="已公示",
+    )
+
+
+# --- reads: member pages and the hospital overview -------------------------------------------
+
+
+def test_stars_of_a_person_and_of_a_hospital_show_confirmed_and_in_notice_only(confirmed):
+    w, sel = confirmed
+    a0 = w.a[0]
+    for month in (2, 5):  # a[0] alone has points in the first and second quarters
+        award(w, a0, code(w, "ORG-MEETING"), date(2026, month, 10))
+    draft = create(w, quarter=2, quota=3, **OPEN)
+    notice = create(w, quarter=1, quota=3, **OPEN)
+    stars.star_selection_draft(access=w.admin, selection=draft)
+    stars.star_selection_draft(access=w.admin, selection=notice)
+    stars.star_selection_publish(access=w.admin, selection=notice, start=date(2026, 11, 2))
+
+    mine = stars.person_stars(w.sec_a, a0)
+    assert [(s.selection.quarter, s.selection.status) for s in mine] == [
+        (3, StarStatus.CONFIRMED),
+        (1, StarStatus.NOTICE),
+    ]
+    html = render_to_string("points/partials/_stars.html", {"stars": mine})
+    assert "2026年第3季度之星" in html and "2026年第1季度之星" in html
+    assert html.count("公示中") == 1
+
+    overview = stars.hospital_stars(w.admin, w.hospital, year=2026)
+    assert {s.selection_id for s in overview} == {sel.pk, notice.pk}
+    assert overview[0].selection.quarter == 3  # newest quarter first
+    with patch("hongfan.points.stars.today", return_value=date(2026, 12, 1)):
+        assert len(stars.hospital_stars(w.admin, w.hospital)) == len(overview)
+    with patch("hongfan.points.stars.today", return_value=date(2027, 2, 1)):
+        assert stars.hospital_stars(w.admin, w.hospital) == []
+    html = render_to_string(
+        "points/partials/_stars.html",
+        {"stars": overview, "show_person": True, "show_empty": True, "hospital": w.hospital},
+    )
+    assert a0.name in html and "第3季度" in html and "公示中" in html
+    assert render_to_string("points/partials/_stars.html", {"stars": []}).strip() == ""
+
+
+def test_star_reads_are_scoped_to_the_hospital(confirmed, users):
+    w, sel = confirmed
+    with pytest.raises(Http404):
+        stars.person_stars(access_for(users["hosp2"]), w.a[0])
+    with pytest.raises(PermissionDenied):
+        stars.hospital_stars(access_for(users["audit"]), w.hospital)
+    assert stars.hospital_stars(access_for(users["city"]), w.hospital, year=2026)
+
+
+# --- the Word announcement -------------------------------------------------------------------
+
+
+def _docx_text(content: bytes) -> tuple[list[str], list[list[str]]]:
+    d = docx.Document(io.BytesIO(content))
+    paragraphs = [p.text for p in d.paragraphs if p.text]
+    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    return paragraphs, rows
+
+
+def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
+    w, sel = drafted
+    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
+    client = _client_as(w.admin, client_for)
+    r = client.get(reverse("points:star_export", args=[sel.pk]))
+    assert r.status_code == 200
+    assert r["Content-Type"] == stars.DOCX_CONTENT_TYPE
+    name = f"{w.hospital.short_name}2026年第三季度季度之星公示.docx"
+    assert r["Content-Disposition"] == (
+        f"attachment; filename=\"quarter_stars.docx\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    paragraphs, rows = _docx_text(r.content)
+    assert paragraphs[0] == "积分测试医院2026年第三季度“季度之星”评选结果公示"
+    assert rows[0] == ["序号", "姓名", "支部", "科室", "季度积分"]
+    listed = stars.star_list(sel)
+    assert [row[1] for row in rows[1:]] == [s.person.name for s in listed]
+    assert rows[1][0] == "1" and rows[1][2] == w.branch_a.name and rows[1][4] == "50"
+    assert "公示期：2026年11月19日至2026年11月26日（5个工作日）。" in paragraphs
+    assert stars.OBJECTION_LINE in paragraphs
+    assert paragraphs[-2:] == ["中共积分测试医院委员会", "2026年11月19日"]
+    assert AuditEvent.objects.filter(
+        action="export", target_id=str(sel.pk), detail__kind="star_announcement"
+    ).exists()
+
+
+def test_the_confirmed_announcement_is_the_list(confirmed, client_for):
+    w, sel = confirmed
+    r = _client_as(w.admin, client_for).get(reverse("points:star_export", args=[sel.pk]))
+    paragraphs, rows = _docx_text(r.content)
+    assert paragraphs[0] == "积分测试医院2026年第三季度“季度之星”名单"
+    assert stars.OBJECTION_LINE not in paragraphs
+    assert len(rows) == 1 + 3
+
+
+# --- pages and permissions (the demo city's 济宁市第三人民医院) -----------------------------------
+
+
+def _client_as(access: Access, client_for: Callable[[str], Any]) -> Any:
+    from hongfan.accounts.models import User
+
+    return client_for(User.objects.get(pk=access.user_id).username)
+
+
+@pytest.fixture
+def demo_selection(users: dict[str, Any]) -> Iterator[StarSelection]:
+    hospital = primary()
+    StarSelection.objects.filter(hospital=hospital).delete()
+    hosp = access_for(users["hosp"])
+    year, quarter = stars.last_finished_quarter()  # the demo ledger starts with it
+    sel = stars.star_selection_create(
+        access=hosp, hospital=hospital, year=year, quarter=quarter, quota=5, **OPEN
+    )
+    stars.star_selection_draft(access=hosp, selection=sel)
+    assert QuarterStar.objects.filter(selection=sel).count() == 5, "demo members have points"
+    yield sel
+
+
+def _status(client: Any, method: str, url: str, data: dict[str, Any] | None = None) -> int:
+    r = client.get(url) if method == "get" else client.post(url, data or {})
+    return r.status_code
+
+
+def test_pages_follow_the_role_rules(demo_selection, client_for):
+    sel = demo_selection
+    detail = reverse("points:star_detail", args=[sel.pk])
+    publish = reverse("points:star_publish", args=[sel.pk])
+    confirm = reverse("points:star_confirm", args=[sel.pk])
+    new = reverse("points:star_new")
+    payload = {
+        "year": sel.year,
+        "quarter": sel.quarter,
+        "quota_mode": "hospital_total",
+        "quota": 3,
+        "min_points": "0",
+        "min_attendance_share": "0",
+        "notice_workdays": 5,
+    }
+    before = state()
+    expected = {
+        "city": {("get", detail): 200, ("post", publish): 403, ("get", new): 403},
+        "sec": {("get", detail): 403, ("post", publish): 403, ("post", new): 403},
+        "member": {("get", detail): 403, ("post", publish): 403, ("post", new): 403},
+        "hosp2": {("get", detail): 404, ("post", publish): 404},
+        "audit": {("get", detail): 403, ("get", reverse("points:stars")): 403},
+        "anonymous": {("get", detail): 302},
+    }
+    for role, cases in expected.items():
+        client = client_for(role)
+        for (method, url), status in cases.items():
+            assert _status(client, method, url, payload) == status, (role, method, url)
+    assert state() == before
+
+    hosp = client_for("hosp")
+    assert _status(hosp, "get", detail) == 200
+    assert _status(hosp, "post", publish) == 302
+    sel.refresh_from_db()
+    assert sel.status == StarStatus.NOTICE
+
+    # Published: the hospital's secretaries and members read it, still cannot confirm.
+    before = state()
+    for role in ("sec", "member"):
+        client = client_for(role)
+        assert _status(client, "get", detail) == 200
+        assert _status(client, "get", reverse("points:star_export", args=[sel.pk])) == 200
+        assert _status(client, "post", confirm) == 403
+        listing = client.get(reverse("points:stars")).content.decode()
+        assert f"{sel.year}年第{sel.quarter}季度" in listing
+    assert _status(client_for("city"), "post", confirm) == 403
+    assert state() == before
+
+
+def test_members_see_only_published_selections_in_the_list(demo_selection, client_for):
+    html = client_for("member").get(reverse("points:stars")).content.decode()
+    assert "暂无已公示的季度之星名单" in html
+    admin_html = client_for("hosp").get(reverse("points:stars")).content.decode()
+    assert reverse("points:star_detail", args=[demo_selection.pk]) in admin_html
+    assert "新建评选" in admin_html
+    city = client_for("city").get(f"{reverse('points:stars')}?hospital={primary().pk}")
+    assert city.status_code == 200 and "新建评选" not in city.content.decode()
+
+
+def test_the_selection_page_shows_candidates_near_misses_and_the_proxy(
+    scenario, client_for, django_assert_max_num_queries
+):
+    w = scenario
+    sel = create(w, quota=3)
+    stars.star_selection_draft(access=w.admin, selection=sel)
+    client = _client_as(w.admin, client_for)
+    with django_assert_max_num_queries(30):
+        html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()
+    for text in ("积分不足", "本季度有经核实的投诉", "出勤率不足", "ORG-MEETING", "发布公示"):
+        assert text in html, text
+    assert w.a[0].name in html
+
+
+def test_create_page_refuses_bad_input_with_a_message_and_no_change(world, client_for):
+    client = _client_as(world.admin, client_for)
+    url = f"{reverse('points:star_new')}?hospital={world.hospital.pk}"
+    assert client.get(url).status_code == 200
+    data = {
+        "year": YEAR,
+        "quarter": QUARTER,
+        "quota_mode": "per_branch",
+        "quota": 0,
+        "min_points": "-1",
+        "min_attendance_share": "1.5",
+        "notice_workdays": 5,
+    }
+    before = state()
+    r = client.post(url, data)
+    html = r.content.decode()
+    assert r.status_code == 200
+    for text in ("名额至少为1", "最低季度积分不能为负数", "出勤率下限应在0到1之间"):
+        assert text in html, text
+    assert state() == before
+    r = client.post(url, {**data, "quarter": "x", "quota": "abc"})
+    assert r.status_code == 200 and state() == before
+
+
+def test_create_page_makes_the_selection_and_its_draft(ranked, client_for):
+    w = ranked
+    client = _client_as(w.admin, client_for)
+    data = {
+        "year": YEAR,
+        "quarter": QUARTER,
+        "quota_mode": "hospital_total",
+        "quota": 2,
+        "min_points": "0",
+        "min_attendance_share": "0",
+        "notice_workdays": 5,
+    }
+    r = client.post(f"{reverse('points:star_new')}?hospital={w.hospital.pk}", data)
+    sel = StarSelection.objects.get(hospital=w.hospital)
+    assert r.status_code == 302 and r["Location"] == reverse("points:star_detail", args=[sel.pk])
+    assert not sel.exclude_complaints  # an unticked box
+    assert QuarterStar.objects.filter(selection=sel).count() == 2
+
+
+def test_page_actions_report_refusals_as_messages(confirmed, client_for):
+    w, sel = confirmed
+    client = _client_as(w.admin, client_for)
+    before = state()
+    for name in ("star_draft", "star_publish", "star_confirm"):
+        r = client.post(reverse(f"points:{name}", args=[sel.pk]), follow=True)
+        assert "评选结果已确认，不能再修改" in r.content.decode(), name
+    r = client.post(
+        reverse("points:star_remove", args=[sel.pk]), {"person": w.a[0].pk, "reason": ""}
+    )
+    assert r.status_code == 302
+    r = client.get(reverse("points:star_edit", args=[sel.pk]))
+    assert r.status_code == 302
+    assert state() == before
+
+
+def test_remove_through_the_page(drafted, client_for):
+    w, sel = drafted
+    client = _client_as(w.admin, client_for)
+    url = reverse("points:star_remove", args=[sel.pk])
+    r = client.post(url, {"person": w.a[0].pk, "reason": "本人申请退出"}, follow=True)
+    assert f"已将{w.a[0].name}移出草拟名单" in r.content.decode()
+    assert not QuarterStar.objects.filter(selection=sel, person=w.a[0]).exists()
+    assert "已移出" in r.content.decode()
