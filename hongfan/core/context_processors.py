@@ -28,6 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("双培养", reverse("org:cultivation")),
             ("组织设置", reverse("org:structure", args=[hid])),
             ("积分排名", reverse("points:rankings")),
+            ("积分审核", reverse("points:claim_review")),
             ("积分规则", reverse("points:rules")),
             ("季度之星", reverse("points:stars")),
             ("名册导入", reverse("org:roster_import")),
@@ -39,10 +40,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("人员名册", reverse("org:people")),
             ("发展党员", reverse("org:development")),
             ("积分排名", reverse("points:rankings")),
+            ("积分审核", reverse("points:claim_review")),
             ("季度之星", reverse("points:stars")),
         ]
     if access.has(Role.MEMBER) and access.person_id:
         items.append(("我的积分", reverse("points:mine")))
+        items.append(("申报积分", reverse("points:claim_new")))
+        items.append(("我的申报", reverse("points:claims_mine")))
         if not (access.hospital_ids or access.branch_ids):
             items.append(("季度之星", reverse("points:stars")))
         items.append(("我的信息", reverse("org:person", args=[access.person_id])))

@@ -1,5 +1,339 @@
-"""Pages of this part of the points app (being built)."""
+"""Pages of members' claims (申报积分) and appeals (申诉), and the secretary's review queues
+(积分审核). Thin: the writes are in ``claims`` services, the reads in its selectors."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_POST
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.dates import today
+from hongfan.core.forms import apply_errors, set_queryset
+from hongfan.org.forms import DATE
+from hongfan.org.models import Hospital, Person
+from hongfan.org.views import current_hospital
+from hongfan.points import claims
+from hongfan.points.models import AppealStatus, ClaimStatus, PointRule
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+class RuleChoiceField(forms.ModelChoiceField):
+    """Rules labelled with what they earn under the version in force today."""
+
+    labels: dict[int, str] = {}
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.labels.get(obj.pk, obj.name)
+
+
+class ClaimForm(forms.Form):
+    rule = RuleChoiceField(
+        label="申报事项", queryset=PointRule.objects.none(), empty_label="请选择"
+    )
+    occurred_on = forms.DateField(label="发生日期", widget=DATE)
+    quantity = forms.DecimalField(
+        label="数量",
+        max_digits=6,
+        decimal_places=1,
+        initial=1,
+        help_text="一般为1；志愿服务按小时数填写",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    description = forms.CharField(
+        label="情况说明",
+        required=False,
+        max_length=claims.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "时间、地点、做了什么、谁可以证明"}),
+    )
+    photo = forms.FileField(
+        label="佐证照片",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+    def __init__(self, *args: Any, rules: list[PointRule], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "rule", PointRule.objects.filter(pk__in=[r.pk for r in rules]))
+        field = self.fields["rule"]
+        assert isinstance(field, RuleChoiceField)
+        field.labels = {
+            r.pk: f"{r.name}（{claims.rule_hint(r.current)}）"  # type: ignore[attr-defined]
+            for r in rules
+        }
+        self.fields["occurred_on"].widget.attrs["max"] = today().isoformat()
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label="申诉理由",
+        max_length=claims.APPEAL_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "说明哪里不对、依据是什么"}),
+    )
+
+
+class DecideForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "驳回")])
+    reason = forms.CharField(required=False, max_length=claims.DECISION_MAX)
+
+
+class AppealDecideForm(forms.Form):
+    action = forms.ChoiceField(choices=[("uphold", "申诉成立"), ("dismiss", "申诉不成立")])
+    reason = forms.CharField(required=False, max_length=claims.DECISION_MAX)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _claimant(access: Access) -> Person:
+    """The logged-in user's own person, who must be an active member to claim."""
+    if access.person_id is None:
+        raise PermissionDenied("此账号未关联党员，不能申报积分")
+    person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
+    if not claims.is_member(person):
+        raise PermissionDenied("只有在册党员可以申报积分")
+    return person
+
+
+def _review_hospital(request: HttpRequest, access: Access) -> Hospital:
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+    hospital = current_hospital(request, access)
+    if not (access.administers_hospital(hospital.pk) or hospital.pk in access.branch_hospital_ids):
+        raise PermissionDenied("只有支部书记或医院党委可以审核积分申报和申诉")
+    return hospital
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+STATUS_TABS = [("pending", "待审核"), ("decided", "已审核"), ("all", "全部")]
+
+
+def _status_filter(request: HttpRequest) -> str:
+    status = request.GET.get("status", "pending")
+    return status if status in {"pending", "decided", "all"} else "pending"
+
+
+# --- member pages -----------------------------------------------------------------------------
+
+
+@login_required
+def claim_new(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    person = _claimant(access)
+    rules = claims.claim_rules(person.hospital_id)
+    form = ClaimForm(
+        request.POST or None,
+        request.FILES or None,
+        rules=rules,
+        initial={"occurred_on": today(), "quantity": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            claims.claim_submit(
+                access=access,
+                person=person,
+                rule=d["rule"],
+                occurred_on=d["occurred_on"],
+                quantity=d["quantity"],
+                description=d["description"],
+                photo=d["photo"] or None,
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已提交“{d['rule'].name}”的申报，等待支部书记审核")
+            return redirect("points:claims_mine")
+    return render(
+        request,
+        "points/claim_form.html",
+        {
+            "form": form,
+            "rules": rules,
+            "person": person,
+            "max_mb": settings.UPLOAD_IMAGE_MAX_BYTES / (1024 * 1024),
+            "max_bytes": settings.UPLOAD_IMAGE_MAX_BYTES,
+        },
+    )
+
+
+@login_required
+def claims_mine(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+    page = Paginator(claims.claims_of_member(access), 20).get_page(request.GET.get("page"))
+    appeals = list(claims.appeals_of_member(access)[:50])
+    person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
+    return render(
+        request,
+        "points/claim_mine.html",
+        {
+            "page": page,
+            "appeals": appeals,
+            "can_claim": person is not None and claims.is_member(person),
+        },
+    )
+
+
+@login_required
+def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A claim's evidence photo, only for those who may see the claim; never a public URL."""
+    access = request_access(request)
+    claim = claims.claim_get(access, pk)
+    f, content_type, ext = claims.claim_photo_open(claim)
+    response = FileResponse(f, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="claim-{claim.pk}.{ext}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    entry = claims.entry_for_appeal(access, pk)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claims.appeal_submit(
+                access=access, entry=entry, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "申诉已提交，等待支部书记处理")
+            return redirect(reverse("points:claims_mine") + "#appeals")
+    return render(request, "points/appeal_form.html", {"form": form, "entry": entry})
+
+
+# --- review pages (secretary, hospital admin) -------------------------------------------------
+
+
+@login_required
+def claim_review(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    hospital = _review_hospital(request, access)
+    status = _status_filter(request)
+    qs = claims.claim_queue(access, hospital=hospital)
+    if status == "pending":
+        qs = qs.filter(status=ClaimStatus.PENDING).order_by("created_at", "id")
+    elif status == "decided":
+        qs = qs.exclude(status=ClaimStatus.PENDING).order_by("-decided_at", "-id")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/claim_review.html",
+        {
+            "page": page,
+            "hospital": hospital,
+            "status": status,
+            "tabs": STATUS_TABS,
+            "counts": claims.pending_counts(access, hospital=hospital),
+            "my_person_id": access.person_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    claim = claims.claim_get(access, pk)
+    form = DecideForm(request.POST)
+    back = reverse("points:claim_review") + f"?hospital={claim.hospital_id}"
+    if not form.is_valid():
+        messages.error(request, "请选择通过或驳回；审核意见不超过200字")
+        return redirect(back)
+    d = form.cleaned_data
+    try:
+        decision = claims.claim_decide(
+            access=access,
+            claim=claim,
+            approve=d["action"] == "approve",
+            reason=d["reason"],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{claim.person.name}的申报：{_errors(exc)}")
+    else:
+        (messages.warning if decision.capped else messages.success)(request, decision.message)
+    return redirect(back)
+
+
+@login_required
+def appeal_review(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    hospital = _review_hospital(request, access)
+    status = _status_filter(request)
+    qs = claims.appeal_queue(access, hospital=hospital)
+    if status == "pending":
+        qs = qs.filter(status=AppealStatus.PENDING).order_by("created_at", "id")
+    elif status == "decided":
+        qs = qs.exclude(status=AppealStatus.PENDING).order_by("-decided_at", "-id")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "points/appeal_review.html",
+        {
+            "page": page,
+            "hospital": hospital,
+            "status": status,
+            "tabs": [("pending", "待处理"), ("decided", "已处理"), ("all", "全部")],
+            "counts": claims.pending_counts(access, hospital=hospital),
+            "my_person_id": access.person_id,
+        },
+    )
+
+
+@login_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    appeal = claims.appeal_get(access, pk)
+    form = AppealDecideForm(request.POST)
+    back = reverse("points:appeal_review") + f"?hospital={appeal.entry.hospital_id}"
+    if not form.is_valid():
+        messages.error(request, "请选择申诉成立或不成立；处理意见不超过200字")
+        return redirect(back)
+    d = form.cleaned_data
+    uphold = d["action"] == "uphold"
+    try:
+        claims.appeal_decide(
+            access=access, appeal=appeal, uphold=uphold, reason=d["reason"], request=request
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{appeal.person.name}的申诉：{_errors(exc)}")
+    else:
+        messages.success(
+            request,
+            f"{appeal.person.name}的申诉成立，该条积分已冲正（原记录保留）"
+            if uphold
+            else f"已驳回{appeal.person.name}的申诉",
+        )
+    return redirect(back)
+
+
+urlpatterns: list[URLPattern] = [
+    path("claims/new/", claim_new, name="claim_new"),
+    path("claims/mine/", claims_mine, name="claims_mine"),
+    path("claims/review/", claim_review, name="claim_review"),
+    path("claims/<int:pk>/decide/", claim_decide, name="claim_decide"),
+    path("claims/<int:pk>/photo/", claim_photo, name="claim_photo"),
+    path("entries/<int:pk>/appeal/", appeal_new, name="appeal_new"),
+    path("appeals/review/", appeal_review, name="appeal_review"),
+    path("appeals/<int:pk>/decide/", appeal_decide, name="appeal_decide"),
+]

@@ -226,6 +226,8 @@ def points_reverse(
     person = entry.person
     if not access.manages_branch(person.branch_id, person.hospital_id):
         raise PermissionDenied("只能冲正本支部（本院）的积分")
+    if access.person_id == person.pk:
+        raise PermissionDenied("不能冲正自己的积分，请由其他支委或医院党委办理")
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "请填写冲正原因"

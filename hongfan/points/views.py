@@ -19,7 +19,7 @@ from hongfan.org import selectors as org_selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.views import current_hospital
-from hongfan.points import selectors, services
+from hongfan.points import claims, selectors, services
 from hongfan.points.choices import Period
 from hongfan.points.forms import ManualAwardForm, ReverseForm, RuleCreateForm, RuleVersionForm
 from hongfan.points.models import PointEntry, PointRule
@@ -79,6 +79,7 @@ def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpRe
             "can_reverse": access.manages_branch(person.branch_id, person.hospital_id),
             "quarter_label": period_label(Period.QUARTER, period_start(Period.QUARTER, today())),
             "reverse_form": ReverseForm(),
+            "open_appeal_ids": claims.open_appeal_entry_ids([e.pk for e in page]),
         },
     )
 

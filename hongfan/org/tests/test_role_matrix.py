@@ -7,6 +7,7 @@ The table below is the access policy in one place. A new URL fails
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -44,6 +46,8 @@ from hongfan.org.tests.factories import (
     unused_id_number,
 )
 from hongfan.points.models import (
+    PointAppeal,
+    PointClaim,
     PointEntry,
     PointRule,
     PointRuleVersion,
@@ -312,6 +316,59 @@ def grant_payload(t: Targets) -> dict[str, Any]:
     return {"username": "hosp2", "role": Role.BRANCH_SECRETARY, "branch": branch.pk}
 
 
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGPYLiMDRAwQCgAcngO9jmnoLQAAAABJRU5ErkJggg=="
+)
+
+
+def demo_member(t: Targets) -> Person:
+    return User.objects.get(username="member").person
+
+
+def points_claim(t: Targets) -> PointClaim:
+    """A pending claim (with a photo) of the demo member, in sec's branch."""
+    member = demo_member(t)
+    claim = PointClaim.objects.filter(person=member, status="pending").order_by("pk").first()
+    if claim is None:
+        claim = PointClaim(
+            hospital=t.hospital,
+            person=member,
+            rule=PointRule.objects.get(hospital=t.hospital, code="ORG-LECTURE"),
+            occurred_on=today(),
+            description="矩阵测试申报",
+        )
+        claim.photo.save("matrix.png", ContentFile(TINY_PNG), save=False)
+        claim.save()
+    return claim
+
+
+def member_entry(t: Targets) -> PointEntry:
+    """An award of the demo member's own, not reversed and not under appeal."""
+    entry = (
+        PointEntry.objects.filter(person=demo_member(t), kind="award", reversed_by__isnull=True)
+        .exclude(appeals__status="pending")
+        .order_by("pk")
+        .first()
+    )
+    assert entry is not None, "the demo city gives every member some points"
+    return entry
+
+
+def points_appeal(t: Targets) -> PointAppeal:
+    member = demo_member(t)
+    appeal = PointAppeal.objects.filter(person=member, status="pending").order_by("pk").first()
+    if appeal is None:
+        appeal = PointAppeal.objects.create(
+            entry=member_entry(t), person=member, reason="矩阵测试申诉"
+        )
+    return appeal
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # claim photos never land in var/media during tests
+
+
 def points_rule(t: Targets) -> PointRule:
     return PointRule.objects.get(hospital=t.hospital, code="ORG-MEETING")
 
@@ -574,6 +631,39 @@ TABLE: dict[str, Entry] = {
     # --- points
     "points:mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
     "points:person": Entry(get={**MANAGED, "city": OK}, args=PERSON),
+    "points:claim_new": Entry(
+        get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK),
+        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, member=DONE),
+        payload=lambda t: {
+            "rule": PointRule.objects.get(hospital=t.hospital, code="ORG-LECTURE").pk,
+            "occurred_on": today().isoformat(),
+            "quantity": "1",
+            "description": "矩阵测试：讲授党课",
+        },
+    ),
+    "points:claims_mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
+    "points:claim_review": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)),
+    "points:claim_decide": Entry(
+        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
+        payload=lambda t: {"action": "approve", "reason": "属实"},
+        args=lambda t: [points_claim(t).pk],
+    ),
+    "points:claim_photo": Entry(
+        get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        args=lambda t: [points_claim(t).pk],
+    ),
+    "points:appeal_new": Entry(
+        get=roles(FORBIDDEN, member=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, member=DONE, hosp2=MISSING),
+        payload=lambda t: {"reason": "矩阵测试申诉"},
+        args=lambda t: [member_entry(t).pk],
+    ),
+    "points:appeal_review": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)),
+    "points:appeal_decide": Entry(
+        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
+        payload=lambda t: {"action": "dismiss", "reason": "矩阵测试"},
+        args=lambda t: [points_appeal(t).pk],
+    ),
     "points:rankings": Entry(get=MANAGER_LIST),
     "points:rankings_export": Entry(get=MANAGER_LIST),
     "api-points-me": Entry(
@@ -743,6 +833,10 @@ def snapshot(t: Targets) -> dict[str, Any]:
         "branches": list(Branch.objects.order_by("pk").values()),
         "departments": list(Department.objects.order_by("pk").values()),
         "groups": list(PartyGroup.objects.order_by("pk").values()),
+        "claims": list(PointClaim.objects.order_by("pk").values_list("pk", "status", "entry_id")),
+        "appeals": list(
+            PointAppeal.objects.order_by("pk").values_list("pk", "status", "reversal_id")
+        ),
         "star_selections": list(StarSelection.objects.order_by("pk").values()),
     }
 
