@@ -673,6 +673,17 @@ TABLE: dict[str, Entry] = {
         get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
     ),
     "api-points-rankings": Entry(get=API_LIST),
+    "api-points-claims": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
+    ),
+    "api-points-claim-review": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)
+    ),
+    "api-points-claim-decide": Entry(
+        post=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, hosp2=MISSING),
+        payload=lambda t: {"approve": "false", "reason": "矩阵测试：证据不足"},
+        args=lambda t: [points_claim(t).pk],
+    ),
     "points:rules": Entry(
         get={**MANAGER_LIST, "member": OK},
         post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE, sec=FORBIDDEN),

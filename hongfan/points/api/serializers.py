@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from hongfan.points.models import PointEntry
@@ -64,3 +66,34 @@ class BranchRankRowSerializer(serializers.Serializer):
     members = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=12, decimal_places=1)
     average = serializers.DecimalField(max_digits=10, decimal_places=1)
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    person = serializers.CharField(source="person.name", read_only=True)
+    rule = serializers.IntegerField(source="rule_id")
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    occurred_on = serializers.DateField()
+    quantity = serializers.DecimalField(max_digits=6, decimal_places=1, default=Decimal(1))
+    description = serializers.CharField(allow_blank=True, required=False, max_length=1000)
+    photo = serializers.FileField(required=False, write_only=True)
+    has_photo = serializers.SerializerMethodField()
+    status = serializers.CharField(read_only=True)
+    decision_reason = serializers.CharField(read_only=True)
+    points = serializers.DecimalField(
+        source="entry.points",
+        max_digits=8,
+        decimal_places=1,
+        read_only=True,
+        allow_null=True,
+        default=None,
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def get_has_photo(self, obj: object) -> bool:
+        return bool(getattr(obj, "photo", None))
+
+
+class ClaimDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True, required=False, max_length=200)

@@ -6,4 +6,11 @@ urlpatterns = [
     path("points/me/", views.MyPointsAPI.as_view(), name="api-points-me"),
     path("points/me/ledger/", views.MyLedgerAPI.as_view(), name="api-points-ledger"),
     path("points/rankings/", views.RankingAPI.as_view(), name="api-points-rankings"),
+    path("points/claims/", views.ClaimsAPI.as_view(), name="api-points-claims"),
+    path("points/claims/review/", views.ClaimReviewAPI.as_view(), name="api-points-claim-review"),
+    path(
+        "points/claims/<int:pk>/decide/",
+        views.ClaimDecideAPI.as_view(),
+        name="api-points-claim-decide",
+    ),
 ]

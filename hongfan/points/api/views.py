@@ -6,21 +6,24 @@ from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
 from hongfan.org import selectors as org_selectors
-from hongfan.points import selectors
+from hongfan.points import claims, selectors
 from hongfan.points.api.serializers import (
     BranchRankRowSerializer,
+    ClaimDecisionSerializer,
+    ClaimSerializer,
     EntrySerializer,
     MyPointsSerializer,
     RankRowSerializer,
 )
 from hongfan.points.choices import Period
-from hongfan.points.models import PointEntry
+from hongfan.points.models import PointEntry, PointRule
 from hongfan.points.periods import period_start
 
 
@@ -107,3 +110,90 @@ class RankingAPI(APIView):
                 "branches": BranchRankRowSerializer(branches, many=True).data,
             }
         )
+
+
+class ClaimsAPI(APIView):
+    """A member's own claims (GET) and a new claim (POST, multipart with an optional photo)."""
+
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(summary="我的积分申报", responses=ClaimSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        access = request_access(request)
+        rows = claims.claims_of_member(access)[:200]
+        return Response(ClaimSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="申报积分（文字说明或照片至少一项）",
+        request=ClaimSerializer,
+        responses={201: ClaimSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        access, person = _me(request)
+        s = ClaimSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        rule = PointRule.objects.filter(pk=d["rule_id"]).first()
+        if rule is None:
+            raise ValidationError({"rule": "积分规则不存在"})
+        try:
+            claim = claims.claim_submit(
+                access=access,
+                person=person,
+                rule=rule,
+                occurred_on=d["occurred_on"],
+                quantity=d.get("quantity", 1),
+                description=d.get("description", ""),
+                photo=d.get("photo"),
+                request=request,  # type: ignore[arg-type]
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            ) from exc
+        return Response(ClaimSerializer(claim).data, status=201)
+
+
+class ClaimReviewAPI(generics.ListAPIView):
+    serializer_class = ClaimSerializer
+
+    @extend_schema(summary="待审核的积分申报（书记：本支部；医院党委：全院）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return claims.claim_queue(request_access(self.request), status="pending")  # type: ignore[arg-type]
+
+
+class ClaimDecideAPI(APIView):
+    @extend_schema(
+        summary="审核积分申报（通过/驳回，驳回须写理由）",
+        request=ClaimDecisionSerializer,
+        responses=ClaimSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        access = request_access(request)
+        claim = claims.claim_get(access, pk)
+        s = ClaimDecisionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            decision = claims.claim_decide(
+                access=access,
+                claim=claim,
+                approve=s.validated_data["approve"],
+                reason=s.validated_data.get("reason", ""),
+                request=request,
+            )  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+            ) from exc
+        data = dict(ClaimSerializer(decision.claim).data)
+        data["message"] = decision.message
+        return Response(data)
