@@ -60,23 +60,42 @@ def _lock_person(person: Person) -> None:
         Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
 
 
+_UPSERT = (
+    "INSERT INTO {table} (hospital_id, person_id, rule_id, period, period_start, points, earned)"
+    " VALUES {values}"
+    " ON CONFLICT ({target}) WHERE {predicate}"
+    " DO UPDATE SET points = {table}.points + excluded.points,"
+    " earned = {table}.earned + excluded.earned"
+)
+
+
 def _bump_totals(entry: PointEntry, *, earned: Decimal) -> None:
-    for period in ALL_PERIODS:
-        start = period_start(period, entry.occurred_on)
-        for rule_id in (entry.rule_id, None):
-            updated = PointTotal.objects.filter(
-                person_id=entry.person_id, rule_id=rule_id, period=period, period_start=start
-            ).update(points=F("points") + entry.points, earned=F("earned") + earned)
-            if not updated:
-                PointTotal.objects.create(
-                    hospital_id=entry.hospital_id,
-                    person_id=entry.person_id,
-                    rule_id=rule_id,
-                    period=period,
-                    period_start=start,
-                    points=entry.points,
-                    earned=earned,
-                )
+    """Add an entry to its rollups: the rule's and the overall total for its day, month,
+    quarter and year. Two upserts (PostgreSQL and SQLite both speak ON CONFLICT with the
+    partial unique indexes of PointTotal), in the entry's transaction."""
+    table = connection.ops.quote_name(PointTotal._meta.db_table)
+    starts = [(period, period_start(period, entry.occurred_on)) for period in ALL_PERIODS]
+    with connection.cursor() as cursor:
+        for rule_id, target, predicate in (
+            (entry.rule_id, "person_id, rule_id, period, period_start", "rule_id IS NOT NULL"),
+            (None, "person_id, period, period_start", "rule_id IS NULL"),
+        ):
+            params: list[Any] = []
+            for period, start in starts:
+                params += [
+                    entry.hospital_id,
+                    entry.person_id,
+                    rule_id,
+                    str(period),
+                    start,
+                    entry.points,
+                    earned,
+                ]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(starts))
+            cursor.execute(
+                _UPSERT.format(table=table, values=values, target=target, predicate=predicate),
+                params,
+            )
 
 
 def _validate_target(person: Person, rule: PointRule, occurred_on: date) -> PointRuleVersion:
@@ -131,10 +150,18 @@ def points_award(
     try:
         with transaction.atomic():
             _lock_person(person)
-            if source_key is not None:
-                existing = PointEntry.objects.filter(
-                    hospital_id=person.hospital_id, source_key=source_key
-                ).first()
+            # A repeated source is caught by the unique (hospital, source_key) index when the
+            # entry is inserted (IntegrityError below): no lookup on the common path.
+            granted, capped_by = _apply_caps(person, rule, version, occurred_on, requested)
+            if granted == 0:
+                assert capped_by is not None
+                existing = (
+                    PointEntry.objects.filter(
+                        hospital_id=person.hospital_id, source_key=source_key
+                    ).first()
+                    if source_key is not None
+                    else None
+                )
                 if existing is not None:
                     return AwardResult(
                         existing,
@@ -144,9 +171,6 @@ def points_award(
                         True,
                         "该来源已计过积分，未重复计分",
                     )
-            granted, capped_by = _apply_caps(person, rule, version, occurred_on, requested)
-            if granted == 0:
-                assert capped_by is not None
                 return AwardResult(
                     None,
                     requested,
