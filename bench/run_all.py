@@ -6,12 +6,20 @@
     uv run python bench/run_all.py --requests 100  # passed to bench_pages.py
 
 For each database: ``bench/citygen.py`` (when the city is missing or ``--rebuild``),
-``bench/bench_pages.py``, and ``bench/bench_roster_import.py`` if that file exists. The
-roster benchmark imports 40,000 people into a new hospital of whatever database it is
-given, so it never gets the city database (that would leave a 31st hospital and 80,000
-staff behind): on SQLite it uses its own temporary database, on PostgreSQL a database
-``<city database>_roster`` that is dropped and created for it. Its results go to
-bench/results/roster_import_<vendor>.json. Then a summary of everything.
+``bench/bench_pages.py``, ``bench/bench_roster_import.py`` if that file exists, and the
+points stage (below). The roster benchmark imports 40,000 people into a new hospital of
+whatever database it is given, so it never gets the city database (that would leave a 31st
+hospital and 80,000 staff behind): on SQLite it uses its own temporary database, on
+PostgreSQL a database ``<city database>_roster`` that is dropped and created for it. Its results go to
+bench/results/roster_import_<vendor>.json.
+
+Points stage (``bench/bench_points.py``, skipped with ``--skip-points``): for each size of
+``--points-entries`` (default 1.5 M and 15 M) ``bench/pointsgen.py --if-present`` loads a
+ledger of that size into a database of its own (``bench/var/points_<n>.sqlite3``,
+``<city database>_points_<n>``) unless it is there already (the first time: about 1 + 7
+minutes on SQLite, 1.5 + 4.5 on PostgreSQL; 5.6 and 7.8 GB of disk), then
+``bench_points.py`` measures every size and prints them side by side. Results:
+bench/results/points_<vendor>_<n>.json. Then a summary of everything.
 
 PostgreSQL: ``--pg-url`` or ``BENCH_PG_URL``, default
 postgres://postgres@127.0.0.1:5432/hongfan_bench. When the server cannot be reached, the
@@ -129,6 +137,30 @@ def fresh_pg_database(url: str, suffix: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
 
 
+def points_url(vendor: str, pg_url: str, entries: str) -> str:
+    """The points benchmark's database of one size (as bench/pointsgen.py names it)."""
+    if vendor == "sqlite":
+        return f"sqlite:///{BENCH / 'var' / f'points_{entries}.sqlite3'}"
+    base, _, query = pg_url.partition("?")
+    head, name = base.rsplit("/", 1)
+    return f"{head}/{name}_points_{entries}" + (f"?{query}" if query else "")
+
+
+def points_summary(vendors: list[str], sizes: list[str]) -> None:
+    if not (BENCH / "bench_points.py").exists():
+        return
+    sys.path.insert(0, str(BENCH))
+    import bench_points
+
+    for v in vendors:
+        reports = [
+            json.loads(p.read_text())
+            for n in sizes
+            if (p := BENCH / "results" / f"points_{v}_{n}.json").exists()
+        ]
+        bench_points.print_side_by_side(v, reports)
+
+
 def summary(vendors: list[str]) -> None:
     reports = {}
     for v in vendors:
@@ -186,13 +218,21 @@ def main() -> None:
     parser.add_argument("--pg-url", default=PG_URL)
     parser.add_argument("--requests", default="50")
     parser.add_argument("--warmup", default="5")
+    parser.add_argument(
+        "--points-entries",
+        default="1500000,15000000",
+        help="ledger sizes of the points benchmark, comma-separated",
+    )
+    parser.add_argument("--skip-points", action="store_true", help="no points stage")
     args = parser.parse_args()
+    sizes = [n.strip() for n in args.points_entries.split(",") if n.strip()]
 
     targets = [("sqlite", SQLITE_URL), ("postgresql", args.pg_url)]
     if args.only:
         targets = [t for t in targets if t[0] == args.only]
     failures = []
     done = []
+    points_done: list[str] = []
     started = time.monotonic()
     for vendor, url in targets:
         print(f"\n######## {vendor} ########")
@@ -218,7 +258,21 @@ def main() -> None:
                 failures.append(f"{vendor}: bench_roster_import failed or missed its target")
         else:
             print("\n(bench/bench_roster_import.py not present: skipped)")
+        if (BENCH / "bench_points.py").exists() and not args.skip_points:
+            loaded = []
+            for n in sizes:
+                gen = ["--database-url", points_url(vendor, args.pg_url, n), "--entries", n]
+                if run("pointsgen.py", None, *gen, "--if-present") != 0:
+                    failures.append(f"{vendor}: pointsgen {n} failed")
+                else:
+                    loaded.append(n)
+            if loaded:
+                points_args = ["--vendor", vendor, "--pg-url", args.pg_url, "--entries", *loaded]
+                if run("bench_points.py", None, *points_args) != 0:
+                    failures.append(f"{vendor}: bench_points failed or missed a target")
+                points_done.append(vendor)
     summary(done)
+    points_summary(points_done, sizes)
     print(f"\nrun_all: {time.monotonic() - started:.0f}s")
     if failures:
         print("run_all: " + "; ".join(failures))
