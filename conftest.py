@@ -12,6 +12,8 @@ from django.test import Client
 
 from hongfan.accounts.models import User
 
+pytest_plugins = ["hongfan.core.testing.browser"]
+
 DEMO_ROLES = ["city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
 
 

@@ -22,140 +22,25 @@ runs. The live server itself runs in its own thread and is not affected.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 
 from hongfan.core.dates import today
+from hongfan.core.testing.browser import (
+    DESKTOP,
+    PHONE,
+    horizontal_overflow,
+    login,
+    shot,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("HONGFAN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "Hongfan@2026"
-SHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1366, "height": 900}}
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
-TIMEOUT_MS = 15_000
-
-
-# --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    # Only while Playwright runs (set here, not at import, so that `make test`, which also
-    # imports this module, keeps Django's async-safety check for every other test).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                yield b
-            finally:
-                b.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
-
-
-@pytest.fixture
-def demo_city(live_server: Any) -> Any:
-    """The live server, with the small demo city present in its (committed) database."""
-    from hongfan.accounts.models import User
-
-    if not User.objects.filter(username="hosp").exists():
-        call_command("builddemo", "--small", verbosity=0)
-    return live_server
-
-
-@pytest.fixture
-def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """open_page(size) -> a fresh page in its own context; JS errors fail the test.
-    When the test fails, every page it opened is saved as FAILED-<test>-<n>.png."""
-    contexts: list[Any] = []
-    errors: list[str] = []
-    failed_before = request.session.testsfailed
-
-    def make(size: dict[str, Any]) -> Any:
-        ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
-        ctx.set_default_timeout(TIMEOUT_MS)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield make
-    if request.session.testsfailed > failed_before:
-        for i, ctx in enumerate(contexts):
-            for page in ctx.pages:
-                page.screenshot(path=str(SHOTS / f"FAILED-{request.node.name}-{i}.png"))
-    for ctx in contexts:
-        ctx.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def login(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-
-
-def shot(page: Any, name: str) -> Path:
-    path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def horizontal_overflow(page: Any) -> int:
-    """How many CSS pixels the page is wider than the viewport (0 = no sideways scroll)."""
-    return int(
-        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    )
+# Browser fixtures and helpers: hongfan/core/testing/browser.py.
 
 
 def expect_charts_drawn(page: Any) -> None:
