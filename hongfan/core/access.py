@@ -64,6 +64,20 @@ class Access:
             or (branch_id is not None and branch_id == self.person_branch_id)
         )
 
+    @property
+    def own_hospital_ids(self) -> frozenset[int]:
+        """Hospitals the user belongs to (admin, secretary or member there): inside them an
+        out-of-scope object is a 403, elsewhere a 404 (docs/decisions/0001)."""
+        own = set(self.hospital_ids) | set(self.branch_hospital_ids)
+        if self.person_hospital_id is not None:
+            own.add(self.person_hospital_id)
+        return frozenset(own)
+
+    def require_business(self) -> None:
+        """三员分立: the auditor, security admin and system admin see no business data."""
+        if not self.is_business:
+            raise PermissionDenied("此角色不能查看业务数据")
+
     def require(self, allowed: bool) -> None:
         if not allowed:
             raise PermissionDenied("没有权限执行此操作")

@@ -219,30 +219,15 @@ def branch_rows(hospital: Hospital, *, rule: OrgRule, day: date) -> list[BranchR
     return rows
 
 
-def _require_business(access: Access) -> None:
-    """三员分立: the auditor, security admin and system admin see no business data (403)."""
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
-
-
-def _own_hospital_ids(access: Access) -> set[int]:
-    """Hospitals the user belongs to: inside them an out-of-scope object is a 403, elsewhere
-    a 404 (docs/decisions/0001)."""
-    own = set(access.hospital_ids) | set(access.branch_hospital_ids)
-    if access.person_hospital_id is not None:
-        own.add(access.person_hospital_id)
-    return own
-
-
 def branch_get(access: Access, pk: int) -> Branch:
-    _require_business(access)
+    access.require_business()
     branch = (
         Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent")
         .filter(pk=pk)
         .first()
     )
     if branch is None or not access.reads_branch(branch.pk, branch.hospital_id):
-        if branch is not None and branch.hospital_id in _own_hospital_ids(access):
+        if branch is not None and branch.hospital_id in access.own_hospital_ids:
             raise PermissionDenied("只能查看本支部")
         raise Http404("支部不存在")
     return branch
@@ -251,10 +236,10 @@ def branch_get(access: Access, pk: int) -> Branch:
 def department_get(access: Access, pk: int) -> Department:
     """A department for the hospital's readers (city, its admins); 403 inside one's own
     hospital, 404 elsewhere."""
-    _require_business(access)
+    access.require_business()
     dept = Department.objects.select_related("hospital").filter(pk=pk).first()
     if dept is None or not access.reads_hospital(dept.hospital_id):
-        if dept is not None and dept.hospital_id in _own_hospital_ids(access):
+        if dept is not None and dept.hospital_id in access.own_hospital_ids:
             raise PermissionDenied("科室设置由医院党委管理")
         raise Http404("科室不存在")
     return dept
@@ -505,7 +490,7 @@ def person_qs(access: Access) -> QuerySet[Person]:
 
 
 def person_get(access: Access, pk: int) -> Person:
-    _require_business(access)
+    access.require_business()
     person = (
         person_qs(access)
         .select_related("hospital", "department", "branch", "party_group")
@@ -513,7 +498,7 @@ def person_get(access: Access, pk: int) -> Person:
         .first()
     )
     if person is None:
-        if Person.objects.filter(pk=pk, hospital_id__in=_own_hospital_ids(access)).exists():
+        if Person.objects.filter(pk=pk, hospital_id__in=access.own_hospital_ids).exists():
             raise PermissionDenied("没有权限查看此人员")
         raise Http404("人员不存在")
     return person
@@ -621,10 +606,10 @@ def development_board(
 
 
 def development_get(access: Access, pk: int) -> Development:
-    _require_business(access)
+    access.require_business()
     dev = Development.objects.select_related("person", "branch", "hospital").filter(pk=pk).first()
     if dev is None or not (access.is_city or access.manages_branch(dev.branch_id, dev.hospital_id)):
-        if dev is not None and dev.hospital_id in _own_hospital_ids(access):
+        if dev is not None and dev.hospital_id in access.own_hospital_ids:
             raise PermissionDenied("没有权限查看此发展记录")
         raise Http404("发展记录不存在")
     return dev
@@ -636,10 +621,10 @@ def development_get(access: Access, pk: int) -> Development:
 def cultivation_get(access: Access, pk: int) -> DualCultivation:
     """One 双培养 row for the hospital's readers (city, its admins); 403 inside one's own
     hospital, 404 elsewhere."""
-    _require_business(access)
+    access.require_business()
     row = DualCultivation.objects.select_related("person", "hospital").filter(pk=pk).first()
     if row is None or not access.reads_hospital(row.hospital_id):
-        if row is not None and row.hospital_id in _own_hospital_ids(access):
+        if row is not None and row.hospital_id in access.own_hospital_ids:
             raise PermissionDenied("双培养由医院党委登记")
         raise Http404("记录不存在")
     return row

@@ -23,7 +23,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -117,24 +117,7 @@ def rule_hint(version: PointRuleVersion) -> str:
 def _lock(model: Any, pk: int) -> Any:
     """The row again, locked for the rest of the transaction (PostgreSQL); SQLite's
     IMMEDIATE transactions already serialise writers."""
-    qs = model.objects.filter(pk=pk)
-    if connection.vendor != "sqlite":
-        qs = qs.select_for_update()
-    return qs.get()
-
-
-def _own_hospital_ids(access: Access) -> set[int]:
-    """Hospitals the user belongs to: inside them an out-of-scope object is a 403, elsewhere
-    a 404 (as hongfan.org.selectors)."""
-    own = set(access.hospital_ids) | set(access.branch_hospital_ids)
-    if access.person_hospital_id is not None:
-        own.add(access.person_hospital_id)
-    return own
-
-
-def _require_business(access: Access) -> None:
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
+    return model.objects.select_for_update().get(pk=pk)
 
 
 # --- claims: writes -------------------------------------------------------------------------
@@ -474,7 +457,7 @@ def _reviewer_scope(access: Access, *, hospital: Hospital | None, prefix: str = 
         if hospital.pk in access.branch_hospital_ids:
             return Q(**{hospital_field: hospital.pk, "person__branch_id__in": access.branch_ids})
         if access.is_business and not access.is_city:
-            if hospital.pk not in _own_hospital_ids(access):
+            if hospital.pk not in access.own_hospital_ids:
                 raise Http404("医院不存在")
         raise PermissionDenied("只有支部书记或医院党委可以审核积分申报和申诉")
     if not (access.hospital_ids or access.branch_ids):
@@ -569,10 +552,10 @@ def pending_counts(access: Access, *, hospital: Hospital | None = None) -> Pendi
 def _visible(access: Access, person: Person, hospital_id: int, what: str) -> None:
     """The claimant themself, their branch's secretary and their hospital's admin see a
     claim or an appeal; 403 inside one's own hospital (and for the city), 404 elsewhere."""
-    _require_business(access)
+    access.require_business()
     if access.person_id == person.pk or access.manages_branch(person.branch_id, hospital_id):
         return
-    if access.is_city or hospital_id in _own_hospital_ids(access):
+    if access.is_city or hospital_id in access.own_hospital_ids:
         raise PermissionDenied(f"没有权限查看此{what}")
     raise Http404(f"{what}不存在")
 
@@ -584,7 +567,7 @@ def claim_get(access: Access, pk: int) -> PointClaim:
         .first()
     )
     if claim is None:
-        _require_business(access)
+        access.require_business()
         raise Http404("积分申报不存在")
     _visible(access, claim.person, claim.hospital_id, "积分申报")
     return claim
@@ -595,7 +578,7 @@ def appeal_get(access: Access, pk: int) -> PointAppeal:
         PointAppeal.objects.select_related("person", "entry", "entry__rule").filter(pk=pk).first()
     )
     if appeal is None:
-        _require_business(access)
+        access.require_business()
         raise Http404("积分申诉不存在")
     _visible(access, appeal.person, appeal.entry.hospital_id, "积分申诉")
     return appeal
@@ -603,12 +586,12 @@ def appeal_get(access: Access, pk: int) -> PointAppeal:
 
 def entry_for_appeal(access: Access, pk: int) -> PointEntry:
     """A ledger entry its own member may appeal against (others: 403 in their hospital)."""
-    _require_business(access)
+    access.require_business()
     entry = PointEntry.objects.select_related("rule", "person").filter(pk=pk).first()
     if entry is None:
         raise Http404("积分流水不存在")
     if entry.person_id != access.person_id:
-        if access.is_city or entry.hospital_id in _own_hospital_ids(access):
+        if access.is_city or entry.hospital_id in access.own_hospital_ids:
             raise PermissionDenied("只能对本人的积分提出申诉")
         raise Http404("积分流水不存在")
     return entry

@@ -44,8 +44,7 @@ def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]
 
 
 def rule_get(access: Access, pk: int) -> PointRule:
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
+    access.require_business()
     rule = PointRule.objects.filter(pk=pk).first()
     if rule is None:
         raise Http404("积分规则不存在")

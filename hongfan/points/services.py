@@ -56,8 +56,7 @@ def rule_version_on(rule: PointRule, day: date) -> PointRuleVersion | None:
 def _lock_person(person: Person) -> None:
     """Serialise awards for one member: a row lock on PostgreSQL; SQLite's IMMEDIATE
     transactions already serialise writers (settings: transaction_mode=IMMEDIATE)."""
-    if connection.vendor != "sqlite":
-        Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
 
 
 _UPSERT = (

@@ -705,33 +705,19 @@ def star_selection_confirm(
 PUBLIC_STATUSES = (StarStatus.NOTICE, StarStatus.CONFIRMED)
 
 
-def _require_business(access: Access) -> None:
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
-
-
-def _own_hospital(access: Access, hospital_id: int) -> bool:
-    """The user belongs to the hospital (admin, secretary or member there)."""
-    return (
-        access.administers_hospital(hospital_id)
-        or hospital_id in access.branch_hospital_ids
-        or hospital_id == access.person_hospital_id
-    )
-
-
 def star_reads_all(access: Access, hospital_id: int) -> bool:
     """Drafts and the candidates' evaluation: the city and the hospital's admins."""
     return access.reads_hospital(hospital_id)
 
 
 def star_hospital_visible(access: Access, hospital_id: int) -> bool:
-    return access.is_city or _own_hospital(access, hospital_id)
+    return access.is_city or (hospital_id in access.own_hospital_ids)
 
 
 def star_selection_list(access: Access, *, hospital: Hospital) -> list[StarSelection]:
     """A hospital's selections, newest first, with their lists. The city and the hospital's
     admins see all of them; its secretaries and members those published (公示中/已确认)."""
-    _require_business(access)
+    access.require_business()
     if not star_hospital_visible(access, hospital.pk):
         raise Http404("医院不存在")
     qs = StarSelection.objects.filter(hospital=hospital)
@@ -753,7 +739,7 @@ def star_selection_list(access: Access, *, hospital: Hospital) -> list[StarSelec
 def star_selection_get(access: Access, pk: int) -> StarSelection:
     """One selection: another tenant's is a 404; a draft is a 403 to the hospital's
     secretaries and members (only published lists are theirs to read)."""
-    _require_business(access)
+    access.require_business()
     selection = StarSelection.objects.select_related("hospital").filter(pk=pk).first()
     if selection is None or not star_hospital_visible(access, selection.hospital_id):
         raise Http404("评选不存在")
@@ -774,7 +760,7 @@ def star_list(selection: StarSelection) -> list[QuarterStar]:
 def person_stars(access: Access, person: Person) -> list[QuarterStar]:
     """A member's stars, past and present, for their page: confirmed ones and those in
     public notice (``star.selection.status == "notice"`` is shown as 公示中)."""
-    _require_business(access)
+    access.require_business()
     if not star_hospital_visible(access, person.hospital_id):
         raise Http404("人员不存在")
     return list(
@@ -789,7 +775,7 @@ def hospital_stars(
 ) -> list[QuarterStar]:
     """The hospital's stars of a year (the current one by default) for the overview:
     confirmed and in public notice, newest quarter first."""
-    _require_business(access)
+    access.require_business()
     if not star_hospital_visible(access, hospital.pk):
         raise Http404("医院不存在")
     return list(
