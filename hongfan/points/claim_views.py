@@ -23,7 +23,7 @@ from hongfan.org.forms import DATE
 from hongfan.org.models import Hospital, Person
 from hongfan.org.views import current_hospital
 from hongfan.points import claims
-from hongfan.points.models import AppealStatus, ClaimStatus, PointRule
+from hongfan.points.models import PointRule
 
 # --- forms ------------------------------------------------------------------------------------
 
@@ -223,28 +223,35 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
 # --- review pages (secretary, hospital admin) -------------------------------------------------
 
 
-@login_required
-def claim_review(request: HttpRequest) -> HttpResponse:
+def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) -> HttpResponse:
+    """The review queue of claims or appeals: pending oldest first, decided newest first."""
     access = request_access(request)
     hospital = _review_hospital(request, access)
     status = _status_filter(request)
-    qs = claims.claim_queue(access, hospital=hospital)
+    qs = queue(access, hospital=hospital)
     if status == "pending":
-        qs = qs.filter(status=ClaimStatus.PENDING).order_by("created_at", "id")
+        qs = qs.filter(status="pending").order_by("created_at", "id")
     elif status == "decided":
-        qs = qs.exclude(status=ClaimStatus.PENDING).order_by("-decided_at", "-id")
+        qs = qs.exclude(status="pending").order_by("-decided_at", "-id")
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
-        "points/claim_review.html",
+        template,
         {
             "page": page,
             "hospital": hospital,
             "status": status,
-            "tabs": STATUS_TABS,
+            "tabs": tabs,
             "counts": claims.pending_counts(access, hospital=hospital),
             "my_person_id": access.person_id,
         },
+    )
+
+
+@login_required
+def claim_review(request: HttpRequest) -> HttpResponse:
+    return _review_page(
+        request, queue=claims.claim_queue, template="points/claim_review.html", tabs=STATUS_TABS
     )
 
 
@@ -276,26 +283,11 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def appeal_review(request: HttpRequest) -> HttpResponse:
-    access = request_access(request)
-    hospital = _review_hospital(request, access)
-    status = _status_filter(request)
-    qs = claims.appeal_queue(access, hospital=hospital)
-    if status == "pending":
-        qs = qs.filter(status=AppealStatus.PENDING).order_by("created_at", "id")
-    elif status == "decided":
-        qs = qs.exclude(status=AppealStatus.PENDING).order_by("-decided_at", "-id")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(
+    return _review_page(
         request,
-        "points/appeal_review.html",
-        {
-            "page": page,
-            "hospital": hospital,
-            "status": status,
-            "tabs": [("pending", "待处理"), ("decided", "已处理"), ("all", "全部")],
-            "counts": claims.pending_counts(access, hospital=hospital),
-            "my_person_id": access.person_id,
-        },
+        queue=claims.appeal_queue,
+        template="points/appeal_review.html",
+        tabs=[("pending", "待处理"), ("decided", "已处理"), ("all", "全部")],
     )
 
 

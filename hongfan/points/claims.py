@@ -120,6 +120,38 @@ def _lock(model: Any, pk: int) -> Any:
     return model.objects.select_for_update().get(pk=pk)
 
 
+def _decision_checks(
+    access: Access,
+    item: Any,
+    *,
+    accept: bool,
+    reason: str,
+    what: str,
+    subject: str,
+    verb: str,
+    field: str,
+) -> tuple[str, Any]:
+    """What deciding a claim or an appeal requires: the secretary of the member's branch or
+    the hospital admin, never the member themself; a reason to turn it down; still pending
+    (checked on the locked row). Returns the cleaned reason and the locked row."""
+    person = item.person
+    if not access.manages_branch(person.branch_id, person.hospital_id):
+        raise PermissionDenied(f"只有{subject}所在支部的书记或医院党委可以{verb}{what}")
+    if access.person_id is not None and access.person_id == item.person_id:
+        raise PermissionDenied(f"不能{verb}本人的{what}，请由医院党委{verb}")
+    reason = (reason or "").strip()
+    if not accept and not reason:
+        raise ValidationError({"reason": f"驳回{what}须填写理由"})
+    if len(reason) > DECISION_MAX:
+        raise ValidationError({"reason": f"{verb}意见不能超过{DECISION_MAX}字"})
+    fresh = _lock(type(item), item.pk)
+    if fresh.status != "pending":
+        raise ValidationError(
+            {field: f"该{what}已{verb}（{fresh.get_status_display()}），不能重复{verb}"}
+        )
+    return reason, fresh
+
+
 # --- claims: writes -------------------------------------------------------------------------
 
 
@@ -279,21 +311,17 @@ def claim_decide(
     Approving awards through ``points_award`` with the claim as the source (caps apply and
     the message says when one cut the award); rejecting needs a reason. A decided claim
     cannot be decided again, and the claimant never decides their own claim."""
-    person = claim.person
-    if not access.manages_branch(person.branch_id, person.hospital_id):
-        raise PermissionDenied("只有申报人所在支部的书记或医院党委可以审核申报")
-    if access.person_id is not None and access.person_id == claim.person_id:
-        raise PermissionDenied("不能审核本人的申报，请由医院党委审核")
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationError({"reason": "驳回申报须填写理由"})
-    if len(reason) > DECISION_MAX:
-        raise ValidationError({"reason": f"审核意见不能超过{DECISION_MAX}字"})
-    fresh: PointClaim = _lock(PointClaim, claim.pk)
-    if fresh.status != ClaimStatus.PENDING:
-        raise ValidationError(
-            {"claim": f"该申报已审核（{fresh.get_status_display()}），不能重复审核"}
-        )
+    reason, fresh = _decision_checks(
+        access,
+        claim,
+        accept=approve,
+        reason=reason,
+        what="申报",
+        subject="申报人",
+        verb="审核",
+        field="claim",
+    )
+    person = fresh.person
     result: AwardResult | None = None
     capped = False
     if approve:
@@ -393,21 +421,17 @@ def appeal_decide(
 ) -> PointAppeal:
     """The secretary (or hospital admin) decides: upholding reverses the entry (a reversing
     entry; the original stays in the ledger); dismissing needs a reason."""
-    person = appeal.person
-    if not access.manages_branch(person.branch_id, person.hospital_id):
-        raise PermissionDenied("只有申诉人所在支部的书记或医院党委可以处理申诉")
-    if access.person_id is not None and access.person_id == appeal.person_id:
-        raise PermissionDenied("不能处理本人的申诉，请由医院党委处理")
-    reason = (reason or "").strip()
-    if not uphold and not reason:
-        raise ValidationError({"reason": "驳回申诉须填写理由"})
-    if len(reason) > DECISION_MAX:
-        raise ValidationError({"reason": f"处理意见不能超过{DECISION_MAX}字"})
-    fresh: PointAppeal = _lock(PointAppeal, appeal.pk)
-    if fresh.status != AppealStatus.PENDING:
-        raise ValidationError(
-            {"appeal": f"该申诉已处理（{fresh.get_status_display()}），不能重复处理"}
-        )
+    reason, fresh = _decision_checks(
+        access,
+        appeal,
+        accept=uphold,
+        reason=reason,
+        what="申诉",
+        subject="申诉人",
+        verb="处理",
+        field="appeal",
+    )
+    person = fresh.person
     if uphold:
         entry = fresh.entry
         already = PointEntry.objects.filter(reverses=entry).first()
