@@ -431,7 +431,6 @@ def appeal_decide(
         verb="处理",
         field="appeal",
     )
-    person = fresh.person
     if uphold:
         entry = fresh.entry
         already = PointEntry.objects.filter(reverses=entry).first()
