@@ -31,6 +31,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.uploads import IMAGE_TYPES, image_kind, megabytes, read_head
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
 from hongfan.points.choices import EntryKind
@@ -57,31 +58,6 @@ DECISION_MAX = 200
 APPEAL_REASON_MAX = 500
 QUANTITY_MAX = Decimal("99999.9")  # PointClaim.quantity: 6 digits, 1 decimal
 
-# Photo types accepted as evidence, recognised by their first bytes (never by the name).
-IMAGE_TYPES: dict[str, str] = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
-
-
-def image_kind(head: bytes) -> str | None:
-    """The extension of a JPEG, PNG or WebP image from its first 12 bytes, else None."""
-    if head[:3] == b"\xff\xd8\xff":
-        return "jpg"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
-def _read_head(f: IO[bytes] | UploadedFile, n: int = 12) -> bytes:
-    f.seek(0)
-    head = f.read(n)
-    f.seek(0)
-    return head if isinstance(head, bytes) else b""
-
-
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-
 
 def _photo_errors(photo: UploadedFile) -> tuple[str | None, str | None]:
     """(error, extension): checks the size and the real type of an uploaded photo."""
@@ -91,10 +67,10 @@ def _photo_errors(photo: UploadedFile) -> tuple[str | None, str | None]:
         return "上传的照片是空文件，请重新选择", None
     if size > limit:
         return (
-            f"照片不能超过{_megabytes(limit)} MB（本次{_megabytes(size)} MB），请压缩后再上传",
+            f"照片不能超过{megabytes(limit)} MB（本次{megabytes(size)} MB），请压缩后再上传",
             None,
         )
-    kind = image_kind(_read_head(photo))
+    kind = image_kind(read_head(photo))
     if kind is None:
         return "只能上传JPEG、PNG或WebP格式的照片（按文件内容判断，不看扩展名）", None
     return None, kind
@@ -335,7 +311,6 @@ def claim_decide(
             source_id=str(fresh.pk),
             quantity=fresh.quantity,
             reason=f"申报：{rule.name}",
-            request=request,
         )
         capped = result.capped_by is not None
         fresh.status = ClaimStatus.APPROVED
@@ -639,7 +614,7 @@ def claim_photo_open(claim: PointClaim) -> tuple[IO[bytes], str, str]:
         f = claim.photo.storage.open(name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404("照片文件不存在") from None
-    kind = image_kind(_read_head(f))
+    kind = image_kind(read_head(f))
     if kind is None:
         f.close()
         raise Http404("照片文件不存在")

@@ -123,8 +123,14 @@ class PointRuleVersion(models.Model):
 class PointEntry(models.Model):
     """One line of the append-only ledger."""
 
-    hospital = models.ForeignKey("org.Hospital", on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="point_entries")
+    # Indexes are few on purpose (every award writes them): (person, occurred_on) serves a
+    # person's ledger and (hospital, occurred_on) a hospital's; neither column has its own.
+    hospital = models.ForeignKey(
+        "org.Hospital", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="point_entries", db_index=False
+    )
     # RESTRICT, not PROTECT: a rule, a version or a reversed entry cannot be deleted while
     # the ledger points at it, yet a whole hospital or person (with their ledger) can be.
     rule = models.ForeignKey(PointRule, on_delete=models.RESTRICT, related_name="entries")
@@ -134,7 +140,7 @@ class PointEntry(models.Model):
     kind = models.CharField("类型", max_length=12, choices=EntryKind.choices)
     points = models.DecimalField("积分", max_digits=8, decimal_places=1)
     requested = models.DecimalField("申请积分", max_digits=8, decimal_places=1)
-    occurred_on = models.DateField("发生日期", db_index=True)
+    occurred_on = models.DateField("发生日期")
     reason = models.CharField("事由", max_length=200)
     source_type = models.CharField("来源", max_length=40, blank=True)
     source_id = models.CharField("来源编号", max_length=64, blank=True)
@@ -152,6 +158,7 @@ class PointEntry(models.Model):
         ordering = ["-occurred_on", "-id"]
         indexes = [
             models.Index(fields=["person", "occurred_on"], name="point_entry_person_day_idx"),
+            models.Index(fields=["hospital", "occurred_on"], name="point_entry_hosp_day_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -181,7 +188,10 @@ class PointTotal(models.Model):
     so that their cost does not grow with the ledger."""
 
     hospital = models.ForeignKey("org.Hospital", on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique constraints below start with person.
+    person = models.ForeignKey(
+        "org.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     rule = models.ForeignKey(
         PointRule, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

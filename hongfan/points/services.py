@@ -1,34 +1,37 @@
-"""Writes of 积分量化. ``points_award`` is the one door every module uses."""
+"""Writes of 积分量化. ``points_award`` / ``points_award_many`` (hongfan/points/awarding.py,
+imported here) are the one door every module uses to award or deduct."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Case, DecimalField, F, Sum, When
 from django.db.models.functions import Abs, TruncMonth, TruncQuarter, TruncYear
 from django.http import HttpRequest
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.dates import today
-from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Authority, Hospital, Person
+from hongfan.points.awarding import (  # noqa: F401  (the door other modules import here)
+    CAP_LABELS,
+    POINT_STEP,
+    AwardRequest,
+    AwardResult,
+    add_to_totals,
+    lock_person,
+    points_award,
+    points_award_many,
+    rule_version_on,
+)
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
-from hongfan.points.periods import ALL_PERIODS, period_label, period_start
+from hongfan.points.periods import ALL_PERIODS, period_label
 
-CAP_LABELS = {
-    Period.DAY: "每日",
-    Period.MONTH: "每月",
-    Period.QUARTER: "每季度",
-    Period.YEAR: "每年",
-}
-POINT_STEP = Decimal("0.1")
 VERSION_FIELDS = (
     "points",
     "daily_cap",
@@ -37,208 +40,6 @@ VERSION_FIELDS = (
     "yearly_cap",
     "needs_approval",
 )
-
-
-@dataclass(frozen=True)
-class AwardResult:
-    entry: PointEntry | None
-    requested: Decimal
-    granted: Decimal
-    capped_by: str | None  # the period whose cap cut the award
-    duplicate: bool  # the source was already counted: nothing new was written
-    message: str  # what happened, in Chinese, for the page that called
-
-
-def rule_version_on(rule: PointRule, day: date) -> PointRuleVersion | None:
-    return rule.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
-
-
-def _lock_person(person: Person) -> None:
-    """Serialise awards for one member: a row lock on PostgreSQL; SQLite's IMMEDIATE
-    transactions already serialise writers (settings: transaction_mode=IMMEDIATE)."""
-    Person.objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
-
-
-_UPSERT = (
-    "INSERT INTO {table} (hospital_id, person_id, rule_id, period, period_start, points, earned)"
-    " VALUES {values}"
-    " ON CONFLICT ({target}) WHERE {predicate}"
-    " DO UPDATE SET points = {table}.points + excluded.points,"
-    " earned = {table}.earned + excluded.earned"
-)
-
-
-def _bump_totals(entry: PointEntry, *, earned: Decimal) -> None:
-    """Add an entry to its rollups: the rule's and the overall total for its day, month,
-    quarter and year. Two upserts (PostgreSQL and SQLite both speak ON CONFLICT with the
-    partial unique indexes of PointTotal), in the entry's transaction."""
-    table = connection.ops.quote_name(PointTotal._meta.db_table)
-    starts = [(period, period_start(period, entry.occurred_on)) for period in ALL_PERIODS]
-    with connection.cursor() as cursor:
-        for rule_id, target, predicate in (
-            (entry.rule_id, "person_id, rule_id, period, period_start", "rule_id IS NOT NULL"),
-            (None, "person_id, period, period_start", "rule_id IS NULL"),
-        ):
-            params: list[Any] = []
-            for period, start in starts:
-                params += [
-                    entry.hospital_id,
-                    entry.person_id,
-                    rule_id,
-                    str(period),
-                    start,
-                    entry.points,
-                    earned,
-                ]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(starts))
-            cursor.execute(
-                _UPSERT.format(table=table, values=values, target=target, predicate=predicate),
-                params,
-            )
-
-
-def _validate_target(person: Person, rule: PointRule, occurred_on: date) -> PointRuleVersion:
-    errors: dict[str, str] = {}
-    if person.political_status not in MEMBER_STATUSES or person.status != PersonStatus.ACTIVE:
-        errors["person"] = f"{person.name}不是在册党员，不能计积分"
-    if rule.hospital_id != person.hospital_id:
-        errors["rule"] = "积分规则不属于此人所在医院"
-    elif not rule.active:
-        errors["rule"] = f"积分规则“{rule.name}”已停用"
-    if occurred_on > today():
-        errors["occurred_on"] = "发生日期不能晚于今天"
-    version = None if errors else rule_version_on(rule, occurred_on)
-    if not errors and version is None:
-        errors["occurred_on"] = f"积分规则“{rule.name}”在{occurred_on:%Y-%m-%d}尚未生效"
-    if errors:
-        raise ValidationError(errors)
-    assert version is not None
-    return version
-
-
-def points_award(
-    *,
-    access: Access | None,
-    person: Person,
-    rule: PointRule,
-    occurred_on: date,
-    source_type: str,
-    source_id: str = "",
-    quantity: Decimal | int = 1,
-    reason: str = "",
-    request: HttpRequest | None = None,
-) -> AwardResult:
-    """Award (or, for a negative rule, deduct) points to a member.
-
-    ``access`` is the acting user's access (None when a module awards on its own behalf,
-    e.g. a QR check-in). Caps of the rule version in force on ``occurred_on`` apply per
-    day, month, quarter and year; the award may be cut and says so. Idempotent on
-    ``(source_type, source_id)``: the same meeting attendance never pays twice."""
-    if access is not None and not access.manages_branch(person.branch_id, person.hospital_id):
-        raise PermissionDenied("只能给本支部（本院）的党员计分")
-    quantity = Decimal(quantity)
-    if quantity <= 0:
-        raise ValidationError({"quantity": "数量必须大于0"})
-    version = _validate_target(person, rule, occurred_on)
-    source_key = f"{source_type}:{source_id}"[:120] if source_id else None
-    # The ledger keeps one decimal: round here so that what the caller is told, the entry and
-    # the totals agree (0.5 × 1.5 h is 0.8, not 0.75 told and 0.8 or 0.7 stored).
-    requested = (version.points * quantity).quantize(POINT_STEP, rounding=ROUND_HALF_UP)
-    if requested == 0:
-        raise ValidationError({"quantity": "数量太小，折合积分为0"})
-    try:
-        with transaction.atomic():
-            _lock_person(person)
-            # A repeated source is caught by the unique (hospital, source_key) index when the
-            # entry is inserted (IntegrityError below): no lookup on the common path.
-            granted, capped_by = _apply_caps(person, rule, version, occurred_on, requested)
-            if granted == 0:
-                assert capped_by is not None
-                existing = (
-                    PointEntry.objects.filter(
-                        hospital_id=person.hospital_id, source_key=source_key
-                    ).first()
-                    if source_key is not None
-                    else None
-                )
-                if existing is not None:
-                    return AwardResult(
-                        existing,
-                        requested,
-                        existing.points,
-                        None,
-                        True,
-                        "该来源已计过积分，未重复计分",
-                    )
-                return AwardResult(
-                    None,
-                    requested,
-                    Decimal(0),
-                    capped_by,
-                    False,
-                    f"已达“{rule.name}”{CAP_LABELS[Period(capped_by)]}上限"
-                    f"（{version.cap_for(capped_by)}分），本次不计分",
-                )
-            entry = PointEntry.objects.create(
-                hospital_id=person.hospital_id,
-                person=person,
-                rule=rule,
-                rule_version=version,
-                kind=EntryKind.AWARD if granted > 0 else EntryKind.DEDUCTION,
-                points=granted,
-                requested=requested,
-                occurred_on=occurred_on,
-                reason=(reason or rule.name)[:200],
-                source_type=source_type[:40],
-                source_id=source_id[:64],
-                source_key=source_key,
-                actor_id=access.user_id if access else None,
-            )
-            _bump_totals(entry, earned=abs(granted))
-    except IntegrityError:
-        # Another transaction counted the same source first.
-        existing = PointEntry.objects.filter(
-            hospital_id=person.hospital_id, source_key=source_key
-        ).first()
-        if existing is None:
-            raise
-        return AwardResult(
-            existing, requested, existing.points, None, True, "该来源已计过积分，未重复计分"
-        )
-    if capped_by:
-        message = (
-            f"按“{rule.name}”{CAP_LABELS[Period(capped_by)]}上限"
-            f"（{version.cap_for(capped_by)}分），本次计{granted}分（申请{requested}分）"
-        )
-    else:
-        message = f"已计{granted:+}分"
-    return AwardResult(entry, requested, granted, capped_by, False, message)
-
-
-def _apply_caps(
-    person: Person, rule: PointRule, version: PointRuleVersion, day: date, requested: Decimal
-) -> tuple[Decimal, str | None]:
-    caps = {p: version.cap_for(p) for p in ALL_PERIODS if version.cap_for(p) is not None}
-    if not caps:
-        return requested, None
-    used = {
-        t.period: t.earned
-        for t in PointTotal.objects.filter(
-            person=person,
-            rule=rule,
-            period__in=list(caps),
-            period_start__in={period_start(p, day) for p in caps},
-        )
-        if t.period_start == period_start(t.period, day)
-    }
-    magnitude = abs(requested)
-    capped_by = None
-    for period, cap in caps.items():
-        room = max(Decimal(0), cap - used.get(period, Decimal(0)))
-        if room < magnitude:
-            magnitude = room
-            capped_by = period
-    return (magnitude if requested > 0 else -magnitude), capped_by
 
 
 @transaction.atomic
@@ -258,7 +59,7 @@ def points_reverse(
         errors["entry"] = "冲正记录不能再冲正"
     if errors:
         raise ValidationError(errors)
-    _lock_person(person)
+    lock_person(person)
     if PointEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({"entry": "该流水已冲正"})
     reversal = PointEntry.objects.create(
@@ -276,7 +77,7 @@ def points_reverse(
         reverses=entry,
         actor_id=access.user_id,
     )
-    _bump_totals(reversal, earned=-abs(entry.points))
+    add_to_totals(reversal, earned=-abs(entry.points))
     audit_log(
         action=AuditAction.DATA_CREATED,
         request=request,
@@ -311,7 +112,6 @@ def points_manual(
         source_type="manual",
         quantity=quantity,
         reason=reason.strip(),
-        request=request,
     )
     if result.entry is not None:
         audit_log(
@@ -539,6 +339,18 @@ DEFAULT_CATALOGUE: list[tuple[str, str, str, dict[str, Any]]] = [
         "岗位建功（技术创新、急难险重任务）",
         RuleCategory.POST,
         {"points": 5, "quarterly_cap": 15, "needs_approval": True},
+    ),
+    (
+        "ORG-APPRAISAL-EXCELLENT",
+        "民主评议党员评为优秀",
+        RuleCategory.ORG_LIFE,
+        {"points": 5, "yearly_cap": 5, "needs_approval": False},
+    ),
+    (
+        "DED-APPRAISAL",
+        "民主评议党员评为不合格",
+        RuleCategory.DEDUCTION,
+        {"points": -10, "yearly_cap": 10, "needs_approval": False},
     ),
     (
         "DED-ABSENT",
