@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := hongfan.settings
 
-.PHONY: uv demo test install migrate seed serve lint typecheck test-browser test-postgres bench clean
+.PHONY: uv demo test install migrate seed serve worker lint typecheck test-browser test-postgres bench clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -34,6 +34,11 @@ demo: seed
 	@echo "  audit     auditor        security  security admin        sysadmin  system admin"
 	@echo ""
 	$(UV) run python manage.py runserver $(HOST):$(PORT) --noreload
+
+# The background worker (huey): notification e-mail/SMS and the periodic tasks of every
+# app's tasks.py (reminders). Run it beside the web server.
+worker: install
+	$(UV) run python manage.py run_huey
 
 test: install
 	HONGFAN_ENV=test $(UV) run python manage.py makemigrations --check --dry-run >/dev/null

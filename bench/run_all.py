@@ -19,7 +19,15 @@ ledger of that size into a database of its own (``bench/var/points_<n>.sqlite3``
 ``<city database>_points_<n>``) unless it is there already (the first time: about 1 + 7
 minutes on SQLite, 1.5 + 4.5 on PostgreSQL; 5.6 and 7.8 GB of disk), then
 ``bench_points.py`` measures every size and prints them side by side. Results:
-bench/results/points_<vendor>_<n>.json. Then a summary of everything.
+bench/results/points_<vendor>_<n>.json.
+
+Organisational-life stage (``bench/bench_orglife.py``, skipped with ``--skip-orglife``):
+``bench/orglifegen.py --if-present`` loads a year of meetings (60,000, with 420,000
+attendance rows) into a database of its own (``bench/var/orglife.sqlite3``,
+``<city database>_orglife``) unless the same 12 months are there already (the first time
+about 1 minute on SQLite and 2.5 on PostgreSQL, citygen included), then
+``bench_orglife.py`` times the compliance matrix and the city summary. Results:
+bench/results/orglife_<vendor>.json. Then a summary of everything.
 
 PostgreSQL: ``--pg-url`` or ``BENCH_PG_URL``, default
 postgres://postgres@127.0.0.1:5432/hongfan_bench. When the server cannot be reached, the
@@ -161,6 +169,29 @@ def points_summary(vendors: list[str], sizes: list[str]) -> None:
         bench_points.print_side_by_side(v, reports)
 
 
+def orglife_url(vendor: str, pg_url: str) -> str:
+    """The organisational-life benchmark's database (as bench/orglifegen.py names it)."""
+    if vendor == "sqlite":
+        return f"sqlite:///{BENCH / 'var' / 'orglife.sqlite3'}"
+    base, _, query = pg_url.partition("?")
+    head, name = base.rsplit("/", 1)
+    return f"{head}/{name}_orglife" + (f"?{query}" if query else "")
+
+
+def orglife_summary(vendors: list[str]) -> None:
+    if not (BENCH / "bench_orglife.py").exists():
+        return
+    sys.path.insert(0, str(BENCH))
+    import bench_orglife
+
+    reports = [
+        json.loads(p.read_text())
+        for v in vendors
+        if (p := BENCH / "results" / f"orglife_{v}.json").exists()
+    ]
+    bench_orglife.print_side_by_side(reports)
+
+
 def summary(vendors: list[str]) -> None:
     reports = {}
     for v in vendors:
@@ -224,6 +255,7 @@ def main() -> None:
         help="ledger sizes of the points benchmark, comma-separated",
     )
     parser.add_argument("--skip-points", action="store_true", help="no points stage")
+    parser.add_argument("--skip-orglife", action="store_true", help="no organisational-life stage")
     args = parser.parse_args()
     sizes = [n.strip() for n in args.points_entries.split(",") if n.strip()]
 
@@ -233,6 +265,7 @@ def main() -> None:
     failures = []
     done = []
     points_done: list[str] = []
+    orglife_done: list[str] = []
     started = time.monotonic()
     for vendor, url in targets:
         print(f"\n######## {vendor} ########")
@@ -271,8 +304,19 @@ def main() -> None:
                 if run("bench_points.py", None, *points_args) != 0:
                     failures.append(f"{vendor}: bench_points failed or missed a target")
                 points_done.append(vendor)
+        if (BENCH / "bench_orglife.py").exists() and not args.skip_orglife:
+            gen = ["--database-url", orglife_url(vendor, args.pg_url), "--if-present"]
+            if run("orglifegen.py", None, *gen) != 0:
+                failures.append(f"{vendor}: orglifegen failed")
+            else:
+                orglife_args = ["--vendor", vendor, "--pg-url", args.pg_url]
+                orglife_args += ["--requests", args.requests, "--warmup", args.warmup]
+                if run("bench_orglife.py", None, *orglife_args) != 0:
+                    failures.append(f"{vendor}: bench_orglife failed or missed a target")
+                orglife_done.append(vendor)
     summary(done)
     points_summary(points_done, sizes)
+    orglife_summary(orglife_done)
     print(f"\nrun_all: {time.monotonic() - started:.0f}s")
     if failures:
         print("run_all: " + "; ".join(failures))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,11 +51,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "auditlog",
+    "huey.contrib.djhuey",
     "hongfan.core",
     "hongfan.accounts",
     "hongfan.org",
     "hongfan.points",
     "hongfan.workdays",
+    "hongfan.notices",
+    "hongfan.orglife",
+    "hongfan.study",
 ]
 
 MIDDLEWARE = [
@@ -201,9 +206,58 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# --- Notifications and the background worker (huey) --------------------------------------
+# Where hongfan.core.notify.notify delivers: dotted paths of hongfan.core.notify.NotifyBackend
+# subclasses, e.g. "hongfan.notices.backends.InboxBackend,hongfan.notices.backends.LogSmsBackend".
+HONGFAN_NOTIFY_BACKENDS = env_list(
+    "HONGFAN_NOTIFY_BACKENDS", ["hongfan.notices.backends.InboxBackend"]
+)
+
+
+def _http_url(name: str) -> str:
+    """An optional http(s) URL from the environment; a malformed one stops the start-up."""
+    value = env_str(name, "").strip()
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or " " in value:
+            raise ImproperlyConfigured(f"{name} must be an http(s) URL, got {value!r}")
+    return value
+
+
+# The address members use (for links in e-mails and SMS), e.g. https://hongfan.example.org
+HONGFAN_SITE_URL = _http_url("HONGFAN_SITE_URL")
+# HttpSmsBackend: POST {"mobile", "text"} as JSON with "Authorization: Bearer <token>".
+HONGFAN_SMS_URL = _http_url("HONGFAN_SMS_URL")
+HONGFAN_SMS_TOKEN = env_str("HONGFAN_SMS_TOKEN", "")
+# EmailBackend: Django's SMTP settings.
+EMAIL_HOST = env_str("HONGFAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("HONGFAN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("HONGFAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("HONGFAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HONGFAN_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("HONGFAN_EMAIL_FROM", "hongfan@localhost")
+
+# Tasks run in `manage.py run_huey` (make worker); tests run them at once, in memory.
+HUEY_FILE = Path(env_str("HONGFAN_HUEY_FILE", str(BASE_DIR / "var" / "huey.sqlite3")))
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "hongfan",
+    "filename": str(HUEY_FILE),
+    "immediate": env_bool("HONGFAN_HUEY_IMMEDIATE", HONGFAN_ENV == "test"),
+    "consumer": {"workers": env_int("HONGFAN_HUEY_WORKERS", 2, minimum=1), "worker_type": "thread"},
+}
+if not HUEY["immediate"]:
+    HUEY_FILE.parent.mkdir(parents=True, exist_ok=True)  # SqliteHuey opens it at start-up
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("HONGFAN_LOG_LEVEL", "WARNING")},
+    # notification deliveries (masked numbers only) are worth seeing in the worker's log
+    "loggers": {
+        "hongfan.notify": {"level": env_str("HONGFAN_NOTIFY_LOG_LEVEL", "INFO")},
+        "huey": {"propagate": False},  # `run_huey` gives it a handler of its own
+    },
 }

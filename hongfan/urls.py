@@ -10,11 +10,16 @@ urlpatterns = [
     path("org/", include("hongfan.org.urls")),
     path("workdays/", include("hongfan.workdays.urls")),
     path("points/", include("hongfan.points.urls")),
+    path("orglife/", include("hongfan.orglife.urls")),
+    path("study/", include("hongfan.study.urls")),
+    path("notices/", include("hongfan.notices.urls")),
     path("security/", include(security_patterns)),
     path("system/", include(system_patterns)),
     path("audit/", include(audit_patterns)),
     path("api/", include("hongfan.org.api.urls")),
     path("api/", include("hongfan.points.api.urls")),
+    path("api/", include("hongfan.orglife.api.urls")),
+    path("api/", include("hongfan.study.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 

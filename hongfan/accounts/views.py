@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 import base64
-import io
 import time
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -36,6 +33,7 @@ from hongfan.accounts.policy import get_policy
 from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.forms import apply_errors
+from hongfan.core.qr import qr_svg
 
 OTP_PENDING = "hongfan_otp_pending"
 OTP_TRIES = 5
@@ -163,13 +161,6 @@ def password_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _qr_svg(data: str) -> str:
-    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buf = io.BytesIO()
-    img.save(buf)
-    return buf.getvalue().decode("utf-8")
-
-
 @login_required
 def twofa_view(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -195,7 +186,7 @@ def twofa_view(request: HttpRequest) -> HttpResponse:
         "accounts/2fa.html",
         {
             "form": form,
-            "qr_svg": _qr_svg(device.config_url),
+            "qr_svg": qr_svg(device.config_url),
             "secret": secret,
             "required": request.GET.get("required"),
         },

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
@@ -7,10 +8,30 @@ from django.urls import reverse
 
 from hongfan.accounts.choices import Role
 from hongfan.core.access import request_access
+from hongfan.core.dates import today
 
 Link = tuple[str, str]
 # A menu entry: a link, or a titled group of links shown as a dropdown.
 Entry = tuple[str, str | list[Link]]
+
+
+class UnreadCount:
+    """The 消息 badge: counted once, and only when a page renders it (one query)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    @cached_property
+    def count(self) -> int:
+        from hongfan.notices.selectors import unread_count
+
+        return unread_count(user_id=self.user_id)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        return "99+" if self.count > 99 else str(self.count)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -21,8 +42,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     nav: list[Entry] = []
     org: list[Link] = []
     points: list[Link] = []
+    life: list[Link] = []  # 组织生活
+    study: list[Link] = []  # 学习教育
     mine: list[Link] = []
     if access.is_city:
+        life += [
+            ("全市落实情况", reverse("orglife:city")),
+            ("频次要求", reverse("orglife:requirements")),
+        ]
+        study += [
+            ("学时统计", reverse("study:hours")),
+            ("考试", reverse("study:exams")),
+            ("题库", reverse("study:questions")),
+            ("学时目标", reverse("study:rules")),
+        ]
         nav.append(("全市医院", reverse("org:hospitals")))
         org.append(("组织规则", reverse("org:rules")))
         points += [
@@ -46,6 +79,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("积分规则", reverse("points:rules")),
             ("季度之星", reverse("points:stars")),
         ]
+        life += [
+            ("会议记录", reverse("orglife:meetings")),
+            ("安排会议", reverse("orglife:meeting_new")),
+            ("落实矩阵", reverse("orglife:matrix")),
+        ]
+        study += [
+            ("学习资料", reverse("study:items")),
+            ("确认学习记录", reverse("study:review")),
+            ("学时统计", reverse("study:hours")),
+            ("题库", reverse("study:questions")),
+            ("考试", reverse("study:exams")),
+        ]
     elif access.branch_ids:
         nav.append(("本支部", reverse("org:branch", args=[min(access.branch_ids)])))
         org += [("人员名册", reverse("org:people")), ("发展党员", reverse("org:development"))]
@@ -54,8 +99,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             ("积分审核", reverse("points:claim_review")),
             ("季度之星", reverse("points:stars")),
         ]
+        branch_id = min(access.branch_ids)
+        life += [
+            ("会议记录", reverse("orglife:meetings")),
+            ("安排会议", reverse("orglife:meeting_new")),
+            ("落实日历", reverse("orglife:calendar", args=[branch_id])),
+            ("民主评议", reverse("orglife:appraisal", args=[branch_id, today().year])),
+        ]
+        study += [
+            ("学习资料", reverse("study:items")),
+            ("确认学习记录", reverse("study:review")),
+            ("学时统计", reverse("study:hours")),
+            ("考试", reverse("study:exams")),
+        ]
     if access.has(Role.MEMBER) and access.person_id:
         mine += [
+            ("我的组织生活", reverse("orglife:mine")),
+            ("我的学习", reverse("study:mine")),
+            ("答题", reverse("study:exams")),
             ("我的积分", reverse("points:mine")),
             ("申报积分", reverse("points:claim_new")),
             ("我的申报", reverse("points:claims_mine")),
@@ -65,7 +126,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             mine.append(("我的支部", reverse("org:branch", args=[access.person_branch_id])))
         if not (access.hospital_ids or access.branch_ids):
             mine.append(("季度之星", reverse("points:stars")))
-    for title, links in (("组织", org), ("积分", points), ("我的", mine)):
+    groups = (("组织", org), ("组织生活", life), ("学习", study), ("积分", points), ("我的", mine))
+    for title, links in groups:
         if len(links) == 1:
             nav.append(links[0])
         elif links:
@@ -80,7 +142,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     if access.has(Role.SYSTEM_ADMIN):
         nav.append(("账号管理", reverse("system:users")))
+    inbox = reverse("notices:inbox")
+    unread: UnreadCount | None = None
     if access.user_id is not None:
         nav.append(("工作日历", reverse("workdays:index")))
+        nav.append(("消息", inbox))
+        unread = UnreadCount(access.user_id)
     role_labels = [Role(r).label for r in sorted(access.roles)]
-    return {"nav_items": nav, "nav_roles": role_labels}
+    return {"nav_items": nav, "nav_roles": role_labels, "nav_inbox": inbox, "nav_unread": unread}

@@ -63,6 +63,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def person_appraisals(p: Any) -> list[Any]:
+    """The member's 民主评议 grades of the years decided (hongfan.orglife)."""
+    from hongfan.orglife.models import AppraisalGrade
+
+    return list(
+        AppraisalGrade.objects.filter(person=p, appraisal__status="final")
+        .select_related("appraisal")
+        .order_by("-appraisal__year")
+    )
+
+
 def current_hospital(request: HttpRequest, access: Access) -> Hospital:
     """The hospital a page works on: chosen by the city admin, else the user's own."""
     raw = request.GET.get("hospital") or request.POST.get("hospital")
@@ -232,6 +243,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": p,
             "stars": person_stars(access, p),
+            "appraisals": person_appraisals(p),
             "history": selectors.person_history(p),
             "dev": dev,
             "next_step": next_step,

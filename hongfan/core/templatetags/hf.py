@@ -21,3 +21,12 @@ def bs(field: Any) -> str:
         css += " is-invalid"
     attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``mapping|get:key`` — a dictionary lookup with a variable key ("" when missing)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

@@ -24,6 +24,7 @@ from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.core.dates import add_months, today
 from hongfan.core.models import AuditEvent
+from hongfan.notices.models import Notification
 from hongfan.org.choices import DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import (
     Branch,
@@ -45,6 +46,15 @@ from hongfan.org.tests.factories import (
     second,
     unused_id_number,
 )
+from hongfan.orglife import services as orglife
+from hongfan.orglife.models import (
+    Appraisal,
+    AppraisalGrade,
+    Attendance,
+    Meeting,
+    MeetingFile,
+    MeetingRequirement,
+)
 from hongfan.points.models import (
     PointAppeal,
     PointClaim,
@@ -55,6 +65,8 @@ from hongfan.points.models import (
     QuarterStar,
     StarSelection,
 )
+from hongfan.study.tests import role_rows as study_rows
+from hongfan.study.tests.conftest import study_state
 from hongfan.workdays.models import CalendarYear, DayOverride
 
 ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
@@ -429,6 +441,55 @@ def star_remove_payload(t: Targets) -> dict[str, Any]:
     return {"person": star.person_id, "reason": "矩阵测试"}
 
 
+def ol_meeting(t: Targets) -> Meeting:
+    """A 主题党日 of sec's branch that began ten minutes ago (so it can be closed), with a
+    photo attached."""
+    from hongfan.core.access import access_for
+
+    if "meeting" not in t.values:
+        sec = access_for(User.objects.get(username="sec"))
+        starts = timezone.now() - timedelta(minutes=10)
+        m = orglife.meeting_schedule(
+            access=sec,
+            branch=t.branch,
+            kind="theme_day",
+            topic="矩阵测试主题党日",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
+        orglife.meeting_file_add(
+            access=sec,
+            meeting=m,
+            upload=ContentFile(PNG, name="合影.png"),  # type: ignore[arg-type]
+        )
+        t.values["meeting"] = m
+    return t.values["meeting"]
+
+
+def ol_file(t: Targets) -> MeetingFile:
+    return MeetingFile.objects.get(meeting=ol_meeting(t))
+
+
+def member_notification(t: Targets) -> Notification:
+    if "notification" not in t.values:
+        t.values["notification"] = Notification.objects.create(
+            recipient=User.objects.get(username="member"), title="提醒", link="/points/me/"
+        )
+    return t.values["notification"]
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def ol_upload(t: Targets) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ol_meeting(t)
+    return {"file": SimpleUploadedFile("签到表.png", PNG, content_type="image/png")}
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 
@@ -743,7 +804,124 @@ TABLE: dict[str, Entry] = {
         payload=lambda t: {"reason": "录入错误"},
         args=lambda t: [points_entry(t).pk],
     ),
+    # --- 组织生活 ---
+    "orglife:meetings": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=REDIRECT, hosp2=OK)
+    ),
+    "orglife:meeting_new": Entry(
+        get=only(hosp=True, sec=True, hosp2=True),
+        post=only(DONE, hosp=True, sec=True, hosp2=OK),  # hosp2: not their branch, form error
+        payload=lambda t: {
+            "branch": t.branch.pk,
+            "kind": "theme_day",
+            "topic": "矩阵测试",
+            "day": today().isoformat(),
+            "start": "08:00",
+            "end": "09:00",
+        },
+    ),
+    "orglife:mine": Entry(get={**LOGGED_IN, **SEP_403}),
+    "orglife:meeting": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:meeting_edit": Entry(
+        get=MANAGED,
+        post=MANAGED_WRITE,
+        payload=lambda t: {
+            "topic": "改过的主题",
+            "day": timezone.localdate().isoformat(),
+            "start": "07:00",
+            "end": "08:00",
+        },
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:attendance": Entry(
+        post=MANAGED_WRITE,
+        payload=lambda t: {"person": demo_member(t).pk, "status": "present"},
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:meeting_close": Entry(
+        get=MANAGED,
+        post=MANAGED_WRITE,
+        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": ""},
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:meeting_cancel": Entry(
+        post=MANAGED_WRITE,
+        payload=lambda t: {"reason": "临时任务"},
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:file_add": Entry(
+        post=MANAGED_WRITE, payload=ol_upload, args=lambda t: [ol_meeting(t).pk]
+    ),
+    "orglife:file": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        args=lambda t: [ol_file(t).pk],
+    ),
+    # The code is the secret: any business user holding it sees the meeting; only those on
+    # the roster are checked in (the others get the refusal on the page, nothing changes).
+    "orglife:checkin": Entry(
+        get={**LOGGED_IN, **SEP_403},
+        post={**LOGGED_IN, **SEP_403, "sec": DONE, "member": DONE},
+        payload=lambda t: {},
+        args=lambda t: [ol_meeting(t).pk, ol_meeting(t).checkin_token],
+    ),
+    "orglife:calendar": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING), args=BRANCH
+    ),
+    "orglife:appraisal": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
+        payload=lambda t: {"action": "draft"},
+        args=lambda t: [t.branch.pk, today().year],
+    ),
+    "orglife:matrix": Entry(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=REDIRECT, hosp2=OK)),
+    "orglife:city": Entry(get=only(city=True)),
+    "orglife:requirements": Entry(
+        get=only(city=True),
+        post=only(DONE, city=True),
+        payload=lambda t: {
+            "kind": "general_meeting",
+            "period": "quarter",
+            "min_count": "2",
+            "effective_from": date(today().year + 1, 1, 1).isoformat(),
+            "active": "on",
+        },
+    ),
+    "orglife:meeting_docx": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    "orglife:yearbook_docx": Entry(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
+        args=lambda t: [t.branch.pk, today().year],
+    ),
+    "api-orglife-meetings": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
+    ),
+    "api-orglife-checkin": Entry(
+        post=roles("400", anonymous=FORBIDDEN, sec=OK, member=OK, **SEP_403),
+        payload=lambda t: {"token": ol_meeting(t).checkin_token},
+        args=lambda t: [ol_meeting(t).pk],
+    ),
+    # --- 消息 ---
+    "notices:inbox": Entry(get=LOGGED_IN),
+    "notices:read": Entry(
+        post=roles(MISSING, member=DONE),
+        payload=lambda t: {},
+        args=lambda t: [member_notification(t).pk],
+    ),
+    "notices:read_all": Entry(post=roles(DONE), payload=lambda t: {}),
 }
+
+# 学习教育: the study app keeps its rows beside its targets (hongfan/study/tests/role_rows.py).
+TABLE.update(
+    {
+        name: Entry(get=row.get, post=row.post, payload=row.payload, args=row.args)
+        for name, row in study_rows.TABLE.items()
+    }
+)
 
 # Where a view answers differently from docs/decisions/0001 (inside one's own hospital a
 # forbidden object is a 403, audited; 三员 get 403 on business pages). The views are not ours
@@ -829,6 +1007,13 @@ def snapshot(t: Targets) -> dict[str, Any]:
             PointTotal,
             StarSelection,
             QuarterStar,
+            Meeting,
+            Attendance,
+            MeetingFile,
+            MeetingRequirement,
+            Appraisal,
+            AppraisalGrade,
+            Notification,
         )
     }
     return {
@@ -849,6 +1034,12 @@ def snapshot(t: Targets) -> dict[str, Any]:
             PointAppeal.objects.order_by("pk").values_list("pk", "status", "reversal_id")
         ),
         "star_selections": list(StarSelection.objects.order_by("pk").values()),
+        "meetings": list(
+            Meeting.objects.order_by("pk").values_list("pk", "status", "topic", "minutes")
+        ),
+        "attendance": list(Attendance.objects.order_by("pk").values_list("pk", "status")),
+        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        "study": study_state(),
     }
 
 

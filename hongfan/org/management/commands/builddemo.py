@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 built += 1
             self._accounts(authority)
             self._points(authority)
+            self._orglife(authority)
+            self._study()
             call_command("seedholidays", verbosity=0)
         people = Person.objects.count()
         members = Person.objects.filter(
@@ -78,6 +80,34 @@ class Command(BaseCommand):
                 # others this quarter, which keeps `make demo` quick.
                 start = last_quarter if hospital.name == PRIMARY else this_quarter
                 build_demo_points(hospital, start=start, end=day - timedelta(days=1), seed=500 + i)
+
+    def _orglife(self, authority: Authority) -> None:
+        """The city's meeting frequencies; a year of meetings in the two demo hospitals and,
+        in the demo secretary's branch, a 主题党日 about to start (to try the QR check-in)."""
+        from datetime import date
+
+        from hongfan.core.access import access_for
+        from hongfan.orglife.demo import build_demo_orglife, plan_demo_meeting
+        from hongfan.orglife.models import Meeting
+        from hongfan.orglife.services import meeting_requirements_seed
+
+        day = today()
+        meeting_requirements_seed(authority=authority, effective_from=date(day.year - 1, 1, 1))
+        for i, name in enumerate((PRIMARY, SECOND)):
+            hospital = Hospital.objects.get(name=name)
+            if not Meeting.objects.filter(hospital=hospital).exists():
+                build_demo_orglife(hospital, year=day.year, until=day, seed=700 + i)
+        sec = User.objects.get(username="sec")
+        access = access_for(sec)
+        branch = Branch.objects.get(pk=min(access.branch_ids))
+        if not Meeting.objects.filter(branch=branch, status="planned").exists():
+            plan_demo_meeting(access, branch)
+
+    def _study(self) -> None:
+        """Study material, a question bank and an open exam in the demo accounts' hospital."""
+        from hongfan.study.demo import build_study_demo
+
+        build_study_demo(Hospital.objects.get(name=PRIMARY))
 
     def _wipe(self) -> None:
         with transaction.atomic():

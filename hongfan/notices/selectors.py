@@ -1,0 +1,31 @@
+"""Reads of 消息: always the acting user's own notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
+
+from hongfan.notices.models import Notification
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    """My notifications: unread first, then newest."""
+    return (
+        Notification.objects.filter(recipient_id=user.pk)
+        .annotate(is_unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
+        .order_by("-is_unread", "-created_at", "-pk")
+    )
+
+
+def notification_get(*, user: Any, pk: int) -> Notification:
+    """One of my notifications; anyone else's is a 404."""
+    notification = Notification.objects.filter(recipient_id=user.pk, pk=pk).first()
+    if notification is None:
+        raise Http404("没有这条消息")
+    return notification
+
+
+def unread_count(*, user_id: int | None) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()

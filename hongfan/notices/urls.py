@@ -1,0 +1,10 @@
+from django.urls import path
+
+from hongfan.notices import views
+
+app_name = "notices"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.read, name="read"),
+    path("read-all/", views.read_all, name="read_all"),
+]

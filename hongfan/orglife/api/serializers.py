@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from hongfan.orglife.models import Attendance
+
+
+class MyMeetingSerializer(serializers.ModelSerializer):
+    """One meeting a member is expected at, with their own attendance."""
+
+    meeting_id = serializers.IntegerField(source="meeting.pk")
+    kind = serializers.CharField(source="meeting.kind")
+    kind_label = serializers.CharField(source="meeting.get_kind_display")
+    topic = serializers.CharField(source="meeting.topic")
+    branch = serializers.CharField(source="meeting.branch.name")
+    starts_at = serializers.DateTimeField(source="meeting.starts_at")
+    ends_at = serializers.DateTimeField(source="meeting.ends_at")
+    place = serializers.CharField(source="meeting.place")
+    online = serializers.BooleanField(source="meeting.online")
+    meeting_status = serializers.CharField(source="meeting.status")
+    checkin_opens_at = serializers.DateTimeField(source="meeting.checkin_opens_at")
+    checkin_closes_at = serializers.DateTimeField(source="meeting.checkin_closes_at")
+    status_label = serializers.CharField(source="get_status_display")
+    points = serializers.DecimalField(
+        source="points_entry.points", max_digits=8, decimal_places=1, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Attendance
+        fields = [
+            "meeting_id",
+            "kind",
+            "kind_label",
+            "topic",
+            "branch",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online",
+            "meeting_status",
+            "checkin_opens_at",
+            "checkin_closes_at",
+            "status",
+            "status_label",
+            "reason",
+            "checked_in_at",
+            "method",
+            "points",
+        ]
+
+
+class CheckinSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=100, help_text="会议二维码中的签到码")

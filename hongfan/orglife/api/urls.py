@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hongfan.orglife.api import views
+
+urlpatterns = [
+    path("orglife/meetings/", views.MyMeetingsAPI.as_view(), name="api-orglife-meetings"),
+    path(
+        "orglife/meetings/<int:pk>/checkin/",
+        views.CheckinAPI.as_view(),
+        name="api-orglife-checkin",
+    ),
+]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hongfan.core.access import request_access
+from hongfan.org.models import Person
+from hongfan.orglife import selectors, services
+from hongfan.orglife.api.serializers import CheckinSerializer, MyMeetingSerializer
+
+
+class MyMeetingsAPI(generics.ListAPIView):
+    serializer_class = MyMeetingSerializer
+
+    @extend_schema(summary="我的组织生活：应参加的会议与本人出勤（最新在前）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        access = request_access(self.request)  # type: ignore[arg-type]
+        access.require_business()
+        if not access.person_id:
+            raise PermissionDenied("此账号未关联党员")
+        return selectors.my_meetings(access)
+
+
+class CheckinAPI(APIView):
+    @extend_schema(
+        summary="扫码签到（签到码取自会议二维码）",
+        request=CheckinSerializer,
+        responses=MyMeetingSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = request_access(request)
+        access.require_business()
+        s = CheckinSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
+        try:
+            row = services.meeting_checkin(
+                person=person, meeting_id=pk, token=s.validated_data["token"]
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"detail": exc.messages}) from exc
+        row = selectors.my_meetings(access).get(pk=row.pk)
+        return Response(MyMeetingSerializer(row).data)

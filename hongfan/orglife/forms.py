@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from hongfan.org.forms import DATE
+from hongfan.org.models import Branch, PartyGroup, Person
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, RequirementPeriod
+
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.get_political_status_display()}）"
+
+
+class _Times(forms.Form):
+    """A day and a start and end time (easier on a phone than datetime inputs), combined
+    into ``starts_at`` / ``ends_at`` in the site's time zone."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, start, end = data.get("day"), data.get("start"), data.get("end")
+        if day and start and end:
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = datetime.combine(day, start, tzinfo=tz)
+            data["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+        return data
+
+
+class MeetingForm(_Times):
+    branch = forms.ModelChoiceField(
+        label="支部", queryset=Branch.objects.none(), empty_label="请选择"
+    )
+    kind = forms.ChoiceField(label="会议类型", choices=[("", "请选择"), *MeetingKind.choices])
+    topic = forms.CharField(label="主题", max_length=200)
+    day = forms.DateField(label="日期", widget=DATE)
+    start = forms.TimeField(label="开始时间", widget=TIME)
+    end = forms.TimeField(label="结束时间", widget=TIME)
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    online = forms.BooleanField(label="线上会议", required=False)
+    party_group = forms.ModelChoiceField(
+        label="党小组（党小组会必选）", queryset=PartyGroup.objects.none(), required=False
+    )
+    host = PersonChoice(label="主持人", queryset=Person.objects.none(), required=False)
+    recorder = PersonChoice(label="记录人", queryset=Person.objects.none(), required=False)
+    lecturer = PersonChoice(
+        label="授课人（党课必填）", queryset=Person.objects.none(), required=False
+    )
+    people = forms.ModelMultipleChoiceField(
+        label="谈话对象（谈心谈话）",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    agenda = forms.CharField(
+        label="议程", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(
+        self, *args: Any, branches: Any, people: Any, lecturers: Any, groups: Any, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
+        for name in ("host", "recorder", "people"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+        self.fields["lecturer"].queryset = lecturers  # type: ignore[attr-defined]
+        self.fields["party_group"].queryset = groups  # type: ignore[attr-defined]
+
+
+class MeetingEditForm(_Times):
+    topic = forms.CharField(label="主题", max_length=200)
+    day = forms.DateField(label="日期", widget=DATE)
+    start = forms.TimeField(label="开始时间", widget=TIME)
+    end = forms.TimeField(label="结束时间", widget=TIME)
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    online = forms.BooleanField(label="线上会议", required=False)
+    agenda = forms.CharField(
+        label="议程", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AttendanceForm(forms.Form):
+    person = forms.IntegerField()
+    status = forms.ChoiceField(choices=AttendanceStatus.choices)
+    reason = forms.CharField(max_length=200, required=False)
+
+
+class CloseForm(forms.Form):
+    minutes = forms.CharField(label="会议记录", max_length=60_000, widget=forms.HiddenInput)
+    resolutions = forms.CharField(
+        label="决议事项",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每项一行；无决议可不填"}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=200)
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label="照片或文件")
+
+
+class RequirementForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="会议类型", choices=[c for c in MeetingKind.choices if c[0] != MeetingKind.TALK]
+    )
+    by_secretary = forms.BooleanField(label="须由书记讲授（仅党课）", required=False)
+    period = forms.ChoiceField(label="周期", choices=RequirementPeriod.choices)
+    min_count = forms.IntegerField(label="每周期至少（次）", min_value=1, max_value=31)
+    effective_from = forms.DateField(label="生效日期", widget=DATE)
+    active = forms.BooleanField(label="要求在用", required=False, initial=True)

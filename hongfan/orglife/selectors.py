@@ -1,0 +1,476 @@
+"""Reads of 组织生活, always scoped: meetings, a member's meetings, and compliance with the
+frequency rules — a branch's calendar, the hospital's matrix, the city's summary. The
+compliance reads cost a fixed number of queries whatever the number of branches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from hongfan.core.access import Access
+from hongfan.org.choices import BranchKind
+from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
+from hongfan.orglife.choices import (
+    AttendanceStatus,
+    Compliance,
+    MeetingKind,
+    MeetingStatus,
+    RequirementPeriod,
+)
+from hongfan.orglife.models import Attendance, ComplianceTally, Meeting, MeetingRequirement
+
+# --- meetings ---------------------------------------------------------------------------------
+
+
+def meeting_qs(access: Access) -> QuerySet[Meeting]:
+    """Meetings the user manages (their branches, their hospitals) or reads (the city)."""
+    access.require_business()
+    q = Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids)
+    qs = Meeting.objects.all() if access.is_city else Meeting.objects.filter(q)
+    return qs.select_related("branch", "party_group", "host", "recorder", "lecturer")
+
+
+def meeting_get(access: Access, pk: int, *, manage: bool = False) -> Meeting:
+    """A meeting for its managers and the city (read only); a member may read one they are
+    on the roster of. Another hospital's meeting is a 404, one inside the user's own
+    hospital that they may not see a 403."""
+    access.require_business()
+    m = (
+        Meeting.objects.select_related(
+            "branch", "branch__secretary", "party_group", "host", "recorder", "lecturer"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if m is None:
+        raise Http404("会议不存在")
+    manages = access.manages_branch(m.branch_id, m.hospital_id)
+    if manage and not manages:
+        if m.hospital_id in access.own_hospital_ids or access.is_city:
+            raise PermissionDenied("只能管理本支部的组织生活")
+        raise Http404("会议不存在")
+    if not manages and not access.is_city:
+        on_roster = (
+            access.person_id is not None
+            and Attendance.objects.filter(meeting=m, person_id=access.person_id).exists()
+        )
+        if not on_roster:
+            if m.hospital_id in access.own_hospital_ids:
+                raise PermissionDenied("只能查看本人参加的会议")
+            raise Http404("会议不存在")
+    return m
+
+
+def meeting_list(
+    access: Access,
+    *,
+    branch_id: int | None = None,
+    kind: str = "",
+    status: str = "",
+    year: int | None = None,
+) -> QuerySet[Meeting]:
+    qs = meeting_qs(access)
+    if branch_id:
+        qs = qs.filter(branch_id=branch_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        start, end = year_bounds(year)
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    return qs.annotate(
+        expected=Count("attendance"),
+        present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+    ).order_by("-starts_at", "-pk")
+
+
+def my_meetings(access: Access) -> QuerySet[Attendance]:
+    """A member's own roster rows: upcoming first, then past."""
+    if access.person_id is None:
+        return Attendance.objects.none()
+    return (
+        Attendance.objects.filter(person_id=access.person_id)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting", "meeting__branch", "points_entry")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def roster(meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "points_entry")
+        .order_by("pk")
+    )
+
+
+def month_bounds(year: int) -> list[tuple[datetime, datetime]]:
+    """The local midnight bounds of each month of a year."""
+    tz = timezone.get_current_timezone()
+    starts = [date(year, m, 1) for m in range(1, 13)] + [date(year + 1, 1, 1)]
+    edges = [datetime.combine(d, time.min, tzinfo=tz) for d in starts]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(date(year, 1, 1), time.min, tzinfo=tz),
+        datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=tz),
+    )
+
+
+# --- compliance ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: str
+    by_secretary: bool
+    period: str
+    min_count: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}{'-sec' if self.by_secretary else ''}"
+
+    @property
+    def label(self) -> str:
+        name = MeetingKind(self.kind).label
+        return "书记讲党课" if self.by_secretary else name
+
+    @property
+    def rule_text(self) -> str:
+        return f"{RequirementPeriod(self.period).label}至少{self.min_count}次"
+
+
+def _periods(period: str, year: int) -> list[tuple[int, int]]:
+    """(first month, last month) of each period of a year."""
+    if period == RequirementPeriod.MONTH:
+        return [(m, m) for m in range(1, 13)]
+    if period == RequirementPeriod.QUARTER:
+        return [(m, m + 2) for m in (1, 4, 7, 10)]
+    return [(1, 12)]
+
+
+def requirements_for(authority_id: int, year: int) -> list[Requirement]:
+    """The frequency rules of a year: per kind, the version in force on 1 January (a rule
+    changed during the year applies from the next year's calendar, so that a year's
+    periods are judged by one rule)."""
+    rows = MeetingRequirement.objects.filter(
+        authority_id=authority_id, effective_from__lte=date(year, 1, 1)
+    ).order_by("kind", "by_secretary", "-effective_from")
+    seen: set[tuple[str, bool]] = set()
+    out: list[Requirement] = []
+    for r in rows:
+        if (r.kind, r.by_secretary) in seen:
+            continue
+        seen.add((r.kind, r.by_secretary))
+        if r.active:
+            out.append(Requirement(r.kind, r.by_secretary, r.period, r.min_count))
+    order = {k: i for i, k in enumerate(MeetingKind.values)}
+    return sorted(out, key=lambda r: (order[r.kind], r.by_secretary))
+
+
+@dataclass(slots=True)
+class Cell:
+    status: str
+    count: int
+    first_month: int
+    last_month: int
+    # for 党小组会: groups that met / groups
+    groups_done: int = 0
+    groups: int = 0
+
+    @property
+    def span(self) -> int:
+        return self.last_month - self.first_month + 1
+
+    @property
+    def label(self) -> str:
+        if self.first_month == self.last_month:
+            return f"{self.first_month}月"
+        if self.span == 3:
+            return f"第{(self.first_month - 1) // 3 + 1}季度"
+        return "全年"
+
+
+@dataclass
+class BranchCompliance:
+    branch: Branch
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # requirement key -> periods
+    tally: dict[str, int] = field(default_factory=dict)  # status -> cells
+
+    def counts(self) -> dict[str, int]:
+        return defaultdict(int, self.tally)
+
+    @property
+    def overdue(self) -> int:
+        return self.counts().get(Compliance.OVERDUE, 0)
+
+    @property
+    def due(self) -> int:
+        return self.counts().get(Compliance.DUE, 0)
+
+
+def _cell_status(
+    count: int, need: int, year: int, first: int, last: int, today: date, applicable: bool
+) -> str:
+    if not applicable:
+        return Compliance.NOT_APPLICABLE
+    if count >= need:
+        return Compliance.DONE
+    start = date(year, first, 1)
+    end = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+    if today >= end:
+        return Compliance.OVERDUE
+    if today >= start:
+        return Compliance.DUE
+    return Compliance.UPCOMING
+
+
+def compliance(
+    branches: list[Branch], year: int, today: date, authority_id: int, *, cells: bool = True
+) -> tuple[list[Requirement], list[BranchCompliance]]:
+    """The compliance of branches for a year, in five queries whatever their number:
+    requirements, committees, groups, meetings held per (branch, kind, month), group
+    meetings per (group, month). With ``cells=False`` only each branch's tally of statuses
+    is kept (the city summary)."""
+    reqs = requirements_for(authority_id, year)
+    ids = [b.pk for b in branches]
+    start, end = year_bounds(year)
+    year_end = date(year, 12, 31)
+    # Committee terms overlapping the year: a 支委会 is required in a period only while a
+    # committee is in office.
+    terms: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for bid, t_start, t_end in (
+        BranchCommittee.objects.filter(
+            branch_id__in=ids, term_start__lte=year_end, term_end__gte=date(year, 1, 1)
+        )
+        .values_list("branch_id", "term_start", "term_end")
+        .order_by()
+    ):
+        terms[bid].append((t_start, t_end))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for gid, bid in PartyGroup.objects.filter(branch_id__in=ids).values_list("id", "branch_id"):
+        groups[bid].append(gid)
+    held = Meeting.objects.filter(
+        branch_id__in=ids, status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end
+    )
+    # Meetings per month as twelve conditional counts (local month boundaries computed here):
+    # no per-row date function in the database, whatever the number of meetings.
+    per_month = {
+        f"m{i}": Count("id", filter=Q(starts_at__gte=a, starts_at__lt=b))
+        for i, (a, b) in enumerate(month_bounds(year), 1)
+    }
+    # (branch, kind, by_secretary) -> meetings per month (index 0 = January)
+    counts: dict[tuple[int, str, bool], list[int]] = {}
+    for branch_id, kind, by_secretary, *months in (
+        held.exclude(kind=MeetingKind.GROUP)
+        .values_list("branch_id", "kind", "by_secretary")
+        .annotate(**per_month)
+        .order_by()
+    ):
+        for by_sec in (False, True) if by_secretary else (False,):
+            key = (branch_id, kind, by_sec)
+            have = counts.setdefault(key, [0] * 12)
+            counts[key] = [x + y for x, y in zip(have, months, strict=True)]
+    # group -> meetings per month
+    group_counts: dict[int, list[int]] = {}
+    for group_id, *group_months in (
+        held.filter(kind=MeetingKind.GROUP, party_group__isnull=False)
+        .values_list("party_group_id")
+        .annotate(**per_month)
+        .order_by()
+    ):
+        group_counts[group_id] = list(group_months)
+    none = [0] * 12
+
+    # Per requirement, its periods: (first month, last month, end, status when not done) —
+    # the same for every branch.
+    slots: list[list[tuple[int, int, date, str]]] = []
+    for r in reqs:
+        slot = []
+        for first, last in _periods(r.period, year):
+            period_end = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+            undone = _cell_status(0, 1, year, first, last, today, True)
+            slot.append((first, last, period_end, undone))
+        slots.append(slot)
+    keep = cells
+    out = []
+    for b in branches:
+        founded = b.founded_on
+        is_branch = b.kind == BranchKind.BRANCH
+        gids = groups.get(b.pk, [])
+        bc = BranchCompliance(b)
+        tally = bc.tally
+        for r, periods in zip(reqs, slots, strict=True):
+            need = r.min_count
+            row_cells: list[Cell] = []
+            is_committee = r.kind == MeetingKind.COMMITTEE
+            kind_ok = is_branch and (r.kind != MeetingKind.GROUP or bool(gids))
+            in_office = terms.get(b.pk, [])
+            monthly = counts.get((b.pk, r.kind, r.by_secretary), none)
+            for first, last, period_end, undone in periods:
+                applicable = kind_ok and (founded is None or founded < period_end)
+                if is_committee:
+                    period_start = date(year, first, 1)
+                    applicable = applicable and any(
+                        ts < period_end and te >= period_start for ts, te in in_office
+                    )
+                if r.kind == MeetingKind.GROUP:
+                    met = sum(
+                        1 for g in gids if sum(group_counts.get(g, none)[first - 1 : last]) >= need
+                    )
+                    n, done = met, bool(gids) and met == len(gids)
+                else:
+                    n = sum(monthly[first - 1 : last])
+                    done = n >= need
+                status = (
+                    Compliance.NOT_APPLICABLE
+                    if not applicable
+                    else Compliance.DONE
+                    if done
+                    else undone
+                )
+                tally[status] = tally.get(status, 0) + 1
+                if keep:
+                    cell = Cell(status, n, first, last)
+                    if r.kind == MeetingKind.GROUP:
+                        cell.groups_done, cell.groups = n, len(gids)
+                    row_cells.append(cell)
+            if keep:
+                bc.cells[r.key] = row_cells
+        out.append(bc)
+    return reqs, out
+
+
+def compliance_branches(hospital: Hospital) -> list[Branch]:
+    return list(
+        Branch.objects.filter(hospital=hospital, active=True, kind=BranchKind.BRANCH)
+        .select_related("secretary")
+        .order_by("pk")
+    )
+
+
+def branch_compliance(
+    branch: Branch, year: int, today: date
+) -> tuple[list[Requirement], BranchCompliance]:
+    reqs, rows = compliance([branch], year, today, branch.hospital.authority_id)
+    return reqs, rows[0]
+
+
+@dataclass
+class HospitalSummary:
+    hospital: Hospital
+    branches: int
+    cells: int  # cells whose period has begun (due, done or overdue)
+    done: int
+    overdue: int
+    due: int
+
+    @property
+    def done_share(self) -> float:
+        return self.done / self.cells if self.cells else 0.0
+
+
+def save_tallies(rows: list[BranchCompliance], year: int, today: date) -> None:
+    """Store branches' tallies (one upsert)."""
+    ComplianceTally.objects.bulk_create(
+        [
+            ComplianceTally(
+                branch=row.branch,
+                hospital_id=row.branch.hospital_id,
+                year=year,
+                computed_on=today,
+                done=row.tally.get(Compliance.DONE, 0),
+                due=row.tally.get(Compliance.DUE, 0),
+                overdue=row.tally.get(Compliance.OVERDUE, 0),
+                upcoming=row.tally.get(Compliance.UPCOMING, 0),
+                not_applicable=row.tally.get(Compliance.NOT_APPLICABLE, 0),
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["branch", "year"],
+        update_fields=[
+            "hospital",
+            "computed_on",
+            "done",
+            "due",
+            "overdue",
+            "upcoming",
+            "not_applicable",
+        ],
+    )
+
+
+def refresh_tallies(branches: list[Branch], year: int, today: date) -> None:
+    """Judge branches again (grouped by city) and store their tallies."""
+    by_authority: dict[int, list[Branch]] = defaultdict(list)
+    for b in branches:
+        by_authority[b.hospital.authority_id].append(b)
+    for authority_id, group in by_authority.items():
+        _reqs, rows = compliance(group, year, today, authority_id, cells=False)
+        save_tallies(rows, year, today)
+
+
+def city_summary(access: Access, year: int, today: date) -> list[HospitalSummary]:
+    """Per hospital: how many of the periods begun so far are done, due or overdue, summed
+    from the branches' stored tallies (ComplianceTally); tallies missing or not computed
+    today are judged first, in one pass. Five queries when every tally is fresh."""
+    access.require_business()
+    if not access.is_city:
+        raise PermissionDenied("只有市卫健委可以查看全市汇总")
+    hospitals = list(Hospital.objects.order_by("pk"))
+    if not hospitals:
+        return []
+    branches = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
+    fresh = set(
+        ComplianceTally.objects.filter(year=year, computed_on=today).values_list(
+            "branch_id", flat=True
+        )
+    )
+    stale = (
+        [b for b in branches.select_related("hospital").order_by("pk") if b.pk not in fresh]
+        if len(fresh) < branches.count()
+        else []
+    )
+    if stale:
+        refresh_tallies(stale, year, today)
+    sums = {
+        row["hospital_id"]: row
+        for row in ComplianceTally.objects.filter(
+            year=year, branch__active=True, branch__kind=BranchKind.BRANCH
+        )
+        .values("hospital_id")
+        .annotate(
+            branches=Count("id"),
+            done_n=Sum("done"),
+            due_n=Sum("due"),
+            overdue_n=Sum("overdue"),
+        )
+        .order_by()
+    }
+    out = []
+    for h in hospitals:
+        t = sums.get(h.pk)
+        done, due, overdue = (t["done_n"], t["due_n"], t["overdue_n"]) if t else (0, 0, 0)
+        out.append(
+            HospitalSummary(h, t["branches"] if t else 0, done + due + overdue, done, overdue, due)
+        )
+    return out
+
+
+def upcoming_for_member(access: Access) -> QuerySet[Attendance]:
+    now = timezone.now()
+    return my_meetings(access).filter(
+        meeting__status=MeetingStatus.PLANNED, meeting__checkin_closes_at__gte=now
+    )

@@ -1,0 +1,174 @@
+"""Pages and API of 组织生活 beyond the role matrix: what a user sees and what bad input gets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from hongfan.accounts.models import User
+from hongfan.orglife import services
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind
+from hongfan.orglife.models import Attendance, Meeting, MeetingFile
+from hongfan.orglife.tests.conftest import Unit, ago, orglife_state
+
+pytestmark = pytest.mark.django_db
+
+
+def client(access) -> Client:
+    c = Client()
+    c.force_login(User.objects.get(pk=access.user_id))
+    return c
+
+
+def meeting(u: Unit, kind: str = MeetingKind.GENERAL, **kw) -> Meeting:
+    starts = kw.pop("starts", ago(minutes=10))
+    return services.meeting_schedule(
+        access=u.sec,
+        branch=u.branch,
+        kind=kind,
+        topic="季度党员大会",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        **kw,
+    )
+
+
+def test_the_secretary_schedules_through_the_form_and_gets_a_roster(unit: Unit):
+    c = client(unit.sec)
+    day = timezone.localdate() + timedelta(days=3)
+    r = c.post(
+        reverse("orglife:meeting_new"),
+        {
+            "branch": unit.branch.pk,
+            "kind": MeetingKind.GENERAL,
+            "topic": "第四季度支部党员大会",
+            "day": day.isoformat(),
+            "start": "14:30",
+            "end": "16:00",
+            "place": "示教室",
+        },
+    )
+    m = Meeting.objects.get(topic="第四季度支部党员大会")
+    assert r.status_code == 302 and r["Location"] == reverse("orglife:meeting", args=[m.pk])
+    assert Attendance.objects.filter(meeting=m).count() == len(unit.people)
+    page = c.get(r["Location"]).content.decode()
+    assert "扫码签到" in page and m.checkin_token in page
+
+
+def test_a_form_with_the_end_before_the_start_says_so_and_saves_nothing(unit: Unit):
+    c = client(unit.sec)
+    before = orglife_state()
+    r = c.post(
+        reverse("orglife:meeting_new"),
+        {
+            "branch": unit.branch.pk,
+            "kind": MeetingKind.GENERAL,
+            "topic": "x",
+            "day": timezone.localdate().isoformat(),
+            "start": "16:00",
+            "end": "15:00",
+        },
+    )
+    assert r.status_code == 200 and "结束时间必须晚于开始时间" in r.content.decode()
+    assert orglife_state() == before
+
+
+def test_a_member_checks_in_from_the_qr_page_then_the_api_refuses_twice(unit: Unit):
+    m = meeting(unit)
+    c = client(unit.member)
+    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
+    assert "签到" in c.get(url).content.decode()
+    r = c.post(url)
+    assert r.status_code == 302 and r["Location"] == url
+    assert "已签到" in c.get(url).content.decode()
+    r = c.post(
+        reverse("api-orglife-checkin", args=[m.pk]),
+        {"token": m.checkin_token},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and "无需重复签到" in r.content.decode()
+    mine = c.get(reverse("api-orglife-meetings")).json()
+    row = next(x for x in mine["results"] if x["meeting_id"] == m.pk)
+    assert row["status"] == AttendanceStatus.PRESENT
+
+
+def test_a_forged_qr_link_is_a_404_with_a_message(unit: Unit):
+    m = meeting(unit)
+    r = client(unit.member).get(reverse("orglife:checkin", args=[m.pk, "forged-token"]))
+    assert r.status_code == 404 and "签到码无效" in r.content.decode()
+
+
+def test_a_member_not_on_the_roster_cannot_open_the_meeting(unit: Unit):
+    m = meeting(unit, MeetingKind.COMMITTEE)  # the member is not on the committee
+    assert client(unit.member).get(reverse("orglife:meeting", args=[m.pk])).status_code == 403
+
+
+def test_a_file_that_is_not_an_image_or_document_is_refused(unit: Unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    c = client(unit.sec)
+    fake = SimpleUploadedFile("照片.jpg", b"MZ\x90\x00 not a photo", content_type="image/jpeg")
+    r = c.post(reverse("orglife:file_add", args=[m.pk]), {"file": fake}, follow=True)
+    assert "按文件内容判断" in r.content.decode()
+    assert not MeetingFile.objects.exists()
+
+
+def test_closing_through_the_page_reports_the_quorum(unit: Unit):
+    m = meeting(unit)
+    for p in unit.full[:3]:
+        services.attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+    r = client(unit.sec).post(
+        reverse("orglife:meeting_close", args=[m.pk]),
+        {"minutes": "<p>研究了发展党员工作。</p>", "resolutions": "同意列为积极分子"},
+        follow=True,
+    )
+    assert "达到法定人数" in r.content.decode()
+
+
+def test_the_appraisal_page_refuses_too_many_excellent_and_keeps_what_was_typed(unit: Unit):
+    year = timezone.localdate().year
+    data = {f"grade-{p.pk}": "excellent" for p in unit.full[:2]}
+    data |= {f"grade-{p.pk}": "qualified" for p in unit.full[2:]}
+    r = client(unit.sec).post(
+        reverse("orglife:appraisal", args=[unit.branch.pk, year]), data | {"action": "draft"}
+    )
+    page = r.content.decode()
+    assert r.status_code == 200 and "三分之一" in page
+    assert page.count('value="excellent" selected') == 2
+
+
+def test_the_matrix_shows_every_branch_of_the_hospital(unit: Unit, client_for):
+    r = client_for("hosp").get(reverse("orglife:matrix"))
+    assert r.status_code == 200
+    assert f'data-branch="{unit.branch.pk}"' in r.content.decode()
+
+
+def test_the_rest_of_the_roster_can_be_marked_present_at_once(unit: Unit):
+    m = meeting(unit)
+    services.attendance_mark(
+        access=unit.sec, meeting=m, person=unit.full[1], status="leave", reason="手术"
+    )
+    r = client(unit.sec).post(reverse("orglife:attendance", args=[m.pk]), {"rest": "present"})
+    assert r.status_code == 302
+    statuses = dict(Attendance.objects.filter(meeting=m).values_list("person_id", "status"))
+    assert statuses.pop(unit.full[1].pk) == AttendanceStatus.LEAVE
+    assert set(statuses.values()) == {AttendanceStatus.PRESENT}
+    other = client(unit.other_sec).post(
+        reverse("orglife:attendance", args=[m.pk]), {"rest": "present"}
+    )
+    assert other.status_code == 403
+
+
+def test_a_decided_grade_shows_on_the_members_page(unit: Unit):
+    year = timezone.localdate().year
+    grades = {p.pk: "qualified" for p in unit.full} | {unit.full[3].pk: "excellent"}
+    services.appraisal_record(
+        access=unit.sec, branch=unit.branch, year=year, grades=grades, final=True
+    )
+    page = client(unit.sec).get(reverse("org:person", args=[unit.full[3].pk])).content.decode()
+    assert "民主评议等次" in page and f"{year}年：<strong>优秀</strong>" in page

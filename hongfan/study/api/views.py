@@ -1,0 +1,145 @@
+"""The study API a phone client uses: my items with progress, my log (and a new entry),
+the exams open to me, starting an attempt and submitting it. Thin: the work is in the
+study services and selectors; bad input is a 400 with a Chinese message, nothing changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hongfan.core.access import request_access
+from hongfan.study import exams, selectors, services
+from hongfan.study.api.serializers import (
+    AttemptSerializer,
+    ItemProgressSerializer,
+    LogSerializer,
+    MyExamSerializer,
+    ResultSerializer,
+    SubmitSerializer,
+)
+from hongfan.study.models import StudyLog
+
+ITEMS_LIMIT = 200
+
+
+def _bad(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    )
+
+
+class MyItemsAPI(APIView):
+    @extend_schema(
+        summary="我的学习资料（全院及本支部）与学习进度",
+        responses=ItemProgressSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        access = request_access(request)
+        person = selectors.learner_for(access)
+        items = list(selectors.items_for_member(person)[:ITEMS_LIMIT])
+        rows = selectors.item_progress(person, items)
+        return Response(ItemProgressSerializer(rows, many=True).data)
+
+
+class MyLogAPI(generics.ListAPIView):
+    """GET my self-study log (newest first); POST a self-study entry (待书记确认)."""
+
+    serializer_class = LogSerializer
+
+    @extend_schema(summary="我的个人自学记录（最新在前）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
+            return StudyLog.objects.none()
+        return selectors.logs_of_member(request_access(self.request))  # type: ignore[arg-type]
+
+    @extend_schema(
+        summary="登记个人自学（学习时长，待支部书记确认）",
+        request=LogSerializer,
+        responses={201: LogSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        access = request_access(request)
+        selectors.learner_for(access)
+        s = LogSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        item = selectors.item_get(access, d["item_id"])
+        try:
+            log = services.log_submit(
+                access=access,
+                item=item,
+                minutes=d["minutes"],
+                studied_on=d["studied_on"],
+                note=d.get("note", ""),
+                request=request,  # type: ignore[arg-type]
+            )
+        except DjangoValidationError as exc:
+            raise _bad(exc) from exc
+        return Response(LogSerializer(log).data, status=201)
+
+
+class MyExamsAPI(APIView):
+    @extend_schema(
+        summary="我可以参加的考试（进行中的，以及参加过的）", responses=MyExamSerializer(many=True)
+    )
+    def get(self, request: Request) -> Response:
+        return Response(MyExamSerializer(exams.my_exams(request_access(request)), many=True).data)
+
+
+class ExamStartAPI(APIView):
+    @extend_schema(
+        summary="开始答题：随机抽题（不含答案）；未交卷的答题会原样返回",
+        request=None,
+        responses={201: AttemptSerializer, 200: AttemptSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = request_access(request)
+        exam = exams.exam_get(access, pk)
+        try:
+            started = exams.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
+        except DjangoValidationError as exc:
+            raise _bad(exc) from exc
+        rows = exams.attempt_questions(started.attempt)
+        data = AttemptSerializer(started.attempt, context={"rows": rows}).data
+        return Response(data, status=200 if started.resumed else 201)
+
+
+class AttemptSubmitAPI(APIView):
+    @extend_schema(
+        summary="交卷：服务器评分，返回得分、正确答案与解析（超时或重复提交将被拒绝）",
+        request=SubmitSerializer,
+        responses=ResultSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = request_access(request)
+        attempt = exams.attempt_get(access, pk)
+        s = SubmitSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        answers: dict[int, str] = {}
+        for a in s.validated_data.get("answers", []):
+            if a["id"] in answers:
+                raise ValidationError({"answers": [f"题目{a['id']}重复作答"]})
+            answers[a["id"]] = a["answer"]
+        try:
+            result = exams.attempt_submit(
+                access=access,
+                attempt=attempt,
+                answers=answers,
+                request=request,  # type: ignore[arg-type]
+            )
+        except DjangoValidationError as exc:
+            raise _bad(exc) from exc
+        rows = exams.attempt_questions(result.attempt)
+        return Response(
+            ResultSerializer(result.attempt, context={"rows": rows, "message": result.message}).data
+        )

@@ -1,0 +1,583 @@
+"""Writes of 学习教育: publishing study material, members' self-study entries and their
+confirmation, finishing an item by reading it to the end, the points a finished item earns,
+and the city's yearly study-hour targets.
+
+Finishing an item (once per member and item) awards the hospital's "STUDY-ITEM" rule
+through ``points_award`` with the (item, member) as the source, so it never pays twice; a
+hospital without that rule gives no points and the page says so."""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from hongfan.core.access import Access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import today
+from hongfan.org.models import Authority, Branch, Hospital, Person
+from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.services import points_award
+from hongfan.study import content
+from hongfan.study.choices import ItemKind, LogMethod, LogStatus
+from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule, StudyTopic
+from hongfan.study.selectors import (
+    denied,
+    is_member,
+    learner_for,
+    reads_scoped,
+    study_rule_for,
+    writes_scoped,
+)
+
+ITEM_RULE = "STUDY-ITEM"
+TITLE_MAX = 100
+SUMMARY_MAX = 200
+TOPIC_MAX = 40
+NOTE_MAX = 200
+REASON_MAX = 200
+MINUTES_MAX = 600  # one entry
+DAY_MINUTES_MAX = 16 * 60  # one member, one day, all entries
+READ_SALT = "hongfan.study.read"
+READ_TOKEN_MAX_AGE = 12 * 3600  # seconds a page may stay open before its token expires
+
+
+def _lock(model: Any, pk: int) -> Any:
+    """The row again, locked for the rest of the transaction (PostgreSQL); SQLite's
+    IMMEDIATE transactions already serialise writers."""
+    return model.objects.select_for_update().get(pk=pk)
+
+
+# --- topics ---------------------------------------------------------------------------------------
+
+
+def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
+    """The hospital's topic of this name, created the first time it is used."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"topic": "请填写主题"})
+    if len(name) > TOPIC_MAX:
+        raise ValidationError({"topic": f"主题不能超过{TOPIC_MAX}个字"})
+    topic = StudyTopic.objects.filter(hospital=hospital, name=name).first()
+    if topic is not None:
+        return topic
+    try:
+        with transaction.atomic():
+            return StudyTopic.objects.create(hospital=hospital, name=name)
+    except IntegrityError:  # created meanwhile by another request
+        return StudyTopic.objects.get(hospital=hospital, name=name)
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_publish(
+    *,
+    access: Access,
+    hospital: Hospital,
+    branch: Branch | None,
+    topic: str,
+    kind: str,
+    title: str,
+    summary: str = "",
+    body: str = "",
+    video_url: str = "",
+    document: UploadedFile | None = None,
+    required: bool = False,
+    due_on: date | None = None,
+    expected_minutes: int = 20,
+    request: HttpRequest | None = None,
+) -> StudyItem:
+    """Publish study material to the whole hospital (branch None: its admin only) or one
+    branch (its secretary or the hospital admin). Articles are cleaned with nh3; documents
+    must really be a PDF or DOCX within the size limit and are stored under a name of our
+    own, privately (served only through an access-checked view)."""
+    access.require_business()
+    if branch is not None and branch.hospital_id != hospital.pk:
+        raise ValidationError({"branch": "支部不属于本院"})
+    if not writes_scoped(access, hospital_id=hospital.pk, branch_id=branch.pk if branch else None):
+        if branch is None:
+            raise PermissionDenied("面向全院的学习资料由医院党委发布")
+        raise PermissionDenied("只能向本支部发布学习资料")
+    errors: dict[str, str] = {}
+    title = " ".join((title or "").split())
+    summary = (summary or "").strip()
+    if not title:
+        errors["title"] = "请填写标题"
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"标题不能超过{TITLE_MAX}个字"
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = f"简介不能超过{SUMMARY_MAX}个字"
+    if kind not in ItemKind.values:
+        errors["kind"] = "请选择资料类型：文章、视频或文档"
+    if not isinstance(expected_minutes, int) or not 1 <= expected_minutes <= MINUTES_MAX:
+        errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
+    if due_on is not None and due_on < today():
+        errors["due_on"] = "完成期限不能早于今天"
+    cleaned_body, url, doc_kind = "", "", None
+    if kind == ItemKind.ARTICLE:
+        cleaned_body = content.clean_article(body)
+        if not content.visible_text(cleaned_body):
+            errors["body"] = "请填写文章正文"
+        elif len(cleaned_body) > 200_000:
+            errors["body"] = "正文过长，请拆分为几篇发布"
+    elif kind == ItemKind.VIDEO:
+        url = (video_url or "").strip()
+        if msg := content.video_url_error(url):
+            errors["video_url"] = msg
+    elif kind == ItemKind.DOCUMENT:
+        if document is None:
+            errors["document"] = "请上传PDF或Word（.docx）文档"
+        else:
+            msg, doc_kind = content.document_errors(document)
+            if msg:
+                errors["document"] = msg
+    try:
+        topic_row = topic_for(hospital=hospital, name=topic)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    item = StudyItem(
+        hospital=hospital,
+        branch=branch,
+        topic=topic_row,
+        kind=kind,
+        title=title,
+        summary=summary,
+        body=cleaned_body,
+        video_url=url,
+        required=bool(required),
+        due_on=due_on,
+        expected_minutes=expected_minutes,
+        published_by_id=access.user_id,
+    )
+    stored: str | None = None
+    try:
+        if document is not None and doc_kind:
+            item.document.save(f"{uuid.uuid4().hex}.{doc_kind}", document, save=False)
+            stored = item.document.name
+            item.document_type = doc_kind
+            item.document_size = document.size
+        item.full_clean(exclude=["document", "video_url"])
+        item.save()
+        audit_log(
+            action=AuditAction.DATA_CREATED,
+            request=request,
+            actor_id=access.user_id,
+            target=item,
+            kind=kind,
+            branch=branch.pk if branch else None,
+            required=item.required,
+        )
+    except Exception:
+        if stored:
+            item.document.storage.delete(stored)
+        raise
+    return item
+
+
+@transaction.atomic
+def item_withdraw(
+    *, access: Access, item: StudyItem, request: HttpRequest | None = None
+) -> StudyItem:
+    """Take an item off members' lists; what they studied stays counted."""
+    if not writes_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
+        raise denied(access, item.hospital_id, "学习资料", "撤回")
+    fresh = _lock(StudyItem, item.pk)
+    if fresh.withdrawn_at is not None:
+        raise ValidationError({"item": "该学习资料已撤回"})
+    fresh.withdrawn_at = timezone.now()
+    fresh.withdrawn_by_id = access.user_id
+    fresh.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit_log(
+        action=AuditAction.DATA_CHANGED, request=request, actor_id=access.user_id, target=fresh
+    )
+    return fresh
+
+
+# --- finishing an item and its points --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finished:
+    completion: StudyCompletion
+    created: bool  # False: the item was already finished
+    message: str  # what happened (points included), in Chinese
+
+
+def _award_item(
+    access: Access | None, person: Person, item: StudyItem, day: date
+) -> tuple[PointEntry | None, str]:
+    rule = PointRule.objects.filter(
+        hospital_id=person.hospital_id, code=ITEM_RULE, active=True
+    ).first()
+    if rule is None:
+        return None, f"本院未启用“完成一项学习内容”积分规则（{ITEM_RULE}），本次不计积分"
+    try:
+        result = points_award(
+            access=access,
+            person=person,
+            rule=rule,
+            occurred_on=day,
+            source_type="study",
+            source_id=f"{item.pk}-{person.pk}",
+            reason=f"完成学习：{item.title}"[:200],
+        )
+    except ValidationError as exc:
+        return None, "本次不计积分：" + "；".join(exc.messages)
+    return result.entry, result.message
+
+
+def finish_item(
+    *,
+    access: Access | None,
+    person: Person,
+    item: StudyItem,
+    method: str,
+    log: StudyLog | None,
+    day: date,
+) -> Finished:
+    """Record that a member finished an item (once) and award its points. ``access`` is
+    the confirming manager's (None when the member finished it themself by reading)."""
+    existing = StudyCompletion.objects.filter(person=person, item=item).first()
+    if existing is not None:
+        return Finished(existing, False, "该学习内容此前已完成")
+    try:
+        with transaction.atomic():
+            completion = StudyCompletion.objects.create(
+                hospital_id=person.hospital_id,
+                person=person,
+                item=item,
+                method=method,
+                log=log,
+                completed_on=day,
+            )
+    except IntegrityError:
+        return Finished(
+            StudyCompletion.objects.get(person=person, item=item), False, "该学习内容此前已完成"
+        )
+    entry, note = _award_item(access, person, item, day)
+    completion.points_entry = entry
+    completion.points_note = note[:200]
+    completion.save(update_fields=["points_entry", "points_note"])
+    return Finished(completion, True, f"已完成“{item.title}”；{note}")
+
+
+# --- reading an article to the end ---------------------------------------------------------------
+
+
+def read_token(*, item_id: int, person_id: int, opened_at: float | None = None) -> str:
+    """A signed note of when a member opened an article: the page hands it back when the
+    reader reaches the end, and the server checks the time spent."""
+    opened = time.time() if opened_at is None else opened_at
+    return signing.dumps({"i": item_id, "p": person_id, "t": round(opened, 3)}, salt=READ_SALT)
+
+
+def read_min_seconds(item: StudyItem) -> int:
+    """The least time on the page that counts as reading: the rule's minimum (60 s by
+    default), or the item's expected minutes if shorter."""
+    rule = study_rule_for(item.hospital.authority_id)
+    return min(rule.read_min_seconds, item.expected_minutes * 60)
+
+
+@transaction.atomic
+def read_complete(
+    *,
+    access: Access,
+    item: StudyItem,
+    token: str,
+    now: float | None = None,
+    request: HttpRequest | None = None,
+) -> Finished:
+    """The reader reached the end of an article. Refused (nothing stored) when the token
+    is forged, stale or another's, or when less than the minimum time has passed since the
+    page was opened (a bot posting at once). Counts the time read (at most the expected
+    minutes) as confirmed self-study and finishes the item."""
+    person = learner_for(access)
+    if not reads_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id) or not (
+        item.hospital_id == person.hospital_id
+        and (item.branch_id is None or item.branch_id == person.branch_id)
+    ):
+        raise denied(access, item.hospital_id, "学习资料")
+    if item.withdrawn_at is not None:
+        raise ValidationError({"item": "该学习资料已撤回"})
+    if item.kind != ItemKind.ARTICLE:
+        raise ValidationError({"item": "只有文章可以通过读完全文记为完成，请登记学习时长"})
+    try:
+        data = signing.loads(token or "", salt=READ_SALT, max_age=READ_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ValidationError({"token": "页面打开时间过长，请刷新页面后重新阅读"}) from None
+    except signing.BadSignature:
+        raise ValidationError({"token": "阅读凭证无效，请刷新页面后重新阅读"}) from None
+    if not isinstance(data, dict) or data.get("i") != item.pk or data.get("p") != person.pk:
+        raise ValidationError({"token": "阅读凭证与当前资料不符，请刷新页面后重新阅读"})
+    elapsed = (time.time() if now is None else now) - float(data.get("t", 0))
+    if elapsed > READ_TOKEN_MAX_AGE:
+        raise ValidationError({"token": "页面打开时间过长，请刷新页面后重新阅读"})
+    minimum = read_min_seconds(item)
+    if elapsed < minimum:
+        raise ValidationError(
+            {
+                "token": f"阅读时间不足：至少需要阅读{minimum}秒（本次{max(0, int(elapsed))}秒），请认真阅读全文"
+            }
+        )
+    if StudyCompletion.objects.filter(person=person, item=item).exists():
+        return Finished(
+            StudyCompletion.objects.get(person=person, item=item), False, "该学习内容此前已完成"
+        )
+    minutes = max(1, min(item.expected_minutes, math.ceil(elapsed / 60)))
+    day = today()
+    log = StudyLog.objects.create(
+        hospital_id=person.hospital_id,
+        person=person,
+        item=item,
+        method=LogMethod.READ,
+        status=LogStatus.CONFIRMED,
+        minutes=minutes,
+        studied_on=day,
+        decided_at=timezone.now(),
+    )
+    done = finish_item(
+        access=None, person=person, item=item, method=LogMethod.READ, log=log, day=day
+    )
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        actor_id=access.user_id,
+        target=log,
+        method="read",
+        minutes=minutes,
+        seconds=int(elapsed),
+    )
+    return Finished(
+        done.completion, done.created, f"已读完全文，计入学习时长{minutes}分钟。{done.message}"
+    )
+
+
+# --- self-study entries --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def log_submit(
+    *,
+    access: Access,
+    item: StudyItem,
+    minutes: Any,
+    studied_on: date,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> StudyLog:
+    """A member logs time spent on an item meant for them; it counts once confirmed."""
+    person = learner_for(access)
+    if not (
+        item.hospital_id == person.hospital_id
+        and (item.branch_id is None or item.branch_id == person.branch_id)
+    ):
+        raise denied(access, item.hospital_id, "学习资料")
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if item.withdrawn_at is not None:
+        errors["item"] = "该学习资料已撤回"
+    try:
+        m = int(minutes)
+        if isinstance(minutes, float) and not minutes.is_integer():
+            raise ValueError
+    except (TypeError, ValueError):
+        m = 0
+        errors["minutes"] = "学习时长请填写整数分钟"
+    else:
+        if not 1 <= m <= MINUTES_MAX:
+            errors["minutes"] = f"学习时长应为1—{MINUTES_MAX}分钟"
+    if studied_on > today():
+        errors["studied_on"] = "学习日期不能晚于今天"
+    elif studied_on < timezone.localtime(item.published_at).date():
+        errors["studied_on"] = (
+            f"学习日期不能早于资料发布日期（{timezone.localtime(item.published_at):%Y-%m-%d}）"
+        )
+    if len(note) > NOTE_MAX:
+        errors["note"] = f"学习体会不能超过{NOTE_MAX}字（现有{len(note)}字）"
+    if not errors:
+        if StudyLog.objects.filter(
+            person=person, item=item, studied_on=studied_on, status=LogStatus.PENDING
+        ).exists():
+            errors["item"] = "该资料当天已有一条待确认的学习记录，请等待支部书记确认"
+        else:
+            day_total = (
+                StudyLog.objects.filter(person=person, studied_on=studied_on)
+                .exclude(status=LogStatus.REJECTED)
+                .aggregate(s=Sum("minutes"))["s"]
+                or 0
+            )
+            if day_total + m > DAY_MINUTES_MAX:
+                errors["minutes"] = (
+                    f"同一天登记的学习时长合计不能超过{DAY_MINUTES_MAX // 60}小时"
+                    f"（当天已登记{day_total}分钟）"
+                )
+    if errors:
+        raise ValidationError(errors)
+    log = StudyLog.objects.create(
+        hospital_id=person.hospital_id,
+        person=person,
+        item=item,
+        method=LogMethod.SELF,
+        status=LogStatus.PENDING,
+        minutes=m,
+        studied_on=studied_on,
+        note=note,
+    )
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        actor_id=access.user_id,
+        target=log,
+        item=item.pk,
+        minutes=m,
+    )
+    return log
+
+
+@dataclass(frozen=True)
+class LogDecision:
+    log: StudyLog
+    finished: Finished | None
+    message: str
+
+
+@transaction.atomic
+def log_decide(
+    *,
+    access: Access,
+    log: StudyLog,
+    confirm: bool,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> LogDecision:
+    """The member's secretary (or the hospital admin) confirms a self-study entry — its
+    minutes count and the item is finished (points once) — or turns it down with a reason.
+    Nobody confirms their own entry."""
+    access.require_business()
+    person = log.person
+    if not access.manages_branch(person.branch_id, log.hospital_id):
+        raise denied(access, log.hospital_id, "学习记录", "确认")
+    if access.person_id is not None and access.person_id == log.person_id:
+        raise PermissionDenied("不能确认本人的学习记录，请由医院党委确认")
+    reason = (reason or "").strip()
+    if not confirm and not reason:
+        raise ValidationError({"reason": "退回学习记录须填写理由"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"意见不能超过{REASON_MAX}字"})
+    fresh = _lock(StudyLog, log.pk)
+    if fresh.status != LogStatus.PENDING:
+        raise ValidationError(
+            {"log": f"该学习记录已处理（{fresh.get_status_display()}），不能重复处理"}
+        )
+    fresh.status = LogStatus.CONFIRMED if confirm else LogStatus.REJECTED
+    fresh.decided_by_id = access.user_id
+    fresh.decided_at = timezone.now()
+    fresh.decision_reason = reason
+    fresh.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    finished = None
+    if confirm:
+        finished = finish_item(
+            access=access,
+            person=person,
+            item=fresh.item,
+            method=LogMethod.SELF,
+            log=fresh,
+            day=fresh.studied_on,
+        )
+        message = f"已确认{person.name}的学习记录（{fresh.minutes}分钟）"
+        if finished.created:
+            message += f"；{finished.message}"
+    else:
+        message = f"已退回{person.name}的学习记录"
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        actor_id=access.user_id,
+        target=fresh,
+        hospital_id=fresh.hospital_id,
+        decision=fresh.status,
+    )
+    return LogDecision(fresh, finished, message)
+
+
+# --- the city's targets --------------------------------------------------------------------------
+
+RULE_FIELDS = ("member_target_hours", "committee_target_hours", "read_min_seconds")
+
+
+@transaction.atomic
+def study_rule_publish(
+    *,
+    access: Access,
+    authority: Authority,
+    effective_from: date,
+    values: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> StudyRule:
+    """A new version of the yearly targets from a date; earlier years keep theirs."""
+    if not access.is_city:
+        raise PermissionDenied("学习学时规则由市卫健委设定")
+    errors: dict[str, str] = {}
+    for key, label, lo, hi in (
+        ("member_target_hours", "党员年度学习目标", 1, 1000),
+        ("committee_target_hours", "支部书记、支委年度学习目标", 1, 1000),
+        ("read_min_seconds", "读完全文最短停留", 10, 3600),
+    ):
+        v = values.get(key)
+        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+            errors[key] = f"{label}应为{lo}—{hi}的整数"
+    if not errors and values["committee_target_hours"] < values["member_target_hours"]:
+        errors["committee_target_hours"] = "支部书记、支委的学习目标不应低于普通党员"
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            rule = StudyRule.objects.create(
+                authority=authority,
+                effective_from=effective_from,
+                created_by_id=access.user_id,
+                **{k: values[k] for k in RULE_FIELDS},
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"effective_from": "该生效日期已有一个规则版本"}) from exc
+    audit_log(
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        actor_id=access.user_id,
+        target=rule,
+        effective_from=str(effective_from),
+    )
+    return rule
+
+
+__all__ = [
+    "ITEM_RULE",
+    "Finished",
+    "LogDecision",
+    "finish_item",
+    "is_member",
+    "item_publish",
+    "item_withdraw",
+    "log_decide",
+    "log_submit",
+    "read_complete",
+    "read_min_seconds",
+    "read_token",
+    "study_rule_publish",
+    "topic_for",
+]
