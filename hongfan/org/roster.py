@@ -13,24 +13,21 @@ admin asks for full values (audited as a reveal), escaping spreadsheet formulas.
 
 from __future__ import annotations
 
-import csv
 import io
 import random
 import re
 import tempfile
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -48,6 +45,15 @@ from hongfan.core.idcard import (
     mobile_error,
     normalise_mobile,
 )
+from hongfan.core.spreadsheets import (
+    EDGE_WHITESPACE,
+    HELP_SHEET,
+    OPTIONS_SHEET,
+    SheetFormat,
+    Table,
+    is_blank,
+    read_table,
+)
 from hongfan.org import selectors
 from hongfan.org.choices import (
     MEMBER_STATUSES,
@@ -62,14 +68,10 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_SHOWN_ERRORS = 200  # errors shown on the page
 MAX_KEPT_ERRORS = 10_000  # errors kept in memory (all are counted)
 BATCH_SIZE = 2000
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is tolerated
 DATA_SHEET = "名册"
-HELP_SHEET = "填写说明"
-OPTIONS_SHEET = "可选值"
 EXAMPLE_MARK = "示例"
-# An .xlsx is a zip of XML; refuse archives that inflate far beyond the upload limit.
-# Sheets are streamed, but the shared-strings part is held in memory whole.
-MAX_INFLATION = 50
+# The shared-strings part of an .xlsx is held in memory whole: refuse one that inflates far
+# beyond the upload limit (the whole archive is capped by spreadsheets.MAX_INFLATION).
 MAX_SHARED_STRINGS_INFLATION = 10
 MAX_ROWS = 100_000  # one upload; a bigger roster is split into several files
 
@@ -207,15 +209,7 @@ class RosterInvalid(Exception):
         return self.errors[:MAX_SHOWN_ERRORS]
 
 
-@dataclass
-class RosterTable:
-    """The cells of an uploaded file. ``rows`` skips blank rows and keeps sheet row numbers."""
-
-    filename: str
-    headers: list[str]
-    header_row: int = 1
-    rows: list[tuple[int, Sequence[Any]]] = field(default_factory=list)
-    epoch: datetime = WINDOWS_EPOCH
+RosterTable = Table  # the cells of an uploaded file, as ``roster_read`` returns them
 
 
 @dataclass
@@ -233,7 +227,6 @@ class RosterImportResult:
 # --- text helpers ----------------------------------------------------------------------------
 
 _WS_RE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_EDGE_WS = " \t\r\n\u3000\xa0\u200b\ufeff"
 _AS_TEXT = "，请将身份证号列设为文本格式后重新填写"
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -250,18 +243,14 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip(_EDGE_WS)
+        return value.strip(EDGE_WHITESPACE)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    return str(value).strip(_EDGE_WS)
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(_EDGE_WS))
+    return str(value).strip(EDGE_WHITESPACE)
 
 
 def _header_key(text: Any) -> str:
@@ -320,7 +309,7 @@ def parse_roster_date(value: Any, *, epoch: datetime = WINDOWS_EPOCH) -> date | 
     """A date from a cell: date/datetime cells, Excel serial numbers, 2024-03-05, 2024/3/5,
     2024.3.5, 2024年3月5日, 20240305; full-width digits and stray spaces are tolerated.
     Blank gives None; anything else raises ``BadValue``."""
-    if _is_blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -336,7 +325,7 @@ def parse_roster_date(value: Any, *, epoch: datetime = WINDOWS_EPOCH) -> date | 
     text = str(value)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = _TIME_SUFFIX_RE.sub("", text.strip(_EDGE_WS))
+    text = _TIME_SUFFIX_RE.sub("", text.strip(EDGE_WHITESPACE))
     text = _WS_RE.sub("", text)
     if m := _DATE_SEP_RE.match(text):
         return _ymd(*m.groups())
@@ -468,149 +457,6 @@ _LENGTHS = {
 # --- reading files -----------------------------------------------------------------------------
 
 
-def _size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
-def roster_read(*, filename: str, data: bytes) -> RosterTable:
-    """Check type (extension and content) and size, and read the cells of an .xlsx or .csv
-    file. Raises ``RosterInvalid`` with a Chinese message on anything unreadable."""
-    limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise RosterInvalid(f"文件过大（{_size_text(len(data))}），不能超过 {_size_text(limit)}")
-    if not data:
-        raise RosterInvalid("文件是空的，请选择填好的名册文件")
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RosterInvalid(
-            "不支持旧版 .xls 文件（或加密的 Excel 文件），"
-            "请在 Excel/WPS 中“另存为” .xlsx 格式后再导入"
-        )
-    if ext == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise RosterInvalid("文件内容不是有效的 Excel（.xlsx）文件，请使用导入模板填写")
-        return _read_xlsx(filename, data)
-    if ext == "csv":
-        if data.startswith(b"PK\x03\x04"):
-            raise RosterInvalid("文件实际上是 Excel 文件，请将扩展名改为 .xlsx 后再导入")
-        return _read_csv(filename, data)
-    raise RosterInvalid("只支持 .xlsx（Excel/WPS 表格）或 .csv 文件")
-
-
-def _find_header(rows: Iterator[tuple[int, Sequence[Any]]]) -> tuple[int, list[str]] | None:
-    for number, values in rows:
-        if number > HEADER_SEARCH_ROWS:
-            return None
-        if all(_is_blank(v) for v in values):
-            continue
-        keys = [_header_key(v) for v in values]
-        if sum(1 for k in keys if k in _HEADER_LOOKUP) >= 2:
-            return number, [_cell_text(v) for v in values]
-    return None
-
-
-def _collect(
-    filename: str, rows: Iterator[tuple[int, Sequence[Any]]], epoch: datetime = WINDOWS_EPOCH
-) -> RosterTable | None:
-    found = _find_header(rows)
-    if found is None:
-        return None
-    header_row, headers = found
-    table = RosterTable(filename=filename, headers=headers, header_row=header_row, epoch=epoch)
-    append = table.rows.append
-    for number, values in rows:
-        for v in values:
-            if v is not None and not (isinstance(v, str) and not v.strip(_EDGE_WS)):
-                if len(table.rows) >= MAX_ROWS:
-                    raise RosterInvalid(f"一次最多导入 {MAX_ROWS} 行，请拆分成几个文件分批导入")
-                append((number, values))
-                break
-    return table
-
-
-_NO_HEADER = (
-    "没有找到列名行：第1行应为列名（姓名、性别、科室、政治面貌、身份证号……），请使用导入模板"
-)
-
-
-def _read_xlsx(filename: str, data: bytes) -> RosterTable:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-            shared = sum(
-                info.file_size
-                for info in archive.infolist()
-                if info.filename.lower().startswith("xl/sharedstrings")
-            )
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise RosterInvalid("文件内容不是有效的 Excel（.xlsx）文件，文件可能已损坏") from exc
-    if "xl/workbook.xml" not in names:
-        raise RosterInvalid("文件内容不是有效的 Excel（.xlsx）文件，请使用导入模板填写")
-    limit = settings.IMPORT_MAX_BYTES
-    if inflated > limit * MAX_INFLATION or shared > limit * MAX_SHARED_STRINGS_INFLATION:
-        raise RosterInvalid("文件解压后过大，请拆分后分批导入")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise RosterInvalid(
-            "无法读取该 Excel 文件，请在 Excel/WPS 中重新保存为 .xlsx 后再试"
-        ) from exc
-    try:
-        sheets = [ws for ws in wb.worksheets if ws.title not in (HELP_SHEET, OPTIONS_SHEET)]
-        sheets.sort(key=lambda ws: ws.title != DATA_SHEET)  # the template's sheet first
-        for ws in sheets:
-            ws.reset_dimensions()  # some writers store a wrong <dimension>
-            rows = enumerate(ws.iter_rows(values_only=True), start=1)
-            table = _collect(filename, rows, wb.epoch)
-            if table is not None:
-                return table
-    except RosterInvalid:
-        raise
-    except Exception as exc:
-        raise RosterInvalid(
-            "无法读取该 Excel 文件，请在 Excel/WPS 中重新保存为 .xlsx 后再试"
-        ) from exc
-    finally:
-        wb.close()
-    raise RosterInvalid(_NO_HEADER)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        raise RosterInvalid("文件内容不是文本格式的 CSV，请使用 .xlsx 或另存为 CSV")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterInvalid("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030（GBK）编码")
-
-
-def _read_csv(filename: str, data: bytes) -> RosterTable:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        table = _collect(filename, enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise RosterInvalid(
-            "CSV 文件格式有误（引号不配对或单元格过长），请在 Excel/WPS 中重新保存"
-        ) from exc
-    if table is None:
-        raise RosterInvalid(_NO_HEADER)
-    return table
-
-
-# --- validation ----------------------------------------------------------------------------
-
-
 def _build_header_lookup() -> dict[str, RosterColumn]:
     lookup: dict[str, RosterColumn] = {}
     for col in _ALL_COLUMNS:
@@ -620,6 +466,29 @@ def _build_header_lookup() -> dict[str, RosterColumn]:
 
 
 _HEADER_LOOKUP = _build_header_lookup()
+
+
+def _is_header_row(values: Sequence[Any]) -> bool:
+    return sum(1 for v in values if _header_key(v) in _HEADER_LOOKUP) >= 2
+
+
+_SHEET_FORMAT = SheetFormat(
+    sheet=DATA_SHEET,
+    header_hint="姓名、性别、科室、政治面貌、身份证号……",
+    is_header=_is_header_row,
+    old_xls_message="不支持旧版 .xls 文件（或加密的 Excel 文件），"
+    "请在 Excel/WPS 中“另存为” .xlsx 格式后再导入",
+    max_shared_strings_inflation=MAX_SHARED_STRINGS_INFLATION,
+)
+
+
+def roster_read(*, filename: str, data: bytes) -> RosterTable:
+    """Check type (extension and content) and size, and read the cells of an .xlsx or .csv
+    file. Raises ``RosterInvalid`` with a Chinese message on anything unreadable."""
+    return read_table(filename, data, _SHEET_FORMAT, error=RosterInvalid, max_rows=MAX_ROWS)
+
+
+# --- validation ----------------------------------------------------------------------------
 
 
 class _Errors:
@@ -639,8 +508,9 @@ def _map_headers(
     positions: dict[str, int] = {}
     warnings: list[str] = []
     unknown: list[str] = []
-    for index, header in enumerate(table.headers):
-        if _is_blank(header):
+    for index, cell in enumerate(table.headers):
+        header = _cell_text(cell)
+        if not header:
             continue
         key = _header_key(header)
         letter = get_column_letter(index + 1)
@@ -917,7 +787,7 @@ class _RowValidator:
 
         # 手机号
         raw_mobile = get(values, "mobile")
-        mobile = normalise_roster_mobile(raw_mobile) if not _is_blank(raw_mobile) else ""
+        mobile = normalise_roster_mobile(raw_mobile) if not is_blank(raw_mobile) else ""
         if mobile and (msg := mobile_error(mobile)):
             err(row, "mobile", msg, failed)
 

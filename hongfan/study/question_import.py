@@ -8,26 +8,31 @@ one transaction with one audit row. Topics named in the file are created when ne
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hongfan.core import spreadsheets
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.spreadsheets import (
+    EDGE_WHITESPACE,
+    HELP_SHEET,
+    OPTIONS_SHEET,
+    SheetFormat,
+    Table,
+)
 from hongfan.org.models import Hospital
 from hongfan.org.roster import RowError
 from hongfan.study.choices import JUDGE_OPTIONS, QuestionKind
@@ -35,12 +40,8 @@ from hongfan.study.exams import letters_of
 from hongfan.study.models import Question, StudyTopic
 
 DATA_SHEET = "题库"
-HELP_SHEET = "填写说明"
-OPTIONS_SHEET = "可选值"
 MAX_ROWS = 5000
 MAX_SHOWN_ERRORS = 200
-MAX_INFLATION = 50
-HEADER_SEARCH_ROWS = 10
 TEXT_MAX = 500
 OPTION_MAX = 200
 EXPLANATION_MAX = 1000
@@ -151,13 +152,6 @@ class ImportInvalid(Exception):
         return self.errors[:MAX_SHOWN_ERRORS]
 
 
-@dataclass
-class Table:
-    headers: list[str]
-    header_row: int
-    rows: list[tuple[int, Sequence[Any]]] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class ImportResult:
     count: int
@@ -167,7 +161,6 @@ class ImportResult:
 # --- cells -------------------------------------------------------------------------------------------
 
 _WS_RE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-_EDGE = " \t\r\n\u3000\xa0\u200b\ufeff"
 
 
 def _text(value: Any) -> str:
@@ -177,7 +170,7 @@ def _text(value: Any) -> str:
         return "对" if value else "错"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip(_EDGE)
+    return str(value).strip(EDGE_WHITESPACE)
 
 
 def _fold(text: str) -> str:
@@ -197,6 +190,10 @@ _LOOKUP = {
 }
 
 
+def _is_header_row(values: Sequence[Any]) -> bool:
+    return sum(1 for v in values if _header_key(v) in _LOOKUP) >= 3
+
+
 def _same_text(text: str) -> str:
     """What makes two questions the same: their words, whatever the spacing or width."""
     return _fold(text)
@@ -205,122 +202,18 @@ def _same_text(text: str) -> str:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
-def read_table(*, filename: str, data: bytes) -> Table:
-    limit = settings.IMPORT_MAX_BYTES
-    if not data:
-        raise ImportInvalid("文件是空的，请选择填好的题库文件")
-    if len(data) > limit:
-        raise ImportInvalid(f"文件过大（{_size(len(data))}），不能超过 {_size(limit)}")
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportInvalid("不支持旧版 .xls 文件，请在 Excel/WPS 中“另存为” .xlsx 格式后再导入")
-    if ext == "xlsx":
-        if not data.startswith(b"PK\x03\x04"):
-            raise ImportInvalid("文件内容不是有效的 Excel（.xlsx）文件，请使用导入模板填写")
-        return _read_xlsx(data)
-    if ext == "csv":
-        if data.startswith(b"PK\x03\x04"):
-            raise ImportInvalid("文件实际上是 Excel 文件，请将扩展名改为 .xlsx 后再导入")
-        return _read_csv(data)
-    raise ImportInvalid("只支持 .xlsx（Excel/WPS 表格）或 .csv 文件")
-
-
-_NO_HEADER = (
-    "没有找到列名行：第1行应为列名（题型、主题、难度、题目、选项A……正确答案），请使用导入模板"
+_SHEET_FORMAT = SheetFormat(
+    sheet=DATA_SHEET,
+    header_hint="题型、主题、难度、题目、选项A……正确答案",
+    is_header=_is_header_row,
+    row_noun="道题",
 )
 
 
-def _collect(rows: Iterator[tuple[int, Sequence[Any]]]) -> Table | None:
-    header: tuple[int, list[str]] | None = None
-    for number, values in rows:
-        if number > HEADER_SEARCH_ROWS:
-            return None
-        keys = [_header_key(v) for v in values]
-        if sum(1 for k in keys if k in _LOOKUP) >= 3:
-            header = (number, [_text(v) for v in values])
-            break
-    if header is None:
-        return None
-    table = Table(headers=header[1], header_row=header[0])
-    for number, values in rows:
-        if any(_text(v) for v in values):
-            if len(table.rows) >= MAX_ROWS:
-                raise ImportInvalid(f"一次最多导入 {MAX_ROWS} 道题，请拆分成几个文件分批导入")
-            table.rows.append((number, values))
-    return table
-
-
-def _read_xlsx(data: bytes) -> Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ImportInvalid("文件内容不是有效的 Excel（.xlsx）文件，文件可能已损坏") from exc
-    if "xl/workbook.xml" not in names:
-        raise ImportInvalid("文件内容不是有效的 Excel（.xlsx）文件，请使用导入模板填写")
-    if inflated > settings.IMPORT_MAX_BYTES * MAX_INFLATION:
-        raise ImportInvalid("文件解压后过大，请拆分后分批导入")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on malformed parts
-        raise ImportInvalid(
-            "无法读取该 Excel 文件，请在 Excel/WPS 中重新保存为 .xlsx 后再试"
-        ) from exc
-    try:
-        sheets = [ws for ws in wb.worksheets if ws.title not in (HELP_SHEET, OPTIONS_SHEET)]
-        sheets.sort(key=lambda ws: ws.title != DATA_SHEET)
-        for ws in sheets:
-            ws.reset_dimensions()
-            table = _collect(enumerate(ws.iter_rows(values_only=True), start=1))
-            if table is not None:
-                return table
-    except ImportInvalid:
-        raise
-    except Exception as exc:
-        raise ImportInvalid(
-            "无法读取该 Excel 文件，请在 Excel/WPS 中重新保存为 .xlsx 后再试"
-        ) from exc
-    finally:
-        wb.close()
-    raise ImportInvalid(_NO_HEADER)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        raise ImportInvalid("文件内容不是文本格式的 CSV，请使用 .xlsx 或另存为 CSV")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportInvalid("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GB18030（GBK）编码")
-
-
-def _read_csv(data: bytes) -> Table:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    try:
-        table = _collect(
-            enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
-        )
-    except csv.Error as exc:
-        raise ImportInvalid(
-            "CSV 文件格式有误（引号不配对或单元格过长），请在 Excel/WPS 中重新保存"
-        ) from exc
-    if table is None:
-        raise ImportInvalid(_NO_HEADER)
-    return table
+def read_table(*, filename: str, data: bytes) -> Table:
+    return spreadsheets.read_table(
+        filename, data, _SHEET_FORMAT, error=ImportInvalid, max_rows=MAX_ROWS
+    )
 
 
 # --- validating --------------------------------------------------------------------------------------
