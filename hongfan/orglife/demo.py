@@ -26,6 +26,11 @@ TOPICS: dict[MeetingKind, list[str]] = {
     MeetingKind.THEME_DAY: ["红帆驿站志愿服务", "走进社区开展义诊", "重温入党誓词"],
     MeetingKind.LIFE: ["年度组织生活会"],
     MeetingKind.APPRAISAL: ["年度民主评议党员"],
+    MeetingKind.GROUP_STUDY: [
+        "集中学习：党纪学习教育",
+        "集中学习：医德医风规范",
+        "集中学习：全会精神",
+    ],
 }
 
 
@@ -98,6 +103,8 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
         for month in range(1, 13):
             first = date(year, month, 1)
             add(MeetingKind.THEME_DAY, first + timedelta(days=rng.randrange(5, 25)), everyone)
+            # 集中学习: counts towards the members' study hours (hongfan.study)
+            add(MeetingKind.GROUP_STUDY, first + timedelta(days=rng.randrange(1, 27)), everyone)
             if b.pk in committees:
                 seats = [(p, True) for p in committees[b.pk]]
                 add(MeetingKind.COMMITTEE, first + timedelta(days=rng.randrange(1, 10)), seats)
