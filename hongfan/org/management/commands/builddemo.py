@@ -82,7 +82,7 @@ class Command(BaseCommand):
                 build_demo_points(hospital, start=start, end=day - timedelta(days=1), seed=500 + i)
 
     def _orglife(self, authority: Authority) -> None:
-        """The city's meeting frequencies; a year of meetings in the two demo hospitals and,
+        """The city's meeting frequencies; this year's meetings in every hospital and,
         in the demo secretary's branch, a 主题党日 about to start (to try the QR check-in)."""
         from datetime import date
 
@@ -93,8 +93,7 @@ class Command(BaseCommand):
 
         day = today()
         meeting_requirements_seed(authority=authority, effective_from=date(day.year - 1, 1, 1))
-        for i, name in enumerate((PRIMARY, SECOND)):
-            hospital = Hospital.objects.get(name=name)
+        for i, hospital in enumerate(Hospital.objects.order_by("pk")):
             if not Meeting.objects.filter(hospital=hospital).exists():
                 build_demo_orglife(hospital, year=day.year, until=day, seed=700 + i)
         sec = User.objects.get(username="sec")
