@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -50,14 +51,15 @@ class Message:
     key: str = ""
 
 
-class NotifyBackend:
-    """A way of delivering messages. ``send`` receives every message of one ``notify`` call;
+class NotifyBackend(ABC):
+    """A way of delivering messages (an interface: the backends are in
+    hongfan/notices/backends.py). ``send`` receives every message of one ``notify`` call;
     it may raise, and the dispatcher logs that and goes on with the next backend."""
 
     background: ClassVar[bool] = False  # run in the huey worker, not in the request
 
-    def send(self, messages: list[Message]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, messages: list[Message]) -> None: ...
 
 
 def is_safe_link(link: str) -> bool:

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import urllib.request
+from abc import abstractmethod
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -130,8 +131,9 @@ class SmsBackend(NotifyBackend):
             text = text[: room - 1] + "…"
         return f"{text} {url}" if url else text
 
+    @abstractmethod
     def send_sms(self, mobile: str, text: str) -> None:
-        raise NotImplementedError
+        """Deliver one text to one number (LogSmsBackend, HttpSmsBackend)."""
 
 
 class LogSmsBackend(SmsBackend):

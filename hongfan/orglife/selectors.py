@@ -4,6 +4,7 @@ compliance reads cost a fixed number of queries whatever the number of branches.
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -64,6 +65,21 @@ def meeting_get(access: Access, pk: int, *, manage: bool = False) -> Meeting:
             if m.hospital_id in access.own_hospital_ids:
                 raise PermissionDenied("只能查看本人参加的会议")
             raise Http404("会议不存在")
+    return m
+
+
+BAD_CODE = "签到码无效：请扫描本次会议现场展示的二维码"
+
+
+def meeting_by_code(pk: int, token: str, *, lock: bool = False) -> Meeting | None:
+    """The meeting a QR check-in link names, or None when the code is not its own (forged,
+    stale, or another meeting's: they look the same), compared in constant time."""
+    qs = Meeting.objects.select_related("branch")
+    if lock:
+        qs = qs.select_for_update()
+    m = qs.filter(pk=pk).first()
+    if m is None or not hmac.compare_digest(m.checkin_token.encode(), (token or "").encode()):
+        return None
     return m
 
 

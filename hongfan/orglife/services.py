@@ -4,7 +4,6 @@ by QR code, close the meeting (quorum, points), cancel it, attach files, and the
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -40,7 +39,8 @@ from hongfan.orglife.models import (
     MeetingFile,
     MeetingRequirement,
 )
-from hongfan.points.models import PointRule
+from hongfan.orglife.selectors import BAD_CODE, meeting_by_code, refresh_tallies
+from hongfan.points.selectors import active_rules
 from hongfan.points.services import AwardRequest, points_award_many
 
 CHECKIN_EARLY = timedelta(minutes=30)  # the QR code works from 30 minutes before the start
@@ -452,12 +452,9 @@ def meeting_checkin(
 ) -> Attendance:
     """A member checks in from their phone by opening the meeting's QR link."""
     now = now or timezone.now()
-    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
-    # A forged or stale code, or another meeting's code, all look the same from here.
-    if meeting is None or not hmac.compare_digest(
-        meeting.checkin_token.encode(), (token or "").encode()
-    ):
-        raise CheckinRefused("签到码无效：请扫描本次会议现场展示的二维码")
+    meeting = meeting_by_code(meeting_id, token, lock=True)
+    if meeting is None:
+        raise CheckinRefused(BAD_CODE)
     if person is None:
         raise CheckinRefused("当前账号未关联党员信息，无法签到")
     if meeting.status == MeetingStatus.CANCELLED:
@@ -486,15 +483,6 @@ def meeting_checkin(
 
 
 # --- closing ------------------------------------------------------------------------------------
-
-
-def _rules(hospital_id: int, codes: Iterable[str]) -> dict[str, PointRule]:
-    return {
-        r.code: r
-        for r in PointRule.objects.filter(
-            hospital_id=hospital_id, code__in=list(codes), active=True
-        )
-    }
 
 
 @transaction.atomic
@@ -540,8 +528,6 @@ def meeting_close(
     )
     m.save()
     notes = _award_attendance(access, m, rows)
-    from hongfan.orglife.selectors import refresh_tallies
-
     refresh_tallies([m.branch], m.day.year, timezone.localdate())
     audit_log(
         action=AuditAction.DATA_CHANGED,
@@ -560,7 +546,7 @@ def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> lis
     """Points of a closed meeting, one batch (hongfan.points: points_award_many)."""
     if m.kind == MeetingKind.TALK:
         return []
-    rules = _rules(m.hospital_id, [ATTEND_RULE, ABSENT_RULE, LECTURE_RULE])
+    rules = active_rules(m.hospital_id, [ATTEND_RULE, ABSENT_RULE, LECTURE_RULE])
     day = m.day
     requests: list[AwardRequest] = []
     targets: list[Attendance | None] = []  # None: the lecturer's award
@@ -614,12 +600,14 @@ def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> lis
     # roster is the branch's), so the batch runs on the module's behalf.
     results = points_award_many(access=None, awards=requests)
     capped = 0
+    linked = []
     for target, result in zip(targets, results, strict=True):
         if target is not None and result.entry is not None:
             target.points_entry = result.entry
-            target.save(update_fields=["points_entry"])
+            linked.append(target)
         if result.entry is None and result.capped_by:
             capped += 1
+    Attendance.objects.bulk_update(linked, ["points_entry"], batch_size=500)
     if capped:
         notes.append(f"{capped}人已达积分上限，本次未计分")
     return notes
@@ -784,7 +772,7 @@ def appraisal_record(
 def _award_grades(
     appraisal: Appraisal, grades: dict[int, str], people: dict[int, Person]
 ) -> list[str]:
-    rules = _rules(appraisal.hospital_id, [EXCELLENT_RULE, UNQUALIFIED_RULE])
+    rules = active_rules(appraisal.hospital_id, [EXCELLENT_RULE, UNQUALIFIED_RULE])
     day = min(date(appraisal.year, 12, 31), timezone.localdate())
     requests = []
     for pid, grade in grades.items():

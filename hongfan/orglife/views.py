@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -427,8 +426,8 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
     error = ""
     done = None
-    m = Meeting.objects.select_related("branch").filter(pk=pk).first()
-    valid = m is not None and hmac.compare_digest(m.checkin_token.encode(), token.encode())
+    m = selectors.meeting_by_code(pk, token)
+    valid = m is not None
     if request.method == "POST":
         try:
             done = services.meeting_checkin(person=person, meeting_id=pk, token=token)
@@ -438,7 +437,7 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             messages.success(request, "签到成功")
             return redirect(request.path)  # a reload shows the result, it does not post again
     elif not valid:
-        error = "签到码无效：请扫描本次会议现场展示的二维码"
+        error = selectors.BAD_CODE
     mine = None
     if valid and person is not None and m is not None:
         mine = m.attendance.filter(person=person).first()

@@ -327,3 +327,12 @@ def branch_ranking(
     for i, r in enumerate(rows):
         r.rank = rows[i - 1].rank if i and rows[i - 1].average == r.average else i + 1
     return rows
+
+
+def active_rules(hospital_id: int, codes: list[str]) -> dict[str, PointRule]:
+    """The hospital's active rules of these codes (what a module awards under), by code;
+    a code the hospital has not adopted is missing from the result."""
+    return {
+        r.code: r
+        for r in PointRule.objects.filter(hospital_id=hospital_id, code__in=codes, active=True)
+    }

@@ -29,7 +29,8 @@ from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
-from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.models import PointEntry
+from hongfan.points.selectors import active_rules
 from hongfan.points.services import points_award
 from hongfan.study.choices import JUDGE_OPTIONS, Difficulty, QuestionKind
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
@@ -348,9 +349,7 @@ class Submitted:
 
 
 def _award_quiz(person: Person, exam: Exam, day: Any) -> tuple[PointEntry | None, str]:
-    rule = PointRule.objects.filter(
-        hospital_id=person.hospital_id, code=QUIZ_RULE, active=True
-    ).first()
+    rule = active_rules(person.hospital_id, [QUIZ_RULE]).get(QUIZ_RULE)
     if rule is None:
         return None, f"本院未启用“参加答题并合格”积分规则（{QUIZ_RULE}），本次不计积分"
     try:

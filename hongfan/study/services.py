@@ -27,7 +27,8 @@ from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.org.models import Authority, Branch, Hospital, Person
-from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.models import PointEntry
+from hongfan.points.selectors import active_rules
 from hongfan.points.services import points_award
 from hongfan.study import content
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
@@ -221,9 +222,7 @@ class Finished:
 def _award_item(
     access: Access | None, person: Person, item: StudyItem, day: date
 ) -> tuple[PointEntry | None, str]:
-    rule = PointRule.objects.filter(
-        hospital_id=person.hospital_id, code=ITEM_RULE, active=True
-    ).first()
+    rule = active_rules(person.hospital_id, [ITEM_RULE]).get(ITEM_RULE)
     if rule is None:
         return None, f"本院未启用“完成一项学习内容”积分规则（{ITEM_RULE}），本次不计积分"
     try:
