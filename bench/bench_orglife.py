@@ -453,37 +453,11 @@ def result_path(vendor: str) -> Path:
 
 def database_has_meetings(url: str) -> bool | None:
     """None: server unreachable; False: no database or no loaded meetings."""
-    import dj_database_url
     from orglifegen import TOKEN_PREFIX
+    from pointsgen import has_rows
 
-    cfg = dj_database_url.parse(url)
     sql = f"select 1 from orglife_meeting where checkin_token like '{TOKEN_PREFIX}%' limit 1"
-    if cfg["ENGINE"].endswith("sqlite3"):
-        import sqlite3
-
-        if not Path(cfg["NAME"]).exists():
-            return False
-        try:
-            with sqlite3.connect(cfg["NAME"]) as conn:
-                return conn.execute(sql).fetchone() is not None
-        except sqlite3.Error:
-            return False
-    import psycopg
-    from pointsgen import pg_params
-
-    try:
-        with psycopg.connect(**pg_params(cfg, "postgres"), connect_timeout=5) as conn:
-            if not conn.execute(
-                "select 1 from pg_database where datname = %s", [cfg["NAME"]]
-            ).fetchone():
-                return False
-        with psycopg.connect(**pg_params(cfg), connect_timeout=5) as conn:
-            return conn.execute(sql).fetchone() is not None
-    except psycopg.OperationalError as exc:
-        print(f"bench_orglife: cannot reach {url}: {str(exc).strip()}")
-        return None
-    except psycopg.Error:
-        return False
+    return has_rows(url, sql, who="bench_orglife")
 
 
 def main() -> None:

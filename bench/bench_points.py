@@ -613,36 +613,9 @@ def result_path(vendor: str, label: str) -> Path:
 
 def database_has_ledger(url: str) -> bool | None:
     """None: unreachable; False: no database or no ledger."""
-    import dj_database_url
+    from pointsgen import has_rows
 
-    cfg = dj_database_url.parse(url)
-    sql = "select 1 from points_pointentry limit 1"
-    if cfg["ENGINE"].endswith("sqlite3"):
-        import sqlite3
-
-        if not Path(cfg["NAME"]).exists():
-            return False
-        try:
-            with sqlite3.connect(cfg["NAME"]) as conn:
-                return conn.execute(sql).fetchone() is not None
-        except sqlite3.Error:
-            return False
-    import psycopg
-    from pointsgen import pg_params
-
-    try:
-        with psycopg.connect(**pg_params(cfg, "postgres"), connect_timeout=5) as conn:
-            if not conn.execute(
-                "select 1 from pg_database where datname = %s", [cfg["NAME"]]
-            ).fetchone():
-                return False
-        with psycopg.connect(**pg_params(cfg), connect_timeout=5) as conn:
-            return conn.execute(sql).fetchone() is not None
-    except psycopg.OperationalError as exc:
-        print(f"bench_points: cannot reach {url}: {str(exc).strip()}")
-        return None
-    except psycopg.Error:
-        return False
+    return has_rows(url, "select 1 from points_pointentry limit 1", who="bench_points")
 
 
 def main() -> None:

@@ -55,7 +55,6 @@ import platform
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -163,29 +162,10 @@ def target_url(args: argparse.Namespace) -> str:
 
 
 def ensure_city(url: str, cfg: dict, vendor: str, *, fresh: bool) -> str:
-    """Make sure the target holds the city (30 hospitals and citygen's bench accounts)."""
-    from run_all import city_ready
+    """Make sure the target holds the city (pointsgen's way: present, copied or built)."""
+    from pointsgen import ensure_city as points_ensure_city
 
-    ready = city_ready(url)
-    if ready is None:
-        raise SystemExit(f"orglifegen: PostgreSQL not reachable for {url}")
-    if ready and not fresh:
-        return "present"
-    if vendor == "sqlite" and city_ready(f"sqlite:///{CITY_SQLITE}"):
-        target = Path(cfg["NAME"])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        with sqlite3.connect(CITY_SQLITE) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        return f"copied from {CITY_SQLITE.relative_to(ROOT)}"
-    env = dict(os.environ, DATABASE_URL=url, HONGFAN_ENV="dev", PYTHONUNBUFFERED="1")
-    rc = subprocess.call(
-        [sys.executable, str(BENCH / "citygen.py"), "--database-url", url], cwd=ROOT, env=env
-    )
-    if rc:
-        raise SystemExit("orglifegen: citygen failed")
-    return "built by citygen.py"
+    return points_ensure_city(url, cfg, vendor, fresh=fresh, who="orglifegen")
 
 
 def ensure_bench_users() -> dict[str, dict]:

@@ -158,13 +158,14 @@ def vendor_of(cfg: dict) -> str:
     raise SystemExit(f"pointsgen: unsupported database {cfg['ENGINE']}")
 
 
-def ensure_city(url: str, cfg: dict, vendor: str, *, fresh: bool) -> str:
-    """Make sure the target holds the city (30 hospitals and the bench accounts)."""
+def ensure_city(url: str, cfg: dict, vendor: str, *, fresh: bool, who: str = "pointsgen") -> str:
+    """Make sure the target holds the city (30 hospitals and the bench accounts): present,
+    copied from bench/var/city.sqlite3 (SQLite) or built by citygen.py. Also orglifegen's."""
     from run_all import city_ready
 
     ready = city_ready(url)
     if ready is None:
-        raise SystemExit(f"pointsgen: PostgreSQL not reachable for {url}")
+        raise SystemExit(f"{who}: PostgreSQL not reachable for {url}")
     if ready and not fresh:
         return "present"
     if vendor == "sqlite" and city_ready(f"sqlite:///{CITY_SQLITE}"):
@@ -181,8 +182,40 @@ def ensure_city(url: str, cfg: dict, vendor: str, *, fresh: bool) -> str:
         [sys.executable, str(BENCH / "citygen.py"), "--database-url", url], cwd=ROOT, env=env
     )
     if rc:
-        raise SystemExit("pointsgen: citygen failed")
+        raise SystemExit(f"{who}: citygen failed")
     return "built by citygen.py"
+
+
+def has_rows(url: str, sql: str, *, who: str) -> bool | None:
+    """Whether ``sql`` (a ``select 1 … limit 1``) finds a row in the database of ``url``.
+    None: the PostgreSQL server is unreachable; False: no database, no table or no row.
+    (bench_points and bench_orglife ask it whether their data is loaded.)"""
+    import dj_database_url
+
+    cfg = dj_database_url.parse(url)
+    if cfg["ENGINE"].endswith("sqlite3"):
+        if not Path(cfg["NAME"]).exists():
+            return False
+        try:
+            with sqlite3.connect(cfg["NAME"]) as conn:
+                return conn.execute(sql).fetchone() is not None
+        except sqlite3.Error:
+            return False
+    import psycopg
+
+    try:
+        with psycopg.connect(**pg_params(cfg, "postgres"), connect_timeout=5) as conn:
+            if not conn.execute(
+                "select 1 from pg_database where datname = %s", [cfg["NAME"]]
+            ).fetchone():
+                return False
+        with psycopg.connect(**pg_params(cfg), connect_timeout=5) as conn:
+            return conn.execute(sql).fetchone() is not None
+    except psycopg.OperationalError as exc:
+        print(f"{who}: cannot reach {url}: {str(exc).strip()}")
+        return None
+    except psycopg.Error:
+        return False
 
 
 # --- the plan: members, rules, days --------------------------------------------------------------
