@@ -931,6 +931,7 @@ def main() -> None:
         flush=True,
     )
     connection.close()
+    VAR.mkdir(parents=True, exist_ok=True)  # a PostgreSQL-only run has no var/ yet
     free_before = shutil.disk_usage(VAR).free
 
     t = time.monotonic()
