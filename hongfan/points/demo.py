@@ -115,7 +115,8 @@ def points_rebuild_totals(hospital: Hospital) -> int:
             start = period_start(period, day)
             for key_rule in (rid, None):
                 acc = sums[(pid, key_rule, period, start)]
-                acc[0] += s
+                if key_rule is None:  # a rule's rows count only what its caps count
+                    acc[0] += s
                 acc[1] += earned
     PointTotal.objects.bulk_create(
         [

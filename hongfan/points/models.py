@@ -182,10 +182,15 @@ class PointEntry(models.Model):
 
 
 class PointTotal(models.Model):
-    """Rollup: a person's points for a period, per rule (rule set) and overall (rule null).
+    """Rollup of a person's ledger for a period (day, month, quarter, year), updated in the
+    transaction that writes the entry, so that rankings and caps do not read the ledger.
 
-    Updated with F() in the transaction that writes the entry; rankings and caps read here
-    so that their cost does not grow with the ledger."""
+    - Overall rows (rule null): ``points`` (standings, rankings) and ``earned``.
+    - A rule's rows (rule set): the cap counter ``earned`` only; their ``points`` stay 0.
+      An award then leaves every indexed column of them unchanged (``points`` is in
+      ``point_total_rank_idx``), so on PostgreSQL their updates are HOT: no new index
+      entries, room kept on the page by the table's fillfactor (migration 0005). Points
+      per rule, when wanted, are a GROUP BY over the ledger."""
 
     hospital = models.ForeignKey("org.Hospital", on_delete=models.CASCADE, related_name="+")
     # No index of its own: the unique constraints below start with person.

@@ -415,9 +415,10 @@ _SUM = DecimalField(max_digits=12, decimal_places=1)
 
 
 def points_check(*, hospital: Hospital) -> list[TotalMismatch]:
-    """Every rollup row of a hospital equals the sum of its ledger: overall and per rule, for
-    each day, month, quarter and year, both the points and what the caps count (the size of
-    each award or deduction, less the size of each reversal)."""
+    """Every rollup row of a hospital equals the sum of its ledger, for each day, month,
+    quarter and year: the overall rows both the points and what the caps count (the size of
+    each award or deduction, less the size of each reversal), a rule's rows what its caps
+    count (their points stay 0: see PointTotal)."""
     out: list[TotalMismatch] = []
     earned = Case(
         When(kind=EntryKind.REVERSAL, then=-Abs("points")), default=Abs("points"), output_field=_SUM
@@ -433,7 +434,10 @@ def points_check(*, hospital: Hospital) -> list[TotalMismatch]:
                 p=Sum("points", output_field=_SUM), e=Sum(earned, output_field=_SUM)
             ):
                 person_id, rule_id, day = key if per_rule else (key[0], None, key[1])
-                ledger[(person_id, rule_id, _as_date(day))] = (pts, size)
+                ledger[(person_id, rule_id, _as_date(day))] = (
+                    Decimal(0) if per_rule else pts,
+                    size,
+                )
             totals: dict[tuple[int, int | None, date], tuple[Decimal, Decimal]] = {
                 (person_id, rule_id, day): (pts, size)
                 for person_id, rule_id, day, pts, size in PointTotal.objects.filter(

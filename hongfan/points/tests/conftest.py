@@ -55,14 +55,15 @@ def ledger_state() -> tuple[Any, ...]:
 
 def expected_totals(hospital: Hospital) -> dict[tuple, tuple[Decimal, Decimal]]:
     """Every rollup row a hospital should have, computed from its ledger alone:
-    (person, rule or None, period, start) -> (points, earned)."""
+    (person, rule or None, period, start) -> (points, earned); a rule's rows keep points 0."""
     out: dict[tuple, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for e in PointEntry.objects.filter(hospital=hospital):
         earned = -abs(e.points) if e.kind == EntryKind.REVERSAL else abs(e.points)
         for period in ALL_PERIODS:
             for rule_id in (e.rule_id, None):
                 row = out[(e.person_id, rule_id, str(period), period_start(period, e.occurred_on))]
-                row[0] += e.points
+                if rule_id is None:  # a rule's rows count only what its caps count
+                    row[0] += e.points
                 row[1] += earned
     return {k: (v[0], v[1]) for k, v in out.items()}
 

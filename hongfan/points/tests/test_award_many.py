@@ -116,3 +116,40 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(world: World):
         return len(ctx.captured_queries)
 
     assert statements(1, "one") == statements(len(world.a + world.b), "all")
+
+
+def test_awkward_sources_and_reasons_are_stored_exactly_and_still_pay_once(world: World):
+    # PostgreSQL receives a batch's values as array literals: quotes, backslashes, commas,
+    # braces, NULL-like words and Chinese text must all arrive unchanged.
+    rule = world.rule(1)
+    sources = ['a"b', "c\\d", "e,f", "{g}", "NULL", "会议 2025-03-04"]
+    people = (world.a + world.b)[: len(sources)]
+    awards = [
+        req(p, rule, s, reason=f"理由 {s} \"'\\") for p, s in zip(people, sources, strict=True)
+    ]
+    first = points_award_many(access=world.admin, awards=awards)
+    assert [r.entry.source_id for r in first if r.entry] == sources
+    stored = {e.source_id: e.reason for e in PointEntry.objects.filter(rule=rule)}
+    assert stored == {s: f"理由 {s} \"'\\" for s in sources}
+    again = points_award_many(access=world.admin, awards=awards)
+    assert all(r.duplicate for r in again)
+    assert PointEntry.objects.filter(rule=rule).count() == len(sources)
+
+
+def test_the_statements_text_does_not_depend_on_the_batch_size(world: World):
+    # so that PostgreSQL prepares each statement once per connection
+    rule = world.rule(1)
+
+    def texts(n: int, tag: str) -> list[str]:
+        people = (world.a + world.b)[:n]
+        with CaptureQueriesContext(connection) as ctx:
+            points_award_many(
+                access=world.admin, awards=[req(p, rule, f"{tag}-{p.pk}") for p in people]
+            )
+        return [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite statements list their values")
+    one = texts(1, "one")
+    assert len(one) == 3  # lock, read, write
+    assert one == texts(len(world.a + world.b), "all")

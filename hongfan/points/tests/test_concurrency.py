@@ -126,7 +126,8 @@ def totals(person: Person, rule: PointRule | None, day: date) -> dict[str, Decim
         t = PointTotal.objects.filter(
             person=person, rule=rule, period=period, period_start=period_start(period, day)
         ).first()
-        out[str(period)] = t.points if t else Decimal(0)
+        # overall rows: the points; a rule's rows: what its caps count (their points are 0)
+        out[str(period)] = (t.points if rule is None else t.earned) if t else Decimal(0)
     return out
 
 

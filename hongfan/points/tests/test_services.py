@@ -69,11 +69,23 @@ def refused(call: Callable[[], Any], *, says: str = "", exc: type = ValidationEr
     return message
 
 
-def total(person, period: str, start: date, rule=None) -> Decimal:
+def total(person, period: str, start: date) -> Decimal:
+    """The person's overall points for the period."""
+    t = PointTotal.objects.filter(
+        person=person, rule=None, period=period, period_start=start
+    ).first()
+    return t.points if t else Decimal(0)
+
+
+def cap_used(person, period: str, start: date, rule) -> Decimal:
+    """What the rule's caps count for the person in the period; the rule's rollup row keeps
+    no points of its own."""
     t = PointTotal.objects.filter(
         person=person, rule=rule, period=period, period_start=start
     ).first()
-    return t.points if t else Decimal(0)
+    if t is not None:
+        assert t.points == 0
+    return t.earned if t else Decimal(0)
 
 
 # --- caps ------------------------------------------------------------------------------------
@@ -102,7 +114,7 @@ def test_daily_cap_cuts_the_award_then_refuses_it(world):
     )
     assert "上限" in full.message and "不计分" in full.message
     assert PointEntry.objects.count() == n
-    assert total(m, Period.DAY, day, rule) == 5
+    assert cap_used(m, Period.DAY, day, rule) == 5
     # The next day has its own room.
     assert award(world, m, rule, day + timedelta(days=1)).granted == 2
 
@@ -174,7 +186,7 @@ def test_a_reversal_frees_room_under_the_cap(world):
     points_reverse(access=world.admin, entry=first.entry, reason="重复登记")
     again = award(world, m, rule, day)
     assert (again.granted, again.capped_by) == (2, None)
-    assert total(m, Period.DAY, day, rule) == 4
+    assert cap_used(m, Period.DAY, day, rule) == 4
 
 
 def test_a_deduction_rule_records_a_deduction(world):
@@ -185,7 +197,7 @@ def test_a_deduction_rule_records_a_deduction(world):
     assert r.entry.kind == EntryKind.DEDUCTION and r.entry.points == -3
     assert "-3" in r.message
     assert total(m, Period.MONTH, date(2025, 11, 1)) == -3
-    assert total(m, Period.YEAR, date(2025, 1, 1), rule) == -3
+    assert cap_used(m, Period.YEAR, date(2025, 1, 1), rule) == 3
 
 
 def test_a_capped_deduction_is_cut_by_its_size(world):
@@ -207,7 +219,7 @@ def test_a_quantity_multiplies_the_points_and_is_rounded_like_the_ledger(world):
     r = award(world, m, hour, day, quantity=Decimal("1.5"))
     r.entry.refresh_from_db()
     assert r.granted == r.entry.points
-    assert total(m, Period.DAY, day, hour) == Decimal("1.5") + r.granted
+    assert cap_used(m, Period.DAY, day, hour) == Decimal("1.5") + r.granted
     assert nonzero(expected_totals(world.hospital)) == stored_totals(world.hospital)
 
 
@@ -323,12 +335,13 @@ def test_points_check_reports_a_total_that_differs_from_the_ledger(world):
     m = world.a[1]
     award(world, m, rule, date(2025, 5, 5))
     PointTotal.objects.filter(person=m, rule__isnull=True, period=Period.QUARTER).update(points=5)
+    # a rule's rows keep no points: any is a difference
     PointTotal.objects.filter(person=m, rule=rule, period=Period.DAY).update(points=9)
     PointTotal.objects.filter(person=m, rule=rule, period=Period.MONTH).update(earned=0)
     problems = points_check(hospital=world.hospital)
     assert {(p.period, p.ledger, p.total) for p in problems} >= {
         (Period.QUARTER, 2, 5),
-        (Period.DAY, 2, 9),
+        (Period.DAY, 0, 9),
     }
     assert any("2025年第2季度" in str(p) and "流水合计2" in str(p) for p in problems)
     capped = [p for p in problems if p.field == "earned"]
