@@ -31,7 +31,10 @@ complete quarter of the ledger year:
     15 M about half the draws find their cap full). These awards stay in the ledger
     (``source_type='bench'``; the draw is seeded by how many earlier runs left, so a rerun
     does not repeat them); afterwards the awarded members' ledger and year totals are
-    compared.
+    compared. The awards' baseline, timed before each award: a one-row INSERT into a scratch
+    table in its own transaction, the cheapest durable write (the "commit floor");
+(d) ``services.points_award_many`` for ``--meetings`` meetings: a branch's members awarded
+    for attending, one call (one transaction) per meeting, as a meeting's close does.
 
 Targets (issue 3): awards >= 500/s; ranking and rank p95 < 30 ms. The connection is kept
 between calls (the selector's cost, not a request's).
@@ -110,7 +113,7 @@ def measure(args: argparse.Namespace) -> dict:
     configure(args.database_url)
     load_before = os.getloadavg()
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Sum
     from django.test.utils import CaptureQueriesContext
 
@@ -292,8 +295,20 @@ def measure(args: argparse.Namespace) -> dict:
     ac: list[float] = []
     outcomes = {"full": 0, "cut_by_cap": 0, "nothing_capped": 0, "duplicate": 0}
     by_kind: dict[str, tuple[list[float], list[float]]] = {"written": ([], []), "not": ([], [])}
-    started = time.monotonic()
+    # The awards' baseline, interleaved with them so that both see the same load: the
+    # cheapest durable write, one row inserted into a scratch table in its own transaction
+    # (BEGIN, INSERT, COMMIT and the WAL flush). No single award can cost less.
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_commit_floor (n integer)")
+
+    def commit_floor(i: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_commit_floor (n) VALUES (%s)", [i])
+
+    fw: list[float] = []
+    fc: list[float] = []
     for i in range(40, 40 + args.awards):
+        timed(lambda i=i: commit_floor(i), fw, fc)
         res = timed(lambda i=i: award(i), aw, ac)
         if res.duplicate:
             outcomes["duplicate"] += 1
@@ -306,8 +321,13 @@ def measure(args: argparse.Namespace) -> dict:
         kind = "written" if res.entry is not None and not res.duplicate else "not"
         by_kind[kind][0].append(aw[-1])
         by_kind[kind][1].append(ac[-1])
-    award_seconds = time.monotonic() - started
+    award_seconds = sum(aw) / 1000
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_commit_floor")
     awards = stats(aw, ac)
+    floor = stats(fw, fc)
+    awards["commit_floor"] = floor
+    awards["x_floor_p50"] = round(awards["p50_ms"] / floor["p50_ms"], 2)
     # The share of awards that find their cap already reached (and write nothing) depends
     # on how full the ledger is; the rate of the writing awards alone compares sizes.
     awards["by_outcome"] = {k: stats(w, c) for k, (w, c) in by_kind.items() if w}
@@ -503,6 +523,13 @@ def print_one(rep: dict) -> None:
             f"batches: {b['meetings']} meetings (whole branches, {b['mean_size']} members on "
             f"average) = {b['awards']} awards ({b['written']} wrote an entry) in "
             f"{b['seconds']:.1f}s = {b['per_second']:.0f}/s, one transaction per meeting"
+        )
+    f = a.get("commit_floor")
+    if f:
+        print(
+            f"{'baseline: 1-row INSERT + COMMIT':<44} {f['n']:>5} {f['min_ms']:>7.1f} "
+            f"{f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} {f['max_ms']:>7.1f} {f['cpu_p50_ms']:>6.1f} "
+            f"{'':>7} {'':>3}  points_award p50 = {a['x_floor_p50']:.2f} x this"
         )
     o = a["outcomes"]
     print(

@@ -345,7 +345,11 @@ def generate(plan: Plan, sink) -> dict:  # type: ignore[no-untyped-def]
     carry = [0] * M
     hid_of = dict(zip(plan.member_pid, plan.member_hid, strict=True))
     entry = sink.entry
-    total = sink.total
+
+    def total(hid, pid, rid, period, start, p, e) -> None:  # type: ignore[no-untyped-def]
+        # as the award engine writes them: a rule's rows count only what its caps count
+        sink.total(hid, pid, rid, period, start, p if rid is None else 0, e)
+
     acc_m: dict = {}
     acc_q: dict = {}
     acc_y: dict = {}
