@@ -18,35 +18,39 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    """Rebuild the rule rows' points from the ledger."""
+    """Rebuild the rule rows' points from the ledger: one GROUP BY per period."""
+    from django.db.models import F, Sum
+    from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+
     PointTotal = apps.get_model("points", "PointTotal")
     PointEntry = apps.get_model("points", "PointEntry")
-    from django.db.models import Sum
-
-    from hongfan.points.periods import period_start
-
-    for total in PointTotal.objects.filter(rule__isnull=False).iterator():
-        end = _period_end(total.period, total.period_start)
-        sums = PointEntry.objects.filter(
-            person_id=total.person_id,
-            rule_id=total.rule_id,
-            occurred_on__gte=total.period_start,
-            occurred_on__lt=end,
-        ).aggregate(s=Sum("points"))
-        assert period_start(total.period, total.period_start) == total.period_start
-        PointTotal.objects.filter(pk=total.pk).update(points=sums["s"] or 0)
+    trunc = {
+        "day": F("occurred_on"),
+        "month": TruncMonth("occurred_on"),
+        "quarter": TruncQuarter("occurred_on"),
+        "year": TruncYear("occurred_on"),
+    }
+    for period, start in trunc.items():
+        sums = {
+            (person_id, rule_id, _as_date(day)): points
+            for person_id, rule_id, day, points in PointEntry.objects.annotate(start=start)
+            .order_by()
+            .values_list("person_id", "rule_id", "start")
+            .annotate(s=Sum("points"))
+        }
+        changed = []
+        for total in PointTotal.objects.filter(rule__isnull=False, period=period).only(
+            "person_id", "rule_id", "period_start", "points"
+        ):
+            total.points = sums.get((total.person_id, total.rule_id, total.period_start), 0)
+            changed.append(total)
+        PointTotal.objects.bulk_update(changed, ["points"], batch_size=5000)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE points_pointtotal RESET (fillfactor)")
 
 
-def _period_end(period, start):
-    from datetime import timedelta
-
-    if period == "day":
-        return start + timedelta(days=1)
-    months = {"month": 1, "quarter": 3, "year": 12}[period]
-    month = start.month - 1 + months
-    return start.replace(year=start.year + month // 12, month=month % 12 + 1, day=1)
+def _as_date(value):
+    return value.date() if hasattr(value, "date") else value
 
 
 class Migration(migrations.Migration):
