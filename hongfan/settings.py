@@ -104,8 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+        # wal_autocheckpoint: copy the WAL back into the database every ~40 MB instead of
+        # every 4 MB: fewer checkpoints (each waits for two fsyncs) under a stream of writes;
+        # 350-390 -> 440 single awards/s on the 1.5 M points bench. Durability is unchanged.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            " PRAGMA wal_autocheckpoint=10000;"
         ),
     }
     DATABASES["default"]["TEST"] = {
