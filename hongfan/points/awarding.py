@@ -7,8 +7,8 @@ PointTotal rollups, all in one transaction. A batch (a meeting's attendance, an 
 results) goes through the same code as a single award and costs the same number of
 statements whatever its size:
 
-1. lock the members (PostgreSQL: one ``SELECT … FOR UPDATE`` ordered by pk; SQLite's
-   IMMEDIATE transactions already serialise writers);
+1. lock the members (PostgreSQL: transaction-scoped advisory locks taken in pk order;
+   SQLite's IMMEDIATE transactions already serialise writers);
 2. read, in one statement, the versions of the rules involved, the cap counters (``earned``)
    of the (member, rule, period) rollups and the sources already counted;
 3. cut each award to the room its caps leave (in request order, counting the batch's own
@@ -16,7 +16,9 @@ statements whatever its size:
    statement (data-modifying CTEs), on SQLite three (a statement there costs no round trip).
 
 Statements are raw SQL because this is the platform's hottest write (bench/bench_points.py);
-only quoted table names are interpolated into them, every value is a parameter.
+only quoted table names are interpolated into them, every value is a parameter. On
+PostgreSQL the values travel as arrays and the statements are prepared once per connection
+(docs/decisions/0005).
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def _award_chunk(chunk: Sequence[AwardRequest], actor_id: int | None) -> list[Aw
     return done
 
 
-# The first key of the engine's advisory locks on PostgreSQL ("HF"); the second is the person.
+# The first key of the engine's advisory locks on PostgreSQL ("HF"); the second is the
+# person's id, an int4 there (ids stay far below 2**31: a city has ~10**5 people).
 ADVISORY_LOCK_SPACE = 0x4846
 
 
