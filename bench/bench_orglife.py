@@ -43,7 +43,6 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
@@ -60,40 +59,16 @@ INFO_EVERY = 5
 VENDORS = ("sqlite", "postgresql")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/hongfan_bench")
 
+from bench_points import db_version, stats  # noqa: E402  (after the sys.path lines above)
+
 
 def configure(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongfan.settings")
-    os.environ.setdefault("HONGFAN_ENV", "dev")
-    os.environ.setdefault("HONGFAN_DEBUG", "false")
-    os.environ.setdefault("HONGFAN_ALLOWED_HOSTS", "testserver,127.0.0.1")
-    os.environ.setdefault("HONGFAN_LOG_LEVEL", "ERROR")
-    import django
+    from bench_points import configure as points_configure
 
-    django.setup()
+    points_configure(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100), as bench_pages.py."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
-def stats(wall: list[float], cpu: list[float]) -> dict:
-    return {
-        "n": len(wall),
-        "min_ms": round(min(wall), 2),
-        "p50_ms": round(statistics.median(wall), 2),
-        "p95_ms": round(percentile(wall, 95), 2),
-        "max_ms": round(max(wall), 2),
-        "mean_ms": round(statistics.fmean(wall), 2),
-        "cpu_p50_ms": round(statistics.median(cpu), 2),
-        "cpu_p95_ms": round(percentile(cpu, 95), 2),
-    }
 
 
 # --- one database ---------------------------------------------------------------------------------
@@ -353,15 +328,6 @@ def measure(args: argparse.Namespace) -> dict:
     }
     report["ok"] = all(r.get("ok", True) for r in rows)
     return report
-
-
-def db_version(connection) -> str:  # type: ignore[no-untyped-def]
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("select sqlite_version()")
-            return "SQLite " + cur.fetchone()[0]
-        cur.execute("show server_version")
-        return "PostgreSQL " + cur.fetchone()[0]
 
 
 # --- tables ---------------------------------------------------------------------------------------

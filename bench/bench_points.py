@@ -67,15 +67,9 @@ SIZES = (1_500_000, 15_000_000)
 
 
 def configure(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongfan.settings")
-    os.environ.setdefault("HONGFAN_ENV", "dev")
-    os.environ.setdefault("HONGFAN_DEBUG", "false")
-    os.environ.setdefault("HONGFAN_ALLOWED_HOSTS", "testserver,127.0.0.1")
-    os.environ.setdefault("HONGFAN_LOG_LEVEL", "ERROR")
-    import django
+    from pointsgen import setup_django
 
-    django.setup()
+    setup_django(database_url)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -94,6 +88,7 @@ def stats(wall: list[float], cpu: list[float]) -> dict:
         "max_ms": round(max(wall), 2),
         "mean_ms": round(statistics.fmean(wall), 2),
         "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
     }
 
 

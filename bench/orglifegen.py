@@ -777,14 +777,9 @@ def main() -> None:
     timings["city"] = time.monotonic() - started
     print(f"  city: {city_how} ({timings['city']:.1f}s)", flush=True)
 
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongfan.settings")
-    os.environ.setdefault("HONGFAN_ENV", "dev")
-    os.environ.setdefault("HONGFAN_DEBUG", "false")
-    os.environ.setdefault("HONGFAN_LOG_LEVEL", "ERROR")
-    import django
+    from pointsgen import setup_django
 
-    django.setup()
+    setup_django(url)
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Max

@@ -119,6 +119,20 @@ ATTEMPTS = 12  # draws of a rule before an entry moves to the next day
 # --- target database ---------------------------------------------------------------------------
 
 
+def setup_django(url: str) -> None:
+    """Point Django at ``url`` and set it up, as the benchmark processes run: development
+    settings, DEBUG off (no query log), errors only in the log."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongfan.settings")
+    os.environ.setdefault("HONGFAN_ENV", "dev")
+    os.environ.setdefault("HONGFAN_DEBUG", "false")
+    os.environ.setdefault("HONGFAN_ALLOWED_HOSTS", "testserver,127.0.0.1")
+    os.environ.setdefault("HONGFAN_LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+
+
 def target_url(args: argparse.Namespace) -> str:
     if args.database_url:
         return args.database_url
@@ -883,14 +897,7 @@ def main() -> None:
     timings["city"] = time.monotonic() - started
     print(f"  city: {city} ({timings['city']:.1f}s)")
 
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongfan.settings")
-    os.environ.setdefault("HONGFAN_ENV", "dev")
-    os.environ.setdefault("HONGFAN_DEBUG", "false")
-    os.environ.setdefault("HONGFAN_LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.core.management import call_command
     from django.db import connection
 
