@@ -13,7 +13,6 @@ admin asks for full values (audited as a reveal), escaping spreadsheet formulas.
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import tempfile
@@ -29,10 +28,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from hongfan.core import pii
 from hongfan.core.access import Access
@@ -45,6 +42,7 @@ from hongfan.core.idcard import (
     mobile_error,
     normalise_mobile,
 )
+from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
 from hongfan.core.spreadsheets import (
     EDGE_WHITESPACE,
     HELP_SHEET,
@@ -956,9 +954,6 @@ def roster_import(
 
 # --- template ------------------------------------------------------------------------------
 
-_HEAD_FILL = PatternFill("solid", fgColor="F8E1E1")
-_HEAD_FONT = Font(bold=True)
-_REQUIRED_FONT = Font(bold=True, color="B91C1C")
 _WIDTHS = {
     "name": 10,
     "department": 14,
@@ -1005,23 +1000,15 @@ def roster_template(*, hospital: Hospital) -> bytes:
     """The import template: a header-only 名册 sheet (importing it unchanged is a "no data
     rows" message), 填写说明 with every column and a valid example row, and 可选值 with this
     hospital's departments, branches and groups."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = DATA_SHEET
-    ws.append([c.template_header for c in COLUMNS])
-    for index, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = _REQUIRED_FONT if col.required else _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = _WIDTHS.get(col.key, 11)
-        if col.key in ("id_number", "mobile"):
-            ws.column_dimensions[letter].number_format = "@"
-    ws.freeze_panes = "A2"
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
-
-    options = wb.create_sheet(OPTIONS_SHEET)
+    t = Template(
+        data_sheet=DATA_SHEET,
+        options_sheet=OPTIONS_SHEET,
+        help_sheet=HELP_SHEET,
+        columns=COLUMNS,
+        widths=_WIDTHS,
+        default_width=11,
+        text_keys=("id_number", "mobile"),
+    )
     departments = list(
         Department.objects.filter(hospital=hospital, active=True)
         .order_by("kind", "name")
@@ -1033,49 +1020,29 @@ def roster_template(*, hospital: Hospital) -> bytes:
         .select_related("branch")
         .order_by("branch_id", "pk")
     )
-    lists: list[tuple[str, list[str]]] = [
-        ("科室", departments),
-        ("所在支部", [b.name for b in branches]),
-        ("党小组（所属支部）", [f"{g.name}（{g.branch.name}）" for g in groups]),
-        ("政治面貌", [label for _, label in PoliticalStatus.choices]),
-        ("学历", [label for _, label in Education.choices]),
-        ("性别", [label for _, label in Gender.choices]),
-        ("是/否", ["是", "否"]),
-    ]
-    for col_index, (title, values) in enumerate(lists, start=1):
-        letter = get_column_letter(col_index)
-        options.column_dimensions[letter].width = 24
-        head = options.cell(row=1, column=col_index, value=title)
-        head.font = _HEAD_FONT
-        head.fill = _HEAD_FILL
-        for row_index, value in enumerate(values, start=2):
-            options.cell(row=row_index, column=col_index, value=value)
+    t.options(
+        [
+            ("科室", departments),
+            ("所在支部", [b.name for b in branches]),
+            ("党小组（所属支部）", [f"{g.name}（{g.branch.name}）" for g in groups]),
+            ("政治面貌", [label for _, label in PoliticalStatus.choices]),
+            ("学历", [label for _, label in Education.choices]),
+            ("性别", [label for _, label in Gender.choices]),
+            ("是/否", ["是", "否"]),
+        ],
+        width=24,
+    )
+    for key, source_col, count in (
+        ("department", 1, len(departments)),
+        ("branch", 2, len(branches)),
+        ("political_status", 4, len(PoliticalStatus.choices)),
+        ("education", 5, len(Education.choices)),
+        ("gender", 6, 2),
+        ("is_middle_cadre", 7, 2),
+        ("is_department_head", 7, 2),
+    ):
+        t.dropdown(key, source_col=source_col, count=count, rows=5000)
 
-    def dropdown(key: str, source_col: int, count: int) -> None:
-        if count == 0:
-            return
-        src = get_column_letter(source_col)
-        dv = DataValidation(
-            type="list",
-            formula1=f"'{OPTIONS_SHEET}'!${src}$2:${src}${count + 1}",
-            allow_blank=True,
-            showErrorMessage=False,
-        )
-        dv.add(f"{letters[key]}2:{letters[key]}5000")
-        ws.add_data_validation(dv)
-
-    dropdown("department", 1, len(departments))
-    dropdown("branch", 2, len(branches))
-    dropdown("political_status", 4, len(PoliticalStatus.choices))
-    dropdown("education", 5, len(Education.choices))
-    dropdown("gender", 6, 2)
-    dropdown("is_middle_cadre", 7, 2)
-    dropdown("is_department_head", 7, 2)
-
-    help_ws = wb.create_sheet(HELP_SHEET, 1)
-    help_ws.column_dimensions["A"].width = 18
-    help_ws.column_dimensions["B"].width = 8
-    help_ws.column_dimensions["C"].width = 90
     lines = [
         f"{hospital.name} 人员名册导入说明",
         "1. 在“名册”工作表中填写，第1行为列名，请勿修改；从第2行起每行填写一人。列的顺序可以调整。",
@@ -1086,31 +1053,17 @@ def roster_template(*, hospital: Hospital) -> bytes:
         "6. 同一医院的身份证号不能重复（包括已离开的人员）。身份证号、手机号加密保存，页面上脱敏显示。",
         "7. 也可以另存为 CSV（UTF-8 或 GB18030/GBK 编码）后导入。",
     ]
-    for line in lines:
-        help_ws.append([line])
-    help_ws["A1"].font = Font(bold=True, size=14)
-    help_ws.append([])
-    help_ws.append(["列名", "必填", "填写要求"])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-    for col in COLUMNS:
-        help_ws.append([col.label, "是" if col.required else "", col.help])
-    help_ws.append([])
-    help_ws.append(["示例（仅供参考，请勿复制到“名册”工作表；身份证号为随机生成的测试号码）"])
-    help_ws.cell(row=help_ws.max_row, column=1).font = _HEAD_FONT
+    help_ws = t.help(
+        lines,
+        first_width=18,
+        example_title="示例（仅供参考，请勿复制到“名册”工作表；身份证号为随机生成的测试号码）",
+    )
     example = _example_row(hospital)
     start = help_ws.max_row + 1
     for offset, col in enumerate(COLUMNS):
         help_ws.cell(row=start + offset, column=1, value=col.label)
         help_ws.cell(row=start + offset, column=3, value=example[col.key])
-    for row in help_ws.iter_rows(min_row=1, max_row=help_ws.max_row):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return t.save()
 
 
 # --- export --------------------------------------------------------------------------------
@@ -1206,8 +1159,8 @@ def _write_export(out: IO[bytes], people: Iterable[Person], *, full: bool) -> in
     header = []
     for label in EXPORT_HEADERS:
         cell = WriteOnlyCell(ws, value=label)
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
+        cell.font = HEAD_FONT
+        cell.fill = HEAD_FILL
         header.append(cell)
     ws.append(header)
     date_positions = [i for i, c in enumerate(COLUMNS) if c.key in _EXPORT_DATE_KEYS]

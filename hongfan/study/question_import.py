@@ -8,7 +8,6 @@ one transaction with one audit row. Topics named in the file are created when ne
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -18,14 +17,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from hongfan.core import spreadsheets
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.spreadsheet_templates import Template
 from hongfan.core.spreadsheets import (
     EDGE_WHITESPACE,
     HELP_SHEET,
@@ -475,9 +472,6 @@ def question_import(
 
 # --- template ----------------------------------------------------------------------------------------
 
-_HEAD_FILL = PatternFill("solid", fgColor="F8E1E1")
-_HEAD_FONT = Font(bold=True)
-_REQUIRED_FONT = Font(bold=True, color="B91C1C")
 EXAMPLES = [
     [
         "单选题",
@@ -527,79 +521,49 @@ EXAMPLES = [
 def question_template(*, hospital: Hospital) -> bytes:
     """The import template: a header-only 题库 sheet, 填写说明 with examples, 可选值 with
     the hospital's topics."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = DATA_SHEET
-    ws.append([c.template_header for c in COLUMNS])
-    widths = {"kind": 10, "topic": 14, "difficulty": 8, "text": 40, "answer": 10, "explanation": 40}
-    for index, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = _REQUIRED_FONT if col.required else _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center")
-        ws.column_dimensions[get_column_letter(index)].width = widths.get(col.key, 16)
-    ws.freeze_panes = "A2"
-
-    options = wb.create_sheet(OPTIONS_SHEET)
+    t = Template(
+        data_sheet=DATA_SHEET,
+        options_sheet=OPTIONS_SHEET,
+        help_sheet=HELP_SHEET,
+        columns=COLUMNS,
+        widths={
+            "kind": 10,
+            "topic": 14,
+            "difficulty": 8,
+            "text": 40,
+            "answer": 10,
+            "explanation": 40,
+        },
+        default_width=16,
+    )
     topic_names = list(
         StudyTopic.objects.filter(hospital=hospital).order_by("name").values_list("name", flat=True)
     )
-    lists = [
-        ("题型", [label for _, label in QuestionKind.choices]),
-        ("难度", ["1", "2", "3"]),
-        ("难度说明", ["1 易", "2 中", "3 难"]),
-        ("本院已有主题", topic_names),
-    ]
-    for c, (title, values) in enumerate(lists, start=1):
-        options.column_dimensions[get_column_letter(c)].width = 18
-        head = options.cell(row=1, column=c, value=title)
-        head.font = _HEAD_FONT
-        head.fill = _HEAD_FILL
-        for r, value in enumerate(values, start=2):
-            options.cell(row=r, column=c, value=value)
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
-    for key, src, n in (("kind", "A", 3), ("difficulty", "B", 3)):
-        dv = DataValidation(
-            type="list",
-            formula1=f"'{OPTIONS_SHEET}'!${src}$2:${src}${n + 1}",
-            allow_blank=True,
-            showErrorMessage=False,
-        )
-        dv.add(f"{letters[key]}2:{letters[key]}{MAX_ROWS}")
-        ws.add_data_validation(dv)
-
-    help_ws = wb.create_sheet(HELP_SHEET, 1)
-    help_ws.column_dimensions["A"].width = 14
-    help_ws.column_dimensions["B"].width = 8
-    help_ws.column_dimensions["C"].width = 90
-    for line in (
-        f"{hospital.name} 题库导入说明",
-        "1. 在“题库”工作表中填写，第1行为列名，请勿修改；从第2行起每行一道题。列的顺序可以调整。",
-        "2. 带 * 的列必须填写。题型为单选题、多选题、判断题；难度为1（易）、2（中）、3（难）。",
-        "3. 单选、多选题的选项从选项A起依次填写（至少A、B，最多到F）；判断题不填选项，答案填“对”或“错”。",
-        "4. 导入前会检查所有行：只要有一处错误，就不会导入任何题目，页面会列出出错的行、列和原因。",
-        "5. 主题按名称归类，本院没有的主题会自动新建；同一题库中题目不能重复。",
-        "6. 也可以另存为 CSV（UTF-8 或 GB18030/GBK 编码）后导入。",
-    ):
-        help_ws.append([line])
-    help_ws["A1"].font = Font(bold=True, size=14)
-    help_ws.append([])
-    help_ws.append(["列名", "必填", "填写要求"])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-    for col in COLUMNS:
-        help_ws.append([col.label, "是" if col.required else "", col.help])
-    help_ws.append([])
-    help_ws.append(["示例（仅供参考，请勿复制到“题库”工作表）"])
-    help_ws.cell(row=help_ws.max_row, column=1).font = _HEAD_FONT
+    t.options(
+        [
+            ("题型", [label for _, label in QuestionKind.choices]),
+            ("难度", ["1", "2", "3"]),
+            ("难度说明", ["1 易", "2 中", "3 难"]),
+            ("本院已有主题", topic_names),
+        ],
+        width=18,
+    )
+    t.dropdown("kind", source_col=1, count=len(QuestionKind.choices), rows=MAX_ROWS)
+    t.dropdown("difficulty", source_col=2, count=3, rows=MAX_ROWS)
+    help_ws = t.help(
+        [
+            f"{hospital.name} 题库导入说明",
+            "1. 在“题库”工作表中填写，第1行为列名，请勿修改；从第2行起每行一道题。列的顺序可以调整。",
+            "2. 带 * 的列必须填写。题型为单选题、多选题、判断题；难度为1（易）、2（中）、3（难）。",
+            "3. 单选、多选题的选项从选项A起依次填写（至少A、B，最多到F）；判断题不填选项，答案填“对”或“错”。",
+            "4. 导入前会检查所有行：只要有一处错误，就不会导入任何题目，页面会列出出错的行、列和原因。",
+            "5. 主题按名称归类，本院没有的主题会自动新建；同一题库中题目不能重复。",
+            "6. 也可以另存为 CSV（UTF-8 或 GB18030/GBK 编码）后导入。",
+        ],
+        first_width=14,
+        example_title="示例（仅供参考，请勿复制到“题库”工作表）",
+    )
     help_ws.append([c.label for c in COLUMNS])
     for example in EXAMPLES:
         help_ws.append(example)
-    for row in help_ws.iter_rows(min_row=1, max_row=help_ws.max_row):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return t.save()
