@@ -10,6 +10,39 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 
+class SearchSelect(forms.Select):
+    """A model choice that is searched as the user types instead of listing every row: the
+    page carries only the chosen row; the rest come from the JSON endpoint named by the
+    ``data-search`` attribute (``?q=…`` → ``{"results": [{"value", "text"}]}``), which the
+    view sets with ``search_url``. The field's queryset still decides what a POST may pick,
+    so the endpoint only ever offers a subset of it."""
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> Any:
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        picked = [v for v in value if str(v).isdigit() and len(str(v)) < 19]
+        field = iterator.field  # type: ignore[attr-defined]
+        choices: list[tuple[Any, str]] = (
+            [("", field.empty_label)] if field.empty_label is not None else []
+        )
+        choices += [
+            (forms.models.ModelChoiceIteratorValue(obj.pk, obj), field.label_from_instance(obj))
+            for obj in queryset.filter(pk__in=picked)
+        ]
+        self.choices = choices
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = iterator
+
+
+def search_url(form: forms.BaseForm, name: str, url: str) -> None:
+    """Point a ``SearchSelect`` field at the endpoint that searches its rows."""
+    form.fields[name].widget.attrs.update({"data-search": url, "placeholder": "输入姓名搜索"})
+
+
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError onto a form: field errors where the field exists."""
     if hasattr(exc, "error_dict"):

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from hongfan.core.forms import SearchSelect
 from hongfan.org.forms import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, RequirementPeriod
@@ -13,9 +14,17 @@ from hongfan.orglife.choices import AttendanceStatus, MeetingKind, RequirementPe
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def person_label(person: Person) -> str:
+    """How a person is named in a choice: the name, then the department and political status
+    that tell two people of one name apart."""
+    dept = person.department.name if person.department_id and person.department else ""
+    status = person.get_political_status_display()
+    return f"{person.name}（{dept} · {status}）" if dept else f"{person.name}（{status}）"
+
+
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.get_political_status_display()}）"
+        return person_label(obj)
 
 
 class _Times(forms.Form):
@@ -34,7 +43,10 @@ class _Times(forms.Form):
 
 class MeetingForm(_Times):
     branch = forms.ModelChoiceField(
-        label="支部", queryset=Branch.objects.none(), empty_label="请选择"
+        label="支部",
+        queryset=Branch.objects.none(),
+        empty_label="请选择",
+        widget=forms.Select(attrs={"data-reload": "reload"}),
     )
     kind = forms.ChoiceField(label="会议类型", choices=[("", "请选择"), *MeetingKind.choices])
     topic = forms.CharField(label="主题", max_length=200)
@@ -49,7 +61,11 @@ class MeetingForm(_Times):
     host = PersonChoice(label="主持人", queryset=Person.objects.none(), required=False)
     recorder = PersonChoice(label="记录人", queryset=Person.objects.none(), required=False)
     lecturer = PersonChoice(
-        label="授课人（党课必填）", queryset=Person.objects.none(), required=False
+        label="授课人（党课必填）",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=SearchSelect,
+        help_text="先选择支部，再输入姓名搜索本院人员",
     )
     people = forms.ModelMultipleChoiceField(
         label="谈话对象（谈心谈话）",

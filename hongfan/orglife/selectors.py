@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core.access import Access
-from hongfan.org.choices import BranchKind
-from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
+from hongfan.org.choices import BranchKind, PersonStatus
+from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup, Person
 from hongfan.orglife.choices import (
     AttendanceStatus,
     Compliance,
@@ -69,6 +69,7 @@ def meeting_get(access: Access, pk: int, *, manage: bool = False) -> Meeting:
 
 
 BAD_CODE = "签到码无效：请扫描本次会议现场展示的二维码"
+NOT_ON_ROSTER = "你不在本次会议的参会名单中，请联系支部书记"
 
 
 def meeting_by_code(pk: int, token: str, *, lock: bool = False) -> Meeting | None:
@@ -81,6 +82,44 @@ def meeting_by_code(pk: int, token: str, *, lock: bool = False) -> Meeting | Non
     if m is None or not hmac.compare_digest(m.checkin_token.encode(), (token or "").encode()):
         return None
     return m
+
+
+def meeting_people(branch: Branch | None) -> QuerySet[Person]:
+    """Who may host, record or be talked with at a branch's meeting: its active people
+    (nobody until a branch is chosen)."""
+    if branch is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(branch=branch, status=PersonStatus.ACTIVE)
+        .select_related("department")
+        .order_by("pk")
+    )
+
+
+def meeting_lecturers(branch: Branch | None) -> QuerySet[Person]:
+    """Who may give a branch's 党课: anyone active in the branch's hospital (nobody until a
+    branch is chosen). Too many to list: the form searches them as the user types."""
+    if branch is None:
+        return Person.objects.none()
+    return Person.objects.filter(
+        hospital_id=branch.hospital_id, status=PersonStatus.ACTIVE
+    ).select_related("department")
+
+
+SEARCH_LIMIT = 20
+
+
+def person_search(people: QuerySet[Person], text: str) -> list[Person]:
+    """The first rows of ``people`` whose name contains ``text`` (at most ``SEARCH_LIMIT``;
+    none for an empty search)."""
+    text = text.replace("\x00", "").strip()[:20]
+    if not text:
+        return []
+    return list(
+        people.filter(name__contains=text)
+        .select_related("department")
+        .order_by("name", "pk")[:SEARCH_LIMIT]
+    )
 
 
 def meeting_list(

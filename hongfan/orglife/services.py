@@ -39,7 +39,12 @@ from hongfan.orglife.models import (
     MeetingFile,
     MeetingRequirement,
 )
-from hongfan.orglife.selectors import BAD_CODE, meeting_by_code, refresh_tallies
+from hongfan.orglife.selectors import (
+    BAD_CODE,
+    NOT_ON_ROSTER,
+    meeting_by_code,
+    refresh_tallies,
+)
 from hongfan.points.selectors import active_rules
 from hongfan.points.services import AwardRequest, points_award_many
 
@@ -457,6 +462,11 @@ def meeting_checkin(
         raise CheckinRefused(BAD_CODE)
     if person is None:
         raise CheckinRefused("当前账号未关联党员信息，无法签到")
+    # The roster first: holding the code tells someone off the roster nothing of the
+    # meeting (not even whether it is open, closed or cancelled).
+    row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+    if row is None:
+        raise CheckinRefused(NOT_ON_ROSTER)
     if meeting.status == MeetingStatus.CANCELLED:
         raise CheckinRefused("会议已取消，无需签到")
     if meeting.status == MeetingStatus.HELD:
@@ -466,9 +476,6 @@ def meeting_checkin(
         raise CheckinRefused(f"签到尚未开始，请于{opens:%m月%d日 %H:%M}后再扫码")
     if now > meeting.checkin_closes_at:
         raise CheckinRefused("签到时间已过，请联系支部书记登记出勤")
-    row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
-    if row is None:
-        raise CheckinRefused("你不在本次会议的参会名单中，请联系支部书记")
     if row.status == AttendanceStatus.PRESENT:
         when = timezone.localtime(row.checked_in_at) if row.checked_in_at else None
         raise CheckinRefused(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meetings, name="meetings"),
     path("new/", views.meeting_new, name="meeting_new"),
     path("mine/", views.mine, name="mine"),
+    path("branches/<int:pk>/lecturers/", views.lecturer_search, name="lecturer_search"),
     path("<int:pk>/", views.meeting_detail, name="meeting"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, search_url
 from hongfan.core.qr import qr_svg
 from hongfan.org.choices import BranchKind, PersonStatus
 from hongfan.org.models import Authority, Branch, PartyGroup, Person
@@ -43,6 +43,7 @@ from hongfan.orglife.forms import (
     MeetingEditForm,
     MeetingForm,
     RequirementForm,
+    person_label,
 )
 from hongfan.orglife.models import Appraisal, Meeting, MeetingFile, MeetingRequirement
 
@@ -115,30 +116,48 @@ def meetings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_form(request: HttpRequest, access: Access, initial: dict[str, Any]) -> MeetingForm:
+def _chosen_branch(request: HttpRequest, access: Access) -> tuple[QuerySet[Branch], Branch | None]:
+    """The branches the user schedules for, and the one this form is about (the only one, or
+    the one picked); never a branch outside the user's scope."""
     branches = _managed_branches(access).order_by("pk")
     raw = request.POST.get("branch") or request.GET.get("branch") or ""
-    chosen = branches.filter(pk=int(raw)).first() if raw.isdigit() else None
+    chosen = branches.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
     if chosen is None and branches.count() == 1:
         chosen = branches.first()
+    return branches, chosen
+
+
+def _meeting_form(request: HttpRequest, access: Access, initial: dict[str, Any]) -> MeetingForm:
+    branches, chosen = _chosen_branch(request, access)
     if chosen is not None:
         initial.setdefault("branch", chosen.pk)
         initial.setdefault("host", chosen.secretary_id)
-    people = Person.objects.filter(branch=chosen, status=PersonStatus.ACTIVE).order_by("pk")
-    lecturers = (
-        Person.objects.filter(hospital_id=chosen.hospital_id, status=PersonStatus.ACTIVE)
-        if chosen
-        else Person.objects.none()
-    ).order_by("pk")
-    groups = PartyGroup.objects.filter(branch=chosen).order_by("pk")
-    return MeetingForm(
+    form = MeetingForm(
         request.POST or None,
         initial=initial,
         branches=branches,
-        people=people,
-        lecturers=lecturers,
-        groups=groups,
+        people=selectors.meeting_people(chosen),
+        lecturers=selectors.meeting_lecturers(chosen),
+        groups=PartyGroup.objects.filter(branch=chosen).order_by("pk")
+        if chosen
+        else PartyGroup.objects.none(),
     )
+    if chosen is not None:
+        search_url(form, "lecturer", reverse("orglife:lecturer_search", args=[chosen.pk]))
+    return form
+
+
+@login_required
+def lecturer_search(request: HttpRequest, pk: int) -> JsonResponse:
+    """Search-as-you-type for the meeting form's 授课人: the lecturers of a branch the user
+    schedules for, by name."""
+    access = request_access(request)
+    _require_manager(access)
+    branch = branch_get(access, pk)
+    if not access.manages_branch(branch.pk, branch.hospital_id):
+        raise PermissionDenied("只能为本支部安排组织生活")
+    found = selectors.person_search(selectors.meeting_lecturers(branch), request.GET.get("q", ""))
+    return JsonResponse({"results": [{"value": p.pk, "text": person_label(p)} for p in found]})
 
 
 @login_required
@@ -428,6 +447,14 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     done = None
     m = selectors.meeting_by_code(pk, token)
     valid = m is not None
+    mine = None
+    if valid and person is not None and m is not None:
+        mine = m.attendance.filter(person=person).first()
+    # The code is not a key to the meeting: only its roster, and those who may read it
+    # anyway (its managers, the city), see what it is.
+    shown = m is not None and (
+        mine is not None or access.is_city or access.manages_branch(m.branch_id, m.hospital_id)
+    )
     if request.method == "POST":
         try:
             done = services.meeting_checkin(person=person, meeting_id=pk, token=token)
@@ -438,13 +465,19 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             return redirect(request.path)  # a reload shows the result, it does not post again
     elif not valid:
         error = selectors.BAD_CODE
-    mine = None
-    if valid and person is not None and m is not None:
-        mine = m.attendance.filter(person=person).first()
+    elif mine is None:
+        error = selectors.NOT_ON_ROSTER
     return render(
         request,
         "orglife/checkin.html",
-        {"m": m if valid else None, "error": error, "done": done, "mine": mine, "person": person},
+        {
+            "m": m if shown else None,
+            "can_check_in": valid and mine is not None,
+            "error": error,
+            "done": done,
+            "mine": mine,
+            "person": person,
+        },
         status=404 if not valid else 200,
     )
 

@@ -821,6 +821,7 @@ TABLE: dict[str, Entry] = {
         },
     ),
     "orglife:mine": Entry(get={**LOGGED_IN, **SEP_403}),
+    "orglife:lecturer_search": Entry(get=MANAGED, args=BRANCH),
     "orglife:meeting": Entry(
         get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
         args=lambda t: [ol_meeting(t).pk],
@@ -1046,6 +1047,103 @@ def snapshot(t: Targets) -> dict[str, Any]:
 # --- the matrix ----------------------------------------------------------------------------------
 
 
+# The hospitals whose rows a business role's pages may show or offer (the city admin works
+# city-wide; the 三员 administer accounts and the audit trail system-wide, not business rows).
+CHOICE_SCOPE: dict[str, Callable[[], set[int] | None]] = {
+    "city": lambda: None,
+    "hosp": lambda: {primary().pk},
+    "sec": lambda: {primary().pk},
+    "member": lambda: {primary().pk},
+    "hosp2": lambda: {second().pk},
+}
+# Rows above the hospitals, which any role's form may offer.
+CITY_WIDE_MODELS = {"Authority"}
+
+
+_NO_HOSPITAL = -1
+
+
+def _row_hospital(obj: Any) -> int | None:
+    """The hospital a row belongs to (``_NO_HOSPITAL`` for rows above or beside them)."""
+    if isinstance(obj, Hospital):
+        return obj.pk
+    for path in ("hospital_id", "branch.hospital_id", "person.hospital_id", "meeting.hospital_id"):
+        value: Any = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return value
+    return _NO_HOSPITAL
+
+
+def _context_rows(response) -> list[tuple[str, Any]]:
+    """Every model row a page's templates were given: single rows, querysets, lists of rows
+    and paginated pages (one level deep)."""
+    from django.core.paginator import Page
+    from django.db.models import Model, QuerySet
+
+    rows: list[tuple[str, Any]] = []
+    seen: set[int] = set()
+    for ctx in response.context or []:
+        items = ctx.flatten().items() if hasattr(ctx, "flatten") else ctx.items()
+        for key, value in items:
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, Model):
+                rows.append((key, value))
+            elif isinstance(value, QuerySet | Page | list | tuple):
+                if isinstance(value, QuerySet) and value.query.is_sliced is False:
+                    value = value[:500]
+                rows += [(key, v) for v in list(value) if isinstance(v, Model)]
+    return rows
+
+
+def _forms(response) -> list[Any]:
+    from django.forms import BaseForm, BaseFormSet
+
+    found: dict[int, Any] = {}
+    for ctx in response.context or []:
+        for value in ctx.flatten().values() if hasattr(ctx, "flatten") else ctx.values():
+            if isinstance(value, BaseFormSet):
+                for form in value.forms:
+                    found[id(form)] = form
+            elif isinstance(value, BaseForm):
+                found[id(value)] = value
+    return list(found.values())
+
+
+def check_form_choices_in_scope(response, role: str, label: str) -> None:
+    """No form on a page offers a row of a hospital outside the role's scope: every
+    model choice (select lists, search-as-you-type fields) is checked row by row."""
+    from django.forms import ModelChoiceField
+
+    scope = CHOICE_SCOPE.get(role, lambda: None)()
+    if scope is None:
+        return
+    for form in _forms(response):
+        for name, field_ in form.fields.items():
+            if not isinstance(field_, ModelChoiceField):
+                continue
+            qs = field_.queryset
+            if qs.model.__name__ in CITY_WIDE_MODELS:
+                continue
+            where = [_row_hospital(o) for o in qs]
+            assert _NO_HOSPITAL not in where, f"{qs.model.__name__} has no hospital to check"
+            outside = [str(o) for o, h in zip(qs, where, strict=True) if h not in scope]
+            assert not outside, (
+                f"{label}: {type(form).__name__}.{name} offers {len(outside)} rows of another "
+                f"hospital, e.g. {outside[:3]}"
+            )
+    # The same for every row handed to the templates (hand-written select lists, tables).
+    leaked = [
+        f"{key}: {type(o).__name__} {o}"
+        for key, o in _context_rows(response)
+        if _row_hospital(o) not in (*scope, _NO_HOSPITAL)
+    ]
+    assert not leaked, f"{label}: the page was given rows of another hospital: {leaked[:5]}"
+
+
 def check(response, expected: str, label: str) -> None:
     status = response.status_code
     location = response.get("Location", "")
@@ -1075,6 +1173,8 @@ def test_role_matrix(name, role, client_for):
         response = client.get(url)
         expected = entry.get[role]
         check(response, expected, f"GET {url} as {role}")
+        if expected == OK:
+            check_form_choices_in_scope(response, role, f"GET {url} as {role}")
         if expected == FORBIDDEN and role != "anonymous":
             assert (
                 AuditEvent.objects.filter(action="denied", username=role, success=False).count() > 0

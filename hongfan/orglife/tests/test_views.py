@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.accounts.models import User
+from hongfan.org.models import Person
+from hongfan.org.tests.factories import primary, second
 from hongfan.orglife import services
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
@@ -172,3 +174,131 @@ def test_a_decided_grade_shows_on_the_members_page(unit: Unit):
     )
     page = client(unit.sec).get(reverse("org:person", args=[unit.full[3].pk])).content.decode()
     assert "民主评议等次" in page and f"{year}年：<strong>优秀</strong>" in page
+
+
+# --- the meeting form offers only the user's own people (issue 15, item 1) ---------------------
+
+
+def _offered(response, name: str) -> list[Person]:
+    return list(response.context["form"].fields[name].queryset)
+
+
+def test_a_hospital_admin_with_no_branch_chosen_is_offered_nobody(client_for):
+    r = client_for("hosp").get(reverse("orglife:meeting_new"))
+    assert r.status_code == 200
+    for name in ("host", "recorder", "lecturer", "people", "party_group"):
+        assert _offered(r, name) == [], name
+    outsider = Person.objects.filter(hospital=second()).order_by("pk").first()
+    assert outsider.name not in r.content.decode()
+
+
+def test_the_lecturer_is_searched_as_you_type_not_listed(unit: Unit):
+    r = client(unit.sec).get(reverse("orglife:meeting_new"))
+    page = r.content.decode()
+    search = reverse("orglife:lecturer_search", args=[unit.branch.pk])
+    assert f'data-search="{search}"' in page
+    # the hospital's staff are the choices, but none of them is written into the page
+    staff = _offered(r, "lecturer")
+    assert len(staff) > len(unit.people)
+    stranger = next(p for p in staff if p.branch_id != unit.branch.pk)
+    assert f'value="{stranger.pk}"' not in page
+
+
+def test_the_lecturer_search_finds_the_hospitals_people_and_no_one_elsewhere(unit: Unit):
+    c = client(unit.sec)
+    url = reverse("orglife:lecturer_search", args=[unit.branch.pk])
+    colleague = (
+        Person.objects.filter(hospital=primary(), status="active")
+        .exclude(branch=unit.branch)
+        .order_by("pk")
+        .first()
+    )
+    found = c.get(url, {"q": colleague.name}).json()["results"]
+    assert colleague.pk in [row["value"] for row in found]
+    assert any(row["text"].startswith(colleague.name + "（") for row in found)
+    outsider = Person.objects.filter(hospital=second()).order_by("pk").first()
+    found = c.get(url, {"q": outsider.name}).json()["results"]
+    assert outsider.pk not in [row["value"] for row in found]
+    assert c.get(url, {"q": ""}).json() == {"results": []}
+
+
+@pytest.mark.parametrize("q", ["\x00", "9" * 40, "%", "' OR 1=1 --"])
+def test_odd_searches_answer_calmly(unit: Unit, q: str):
+    url = reverse("orglife:lecturer_search", args=[unit.branch.pk])
+    r = client(unit.sec).get(url, {"q": q})
+    assert r.status_code == 200 and isinstance(r.json()["results"], list)
+
+
+def test_another_hospitals_admin_cannot_search_a_branchs_lecturers(unit: Unit, client_for):
+    url = reverse("orglife:lecturer_search", args=[unit.branch.pk])
+    assert client_for("hosp2").get(url, {"q": "张"}).status_code == 404
+    assert client(unit.member).get(url, {"q": "张"}).status_code == 403
+    assert client(unit.other_sec).get(url, {"q": "张"}).status_code == 403
+
+
+def test_a_lecturer_found_by_search_is_saved_and_one_of_another_hospital_is_refused(unit: Unit):
+    c = client(unit.sec)
+    colleague = (
+        Person.objects.filter(hospital=primary(), status="active")
+        .exclude(branch=unit.branch)
+        .order_by("pk")
+        .first()
+    )
+    data = {
+        "branch": unit.branch.pk,
+        "kind": MeetingKind.LECTURE,
+        "topic": "专题党课",
+        "day": (timezone.localdate() + timedelta(days=2)).isoformat(),
+        "start": "14:30",
+        "end": "16:00",
+    }
+    outsider = Person.objects.filter(hospital=second()).order_by("pk").first()
+    before = orglife_state()
+    r = c.post(reverse("orglife:meeting_new"), data | {"lecturer": outsider.pk})
+    assert r.status_code == 200 and "选择一个有效的选项" in r.content.decode()
+    assert orglife_state() == before
+    r = c.post(reverse("orglife:meeting_new"), data | {"lecturer": colleague.pk})
+    assert r.status_code == 302
+    assert Meeting.objects.get(topic="专题党课").lecturer == colleague
+    # the page re-shown after an error keeps the chosen lecturer, and only that one
+    r = c.post(reverse("orglife:meeting_new"), data | {"lecturer": colleague.pk, "topic": ""})
+    assert f'<option value="{colleague.pk}" selected>' in r.content.decode()
+
+
+# --- the QR code lets the roster check in; it shows the meeting to no one else (item 9) -------
+
+
+def test_someone_off_the_roster_holding_the_code_sees_nothing_of_the_meeting(unit: Unit):
+    m = meeting(unit, MeetingKind.COMMITTEE)  # the member is not on the committee
+    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
+    r = client(unit.member).get(url)
+    page = r.content.decode()
+    assert r.status_code == 200 and "你不在本次会议的参会名单中" in page
+    assert m.topic not in page and unit.branch.name not in page
+    assert 'id="checkin-button"' not in page
+
+
+def test_another_hospitals_admin_holding_the_code_sees_nothing(unit: Unit, client_for):
+    m = meeting(unit, place="第三会议室")
+    r = client_for("hosp2").get(reverse("orglife:checkin", args=[m.pk, m.checkin_token]))
+    page = r.content.decode()
+    assert m.topic not in page and "第三会议室" not in page
+
+
+def test_off_the_roster_a_cancelled_meeting_is_not_given_away(unit: Unit):
+    m = meeting(unit, MeetingKind.COMMITTEE)
+    services.meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
+    before = orglife_state()
+    r = client(unit.member).post(
+        reverse("orglife:checkin", args=[m.pk, m.checkin_token]), follow=True
+    )
+    page = r.content.decode()
+    assert "你不在本次会议的参会名单中" in page and "已取消" not in page
+    assert orglife_state() == before
+
+
+def test_the_roster_still_sees_the_meeting_and_checks_in(unit: Unit):
+    m = meeting(unit)
+    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
+    page = client(unit.member).get(url).content.decode()
+    assert m.topic in page and 'id="checkin-button"' in page

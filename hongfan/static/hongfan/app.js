@@ -1,0 +1,65 @@
+/* Hongfan's own behaviour, in one file so that pages carry no inline script
+   (Content-Security-Policy: script-src 'self'). Each behaviour is switched on by a
+   data attribute in the markup. */
+(function () {
+  "use strict";
+
+  // <select data-search="/url/?branch=1">: search-as-you-type (Tom Select); the endpoint
+  // answers ?q=… with {"results": [{"value", "text"}]}.
+  function initSearch(root) {
+    if (typeof TomSelect === "undefined") return;
+    root.querySelectorAll("select[data-search]").forEach(function (el) {
+      if (el.tomselect) return;
+      var url = el.getAttribute("data-search");
+      new TomSelect(el, {
+        valueField: "value",
+        labelField: "text",
+        searchField: [],
+        maxOptions: 20,
+        loadThrottle: 250,
+        placeholder: el.getAttribute("placeholder") || "输入姓名搜索",
+        allowEmptyOption: true,
+        shouldLoad: function (query) { return query.trim().length > 0; },
+        load: function (query, callback) {
+          var sep = url.indexOf("?") >= 0 ? "&" : "?";
+          fetch(url + sep + "q=" + encodeURIComponent(query), {
+            credentials: "same-origin",
+            headers: { Accept: "application/json" },
+          })
+            .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () { return '<div class="no-results">没有找到，换个关键字试试</div>'; },
+          loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>'; },
+        },
+      });
+    });
+  }
+
+  // <select data-reload="name">: changing it presses the form's button named "name"
+  // (e.g. the meeting form refreshes its people when the branch changes).
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (!(el instanceof HTMLElement)) return;
+    var reload = el.getAttribute("data-reload");
+    if (reload && el.form) {
+      var button = el.form.querySelector('[name="' + reload + '"]');
+      if (button) button.click();
+    }
+    // <select data-autosubmit>: choosing a value submits its (GET) form.
+    if (el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
+  });
+
+  // <form data-confirm="…"> or <button data-confirm="…">: ask before going on.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var submitter = e.submitter;
+    var text = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) e.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { initSearch(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { initSearch(e.target); });
+})();
