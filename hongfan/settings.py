@@ -10,7 +10,15 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hongfan.core.env import env_bool, env_int, env_list, env_str, load_dotenv
+from hongfan.core.env import (
+    env_base64_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    load_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env")
@@ -25,11 +33,17 @@ _DEV_SECRET = "dev-only-secret-key-not-for-production-hongfan-0123456789"
 _DEV_PII_KEY = "ZGV2LW9ubHktcGlpLWtleS1ob25nZmFuLTMyYnl0ZXM="  # 32 bytes, dev only
 _DEV_HASH_KEY = "dev-only-hash-key-hongfan"
 
-SECRET_KEY = env_str("HONGFAN_SECRET_KEY", None if IS_PROD else _DEV_SECRET)
-PII_ENCRYPTION_KEY = env_str("HONGFAN_PII_KEY", None if IS_PROD else _DEV_PII_KEY)
-PII_HASH_KEY = env_str("HONGFAN_PII_HASH_KEY", None if IS_PROD else _DEV_HASH_KEY)
-if IS_PROD and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("HONGFAN_SECRET_KEY must be set to a real secret in production")
+SECRET_KEY = env_secret("HONGFAN_SECRET_KEY", None if IS_PROD else _DEV_SECRET, min_length=50)
+# Malformed personal-data keys stop the start-up here, not at the first encryption.
+PII_ENCRYPTION_KEY = env_base64_key("HONGFAN_PII_KEY", None if IS_PROD else _DEV_PII_KEY, nbytes=32)
+PII_HASH_KEY = env_secret("HONGFAN_PII_HASH_KEY", None if IS_PROD else _DEV_HASH_KEY, min_length=16)
+for _name, _value, _dev in (
+    ("HONGFAN_SECRET_KEY", SECRET_KEY, _DEV_SECRET),
+    ("HONGFAN_PII_KEY", PII_ENCRYPTION_KEY, _DEV_PII_KEY),
+    ("HONGFAN_PII_HASH_KEY", PII_HASH_KEY, _DEV_HASH_KEY),
+):
+    if IS_PROD and _value == _dev:
+        raise ImproperlyConfigured(f"{_name} must be set to a real secret in production")
 
 DEBUG = env_bool("HONGFAN_DEBUG", HONGFAN_ENV == "dev")
 ALLOWED_HOSTS = env_list("HONGFAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -170,8 +184,25 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_HTTPONLY = True
+# Served over HTTPS (the default in production): secure cookies, HTTP redirected to HTTPS
+# and HSTS. Behind nginx, which terminates TLS and sets X-Forwarded-Proto, also set
+# HONGFAN_BEHIND_PROXY=true. An intranet served over plain HTTP sets
+# HONGFAN_SECURE_COOKIES=false (and `check --deploy` rightly warns about it).
 SESSION_COOKIE_SECURE = env_bool("HONGFAN_SECURE_COOKIES", IS_PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("HONGFAN_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int(
+    "HONGFAN_HSTS_SECONDS", 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HONGFAN_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is for public domains submitted to the browsers' list (hstspreload.org); a
+# hospital's Hongfan runs under an intranet or sub-domain name that is never submitted, so
+# the flag stays off and its deploy check (security.W021) is silenced below.
+SECURE_HSTS_PRELOAD = env_bool("HONGFAN_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+if env_bool("HONGFAN_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -57,3 +59,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_base64_key(name: str, default: str | None, *, nbytes: int) -> str:
+    """A key given as base64 of exactly ``nbytes`` random bytes; anything else stops the
+    start-up here instead of failing at the first use of the key."""
+    value = env_str(name, default).strip()
+    how = f'python -c "import os,base64;print(base64.b64encode(os.urandom({nbytes})).decode())"'
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be base64 of {nbytes} random bytes (make one with: {how})"
+        ) from exc
+    if len(raw) != nbytes:
+        raise ImproperlyConfigured(
+            f"{name} must decode to {nbytes} bytes, got {len(raw)} (make one with: {how})"
+        )
+    return value
+
+
+def env_secret(name: str, default: str | None, *, min_length: int) -> str:
+    """A secret string of at least ``min_length`` characters."""
+    value = env_str(name, default)
+    if len(value.strip()) < min_length:
+        raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
+    return value

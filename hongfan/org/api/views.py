@@ -15,6 +15,7 @@ from hongfan.org.models import Branch, Development, Person
 @extend_schema(summary="人员名册（身份证号、手机号已脱敏）")
 class PersonListAPI(generics.ListAPIView):
     serializer_class = PersonSerializer
+    queryset = Person.objects.none()  # the model, for the schema; rows come from get_queryset
     filterset_fields = ["hospital", "branch", "department", "political_status", "status"]
 
     def get_queryset(self) -> QuerySet[Person]:
@@ -33,6 +34,7 @@ class PersonDetailAPI(generics.RetrieveAPIView):
 @extend_schema(summary="可见的党支部及党员人数")
 class BranchListAPI(generics.ListAPIView):
     serializer_class = BranchSerializer
+    queryset = Branch.objects.none()  # the model, for the schema; rows come from get_queryset
     filterset_fields = ["hospital", "kind"]
 
     def get_queryset(self) -> QuerySet[Branch]:
@@ -54,6 +56,7 @@ class BranchListAPI(generics.ListAPIView):
 @extend_schema(summary="进行中的发展党员记录")
 class DevelopmentListAPI(generics.ListAPIView):
     serializer_class = DevelopmentSerializer
+    queryset = Development.objects.none()  # the model, for the schema; rows come from get_queryset
     filterset_fields = ["hospital", "branch", "stage"]
 
     def get_queryset(self) -> QuerySet[Development]:

@@ -15,10 +15,12 @@ from hongfan.core.access import request_access
 from hongfan.org.models import Person
 from hongfan.orglife import selectors, services
 from hongfan.orglife.api.serializers import CheckinSerializer, MyMeetingSerializer
+from hongfan.orglife.models import Attendance
 
 
 class MyMeetingsAPI(generics.ListAPIView):
     serializer_class = MyMeetingSerializer
+    queryset = Attendance.objects.none()  # the model, for the schema; rows come from get_queryset
 
     @extend_schema(summary="我的组织生活：应参加的会议与本人出勤（最新在前）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

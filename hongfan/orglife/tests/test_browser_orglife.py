@@ -132,3 +132,46 @@ def test_secretary_schedules_member_checks_in_by_qr_minutes_close_calendar_green
     expect(member.locator("a", has_text=meeting.topic)).to_contain_text("出席")
     assert horizontal_overflow(member) <= 0, "my meetings scroll sideways on a phone"
     shot(member, "orglife-mine-phone")
+
+
+def test_a_lecture_lecturer_is_found_by_typing_a_name_on_a_phone_and_a_desktop(
+    demo_city: Any, open_page: Any
+) -> None:
+    """The 授课人 list is the whole hospital: it is searched as the secretary types, never
+    written into the page, and the person picked is saved as the lecturer."""
+    from playwright.sync_api import expect
+
+    from hongfan.org.models import Person
+
+    base = demo_city.url
+    sec_access = access_for(User.objects.get(username="sec"))
+    branch_id = min(sec_access.branch_ids)
+    colleague = (
+        Person.objects.filter(hospital_id=min(sec_access.branch_hospital_ids), status="active")
+        .exclude(branch_id=branch_id)
+        .order_by("pk")
+        .first()
+    )
+    assert colleague is not None
+    day = (timezone.localdate() + timedelta(days=7)).isoformat()
+    for size, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = open_page(size)
+        login(page, base, "sec")
+        page.goto(f"{base}/orglife/new/?branch={branch_id}")
+        topic = f"专题党课（{label}）"
+        page.select_option("#id_kind", value=MeetingKind.LECTURE)
+        page.fill("#id_topic", topic)
+        page.fill("#id_day", day)
+        page.fill("#id_start", "14:30")
+        page.fill("#id_end", "16:00")
+        page.locator("#id_lecturer-ts-control").fill(colleague.name)
+        option = page.locator(".ts-dropdown .option", has_text=colleague.name).first
+        expect(option).to_be_visible()
+        shot(page, f"orglife-lecturer-search-{label}")
+        option.click()
+        if label == "phone":
+            assert horizontal_overflow(page) <= 0, "the meeting form scrolls sideways on a phone"
+        with page.expect_navigation():
+            page.get_by_role("button", name="保存").click()
+        expect(page.locator(".alert-success")).to_contain_text("参会名单已生成")
+        assert Meeting.objects.get(topic=topic).lecturer_id == colleague.pk

@@ -23,7 +23,7 @@ from hongfan.points.api.serializers import (
     RankRowSerializer,
 )
 from hongfan.points.choices import Period
-from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.models import PointClaim, PointEntry, PointRule
 from hongfan.points.periods import period_start
 
 
@@ -43,6 +43,7 @@ class MyPointsAPI(APIView):
 
 class MyLedgerAPI(generics.ListAPIView):
     serializer_class = EntrySerializer
+    queryset = PointEntry.objects.none()  # the model, for the schema; rows come from get_queryset
 
     @extend_schema(summary="我的积分流水（最新在前）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -159,6 +160,7 @@ class ClaimsAPI(APIView):
 
 class ClaimReviewAPI(generics.ListAPIView):
     serializer_class = ClaimSerializer
+    queryset = PointClaim.objects.none()  # the model, for the schema; rows come from get_queryset
 
     @extend_schema(summary="待审核的积分申报（书记：本支部；医院党委：全院）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
