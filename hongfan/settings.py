@@ -159,6 +159,8 @@ PASSWORD_HASHERS = env_list(
 SECURITY_DEFAULTS = {
     "lockout_failures": env_int("HONGFAN_LOCKOUT_FAILURES", 5, minimum=1),
     "lockout_minutes": env_int("HONGFAN_LOCKOUT_MINUTES", 30, minimum=1),
+    "ip_throttle_failures": env_int("HONGFAN_IP_THROTTLE_FAILURES", 30, minimum=10),
+    "ip_throttle_window_minutes": env_int("HONGFAN_IP_THROTTLE_WINDOW_MINUTES", 15, minimum=1),
     "password_min_length": env_int("HONGFAN_PASSWORD_MIN_LENGTH", 8, minimum=6),
     "password_min_classes": env_int("HONGFAN_PASSWORD_MIN_CLASSES", 3, minimum=1),
     "password_max_age_days": env_int("HONGFAN_PASSWORD_MAX_AGE_DAYS", 90, minimum=0),
@@ -169,10 +171,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hongfan.accounts.validators.PolicyPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "hongfan.accounts.validators.UsernameInPasswordValidator"},
+    {"NAME": "hongfan.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 AXES_ENABLED = env_bool("HONGFAN_AXES_ENABLED", True)
-AXES_LOCKOUT_PARAMETERS = ["username"]  # staff of one hospital share an IP address
+# By username (staff of one hospital share an IP address), but by username and address from
+# an address the account logged in from before; per-address throttling across usernames is
+# ours (hongfan.accounts.selectors.login_wait_seconds). See docs/decisions/0002 and 0006.
+AXES_LOCKOUT_PARAMETERS = "hongfan.accounts.policy.axes_lockout_parameters"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the per-address count reads it
 AXES_FAILURE_LIMIT = "hongfan.accounts.policy.axes_failure_limit"
 AXES_COOLOFF_TIME = "hongfan.accounts.policy.axes_cooloff_time"
 AXES_RESET_ON_SUCCESS = True

@@ -44,6 +44,8 @@ class PolicyForm(forms.ModelForm):
         fields = [
             "lockout_failures",
             "lockout_minutes",
+            "ip_throttle_failures",
+            "ip_throttle_window_minutes",
             "password_min_length",
             "password_min_classes",
             "password_max_age_days",

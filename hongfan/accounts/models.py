@@ -80,6 +80,14 @@ class SecurityPolicy(models.Model):
 
     lockout_failures = models.PositiveSmallIntegerField("连续失败几次后锁定", default=5)
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=30)
+    ip_throttle_failures = models.PositiveSmallIntegerField(
+        "同一IP地址失败几次后限速（不分用户名）",
+        default=30,
+        help_text="同院职工共用出口IP，请按医院规模设得足够大，日常输错密码不应触发",
+    )
+    ip_throttle_window_minutes = models.PositiveSmallIntegerField(
+        "IP失败计数时间窗（分钟）", default=15
+    )
     password_min_length = models.PositiveSmallIntegerField("密码最小长度", default=8)
     password_min_classes = models.PositiveSmallIntegerField(
         "密码至少包含字符类别数（大写/小写/数字/符号）", default=3
@@ -105,6 +113,17 @@ class SecurityPolicy(models.Model):
                 violation_error_message="锁定时长应在1到1440分钟之间",
             ),
             models.CheckConstraint(
+                name="policy_ip_throttle_failures_range",
+                condition=Q(ip_throttle_failures__gte=10) & Q(ip_throttle_failures__lte=1000),
+                violation_error_message="IP限速阈值应在10到1000次之间",
+            ),
+            models.CheckConstraint(
+                name="policy_ip_throttle_window_range",
+                condition=Q(ip_throttle_window_minutes__gte=1)
+                & Q(ip_throttle_window_minutes__lte=1440),
+                violation_error_message="IP失败计数时间窗应在1到1440分钟之间",
+            ),
+            models.CheckConstraint(
                 name="policy_password_length_range",
                 condition=Q(password_min_length__gte=8) & Q(password_min_length__lte=64),
                 violation_error_message="密码最小长度应在8到64之间",
@@ -128,3 +147,21 @@ class SecurityPolicy(models.Model):
 
     def __str__(self) -> str:
         return "安全策略"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's most recent passwords (the newest is the current one), so that
+    a new password cannot repeat one of them. Written by PasswordHistoryValidator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d %H:%M}"

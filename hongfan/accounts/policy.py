@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from hongfan.accounts.models import SecurityPolicy
 
@@ -29,3 +30,31 @@ def axes_failure_limit(request: HttpRequest | None, credentials: Any = None) -> 
 
 def axes_cooloff_time(request: HttpRequest | None = None) -> timedelta:
     return timedelta(minutes=get_policy(request).lockout_minutes)
+
+
+KNOWN_ADDRESS_DAYS = 90
+
+
+def axes_lockout_parameters(request: Any, credentials: Any = None) -> list[Any]:
+    """What a failed login counts against (docs/decisions/0006-login-throttling.md).
+
+    By username, so that a hospital's shared address does not lock its staff together; but
+    from an address this username logged in from in the last 90 days, by username *and*
+    address: failures from elsewhere (a stranger guessing) do not keep the account out of
+    its usual address, while failures from that address still lock it there.
+    """
+    if not isinstance(request, HttpRequest):
+        return ["username"]
+    from axes.helpers import get_client_ip_address, get_client_username
+    from axes.models import AccessLog
+
+    username = get_client_username(request, credentials)
+    ip = get_client_ip_address(request)
+    if username and ip:
+        since = timezone.now() - timedelta(days=KNOWN_ADDRESS_DAYS)
+        known = AccessLog.objects.filter(
+            username=username, ip_address=ip, attempt_time__gte=since
+        ).exists()
+        if known:
+            return [["username", "ip_address"]]
+    return ["username"]

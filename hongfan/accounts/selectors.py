@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
 from hongfan.accounts.choices import Role
-from hongfan.accounts.models import RoleAssignment, User
+from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.core.access import Access
-from hongfan.core.models import AuditEvent
+from hongfan.core.models import AuditAction, AuditEvent
 
 
 def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -50,3 +53,59 @@ def user_list(access: Access, q: str = "") -> QuerySet[User]:
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(first_name__icontains=q)
     return qs
+
+
+# --- login throttling (docs/decisions/0006-login-throttling.md) -------------------------------
+
+MAX_WAIT_SECONDS = 300
+
+
+def throttle_wait(*, failures: int, threshold: int) -> int:
+    """Seconds to wait after the last failure once ``failures`` reach ``threshold``: 2, 4, 8 …
+    doubling with each further failure, at most five minutes."""
+    if failures < threshold:
+        return 0
+    return int(min(2 ** min(failures - threshold + 1, 16), MAX_WAIT_SECONDS))
+
+
+def login_throttle(*, ip: str | None, policy: SecurityPolicy) -> tuple[int, int]:
+    """For logins from ``ip``: the failures counted in the policy's window (across all
+    usernames) and the seconds still to wait before the next attempt (0: it may be tried)."""
+    if not ip:
+        return 0, 0
+    from axes.models import AccessFailureLog
+
+    now = timezone.now()
+    since = now - timedelta(minutes=policy.ip_throttle_window_minutes)
+    row = AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gte=since).aggregate(
+        n=Count("pk"), last=Max("attempt_time")
+    )
+    failures, last = row["n"], row["last"]
+    wait = throttle_wait(failures=failures, threshold=policy.ip_throttle_failures)
+    if not wait or last is None:
+        return failures, 0
+    remaining = (last + timedelta(seconds=wait) - now).total_seconds()
+    return failures, max(0, math.ceil(remaining))
+
+
+def password_change_wait_minutes(*, user: User, policy: SecurityPolicy) -> int:
+    """Minutes before ``user`` may try the change form again after ``lockout_failures`` wrong
+    old passwords within ``lockout_minutes``; 0 when it may be tried. Counted from the audit
+    trail, per user, so it never affects logging in."""
+    window = timedelta(minutes=policy.lockout_minutes)
+    now = timezone.now()
+    failures = list(
+        AuditEvent.objects.filter(
+            user=user,
+            action=AuditAction.PASSWORD_CHANGED,
+            success=False,
+            detail__reason="wrong_old_password",
+            at__gte=now - window,
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)[: policy.lockout_failures]
+    )
+    if len(failures) < policy.lockout_failures:
+        return 0
+    remaining = (failures[0] + window - now).total_seconds()
+    return max(1, math.ceil(remaining / 60))

@@ -14,12 +14,15 @@ from django.utils import timezone
 from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.accounts.policy import get_policy
+from hongfan.accounts.selectors import login_throttle, password_change_wait_minutes
 from hongfan.core.access import Access
-from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.audit import AuditAction, audit_log, client_ip
 
 POLICY_FIELDS = (
     "lockout_failures",
     "lockout_minutes",
+    "ip_throttle_failures",
+    "ip_throttle_window_minutes",
     "password_min_length",
     "password_min_classes",
     "password_max_age_days",
@@ -172,28 +175,85 @@ def user_set_active(
 
 
 def unlock_user(*, access: Access, username: str, request: HttpRequest | None = None) -> int:
+    """The security admin clears a username's login failures (a second security admin can
+    unlock the first). Returns how many failure records were cleared."""
     if not access.has(Role.SECURITY_ADMIN):
         raise PermissionDenied("只有安全管理员可以解锁账号")
+    return _unlock(username=username, request=request, via="web")
+
+
+def unlock_user_from_console(*, username: str, os_user: str, host: str) -> int:
+    """``manage.py unlockuser``: for when no security admin can log in. Whoever can run it
+    already controls the server; the audit row records the operating-system account."""
+    if not User.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"用户 {username} 不存在"})
+    return _unlock(username=username, request=None, via="command", os_user=os_user, host=host)
+
+
+def _unlock(*, username: str, request: HttpRequest | None, via: str, **detail: Any) -> int:
     from axes.utils import reset
 
-    count = reset(username=username)
+    count = int(reset(username=username) or 0)
     audit_log(
         action=AuditAction.USER_CHANGED,
         request=request,
-        username="",
+        target=User.objects.filter(username=username).first(),
         change="unlocked",
         unlocked=username,
+        cleared=count,
+        via=via,
+        **detail,
     )
-    return int(count or 0)
+    return count
 
 
-@transaction.atomic
+def login_failure_noted(*, request: HttpRequest, username: str) -> int:
+    """After a failed login: when the address has now failed often enough to be slowed,
+    write an audit row and return the wait in seconds (0 otherwise). Attempts refused while
+    waiting are not audited one by one (they are not tried), so a flood cannot swamp the
+    trail; each further failure beyond the threshold writes one row."""
+    policy = get_policy(request)
+    failures, wait = login_throttle(ip=client_ip(request), policy=policy)
+    if wait:
+        audit_log(
+            action=AuditAction.LOGIN_THROTTLED,
+            request=request,
+            username=username[:150],
+            success=False,
+            failures=failures,
+            wait_seconds=wait,
+            window_minutes=policy.ip_throttle_window_minutes,
+        )
+    return wait
+
+
 def password_change(
     *, user: User, old_password: str, new_password: str, request: HttpRequest | None = None
 ) -> User:
-    errors: dict[str, str] = {}
+    """Change one's own password. Wrong old passwords are audited and, after the policy's
+    lockout count within its lockout minutes, the form refuses for a while (the login is
+    not affected). The new password is checked only once the old one is right, so the
+    history rule cannot be used to test guesses."""
+    wait = password_change_wait_minutes(user=user, policy=get_policy(request))
+    if wait:
+        audit_log(
+            action=AuditAction.PASSWORD_CHANGED,
+            request=request,
+            user=user,
+            success=False,
+            reason="throttled",
+        )
+        raise ValidationError({"old_password": f"原密码输错次数过多，请{wait}分钟后再试"})
     if not user.check_password(old_password):
-        errors["old_password"] = "原密码不正确"
+        audit_log(
+            action=AuditAction.PASSWORD_CHANGED,
+            request=request,
+            user=user,
+            success=False,
+            reason="wrong_old_password",
+        )
+        raise ValidationError({"old_password": "原密码不正确"})
+    errors: dict[str, str] = {}
     if old_password == new_password:
         errors["new_password"] = "新密码不能与原密码相同"
     try:
@@ -202,8 +262,20 @@ def password_change(
         errors.setdefault("new_password", "；".join(exc.messages))
     if errors:
         raise ValidationError(errors)
-    user.set_password(new_password)
-    user.password_changed_at = timezone.now()
-    user.save(update_fields=["password", "password_changed_at"])
-    audit_log(action=AuditAction.PASSWORD_CHANGED, request=request, user=user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        audit_log(action=AuditAction.PASSWORD_CHANGED, request=request, user=user)
     return user
+
+
+FAILURE_LOG_DAYS = 7
+
+
+def login_failures_prune(*, older_than_days: int = FAILURE_LOG_DAYS) -> int:
+    """Drop per-failure rows (axes' AccessFailureLog) older than the longest throttle window
+    needs; every failure stays in the audit trail, which is never pruned here."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return int(AxesProxyHandler.reset_failure_logs(age_days=older_than_days) or 0)

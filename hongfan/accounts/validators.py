@@ -3,6 +3,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
 
@@ -37,3 +38,63 @@ class PolicyPasswordValidator:
 
     def get_help_text(self) -> str:
         return "至少8位，且包含大写字母、小写字母、数字、符号中的至少3类"
+
+
+class UsernameInPasswordValidator:
+    """No password that contains the username, in any letter case (usernames of three or
+    more characters: a two-letter username would forbid common letter pairs)."""
+
+    MIN_USERNAME = 3
+
+    def validate(self, password: str, user: Any = None) -> None:
+        username = (getattr(user, "username", "") or "").strip().casefold()
+        if len(username) >= self.MIN_USERNAME and username in password.casefold():
+            raise ValidationError("密码不能包含用户名", code="password_contains_username")
+
+    def get_help_text(self) -> str:
+        return "密码不能包含用户名"
+
+
+class PasswordHistoryValidator:
+    """No password among the user's last ``count`` (the current one included).
+
+    The hashes are kept in PasswordHistory, written by ``password_changed``, which Django
+    calls whenever a user saved after ``set_password``. Callers that take an old password
+    (the change form) must check it *before* running the validators: otherwise this
+    message would tell a guesser whether a password was the user's.
+    """
+
+    def __init__(self, count: int = 5) -> None:
+        self.count = count
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if user is None or user.pk is None:
+            return
+        from hongfan.accounts.models import PasswordHistory
+
+        recent = list(
+            PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[
+                : self.count
+            ]
+        )
+        current = getattr(user, "password", "")
+        if current and current not in recent:
+            recent.insert(0, current)
+        if any(check_password(password, encoded) for encoded in recent[: self.count]):
+            raise ValidationError(
+                f"新密码不能与最近{self.count}次使用过的密码相同", code="password_reused"
+            )
+
+    def password_changed(self, password: str, user: Any = None) -> None:
+        if user is None or user.pk is None or not user.has_usable_password():
+            return
+        from hongfan.accounts.models import PasswordHistory
+
+        PasswordHistory.objects.create(user_id=user.pk, password=user.password)
+        stale = PasswordHistory.objects.filter(user_id=user.pk).values_list("pk", flat=True)[
+            self.count :
+        ]
+        PasswordHistory.objects.filter(pk__in=list(stale)).delete()
+
+    def get_help_text(self) -> str:
+        return f"不能与最近{self.count}次使用过的密码相同"

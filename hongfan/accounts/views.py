@@ -31,7 +31,7 @@ from hongfan.accounts.forms import (
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.accounts.policy import get_policy
 from hongfan.core.access import request_access
-from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.audit import AuditAction, audit_log, client_ip
 from hongfan.core.forms import apply_errors
 from hongfan.core.qr import qr_svg
 
@@ -70,6 +70,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
         error = "长时间未操作，会话已超时，请重新登录。"
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        _, wait = selectors.login_throttle(ip=client_ip(request), policy=get_policy(request))
+        if wait:
+            # Not tried at all: a password guess from a slowed address learns nothing.
+            return render(
+                request,
+                "accounts/login.html",
+                {
+                    "form": form,
+                    "error": f"尝试过于频繁，请{wait}秒后再试。",
+                    "next": request.GET.get("next", ""),
+                },
+                status=429,
+            )
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
@@ -77,6 +90,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return lockout_response(request, credentials=form.cleaned_data)
         if user is None:
             error = "用户名或密码错误"
+            wait = services.login_failure_noted(
+                request=request, username=form.cleaned_data["username"]
+            )
+            if wait:
+                error = f"用户名或密码错误。尝试过于频繁，请{wait}秒后再试。"
         else:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             if device is not None:

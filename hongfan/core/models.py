@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     LOGOUT = "logout", "退出"
     LOCKOUT = "lockout", "账号锁定"
+    LOGIN_THROTTLED = "login_throttled", "登录限速"
     OTP_FAILED = "otp_failed", "动态口令错误"
     OTP_ENABLED = "otp_enabled", "启用双因素认证"
     PASSWORD_CHANGED = "password_changed", "修改密码"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-import axes.utils
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
@@ -31,26 +30,6 @@ from hongfan.org.tests.factories import second
 
 PASSWORD = "Hongfan@2026"
 LOCKED = "连续登录失败次数过多，账号已锁定"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(db, settings):
-    """The demo accounts are hashed with PBKDF2; re-hash them with MD5 for this test so that
-    the dozens of logins below take milliseconds, not seconds."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-    for user in User.objects.filter(username__in=["member", "sec", "hosp"]):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-
-
-@pytest.fixture(autouse=True)
-def fresh_axes(db):
-    axes.utils.reset()
-    yield
-    axes.utils.reset()
 
 
 def login(client: Client, username: str, password: str = PASSWORD, ip: str = "10.0.0.1"):
@@ -170,6 +149,8 @@ def test_the_security_admins_policy_change_takes_effect(db, client_for):
         {
             "lockout_failures": 3,
             "lockout_minutes": 10,
+            "ip_throttle_failures": 30,
+            "ip_throttle_window_minutes": 15,
             "password_min_length": 8,
             "password_min_classes": 3,
             "password_max_age_days": 90,
@@ -194,6 +175,8 @@ def test_a_policy_outside_its_bounds_is_refused_in_chinese(db, client_for):
         {
             "lockout_failures": 0,
             "lockout_minutes": 30,
+            "ip_throttle_failures": 30,
+            "ip_throttle_window_minutes": 15,
             "password_min_length": 6,
             "password_min_classes": 3,
             "password_max_age_days": 90,

@@ -316,6 +316,8 @@ def policy_payload(t: Targets) -> dict[str, Any]:
     return {
         "lockout_failures": 3,
         "lockout_minutes": 30,
+        "ip_throttle_failures": 30,
+        "ip_throttle_window_minutes": 15,
         "password_min_length": 8,
         "password_min_classes": 3,
         "password_max_age_days": 90,

@@ -1,0 +1,19 @@
+"""Periodic work of accounts (run by huey: ``make worker``). Thin: the work is in services."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from hongfan.accounts.services import login_failures_prune
+
+logger = logging.getLogger("hongfan.accounts")
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def prune_login_failures() -> int:
+    removed = login_failures_prune()
+    logger.info("login failure log: %d old rows removed", removed)
+    return removed
