@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.uploads import FILE_TYPES, upload_errors
+from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus, PoliticalStatus
 from hongfan.org.models import Authority, Branch, BranchCommittee, PartyGroup, Person
 from hongfan.orglife.choices import (
@@ -52,6 +52,7 @@ CHECKIN_EARLY = timedelta(minutes=30)  # the QR code works from 30 minutes befor
 CHECKIN_LATE = timedelta(minutes=30)  # … until 30 minutes after the end
 MAX_LENGTH = timedelta(hours=12)
 MINUTES_MAX = 50_000  # characters of sanitised HTML
+FILE_ACCEPTS = "照片（JPEG、PNG、WebP）、PDF、Word（.docx）或Excel（.xlsx）文件"
 # Kinds whose roster is the whole branch (members and probationary members).
 BRANCH_WIDE = {
     MeetingKind.GENERAL,
@@ -646,25 +647,26 @@ def meeting_cancel(
 
 @transaction.atomic
 def meeting_file_add(*, access: Access, meeting: Meeting, upload: UploadedFile) -> MeetingFile:
-    """A photo or document of the meeting (JPEG/PNG/WebP/PDF/Word/Excel by content)."""
+    """A photo or document of the meeting (JPEG/PNG/WebP/PDF/Word/Excel by content, and a
+    name that agrees); photos are stored re-encoded, without their EXIF (GPS included)."""
     _manage(access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"file": "会议已取消，不能上传附件"})
     if MeetingFile.objects.filter(meeting=meeting).count() >= 20:
         raise ValidationError({"file": "每次会议最多20个附件"})
-    error, kind = upload_errors(upload, FILE_TYPES)
-    if error:
-        raise ValidationError({"file": error})
-    assert kind is not None
-    name = (upload.name or f"附件.{kind}").rsplit("/", 1)[-1][:150]
+    try:
+        checked = upload_check(upload, FILE_TYPES, accepts=FILE_ACCEPTS)
+    except UploadRefused as exc:
+        raise ValidationError({"file": str(exc)}) from None
     row = MeetingFile(
         meeting=meeting,
-        name=name,
-        content_type=FILE_TYPES[kind],
-        size=upload.size or 0,
+        name=checked.name,  # the user's name made safe, ending in the true extension
+        content_type=checked.content_type,
+        size=checked.size,
         uploaded_by_id=access.user_id,
     )
-    row.file.save(f"{secrets.token_hex(12)}.{kind}", upload, save=False)
+    # A name of our own on disk; a photo is the re-encoded one, without its EXIF (GPS).
+    row.file.save(f"{secrets.token_hex(12)}.{checked.kind}", checked.content, save=False)
     row.save()
     return row
 

@@ -23,6 +23,7 @@ from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, search_url
 from hongfan.core.qr import qr_svg
+from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.choices import BranchKind, PersonStatus
 from hongfan.org.models import Authority, Branch, PartyGroup, Person
 from hongfan.org.selectors import branch_get
@@ -414,24 +415,11 @@ def file_get(request: HttpRequest, pk: int) -> FileResponse:
     if row is None:
         raise Http404("附件不存在")
     selectors.meeting_get(access, row.meeting_id)  # the meeting's own access rules
-    try:
-        f = row.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("附件不存在") from exc
-    response = FileResponse(f, content_type=row.content_type)
-    inline = row.content_type.startswith("image/") or row.content_type == "application/pdf"
-    response["Content-Disposition"] = (
-        f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{_quote(row.name)}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    opened = stored_file_open(row.file.storage, row.file.name, FILE_TYPES)
+    if opened is None:
+        raise Http404("附件不存在")
+    f, kind = opened  # the type from the stored bytes, never from the name or the row
+    return file_response(f, kind=kind, filename=row.name, fallback=f"meeting-file-{row.pk}")
 
 
 # --- check-in ---------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, set_queryset
+from hongfan.core.uploads import file_response
 from hongfan.org.forms import DATE
 from hongfan.org.models import Hospital, Person
 from hongfan.org.views import current_hospital
@@ -195,11 +196,9 @@ def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A claim's evidence photo, only for those who may see the claim; never a public URL."""
     access = request_access(request)
     claim = claims.claim_get(access, pk)
-    f, content_type, ext = claims.claim_photo_open(claim)
-    response = FileResponse(f, content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="claim-{claim.pk}.{ext}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    f, kind = claims.claim_photo_open(claim)
+    name = f"claim-{claim.pk}"
+    return file_response(f, kind=kind, filename=name, fallback=name)
 
 
 @login_required

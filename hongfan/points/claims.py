@@ -20,7 +20,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -31,7 +30,13 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
-from hongfan.core.uploads import IMAGE_TYPES, image_kind, megabytes, read_head
+from hongfan.core.uploads import (
+    IMAGE_TYPES,
+    CheckedUpload,
+    UploadRefused,
+    stored_file_open,
+    upload_check,
+)
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
 from hongfan.points.choices import EntryKind
@@ -59,21 +64,22 @@ APPEAL_REASON_MAX = 500
 QUANTITY_MAX = Decimal("99999.9")  # PointClaim.quantity: 6 digits, 1 decimal
 
 
-def _photo_errors(photo: UploadedFile) -> tuple[str | None, str | None]:
-    """(error, extension): checks the size and the real type of an uploaded photo."""
-    limit = settings.UPLOAD_IMAGE_MAX_BYTES
-    size = photo.size or 0
-    if size <= 0:
-        return "上传的照片是空文件，请重新选择", None
-    if size > limit:
-        return (
-            f"照片不能超过{megabytes(limit)} MB（本次{megabytes(size)} MB），请压缩后再上传",
-            None,
+PHOTO_ACCEPTS = "JPEG、PNG或WebP格式的照片"
+
+
+def _photo_check(photo: UploadedFile) -> tuple[str | None, CheckedUpload | None]:
+    """(error, checked photo): its size, its real type (and a name that agrees), re-encoded
+    without its EXIF/GPS (``core.uploads``)."""
+    try:
+        return None, upload_check(
+            photo,
+            IMAGE_TYPES,
+            noun="照片",
+            accepts=PHOTO_ACCEPTS,
+            too_big_hint="，请压缩后再上传",
         )
-    kind = image_kind(read_head(photo))
-    if kind is None:
-        return "只能上传JPEG、PNG或WebP格式的照片（按文件内容判断，不看扩展名）", None
-    return None, kind
+    except UploadRefused as exc:
+        return str(exc), None
 
 
 def is_member(person: Person) -> bool:
@@ -211,9 +217,9 @@ def claim_submit(
             errors["quantity"] = "数量太小，折合积分为0"
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"情况说明不能超过{DESCRIPTION_MAX}字（现有{len(description)}字）"
-    kind = None
+    checked = None
     if photo is not None:
-        photo_error, kind = _photo_errors(photo)
+        photo_error, checked = _photo_check(photo)
         if photo_error:
             errors["photo"] = photo_error
     if not description and photo is None and "photo" not in errors:
@@ -243,9 +249,10 @@ def claim_submit(
     )
     stored: str | None = None
     try:
-        if photo is not None:
-            # A name of our own: the phone's file name (which may name a patient) is not kept.
-            claim.photo.save(f"{uuid.uuid4().hex}.{kind}", photo, save=False)
+        if checked is not None:
+            # A name of our own: the phone's file name (which may name a patient) is not kept;
+            # the photo is the re-encoded one, without its EXIF (GPS included).
+            claim.photo.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
             stored = claim.photo.name
         claim.full_clean(exclude=["photo"])
         claim.save()
@@ -604,18 +611,12 @@ def open_appeal_entry_ids(entry_ids: list[int]) -> set[int]:
     )
 
 
-def claim_photo_open(claim: PointClaim) -> tuple[IO[bytes], str, str]:
-    """(open file, content type, extension) of a claim's photo, its type checked again by
-    its bytes; Http404 when there is none or the file is missing or not an image."""
-    name = claim.photo.name or ""
-    if not name:
+def claim_photo_open(claim: PointClaim) -> tuple[IO[bytes], str]:
+    """(open file, kind) of a claim's photo, its type checked again by its bytes; Http404
+    when there is none or the file is missing or not an image."""
+    if not claim.photo.name:
         raise Http404("该申报没有照片")
-    try:
-        f = claim.photo.storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("照片文件不存在") from None
-    kind = image_kind(read_head(f))
-    if kind is None:
-        f.close()
+    opened = stored_file_open(claim.photo.storage, claim.photo.name, IMAGE_TYPES)
+    if opened is None:
         raise Http404("照片文件不存在")
-    return f, IMAGE_TYPES[kind], kind
+    return opened

@@ -1,18 +1,17 @@
 """What study material may contain: article HTML cleaned with nh3 against a small
-allow-list, video links, and documents (PDF/DOCX) recognised by their bytes."""
+allow-list, video links, and documents (PDF/DOCX) recognised by their bytes (``core.uploads``)."""
 
 from __future__ import annotations
 
 import html
-import io
 import re
-import zipfile
-from typing import IO
 from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from hongfan.core.uploads import FILE_TYPES, CheckedUpload, UploadRefused, upload_check
 
 ALLOWED_TAGS = {
     "p",
@@ -43,10 +42,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 # Documents accepted, by content: PDF, and DOCX (a zip holding word/document.xml).
-DOCUMENT_TYPES: dict[str, str] = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+DOCUMENT_TYPES: dict[str, str] = {k: FILE_TYPES[k] for k in ("pdf", "docx")}
 DEFAULT_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -89,48 +85,17 @@ def video_url_error(url: str) -> str | None:
     return None
 
 
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-
-
-def _head(f: IO[bytes] | UploadedFile, n: int) -> bytes:
-    f.seek(0)
-    data = f.read(n)
-    f.seek(0)
-    return data if isinstance(data, bytes) else b""
-
-
-def document_kind(f: IO[bytes] | UploadedFile) -> str | None:
-    """ "pdf" or "docx" judged by the file's bytes (never by its name), else None."""
-    head = _head(f, 8)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            f.seek(0)
-            data = f.read()
-            f.seek(0)
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return "docx"
-    return None
-
-
-def document_errors(upload: UploadedFile) -> tuple[str | None, str | None]:
-    """(error, kind) of an uploaded study document: its size and its real type."""
-    size = upload.size or 0
-    limit = document_max_bytes()
-    if size <= 0:
-        return "上传的文档是空文件，请重新选择", None
-    if size > limit:
-        return (
-            f"文档不能超过{_megabytes(limit)} MB（本次{_megabytes(size)} MB），请压缩或拆分后再上传",
-            None,
+def document_check(upload: UploadedFile) -> tuple[str | None, CheckedUpload | None]:
+    """(error, checked document) of an uploaded study document: its size, its real type
+    and a name that agrees with it (``core.uploads``)."""
+    try:
+        return None, upload_check(
+            upload,
+            DOCUMENT_TYPES,
+            noun="文档",
+            accepts="PDF或Word（.docx）文档",
+            limit=document_max_bytes(),
+            too_big_hint="，请压缩或拆分后再上传",
         )
-    kind = document_kind(upload)
-    if kind is None:
-        return "只能上传PDF或Word（.docx）文档（按文件内容判断，不看扩展名）", None
-    return None, kind
+    except UploadRefused as exc:
+        return str(exc), None

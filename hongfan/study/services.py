@@ -127,7 +127,7 @@ def item_publish(
         errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
     if due_on is not None and due_on < today():
         errors["due_on"] = "完成期限不能早于今天"
-    cleaned_body, url, doc_kind = "", "", None
+    cleaned_body, url, checked = "", "", None
     if kind == ItemKind.ARTICLE:
         cleaned_body = content.clean_article(body)
         if not content.visible_text(cleaned_body):
@@ -142,7 +142,7 @@ def item_publish(
         if document is None:
             errors["document"] = "请上传PDF或Word（.docx）文档"
         else:
-            msg, doc_kind = content.document_errors(document)
+            msg, checked = content.document_check(document)
             if msg:
                 errors["document"] = msg
     try:
@@ -167,11 +167,11 @@ def item_publish(
     )
     stored: str | None = None
     try:
-        if document is not None and doc_kind:
-            item.document.save(f"{uuid.uuid4().hex}.{doc_kind}", document, save=False)
+        if checked is not None:
+            item.document.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
             stored = item.document.name
-            item.document_type = doc_kind
-            item.document_size = document.size
+            item.document_type = checked.kind
+            item.document_size = checked.size
         item.full_clean(exclude=["document", "video_url"])
         item.save()
         audit_log(

@@ -23,6 +23,7 @@ from hongfan.core.access import Access, request_access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
+from hongfan.core.uploads import file_response, stored_file_open
 from hongfan.org import selectors as org_selectors
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.org.roster import XLSX_CONTENT_TYPE, content_disposition, escape_cell
@@ -172,24 +173,13 @@ def item_document(request: HttpRequest, pk: int) -> FileResponse:
     """A study document, only for those who may see the item; never a public URL."""
     access = request_access(request)
     obj = selectors.item_get(access, pk)
-    name = obj.document.name or ""
-    if obj.kind != ItemKind.DOCUMENT or not name:
+    if obj.kind != ItemKind.DOCUMENT or not obj.document.name:
         raise Http404("该学习资料没有文档")
-    try:
-        f = obj.document.storage.open(name, "rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("文档文件不存在") from None
-    kind = content.document_kind(f)
-    if kind is None:
-        f.close()
+    opened = stored_file_open(obj.document.storage, obj.document.name, content.DOCUMENT_TYPES)
+    if opened is None:
         raise Http404("文档文件不存在")
-    response = FileResponse(f, content_type=content.DOCUMENT_TYPES[kind])
-    inline = "inline" if kind == "pdf" else "attachment"
-    response["Content-Disposition"] = content_disposition(
-        f"{obj.title}.{kind}", fallback=f"study-{obj.pk}.{kind}"
-    ).replace("attachment", inline, 1)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    f, kind = opened  # a PDF too is downloaded, never shown inline
+    return file_response(f, kind=kind, filename=obj.title, fallback=f"study-{obj.pk}")
 
 
 @login_required

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.accounts.models import User
+from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_photo, png_bomb
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import primary, second
 from hongfan.orglife import services
@@ -118,6 +122,116 @@ def test_a_file_that_is_not_an_image_or_document_is_refused(unit: Unit, settings
     r = c.post(reverse("orglife:file_add", args=[m.pk]), {"file": fake}, follow=True)
     assert "按文件内容判断" in r.content.decode()
     assert not MeetingFile.objects.exists()
+
+
+# --- meeting files: what is kept and how it is served ----------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def zip_of(*names: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name in names:
+            z.writestr(name, "<x/>")
+    return buf.getvalue()
+
+
+def upload_file(u: Unit, m: Meeting, name: str, data: bytes) -> str:
+    """The secretary uploads a file on the meeting's page; the page's message."""
+    f = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    r = client(u.sec).post(reverse("orglife:file_add", args=[m.pk]), {"file": f}, follow=True)
+    assert r.status_code == 200
+    return r.content.decode()
+
+
+def stored(root) -> list:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("evil.html", jpeg_html_polyglot(), "不能上传扩展名为.html的文件"),
+        ("evil.svg", jpeg_html_polyglot(), "不能上传扩展名为.svg的文件"),
+        ("evil.htm", PDF, "不能上传扩展名为.htm的文件"),
+        ("签到表.pdf", jpeg_html_polyglot(), "文件扩展名是.pdf，内容却是JPEG图片"),
+        ("照片.jpg", b"\xff\xd8\xff\xe0 not a photo at all", "图片无法读取"),
+        ("纪要.docx", zip_of("word/notes.txt"), "按文件内容判断"),
+        ("台账.xlsx", zip_of("xl/notes.txt"), "按文件内容判断"),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(
+    unit: Unit, settings, tmp_path, name, data, says
+):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    before = orglife_state()
+    assert says in upload_file(unit, m, name, data)
+    assert orglife_state() == before and stored(tmp_path) == []
+
+
+def test_a_decompression_bomb_on_a_meeting_gets_a_chinese_message(unit: Unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    assert "图片尺寸过大" in upload_file(unit, m, "合影.png", png_bomb())
+    assert not MeetingFile.objects.exists() and stored(tmp_path) == []
+
+
+def test_a_meeting_photo_is_kept_without_its_gps_under_a_safe_name(unit: Unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    assert "附件已上传" in upload_file(unit, m, "C:\\相册\\合影\u202egpj.html.JPEG", phone_photo())
+    row = MeetingFile.objects.get(meeting=m)
+    kept = (tmp_path / row.file.name).read_bytes()
+    assert metadata_of(kept)["gps"] == {} and metadata_of(kept)["exif"] == {}
+    assert (row.name, row.content_type, row.size) == ("合影gpj.html.jpg", "image/jpeg", len(kept))
+    assert "合影" not in row.file.name
+
+
+def test_a_served_meeting_pdf_is_always_an_attachment_with_nosniff(unit: Unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    upload_file(unit, m, "会议纪要.pdf", PDF)
+    row = MeetingFile.objects.get(meeting=m)
+    r = client(unit.member).get(reverse("orglife:file", args=[row.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Content-Disposition"] == (
+        f'attachment; filename="meeting-file-{row.pk}.pdf"; '
+        "filename*=UTF-8''%E4%BC%9A%E8%AE%AE%E7%BA%AA%E8%A6%81.pdf"
+    )
+    assert b"".join(r.streaming_content) == PDF
+
+
+def test_a_served_meeting_photo_is_inline_with_nosniff_and_a_safe_name(
+    unit: Unit, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    upload_file(unit, m, "支部合影.png", phone_photo(fmt="PNG"))
+    row = MeetingFile.objects.get(meeting=m)
+    r = client(unit.member).get(reverse("orglife:file", args=[row.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/png"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Content-Disposition"].startswith(f'inline; filename="meeting-file-{row.pk}.png"; ')
+    assert r["Content-Disposition"].endswith("''%E6%94%AF%E9%83%A8%E5%90%88%E5%BD%B1.png")
+
+
+def test_an_old_file_stored_as_evil_html_is_served_by_its_bytes_under_a_safe_name(
+    unit: Unit, settings, tmp_path
+):
+    """Rows from before the checks keep working, and keep their user's name only as text."""
+    settings.MEDIA_ROOT = tmp_path
+    m = meeting(unit)
+    row = MeetingFile(meeting=m, name="evil.html", content_type="text/html", size=1)
+    row.file.save("legacy.jpg", ContentFile(jpeg_html_polyglot()), save=True)
+    r = client(unit.sec).get(reverse("orglife:file", args=[row.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert r["Content-Disposition"].endswith("filename*=UTF-8''evil.html.jpg")
+    row.file.save("legacy2.html", ContentFile(b"<html><script>alert(1)</script>"), save=True)
+    assert client(unit.sec).get(reverse("orglife:file", args=[row.pk])).status_code == 404
 
 
 def test_closing_through_the_page_reports_the_quorum(unit: Unit):

@@ -27,8 +27,8 @@ from hongfan.core.testing.browser import (
     login,
     shot,
 )
+from hongfan.core.uploads import image_kind
 from hongfan.points.choices import Period
-from hongfan.points.claims import image_kind
 from hongfan.points.models import ClaimStatus, PointClaim, PointRule
 from hongfan.points.periods import period_start
 from hongfan.points.selectors import member_rank

@@ -26,6 +26,7 @@ from hongfan.accounts.models import User
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
 from hongfan.core.models import AuditEvent
+from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_photo, png_bomb
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import PRIMARY, make_person
@@ -239,7 +240,7 @@ def test_a_member_claims_with_text_and_photo_and_nothing_is_paid_before_approval
     files = stored_files(media)
     assert len(files) == 1 and files[0].startswith("claims/") and files[0].endswith(".jpg")
     assert "IMG_0001" not in files[0], "the phone's file name is not kept"
-    assert (media / files[0]).read_bytes() == JPEG
+    assert metadata_of((media / files[0]).read_bytes())["size"] == (2, 2)
     event = AuditEvent.objects.filter(target_type="points.pointclaim").order_by("-pk").first()
     assert event is not None and event.target_id == str(claim.pk)
 
@@ -330,14 +331,15 @@ def test_a_member_cannot_claim_for_someone_else(cw, media):
         ("photo.jpg", JPEG, "jpg"),
         ("photo.png", png_bytes(), "png"),
         ("photo.webp", WEBP, "webp"),
-        ("named-png-but-jpeg.png", JPEG, "jpg"),
+        ("PHOTO.JPEG", JPEG, "jpg"),
         ("no-extension", png_bytes(), "png"),
     ],
 )
 def test_real_jpeg_png_and_webp_photos_are_kept_by_their_content(cw, media, name, data, ext):
     claim = submit(cw, description="", photo=upload(name, data, "application/octet-stream"))
     assert claim.photo.name.endswith(f".{ext}")
-    assert (media / claim.photo.name).read_bytes() == data
+    kept = metadata_of((media / claim.photo.name).read_bytes())
+    assert (kept["format"], kept["size"]) == ({"jpg": "JPEG"}.get(ext, ext.upper()), (2, 2))
 
 
 @pytest.mark.parametrize(
@@ -356,6 +358,120 @@ def test_a_file_that_is_not_really_an_image_is_refused_whatever_its_name(cw, med
         lambda: submit(cw, photo=upload(name, data)),
         says="只能上传JPEG、PNG或WebP格式的照片",
     )
+
+
+# --- what is kept of a photo, and how it is served -------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "ext"), [("JPEG", "jpg"), ("WEBP", "webp"), ("PNG", "png")])
+def test_gps_and_the_rest_of_the_exif_are_gone_from_a_stored_photo_which_stays_upright(
+    cw, media, fmt, ext
+):
+    photo = phone_photo(60, 30, fmt=fmt)
+    assert metadata_of(photo)["gps"], "the phone's photo says where it was taken"
+    claim = submit(cw, description="", photo=upload(f"IMG_0001.{ext}", photo))
+    kept = metadata_of((media / claim.photo.name).read_bytes())
+    assert kept["gps"] == {} and kept["exif"] == {} and kept["xmp"] is None
+    assert b"PhoneMaker" not in (media / claim.photo.name).read_bytes()
+    # the phone held it sideways (EXIF orientation 6): stored turned, it is 30 wide, 60 high
+    assert (kept["format"], kept["size"]) == (fmt, (30, 60))
+
+
+def test_a_photo_sent_through_the_api_loses_its_gps_too(cw, media):
+    client = login(cw.member)
+    response = client.post(
+        "/api/points/claims/",
+        {
+            "rule": cw.rule.pk,
+            "occurred_on": DAY.isoformat(),
+            "photo": upload("IMG_0002.jpg", phone_photo()),
+        },
+    )
+    assert response.status_code == 201, response.content.decode()
+    claim = PointClaim.objects.get(person=cw.m)
+    assert metadata_of((media / claim.photo.name).read_bytes())["gps"] == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("evil.html", "不能上传扩展名为.html的文件"),
+        ("evil.svg", "不能上传扩展名为.svg的文件"),
+        ("evil.htm", "不能上传扩展名为.htm的文件"),
+    ],
+)
+def test_a_jpeg_that_is_also_an_html_page_named_as_a_page_is_refused(cw, media, name, says):
+    refused(media, lambda: submit(cw, photo=upload(name, jpeg_html_polyglot())), says=says)
+
+
+def test_a_photo_whose_name_says_another_type_is_refused(cw, media):
+    refused(
+        media,
+        lambda: submit(cw, photo=upload("photo.png", JPEG)),
+        says="文件扩展名是.png，内容却是JPEG图片",
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        JPEG[:40],  # starts like a JPEG, cut off
+        b"\xff\xd8\xff\xe0" + b"<html><script>alert(1)</script></html>" * 3,
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 60,
+    ],
+)
+def test_a_photo_that_starts_like_an_image_but_is_not_one_is_refused(cw, media, data):
+    refused(
+        media,
+        lambda: submit(cw, photo=upload("photo.jpg" if data[0] == 0xFF else "p.png", data)),
+        says="图片无法读取",
+    )
+
+
+def test_a_decompression_bomb_gets_a_chinese_message_not_a_500(cw, media):
+    bomb = png_bomb()
+    before = state(media)
+    response = login(cw.member).post(
+        reverse("points:claim_new"),
+        {
+            "rule": cw.rule.pk,
+            "occurred_on": DAY.isoformat(),
+            "quantity": "1",
+            "photo": upload("bomb.png", bomb, "image/png"),
+        },
+    )
+    assert response.status_code == 200
+    assert "图片尺寸过大" in response.content.decode()
+    assert state(media) == before
+
+
+def test_a_photo_over_the_pixel_limit_is_refused_with_its_size(cw, media, settings):
+    settings.UPLOAD_IMAGE_MAX_PIXELS = 100
+    refused(
+        media,
+        lambda: submit(cw, photo=upload("wide.png", png_bytes(20, 10))),
+        says="图片尺寸过大（20×10像素）",
+    )
+    assert submit(cw, photo=upload("small.png", png_bytes(10, 10))).photo
+
+
+def test_a_served_photo_has_nosniff_and_a_safe_name(cw, media):
+    claim = submit(cw, photo=upload("../../患者 张三.png", png_bytes(), "image/png"))
+    response = login(cw.member).get(reverse("points:claim_photo", args=[claim.pk]))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == (
+        f"inline; filename=\"claim-{claim.pk}.png\"; filename*=UTF-8''claim-{claim.pk}.png"
+    )
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_a_photo_stored_before_the_cleaning_is_still_served(cw, media):
+    claim = submit(cw, photo=upload("x.png", png_bytes(), "image/png"))
+    (media / claim.photo.name).write_bytes(JPEG)  # an old, untouched upload
+    response = login(cw.member).get(reverse("points:claim_photo", args=[claim.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == JPEG
 
 
 def test_a_photo_over_the_size_limit_is_refused(cw, media, settings):
@@ -925,7 +1041,7 @@ def test_the_photo_is_served_only_to_those_who_may_see_the_claim(cw, media, clie
         assert response["Content-Type"] == "image/png"
         assert response["Content-Disposition"].startswith("inline")
         assert "private" in response["Cache-Control"]
-        assert b"".join(response.streaming_content) == data
+        assert b"".join(response.streaming_content) == (media / claim.photo.name).read_bytes()
     assert login(cw.other).get(url).status_code == 403
     assert login(cw.sec_b).get(url).status_code == 403
     assert client_for("hosp2").get(url).status_code == 404

@@ -101,6 +101,23 @@ def test_a_document_that_is_not_really_pdf_or_docx_is_refused(world, media, name
     assert not any(media.rglob("*.*"))
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("evil.html", PDF + b"<html><script>alert(1)</script></html>", "扩展名为.html"),
+        ("evil.svg", PDF, "扩展名为.svg"),
+        ("条例.docx", PDF, "文件扩展名是.docx，内容却是PDF文档"),
+        ("学习材料.pdf", docx_bytes(), "文件扩展名是.pdf，内容却是Word文档"),
+    ],
+)
+def test_a_document_whose_name_says_another_type_is_refused(world, media, name, data, says):
+    refused(
+        lambda: world.item(kind=ItemKind.DOCUMENT, body="", document=upload(name, data)),
+        says=says,
+    )
+    assert not any(media.rglob("*.*"))
+
+
 def test_a_document_over_the_size_limit_is_refused(world, media, settings):
     settings.STUDY_DOCUMENT_MAX_BYTES = 1024
     refused(

@@ -161,6 +161,12 @@ def test_documents_are_served_only_through_the_access_checked_view(client_for, d
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
     assert b"".join(got.streaming_content) == PDF
     assert "no-store" in got["Cache-Control"]
+    # a PDF is downloaded, never shown inline; the browser may not guess another type
+    assert got["X-Content-Type-Options"] == "nosniff"
+    assert got["Content-Disposition"] == (
+        f'attachment; filename="study-{item.pk}.pdf"; '
+        "filename*=UTF-8''%E6%94%AF%E9%83%A8%E5%AD%A6%E4%B9%A0%E6%96%87%E4%BB%B6.pdf"
+    )
     assert client_for("hosp2").get(url).status_code == 404
     assert not item.document.url.startswith("/static/")
 
