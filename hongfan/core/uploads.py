@@ -197,7 +197,11 @@ def upload_check(
     kind = file_kind(upload)
     if kind is None or kind not in allowed:
         raise UploadRefused(f"只能上传{accepts}（按文件内容判断）")
-    if ext and EXTENSIONS[ext] != kind:
+    # A photo under another image type's name (phones and WeChat often save a PNG or WebP
+    # as ".jpg") is taken: it is decoded, re-encoded and stored under its real type. Any
+    # other mismatch (a document under an image's name, an image under a document's) is not.
+    renamed_image = ext and EXTENSIONS[ext] in IMAGE_TYPES and kind in IMAGE_TYPES
+    if ext and EXTENSIONS[ext] != kind and not renamed_image:
         raise UploadRefused(
             f"文件扩展名是.{ext}，内容却是{KIND_LABELS[kind]}，两者不符，请确认文件后重新选择"
         )

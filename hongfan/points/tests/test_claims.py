@@ -404,12 +404,10 @@ def test_a_jpeg_that_is_also_an_html_page_named_as_a_page_is_refused(cw, media, 
     refused(media, lambda: submit(cw, photo=upload(name, jpeg_html_polyglot())), says=says)
 
 
-def test_a_photo_whose_name_says_another_type_is_refused(cw, media):
-    refused(
-        media,
-        lambda: submit(cw, photo=upload("photo.png", JPEG)),
-        says="文件扩展名是.png，内容却是JPEG图片",
-    )
+def test_a_photo_saved_under_another_image_types_name_is_kept_as_what_it_is(cw, media):
+    claim = submit(cw, description="", photo=upload("微信图片.png", JPEG))
+    assert claim.photo.name.endswith(".jpg")
+    assert metadata_of((media / claim.photo.name).read_bytes())["format"] == "JPEG"
 
 
 @pytest.mark.parametrize(
