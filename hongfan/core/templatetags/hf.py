@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms, template
@@ -30,3 +32,17 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def pct(value: Any) -> int:
+    """A percentage as a whole number from 0 to 100, for the ``hf-pct-<n>`` width classes
+    of app.css (pages carry no style attributes: Content-Security-Policy style-src 'self')."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0
+    if math.isnan(number):
+        return 0
+    number = max(0.0, min(100.0, number))
+    return int(Decimal(str(number)).quantize(Decimal(1), ROUND_HALF_UP))

@@ -88,20 +88,39 @@ def demo_city(live_server: Any, _restore_demo_city: None) -> Any:
     return live_server
 
 
+# Every Content-Security-Policy violation in a page is reported to the test (the browser
+# also logs it to the console, which is watched as well).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__hfCspViolation(e.violatedDirective + " blocked " + (e.blockedURI || "?") + " in "
+    + e.sourceFile + ":" + e.lineNumber + " " + (e.sample || ""));
+});
+"""
+
+
 @pytest.fixture
 def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """open_page(size) -> a fresh page in its own context; JS errors fail the test.
-    When the test fails, every page it opened is saved as FAILED-<test>-<n>.png."""
+    """open_page(size) -> a fresh page in its own context; JS errors and Content-Security-
+    Policy violations fail the test. When the test fails, every page it opened is saved as
+    FAILED-<test>-<n>.png."""
     contexts: list[Any] = []
     errors: list[str] = []
+    violations: list[str] = []
     failed_before = request.session.testsfailed
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
 
     def make(size: dict[str, Any]) -> Any:
         ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **size)
         ctx.set_default_timeout(TIMEOUT_MS)
+        ctx.expose_binding("__hfCspViolation", lambda source, text: violations.append(text))
+        ctx.add_init_script(CSP_LISTENER)
         contexts.append(ctx)
         page = ctx.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", on_console)
         return page
 
     yield make
@@ -112,6 +131,7 @@ def open_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     for ctx in contexts:
         ctx.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not violations, f"Content-Security-Policy violations in the page: {violations}"
 
 
 def login(page: Any, base: str, username: str, password: str = PASSWORD) -> None:

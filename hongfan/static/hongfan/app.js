@@ -52,13 +52,17 @@
     if (el.hasAttribute("data-autosubmit") && el.form) el.form.submit();
   });
 
-  // <form data-confirm="…"> or <button data-confirm="…">: ask before going on.
+  // <form data-confirm="…"> or <button data-confirm="…">: ask before going on. Listening in
+  // the capture phase, a "no" stops the submission before the form's own listeners run.
   document.addEventListener("submit", function (e) {
     var form = e.target;
     var submitter = e.submitter;
     var text = (submitter && submitter.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
-    if (text && !window.confirm(text)) e.preventDefault();
-  });
+    if (text && !window.confirm(text)) {
+      e.preventDefault();
+      e.stopPropagation();
+    }
+  }, true);
 
   document.addEventListener("DOMContentLoaded", function () { initSearch(document); });
   document.addEventListener("htmx:afterSwap", function (e) { initSearch(e.target); });

@@ -115,7 +115,8 @@ def test_the_article_page_carries_the_read_to_end_script_and_the_server_checks_t
     item = item_for(demo, title="新文章")
     client = client_for("member")
     page = client.get(reverse("study:item", args=[item.pk])).content.decode()
-    assert "IntersectionObserver" in page and 'name="token"' in page
+    assert "hongfan/study-read.js" in page and 'name="token"' in page
+    assert 'data-min-seconds="' in page
     url = reverse("study:item_read", args=[item.pk])
     fresh = services.read_token(item_id=item.pk, person_id=me.pk)
     before = study_state()
