@@ -194,7 +194,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 SESSION_COOKIE_HTTPONLY = True
 # Served over HTTPS (the default in production): secure cookies, HTTP redirected to HTTPS
 # and HSTS. Behind nginx, which terminates TLS and sets X-Forwarded-Proto, also set
-# HONGFAN_BEHIND_PROXY=true. An intranet served over plain HTTP sets
+# HONGFAN_BEHIND_PROXY=true (which also takes the client's address from the proxy's
+# X-Forwarded-For entry). An intranet served over plain HTTP sets
 # HONGFAN_SECURE_COOKIES=false (and `check --deploy` rightly warns about it).
 SESSION_COOKIE_SECURE = env_bool("HONGFAN_SECURE_COOKIES", IS_PROD)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -209,8 +210,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HONGFAN_HSTS_INCLUDE_SUBDOMAINS", Tru
 SECURE_HSTS_PRELOAD = env_bool("HONGFAN_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS.append("security.W021")
-if env_bool("HONGFAN_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("HONGFAN_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The client's address from the proxy's X-Forwarded-For entry (audit, lockout, throttle).
+    MIDDLEWARE.insert(0, "hongfan.core.middleware.ProxyClientAddressMiddleware")
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -95,3 +95,20 @@ def test_hsts_header_is_sent_over_https(client, settings):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get("/accounts/login/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+MIDDLEWARE_FIRST = (
+    "import django; django.setup(); from django.conf import settings as s;"
+    "print(s.MIDDLEWARE[0], s.SECURE_PROXY_SSL_HEADER)"
+)
+
+
+def test_behind_the_proxy_the_client_address_comes_from_its_header():
+    result = run(MIDDLEWARE_FIRST, HONGFAN_BEHIND_PROXY="true")
+    assert result.stdout.split()[0] == "hongfan.core.middleware.ProxyClientAddressMiddleware"
+    assert "HTTP_X_FORWARDED_PROTO" in result.stdout
+
+
+def test_exposed_directly_the_forwarded_header_is_ignored():
+    result = run(MIDDLEWARE_FIRST)
+    assert "ProxyClientAddressMiddleware" not in result.stdout
