@@ -24,9 +24,8 @@ class SearchSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         picked = [v for v in value if str(v).isdigit() and len(str(v)) < 19]
         field = iterator.field  # type: ignore[attr-defined]
-        choices: list[tuple[Any, str]] = (
-            [("", field.empty_label)] if field.empty_label is not None else []
-        )
+        # The empty choice has no label: the search box shows its placeholder instead.
+        choices: list[tuple[Any, str]] = [("", "")] if field.empty_label is not None else []
         choices += [
             (forms.models.ModelChoiceIteratorValue(obj.pk, obj), field.label_from_instance(obj))
             for obj in queryset.filter(pk__in=picked)

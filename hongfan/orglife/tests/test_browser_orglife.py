@@ -169,6 +169,15 @@ def test_a_lecture_lecturer_is_found_by_typing_a_name_on_a_phone_and_a_desktop(
         expect(option).to_be_visible()
         shot(page, f"orglife-lecturer-search-{label}")
         option.click()
+        # the dropdown closes, the choice shows, and the page settles before saving
+        expect(page.locator("#id_lecturer-ts-dropdown")).to_be_hidden()
+        expect(page.locator("#id_lecturer-ts-control").locator("..")).to_contain_text(
+            colleague.name
+        )
+        save = page.get_by_role("button", name="保存")
+        before = save.bounding_box()
+        page.locator("#id_lecturer-ts-control").blur()
+        assert save.bounding_box() == before, "the form shifts when the search field loses focus"
         if label == "phone":
             assert horizontal_overflow(page) <= 0, "the meeting form scrolls sideways on a phone"
         with page.expect_navigation():

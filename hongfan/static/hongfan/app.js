@@ -18,7 +18,9 @@
         maxOptions: 20,
         loadThrottle: 250,
         placeholder: el.getAttribute("placeholder") || "输入姓名搜索",
-        allowEmptyOption: true,
+        allowEmptyOption: false,
+        // an optional field can be emptied again with the × at its end
+        plugins: el.required ? [] : { clear_button: { title: "清除" } },
         shouldLoad: function (query) { return query.trim().length > 0; },
         load: function (query, callback) {
           var sep = url.indexOf("?") >= 0 ? "&" : "?";
