@@ -61,6 +61,7 @@ from hongfan.org.choices import (
     PoliticalStatus,
 )
 from hongfan.org.models import Branch, Department, Hospital, PartyGroup, Person
+from hongfan.org.rules import RuleNumbers, joining_age_error
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHOWN_ERRORS = 200  # errors shown on the page
@@ -585,10 +586,12 @@ class _RowValidator:
         positions: dict[str, int],
         lookups: _Lookups,
         day: date,
+        rule: RuleNumbers,
         epoch: datetime,
         errors: _Errors,
     ):
         self.hospital_id = hospital.pk
+        self.rule = rule
         self.positions = positions
         self.letters = {k: get_column_letter(i + 1) for k, i in positions.items()}
         self.lookups = lookups
@@ -807,8 +810,11 @@ class _RowValidator:
             and "full_member_on" not in failed
         ):
             err(row, "full_member_on", "正式党员须填写转正日期", failed)
-        if joined_on and birth and joined_on < birth:
-            err(row, "joined_on", "入党日期不能早于出生日期", failed)
+        if joined_on and birth and "joined_on" not in failed:
+            if joined_on < birth:
+                err(row, "joined_on", "入党日期不能早于出生日期", failed)
+            elif msg := joining_age_error(birth_date=birth, joined_on=joined_on, rule=self.rule):
+                err(row, "joined_on", msg, failed)
         if full_on and joined_on and full_on < joined_on:
             err(row, "full_member_on", "转正日期不能早于入党日期", failed)
 
@@ -845,7 +851,7 @@ def roster_validate(
     ignore_unknown_columns: bool = False,
 ) -> RosterValidated:
     """Check every row; return unsaved people with encrypted PII, or raise ``RosterInvalid``
-    listing every problem (row, column, reason). Four queries, whatever the row count."""
+    listing every problem (row, column, reason). Five queries, whatever the row count."""
     errors = _Errors()
     positions, warnings = _map_headers(table, errors, ignore_unknown_columns)
     if errors.total:
@@ -855,11 +861,13 @@ def roster_validate(
             f"文件中没有数据行：第{table.header_row}行为列名，"
             f"请从第{table.header_row + 1}行起每行填写一人"
         )
+    day = day or today()
     validator = _RowValidator(
         hospital=hospital,
         positions=positions,
         lookups=_Lookups.load(hospital),
-        day=day or today(),
+        day=day,
+        rule=selectors.org_rule_for(hospital.authority_id, day),
         epoch=table.epoch,
         errors=errors,
     )
