@@ -69,10 +69,8 @@ MAX_KEPT_ERRORS = 10_000  # errors kept in memory (all are counted)
 BATCH_SIZE = 2000
 DATA_SHEET = "名册"
 EXAMPLE_MARK = "示例"
-# The shared-strings part of an .xlsx is held in memory whole: refuse one that inflates far
-# beyond the upload limit (the whole archive is capped by spreadsheets.MAX_INFLATION).
-MAX_SHARED_STRINGS_INFLATION = 10
 MAX_ROWS = 100_000  # one upload; a bigger roster is split into several files
+MAX_CELLS = MAX_ROWS * 30  # cells in the sheet, blank formatted ones included
 
 # --- columns -------------------------------------------------------------------------------
 
@@ -477,7 +475,7 @@ _SHEET_FORMAT = SheetFormat(
     is_header=_is_header_row,
     old_xls_message="不支持旧版 .xls 文件（或加密的 Excel 文件），"
     "请在 Excel/WPS 中“另存为” .xlsx 格式后再导入",
-    max_shared_strings_inflation=MAX_SHARED_STRINGS_INFLATION,
+    max_cells=MAX_CELLS,
 )
 
 

@@ -20,6 +20,8 @@ from hongfan.core.access import access_for
 from hongfan.core.idcard import check_digit, id_number_error
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.core.pii import keyed_hash
+from hongfan.core.spreadsheets import MAX_SHARED_STRINGS
+from hongfan.core.tests import crafted_xlsx as crafted
 from hongfan.org import roster
 from hongfan.org.models import (
     Authority,
@@ -675,6 +677,52 @@ def test_non_spreadsheets_are_rejected_with_a_chinese_message(org, client, name,
     assert r.status_code == 200
     assert message in r.content.decode()
     assert people_of(org.h).count() == 0
+
+
+@pytest.mark.parametrize(
+    "bomb,message",
+    [
+        (
+            lambda: crafted.shared_strings_bomb(LABELS, 10_000_000),
+            "文件解压后过大，请拆分后分批导入",
+        ),
+        (
+            lambda: crafted.shared_strings_bomb(LABELS, MAX_SHARED_STRINGS + 1),
+            "文件中的文字条目过多（超过 1,000,000 条）",
+        ),
+        (
+            lambda: crafted.blank_cells_in_one_row(LABELS, 5_000_000),
+            "第2行的单元格超过 16,384 个",
+        ),
+    ],
+    ids=["ten_million_shared_strings", "a_million_shared_strings", "five_million_blank_cells"],
+)
+def test_a_spreadsheet_bomb_is_refused_on_the_page_and_nothing_is_imported(
+    org, client, bomb, message
+):
+    # The shapes of the 386 KB roster that held a worker for 140 s and 1.7 GB.
+    data = bomb()
+    assert len(data) < 500 * 1024
+    client.force_login(org.admin)
+    r = upload(client, org, "名册.xlsx", data)
+    assert r.status_code == 200
+    assert message in r.content.decode()
+    assert people_of(org.h).count() == 0
+    failed = AuditEvent.objects.get(action=AuditAction.IMPORT, hospital_id=org.h.pk)
+    assert failed.success is False
+
+
+def test_a_note_in_the_last_excel_column_is_not_read_and_the_rows_import(org):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名册"
+    ws.append(LABELS)
+    for _ in range(3):
+        ws.append([masses().get(h) for h in LABELS])
+        ws.cell(row=ws.max_row, column=16384, value="最右边的备注")  # XFD
+    out = io.BytesIO()
+    wb.save(out)
+    assert do_import(org, out.getvalue()).count == 3
 
 
 def test_empty_file_and_header_only_file_get_clear_messages(org, client):
