@@ -267,6 +267,14 @@ def test_tab_separated_utf16_text_from_excel(org):
     assert do_import(org, buf.getvalue().encode("utf-16"), "名册.csv").count == 1
 
 
+def test_utf16_text_without_a_bom_imports_too(org):
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t").writerows([LABELS, [masses().get(h) or "" for h in LABELS]])
+    data = buf.getvalue().encode("utf-16-le")
+    assert do_import(org, data, "名册.csv").count == 1
+    assert people_of(org.h).get().name == "李娜"
+
+
 @pytest.mark.parametrize(
     "text",
     [
