@@ -19,9 +19,11 @@ it works. Before openpyxl sees the file, every XML part is therefore streamed on
 expat, counting elements and refusing, with a Chinese message, a file that has
 
 - more than ``SheetFormat.max_cells`` cells in a worksheet (empty formatted ones included),
-  or more than ``MAX_CELLS_PER_ROW`` (Excel's 16,384 columns) in one row;
-- more than ``SheetFormat.max_shared_strings`` shared strings, or a shared-strings part that
-  inflates beyond ``SHARED_STRINGS_INFLATION`` times the upload limit;
+  more than ``MAX_CELLS_PER_ROW`` (Excel's 16,384 columns) or ``MAX_ROW_ELEMENTS`` elements
+  in one row, or more than ``ELEMENTS_PER_CELL`` elements a cell on the whole;
+- more than ``SheetFormat.max_shared_strings`` shared strings, one of more than
+  ``MAX_STRING_ELEMENTS`` elements, or a shared-strings part that inflates beyond
+  ``SHARED_STRINGS_INFLATION`` times the upload limit;
 - more than ``MAX_PART_ELEMENTS`` elements in any other part (styles, workbook, relations);
 - a document type declaration (entity expansion) or an encoding other than UTF-8/UTF-16.
 
@@ -63,6 +65,10 @@ MAX_CELLS_PER_ROW = 16_384  # Excel's last column is XFD
 # openpyxl reads 300,000 bare ones in ~5 s and ~200 MB.
 MAX_PART_ELEMENTS = 300_000
 ELEMENTS_PER_STRING = 4  # <si><t>, with room for some rich-text runs
+ELEMENTS_PER_CELL = 4  # <c><v> or <c><is><t>, with room for some rich-text runs
+# openpyxl builds a whole row, or a whole shared string, before it looks at it.
+MAX_ROW_ELEMENTS = 100_000  # one row: 16,384 cells of inline strings are ~50,000
+MAX_STRING_ELEMENTS = 10_000  # one shared string's rich-text runs
 MAX_INFLATION = 50  # the whole archive, against the upload limit
 SHARED_STRINGS_INFLATION = 2  # the shared-strings part, against the upload limit
 MAX_PARTS = 10_000  # zip entries
@@ -198,6 +204,10 @@ class _Reader:
             f"{where}的单元格超过 {MAX_CELLS_PER_ROW:,} 个（Excel 最多 {MAX_CELLS_PER_ROW:,} 列），"
             "文件可能已损坏，请在 Excel/WPS 中重新保存后再试"
         )
+
+    def row_too_complex(self, number: int) -> Exception:
+        where = f"第{number}行" if number else "有一行"
+        return self.error(f"{where}的内容过于复杂，文件可能已损坏，请在 Excel/WPS 中重新保存后再试")
 
     # --- rows ------------------------------------------------------------------------------
 
@@ -384,17 +394,19 @@ class _PartScan:
         self.reader = reader
         self.role = role
         fmt = reader.fmt
+        self.max_cells = fmt.max_cells
+        self.max_strings = fmt.max_shared_strings
         if role == "sheet":
-            self.max_elements = MAX_PART_ELEMENTS
-            self.max_cells = fmt.max_cells
+            self.max_elements = fmt.max_cells * ELEMENTS_PER_CELL + MAX_PART_ELEMENTS
         elif role == "strings":
-            self.max_elements = fmt.max_shared_strings * ELEMENTS_PER_STRING
-            self.max_strings = fmt.max_shared_strings
+            self.max_elements = fmt.max_shared_strings * ELEMENTS_PER_STRING + MAX_PART_ELEMENTS
         else:
             self.max_elements = MAX_PART_ELEMENTS
-        self.elements = 0  # for a sheet: those outside the cells
+        self.elements = 0
+        self.outside = 0  # a sheet's elements that are not part of its rows
         self.cells = 0
         self.row_cells = 0
+        self.row_elements = 0  # elements since the last <row> (or <si>)
         self.row_number = 0
         self.strings = 0
         self.overrides: list[tuple[str, str]] = []  # [Content_Types].xml: (part, type)
@@ -427,16 +439,24 @@ class _PartScan:
         self.elements += 1
         if self.elements > self.max_elements:
             raise self.reader.error(_TOO_COMPLEX)
-        if self.role == "strings" and (name == "si" or name.endswith(":si")):
-            self.strings += 1
-            if self.strings > self.max_strings:
-                raise self.reader.too_many_shared_strings()
+        if self.role == "strings":
+            if name == "si" or name.endswith(":si"):
+                self.strings += 1
+                self.row_elements = 0
+                if self.strings > self.max_strings:
+                    raise self.reader.too_many_shared_strings()
+            else:
+                self.row_elements += 1
+                if self.row_elements > MAX_STRING_ELEMENTS:
+                    raise self.reader.error(_TOO_COMPLEX)
         elif self.role == "manifest" and name.rpartition(":")[2] == "Override":
             found = dict(zip(attributes[::2], attributes[1::2], strict=True))
             self.overrides.append((found.get("PartName", ""), found.get("ContentType", "")))
 
     def start_sheet(self, name: str, attributes: list[str]) -> None:
         local = name.rpartition(":")[2]
+        self.elements += 1
+        self.row_elements += 1
         if local == "c":
             self.cells += 1
             self.row_cells += 1
@@ -446,11 +466,17 @@ class _PartScan:
                 raise self.reader.row_too_wide(self.row_number)
         elif local == "row":
             self.row_cells = 0
+            self.row_elements = 0
             self.row_number = _row_number(attributes, self.row_number)
         elif local not in _CELL_PARTS:
-            self.elements += 1
-            if self.elements > self.max_elements:
+            self.row_elements = 0  # not inside a row
+            self.outside += 1
+            if self.outside > MAX_PART_ELEMENTS:
                 raise self.reader.error(_TOO_COMPLEX)
+        if self.row_elements > MAX_ROW_ELEMENTS:
+            raise self.reader.row_too_complex(self.row_number)
+        if self.elements > self.max_elements:
+            raise self.reader.error(_TOO_COMPLEX)
 
 
 def _row_number(attributes: list[str], previous: int) -> int:

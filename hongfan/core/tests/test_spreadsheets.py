@@ -229,6 +229,31 @@ def test_a_sheet_of_more_cells_than_the_format_allows_is_refused():
         read_table("名单.xlsx", data, small, error=Refused, max_rows=100)
 
 
+def test_a_row_of_a_cell_with_countless_rich_text_runs_is_refused():
+    # One cell, but openpyxl would build its 300,000 elements before yielding the row.
+    data = crafted.package(
+        [
+            crafted.row(1, HEADER),
+            b'<row r="2"><c r="A2" t="inlineStr"><is>',
+            *crafted.repeated(b"<r><t>x</t></r>", 100_000),
+            b"</is></c></row>",
+        ]
+    )
+    assert refused("名单.xlsx", data) == (
+        "第2行的内容过于复杂，文件可能已损坏，请在 Excel/WPS 中重新保存后再试"
+    )
+
+
+def test_a_shared_string_of_countless_rich_text_runs_is_refused():
+    data = crafted.package(
+        [crafted.row(1, HEADER), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        shared_strings=[b"<si>", *crafted.repeated(b"<r><t>x</t></r>", 100_000), b"</si>"],
+    )
+    assert refused("名单.xlsx", data) == (
+        "文件中的格式等内容过于复杂，无法读取：请把数据复制到新的导入模板中再导入"
+    )
+
+
 def test_cells_far_to_the_right_are_not_read():
     table = read("名单.xlsx", crafted.far_right_cells(HEADER, rows=300), max_rows=1000)
     assert len(table.rows) == 300
