@@ -301,6 +301,8 @@ class _Reader:
         if len(infos) > MAX_PARTS:
             raise self.error(_TOO_COMPLEX)
         limit = settings.IMPORT_MAX_BYTES
+        if sum(info.file_size for info in infos) > limit * MAX_INFLATION:
+            raise self.error(_INFLATED)
         roles = _roles(archive, names, self) if "[Content_Types].xml" in names else {}
         shared = sum(
             info.file_size
@@ -308,8 +310,7 @@ class _Reader:
             if roles.get(info.filename) == "strings"
             or info.filename.lower().startswith("xl/sharedstrings")
         )
-        inflated = sum(info.file_size for info in infos)
-        if inflated > limit * MAX_INFLATION or shared > limit * SHARED_STRINGS_INFLATION:
+        if shared > limit * SHARED_STRINGS_INFLATION:
             raise self.error(_INFLATED)
         for info in infos:
             if info.filename != "[Content_Types].xml" and not info.is_dir():
@@ -323,7 +324,8 @@ class _Reader:
         self.check_time()
         first_line = text.split("\n", 1)[0]
         delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-        if text.count(delimiter) + text.count("\n") >= self.fmt.max_cells:
+        # Fields, near enough (a quoted delimiter counts too), before csv builds any of them.
+        if text.count(delimiter) + text.count("\n") + 1 > self.fmt.max_cells:
             raise self.too_many_cells()
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = enumerate(reader, start=1)
