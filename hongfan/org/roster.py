@@ -61,6 +61,7 @@ from hongfan.org.choices import (
     PoliticalStatus,
 )
 from hongfan.org.models import Branch, Department, Hospital, PartyGroup, Person
+from hongfan.org.rules import RuleNumbers, joining_age_error
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_SHOWN_ERRORS = 200  # errors shown on the page
@@ -68,10 +69,8 @@ MAX_KEPT_ERRORS = 10_000  # errors kept in memory (all are counted)
 BATCH_SIZE = 2000
 DATA_SHEET = "名册"
 EXAMPLE_MARK = "示例"
-# The shared-strings part of an .xlsx is held in memory whole: refuse one that inflates far
-# beyond the upload limit (the whole archive is capped by spreadsheets.MAX_INFLATION).
-MAX_SHARED_STRINGS_INFLATION = 10
 MAX_ROWS = 100_000  # one upload; a bigger roster is split into several files
+MAX_CELLS = MAX_ROWS * 30  # cells in the sheet, blank formatted ones included
 
 # --- columns -------------------------------------------------------------------------------
 
@@ -476,7 +475,7 @@ _SHEET_FORMAT = SheetFormat(
     is_header=_is_header_row,
     old_xls_message="不支持旧版 .xls 文件（或加密的 Excel 文件），"
     "请在 Excel/WPS 中“另存为” .xlsx 格式后再导入",
-    max_shared_strings_inflation=MAX_SHARED_STRINGS_INFLATION,
+    max_cells=MAX_CELLS,
 )
 
 
@@ -585,10 +584,12 @@ class _RowValidator:
         positions: dict[str, int],
         lookups: _Lookups,
         day: date,
+        rule: RuleNumbers,
         epoch: datetime,
         errors: _Errors,
     ):
         self.hospital_id = hospital.pk
+        self.rule = rule
         self.positions = positions
         self.letters = {k: get_column_letter(i + 1) for k, i in positions.items()}
         self.lookups = lookups
@@ -807,8 +808,11 @@ class _RowValidator:
             and "full_member_on" not in failed
         ):
             err(row, "full_member_on", "正式党员须填写转正日期", failed)
-        if joined_on and birth and joined_on < birth:
-            err(row, "joined_on", "入党日期不能早于出生日期", failed)
+        if joined_on and birth and "joined_on" not in failed:
+            if joined_on < birth:
+                err(row, "joined_on", "入党日期不能早于出生日期", failed)
+            elif msg := joining_age_error(birth_date=birth, joined_on=joined_on, rule=self.rule):
+                err(row, "joined_on", msg, failed)
         if full_on and joined_on and full_on < joined_on:
             err(row, "full_member_on", "转正日期不能早于入党日期", failed)
 
@@ -845,7 +849,7 @@ def roster_validate(
     ignore_unknown_columns: bool = False,
 ) -> RosterValidated:
     """Check every row; return unsaved people with encrypted PII, or raise ``RosterInvalid``
-    listing every problem (row, column, reason). Four queries, whatever the row count."""
+    listing every problem (row, column, reason). Five queries, whatever the row count."""
     errors = _Errors()
     positions, warnings = _map_headers(table, errors, ignore_unknown_columns)
     if errors.total:
@@ -855,11 +859,13 @@ def roster_validate(
             f"文件中没有数据行：第{table.header_row}行为列名，"
             f"请从第{table.header_row + 1}行起每行填写一人"
         )
+    day = day or today()
     validator = _RowValidator(
         hospital=hospital,
         positions=positions,
         lookups=_Lookups.load(hospital),
-        day=day or today(),
+        day=day,
+        rule=selectors.org_rule_for(hospital.authority_id, day),
         epoch=table.epoch,
         errors=errors,
     )

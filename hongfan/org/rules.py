@@ -210,6 +210,15 @@ def development_errors(
     return e
 
 
+def joining_age_error(*, birth_date: date, joined_on: date, rule: RuleNumbers) -> str | None:
+    """The age rule of 发展党员 (``dev_min_age``, checked when the application is handed in)
+    applied to a joining date typed in or imported: nobody joins younger. None when kept."""
+    age = age_on(birth_date, joined_on)
+    if age < rule.dev_min_age:
+        return f"入党时未满{rule.dev_min_age}周岁（按出生日期计算，入党时仅{age}周岁）"
+    return None
+
+
 def development_stage(d: DevDates) -> str:
     if d.full_on:
         return DevelopmentStage.FULL

@@ -36,7 +36,13 @@ from hongfan.org.models import (
     Person,
     Transfer,
 )
-from hongfan.org.rules import DevDates, development_errors, development_stage
+from hongfan.org.rules import (
+    DevDates,
+    RuleNumbers,
+    development_errors,
+    development_stage,
+    joining_age_error,
+)
 from hongfan.org.selectors import org_rule_for
 
 PERSON_FIELDS = (
@@ -66,8 +72,10 @@ def _can_write_person(access: Access, hospital_id: int, branch_id: int | None) -
 
 
 def person_validate(
-    person: Person, *, id_number: str | None, mobile: str | None, day: date
+    person: Person, *, id_number: str | None, mobile: str | None, day: date, rule: RuleNumbers
 ) -> dict[str, str]:
+    """{field: Chinese message} for every rule ``person`` breaks; ``rule`` is the city's
+    OrgRule version in force (the minimum age to join)."""
     errors: dict[str, str] = {}
     if not person.name or not person.name.strip():
         errors["name"] = "请填写姓名"
@@ -77,8 +85,13 @@ def person_validate(
         errors["joined_on"] = "入党日期不能晚于今天"
     if person.full_member_on and person.full_member_on > day:
         errors["full_member_on"] = "转正日期不能晚于今天"
-    if person.joined_on and person.birth_date and person.joined_on < person.birth_date:
-        errors["joined_on"] = "入党日期不能早于出生日期"
+    if person.joined_on and person.birth_date and "joined_on" not in errors:
+        if person.joined_on < person.birth_date:
+            errors["joined_on"] = "入党日期不能早于出生日期"
+        elif msg := joining_age_error(
+            birth_date=person.birth_date, joined_on=person.joined_on, rule=rule
+        ):
+            errors["joined_on"] = msg
     if person.full_member_on and person.joined_on and person.full_member_on < person.joined_on:
         errors["full_member_on"] = "转正日期不能早于入党日期"
     if person.political_status in MEMBER_STATUSES:
@@ -144,7 +157,13 @@ def person_create(
     id_number = normalise_id_number(id_number)
     mobile = normalise_mobile(mobile)
     person = Person(hospital=hospital, **{k: v for k, v in data.items() if k in PERSON_FIELDS})
-    errors = person_validate(person, id_number=id_number, mobile=mobile, day=today())
+    errors = person_validate(
+        person,
+        id_number=id_number,
+        mobile=mobile,
+        day=today(),
+        rule=org_rule_for(hospital.authority_id),
+    )
     if errors:
         raise ValidationError(errors)
     person.id_number = id_number
@@ -192,6 +211,7 @@ def person_update(
         id_number=id_number if id_number != person.id_number else None,
         mobile=mobile,
         day=today(),
+        rule=org_rule_for(person.hospital.authority_id),
     )
     if errors:
         raise ValidationError(errors)

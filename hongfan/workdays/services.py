@@ -1,4 +1,5 @@
-"""Writing the working-day calendar: an admin enters (or corrects) a year's arrangement."""
+"""Writing the working-day calendar: the city admin enters (or corrects) a year's
+arrangement (docs/decisions/0007)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.workdays.choices import DayKind, DaySource, YearSource
@@ -24,8 +24,14 @@ NOTE_MAX = CalendarYear._meta.get_field("note").max_length or 200
 DayEntry = tuple[date, str]  # (date, name)
 
 
+CALENDAR_EDITORS = "节假日安排由市卫健委管理员维护"
+
+
 def can_edit_calendar(access: Access) -> bool:
-    return access.is_city or access.has(Role.SYSTEM_ADMIN)
+    """Only the city admin: the calendar sets 公示 and complaint deadlines in every hospital of
+    the installation, so it is business data shared by all tenants — not one hospital's, and
+    not the system admin's (三员分立). See docs/decisions/0007-workday-calendar-editors.md."""
+    return access.is_city
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def calendar_year_save(
     working days (调休上班日, Saturday or Sunday only); each a list of (date, name).
     """
     if not can_edit_calendar(access):
-        raise PermissionDenied("节假日安排由市卫健委管理员或系统管理员维护")
+        raise PermissionDenied(CALENDAR_EDITORS)
     holidays = [(d, (name or "").strip()) for d, name in holidays]
     workdays = [(d, (name or "").strip()) for d, name in workdays]
     note = (note or "").strip()

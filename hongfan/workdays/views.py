@@ -51,7 +51,7 @@ def year(request: HttpRequest, year: int) -> HttpResponse:
 def year_edit(request: HttpRequest, year: int) -> HttpResponse:
     access = request_access(request)
     if not services.can_edit_calendar(access):
-        raise PermissionDenied("节假日安排由市卫健委管理员或系统管理员维护")
+        raise PermissionDenied(services.CALENDAR_EDITORS)
     _check_year(year)
     cal = selectors.calendar_year_get(year=year)
     initial = {

@@ -5,12 +5,22 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from hongfan.core.spreadsheets import HELP_SHEET, SheetFormat, Table, read_table
+from hongfan.core.spreadsheets import (
+    HELP_SHEET,
+    MAX_CELLS_PER_ROW,
+    MAX_PART_ELEMENTS,
+    MAX_SHARED_STRINGS,
+    SheetFormat,
+    Table,
+    read_table,
+)
+from hongfan.core.tests import crafted_xlsx as crafted
 
 
 class Refused(Exception):
@@ -88,6 +98,36 @@ def test_bytes_of_no_known_encoding_are_refused():
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_csv_without_a_bom_is_decoded(encoding):
+    data = csv_text([HEADER, *ROWS, ["王一", "一病区", ""]]).encode(encoding)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    table = read("名单.csv", data)
+    assert table.headers == HEADER
+    assert cells(table) == [(2, ROWS[0]), (3, ROWS[1]), (4, ["王一", "一病区", ""])]
+
+
+def test_utf16_csv_without_a_bom_that_does_not_decode_gets_an_accurate_message():
+    data = csv_text([HEADER, *ROWS]).encode("utf-16-le")[:-1]  # cut in half a character
+    assert refused("名单.csv", data) == (
+        "文件似乎是 UTF-16 编码但缺少开头的 BOM 标记，无法可靠识别：请在 Excel/WPS 中"
+        "另存为“CSV UTF-8（逗号分隔）”后再导入"
+    )
+
+
+def test_csv_cells_beyond_the_column_limit_are_not_kept():
+    data = csv_text([HEADER, ROWS[0] + [""] * 200 + ["x"]]).encode()
+    [(number, values)] = read("名单.csv", data).rows
+    assert (number, list(values[:3])) == (2, ROWS[0])
+    assert len(values) <= FORMAT.max_columns and "x" not in values
+
+
+def test_a_csv_of_more_cells_than_the_format_allows_is_refused():
+    data = csv_text([HEADER, *ROWS] + [[""] * 3] * 40).encode()
+    with pytest.raises(Refused, match="^表格中的单元格过多（超过 100 个"):
+        read_table("名单.csv", data, replace(FORMAT, max_cells=100), error=Refused, max_rows=100)
+
+
 def test_csv_header_is_found_below_title_rows():
     data = csv_text([["2024年职工名单"], [""], HEADER, ROWS[0], ["", "", ""], ROWS[1]])
     table = read("名单.csv", data.encode("gb18030"))
@@ -118,7 +158,7 @@ def test_xlsx_header_is_found_below_title_rows_in_the_template_sheet_first():
     assert table.filename == "名单.xlsx"
     assert table.header_row == 3
     assert table.headers == HEADER
-    assert cells(table) == [(4, ROWS[0]), (5, ["李四", "急诊科", ""])]
+    assert cells(table) == [(4, ROWS[0]), (5, ["李四", "急诊科"])]  # no trailing blanks
 
 
 def test_xlsx_cells_are_kept_as_read():
@@ -143,25 +183,124 @@ def test_an_xlsx_without_a_header_row_is_refused():
     assert "没有找到列名行" in refused("名单.xlsx", xlsx({"名单": [["随便写点什么"]]}))
 
 
-def test_shared_strings_limit_applies_only_when_the_format_sets_one(settings):
+def test_shared_strings_that_inflate_far_beyond_the_upload_limit_are_refused(settings):
+    # Every format, not only those that ask: the question bank had no limit at all.
     settings.IMPORT_MAX_BYTES = 64 * 1024
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx({"名单": [HEADER, *ROWS]}))) as src:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                dst.writestr(info, src.read(info))
-            # Not listed in [Content_Types].xml, so openpyxl never parses it.
-            dst.writestr("xl/sharedStrings.xml", " " * 200 * 1024)
-    data = out.getvalue()
-    assert len(read("名单.xlsx", data).rows) == 2
-    strict = SheetFormat(
-        sheet="名单",
-        header_hint="姓名、科室……",
-        is_header=FORMAT.is_header,
-        max_shared_strings_inflation=1,
+    small = crafted.package(
+        [crafted.row(1, HEADER), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        shared_strings=[b"<si><t>" + "张三".encode() + b"</t></si>"],
     )
-    with pytest.raises(Refused, match="^文件解压后过大，请拆分后分批导入$"):
-        read_table("名单.xlsx", data, strict, error=Refused, max_rows=100)
+    assert cells(read("名单.xlsx", small)) == [(2, ["张三"])]
+    big = crafted.package(
+        [crafted.row(1, HEADER), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        shared_strings=crafted.repeated(b"<si><t>" + b"x" * 100 + b"</t></si>", 2000),
+    )
+    assert refused("名单.xlsx", big) == "文件解压后过大，请拆分后分批导入"
+
+
+def test_a_file_of_more_than_a_million_shared_strings_is_refused():
+    # The 386 KB roster of the issue: ten million tiny strings, 140 s and 1.7 GB to read.
+    data = crafted.shared_strings_bomb(HEADER, MAX_SHARED_STRINGS + 1)
+    assert len(data) < 100 * 1024
+    assert refused("名单.xlsx", data) == (
+        "文件中的文字条目过多（超过 1,000,000 条），请删除与导入无关的内容，"
+        "或拆分成几个文件分批导入"
+    )
+
+
+def test_a_row_of_more_cells_than_excel_allows_is_refused():
+    data = crafted.blank_cells_in_one_row(HEADER, MAX_CELLS_PER_ROW + 1)
+    assert refused("名单.xlsx", data) == (
+        "第2行的单元格超过 16,384 个（Excel 最多 16,384 列），文件可能已损坏，"
+        "请在 Excel/WPS 中重新保存后再试"
+    )
+
+
+def test_a_sheet_of_more_cells_than_the_format_allows_is_refused():
+    # Blank but formatted cells count too: they cost as much to read as full ones.
+    data = crafted.blank_cells_in_many_rows(HEADER, rows=2001, per_row=1000)
+    assert refused("名单.xlsx", data) == (
+        "表格中的单元格过多（超过 2,000,000 个，设置过格式的空白单元格也计算在内），"
+        "请删除多余的行和列，或拆分成几个文件分批导入"
+    )
+    small = replace(FORMAT, max_cells=100)
+    data = crafted.blank_cells_in_many_rows(HEADER, rows=10, per_row=10)
+    with pytest.raises(Refused, match="超过 100 个"):
+        read_table("名单.xlsx", data, small, error=Refused, max_rows=100)
+
+
+def test_a_row_of_a_cell_with_countless_rich_text_runs_is_refused():
+    # One cell, but openpyxl would build its 300,000 elements before yielding the row.
+    data = crafted.package(
+        [
+            crafted.row(1, HEADER),
+            b'<row r="2"><c r="A2" t="inlineStr"><is>',
+            *crafted.repeated(b"<r><t>x</t></r>", 100_000),
+            b"</is></c></row>",
+        ]
+    )
+    assert refused("名单.xlsx", data) == (
+        "第2行的内容过于复杂，文件可能已损坏，请在 Excel/WPS 中重新保存后再试"
+    )
+
+
+def test_a_shared_string_of_countless_rich_text_runs_is_refused():
+    data = crafted.package(
+        [crafted.row(1, HEADER), b'<row r="2"><c r="A2" t="s"><v>0</v></c></row>'],
+        shared_strings=[b"<si>", *crafted.repeated(b"<r><t>x</t></r>", 100_000), b"</si>"],
+    )
+    assert refused("名单.xlsx", data) == (
+        "文件中的格式等内容过于复杂，无法读取：请把数据复制到新的导入模板中再导入"
+    )
+
+
+def test_cells_far_to_the_right_are_not_read():
+    table = read("名单.xlsx", crafted.far_right_cells(HEADER, rows=300), max_rows=1000)
+    assert len(table.rows) == 300
+    assert {values[0] for _, values in table.rows} == {"张三"}
+    assert max(len(values) for _, values in table.rows) <= FORMAT.max_columns
+
+
+def test_a_header_row_wider_than_the_format_allows_is_refused():
+    wide = [*HEADER, *[None] * 60, "备注"]
+    for data in (
+        xlsx({"名单": [wide, ROWS[0]]}),
+        csv_text([[v or "" for v in wide], ROWS[0]]).encode(),
+    ):
+        name = "名单.xlsx" if data.startswith(b"PK") else "名单.csv"
+        assert refused(name, data) == (
+            "第1行（列名行）填写了 64 列，最多 50 列：请删除模板以外的多余列后再导入"
+        )
+
+
+def test_a_styles_part_of_too_many_elements_is_refused():
+    data = crafted.styles_bomb(HEADER, MAX_PART_ELEMENTS)  # and <styleSheet>, <cellXfs>
+    assert refused("名单.xlsx", data) == (
+        "文件中的格式等内容过于复杂，无法读取：请把数据复制到新的导入模板中再导入"
+    )
+
+
+def test_an_xml_part_with_a_document_type_declaration_is_refused():
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        f"<workbook {crafted.MAIN.decode()}><sheets/></workbook>"
+    )
+    data = crafted.package([crafted.row(1, HEADER)], workbook=workbook)
+    assert refused("名单.xlsx", data) == (
+        "无法读取该 Excel 文件，请在 Excel/WPS 中重新保存为 .xlsx 后再试"
+    )
+
+
+@pytest.mark.parametrize("filename", ["名单.csv", "名单.xlsx"])
+def test_reading_stops_when_the_time_budget_is_spent(settings, filename):
+    settings.IMPORT_MAX_SECONDS = 0
+    rows = [HEADER, *ROWS]
+    data = xlsx({"名单": rows}) if filename.endswith(".xlsx") else csv_text(rows).encode()
+    assert refused(filename, data) == (
+        "读取文件超时（超过 0 秒），未导入任何数据：请删除多余的空行、空列和格式，"
+        "或拆分成几个文件分批导入"
+    )
 
 
 # --- either ------------------------------------------------------------------------------------

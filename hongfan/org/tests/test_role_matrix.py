@@ -644,12 +644,13 @@ TABLE: dict[str, Entry] = {
     ),
     "org:roster_template": Entry(get=only(city=True, hosp=True, hosp2=True)),
     "org:roster_export": Entry(get=only(city=True, hosp=True, hosp2=True)),
-    # --- working-day calendar: national data every user reads; city and system admins enter it
+    # --- working-day calendar: national data every user reads; the city admin enters it
+    # (business data: not the system admin's, 三员分立; docs/decisions/0007)
     "workdays:index": Entry(get=roles(REDIRECT)),
     "workdays:year": Entry(get=LOGGED_IN, args=lambda t: [2026]),
     "workdays:edit": Entry(
-        get=only(city=True, sysadmin=True),
-        post=only(DONE, city=True, sysadmin=True),
+        get=only(city=True),
+        post=only(DONE, city=True),
         payload=lambda t: {"note": "", "holidays": "2031-01-01 元旦", "workdays": ""},
         args=lambda t: [2031],
     ),

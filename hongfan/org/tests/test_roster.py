@@ -20,8 +20,18 @@ from hongfan.core.access import access_for
 from hongfan.core.idcard import check_digit, id_number_error
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.core.pii import keyed_hash
+from hongfan.core.spreadsheets import MAX_SHARED_STRINGS
+from hongfan.core.tests import crafted_xlsx as crafted
 from hongfan.org import roster
-from hongfan.org.models import Authority, Branch, Department, Hospital, PartyGroup, Person
+from hongfan.org.models import (
+    Authority,
+    Branch,
+    Department,
+    Hospital,
+    OrgRule,
+    PartyGroup,
+    Person,
+)
 
 LABELS = [c.label for c in roster.COLUMNS]
 TEMPLATE_HEADERS = [c.template_header for c in roster.COLUMNS]
@@ -79,7 +89,7 @@ _SEQ = iter(range(1, 10**6))
 def new_id(gender: str = "F", birth: date | None = None) -> str:
     """A valid ID number, unique within the test session (sequence digits from a counter)."""
     n = next(_SEQ)
-    birth = birth or date(1980, 1, 1) + timedelta(days=n * 37 % 9000)
+    birth = birth or date(1960, 1, 1) + timedelta(days=n * 37 % 9000)  # all over 18 by 2002
     seq = (n * 2) % 1000 + (1 if gender == "M" else 0)
     first17 = f"370802{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
@@ -255,6 +265,14 @@ def test_tab_separated_utf16_text_from_excel(org):
     buf = io.StringIO()
     csv.writer(buf, delimiter="\t").writerows([LABELS, [masses().get(h) or "" for h in LABELS]])
     assert do_import(org, buf.getvalue().encode("utf-16"), "名册.csv").count == 1
+
+
+def test_utf16_text_without_a_bom_imports_too(org):
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t").writerows([LABELS, [masses().get(h) or "" for h in LABELS]])
+    data = buf.getvalue().encode("utf-16-le")
+    assert do_import(org, data, "名册.csv").count == 1
+    assert people_of(org.h).get().name == "李娜"
 
 
 @pytest.mark.parametrize(
@@ -491,6 +509,24 @@ BAD_ROWS = [
         "不能早于出生日期",
     ),
     (
+        "joined_on_the_day_of_birth",
+        lambda: row(**{"身份证号": new_id(birth=date(1990, 1, 1)), "入党日期": "1990-01-01"}),
+        "入党日期",
+        "入党时未满18周岁（按出生日期计算，入党时仅0周岁）",
+    ),
+    (
+        "joined_the_day_before_the_18th_birthday",
+        lambda: row(
+            **{
+                "身份证号": new_id(birth=date(1990, 1, 1)),
+                "入党日期": "2007-12-31",
+                "转正日期": "2008-12-31",
+            }
+        ),
+        "入党日期",
+        "入党时未满18周岁",
+    ),
+    (
         "birth_date_not_matching_id",
         lambda: row(**{"身份证号": new_id(birth=date(1985, 5, 5)), "出生日期": "1985-05-06"}),
         "出生日期",
@@ -526,6 +562,35 @@ def test_one_bad_row_imports_nothing_and_says_row_column_reason(org, case):
     assert hits[0].letter == chr(ord("A") + headers.index(column))
     failed = AuditEvent.objects.get(action=AuditAction.IMPORT, hospital_id=org.h.pk)
     assert failed.success is False and failed.detail["errors"] == exc.total
+
+
+def test_a_member_who_joined_on_the_18th_birthday_is_imported(org):
+    idn = new_id(birth=date(1990, 1, 1))
+    data = xlsx([row(**{"身份证号": idn, "入党日期": "2008-01-01", "转正日期": "2009-01-01"})])
+    assert do_import(org, data).count == 1
+    assert people_of(org.h).get().joined_on == date(2008, 1, 1)
+
+
+def test_the_joining_age_error_names_the_row_and_column_on_the_page(org, client):
+    client.force_login(org.admin)
+    born = date(1990, 1, 1)
+    data = xlsx(
+        [row(), row(), row(), row(**{"身份证号": new_id(birth=born), "入党日期": "1990-01-01"})]
+    )
+    html = upload(client, org, "名册.xlsx", data).content.decode()
+    assert "第 5 行" in html and "入党日期（L列）" in html and "入党时未满18周岁" in html
+    assert people_of(org.h).count() == 0
+
+
+def test_the_minimum_joining_age_is_the_citys_rule_in_force(org):
+    OrgRule.objects.create(authority=org.authority, effective_from=date(2020, 1, 1), dev_min_age=20)
+    idn = new_id(birth=date(1990, 1, 1))
+    data = xlsx([row(**{"身份证号": idn, "入党日期": "2009-01-01", "转正日期": "2010-01-01"})])
+    exc = import_errors(org, data)
+    assert [(e.row, e.column, e.message) for e in exc.errors] == [
+        (2, "入党日期", "入党时未满20周岁（按出生日期计算，入党时仅19周岁）")
+    ]
+    assert people_of(org.h).count() == 0
 
 
 def test_bad_rows_are_shown_on_the_page_with_row_column_and_reason(org, client):
@@ -592,7 +657,7 @@ def test_id_number_typed_as_a_number_gets_a_hint(org):
 
 def test_validation_queries_do_not_grow_with_rows(org, django_assert_max_num_queries):
     table = roster.roster_read(filename="x.xlsx", data=xlsx([masses() for _ in range(300)]))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         result = roster.roster_validate(hospital=org.h, table=table)
     assert len(result.people) == 300
 
@@ -620,6 +685,52 @@ def test_non_spreadsheets_are_rejected_with_a_chinese_message(org, client, name,
     assert r.status_code == 200
     assert message in r.content.decode()
     assert people_of(org.h).count() == 0
+
+
+@pytest.mark.parametrize(
+    "bomb,message",
+    [
+        (
+            lambda: crafted.shared_strings_bomb(LABELS, 10_000_000),
+            "文件解压后过大，请拆分后分批导入",
+        ),
+        (
+            lambda: crafted.shared_strings_bomb(LABELS, MAX_SHARED_STRINGS + 1),
+            "文件中的文字条目过多（超过 1,000,000 条）",
+        ),
+        (
+            lambda: crafted.blank_cells_in_one_row(LABELS, 5_000_000),
+            "第2行的单元格超过 16,384 个",
+        ),
+    ],
+    ids=["ten_million_shared_strings", "a_million_shared_strings", "five_million_blank_cells"],
+)
+def test_a_spreadsheet_bomb_is_refused_on_the_page_and_nothing_is_imported(
+    org, client, bomb, message
+):
+    # The shapes of the 386 KB roster that held a worker for 140 s and 1.7 GB.
+    data = bomb()
+    assert len(data) < 500 * 1024
+    client.force_login(org.admin)
+    r = upload(client, org, "名册.xlsx", data)
+    assert r.status_code == 200
+    assert message in r.content.decode()
+    assert people_of(org.h).count() == 0
+    failed = AuditEvent.objects.get(action=AuditAction.IMPORT, hospital_id=org.h.pk)
+    assert failed.success is False
+
+
+def test_a_note_in_the_last_excel_column_is_not_read_and_the_rows_import(org):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "名册"
+    ws.append(LABELS)
+    for _ in range(3):
+        ws.append([masses().get(h) for h in LABELS])
+        ws.cell(row=ws.max_row, column=16384, value="最右边的备注")  # XFD
+    out = io.BytesIO()
+    wb.save(out)
+    assert do_import(org, out.getvalue()).count == 3
 
 
 def test_empty_file_and_header_only_file_get_clear_messages(org, client):

@@ -15,6 +15,7 @@ from hongfan.org.rules import (
     development_errors,
     development_next_step,
     development_stage,
+    joining_age_error,
 )
 
 TODAY = date(2026, 6, 15)
@@ -71,6 +72,33 @@ def test_an_applicant_under_18_is_refused_naming_the_age_rule():
 
 def test_an_applicant_on_their_18th_birthday_is_accepted():
     assert errors(DevDates(applied_on=date(2026, 1, 2)), birth_date=date(2008, 1, 2)) == {}
+
+
+def test_joining_the_party_on_the_day_of_birth_is_refused_naming_the_age_rule():
+    assert joining_age_error(birth_date=BIRTH, joined_on=BIRTH, rule=RULE) == (
+        "入党时未满18周岁（按出生日期计算，入党时仅0周岁）"
+    )
+
+
+def test_joining_the_party_the_day_before_the_18th_birthday_is_refused():
+    day_before = add_months(BIRTH, 12 * 18) - timedelta(days=1)
+    assert "入党时未满18周岁" in (
+        joining_age_error(birth_date=BIRTH, joined_on=day_before, rule=RULE) or ""
+    )
+
+
+def test_joining_the_party_on_the_18th_birthday_is_accepted():
+    on_birthday = add_months(BIRTH, 12 * 18)
+    assert joining_age_error(birth_date=BIRTH, joined_on=on_birthday, rule=RULE) is None
+
+
+def test_the_joining_age_follows_the_rule_version_in_force():
+    older = OrgRule(dev_min_age=20)
+    at_19 = add_months(BIRTH, 12 * 19)
+    assert joining_age_error(birth_date=BIRTH, joined_on=at_19, rule=RULE) is None
+    assert joining_age_error(birth_date=BIRTH, joined_on=at_19, rule=older) == (
+        "入党时未满20周岁（按出生日期计算，入党时仅19周岁）"
+    )
 
 
 def test_a_talk_later_than_30_days_after_application_is_refused():

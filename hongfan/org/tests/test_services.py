@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.urls import reverse
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import add_months, today
@@ -26,6 +27,7 @@ from hongfan.org.models import (
     Branch,
     Development,
     DualCultivation,
+    OrgRule,
     PartyGroup,
     Person,
     Transfer,
@@ -411,6 +413,100 @@ def test_person_fields_are_checked_with_chinese_messages(db, hosp, over, field, 
     with pytest.raises(ValidationError) as exc:
         services.person_create(access=hosp, hospital=primary(), data=data)
     assert text in " ".join(exc.value.message_dict[field])
+
+
+def member_data(*, birth_date: date, joined_on: date, **over) -> dict:
+    return person_data(
+        branch=sec_branch(),
+        political_status=PoliticalStatus.MEMBER,
+        birth_date=birth_date,
+        joined_on=joined_on,
+        full_member_on=min(add_months(joined_on, 12), today()),
+        **over,
+    )
+
+
+@pytest.mark.parametrize(
+    "joined_on,text",
+    [
+        (date(1992, 8, 15), "入党时未满18周岁（按出生日期计算，入党时仅0周岁）"),
+        (date(2010, 8, 14), "入党时未满18周岁（按出生日期计算，入党时仅17周岁）"),
+        (today() + timedelta(days=1), "入党日期不能晚于今天"),
+    ],
+    ids=["on_the_day_of_birth", "the_day_before_the_18th_birthday", "in_the_future"],
+)
+def test_a_member_who_joined_under_18_or_in_the_future_is_refused(db, hosp, joined_on, text):
+    count = Person.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp,
+            hospital=primary(),
+            data=member_data(birth_date=date(1992, 8, 15), joined_on=joined_on),
+        )
+    assert text in " ".join(exc.value.message_dict["joined_on"])
+    assert Person.objects.count() == count
+
+
+def test_a_member_who_joined_on_the_18th_birthday_is_accepted(db, hosp):
+    person = services.person_create(
+        access=hosp,
+        hospital=primary(),
+        data=member_data(birth_date=date(1992, 8, 15), joined_on=date(2010, 8, 15)),
+    )
+    assert person.joined_on == date(2010, 8, 15)
+
+
+def test_the_minimum_joining_age_is_the_citys_rule_in_force(db, hosp):
+    OrgRule.objects.create(
+        authority_id=primary().authority_id, effective_from=date(2020, 1, 1), dev_min_age=20
+    )
+    count = Person.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.person_create(
+            access=hosp,
+            hospital=primary(),
+            data=member_data(birth_date=date(1992, 8, 15), joined_on=date(2011, 8, 15)),
+        )
+    assert "入党时未满20周岁" in " ".join(exc.value.message_dict["joined_on"])
+    assert Person.objects.count() == count
+
+
+def test_editing_a_joining_date_to_before_18_is_refused_and_changes_nothing(db, hosp):
+    person = make_person(
+        branch=sec_branch(), political_status=PoliticalStatus.MEMBER, birth_date=date(1990, 5, 17)
+    )
+    before = row(person)
+    with pytest.raises(ValidationError) as exc:
+        services.person_update(
+            access=hosp, person=person, data={"joined_on": date(2005, 7, 1), "post": "改了"}
+        )
+    assert "入党时未满18周岁" in " ".join(exc.value.message_dict["joined_on"])
+    assert row(Person.objects.get(pk=person.pk)) == before
+
+
+def test_the_person_form_shows_the_joining_age_error_on_its_field(db, users, client):
+    birth = date(1993, 6, 8)
+    client.force_login(users["hosp"])
+    count = Person.objects.count()
+    response = client.post(
+        reverse("org:person_new") + f"?hospital={primary().pk}",
+        {
+            "name": "新来的党员",
+            "gender": "F",
+            "ethnicity": "汉族",
+            "birth_date": birth.isoformat(),
+            "education": "bachelor",
+            "political_status": PoliticalStatus.MEMBER,
+            "joined_on": "2008-07-01",
+            "full_member_on": "2009-07-01",
+            "branch": sec_branch().pk,
+            "id_number": unused_id_number(birth, "F"),
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["joined_on"] == ["入党时未满18周岁（按出生日期计算，入党时仅15周岁）"]
+    assert Person.objects.count() == count
 
 
 def test_a_bad_mobile_is_refused(db, hosp):

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
 from hongfan.core.models import AuditEvent
+from hongfan.core.spreadsheets import MAX_SHARED_STRINGS
+from hongfan.core.tests import crafted_xlsx as crafted
 from hongfan.study.models import Question, StudyTopic
 from hongfan.study.question_import import ImportInvalid, question_import, question_template
 from hongfan.study.tests.conftest import HEADERS, csv_bytes, study_state, xlsx
@@ -196,6 +198,16 @@ def test_unreadable_files_are_refused_with_a_chinese_message(world, data, filena
         run(world, data, filename)
     assert says in info.value.message
     assert study_state() == before
+
+
+def test_a_file_of_a_million_shared_strings_is_refused_and_nothing_changes(world):
+    # The question bank had no limit on shared strings at all (10 million: 100 s, 1 GB).
+    before = study_state()
+    with pytest.raises(ImportInvalid) as info:
+        run(world, crafted.shared_strings_bomb(HEADERS, MAX_SHARED_STRINGS + 1))
+    assert info.value.message.startswith("文件中的文字条目过多（超过 1,000,000 条）")
+    assert study_state() == before
+    assert AuditEvent.objects.filter(action="import", success=False).exists()
 
 
 def test_missing_and_unknown_columns_are_reported(world):

@@ -18,7 +18,8 @@ GOOD = {
     "holidays": "2027-01-01 元旦\n\n2027-02-06~2027-02-13 春节\n2027/10/1至2027/10/7 国庆节",
     "workdays": "2027-02-14 春节调休\n2027-10-09 国庆节调休",
 }
-FORBIDDEN_ROLES = ["hosp", "sec", "member", "hosp2", "audit", "security"]
+# 三员分立: the system admin runs the system, not its business data (docs/decisions/0007).
+FORBIDDEN_ROLES = ["hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
 
 
 def edit_url(year=Y):
@@ -67,6 +68,7 @@ def test_an_unknown_year_says_it_counts_monday_to_friday(client_for):
     html = client_for("member").get(year_url(Y)).content.decode()
     assert "2027年节假日安排尚未录入，按周一至周五计算" in html
     assert "录入安排" not in html  # a member cannot enter it
+    assert "国务院办公厅通知发布后，由市卫健委管理员录入" in html  # but knows who does
     assert cell(html, "2027-01-01")[0] == ""  # Friday: counted as a working day
     city = client_for("city").get(year_url(Y)).content.decode()
     assert edit_url() in city
@@ -93,8 +95,8 @@ def test_the_edit_page_shows_the_library_year_as_ranges(client_for):
     assert "chinesecalendar" in html
 
 
-@pytest.mark.parametrize("username", ["city", "sysadmin"])
-def test_an_admin_enters_2027_and_deadlines_use_it(username, client_for, users):
+def test_the_city_admin_enters_2027_and_deadlines_use_it(client_for, users):
+    username = "city"
     client = client_for(username)
     assert client.get(edit_url()).status_code == 200
     response = client.post(edit_url(), GOOD)
