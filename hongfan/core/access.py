@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from hongfan.accounts.choices import Role
+from hongfan.core.roles import Role
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 
 Link = tuple[str, str]
 # A menu entry: a link, or a titled group of links shown as a dropdown.

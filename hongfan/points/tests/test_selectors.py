@@ -12,9 +12,9 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.tests.factories import make_branch, make_person
 from hongfan.points.choices import Period, RuleCategory
