@@ -169,6 +169,7 @@ def test_the_app_template_has_every_part():
         "forms.py-tpl",
         "filters.py-tpl",
         "views.py-tpl",
+        "nav.py-tpl",
         "tests/factories.py-tpl",
         "tests/role_rows.py-tpl",
     ):
