@@ -39,6 +39,14 @@ class RequirementPeriod(models.TextChoices):
     YEAR = "year", "每年"
 
 
+class QuorumOf(models.TextChoices):
+    """Whether a kind of meeting needs a quorum, and of whom."""
+
+    NONE = "none", "不计法定人数"
+    VOTERS = "voters", "有表决权的人员过半（支部会议为正式党员，支委会为全体支委）"
+    ROSTER = "roster", "全体应到人员过半"
+
+
 class Compliance(models.TextChoices):
     """A cell of the compliance calendar."""
 

@@ -14,9 +14,15 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup, Person
-from hongfan.orglife.choices import AttendanceStatus, CheckinMethod, MeetingKind, MeetingStatus
+from hongfan.orglife.choices import (
+    AttendanceStatus,
+    CheckinMethod,
+    MeetingKind,
+    MeetingStatus,
+    QuorumOf,
+)
 from hongfan.orglife.models import Attendance, Meeting
-from hongfan.orglife.services import CHECKIN_EARLY, CHECKIN_LATE, QUORUM_KINDS
+from hongfan.orglife.selectors import meeting_rules_in_force
 
 TOPICS: dict[MeetingKind, list[str]] = {
     MeetingKind.GENERAL: ["学习贯彻党的二十届三中全会精神", "讨论发展党员工作", "半年工作总结"],
@@ -57,6 +63,9 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
     groups: dict[int, list[PartyGroup]] = {}
     for g in PartyGroup.objects.filter(branch__in=branches).order_by("pk"):
         groups.setdefault(g.branch_id, []).append(g)
+    # The city's rules for the year (the demo's meetings are built in bulk, not one by one).
+    rules = {r.kind: r for r in meeting_rules_in_force(hospital.authority_id, date(year, 1, 1))}
+    counted = {k for k, r in rules.items() if r.quorum_of != QuorumOf.NONE}
     plan: list[tuple[Meeting, list[tuple[Person, bool]]]] = []
     for b in branches:
         people = members.get(b.pk, [])
@@ -93,8 +102,9 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
                 minutes="<p>会议按议程进行，与会党员结合本职工作交流发言。</p>",
                 by_secretary=bool(lecturer and lecturer == b.secretary),
                 checkin_token=secrets.token_urlsafe(32),
-                checkin_opens_at=starts - CHECKIN_EARLY,
-                checkin_closes_at=starts + timedelta(hours=3) + CHECKIN_LATE,
+                checkin_opens_at=starts - timedelta(minutes=rules[kind].checkin_before_minutes),
+                checkin_closes_at=starts
+                + timedelta(hours=3, minutes=rules[kind].checkin_after_minutes),
                 closed_at=starts + timedelta(hours=3),
             )
             plan.append((m, roster))
@@ -154,17 +164,16 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
                     checked_in_at=m.starts_at if status == AttendanceStatus.PRESENT else None,
                 )
             )
-        if m.kind in QUORUM_KINDS:
-            voters = [(p, v) for p, v in roster if v]
-            m.voters_expected = len(voters)
-            present = sum(
-                1 for a in rows[-len(roster) :] if a.voting and a.status == AttendanceStatus.PRESENT
-            )
+        if m.kind in counted:
+            all_count = rules[m.kind].quorum_of == QuorumOf.ROSTER
+            counting = [a for a in rows[-len(roster) :] if all_count or a.voting]
+            m.voters_expected = len(counting)
+            present = sum(1 for a in counting if a.status == AttendanceStatus.PRESENT)
             m.voters_present = present
-            m.quorate = present * 2 > len(voters)
+            m.quorate = present * 2 > len(counting)
     Attendance.objects.bulk_create(rows, batch_size=2000)
     Meeting.objects.bulk_update(
-        [m for m, _ in plan if m.kind in QUORUM_KINDS],
+        [m for m, _ in plan if m.kind in counted],
         ["voters_expected", "voters_present", "quorate"],
         batch_size=500,
     )

@@ -31,9 +31,11 @@ from hongfan.orglife.choices import (
     Grade,
     MeetingKind,
     MeetingStatus,
+    QuorumOf,
 )
 from hongfan.orglife.models import Appraisal, AppraisalGrade, Attendance, Meeting
-from hongfan.orglife.services import QUORUM_KINDS, current_committee
+from hongfan.orglife.selectors import meeting_rule_of
+from hongfan.orglife.services import current_committee
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TITLE_FONT = "方正小标宋简体"
@@ -533,7 +535,14 @@ def _meeting_record(
         )
         full("请假人员", "", height=1.6)
         full("缺席人员", "", height=1.2)
-    if meeting.kind in QUORUM_KINDS:
+    # A held meeting says whether its quorum was counted (voters_expected is set when it was
+    # closed); a planned one asks its city's rule.
+    counted = (
+        meeting.voters_expected is not None
+        if held
+        else meeting_rule_of(meeting).quorum_of != QuorumOf.NONE
+    )
+    if counted:
         full("法定人数", _quorum_line(meeting, rows, held))
     full("会议主题", meeting.topic)
     agenda = _lines(meeting.agenda)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from hongfan.core.forms import SearchSelect
 from hongfan.org.forms import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind, RequirementPeriod
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, QuorumOf, RequirementPeriod
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -133,3 +133,15 @@ class RequirementForm(forms.Form):
     min_count = forms.IntegerField(label="每周期至少（次）", min_value=1, max_value=31)
     effective_from = forms.DateField(label="生效日期", widget=DATE)
     active = forms.BooleanField(label="要求在用", required=False, initial=True)
+
+
+class MeetingRuleForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
+    checkin_before_minutes = forms.IntegerField(
+        label="开始前可签到（分钟）", min_value=0, max_value=240, initial=30
+    )
+    checkin_after_minutes = forms.IntegerField(
+        label="结束后可签到（分钟）", min_value=0, max_value=240, initial=30
+    )
+    quorum_of = forms.ChoiceField(label="法定人数", choices=QuorumOf.choices)
+    effective_from = forms.DateField(label="生效日期", widget=DATE)

@@ -16,6 +16,7 @@ from hongfan.orglife.choices import (
     Grade,
     MeetingKind,
     MeetingStatus,
+    QuorumOf,
     RequirementPeriod,
 )
 
@@ -54,6 +55,46 @@ class MeetingRequirement(models.Model):
     def __str__(self) -> str:
         who = "（书记讲）" if self.by_secretary else ""
         return f"{self.get_kind_display()}{who}{self.get_period_display()}至少{self.min_count}次"
+
+
+class MeetingRule(models.Model):
+    """How one kind of meeting is run, per city, versioned by date: the QR check-in window
+    around it and whether it needs a quorum, and of whom. The version in force on the
+    meeting's day applies; without one, the defaults of DOMAIN.md
+    (``hongfan.orglife.selectors.DEFAULT_MEETING_RULES``)."""
+
+    authority = models.ForeignKey(
+        "org.Authority", on_delete=models.CASCADE, related_name="meeting_rules"
+    )
+    kind = models.CharField("会议类型", max_length=20, choices=MeetingKind.choices)
+    checkin_before_minutes = models.PositiveSmallIntegerField("开始前可签到（分钟）", default=30)
+    checkin_after_minutes = models.PositiveSmallIntegerField("结束后可签到（分钟）", default=30)
+    quorum_of = models.CharField(
+        "法定人数", max_length=8, choices=QuorumOf.choices, default=QuorumOf.NONE
+    )
+    effective_from = models.DateField("生效日期")
+
+    class Meta:
+        verbose_name = "会议规则"
+        ordering = ["authority_id", "kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "kind", "effective_from"],
+                name="meeting_rule_one_version_per_day",
+                violation_error_message="同一会议类型在同一生效日期只能有一个版本",
+            ),
+            models.CheckConstraint(
+                name="meeting_rule_checkin_window_bounded",
+                condition=Q(checkin_before_minutes__lte=240) & Q(checkin_after_minutes__lte=240),
+                violation_error_message="签到时间窗口不能超过4小时",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()}：开始前{self.checkin_before_minutes}分钟至结束后"
+            f"{self.checkin_after_minutes}分钟签到，{self.get_quorum_of_display()}"
+        )
 
 
 class Meeting(models.Model):

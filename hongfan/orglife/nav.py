@@ -9,7 +9,7 @@ from hongfan.core.nav import MenuEntry
 
 ENTRIES = [
     MenuEntry("全市落实情况", "orglife:city", "city", "组织生活", 1),
-    MenuEntry("频次要求", "orglife:requirements", "city", "组织生活", 2),
+    MenuEntry("组织生活规则", "orglife:requirements", "city", "组织生活", 2),
     MenuEntry("会议记录", "orglife:meetings", "hospital", "组织生活", 1),
     MenuEntry("安排会议", "orglife:meeting_new", "hospital", "组织生活", 2),
     MenuEntry("落实矩阵", "orglife:matrix", "hospital", "组织生活", 3),

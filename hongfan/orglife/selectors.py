@@ -22,9 +22,16 @@ from hongfan.orglife.choices import (
     Compliance,
     MeetingKind,
     MeetingStatus,
+    QuorumOf,
     RequirementPeriod,
 )
-from hongfan.orglife.models import Attendance, ComplianceTally, Meeting, MeetingRequirement
+from hongfan.orglife.models import (
+    Attendance,
+    ComplianceTally,
+    Meeting,
+    MeetingRequirement,
+    MeetingRule,
+)
 
 # --- meetings ---------------------------------------------------------------------------------
 
@@ -82,6 +89,60 @@ def meeting_by_code(pk: int, token: str, *, lock: bool = False) -> Meeting | Non
     if m is None or not hmac.compare_digest(m.checkin_token.encode(), (token or "").encode()):
         return None
     return m
+
+
+# How each kind of meeting is run when a city has set nothing else (DOMAIN.md): the QR code
+# works from 30 minutes before the start until 30 minutes after the end; 支部党员大会,
+# 支委会 and 民主评议党员 need more than half of those with a vote.
+DEFAULT_MEETING_RULES: dict[str, tuple[int, int, str]] = {
+    kind: (
+        30,
+        30,
+        QuorumOf.VOTERS
+        if kind in {MeetingKind.GENERAL, MeetingKind.COMMITTEE, MeetingKind.APPRAISAL}
+        else QuorumOf.NONE,
+    )
+    for kind in MeetingKind.values
+}
+
+
+def _default_rule(authority_id: int, kind: str) -> MeetingRule:
+    before, after, quorum = DEFAULT_MEETING_RULES[kind]
+    return MeetingRule(
+        authority_id=authority_id,
+        kind=kind,
+        checkin_before_minutes=before,
+        checkin_after_minutes=after,
+        quorum_of=quorum,
+        effective_from=date(2000, 1, 1),
+    )
+
+
+def meeting_rule_for(authority_id: int, kind: str, day: date) -> MeetingRule:
+    """The rule of a kind of meeting in force on ``day`` in a city (the latest version from
+    that day or before), or the default (unsaved) when the city has set none."""
+    row = (
+        MeetingRule.objects.filter(authority_id=authority_id, kind=kind, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    return row or _default_rule(authority_id, kind)
+
+
+def meeting_rules_in_force(authority_id: int, day: date) -> list[MeetingRule]:
+    """Every kind's rule in force on ``day`` (defaults where the city has set none)."""
+    rows = MeetingRule.objects.filter(authority_id=authority_id, effective_from__lte=day).order_by(
+        "kind", "-effective_from"
+    )
+    latest: dict[str, MeetingRule] = {}
+    for r in rows:
+        latest.setdefault(r.kind, r)
+    return [latest.get(k) or _default_rule(authority_id, k) for k in MeetingKind.values]
+
+
+def meeting_rule_of(meeting: Meeting) -> MeetingRule:
+    """The rule a meeting is run by: its city's, in force on its day."""
+    return meeting_rule_for(meeting.hospital.authority_id, meeting.kind, meeting.day)
 
 
 def meeting_people(branch: Branch | None) -> QuerySet[Person]:

@@ -28,6 +28,7 @@ from hongfan.orglife.choices import (
     Grade,
     MeetingKind,
     MeetingStatus,
+    QuorumOf,
     RequirementPeriod,
 )
 from hongfan.orglife.models import (
@@ -38,18 +39,19 @@ from hongfan.orglife.models import (
     Meeting,
     MeetingFile,
     MeetingRequirement,
+    MeetingRule,
 )
 from hongfan.orglife.selectors import (
     BAD_CODE,
     NOT_ON_ROSTER,
     meeting_by_code,
+    meeting_rule_for,
+    meeting_rule_of,
     refresh_tallies,
 )
 from hongfan.points.selectors import active_rules
 from hongfan.points.services import AwardRequest, points_award_many
 
-CHECKIN_EARLY = timedelta(minutes=30)  # the QR code works from 30 minutes before the start
-CHECKIN_LATE = timedelta(minutes=30)  # … until 30 minutes after the end
 MAX_LENGTH = timedelta(hours=12)
 MINUTES_MAX = 50_000  # characters of sanitised HTML
 FILE_ACCEPTS = "照片（JPEG、PNG、WebP）、PDF、Word（.docx）或Excel（.xlsx）文件"
@@ -62,8 +64,6 @@ BRANCH_WIDE = {
     MeetingKind.APPRAISAL,
     MeetingKind.GROUP_STUDY,
 }
-# Kinds that need a quorum: more than half of those with a vote present.
-QUORUM_KINDS = {MeetingKind.GENERAL, MeetingKind.COMMITTEE, MeetingKind.APPRAISAL}
 ATTEND_RULE = "ORG-MEETING"
 ABSENT_RULE = "DED-ABSENT"
 LECTURE_RULE = "ORG-LECTURE"
@@ -164,7 +164,76 @@ def meeting_requirement_revise(
     return row
 
 
+CHECKIN_WINDOW_MAX = 240  # minutes before the start / after the end
+
+
+@transaction.atomic
+def meeting_rule_revise(
+    *,
+    access: Access,
+    authority: Authority,
+    kind: str,
+    checkin_before_minutes: int,
+    checkin_after_minutes: int,
+    quorum_of: str,
+    effective_from: date,
+    request: HttpRequest | None = None,
+) -> MeetingRule:
+    """A new version, from a date, of how a kind of meeting is run in a city (the city
+    admin's): the QR check-in window and the quorum. Meetings already scheduled keep their
+    window; those scheduled or moved from then on take the new one."""
+    if not access.is_city:
+        raise PermissionDenied("只有市卫健委管理员可以修改会议规则")
+    errors: dict[str, str] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = "请选择会议类型"
+    for field, value in (
+        ("checkin_before_minutes", checkin_before_minutes),
+        ("checkin_after_minutes", checkin_after_minutes),
+    ):
+        if not isinstance(value, int) or not 0 <= value <= CHECKIN_WINDOW_MAX:
+            errors[field] = f"须在0到{CHECKIN_WINDOW_MAX}分钟之间"
+    if quorum_of not in QuorumOf.values:
+        errors["quorum_of"] = "请选择法定人数的计算方式"
+    if errors:
+        raise ValidationError(errors)
+    row, _ = MeetingRule.objects.update_or_create(
+        authority=authority,
+        kind=kind,
+        effective_from=effective_from,
+        defaults={
+            "checkin_before_minutes": checkin_before_minutes,
+            "checkin_after_minutes": checkin_after_minutes,
+            "quorum_of": quorum_of,
+        },
+    )
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        actor_id=access.user_id,
+        target=row,
+        kind=kind,
+        checkin_before_minutes=checkin_before_minutes,
+        checkin_after_minutes=checkin_after_minutes,
+        quorum_of=quorum_of,
+        effective_from=effective_from.isoformat(),
+    )
+    return row
+
+
 # --- scheduling ---------------------------------------------------------------------------------
+
+
+def set_checkin_window(meeting: Meeting) -> None:
+    """When the meeting's QR code works: the window of its city's rule in force on its day
+    (unsaved; the caller saves)."""
+    rule = meeting_rule_for(
+        meeting.branch.hospital.authority_id,
+        meeting.kind,
+        timezone.localtime(meeting.starts_at).date(),
+    )
+    meeting.checkin_opens_at = meeting.starts_at - timedelta(minutes=rule.checkin_before_minutes)
+    meeting.checkin_closes_at = meeting.ends_at + timedelta(minutes=rule.checkin_after_minutes)
 
 
 def current_committee(branch: Branch, day: date) -> BranchCommittee | None:
@@ -281,7 +350,7 @@ def meeting_schedule(
             errors["kind"] = "本支部（党小组）暂无在册党员，无法安排会议"
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         hospital_id=branch.hospital_id,
         branch=branch,
         party_group=party_group if kind == MeetingKind.GROUP else None,
@@ -296,10 +365,10 @@ def meeting_schedule(
         lecturer=lecturer if kind == MeetingKind.LECTURE else None,
         agenda=(agenda or "").strip()[:5000],
         checkin_token=secrets.token_urlsafe(32),
-        checkin_opens_at=starts_at - CHECKIN_EARLY,
-        checkin_closes_at=ends_at + CHECKIN_LATE,
         created_by_id=access.user_id,
     )
+    set_checkin_window(meeting)
+    meeting.save()
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, person=p, voting=v) for p, v in roster]
     )
@@ -370,8 +439,7 @@ def meeting_update(
     for name, value in values.items():
         setattr(m, name, value.strip() if isinstance(value, str) else value)
     if "starts_at" in values or "ends_at" in values:
-        m.checkin_opens_at = m.starts_at - CHECKIN_EARLY
-        m.checkin_closes_at = m.ends_at + CHECKIN_LATE
+        set_checkin_window(m)
     m.save()
     audit_log(
         action=AuditAction.DATA_CHANGED,
@@ -526,8 +594,9 @@ def meeting_close(
     m.status = MeetingStatus.HELD
     m.closed_at = now
     m.closed_by_id = access.user_id
-    if m.kind in QUORUM_KINDS:
-        voters = [r for r in rows if r.voting]
+    quorum_of = meeting_rule_of(m).quorum_of
+    if quorum_of != QuorumOf.NONE:
+        voters = [r for r in rows if r.voting] if quorum_of == QuorumOf.VOTERS else rows
         m.voters_expected = len(voters)
         m.voters_present = sum(1 for r in voters if r.status == AttendanceStatus.PRESENT)
         m.quorate = m.voters_present * 2 > m.voters_expected

@@ -35,6 +35,7 @@ from hongfan.orglife.choices import (
     Grade,
     MeetingKind,
     MeetingStatus,
+    QuorumOf,
 )
 from hongfan.orglife.forms import (
     AttendanceForm,
@@ -43,6 +44,7 @@ from hongfan.orglife.forms import (
     FileForm,
     MeetingEditForm,
     MeetingForm,
+    MeetingRuleForm,
     RequirementForm,
     person_label,
 )
@@ -599,6 +601,8 @@ def city(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def requirements(request: HttpRequest) -> HttpResponse:
+    """The city's rules of organisational life: how often each kind of meeting is due, and
+    how each is run (the QR check-in window, the quorum); each saved as a dated version."""
     access = request_access(request)
     access.require_business()
     if not access.is_city:
@@ -606,10 +610,36 @@ def requirements(request: HttpRequest) -> HttpResponse:
     authority = Authority.objects.order_by("pk").first()
     if authority is None:
         raise Http404("没有市卫健委")
+    which = request.POST.get("which", "") if request.method == "POST" else ""
+    next_year = date(today().year + 1, 1, 1)
     form = RequirementForm(
-        request.POST or None, initial={"effective_from": date(today().year + 1, 1, 1)}
+        request.POST if which != "rule" and request.method == "POST" else None,
+        initial={"effective_from": next_year},
     )
-    if request.method == "POST" and form.is_valid():
+    rule_form = MeetingRuleForm(
+        request.POST if which == "rule" else None,
+        initial={"effective_from": today(), "quorum_of": QuorumOf.NONE},
+        prefix="rule",
+    )
+    if which == "rule" and rule_form.is_valid():
+        d = rule_form.cleaned_data
+        try:
+            services.meeting_rule_revise(
+                access=access,
+                authority=authority,
+                kind=d["kind"],
+                checkin_before_minutes=d["checkin_before_minutes"],
+                checkin_after_minutes=d["checkin_after_minutes"],
+                quorum_of=d["quorum_of"],
+                effective_from=d["effective_from"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(rule_form, exc)
+        else:
+            messages.success(request, "已保存新的会议规则版本")
+            return redirect("orglife:requirements")
+    elif request.method == "POST" and which != "rule" and form.is_valid():
         d = form.cleaned_data
         try:
             services.meeting_requirement_revise(
@@ -636,8 +666,10 @@ def requirements(request: HttpRequest) -> HttpResponse:
         "orglife/requirements.html",
         {
             "form": form,
+            "rule_form": rule_form,
             "rows": rows,
             "in_force": selectors.requirements_for(authority.pk, today().year),
+            "rules_in_force": selectors.meeting_rules_in_force(authority.pk, today()),
         },
     )
 

@@ -174,3 +174,46 @@ def test_the_app_template_has_every_part():
         "tests/role_rows.py-tpl",
     ):
         assert part in names, part
+
+
+# --- views hold no ORM calls ------------------------------------------------------------------
+#
+# A view reads through selectors and writes through services; ``.objects`` in a view module
+# (pages or API) is a query that escaped them. Today's are counted per module (issue 9); the
+# counts may only go down, and a module not listed must have none.
+
+ORM_IN_VIEWS: dict[str, int] = {
+    "accounts/views.py": 12,
+    "org/api/views.py": 5,
+    "org/structure_views.py": 13,
+    "org/views.py": 8,
+    "orglife/api/views.py": 2,
+    "orglife/views.py": 11,
+    "points/api/views.py": 4,
+    "points/claim_views.py": 4,
+    "points/star_views.py": 6,
+    "points/views.py": 5,
+    "study/api/views.py": 1,
+    "study/exam_views.py": 1,
+    "study/views.py": 3,
+}
+_ORM = re.compile(r"\.objects\b")
+
+
+def view_modules() -> list[Path]:
+    found = set(ROOT.glob("*/views.py")) | set(ROOT.glob("*/*_views.py"))
+    found |= set(ROOT.glob("*/views/*.py")) | set(ROOT.glob("*/api/views.py"))
+    found |= set(ROOT.glob("*/api/views/*.py"))
+    return sorted(p for p in found if "tests" not in p.parts)
+
+
+def test_views_make_no_orm_calls_of_their_own():
+    counts = {
+        path.relative_to(ROOT).as_posix(): len(_ORM.findall(path.read_text(encoding="utf-8")))
+        for path in view_modules()
+    }
+    grown = {m: n for m, n in counts.items() if n > ORM_IN_VIEWS.get(m, 0)}
+    assert not grown, f"ORM calls in views (use a selector or a service): {grown}"
+    shrunk = {m: n for m, n in counts.items() if m in ORM_IN_VIEWS and n < ORM_IN_VIEWS[m]}
+    gone = sorted(set(ORM_IN_VIEWS) - set(counts))
+    assert not shrunk and not gone, f"lower ORM_IN_VIEWS to {shrunk}, remove {gone}"
