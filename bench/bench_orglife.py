@@ -156,7 +156,7 @@ def measure(args: argparse.Namespace) -> dict:
     from hongfan.core.access import access_for
     from hongfan.core.dates import today as today_fn
     from hongfan.org.models import Branch, Hospital
-    from hongfan.orglife import selectors
+    from hongfan.orglife import selectors, services
     from hongfan.orglife.models import Attendance, ComplianceTally, Meeting
     from hongfan.orglife.selectors import year_bounds
 
@@ -232,7 +232,10 @@ def measure(args: argparse.Namespace) -> dict:
         "city_summary": (
             "city_summary(), tallies judged again (info)",
             Call(
-                lambda: selectors.city_summary(city_access, year, day),
+                lambda: (
+                    services.tallies_refresh_stale(access=city_access, year=year, today=day),
+                    selectors.city_summary(city_access, year, day),
+                ),
                 before=lambda: ComplianceTally.objects.filter(year=year).delete(),
             ),
         ),

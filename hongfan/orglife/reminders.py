@@ -16,7 +16,8 @@ from hongfan.core.notify import notify
 from hongfan.core.roles import Role
 from hongfan.org.models import Hospital
 from hongfan.orglife.choices import Compliance
-from hongfan.orglife.selectors import compliance, compliance_branches, save_tallies
+from hongfan.orglife.selectors import compliance, compliance_branches
+from hongfan.orglife.services import tallies_save
 
 REMIND_DAYS = 7  # remind when a period ends within this many days
 
@@ -58,7 +59,7 @@ def send_reminders(*, today: date, days: int = REMIND_DAYS) -> list[Reminder]:
         if not branches:
             continue
         reqs, rows = compliance(branches, today.year, today, hospital.authority_id)
-        save_tallies(rows, today.year, today)  # the daily run also refreshes the city summary
+        tallies_save(rows, today.year, today)  # the daily run also refreshes the city summary
         for row in rows:
             users = secretaries.get(row.branch.pk, [])
             if not users:

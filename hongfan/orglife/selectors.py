@@ -79,16 +79,16 @@ BAD_CODE = "签到码无效：请扫描本次会议现场展示的二维码"
 NOT_ON_ROSTER = "你不在本次会议的参会名单中，请联系支部书记"
 
 
-def meeting_by_code(pk: int, token: str, *, lock: bool = False) -> Meeting | None:
+def code_matches(meeting: Meeting, token: str) -> bool:
+    """Whether a QR link's code is this meeting's own, compared in constant time."""
+    return hmac.compare_digest(meeting.checkin_token.encode(), (token or "").encode())
+
+
+def meeting_by_code(pk: int, token: str) -> Meeting | None:
     """The meeting a QR check-in link names, or None when the code is not its own (forged,
-    stale, or another meeting's: they look the same), compared in constant time."""
-    qs = Meeting.objects.select_related("branch")
-    if lock:
-        qs = qs.select_for_update()
-    m = qs.filter(pk=pk).first()
-    if m is None or not hmac.compare_digest(m.checkin_token.encode(), (token or "").encode()):
-        return None
-    return m
+    stale, or another meeting's: they look the same)."""
+    m = Meeting.objects.select_related("branch").filter(pk=pk).first()
+    return m if m is not None and code_matches(m, token) else None
 
 
 # How each kind of meeting is run when a city has set nothing else (DOMAIN.md): the QR code
@@ -497,70 +497,16 @@ class HospitalSummary:
         return self.done / self.cells if self.cells else 0.0
 
 
-def save_tallies(rows: list[BranchCompliance], year: int, today: date) -> None:
-    """Store branches' tallies (one upsert)."""
-    ComplianceTally.objects.bulk_create(
-        [
-            ComplianceTally(
-                branch=row.branch,
-                hospital_id=row.branch.hospital_id,
-                year=year,
-                computed_on=today,
-                done=row.tally.get(Compliance.DONE, 0),
-                due=row.tally.get(Compliance.DUE, 0),
-                overdue=row.tally.get(Compliance.OVERDUE, 0),
-                upcoming=row.tally.get(Compliance.UPCOMING, 0),
-                not_applicable=row.tally.get(Compliance.NOT_APPLICABLE, 0),
-            )
-            for row in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["branch", "year"],
-        update_fields=[
-            "hospital",
-            "computed_on",
-            "done",
-            "due",
-            "overdue",
-            "upcoming",
-            "not_applicable",
-        ],
-    )
-
-
-def refresh_tallies(branches: list[Branch], year: int, today: date) -> None:
-    """Judge branches again (grouped by city) and store their tallies."""
-    by_authority: dict[int, list[Branch]] = defaultdict(list)
-    for b in branches:
-        by_authority[b.hospital.authority_id].append(b)
-    for authority_id, group in by_authority.items():
-        _reqs, rows = compliance(group, year, today, authority_id, cells=False)
-        save_tallies(rows, year, today)
-
-
 def city_summary(access: Access, year: int, today: date) -> list[HospitalSummary]:
     """Per hospital: how many of the periods begun so far are done, due or overdue, summed
-    from the branches' stored tallies (ComplianceTally); tallies missing or not computed
-    today are judged first, in one pass. Five queries when every tally is fresh."""
+    from the branches' stored tallies (ComplianceTally). Read only: the caller first has
+    ``services.tallies_refresh_stale`` judge the tallies missing or not computed today."""
     access.require_business()
     if not access.is_city:
         raise PermissionDenied("只有市卫健委可以查看全市汇总")
     hospitals = list(Hospital.objects.order_by("pk"))
     if not hospitals:
         return []
-    branches = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
-    fresh = set(
-        ComplianceTally.objects.filter(year=year, computed_on=today).values_list(
-            "branch_id", flat=True
-        )
-    )
-    stale = (
-        [b for b in branches.select_related("hospital").order_by("pk") if b.pk not in fresh]
-        if len(fresh) < branches.count()
-        else []
-    )
-    if stale:
-        refresh_tallies(stale, year, today)
     sums = {
         row["hospital_id"]: row
         for row in ComplianceTally.objects.filter(

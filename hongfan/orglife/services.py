@@ -5,6 +5,7 @@ by QR code, close the meeting (quorum, points), cancel it, attach files, and the
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from hongfan.orglife.choices import (
     AppraisalStatus,
     AttendanceStatus,
     CheckinMethod,
+    Compliance,
     Grade,
     MeetingKind,
     MeetingStatus,
@@ -44,10 +46,11 @@ from hongfan.orglife.models import (
 from hongfan.orglife.selectors import (
     BAD_CODE,
     NOT_ON_ROSTER,
-    meeting_by_code,
+    BranchCompliance,
+    code_matches,
+    compliance,
     meeting_rule_for,
     meeting_rule_of,
-    refresh_tallies,
 )
 from hongfan.points.selectors import active_rules
 from hongfan.points.services import AwardRequest, points_award_many
@@ -219,6 +222,72 @@ def meeting_rule_revise(
         effective_from=effective_from.isoformat(),
     )
     return row
+
+
+# --- compliance tallies (what the city summary sums) ----------------------------------------
+
+
+def tallies_save(rows: list[BranchCompliance], year: int, today: date) -> None:
+    """Store branches' tallies (one upsert)."""
+    ComplianceTally.objects.bulk_create(
+        [
+            ComplianceTally(
+                branch=row.branch,
+                hospital_id=row.branch.hospital_id,
+                year=year,
+                computed_on=today,
+                done=row.tally.get(Compliance.DONE, 0),
+                due=row.tally.get(Compliance.DUE, 0),
+                overdue=row.tally.get(Compliance.OVERDUE, 0),
+                upcoming=row.tally.get(Compliance.UPCOMING, 0),
+                not_applicable=row.tally.get(Compliance.NOT_APPLICABLE, 0),
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["branch", "year"],
+        update_fields=[
+            "hospital",
+            "computed_on",
+            "done",
+            "due",
+            "overdue",
+            "upcoming",
+            "not_applicable",
+        ],
+    )
+
+
+def tallies_refresh(branches: list[Branch], year: int, today: date) -> None:
+    """Judge branches again (grouped by city) and store their tallies."""
+    by_authority: dict[int, list[Branch]] = defaultdict(list)
+    for b in branches:
+        by_authority[b.hospital.authority_id].append(b)
+    for authority_id, group in by_authority.items():
+        _reqs, rows = compliance(group, year, today, authority_id, cells=False)
+        tallies_save(rows, year, today)
+
+
+def tallies_refresh_stale(*, access: Access, year: int, today: date) -> int:
+    """Judge again, in one pass, every branch whose tally of ``year`` is missing or was not
+    computed today (before the city summary reads them); returns how many were judged."""
+    access.require_business()
+    if not access.is_city:
+        raise PermissionDenied("只有市卫健委可以查看全市汇总")
+    branches = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
+    fresh = set(
+        ComplianceTally.objects.filter(year=year, computed_on=today).values_list(
+            "branch_id", flat=True
+        )
+    )
+    stale = (
+        [b for b in branches.select_related("hospital").order_by("pk") if b.pk not in fresh]
+        if len(fresh) < branches.count()
+        else []
+    )
+    if stale:
+        tallies_refresh(stale, year, today)
+    return len(stale)
 
 
 # --- scheduling ---------------------------------------------------------------------------------
@@ -526,8 +595,10 @@ def meeting_checkin(
 ) -> Attendance:
     """A member checks in from their phone by opening the meeting's QR link."""
     now = now or timezone.now()
-    meeting = meeting_by_code(meeting_id, token, lock=True)
-    if meeting is None:
+    meeting = (
+        Meeting.objects.select_for_update().select_related("branch").filter(pk=meeting_id).first()
+    )
+    if meeting is None or not code_matches(meeting, token):
         raise CheckinRefused(BAD_CODE)
     if person is None:
         raise CheckinRefused("当前账号未关联党员信息，无法签到")
@@ -605,7 +676,7 @@ def meeting_close(
     )
     m.save()
     notes = _award_attendance(access, m, rows)
-    refresh_tallies([m.branch], m.day.year, timezone.localdate())
+    tallies_refresh([m.branch], m.day.year, timezone.localdate())
     audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,

@@ -591,6 +591,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
 def city(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     year = _year(request)
+    services.tallies_refresh_stale(access=access, year=year, today=today())
     rows = selectors.city_summary(access, year, today())
     return render(
         request,

@@ -105,8 +105,11 @@ def test_the_matrix_costs_the_same_queries_for_one_branch_or_many(unit: Unit):
 
 def test_the_city_summary_counts_every_hospital(users):
     from hongfan.core.access import access_for
+    from hongfan.orglife import services
 
-    rows = selectors.city_summary(access_for(users["city"]), date.today().year, date.today())
+    city = access_for(users["city"])
+    services.tallies_refresh_stale(access=city, year=date.today().year, today=date.today())
+    rows = selectors.city_summary(city, date.today().year, date.today())
     assert {r.hospital.pk for r in rows} == set(Hospital.objects.values_list("pk", flat=True))
     demo = next(r for r in rows if r.hospital == primary())
     assert demo.branches > 0 and demo.done > 0  # the demo city holds a year of meetings
@@ -161,9 +164,11 @@ def test_the_city_summary_sums_stored_tallies_refreshed_when_a_meeting_closes(
 
     city = access_for(users["city"])
     today = timezone.localdate()
+    services.tallies_refresh_stale(access=city, year=today.year, today=today)
     first = {r.hospital.pk: r for r in selectors.city_summary(city, today.year, today)}
     assert ComplianceTally.objects.filter(year=today.year, branch=unit.branch).exists()
     with django_assert_max_num_queries(6):  # every tally fresh: no judging again
+        assert services.tallies_refresh_stale(access=city, year=today.year, today=today) == 0
         selectors.city_summary(city, today.year, today)
     m = services.meeting_schedule(
         access=unit.sec,
@@ -189,7 +194,7 @@ def test_changing_a_requirement_drops_the_stored_tallies(unit: Unit, users):
 
     city = access_for(users["city"])
     today = timezone.localdate()
-    selectors.city_summary(city, today.year, today)
+    services.tallies_refresh_stale(access=city, year=today.year, today=today)
     assert ComplianceTally.objects.exists()
     services.meeting_requirement_revise(
         access=city,
@@ -217,3 +222,14 @@ def test_committee_meetings_are_required_only_while_a_committee_is_in_office(db)
     committee = [c.status for c in row.cells["committee_meeting"]]
     assert committee[:4] == [Compliance.NOT_APPLICABLE] * 4  # January to April: no committee
     assert committee[4] == Compliance.OVERDUE  # May: elected on the 10th, no meeting held
+
+
+def test_reading_the_city_summary_writes_nothing(users):
+    """A selector reads: the stale tallies are judged by the service, not by the summary."""
+    from hongfan.core.access import access_for
+    from hongfan.orglife.models import ComplianceTally
+
+    ComplianceTally.objects.all().delete()
+    rows = selectors.city_summary(access_for(users["city"]), date.today().year, date.today())
+    assert not ComplianceTally.objects.exists()
+    assert all(r.cells == 0 for r in rows)
