@@ -183,28 +183,26 @@ def person_search(people: QuerySet[Person], text: str) -> list[Person]:
     )
 
 
-def meeting_list(
-    access: Access,
-    *,
-    branch_id: int | None = None,
-    kind: str = "",
-    status: str = "",
-    year: int | None = None,
-) -> QuerySet[Meeting]:
-    qs = meeting_qs(access)
-    if branch_id:
-        qs = qs.filter(branch_id=branch_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if year:
-        start, end = year_bounds(year)
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
-    return qs.annotate(
-        expected=Count("attendance"),
-        present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-    ).order_by("-starts_at", "-pk")
+def managed_branches(access: Access) -> QuerySet[Branch]:
+    """The leaf branches whose meetings the user schedules and records: those of the
+    hospitals they administer, and those they are secretary of."""
+    qs = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
+    if access.hospital_ids:
+        return qs.filter(hospital_id__in=access.hospital_ids) | qs.filter(pk__in=access.branch_ids)
+    return qs.filter(pk__in=access.branch_ids)
+
+
+def meeting_list(*, access: Access) -> QuerySet[Meeting]:
+    """The meeting book: the meetings the user manages or reads, with their attendance
+    counts, newest first (filtered by ``hongfan.orglife.filters.MeetingFilter``)."""
+    return (
+        meeting_qs(access)
+        .annotate(
+            expected=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        )
+        .order_by("-starts_at", "-pk")
+    )
 
 
 def my_meetings(access: Access) -> QuerySet[Attendance]:

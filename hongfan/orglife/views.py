@@ -24,7 +24,7 @@ from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, search_url
 from hongfan.core.qr import qr_svg
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
-from hongfan.org.choices import BranchKind, PersonStatus
+from hongfan.org.choices import PersonStatus
 from hongfan.org.models import Authority, Branch, PartyGroup, Person
 from hongfan.org.selectors import branch_get
 from hongfan.org.views import current_hospital
@@ -37,6 +37,7 @@ from hongfan.orglife.choices import (
     MeetingStatus,
     QuorumOf,
 )
+from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.forms import (
     AttendanceForm,
     CancelForm,
@@ -67,13 +68,6 @@ def _year(request: HttpRequest) -> int:
     return this
 
 
-def _managed_branches(access: Access) -> QuerySet[Branch]:
-    qs = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
-    if access.hospital_ids:
-        return qs.filter(hospital_id__in=access.hospital_ids) | qs.filter(pk__in=access.branch_ids)
-    return qs.filter(pk__in=access.branch_ids)
-
-
 def _require_manager(access: Access) -> None:
     access.require_business()
     if not (access.hospital_ids or access.branch_ids):
@@ -89,17 +83,13 @@ def meetings(request: HttpRequest) -> HttpResponse:
     access.require_business()
     if not (access.hospital_ids or access.branch_ids or access.is_city):
         return redirect("orglife:mine")
-    branch_id = request.GET.get("branch", "")
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    year = _year(request)
-    qs = selectors.meeting_list(
-        access,
-        branch_id=int(branch_id) if branch_id.isdigit() else None,
-        kind=kind if kind in MeetingKind.values else "",
-        status=status if status in MeetingStatus.values else "",
-        year=year,
-    )
+    year = _year(request)  # this year unless a valid one is asked for
+    data = request.GET.copy()
+    data["year"] = str(year)
+    filtered = MeetingFilter(data, queryset=selectors.meeting_list(access=access), request=request)
+    qs = filtered.qs
+    chosen = filtered.form.cleaned_data
+    branch = chosen.get("branch")
     if access.is_city and not (access.hospital_ids or access.branch_ids):
         hospital = current_hospital(request, access)
         qs = qs.filter(hospital=hospital)
@@ -109,10 +99,17 @@ def meetings(request: HttpRequest) -> HttpResponse:
         "orglife/meetings.html",
         {
             "page": page,
-            "branches": _managed_branches(access).order_by("pk") if not access.is_city else [],
+            "branches": selectors.managed_branches(access).order_by("pk")
+            if not access.is_city
+            else [],
             "kinds": MeetingKind.choices,
             "statuses": MeetingStatus.choices,
-            "f": {"branch": branch_id, "kind": kind, "status": status, "year": year},
+            "f": {
+                "branch": str(branch.pk) if branch else "",
+                "kind": chosen.get("kind") or "",
+                "status": chosen.get("status") or "",
+                "year": year,
+            },
             "years": range(today().year, today().year - 5, -1),
             "can_schedule": bool(access.hospital_ids or access.branch_ids),
         },
@@ -122,7 +119,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def _chosen_branch(request: HttpRequest, access: Access) -> tuple[QuerySet[Branch], Branch | None]:
     """The branches the user schedules for, and the one this form is about (the only one, or
     the one picked); never a branch outside the user's scope."""
-    branches = _managed_branches(access).order_by("pk")
+    branches = selectors.managed_branches(access).order_by("pk")
     raw = request.POST.get("branch") or request.GET.get("branch") or ""
     chosen = branches.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
     if chosen is None and branches.count() == 1:

@@ -184,20 +184,20 @@ def test_the_app_template_has_every_part():
 
 ORM_IN_VIEWS: dict[str, int] = {
     "accounts/views.py": 12,
-    "org/api/views.py": 5,
-    "org/structure_views.py": 13,
+    "org/api/views.py": 2,
+    "org/structure_views.py": 8,
     "org/views.py": 8,
-    "orglife/api/views.py": 2,
-    "orglife/views.py": 11,
-    "points/api/views.py": 4,
-    "points/claim_views.py": 4,
+    "orglife/api/views.py": 1,
+    "orglife/views.py": 9,
+    "points/api/views.py": 2,
+    "points/claim_views.py": 3,
     "points/star_views.py": 6,
     "points/views.py": 5,
-    "study/api/views.py": 1,
     "study/exam_views.py": 1,
     "study/views.py": 3,
 }
-_ORM = re.compile(r"\.objects\b")
+# ``Model.objects.none()`` runs no query (an API view names its model for the schema so).
+_ORM = re.compile(r"\.objects\b(?!\.none\(\))")
 
 
 def view_modules() -> list[Path]:

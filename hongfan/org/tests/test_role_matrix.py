@@ -904,6 +904,9 @@ TABLE: dict[str, Entry] = {
     "api-orglife-meetings": Entry(
         get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
     ),
+    "api-orglife-meeting-book": Entry(
+        get=roles(FORBIDDEN, anonymous=FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
+    ),
     "api-orglife-checkin": Entry(
         post=roles("400", anonymous=FORBIDDEN, sec=OK, member=OK, **SEP_403),
         payload=lambda t: {"token": ol_meeting(t).checkin_token},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hongfan.orglife.models import Attendance
+from hongfan.orglife.models import Attendance, Meeting
 
 
 class MyMeetingSerializer(serializers.ModelSerializer):
@@ -51,3 +51,34 @@ class MyMeetingSerializer(serializers.ModelSerializer):
 
 class CheckinSerializer(serializers.Serializer):
     token = serializers.CharField(max_length=100, help_text="会议二维码中的签到码")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    """One meeting of the meeting book (组织生活记录), with its attendance counts."""
+
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+    branch = serializers.CharField(source="branch.name")
+    branch_id = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    present = serializers.IntegerField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "topic",
+            "branch_id",
+            "branch",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online",
+            "status",
+            "status_label",
+            "expected",
+            "present",
+            "quorate",
+        ]

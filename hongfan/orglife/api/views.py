@@ -14,8 +14,13 @@ from rest_framework.views import APIView
 from hongfan.core.access import request_access
 from hongfan.org.models import Person
 from hongfan.orglife import selectors, services
-from hongfan.orglife.api.serializers import CheckinSerializer, MyMeetingSerializer
-from hongfan.orglife.models import Attendance
+from hongfan.orglife.api.serializers import (
+    CheckinSerializer,
+    MeetingSerializer,
+    MyMeetingSerializer,
+)
+from hongfan.orglife.filters import MeetingFilter
+from hongfan.orglife.models import Attendance, Meeting
 
 
 class MyMeetingsAPI(generics.ListAPIView):
@@ -54,3 +59,23 @@ class CheckinAPI(APIView):
             raise ValidationError({"detail": exc.messages}) from exc
         row = selectors.my_meetings(access).get(pk=row.pk)
         return Response(MyMeetingSerializer(row).data)
+
+
+class MeetingBookAPI(generics.ListAPIView):
+    """The meeting book of the branches a secretary or hospital admin manages (the city reads
+    every hospital's), filtered as the 组织生活记录 page is: ?branch=&kind=&status=&year=."""
+
+    serializer_class = MeetingSerializer
+    queryset = Meeting.objects.none()  # the model, for the schema; rows come from get_queryset
+    filterset_class = MeetingFilter
+
+    @extend_schema(summary="组织生活记录：本人管理的支部的会议（按支部、类型、状态、年度筛选）")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        access = request_access(self.request)  # type: ignore[arg-type]
+        access.require_business()
+        if not (access.hospital_ids or access.branch_ids or access.is_city):
+            raise PermissionDenied("只有支部书记、医院党委和市卫健委可以查看组织生活记录")
+        return selectors.meeting_list(access=access).select_related("branch")

@@ -416,3 +416,53 @@ def test_the_roster_still_sees_the_meeting_and_checks_in(unit: Unit):
     url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
     page = client(unit.member).get(url).content.decode()
     assert m.topic in page and 'id="checkin-button"' in page
+
+
+# --- one FilterSet for the meeting book's page and its API (issue 9, item 5) -----------------
+
+
+def test_the_meeting_books_page_and_api_filter_alike(unit: Unit):
+    theme = meeting(unit, MeetingKind.THEME_DAY)
+    general = meeting(unit, MeetingKind.GENERAL)
+    c = client(unit.sec)
+    query = {"kind": MeetingKind.THEME_DAY, "branch": unit.branch.pk}
+    api = c.get(reverse("api-orglife-meeting-book"), query).json()
+    assert [row["id"] for row in api["results"]] == [theme.pk]
+    assert api["results"][0]["kind_label"] == "主题党日"
+    page = c.get(reverse("orglife:meetings"), query).content.decode()
+    assert reverse("orglife:meeting", args=[theme.pk]) in page
+    assert reverse("orglife:meeting", args=[general.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"branch": "9" * 30},
+        {"branch": "\x00"},
+        {"kind": "party"},
+        {"status": "<script>"},
+        {"year": "abc"},
+        {"year": "99999999999999999999"},
+        {"page": "-1"},
+    ],
+)
+def test_odd_filters_on_the_meeting_book_are_ignored_calmly(unit: Unit, query):
+    meeting(unit)
+    r = client(unit.sec).get(reverse("orglife:meetings"), query)
+    assert r.status_code == 200 and "季度党员大会" in r.content.decode()
+
+
+def test_another_hospitals_branch_is_not_a_filter_for_a_secretary(unit: Unit, client_for):
+    meeting(unit)
+    other = (
+        Person.objects.filter(hospital=second()).exclude(branch=None).order_by("pk").first().branch
+    )
+    r = client(unit.sec).get(reverse("orglife:meetings"), {"branch": other.pk})
+    assert r.status_code == 200 and "季度党员大会" in r.content.decode()  # ignored, not leaked
+    api = client(unit.sec).get(reverse("api-orglife-meeting-book"), {"branch": other.pk})
+    assert api.status_code == 400 and "branch" in api.json()
+
+
+def test_the_meeting_book_api_refuses_a_member(unit: Unit):
+    r = client(unit.member).get(reverse("api-orglife-meeting-book"))
+    assert r.status_code == 403
