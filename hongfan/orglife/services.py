@@ -45,8 +45,8 @@ from hongfan.orglife.selectors import (
     meeting_by_code,
     refresh_tallies,
 )
-from hongfan.points.selectors import active_rules
-from hongfan.points.services import AwardRequest, points_award_many
+from hongfan.points.selectors.catalogue import active_rules
+from hongfan.points.services.awarding import AwardRequest, points_award_many
 
 CHECKIN_EARLY = timedelta(minutes=30)  # the QR code works from 30 minutes before the start
 CHECKIN_LATE = timedelta(minutes=30)  # … until 30 minutes after the end

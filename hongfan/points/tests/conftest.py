@@ -27,7 +27,7 @@ from hongfan.org.tests.factories import PRIMARY, SECOND, make_branch
 from hongfan.points.choices import EntryKind, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
 from hongfan.points.periods import ALL_PERIODS, period_start
-from hongfan.points.services import (
+from hongfan.points.services.catalogue import (
     point_rule_create,
     point_rules_copy_defaults,
     point_rules_seed_city,

@@ -19,14 +19,16 @@ from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.tests.factories import make_branch, make_person
 from hongfan.points.choices import Period, RuleCategory
 from hongfan.points.periods import period_start
-from hongfan.points.selectors import (
+from hongfan.points.selectors.catalogue import rule_catalogue
+from hongfan.points.selectors.standings import (
     branch_ranking,
     member_rank,
     member_ranking,
     my_points,
-    rule_catalogue,
 )
-from hongfan.points.services import point_rule_revise, points_award, points_reverse
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.catalogue import point_rule_revise
+from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import World, make_access
 
 pytestmark = pytest.mark.django_db

@@ -20,16 +20,15 @@ from hongfan.org.tests.factories import PRIMARY, SECOND, make_person, other_bran
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
 from hongfan.points.periods import period_label, period_start
-from hongfan.points.services import (
+from hongfan.points.selectors.ledger import points_check
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.catalogue import (
     point_rule_create,
     point_rule_revise,
     point_rules_copy_defaults,
     point_rules_seed_city,
-    points_award,
-    points_check,
-    points_manual,
-    points_reverse,
 )
+from hongfan.points.services.ledger import points_manual, points_reverse
 from hongfan.points.tests.conftest import (
     D0,
     World,
