@@ -17,7 +17,7 @@ from hongfan.core.forms import apply_errors, run_form
 from hongfan.org import selectors as org_selectors
 from hongfan.org.models import Hospital
 from hongfan.org.views import current_hospital
-from hongfan.points.forms import RuleCreateForm, RuleVersionForm
+from hongfan.points.forms.catalogue import RuleCreateForm, RuleVersionForm
 from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.services import catalogue as catalogue_services
 

@@ -19,7 +19,7 @@ from hongfan.org import selectors as org_selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.views import current_hospital
 from hongfan.points.choices import Period
-from hongfan.points.forms import ManualAwardForm, ReverseForm
+from hongfan.points.forms.ledger import ManualAwardForm, ReverseForm
 from hongfan.points.models import PointEntry, PointRule
 from hongfan.points.periods import period_label, period_start
 from hongfan.points.selectors import claims as claim_selectors
