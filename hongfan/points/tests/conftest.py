@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -164,3 +165,17 @@ def world(demo_authority: Authority) -> World:
         a=list(Person.objects.filter(branch=branch_a).order_by("pk")),
         b=list(Person.objects.filter(branch=branch_b).order_by("pk")),
     )
+
+
+def refused(call: Callable[[], Any], *, says: str = "", exc: type = ValidationError) -> str:
+    """The call is refused with ``exc`` (a Chinese message containing ``says``) and changes
+    nothing in the points tables."""
+    before = ledger_state()
+    with pytest.raises(exc) as info:
+        call()
+    message = (
+        messages_of(info.value) if isinstance(info.value, ValidationError) else str(info.value)
+    )
+    assert says in message, message
+    assert ledger_state() == before
+    return message
