@@ -53,6 +53,7 @@ test-postgres: install
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports
 
 typecheck: install
 	$(UV) run mypy hongfan

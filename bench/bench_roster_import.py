@@ -183,8 +183,8 @@ def run(args: argparse.Namespace) -> int:
     import openpyxl
     from django.db import connection
 
-    from hongfan.accounts.choices import Role
     from hongfan.core.access import Access
+    from hongfan.core.roles import Role
     from hongfan.org import roster
     from hongfan.org.models import Person
 

@@ -163,8 +163,8 @@ def prepare_database(url: str, *, force: bool = False) -> str:
 def create_bench_users() -> dict[str, str]:
     from django.db.models import Count, Q
 
-    from hongfan.accounts.choices import Role
     from hongfan.accounts.models import RoleAssignment, User
+    from hongfan.core.roles import Role
     from hongfan.org.choices import MEMBER_STATUSES, BranchKind
     from hongfan.org.models import Branch, Hospital
 

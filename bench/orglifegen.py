@@ -173,8 +173,8 @@ def ensure_bench_users() -> dict[str, dict]:
     and a city admin (idempotent). Returns what each account is for."""
     from django.db.models import Count, Q
 
-    from hongfan.accounts.choices import Role
     from hongfan.accounts.models import RoleAssignment, User
+    from hongfan.core.roles import Role
     from hongfan.org.choices import BranchKind
     from hongfan.org.models import Hospital
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import SecurityPolicy
+from hongfan.core.roles import Role
 
 
 class LoginForm(forms.Form):

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from hongfan.accounts.choices import ADMIN_ROLES
 from hongfan.accounts.policy import get_policy
 from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.roles import ADMIN_ROLES
 
 _OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
 _SETUP_PATHS = ("/accounts/password", "/accounts/2fa", "/accounts/logout")

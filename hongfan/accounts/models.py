@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
+from hongfan.core.roles import Role
 
 
 class User(AbstractUser):

@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.core.access import Access
 from hongfan.core.models import AuditAction, AuditEvent
+from hongfan.core.roles import Role
 
 
 def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:

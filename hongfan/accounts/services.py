@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.accounts.policy import get_policy
 from hongfan.accounts.selectors import login_throttle, password_change_wait_minutes
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
+from hongfan.core.roles import Role
 
 POLICY_FIELDS = (
     "lockout_failures",

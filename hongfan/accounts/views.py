@@ -18,7 +18,6 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hongfan.accounts import selectors, services
-from hongfan.accounts.choices import Role
 from hongfan.accounts.forms import (
     AuditFilterForm,
     LoginForm,
@@ -34,6 +33,7 @@ from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
 from hongfan.core.forms import apply_errors
 from hongfan.core.qr import qr_svg
+from hongfan.core.roles import Role
 
 OTP_PENDING = "hongfan_otp_pending"
 OTP_TRIES = 5

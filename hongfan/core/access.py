@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from hongfan.accounts.choices import Role
+from hongfan.core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,15 @@ class Access:
     def require(self, allowed: bool) -> None:
         if not allowed:
             raise PermissionDenied("没有权限执行此操作")
+
+    def denied(self, hospital_id: int | None, what: str, verb: str = "查看") -> Exception:
+        """The one refusal for an object out of scope (docs/decisions/0001): a 403 inside
+        one's own hospital (and for the city, which reads but does not write), a 404 for
+        another hospital's object, so that its existence is not given away. Raise it:
+        ``raise access.denied(item.hospital_id, "学习资料")``."""
+        if self.is_city or hospital_id in self.own_hospital_ids:
+            return PermissionDenied(f"没有权限{verb}此{what}")
+        return Http404(f"{what}不存在")
 
 
 ANONYMOUS = Access(user_id=None)

@@ -10,7 +10,8 @@ record of keys already sent, and a recipient who has one is skipped. A backend t
 logged and skipped; the other backends and the caller's request carry on.
 
 Backends whose ``background`` flag is set (e-mail, SMS: slow network calls) are run by the
-huey worker (``hongfan.notices.tasks``); the inbox is written at once.
+huey worker (the notices app registers its queue and its record of sent keys with
+``register_outbox``; core imports no app); the inbox is written at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,7 +29,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from hongfan.accounts.models import User
+    from hongfan.accounts.models import User  # types only
 
 logger = logging.getLogger("hongfan.notify")
 
@@ -116,10 +117,8 @@ def deliver(messages: list[Message]) -> None:
     for path in settings.HONGFAN_NOTIFY_BACKENDS:
         try:
             backend = load_backend(path)
-            if backend.background:
-                from hongfan.notices.tasks import deliver_in_background
-
-                deliver_in_background(path, [message_to_dict(m) for m in messages])
+            if backend.background and _outbox.enqueue is not None:
+                _outbox.enqueue(path, [message_to_dict(m) for m in messages])
             else:
                 backend.send(messages)
         except Exception:
@@ -167,28 +166,45 @@ def messages_from_dicts(rows: list[dict[str, Any]]) -> list[Message]:
     return out
 
 
-def _already_sent(key: str, user_ids: list[int]) -> set[int]:
-    from hongfan.notices.models import Notification
+# --- the outbox: what the inbox app lends the dispatcher -------------------------------------
+#
+# Which (user, key) pairs were already sent, and how a slow backend is queued for the worker,
+# are answered by the notices app, one layer up; it registers them in its AppConfig.ready
+# (core imports no app). Without it, keys are not checked and slow backends run at once.
 
-    return set(
-        Notification.objects.filter(key=key, recipient_id__in=user_ids).values_list(
-            "recipient_id", flat=True
-        )
-    )
+SentPairs = Callable[[set[str], set[int]], set[tuple[int, str]]]
+Enqueue = Callable[[str, list[dict[str, Any]]], Any]
+
+
+@dataclass
+class _Outbox:
+    sent_pairs: SentPairs | None = None
+    enqueue: Enqueue | None = None
+
+
+_outbox = _Outbox()
+
+
+def register_outbox(*, sent_pairs: SentPairs, enqueue: Enqueue) -> None:
+    """Called once by the notices app: ``sent_pairs(keys, user_ids)`` answers which
+    (user id, key) pairs are already delivered; ``enqueue(path, rows)`` hands a slow backend's
+    messages (as ``message_to_dict`` rows) to the worker."""
+    _outbox.sent_pairs = sent_pairs
+    _outbox.enqueue = enqueue
+
+
+def _already_sent(key: str, user_ids: list[int]) -> set[int]:
+    if _outbox.sent_pairs is None:
+        return set()
+    return {user_id for user_id, _ in _outbox.sent_pairs({key}, set(user_ids))}
 
 
 def _drop_already_sent(messages: list[Message]) -> list[Message]:
     """Check the keys again at commit time: another transaction may have sent them since."""
     keys = {m.key for m in messages if m.key}
-    if not keys:
+    if not keys or _outbox.sent_pairs is None:
         return messages
-    from hongfan.notices.models import Notification
-
-    sent = set(
-        Notification.objects.filter(
-            key__in=keys, recipient_id__in={m.user.pk for m in messages if m.key}
-        ).values_list("recipient_id", "key")
-    )
+    sent = _outbox.sent_pairs(keys, {m.user.pk for m in messages if m.key})
     return [m for m in messages if not m.key or (m.user.pk, m.key) not in sent]
 
 

@@ -29,3 +29,13 @@ def notification_get(*, user: Any, pk: int) -> Notification:
 
 def unread_count(*, user_id: int | None) -> int:
     return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+def sent_pairs(keys: set[str], user_ids: set[int]) -> set[tuple[int, str]]:
+    """Which (recipient id, key) pairs are already in the inbox (the dispatcher's idempotency
+    check, registered with ``hongfan.core.notify.register_outbox``)."""
+    return set(
+        Notification.objects.filter(key__in=keys, recipient_id__in=user_ids).values_list(
+            "recipient_id", "key"
+        )
+    )

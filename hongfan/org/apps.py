@@ -7,6 +7,10 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与党员"
 
     def ready(self) -> None:
+        from hongfan.core import nav
+        from hongfan.org.nav import ENTRIES
+
+        nav.register(*ENTRIES)
         from auditlog.registry import auditlog
 
         from hongfan.org import models

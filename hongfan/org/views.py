@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
+from hongfan.core.roles import Role
 from hongfan.org import selectors, services
 from hongfan.org.choices import (
     MEMBER_STATUSES,

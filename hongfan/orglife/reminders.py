@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 from django.urls import reverse
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import User
 from hongfan.core.notify import notify
+from hongfan.core.roles import Role
 from hongfan.org.models import Hospital
 from hongfan.orglife.choices import Compliance
 from hongfan.orglife.selectors import compliance, compliance_branches, save_tallies

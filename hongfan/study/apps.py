@@ -7,6 +7,10 @@ class StudyConfig(AppConfig):
     verbose_name = "学习教育"
 
     def ready(self) -> None:
+        from hongfan.core import nav
+        from hongfan.study.nav import ENTRIES
+
+        nav.register(*ENTRIES)
         from auditlog.registry import auditlog
 
         from hongfan.study import models

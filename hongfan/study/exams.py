@@ -35,7 +35,6 @@ from hongfan.points.services.awarding import points_award
 from hongfan.study.choices import JUDGE_OPTIONS, Difficulty, QuestionKind
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.selectors import (
-    denied,
     learner_for,
     meant_for,
     reads_scoped,
@@ -112,7 +111,7 @@ def bank_reader(access: Access, hospital: Hospital) -> None:
     """The bank is kept by the hospital admin (the city reads it)."""
     access.require_business()
     if not access.reads_hospital(hospital.pk):
-        raise denied(access, hospital.pk, "医院的题库")
+        raise access.denied(hospital.pk, "医院的题库")
 
 
 def question_list(
@@ -291,7 +290,7 @@ def attempt_start(
         exam.hospital_id == person.hospital_id
         and (exam.branch_id is None or exam.branch_id == person.branch_id)
     ):
-        raise denied(access, exam.hospital_id, "考试", "参加")
+        raise access.denied(exam.hospital_id, "考试", "参加")
     now = now or timezone.now()
     open_attempt = _open_attempt(exam, person, now)
     if open_attempt is not None:
@@ -384,7 +383,7 @@ def attempt_submit(
     an answer that is not a possible one."""
     access.require_business()
     if access.person_id is None or access.person_id != attempt.person_id:
-        raise denied(access, attempt.hospital_id, "答卷", "提交")
+        raise access.denied(attempt.hospital_id, "答卷", "提交")
     now = now or timezone.now()
     fresh = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
     if fresh.submitted_at is not None:
@@ -457,7 +456,7 @@ def exam_get(access: Access, pk: int) -> Exam:
     if exam is None:
         raise Http404("考试不存在")
     if not reads_scoped(access, hospital_id=exam.hospital_id, branch_id=exam.branch_id):
-        raise denied(access, exam.hospital_id, "考试")
+        raise access.denied(exam.hospital_id, "考试")
     return exam
 
 
@@ -471,7 +470,7 @@ def exams_managed(access: Access, hospital: Hospital) -> QuerySet[Exam]:
     elif hospital.pk in access.branch_hospital_ids:
         qs = qs.filter(Q(branch__isnull=True) | Q(branch_id__in=access.branch_ids))
     else:
-        raise denied(access, hospital.pk, "医院的考试")
+        raise access.denied(hospital.pk, "医院的考试")
     return qs.select_related("branch").order_by("-opens_at", "-id")
 
 
@@ -552,7 +551,7 @@ def attempt_get(access: Access, pk: int) -> ExamAttempt:
         or access.manages_branch(person.branch_id, attempt.hospital_id)
     ):
         return attempt
-    raise denied(access, attempt.hospital_id, "答题记录")
+    raise access.denied(attempt.hospital_id, "答题记录")
 
 
 def attempt_questions(attempt: ExamAttempt) -> list[AttemptQuestion]:
@@ -644,7 +643,7 @@ def exam_stats(access: Access, exam: Exam, *, hardest: int = 10) -> ExamStats:
         if exam.branch_id is None:
             branch = Branch.objects.filter(pk__in=branch_ids).order_by("pk").first()
     else:
-        raise denied(access, exam.hospital_id, "考试的统计")
+        raise access.denied(exam.hospital_id, "考试的统计")
     members = Person.objects.filter(
         hospital_id=exam.hospital_id,
         status=PersonStatus.ACTIVE,

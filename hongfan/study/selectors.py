@@ -38,14 +38,6 @@ from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule
 # --- access helpers ---------------------------------------------------------------------------
 
 
-def denied(access: Access, hospital_id: int, what: str, verb: str = "查看") -> Exception:
-    """The refusal for an object out of scope: a 403 inside one's own hospital (and for the
-    city, which reads but does not write), a 404 for another hospital's object."""
-    if access.is_city or hospital_id in access.own_hospital_ids:
-        return PermissionDenied(f"没有权限{verb}此{what}")
-    return Http404(f"{what}不存在")
-
-
 def is_member(person: Person) -> bool:
     return person.political_status in MEMBER_STATUSES and person.status == PersonStatus.ACTIVE
 
@@ -118,7 +110,7 @@ def item_get(access: Access, pk: int) -> StudyItem:
     if item is None:
         raise Http404("学习资料不存在")
     if not reads_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
-        raise denied(access, item.hospital_id, "学习资料")
+        raise access.denied(item.hospital_id, "学习资料")
     if item.withdrawn_at is not None and not (
         access.is_city or access.manages_branch(item.branch_id, item.hospital_id)
     ):
@@ -147,7 +139,7 @@ def items_managed(
     elif hospital.pk in access.branch_hospital_ids:
         qs = qs.filter(Q(branch__isnull=True) | Q(branch_id__in=access.branch_ids))
     else:
-        raise denied(access, hospital.pk, "医院的学习资料")
+        raise access.denied(hospital.pk, "医院的学习资料")
     if not include_withdrawn:
         qs = qs.filter(withdrawn_at__isnull=True)
     return (
@@ -481,12 +473,12 @@ def hours_scope(access: Access, hospital: Hospital, branch: Branch | None) -> Br
             raise Http404("支部不存在")
         if access.is_city or access.manages_branch(branch.pk, hospital.pk):
             return branch
-        raise denied(access, hospital.pk, "支部的学习情况")
+        raise access.denied(hospital.pk, "支部的学习情况")
     if access.reads_hospital(hospital.pk):
         return None
     if hospital.pk in access.branch_hospital_ids and access.branch_ids:
         return Branch.objects.get(pk=min(access.branch_ids))
-    raise denied(access, hospital.pk, "医院的学习情况")
+    raise access.denied(hospital.pk, "医院的学习情况")
 
 
 def hours_table(
@@ -522,7 +514,7 @@ def log_queue(access: Access, *, hospital: Hospital) -> QuerySet[StudyLog]:
     elif hospital.pk in access.branch_hospital_ids:
         qs = qs.filter(person__branch_id__in=access.branch_ids)
     else:
-        raise denied(access, hospital.pk, "医院的学习记录", "审核")
+        raise access.denied(hospital.pk, "医院的学习记录", "审核")
     return qs.select_related("person", "person__branch", "item", "decided_by")
 
 
@@ -539,7 +531,7 @@ def log_get(access: Access, pk: int) -> StudyLog:
         or access.manages_branch(person.branch_id, log.hospital_id)
     ):
         return log
-    raise denied(access, log.hospital_id, "学习记录")
+    raise access.denied(log.hospital_id, "学习记录")
 
 
 def pending_count(access: Access, hospital: Hospital) -> int:

@@ -34,7 +34,6 @@ from hongfan.study import content
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule, StudyTopic
 from hongfan.study.selectors import (
-    denied,
     is_member,
     learner_for,
     reads_scoped,
@@ -196,7 +195,7 @@ def item_withdraw(
 ) -> StudyItem:
     """Take an item off members' lists; what they studied stays counted."""
     if not writes_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
-        raise denied(access, item.hospital_id, "学习资料", "撤回")
+        raise access.denied(item.hospital_id, "学习资料", "撤回")
     fresh = _lock(StudyItem, item.pk)
     if fresh.withdrawn_at is not None:
         raise ValidationError({"item": "该学习资料已撤回"})
@@ -310,7 +309,7 @@ def read_complete(
         item.hospital_id == person.hospital_id
         and (item.branch_id is None or item.branch_id == person.branch_id)
     ):
-        raise denied(access, item.hospital_id, "学习资料")
+        raise access.denied(item.hospital_id, "学习资料")
     if item.withdrawn_at is not None:
         raise ValidationError({"item": "该学习资料已撤回"})
     if item.kind != ItemKind.ARTICLE:
@@ -385,7 +384,7 @@ def log_submit(
         item.hospital_id == person.hospital_id
         and (item.branch_id is None or item.branch_id == person.branch_id)
     ):
-        raise denied(access, item.hospital_id, "学习资料")
+        raise access.denied(item.hospital_id, "学习资料")
     note = (note or "").strip()
     errors: dict[str, str] = {}
     if item.withdrawn_at is not None:
@@ -470,7 +469,7 @@ def log_decide(
     access.require_business()
     person = log.person
     if not access.manages_branch(person.branch_id, log.hospital_id):
-        raise denied(access, log.hospital_id, "学习记录", "确认")
+        raise access.denied(log.hospital_id, "学习记录", "确认")
     if access.person_id is not None and access.person_id == log.person_id:
         raise PermissionDenied("不能确认本人的学习记录，请由医院党委确认")
     reason = (reason or "").strip()

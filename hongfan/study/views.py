@@ -189,7 +189,7 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
     obj = selectors.item_get(access, pk)
     person = selectors.learner_for(access)
     if not _meant_for(obj, person):
-        raise selectors.denied(access, obj.hospital_id, "学习资料", "登记")
+        raise access.denied(obj.hospital_id, "学习资料", "登记")
     form = LogForm(
         request.POST or None, initial={"studied_on": today(), "minutes": obj.expected_minutes}
     )

@@ -7,6 +7,10 @@ class WorkdaysConfig(AppConfig):
     verbose_name = "工作日历"
 
     def ready(self) -> None:
+        from hongfan.core import nav
+        from hongfan.workdays.nav import ENTRIES
+
+        nav.register(*ENTRIES)
         from auditlog.registry import auditlog
 
         from hongfan.workdays import models

@@ -12,12 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.test import Client
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.accounts.policy import get_policy
 from hongfan.accounts.tasks import prune_login_failures
 from hongfan.accounts.tests.conftest import PASSWORD
 from hongfan.core.models import AuditEvent
+from hongfan.core.roles import Role
 
 LOCKED = "连续登录失败次数过多，账号已锁定"
 SLOW_DOWN = "尝试过于频繁，请"

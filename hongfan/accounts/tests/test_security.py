@@ -18,13 +18,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hongfan.accounts import services
-from hongfan.accounts.choices import Role
 from hongfan.accounts.middleware import LAST_SEEN_KEY
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.accounts.policy import get_policy
 from hongfan.core.access import access_for
 from hongfan.core.audit import audit_log
 from hongfan.core.models import AuditEvent
+from hongfan.core.roles import Role
 from hongfan.org.models import Branch, Person
 from hongfan.org.tests.factories import second
 

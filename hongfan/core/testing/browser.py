@@ -81,9 +81,9 @@ def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
 @pytest.fixture
 def demo_city(live_server: Any, _restore_demo_city: None) -> Any:
     """The live server, with the small demo city present in its (committed) database."""
-    from hongfan.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    if not User.objects.filter(username="hosp").exists():
+    if not get_user_model().objects.filter(username="hosp").exists():
         call_command("builddemo", "--small", verbosity=0)
     return live_server
 

@@ -11,11 +11,11 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.dates import add_months, today
 from hongfan.core.idcard import make_id_number
 from hongfan.core.pii import keyed_hash
+from hongfan.core.roles import Role
 from hongfan.org.choices import (
     BranchKind,
     DepartmentKind,

@@ -20,10 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.core.dates import add_months, today
 from hongfan.core.models import AuditEvent
+from hongfan.core.roles import Role
 from hongfan.notices.models import Notification
 from hongfan.org.choices import DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import (

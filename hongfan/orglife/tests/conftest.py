@@ -9,9 +9,9 @@ import pytest
 from django.db.models import Count
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access, access_for
+from hongfan.core.roles import Role
 from hongfan.org.choices import PoliticalStatus, SeatRole
 from hongfan.org.models import Branch, BranchCommittee, CommitteeSeat, PartyGroup, Person
 from hongfan.org.tests.factories import make_branch, primary

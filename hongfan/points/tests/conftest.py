@@ -20,9 +20,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access, access_for
+from hongfan.core.roles import Role
 from hongfan.org.models import Authority, Branch, Hospital, Person
 from hongfan.org.tests.factories import PRIMARY, SECOND, make_branch
 from hongfan.points.choices import EntryKind, RuleCategory

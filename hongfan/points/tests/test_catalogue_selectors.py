@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.points.selectors.catalogue import rule_catalogue
 from hongfan.points.services.catalogue import point_rule_revise
 from hongfan.points.tests.conftest import make_access

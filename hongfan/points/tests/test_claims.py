@@ -21,11 +21,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import User
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
 from hongfan.core.models import AuditEvent
+from hongfan.core.roles import Role
 from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_photo, png_bomb
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person

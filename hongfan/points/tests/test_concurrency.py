@@ -23,8 +23,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import Access
+from hongfan.core.roles import Role
 from hongfan.org.choices import DepartmentKind, PoliticalStatus
 from hongfan.org.models import Authority, Branch, Department, Hospital, Person
 from hongfan.org.tests.factories import make_person

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.tests.factories import make_branch, make_person
 from hongfan.points.choices import Period, RuleCategory

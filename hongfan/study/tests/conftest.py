@@ -20,9 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access, access_for
+from hongfan.core.roles import Role
 from hongfan.org.models import Authority, Branch, BranchCommittee, CommitteeSeat, Hospital, Person
 from hongfan.org.tests.factories import PRIMARY, make_branch
 from hongfan.orglife.models import Attendance, Meeting

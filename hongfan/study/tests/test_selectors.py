@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, primary
 from hongfan.study import selectors, services

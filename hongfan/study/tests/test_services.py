@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from hongfan.accounts.choices import Role
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.points.models import PointEntry, PointRule
 from hongfan.study import services
 from hongfan.study.choices import ItemKind, LogStatus

@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from hongfan.accounts.choices import Role
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.demo.build import build_hospital, ensure_authority
 from hongfan.org.demo.city import DEMO_PASSWORD, JINING, PRIMARY, SECOND, small_city

@@ -1,3 +1,6 @@
+"""The roles of the platform: who a user acts as (docs/decisions/0001). The access rules
+in ``hongfan.core.access`` are written in these terms, so they live on the ground floor."""
+
 from django.db import models
 
 

@@ -1,4 +1,5 @@
-"""身份证号 and 手机号 at rest: encrypted, hashed for lookups, masked on screen."""
+"""身份证号 and 手机号 of a person at rest: encrypted, hashed for lookups, masked on screen
+(the mechanism is hongfan.core.pii; the records are org's people)."""
 
 from __future__ import annotations
 

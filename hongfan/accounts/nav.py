@@ -1,0 +1,14 @@
+"""accounts' menu entries: the 三员's pages (collected by hongfan.core.nav)."""
+
+from __future__ import annotations
+
+from hongfan.core.nav import TAIL, MenuEntry
+
+ENTRIES = [
+    MenuEntry("审计日志", "audit:trail", "auditor", TAIL, 1),
+    MenuEntry("数据变更", "audit:changes", "auditor", TAIL, 2),
+    MenuEntry("角色授权", "security:roles", "security", TAIL, 1),
+    MenuEntry("安全策略", "security:policy", "security", TAIL, 2),
+    MenuEntry("账号解锁", "security:unlock", "security", TAIL, 3),
+    MenuEntry("账号管理", "system:users", "system", TAIL, 1),
+]

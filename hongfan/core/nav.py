@@ -1,0 +1,141 @@
+"""The menu, collected from the apps (as NetBox collects its plugins' menus).
+
+Each app declares its entries in its own ``nav.py`` and registers them in
+``AppConfig.ready``; core composes the bar for the acting user and imports no app. Adding
+an app means adding its ``nav.py``, never editing core.
+
+An entry is shown to an *audience* (a way of acting on the platform) and sits in a *place*:
+at the head of the bar (before the groups), in one of the groups (组织 / 组织生活 / 学习 /
+积分 / 我的, shown as dropdowns, or as a plain link when a group holds one link), or at
+the tail. Within a place, entries follow the audiences' order, then their ``order``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from hongfan.core.access import Access
+from hongfan.core.roles import Role
+
+HEAD, TAIL = "head", "tail"
+GROUPS = ("组织", "组织生活", "学习", "积分", "我的")
+
+# Audiences, in the order their entries appear within a place, and who belongs to each.
+# A secretary who is also a hospital admin acts as the admin (the branch view is implied).
+AUDIENCES: dict[str, Callable[[Access], bool]] = {
+    "city": lambda a: a.is_city,
+    "hospital": lambda a: bool(a.hospital_ids),
+    "branch": lambda a: bool(a.branch_ids) and not a.hospital_ids,
+    "member": lambda a: a.has(Role.MEMBER) and a.person_id is not None,
+    "auditor": lambda a: a.has(Role.AUDITOR),
+    "security": lambda a: a.has(Role.SECURITY_ADMIN),
+    "system": lambda a: a.has(Role.SYSTEM_ADMIN),
+    "user": lambda a: a.user_id is not None,
+}
+
+Url = Callable[[Access], str]
+Link = tuple[str, str]
+# A bar entry: a link, or a titled group of links shown as a dropdown.
+Entry = tuple[str, str | list[Link]]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url: str | Url  # a URL name, or a function of the acting user giving the address
+    audience: str
+    place: str = HEAD  # HEAD, TAIL or one of GROUPS
+    order: int = 0
+    when: Callable[[Access], bool] | None = None  # shown only if this also holds
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {self.audience!r}")
+        if self.place not in (HEAD, TAIL, *GROUPS):
+            raise ValueError(f"unknown place {self.place!r}")
+
+    def href(self, access: Access) -> str:
+        return self.url(access) if callable(self.url) else reverse(self.url)
+
+
+@dataclass
+class _Registry:
+    entries: list[MenuEntry]
+    inbox: str | None = None  # the URL name of the inbox (消息), whose badge counts unread
+    unread: Callable[[int], int] | None = None
+
+
+_registry = _Registry(entries=[])
+
+
+def register(*entries: MenuEntry) -> None:
+    """Called by an app's ``AppConfig.ready`` with its menu entries."""
+    _registry.entries.extend(entries)
+
+
+def register_inbox(*, url_name: str, unread: Callable[[int], int]) -> None:
+    """Called by the inbox app: where 消息 is, and how many of a user's are unread."""
+    _registry.inbox = url_name
+    _registry.unread = unread
+
+
+def _place_links(access: Access, place: str, audiences: list[str]) -> list[Link]:
+    links: list[Link] = []
+    for audience in audiences:
+        chosen = [
+            e
+            for e in _registry.entries
+            if e.place == place and e.audience == audience and (e.when is None or e.when(access))
+        ]
+        links += [(e.label, e.href(access)) for e in sorted(chosen, key=lambda e: e.order)]
+    return links
+
+
+def menu(access: Access) -> list[Entry]:
+    """The bar a user sees: it follows their roles (pages check access again themselves)."""
+    audiences = [name for name, belongs in AUDIENCES.items() if belongs(access)]
+    bar: list[Entry] = list(_place_links(access, HEAD, audiences))
+    for title in GROUPS:
+        links = _place_links(access, title, audiences)
+        if len(links) == 1:
+            bar.append(links[0])
+        elif links:
+            bar.append((title, links))
+    bar += _place_links(access, TAIL, audiences)
+    return bar
+
+
+def inbox_url() -> str:
+    return reverse(_registry.inbox) if _registry.inbox else ""
+
+
+def unread_counter(user_id: int | None) -> Any:
+    """The 消息 badge for ``user_id`` (counted only when a page renders it), or None."""
+    if user_id is None or _registry.unread is None:
+        return None
+    return UnreadCount(user_id, _registry.unread)
+
+
+class UnreadCount:
+    """The 消息 badge: counted once, and only when a page renders it (one query)."""
+
+    def __init__(self, user_id: int, count_for: Callable[[int], int]) -> None:
+        self.user_id = user_id
+        self._count_for = count_for
+        self._count: int | None = None
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._count_for(self.user_id)
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        return "99+" if self.count > 99 else str(self.count)

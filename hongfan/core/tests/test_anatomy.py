@@ -1,0 +1,169 @@
+"""Every app has the same parts in the same places (docs/app-anatomy.md).
+
+The test reads the folders, not the code. What an app may not do: hold a module whose name
+is a layer with a suffix or prefix (``claim_views.py``, ``models_workflow.py``), hold both a
+layer's module and its package, let a flat layer module grow past ``FLAT_LIMIT`` lines
+(then it becomes a package with one file per noun), or put at its root a module that is
+none of the known parts. What it must have: ``apps.py``, ``tests/`` with ``factories.py``,
+and ``urls.py`` with ``app_name`` when it serves pages.
+
+``KNOWN`` lists what is still out of shape today (issue 9), each with the rule it breaks.
+The list is strict: once a deviation is mended, the test fails until its line is removed,
+so the list only shrinks. A new app, or a new module, never goes on it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]  # hongfan/
+APPS = sorted(
+    p.name
+    for p in ROOT.iterdir()
+    if p.is_dir() and (p / "apps.py").exists() and p.name != "core"  # core has no domain
+)
+LAYERS = ("models", "services", "selectors", "forms", "views")
+# What may sit at an app's root besides the layers (ARCHITECTURE.md "Inside a domain app").
+PARTS = {
+    "__init__",
+    "apps",
+    "urls",
+    "choices",
+    "filters",
+    "nav",
+    "tasks",
+    "signals",
+    "admin",
+    "checks",
+    "demo",
+    "rules",
+    "policy",
+    "validators",
+    "middleware",
+    "backends",
+    "documents",
+    "exports",
+    "periods",
+}
+FLAT_LIMIT = 400
+SUFFIXED = re.compile(rf"^(\w+_({'|'.join(LAYERS)})|({'|'.join(LAYERS)})_\w+)\.py$")
+
+KNOWN: dict[tuple[str, str], str] = {
+    # suffixed modules
+    ("org", "roster_views.py"): "suffixed",
+    ("org", "structure_views.py"): "suffixed",
+    ("org", "services_structure.py"): "suffixed",
+    ("study", "exam_views.py"): "suffixed",
+    ("orglife", "doc_views.py"): "suffixed",
+    # noun modules that mix layers, or other modules at the root that are no known part
+    ("org", "roster.py"): "unknown part",
+    ("study", "exams.py"): "unknown part",
+    ("study", "content.py"): "unknown part",
+    ("study", "question_import.py"): "unknown part",
+    ("orglife", "reminders.py"): "unknown part",
+    ("workdays", "seeding.py"): "unknown part",
+    # flat layers past the limit: to become packages
+    ("org", "models.py"): "too long",
+    ("org", "selectors.py"): "too long",
+    ("org", "services.py"): "too long",
+    ("org", "views.py"): "too long",
+    ("orglife", "selectors.py"): "too long",
+    ("orglife", "services.py"): "too long",
+    ("orglife", "views.py"): "too long",
+    ("study", "models.py"): "too long",
+    ("study", "selectors.py"): "too long",
+    ("study", "services.py"): "too long",
+    ("study", "views.py"): "too long",
+    # missing parts
+    ("accounts", "tests/factories.py"): "missing",
+    ("notices", "tests/factories.py"): "missing",
+    ("orglife", "tests/factories.py"): "missing",
+    ("points", "tests/factories.py"): "missing",
+    ("study", "tests/factories.py"): "missing",
+    ("workdays", "tests/factories.py"): "missing",
+}
+
+
+def deviations(app: str) -> dict[str, str]:
+    """What in ``app`` is out of shape: {path inside the app: the rule it breaks}."""
+    base = ROOT / app
+    found: dict[str, str] = {}
+    for path in sorted(base.glob("*.py")):
+        name, stem = path.name, path.stem
+        if SUFFIXED.match(name):
+            found[name] = "suffixed"
+        elif stem in LAYERS:
+            if (base / stem).is_dir():
+                found[name] = "module and package"
+            elif len(path.read_text(encoding="utf-8").splitlines()) > FLAT_LIMIT:
+                found[name] = "too long"
+        elif stem not in PARTS:
+            found[name] = "unknown part"
+    for layer in LAYERS:
+        package = base / layer
+        if package.is_dir():
+            for path in sorted(package.glob("*.py")):
+                if SUFFIXED.match(path.name):
+                    found[f"{layer}/{path.name}"] = "suffixed"
+    if not (base / "tests").is_dir():
+        found["tests/"] = "missing"
+    elif not (base / "tests" / "factories.py").exists():
+        found["tests/factories.py"] = "missing"
+    serves_pages = (base / "views.py").exists() or (base / "views").is_dir()
+    urls = base / "urls.py"
+    if serves_pages and not (urls.exists() and "app_name" in urls.read_text(encoding="utf-8")):
+        found["urls.py"] = "missing app_name"
+    return found
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_app_has_the_anatomy(app: str):
+    found = deviations(app)
+    known = {path: rule for (a, path), rule in KNOWN.items() if a == app}
+    new = {p: r for p, r in found.items() if known.get(p) != r}
+    assert not new, f"hongfan/{app} is out of shape (docs/app-anatomy.md): {new}"
+    mended = sorted(set(known) - set(found))
+    assert not mended, f"hongfan/{app}: mended, remove from KNOWN: {mended}"
+
+
+def test_the_known_deviations_name_real_apps():
+    assert {app for app, _ in KNOWN} <= set(APPS)
+
+
+def test_a_suffixed_module_is_caught(tmp_path, monkeypatch):
+    app = tmp_path / "demoapp"
+    (app / "tests").mkdir(parents=True)
+    for name in ("apps.py", "urls.py", "claim_views.py", "models_extra.py", "helpers.py"):
+        (app / name).write_text("app_name = 'demoapp'\n", encoding="utf-8")
+    (app / "tests" / "factories.py").write_text("", encoding="utf-8")
+    (app / "views.py").write_text("x = 1\n" * (FLAT_LIMIT + 1), encoding="utf-8")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    assert deviations("demoapp") == {
+        "claim_views.py": "suffixed",
+        "models_extra.py": "suffixed",
+        "helpers.py": "unknown part",
+        "views.py": "too long",
+    }
+
+
+def test_the_app_template_has_every_part():
+    template = ROOT.parent / "docs" / "app-template"
+    names = {p.relative_to(template).as_posix() for p in template.rglob("*") if p.is_file()}
+    for part in (
+        "apps.py-tpl",
+        "urls.py-tpl",
+        "models.py-tpl",
+        "choices.py-tpl",
+        "services.py-tpl",
+        "selectors.py-tpl",
+        "forms.py-tpl",
+        "filters.py-tpl",
+        "views.py-tpl",
+        "nav.py-tpl",
+        "tests/factories.py-tpl",
+        "tests/role_rows.py-tpl",
+    ):
+        assert part in names, part

@@ -1,0 +1,103 @@
+"""The menu is collected from the apps' nav.py (hongfan.core.nav): what each role sees, in
+the order they have always seen it, and an app adds entries without editing core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+
+from hongfan.core import nav
+from hongfan.core.access import access_for
+from hongfan.core.context_processors import navigation
+
+MINE = ["我的组织生活", "我的学习", "答题", "我的积分", "申报积分", "我的申报", "我的信息"]
+ADMIN = [
+    "医院概况",
+    ("组织", ["人员名册", "发展党员", "双培养", "组织设置", "名册导入"]),
+    ("组织生活", ["会议记录", "安排会议", "落实矩阵"]),
+    ("学习", ["学习资料", "确认学习记录", "学时统计", "题库", "考试"]),
+    ("积分", ["积分排名", "积分审核", "积分规则", "季度之星"]),
+    "工作日历",
+    "消息",
+]
+EXPECTED: dict[str, list[Any]] = {
+    "city": [
+        "全市医院",
+        "组织规则",
+        ("组织生活", ["全市落实情况", "频次要求"]),
+        ("学习", ["学时统计", "考试", "题库", "学时目标"]),
+        ("积分", ["全市积分排名", "市级积分目录", "季度之星"]),
+        "工作日历",
+        "消息",
+    ],
+    "hosp": ADMIN,
+    "hosp2": ADMIN,
+    "sec": [
+        "本支部",
+        ("组织", ["人员名册", "发展党员"]),
+        ("组织生活", ["会议记录", "安排会议", "落实日历", "民主评议"]),
+        ("学习", ["学习资料", "确认学习记录", "学时统计", "考试"]),
+        ("积分", ["积分排名", "积分审核", "季度之星"]),
+        ("我的", MINE),
+        "工作日历",
+        "消息",
+    ],
+    "member": [("我的", [*MINE, "我的支部", "季度之星"]), "工作日历", "消息"],
+    "audit": ["审计日志", "数据变更", "工作日历", "消息"],
+    "security": ["角色授权", "安全策略", "账号解锁", "工作日历", "消息"],
+    "sysadmin": ["账号管理", "工作日历", "消息"],
+}
+
+
+def labels(items: list[Any]) -> list[Any]:
+    return [
+        label if isinstance(target, str) else (label, [x[0] for x in target])
+        for label, target in items
+    ]
+
+
+def context_for(user: Any) -> dict[str, Any]:
+    request = RequestFactory().get("/")
+    request.user = user
+    return navigation(request)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_sees_its_menu_in_its_order(role: str, users: dict[str, Any]):
+    assert labels(context_for(users[role])["nav_items"]) == EXPECTED[role]
+
+
+def test_menu_links_point_at_the_users_own_hospital_and_branch(users: dict[str, Any]):
+    items = dict(context_for(users["sec"])["nav_items"])
+    branch = min(access_for(users["sec"]).branch_ids)
+    assert items["本支部"] == f"/org/branches/{branch}/"
+    items = dict(context_for(users["hosp"])["nav_items"])
+    assert items["医院概况"] == f"/org/hospitals/{min(access_for(users['hosp']).hospital_ids)}/"
+
+
+def test_the_inbox_badge_is_counted_only_when_shown(users, django_assert_num_queries):
+    ctx = context_for(users["member"])
+    assert ctx["nav_inbox"] == "/notices/"
+    with django_assert_num_queries(1):
+        str(ctx["nav_unread"])
+        bool(ctx["nav_unread"])
+
+
+def test_a_new_app_adds_its_entries_without_editing_core(monkeypatch, users):
+    monkeypatch.setattr(nav._registry, "entries", list(nav._registry.entries))
+    nav.register(
+        nav.MenuEntry("志愿服务", lambda a: "/service/", "member", "我的", 10),
+        nav.MenuEntry("全市志愿服务", lambda a: "/service/city/", "city", nav.HEAD, 5),
+    )
+    member = dict(context_for(users["member"])["nav_items"])
+    assert member["我的"][-1] == ("志愿服务", "/service/")
+    assert labels(context_for(users["city"])["nav_items"])[:2] == ["全市医院", "全市志愿服务"]
+    assert "全市志愿服务" not in str(context_for(users["hosp"])["nav_items"])
+
+
+@pytest.mark.parametrize("kw", [{"audience": "everyone"}, {"audience": "member", "place": "菜单"}])
+def test_an_entry_with_an_unknown_audience_or_place_is_refused(kw: dict[str, str]):
+    with pytest.raises(ValueError):
+        nav.MenuEntry("x", "home", **kw)
