@@ -15,9 +15,9 @@ DATABASE_URL set, as run_all.py does) and then prints the sizes side by side. Wh
 measures, against the largest hospital (济宁医学院附属医院, 1,403 members) and the last
 complete quarter of the ledger year:
 
-(b) ``selectors.member_ranking`` top 50 of the hospital for the quarter (as its admin),
-    ``selectors.member_rank`` of one member (a different member each call) and, for
-    information, ``selectors.branch_ranking``: ``--calls`` timed calls each after
+(b) ``standings.member_ranking`` top 50 of the hospital for the quarter (as its admin),
+    ``standings.member_rank`` of one member (a different member each call) and, for
+    information, ``standings.branch_ranking``: ``--calls`` timed calls each after
     ``--warmup`` untimed ones, round-robin so that a burst of load spreads over all;
 (c) the baseline in the same run: the same top 50 as a plain GROUP BY over the ledger
     (``PointEntry`` of the hospital in the quarter, ``Sum(points)`` per person, ordered by the
@@ -117,11 +117,11 @@ def measure(args: argparse.Namespace) -> dict:
     from hongfan.core.dates import today
     from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
     from hongfan.org.models import Person
-    from hongfan.points import selectors
     from hongfan.points.choices import Period
     from hongfan.points.models import PointEntry, PointRule, PointTotal
     from hongfan.points.periods import period_start
-    from hongfan.points.services import AwardRequest, points_award, points_award_many
+    from hongfan.points.selectors import standings
+    from hongfan.points.services.awarding import AwardRequest, points_award, points_award_many
 
     vendor = connection.vendor
     ra = (
@@ -166,17 +166,17 @@ def measure(args: argparse.Namespace) -> dict:
     )
 
     def ranking():  # type: ignore[no-untyped-def]
-        return selectors.member_ranking(
+        return standings.member_ranking(
             access, hospital=hospital, period=Period.QUARTER, start=q_start, limit=50
         )
 
     def rank_of(person):  # type: ignore[no-untyped-def]
-        return lambda: selectors.member_rank(
+        return lambda: standings.member_rank(
             hospital_id=hospital.pk, person=person, period=Period.QUARTER, start=q_start
         )
 
     def branches():  # type: ignore[no-untyped-def]
-        return selectors.branch_ranking(
+        return standings.branch_ranking(
             access, hospital=hospital, period=Period.QUARTER, start=q_start
         )
 

@@ -39,8 +39,8 @@ SQLite ``executemany`` in one transaction from a writer thread, with ``journal_m
 as a SQLite deployment never runs it).
 
 At the end the rollups are checked against the ledger: the city-wide sums, and
-``hongfan.points.services.points_check`` for one hospital (``--check-hospital``: the largest
-by default). Results: stdout and bench/results/pointsgen_<vendor>_<entries>.json.
+``hongfan.points.selectors.ledger.points_check`` for one hospital (``--check-hospital``: the
+largest by default). Results: stdout and bench/results/pointsgen_<vendor>_<entries>.json.
 """
 
 from __future__ import annotations
@@ -798,7 +798,7 @@ def verify(check: str) -> dict:
 
     from hongfan.org.models import Hospital
     from hongfan.points.models import PointEntry, PointTotal
-    from hongfan.points.services import points_check
+    from hongfan.points.selectors.ledger import points_check
 
     out: dict = {}
     t = time.monotonic()
@@ -904,7 +904,7 @@ def main() -> None:
     from hongfan.core.dates import today
     from hongfan.org.models import Authority, Hospital
     from hongfan.points.models import PointRule
-    from hongfan.points.services import point_rules_copy_defaults, point_rules_seed_city
+    from hongfan.points.services.catalogue import point_rules_copy_defaults, point_rules_seed_city
 
     t = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)

@@ -131,8 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # Django's queries bind their parameters on the client and are never prepared; this only
-    # lets the points award engine prepare its own statements (hongfan/points/awarding.py:
-    # _cursor). Django's default, None, turns preparing off for the whole connection.
+    # lets the points award engine prepare its own statements
+    # (hongfan/points/services/awarding.py: _cursor). Django's default, None, turns preparing
+    # off for the whole connection.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

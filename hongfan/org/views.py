@@ -38,7 +38,7 @@ from hongfan.org.forms import (
 from hongfan.org.models import Branch, Department, Hospital, Person
 from hongfan.org.roster import RosterFilters
 from hongfan.org.rules import DevDates
-from hongfan.points.stars import hospital_stars, person_stars
+from hongfan.points.selectors.stars import hospital_stars, person_stars
 
 
 @login_required

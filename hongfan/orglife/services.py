@@ -52,8 +52,8 @@ from hongfan.orglife.selectors import (
     meeting_rule_for,
     meeting_rule_of,
 )
-from hongfan.points.selectors import active_rules
-from hongfan.points.services import AwardRequest, points_award_many
+from hongfan.points.selectors.catalogue import active_rules
+from hongfan.points.services.awarding import AwardRequest, points_award_many
 
 MAX_LENGTH = timedelta(hours=12)
 MINUTES_MAX = 50_000  # characters of sanitised HTML

@@ -1,20 +1,33 @@
 from django.urls import path
 
-from hongfan.points import claim_views, star_views, views
+from hongfan.points.views import catalogue, claims, ledger, rankings, stars
 
 app_name = "points"
-urlpatterns = (
-    [
-        path("me/", views.mine, name="mine"),
-        path("people/<int:pk>/", views.person_points, name="person"),
-        path("rankings/", views.rankings, name="rankings"),
-        path("rankings/export/", views.rankings_export, name="rankings_export"),
-        path("rules/", views.rules, name="rules"),
-        path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
-        path("rules/copy-defaults/", views.copy_defaults, name="copy_defaults"),
-        path("award/", views.award, name="award"),
-        path("entries/<int:pk>/reverse/", views.reverse_entry, name="reverse"),
-    ]
-    + claim_views.urlpatterns
-    + star_views.urlpatterns
-)
+urlpatterns = [
+    path("me/", ledger.mine, name="mine"),
+    path("people/<int:pk>/", ledger.person_points, name="person"),
+    path("rankings/", rankings.rankings, name="rankings"),
+    path("rankings/export/", rankings.rankings_export, name="rankings_export"),
+    path("rules/", catalogue.rules, name="rules"),
+    path("rules/<int:pk>/", catalogue.rule_edit, name="rule_edit"),
+    path("rules/copy-defaults/", catalogue.copy_defaults, name="copy_defaults"),
+    path("award/", ledger.award, name="award"),
+    path("entries/<int:pk>/reverse/", ledger.reverse_entry, name="reverse"),
+    path("claims/new/", claims.claim_new, name="claim_new"),
+    path("claims/mine/", claims.claims_mine, name="claims_mine"),
+    path("claims/review/", claims.claim_review, name="claim_review"),
+    path("claims/<int:pk>/decide/", claims.claim_decide, name="claim_decide"),
+    path("claims/<int:pk>/photo/", claims.claim_photo, name="claim_photo"),
+    path("entries/<int:pk>/appeal/", claims.appeal_new, name="appeal_new"),
+    path("appeals/review/", claims.appeal_review, name="appeal_review"),
+    path("appeals/<int:pk>/decide/", claims.appeal_decide, name="appeal_decide"),
+    path("stars/", stars.star_list, name="stars"),
+    path("stars/new/", stars.star_new, name="star_new"),
+    path("stars/<int:pk>/", stars.star_detail, name="star_detail"),
+    path("stars/<int:pk>/edit/", stars.star_edit, name="star_edit"),
+    path("stars/<int:pk>/draft/", stars.star_draft, name="star_draft"),
+    path("stars/<int:pk>/remove/", stars.star_remove, name="star_remove"),
+    path("stars/<int:pk>/publish/", stars.star_publish, name="star_publish"),
+    path("stars/<int:pk>/confirm/", stars.star_confirm, name="star_confirm"),
+    path("stars/<int:pk>/announcement.docx", stars.star_export, name="star_export"),
+]

@@ -30,8 +30,8 @@ from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
-from hongfan.points.selectors import active_rules
-from hongfan.points.services import points_award
+from hongfan.points.selectors.catalogue import active_rules
+from hongfan.points.services.awarding import points_award
 from hongfan.study.choices import JUDGE_OPTIONS, Difficulty, QuestionKind
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.selectors import (

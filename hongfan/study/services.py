@@ -28,8 +28,8 @@ from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.org.models import Authority, Branch, Hospital, Person
 from hongfan.points.models import PointEntry
-from hongfan.points.selectors import active_rules
-from hongfan.points.services import points_award
+from hongfan.points.selectors.catalogue import active_rules
+from hongfan.points.services.awarding import points_award
 from hongfan.study import content
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule, StudyTopic

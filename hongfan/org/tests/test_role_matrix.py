@@ -397,15 +397,16 @@ def star_selection(t: Targets) -> StarSelection:
     """A draft 季度之星 selection of last quarter in 济宁市第三人民医院, drawn from the demo
     ledger (made on first use inside the test's transaction)."""
     from hongfan.core.access import access_for
-    from hongfan.points import stars
+    from hongfan.points import periods
+    from hongfan.points.services import stars as star_services
 
-    year, quarter = stars.last_finished_quarter()
+    year, quarter = periods.last_finished_quarter()
     selection = StarSelection.objects.filter(
         hospital=t.hospital, year=year, quarter=quarter
     ).first()
     if selection is None:
         hosp = access_for(User.objects.get(username="hosp"))
-        selection = stars.star_selection_create(
+        selection = star_services.star_selection_create(
             access=hosp,
             hospital=t.hospital,
             year=year,
@@ -415,7 +416,7 @@ def star_selection(t: Targets) -> StarSelection:
             min_attendance_share=0,
             exclude_complaints=False,
         )
-        stars.star_selection_draft(access=hosp, selection=selection)
+        star_services.star_selection_draft(access=hosp, selection=selection)
     return selection
 
 
@@ -430,9 +431,9 @@ def star_rules_payload(t: Targets) -> dict[str, Any]:
 
 
 def star_new_payload(t: Targets) -> dict[str, Any]:
-    from hongfan.points import stars
+    from hongfan.points import periods
 
-    year, quarter = stars.last_finished_quarter()
+    year, quarter = periods.last_finished_quarter()
     year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)  # not the target's
     return {"year": year, "quarter": quarter, **star_rules_payload(t)}
 

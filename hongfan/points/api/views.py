@@ -13,7 +13,6 @@ from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
 from hongfan.org import selectors as org_selectors
-from hongfan.points import claims, selectors
 from hongfan.points.api.serializers import (
     BranchRankRowSerializer,
     ClaimDecisionSerializer,
@@ -25,6 +24,9 @@ from hongfan.points.api.serializers import (
 from hongfan.points.choices import Period
 from hongfan.points.models import PointClaim, PointEntry, PointRule
 from hongfan.points.periods import period_start
+from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.selectors import standings
+from hongfan.points.services import claims as claim_services
 
 
 def _me(request: Request) -> Any:
@@ -38,7 +40,7 @@ class MyPointsAPI(APIView):
     @extend_schema(summary="我的积分：今日进度、本月/季/年合计与排名", responses=MyPointsSerializer)
     def get(self, request: Request) -> Response:
         access, person = _me(request)
-        return Response(MyPointsSerializer(selectors.my_points(access, person)).data)
+        return Response(MyPointsSerializer(standings.my_points(access, person)).data)
 
 
 class MyLedgerAPI(generics.ListAPIView):
@@ -92,14 +94,14 @@ class RankingAPI(APIView):
         except ValueError:
             at = today()
         start = period_start(period, min(at, today()))
-        from hongfan.points.views import ranking_scope
+        from hongfan.points.views.rankings import ranking_scope
 
         hospital, branch = ranking_scope(request, access)
-        rows = selectors.member_ranking(
+        rows = standings.member_ranking(
             access, hospital=hospital, period=period, start=start, branch=branch, limit=100
         )
         branches = (
-            selectors.branch_ranking(access, hospital=hospital, period=period, start=start)
+            standings.branch_ranking(access, hospital=hospital, period=period, start=start)
             if hospital is not None and branch is None
             else []
         )
@@ -121,7 +123,7 @@ class ClaimsAPI(APIView):
     @extend_schema(summary="我的积分申报", responses=ClaimSerializer(many=True))
     def get(self, request: Request) -> Response:
         access = request_access(request)
-        rows = claims.claims_of_member(access)[:200]
+        rows = claim_selectors.claims_of_member(access)[:200]
         return Response(ClaimSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -141,7 +143,7 @@ class ClaimsAPI(APIView):
         if rule is None:
             raise ValidationError({"rule": "积分规则不存在"})
         try:
-            claim = claims.claim_submit(
+            claim = claim_services.claim_submit(
                 access=access,
                 person=person,
                 rule=rule,
@@ -167,7 +169,7 @@ class ClaimReviewAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return claims.claim_queue(request_access(self.request), status="pending")  # type: ignore[arg-type]
+        return claim_selectors.claim_queue(request_access(self.request), status="pending")  # type: ignore[arg-type]
 
 
 class ClaimDecideAPI(APIView):
@@ -181,11 +183,11 @@ class ClaimDecideAPI(APIView):
         from rest_framework.exceptions import ValidationError
 
         access = request_access(request)
-        claim = claims.claim_get(access, pk)
+        claim = claim_selectors.claim_get(access, pk)
         s = ClaimDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:
-            decision = claims.claim_decide(
+            decision = claim_services.claim_decide(
                 access=access,
                 claim=claim,
                 approve=s.validated_data["approve"],

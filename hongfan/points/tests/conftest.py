@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +28,7 @@ from hongfan.org.tests.factories import PRIMARY, SECOND, make_branch
 from hongfan.points.choices import EntryKind, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
 from hongfan.points.periods import ALL_PERIODS, period_start
-from hongfan.points.services import (
+from hongfan.points.services.catalogue import (
     point_rule_create,
     point_rules_copy_defaults,
     point_rules_seed_city,
@@ -164,3 +165,17 @@ def world(demo_authority: Authority) -> World:
         a=list(Person.objects.filter(branch=branch_a).order_by("pk")),
         b=list(Person.objects.filter(branch=branch_b).order_by("pk")),
     )
+
+
+def refused(call: Callable[[], Any], *, says: str = "", exc: type = ValidationError) -> str:
+    """The call is refused with ``exc`` (a Chinese message containing ``says``) and changes
+    nothing in the points tables."""
+    before = ledger_state()
+    with pytest.raises(exc) as info:
+        call()
+    message = (
+        messages_of(info.value) if isinstance(info.value, ValidationError) else str(info.value)
+    )
+    assert says in message, message
+    assert ledger_state() == before
+    return message

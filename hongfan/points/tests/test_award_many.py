@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hongfan.org.choices import PoliticalStatus
 from hongfan.points.models import PointEntry
-from hongfan.points.services import AwardRequest, points_award, points_award_many
+from hongfan.points.services.awarding import AwardRequest, points_award, points_award_many
 from hongfan.points.tests.conftest import (
     World,
     expected_totals,

@@ -31,7 +31,7 @@ from hongfan.core.uploads import image_kind
 from hongfan.points.choices import Period
 from hongfan.points.models import ClaimStatus, PointClaim, PointRule
 from hongfan.points.periods import period_start
-from hongfan.points.selectors import member_rank
+from hongfan.points.selectors.standings import member_rank
 
 pytestmark = pytest.mark.browser
 

@@ -30,7 +30,6 @@ from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_p
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import PRIMARY, make_person
-from hongfan.points import claims
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import (
     AppealStatus,
@@ -42,7 +41,13 @@ from hongfan.points.models import (
     PointTotal,
 )
 from hongfan.points.periods import period_start
-from hongfan.points.services import point_rule_create, points_award, points_check, points_reverse
+from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.selectors.ledger import points_check
+from hongfan.points.services import appeals as appeal_services
+from hongfan.points.services import claims as claim_services
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.catalogue import point_rule_create
+from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import D0, World, ledger_state, make_access, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +184,7 @@ def submit(cw: CW, **kw: Any) -> PointClaim:
         "photo": None,
     }
     args.update(kw)
-    return claims.claim_submit(**args)
+    return claim_services.claim_submit(**args)
 
 
 def refused(
@@ -495,12 +500,12 @@ def test_the_same_claim_sent_twice_is_kept_once(cw, media):
 
 
 def test_the_form_offers_only_active_rules_that_need_approval(cw):
-    offered = {r.code for r in claims.claim_rules(cw.w.hospital.pk)}
+    offered = {r.code for r in claim_selectors.claim_rules(cw.w.hospital.pk)}
     assert cw.rule.code in offered
     assert {"VOL-HOUR", "PUBLIC-PRAISE", "ORG-LECTURE"} <= offered
     assert not offered & {"ORG-MEETING", "STUDY-ITEM", "DED-ABSENT", "DED-COMPLAINT"}
     PointRule.objects.filter(pk=cw.rule.pk).update(active=False)
-    assert cw.rule.code not in {r.code for r in claims.claim_rules(cw.w.hospital.pk)}
+    assert cw.rule.code not in {r.code for r in claim_selectors.claim_rules(cw.w.hospital.pk)}
 
 
 # --- deciding a claim --------------------------------------------------------------------------------
@@ -508,7 +513,9 @@ def test_the_form_offers_only_active_rules_that_need_approval(cw):
 
 def test_the_secretary_approves_and_the_claim_pays_through_the_ledger(cw, media):
     claim = submit(cw, quantity=Decimal("1.5"))
-    decision = claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=True, reason="属实")
+    decision = claim_services.claim_decide(
+        access=cw.w.sec_a, claim=claim, approve=True, reason="属实"
+    )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and not decision.capped
     entry = claim.entry
@@ -529,17 +536,17 @@ def test_the_secretary_approves_and_the_claim_pays_through_the_ledger(cw, media)
 
 def test_the_hospital_admin_approves_too(cw, media):
     claim = submit(cw)
-    claims.claim_decide(access=cw.w.admin, claim=claim, approve=True)
+    claim_services.claim_decide(access=cw.w.admin, claim=claim, approve=True)
     assert year_total(cw.m) == 2
 
 
 def test_an_approval_pays_once_even_if_the_claim_is_decided_twice(cw, media):
     claim = submit(cw)
-    claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=True)
+    claim_services.claim_decide(access=cw.w.sec_a, claim=claim, approve=True)
     for approve, who in ((True, cw.w.sec_a), (True, cw.w.admin), (False, cw.w.admin)):
         refused(
             media,
-            lambda approve=approve, who=who: claims.claim_decide(
+            lambda approve=approve, who=who: claim_services.claim_decide(
                 access=who, claim=claim, approve=approve, reason="再审"
             ),
             says="该申报已审核（已通过），不能重复审核",
@@ -563,13 +570,13 @@ def test_rejecting_needs_a_reason_and_pays_nothing(cw, media):
     for reason in ("", "   "):
         refused(
             media,
-            lambda reason=reason: claims.claim_decide(
+            lambda reason=reason: claim_services.claim_decide(
                 access=cw.w.sec_a, claim=claim, approve=False, reason=reason
             ),
             says="驳回申报须填写理由",
         )
     before = ledger_state()
-    decision = claims.claim_decide(
+    decision = claim_services.claim_decide(
         access=cw.w.sec_a, claim=claim, approve=False, reason="时间不符，请核实后重报"
     )
     claim.refresh_from_db()
@@ -582,7 +589,7 @@ def test_rejecting_needs_a_reason_and_pays_nothing(cw, media):
     assert ledger_state() == before
     refused(
         media,
-        lambda: claims.claim_decide(access=cw.w.admin, claim=claim, approve=True),
+        lambda: claim_services.claim_decide(access=cw.w.admin, claim=claim, approve=True),
         says="已驳回",
     )
 
@@ -592,7 +599,7 @@ def test_a_member_cannot_decide_a_claim(cw, media):
     for who in (cw.other, cw.member):
         refused(
             media,
-            lambda who=who: claims.claim_decide(access=who, claim=claim, approve=True),
+            lambda who=who: claim_services.claim_decide(access=who, claim=claim, approve=True),
             exc=PermissionDenied,
         )
 
@@ -601,7 +608,7 @@ def test_the_secretary_of_another_branch_cannot_decide(cw, media):
     claim = submit(cw)
     refused(
         media,
-        lambda: claims.claim_decide(access=cw.sec_b, claim=claim, approve=True),
+        lambda: claim_services.claim_decide(access=cw.sec_b, claim=claim, approve=True),
         says="只有申报人所在支部的书记或医院党委可以审核申报",
         exc=PermissionDenied,
     )
@@ -612,7 +619,7 @@ def test_the_admin_of_another_hospital_cannot_decide(cw, media, users):
     for name in ("hosp", "hosp2", "city"):
         refused(
             media,
-            lambda name=name: claims.claim_decide(
+            lambda name=name: claim_services.claim_decide(
                 access=access_for(users[name]), claim=claim, approve=True
             ),
             exc=PermissionDenied,
@@ -624,16 +631,18 @@ def test_a_secretary_cannot_approve_their_own_claim_but_the_hospital_admin_can(c
     claim = submit(cw, access=cw.w.sec_a, person=sec_person)
     refused(
         media,
-        lambda: claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=True),
+        lambda: claim_services.claim_decide(access=cw.w.sec_a, claim=claim, approve=True),
         says="不能审核本人的申报",
         exc=PermissionDenied,
     )
     refused(
         media,
-        lambda: claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=False, reason="撤"),
+        lambda: claim_services.claim_decide(
+            access=cw.w.sec_a, claim=claim, approve=False, reason="撤"
+        ),
         exc=PermissionDenied,
     )
-    claims.claim_decide(access=cw.w.admin, claim=claim, approve=True)
+    claim_services.claim_decide(access=cw.w.admin, claim=claim, approve=True)
     assert year_total(sec_person) == 2
 
 
@@ -643,17 +652,17 @@ def test_an_approval_cut_by_a_cap_says_so(cw, media):
         submit(cw, rule=rule, occurred_on=DAY + timedelta(days=i), description=f"第{i}次")
         for i in range(3)
     )
-    ok = claims.claim_decide(access=cw.w.sec_a, claim=first, approve=True)
+    ok = claim_services.claim_decide(access=cw.w.sec_a, claim=first, approve=True)
     assert not ok.capped and ok.claim.entry.points == 3
 
-    cut = claims.claim_decide(access=cw.w.sec_a, claim=second, approve=True, reason="同意")
+    cut = claim_services.claim_decide(access=cw.w.sec_a, claim=second, approve=True, reason="同意")
     assert cut.capped and cut.award is not None and cut.award.capped_by == Period.MONTH
     assert "每月上限" in cut.message and "本次计1" in cut.message
     second.refresh_from_db()
     assert (second.entry.points, second.entry.requested) == (1, 3)
     assert second.decision_reason.startswith("同意；") and "上限" in second.decision_reason
 
-    full = claims.claim_decide(access=cw.w.sec_a, claim=third, approve=True)
+    full = claim_services.claim_decide(access=cw.w.sec_a, claim=third, approve=True)
     third.refresh_from_db()
     assert full.capped and third.status == ClaimStatus.APPROVED and third.entry is None
     assert "本次不计分" in full.message and "本次不计分" in third.decision_reason
@@ -667,7 +676,7 @@ def test_approving_a_claim_of_someone_who_left_is_refused_and_the_claim_stays_op
     claim = PointClaim.objects.select_related("person").get(pk=claim.pk)
     refused(
         media,
-        lambda: claims.claim_decide(access=cw.w.admin, claim=claim, approve=True),
+        lambda: claim_services.claim_decide(access=cw.w.admin, claim=claim, approve=True),
         says="不是在册党员",
     )
     claim.refresh_from_db()
@@ -680,7 +689,7 @@ def test_approving_a_claim_of_someone_who_left_is_refused_and_the_claim_stays_op
 def test_a_member_appeals_an_entry_of_their_own(cw, media):
     entry = award_entry(cw)
     before = ledger_state()
-    appeal = claims.appeal_submit(access=cw.member, entry=entry, reason="当天我在外院进修")
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=entry, reason="当天我在外院进修")
     assert (appeal.status, appeal.person, appeal.entry) == (AppealStatus.PENDING, cw.m, entry)
     assert ledger_state() == before
 
@@ -690,24 +699,24 @@ def test_an_appeal_needs_a_reason(cw, media):
     for reason in ("", "  "):
         refused(
             media,
-            lambda reason=reason: claims.appeal_submit(
+            lambda reason=reason: appeal_services.appeal_submit(
                 access=cw.member, entry=entry, reason=reason
             ),
             says="请填写申诉理由",
         )
     refused(
         media,
-        lambda: claims.appeal_submit(access=cw.member, entry=entry, reason="理" * 501),
+        lambda: appeal_services.appeal_submit(access=cw.member, entry=entry, reason="理" * 501),
         says="申诉理由不能超过500字",
     )
 
 
 def test_only_one_appeal_per_entry_is_open_at_a_time(cw, media):
     entry = award_entry(cw)
-    claims.appeal_submit(access=cw.member, entry=entry, reason="第一次")
+    appeal_services.appeal_submit(access=cw.member, entry=entry, reason="第一次")
     refused(
         media,
-        lambda: claims.appeal_submit(access=cw.member, entry=entry, reason="第二次"),
+        lambda: appeal_services.appeal_submit(access=cw.member, entry=entry, reason="第二次"),
         says="该积分已有待处理的申诉",
     )
 
@@ -717,7 +726,7 @@ def test_a_member_cannot_appeal_someone_elses_entry(cw, media):
     for who in (cw.member, cw.w.sec_a, cw.w.admin):
         refused(
             media,
-            lambda who=who: claims.appeal_submit(access=who, entry=entry, reason="不对"),
+            lambda who=who: appeal_services.appeal_submit(access=who, entry=entry, reason="不对"),
             says="只能对本人的积分提出申诉",
             exc=PermissionDenied,
         )
@@ -728,12 +737,12 @@ def test_a_reversal_or_a_reversed_entry_cannot_be_appealed(cw, media):
     reversal = points_reverse(access=cw.w.admin, entry=entry, reason="录入错误")
     refused(
         media,
-        lambda: claims.appeal_submit(access=cw.member, entry=reversal, reason="不对"),
+        lambda: appeal_services.appeal_submit(access=cw.member, entry=reversal, reason="不对"),
         says="冲正记录不能申诉",
     )
     refused(
         media,
-        lambda: claims.appeal_submit(access=cw.member, entry=entry, reason="不对"),
+        lambda: appeal_services.appeal_submit(access=cw.member, entry=entry, reason="不对"),
         says="该积分已冲正",
     )
 
@@ -750,8 +759,10 @@ def test_an_upheld_appeal_reverses_the_entry_and_the_totals_drop(cw, media):
         source_id="m1",
     ).entry
     assert deduction is not None and year_total(cw.m) == 2 - 3
-    appeal = claims.appeal_submit(access=cw.member, entry=deduction, reason="当天请过假")
-    decided = claims.appeal_decide(access=cw.w.sec_a, appeal=appeal, uphold=True, reason="有请假条")
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=deduction, reason="当天请过假")
+    decided = appeal_services.appeal_decide(
+        access=cw.w.sec_a, appeal=appeal, uphold=True, reason="有请假条"
+    )
     assert decided.status == AppealStatus.UPHELD and decided.reversal is not None
     reversal = decided.reversal
     assert (reversal.kind, reversal.points, reversal.reverses) == (
@@ -767,56 +778,56 @@ def test_an_upheld_appeal_reverses_the_entry_and_the_totals_drop(cw, media):
     # decided once only, and the reversed entry cannot be appealed again
     refused(
         media,
-        lambda: claims.appeal_decide(access=cw.w.admin, appeal=appeal, uphold=True),
+        lambda: appeal_services.appeal_decide(access=cw.w.admin, appeal=appeal, uphold=True),
         says="该申诉已处理",
     )
     refused(
         media,
-        lambda: claims.appeal_submit(access=cw.member, entry=deduction, reason="再诉"),
+        lambda: appeal_services.appeal_submit(access=cw.member, entry=deduction, reason="再诉"),
         says="该积分已冲正",
     )
 
 
 def test_an_upheld_award_appeal_takes_the_points_off(cw, media):
     entry = award_entry(cw)
-    appeal = claims.appeal_submit(access=cw.member, entry=entry, reason="这次会议我没参加")
-    claims.appeal_decide(access=cw.w.admin, appeal=appeal, uphold=True)
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=entry, reason="这次会议我没参加")
+    appeal_services.appeal_decide(access=cw.w.admin, appeal=appeal, uphold=True)
     assert year_total(cw.m) == 0
     assert points_check(hospital=cw.w.hospital) == []
 
 
 def test_dismissing_an_appeal_needs_a_reason_and_changes_no_points(cw, media):
     entry = award_entry(cw)
-    appeal = claims.appeal_submit(access=cw.member, entry=entry, reason="分数不对")
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=entry, reason="分数不对")
     refused(
         media,
-        lambda: claims.appeal_decide(access=cw.w.sec_a, appeal=appeal, uphold=False),
+        lambda: appeal_services.appeal_decide(access=cw.w.sec_a, appeal=appeal, uphold=False),
         says="驳回申诉须填写理由",
     )
     before = ledger_state()
-    decided = claims.appeal_decide(
+    decided = appeal_services.appeal_decide(
         access=cw.w.sec_a, appeal=appeal, uphold=False, reason="签到记录显示已参加"
     )
     assert (decided.status, decided.reversal) == (AppealStatus.DISMISSED, None)
     assert ledger_state() == before
     # a new appeal may be opened once the last one is closed
-    assert claims.appeal_submit(access=cw.member, entry=entry, reason="补充材料").pk
+    assert appeal_services.appeal_submit(access=cw.member, entry=entry, reason="补充材料").pk
 
 
 def test_only_the_members_secretary_or_admin_decides_an_appeal_and_never_their_own(cw, media):
     entry = award_entry(cw)
-    appeal = claims.appeal_submit(access=cw.member, entry=entry, reason="不对")
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=entry, reason="不对")
     for who in (cw.member, cw.other, cw.sec_b):
         refused(
             media,
-            lambda who=who: claims.appeal_decide(access=who, appeal=appeal, uphold=True),
+            lambda who=who: appeal_services.appeal_decide(access=who, appeal=appeal, uphold=True),
             exc=PermissionDenied,
         )
     sec_entry = award_entry(cw, person=cw.w.a[0], source="sec")
-    own = claims.appeal_submit(access=cw.w.sec_a, entry=sec_entry, reason="不对")
+    own = appeal_services.appeal_submit(access=cw.w.sec_a, entry=sec_entry, reason="不对")
     refused(
         media,
-        lambda: claims.appeal_decide(access=cw.w.sec_a, appeal=own, uphold=True),
+        lambda: appeal_services.appeal_decide(access=cw.w.sec_a, appeal=own, uphold=True),
         says="不能处理本人的申诉",
         exc=PermissionDenied,
     )
@@ -824,9 +835,9 @@ def test_only_the_members_secretary_or_admin_decides_an_appeal_and_never_their_o
 
 def test_an_appeal_upheld_after_a_manual_reversal_links_that_reversal(cw, media):
     entry = award_entry(cw)
-    appeal = claims.appeal_submit(access=cw.member, entry=entry, reason="不对")
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=entry, reason="不对")
     by_hand = points_reverse(access=cw.w.admin, entry=entry, reason="已核实")
-    decided = claims.appeal_decide(access=cw.w.sec_a, appeal=appeal, uphold=True)
+    decided = appeal_services.appeal_decide(access=cw.w.sec_a, appeal=appeal, uphold=True)
     assert decided.reversal == by_hand
     assert PointEntry.objects.filter(reverses=entry).count() == 1
     assert year_total(cw.m) == 0
@@ -837,45 +848,45 @@ def test_an_appeal_upheld_after_a_manual_reversal_links_that_reversal(cw, media)
 
 def test_queues_are_scoped_and_put_pending_first(cw, media):
     mine_old = submit(cw, description="旧")
-    claims.claim_decide(access=cw.w.sec_a, claim=mine_old, approve=False, reason="不符")
+    claim_services.claim_decide(access=cw.w.sec_a, claim=mine_old, approve=False, reason="不符")
     mine_new = submit(cw, description="新")
     b_member = cw.w.b[1]
     b_access = make_access("clm_b", person=b_member, roles=[(Role.MEMBER, None, None)])
     in_b = submit(cw, access=b_access, person=b_member, description="乙支部")
     sec_own = submit(cw, access=cw.w.sec_a, person=cw.w.a[0], description="书记本人")
 
-    sec_queue = list(claims.claim_queue(cw.w.sec_a, hospital=cw.w.hospital))
+    sec_queue = list(claim_selectors.claim_queue(cw.w.sec_a, hospital=cw.w.hospital))
     assert sec_queue[-1] == mine_old
     assert set(sec_queue[:-1]) == {mine_new, sec_own}
-    assert list(claims.claim_queue(cw.sec_b, hospital=cw.w.hospital)) == [in_b]
-    assert set(claims.claim_queue(cw.w.admin, hospital=cw.w.hospital)) == {
+    assert list(claim_selectors.claim_queue(cw.sec_b, hospital=cw.w.hospital)) == [in_b]
+    assert set(claim_selectors.claim_queue(cw.w.admin, hospital=cw.w.hospital)) == {
         mine_old,
         mine_new,
         in_b,
         sec_own,
     }
-    assert list(claims.claims_of_member(cw.member)) == [mine_new, mine_old]
+    assert list(claim_selectors.claims_of_member(cw.member)) == [mine_new, mine_old]
     # what waits for a decision: never one's own
-    assert claims.pending_counts(cw.w.sec_a) == claims.PendingCounts(1, 0)
-    assert claims.pending_counts(cw.w.admin) == claims.PendingCounts(3, 0)
-    assert claims.pending_counts(cw.member) == claims.PendingCounts(0, 0)
+    assert claim_selectors.pending_counts(cw.w.sec_a) == claim_selectors.PendingCounts(1, 0)
+    assert claim_selectors.pending_counts(cw.w.admin) == claim_selectors.PendingCounts(3, 0)
+    assert claim_selectors.pending_counts(cw.member) == claim_selectors.PendingCounts(0, 0)
     with pytest.raises(PermissionDenied):
-        claims.claim_queue(cw.member, hospital=cw.w.hospital)
+        claim_selectors.claim_queue(cw.member, hospital=cw.w.hospital)
 
-    appeal = claims.appeal_submit(access=cw.member, entry=award_entry(cw), reason="不对")
-    assert list(claims.appeal_queue(cw.w.sec_a, hospital=cw.w.hospital)) == [appeal]
-    assert list(claims.appeal_queue(cw.sec_b, hospital=cw.w.hospital)) == []
-    assert list(claims.appeals_of_member(cw.member)) == [appeal]
-    assert claims.pending_counts(cw.w.sec_a).appeals == 1
+    appeal = appeal_services.appeal_submit(access=cw.member, entry=award_entry(cw), reason="不对")
+    assert list(claim_selectors.appeal_queue(cw.w.sec_a, hospital=cw.w.hospital)) == [appeal]
+    assert list(claim_selectors.appeal_queue(cw.sec_b, hospital=cw.w.hospital)) == []
+    assert list(claim_selectors.appeals_of_member(cw.member)) == [appeal]
+    assert claim_selectors.pending_counts(cw.w.sec_a).appeals == 1
 
 
 def test_another_hospitals_queue_is_not_found(cw, users):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        claims.claim_queue(access_for(users["hosp2"]), hospital=cw.w.hospital)
+        claim_selectors.claim_queue(access_for(users["hosp2"]), hospital=cw.w.hospital)
     with pytest.raises(PermissionDenied):
-        claims.claim_queue(access_for(users["city"]), hospital=cw.w.hospital)
+        claim_selectors.claim_queue(access_for(users["city"]), hospital=cw.w.hospital)
 
 
 # --- pages -------------------------------------------------------------------------------------------------
@@ -1115,7 +1126,7 @@ def test_review_pages_are_for_secretaries_and_admins(cw, client_for):
 
 def test_the_review_status_tabs_and_bad_filters(cw, media):
     claim = submit(cw)
-    claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=False, reason="重复")
+    claim_services.claim_decide(access=cw.w.sec_a, claim=claim, approve=False, reason="重复")
     client = login(cw.w.sec_a)
     url = reverse("points:claim_review")
     assert "重复" not in client.get(url).content.decode()
@@ -1126,7 +1137,7 @@ def test_the_review_status_tabs_and_bad_filters(cw, media):
 def test_an_approved_claim_counts_in_the_period_it_happened_not_when_approved(cw, media):
     """An approved claim lands in the period of the day it happened, not the day approved."""
     claim = submit(cw, occurred_on=date(2025, 3, 31))
-    claims.claim_decide(access=cw.w.sec_a, claim=claim, approve=True)
+    claim_services.claim_decide(access=cw.w.sec_a, claim=claim, approve=True)
     t = PointTotal.objects.get(
         person=cw.m,
         rule__isnull=True,

@@ -30,7 +30,10 @@ from hongfan.org.models import Authority, Branch, Department, Hospital, Person
 from hongfan.org.tests.factories import make_person
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointTotal
-from hongfan.points.services import point_rule_create, points_award, points_check, points_reverse
+from hongfan.points.selectors.ledger import points_check
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.catalogue import point_rule_create
+from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import make_access
 
 pytestmark = pytest.mark.django_db(transaction=True)

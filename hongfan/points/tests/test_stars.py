@@ -24,7 +24,8 @@ from hongfan.core.models import AuditEvent
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, primary
-from hongfan.points import stars
+from hongfan.points import periods
+from hongfan.points.documents import stars as star_documents
 from hongfan.points.models import (
     PointEntry,
     PointRule,
@@ -33,7 +34,10 @@ from hongfan.points.models import (
     StarSelection,
     StarStatus,
 )
-from hongfan.points.services import points_award, points_reverse
+from hongfan.points.selectors import stars as star_selectors
+from hongfan.points.services import stars as star_services
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import World
 from hongfan.workdays.selectors import add_workdays
 
@@ -104,10 +108,12 @@ def create(w: World, access: Access | None = None, **rules: Any) -> StarSelectio
         "quarter": QUARTER,
     }
     values.update(rules)
-    return stars.star_selection_create(access=access or w.admin, hospital=w.hospital, **values)
+    return star_services.star_selection_create(
+        access=access or w.admin, hospital=w.hospital, **values
+    )
 
 
-def by_person(ev: stars.StarEvaluation) -> dict[int, stars.Candidate]:
+def by_person(ev: star_selectors.StarEvaluation) -> dict[int, star_selectors.Candidate]:
     return {c.person_id: c for c in ev.candidates}
 
 
@@ -159,7 +165,7 @@ def scenario(world: World, give: Callable[..., None]) -> World:
 
 def test_each_rule_excludes_the_right_member_with_the_reason(scenario):
     w = scenario
-    ev = stars.star_evaluate(w.admin, create(w))
+    ev = star_selectors.star_evaluate(w.admin, create(w))
     c = by_person(ev)
     a, b = w.a, w.b
 
@@ -180,7 +186,7 @@ def test_each_rule_excludes_the_right_member_with_the_reason(scenario):
 
 def test_complaints_count_only_when_the_rule_says_so(scenario):
     w = scenario
-    ev = stars.star_evaluate(w.admin, create(w, exclude_complaints=False))
+    ev = star_selectors.star_evaluate(w.admin, create(w, exclude_complaints=False))
     assert by_person(ev)[w.a[1].pk].eligible
 
 
@@ -193,7 +199,7 @@ def test_only_active_members_of_the_hospital_are_candidates(scenario):
         political_status=PoliticalStatus.MEMBER,
         status=PersonStatus.LEFT,
     )
-    ev = stars.star_evaluate(w.admin, create(w))
+    ev = star_selectors.star_evaluate(w.admin, create(w))
     ids = set(by_person(ev))
     assert masses.pk not in ids and left.pk not in ids
     assert ids == {p.pk for p in w.a + w.b}
@@ -201,7 +207,7 @@ def test_only_active_members_of_the_hospital_are_candidates(scenario):
 
 def test_a_member_with_no_points_is_never_a_star_even_at_min_zero(world, give):
     give(world.a[0], 3)
-    ev = stars.star_evaluate(world.admin, create(world, **OPEN))
+    ev = star_selectors.star_evaluate(world.admin, create(world, **OPEN))
     c = by_person(ev)
     assert [x.person_id for x in ev.selected] == [world.a[0].pk]
     assert c[world.b[0].pk].reasons == ["积分不足（0分，须高于0分）"]
@@ -210,8 +216,8 @@ def test_a_member_with_no_points_is_never_a_star_even_at_min_zero(world, give):
 def test_the_evaluation_is_for_the_hospitals_readers_only(scenario, users):
     sel = create(scenario)
     with pytest.raises(PermissionDenied):
-        stars.star_evaluate(scenario.sec_a, sel)
-    stars.star_evaluate(access_for(users["city"]), sel)
+        star_selectors.star_evaluate(scenario.sec_a, sel)
+    star_selectors.star_evaluate(access_for(users["city"]), sel)
 
 
 # --- quotas and ties -------------------------------------------------------------------------
@@ -231,14 +237,14 @@ def test_hospital_total_quota_takes_the_top_k_and_breaks_ties_by_person_id(ranke
     w = ranked
     a, b = w.a, w.b
     sel = create(w, quota=3, **OPEN)
-    ev = stars.star_evaluate(w.admin, sel)
+    ev = star_selectors.star_evaluate(w.admin, sel)
     assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk]
     c = by_person(ev)
     assert c[a[2].pk].eligible and not c[a[2].pk].selected and c[a[2].pk].note == "名额已满"
     assert [c[p.pk].rank for p in (a[0], b[0], a[1], a[2], a[3])] == [1, 2, 3, 3, 5]
     assert len(ev.notes) == 1 and "同为40分" in ev.notes[0] and "人员编号" in ev.notes[0]
 
-    drawn = stars.star_selection_draft(access=w.admin, selection=sel)
+    drawn = star_services.star_selection_draft(access=w.admin, selection=sel)
     assert [(s.person_id, s.points, s.rank) for s in drawn] == [
         (a[0].pk, 50, 1),
         (b[0].pk, 45, 2),
@@ -251,7 +257,7 @@ def test_per_branch_quota_takes_the_top_k_of_each_branch(ranked):
     w = ranked
     a, b = w.a, w.b
     sel = create(w, quota_mode=QuotaMode.PER_BRANCH, quota=2, **OPEN)
-    ev = stars.star_evaluate(w.admin, sel)
+    ev = star_selectors.star_evaluate(w.admin, sel)
     assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk, b[1].pk]
     assert by_person(ev)[a[2].pk].note == "本支部名额已满"
     assert any(w.branch_a.name in n for n in ev.notes)  # a[1] and a[2] tie at the edge
@@ -260,8 +266,8 @@ def test_per_branch_quota_takes_the_top_k_of_each_branch(ranked):
 def test_drafting_again_replaces_the_list(ranked):
     w = ranked
     sel = create(w, quota=2, **OPEN)
-    stars.star_selection_draft(access=w.admin, selection=sel)
-    stars.star_selection_revise(
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_revise(
         access=w.admin,
         selection=sel,
         quota_mode=QuotaMode.HOSPITAL_TOTAL,
@@ -273,33 +279,35 @@ def test_drafting_again_replaces_the_list(ranked):
     )
     assert sel.quota == 4
     assert QuarterStar.objects.filter(selection=sel).count() == 4
-    stars.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
     assert QuarterStar.objects.filter(selection=sel).count() == 4
 
 
 def test_admin_removes_one_person_from_a_draft_with_a_reason(ranked):
     w = ranked
     sel = create(w, quota=3, **OPEN)
-    stars.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
     refused(
-        lambda: stars.star_selection_remove(
+        lambda: star_services.star_selection_remove(
             access=w.admin, selection=sel, person=w.a[0], reason="  "
         ),
         says="请填写移出名单的原因",
     )
     refused(
-        lambda: stars.star_selection_remove(
+        lambda: star_services.star_selection_remove(
             access=w.admin, selection=sel, person=w.b[2], reason="重复"
         ),
         says="不在草拟名单中",
     )
     refused(
-        lambda: stars.star_selection_remove(
+        lambda: star_services.star_selection_remove(
             access=w.sec_a, selection=sel, person=w.a[0], reason="不当"
         ),
         exc=PermissionDenied,
     )
-    stars.star_selection_remove(access=w.admin, selection=sel, person=w.a[0], reason="群众反映")
+    star_services.star_selection_remove(
+        access=w.admin, selection=sel, person=w.a[0], reason="群众反映"
+    )
     assert list(QuarterStar.objects.filter(selection=sel).values_list("person_id", flat=True)) == [
         w.b[0].pk,
         w.a[1].pk,
@@ -320,9 +328,9 @@ def _next_quarter() -> tuple[int, int]:
 
 
 def test_last_finished_quarter():
-    assert stars.last_finished_quarter(date(2026, 11, 25)) == (2026, 3)
-    assert stars.last_finished_quarter(date(2027, 1, 1)) == (2026, 4)
-    assert stars.last_finished_quarter(date(2026, 4, 1)) == (2026, 1)
+    assert periods.last_finished_quarter(date(2026, 11, 25)) == (2026, 3)
+    assert periods.last_finished_quarter(date(2027, 1, 1)) == (2026, 4)
+    assert periods.last_finished_quarter(date(2026, 4, 1)) == (2026, 1)
 
 
 @pytest.mark.parametrize(
@@ -364,14 +372,14 @@ def test_only_the_hospitals_admin_creates_a_selection(world, users):
 @pytest.fixture
 def drafted(ranked: World) -> tuple[World, StarSelection]:
     sel = create(ranked, quota=3, **OPEN)
-    stars.star_selection_draft(access=ranked.admin, selection=sel)
+    star_services.star_selection_draft(access=ranked.admin, selection=sel)
     return ranked, sel
 
 
 def test_publish_counts_working_days_across_a_weekend(drafted):
     w, sel = drafted
     thursday = date(2026, 11, 19)
-    stars.star_selection_publish(access=w.admin, selection=sel, start=thursday)
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=thursday)
     sel.refresh_from_db()
     assert sel.status == StarStatus.NOTICE
     assert sel.notice_start == thursday
@@ -384,9 +392,9 @@ def test_publish_counts_working_days_across_the_national_day_holiday(world, give
     w = world
     give(w.a[0], 12, date(2026, 5, 10))
     sel = create(w, quarter=2, quota=3, **OPEN)  # published on 29 September, after Q2
-    stars.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
     start = date(2026, 9, 29)
-    stars.star_selection_publish(access=w.admin, selection=sel, start=start)
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=start)
     sel.refresh_from_db()
     plain = start
     for _ in range(5):  # five plain weekdays
@@ -404,8 +412,8 @@ def test_publish_counts_working_days_across_the_national_day_holiday(world, give
 def test_a_year_without_official_data_falls_back_and_says_so(drafted, client_for, users):
     w, sel = drafted
     day = date(2027, 1, 4)
-    with patch("hongfan.points.stars.today", return_value=day):
-        stars.star_selection_publish(access=w.admin, selection=sel)
+    with patch("hongfan.points.services.stars.today", return_value=day):
+        star_services.star_selection_publish(access=w.admin, selection=sel)
     sel.refresh_from_db()
     assert (sel.notice_start, sel.notice_end) == (day, date(2027, 1, 11))
     assert sel.notice_fallback == "2027年节假日安排尚未录入，按周一至周五计算"
@@ -419,8 +427,8 @@ def test_the_draft_page_previews_the_notice_period_and_any_fallback(drafted, cli
     day = date(2027, 3, 1)
     client = _client_as(w.admin, client_for)
     with (
-        patch("hongfan.points.star_views.today", return_value=day),
-        patch("hongfan.points.stars.today", return_value=day),
+        patch("hongfan.points.views.stars.today", return_value=day),
+        patch("hongfan.points.selectors.stars.today", return_value=day),
     ):
         html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()
     assert "2027-03-01 至 2027-03-08" in html
@@ -430,13 +438,16 @@ def test_the_draft_page_previews_the_notice_period_and_any_fallback(drafted, cli
 def test_publishing_an_empty_list_or_twice_is_refused(world, ranked):
     w = ranked
     empty = create(w, quarter=2, min_points=1000)
-    stars.star_selection_draft(access=w.admin, selection=empty)
-    refused(lambda: stars.star_selection_publish(access=w.admin, selection=empty), says="名单为空")
-    sel = create(w, quota=3, **OPEN)
-    stars.star_selection_draft(access=w.admin, selection=sel)
-    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    star_services.star_selection_draft(access=w.admin, selection=empty)
     refused(
-        lambda: stars.star_selection_publish(access=w.admin, selection=sel),
+        lambda: star_services.star_selection_publish(access=w.admin, selection=empty),
+        says="名单为空",
+    )
+    sel = create(w, quota=3, **OPEN)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    refused(
+        lambda: star_services.star_selection_publish(access=w.admin, selection=sel),
         says="不能重复发布",
     )
 
@@ -445,7 +456,7 @@ def test_a_member_who_left_since_the_draft_blocks_publishing(drafted):
     w, sel = drafted
     Person.objects.filter(pk=w.a[0].pk).update(status=PersonStatus.LEFT)
     refused(
-        lambda: stars.star_selection_publish(access=w.admin, selection=sel),
+        lambda: star_services.star_selection_publish(access=w.admin, selection=sel),
         says="已不是本院在册党员",
     )
 
@@ -455,19 +466,21 @@ def test_a_member_who_left_since_the_draft_blocks_publishing(drafted):
 
 def test_confirm_is_refused_until_the_notice_is_over_then_allowed(drafted):
     w, sel = drafted
-    refused(lambda: stars.star_selection_confirm(access=w.admin, selection=sel), says="尚未公示")
-    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
+    refused(
+        lambda: star_services.star_selection_confirm(access=w.admin, selection=sel), says="尚未公示"
+    )
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
     sel.refresh_from_db()
     assert sel.notice_end == date(2026, 11, 26)
     for day in (date(2026, 11, 20), date(2026, 11, 26)):
-        with patch("hongfan.points.stars.today", return_value=day):
+        with patch("hongfan.points.services.stars.today", return_value=day):
             msg = refused(
-                lambda: stars.star_selection_confirm(access=w.admin, selection=sel),
+                lambda: star_services.star_selection_confirm(access=w.admin, selection=sel),
                 says="公示期至2026年11月26日",
             )
     assert "2026年11月27日起" in msg
-    with patch("hongfan.points.stars.today", return_value=date(2026, 11, 27)):
-        stars.star_selection_confirm(access=w.admin, selection=sel)
+    with patch("hongfan.points.services.stars.today", return_value=date(2026, 11, 27)):
+        star_services.star_selection_confirm(access=w.admin, selection=sel)
     sel.refresh_from_db()
     assert sel.status == StarStatus.CONFIRMED
     assert sel.confirmed_at is not None and sel.confirmed_by_id == w.admin.user_id
@@ -476,9 +489,9 @@ def test_confirm_is_refused_until_the_notice_is_over_then_allowed(drafted):
 @pytest.fixture
 def confirmed(drafted: tuple[World, StarSelection]) -> tuple[World, StarSelection]:
     w, sel = drafted
-    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
-    with patch("hongfan.points.stars.today", return_value=date(2026, 11, 20)):
-        stars.star_selection_confirm(access=w.admin, selection=sel)
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    with patch("hongfan.points.services.stars.today", return_value=date(2026, 11, 20)):
+        star_services.star_selection_confirm(access=w.admin, selection=sel)
     sel.refresh_from_db()
     return w, sel
 
@@ -487,11 +500,13 @@ def test_a_confirmed_selection_cannot_change(confirmed):
     w, sel = confirmed
     admin = w.admin
     calls: list[Callable[[], Any]] = [
-        lambda: stars.star_selection_draft(access=admin, selection=sel),
-        lambda: stars.star_selection_publish(access=admin, selection=sel),
-        lambda: stars.star_selection_confirm(access=admin, selection=sel),
-        lambda: stars.star_selection_remove(access=admin, selection=sel, person=w.a[0], reason="x"),
-        lambda: stars.star_selection_revise(
+        lambda: star_services.star_selection_draft(access=admin, selection=sel),
+        lambda: star_services.star_selection_publish(access=admin, selection=sel),
+        lambda: star_services.star_selection_confirm(access=admin, selection=sel),
+        lambda: star_services.star_selection_remove(
+            access=admin, selection=sel, person=w.a[0], reason="x"
+        ),
+        lambda: star_services.star_selection_revise(
             access=admin,
             selection=sel,
             quota_mode=QuotaMode.HOSPITAL_TOTAL,
@@ -508,10 +523,12 @@ def test_a_confirmed_selection_cannot_change(confirmed):
 
 def test_a_published_list_cannot_be_redrawn_or_edited(drafted):
     w, sel = drafted
-    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
-    refused(lambda: stars.star_selection_draft(access=w.admin, selection=sel), says="已公示")
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
     refused(
-        lambda: stars.star_selection_remove(
+        lambda: star_services.star_selection_draft(access=w.admin, selection=sel), says="已公示"
+    )
+    refused(
+        lambda: star_services.star_selection_remove(
             access=w.admin, selection=sel, person=w.a[0], reason="x"
         ),
         says="已公示",
@@ -528,11 +545,11 @@ def test_stars_of_a_person_and_of_a_hospital_show_confirmed_and_in_notice_only(c
         award(w, a0, code(w, "ORG-MEETING"), date(2026, month, 10))
     draft = create(w, quarter=2, quota=3, **OPEN)
     notice = create(w, quarter=1, quota=3, **OPEN)
-    stars.star_selection_draft(access=w.admin, selection=draft)
-    stars.star_selection_draft(access=w.admin, selection=notice)
-    stars.star_selection_publish(access=w.admin, selection=notice, start=date(2026, 11, 2))
+    star_services.star_selection_draft(access=w.admin, selection=draft)
+    star_services.star_selection_draft(access=w.admin, selection=notice)
+    star_services.star_selection_publish(access=w.admin, selection=notice, start=date(2026, 11, 2))
 
-    mine = stars.person_stars(w.sec_a, a0)
+    mine = star_selectors.person_stars(w.sec_a, a0)
     assert [(s.selection.quarter, s.selection.status) for s in mine] == [
         (3, StarStatus.CONFIRMED),
         (1, StarStatus.NOTICE),
@@ -541,13 +558,13 @@ def test_stars_of_a_person_and_of_a_hospital_show_confirmed_and_in_notice_only(c
     assert "2026年第3季度之星" in html and "2026年第1季度之星" in html
     assert html.count("公示中") == 1
 
-    overview = stars.hospital_stars(w.admin, w.hospital, year=2026)
+    overview = star_selectors.hospital_stars(w.admin, w.hospital, year=2026)
     assert {s.selection_id for s in overview} == {sel.pk, notice.pk}
     assert overview[0].selection.quarter == 3  # newest quarter first
-    with patch("hongfan.points.stars.today", return_value=date(2026, 12, 1)):
-        assert len(stars.hospital_stars(w.admin, w.hospital)) == len(overview)
-    with patch("hongfan.points.stars.today", return_value=date(2027, 2, 1)):
-        assert stars.hospital_stars(w.admin, w.hospital) == []
+    with patch("hongfan.points.selectors.stars.today", return_value=date(2026, 12, 1)):
+        assert len(star_selectors.hospital_stars(w.admin, w.hospital)) == len(overview)
+    with patch("hongfan.points.selectors.stars.today", return_value=date(2027, 2, 1)):
+        assert star_selectors.hospital_stars(w.admin, w.hospital) == []
     html = render_to_string(
         "points/partials/_stars.html",
         {"stars": overview, "show_person": True, "show_empty": True, "hospital": w.hospital},
@@ -559,10 +576,10 @@ def test_stars_of_a_person_and_of_a_hospital_show_confirmed_and_in_notice_only(c
 def test_star_reads_are_scoped_to_the_hospital(confirmed, users):
     w, sel = confirmed
     with pytest.raises(Http404):
-        stars.person_stars(access_for(users["hosp2"]), w.a[0])
+        star_selectors.person_stars(access_for(users["hosp2"]), w.a[0])
     with pytest.raises(PermissionDenied):
-        stars.hospital_stars(access_for(users["audit"]), w.hospital)
-    assert stars.hospital_stars(access_for(users["city"]), w.hospital, year=2026)
+        star_selectors.hospital_stars(access_for(users["audit"]), w.hospital)
+    assert star_selectors.hospital_stars(access_for(users["city"]), w.hospital, year=2026)
 
 
 # --- the Word announcement -------------------------------------------------------------------
@@ -577,11 +594,11 @@ def _docx_text(content: bytes) -> tuple[list[str], list[list[str]]]:
 
 def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
     w, sel = drafted
-    stars.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
     client = _client_as(w.admin, client_for)
     r = client.get(reverse("points:star_export", args=[sel.pk]))
     assert r.status_code == 200
-    assert r["Content-Type"] == stars.DOCX_CONTENT_TYPE
+    assert r["Content-Type"] == star_documents.DOCX_CONTENT_TYPE
     name = f"{w.hospital.short_name}2026年第三季度季度之星公示.docx"
     assert r["Content-Disposition"] == (
         f"attachment; filename=\"quarter_stars.docx\"; filename*=UTF-8''{quote(name, safe='')}"
@@ -589,11 +606,11 @@ def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
     paragraphs, rows = _docx_text(r.content)
     assert paragraphs[0] == "积分测试医院2026年第三季度“季度之星”评选结果公示"
     assert rows[0] == ["序号", "姓名", "支部", "科室", "季度积分"]
-    listed = stars.star_list(sel)
+    listed = star_selectors.star_list(sel)
     assert [row[1] for row in rows[1:]] == [s.person.name for s in listed]
     assert rows[1][0] == "1" and rows[1][2] == w.branch_a.name and rows[1][4] == "50"
     assert "公示期：2026年11月19日至2026年11月26日（5个工作日）。" in paragraphs
-    assert stars.OBJECTION_LINE in paragraphs
+    assert star_documents.OBJECTION_LINE in paragraphs
     assert paragraphs[-2:] == ["中共积分测试医院委员会", "2026年11月19日"]
     assert AuditEvent.objects.filter(
         action="export", target_id=str(sel.pk), detail__kind="star_announcement"
@@ -605,7 +622,7 @@ def test_the_confirmed_announcement_is_the_list(confirmed, client_for):
     r = _client_as(w.admin, client_for).get(reverse("points:star_export", args=[sel.pk]))
     paragraphs, rows = _docx_text(r.content)
     assert paragraphs[0] == "积分测试医院2026年第三季度“季度之星”名单"
-    assert stars.OBJECTION_LINE not in paragraphs
+    assert star_documents.OBJECTION_LINE not in paragraphs
     assert len(rows) == 1 + 3
 
 
@@ -623,11 +640,11 @@ def demo_selection(users: dict[str, Any]) -> Iterator[StarSelection]:
     hospital = primary()
     StarSelection.objects.filter(hospital=hospital).delete()
     hosp = access_for(users["hosp"])
-    year, quarter = stars.last_finished_quarter()  # the demo ledger starts with it
-    sel = stars.star_selection_create(
+    year, quarter = periods.last_finished_quarter()  # the demo ledger starts with it
+    sel = star_services.star_selection_create(
         access=hosp, hospital=hospital, year=year, quarter=quarter, quota=5, **OPEN
     )
-    stars.star_selection_draft(access=hosp, selection=sel)
+    star_services.star_selection_draft(access=hosp, selection=sel)
     assert QuarterStar.objects.filter(selection=sel).count() == 5, "demo members have points"
     yield sel
 
@@ -701,7 +718,7 @@ def test_the_selection_page_shows_candidates_near_misses_and_the_proxy(
 ):
     w = scenario
     sel = create(w, quota=3)
-    stars.star_selection_draft(access=w.admin, selection=sel)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
     client = _client_as(w.admin, client_for)
     with django_assert_max_num_queries(30):
         html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()

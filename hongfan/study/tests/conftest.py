@@ -27,7 +27,7 @@ from hongfan.org.models import Authority, Branch, BranchCommittee, CommitteeSeat
 from hongfan.org.tests.factories import PRIMARY, make_branch
 from hongfan.orglife.models import Attendance, Meeting
 from hongfan.points.models import PointEntry
-from hongfan.points.services import point_rules_copy_defaults, point_rules_seed_city
+from hongfan.points.services.catalogue import point_rules_copy_defaults, point_rules_seed_city
 from hongfan.study import exams, services
 from hongfan.study.choices import JUDGE_OPTIONS, ItemKind, QuestionKind
 from hongfan.study.models import (

@@ -67,7 +67,10 @@ class Command(BaseCommand):
         from hongfan.points.demo import build_demo_points
         from hongfan.points.models import PointEntry
         from hongfan.points.periods import period_start
-        from hongfan.points.services import point_rules_copy_defaults, point_rules_seed_city
+        from hongfan.points.services.catalogue import (
+            point_rules_copy_defaults,
+            point_rules_seed_city,
+        )
 
         day = today()
         point_rules_seed_city(authority=authority, effective_from=date(day.year - 1, 1, 1))

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from hongfan.org.models import Hospital
-from hongfan.points.services import points_check
+from hongfan.points.selectors.ledger import points_check
 
 
 class Command(BaseCommand):

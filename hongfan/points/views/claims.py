@@ -1,11 +1,11 @@
 """Pages of members' claims (申报积分) and appeals (申诉), and the secretary's review queues
-(积分审核). Thin: the writes are in ``claims`` services, the reads in its selectors."""
+(积分审核). Thin: the writes are in ``services.claims`` and ``services.appeals``, the reads in
+``selectors.claims``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,87 +13,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors, set_queryset
+from hongfan.core.forms import apply_errors
 from hongfan.core.uploads import file_response
-from hongfan.org.forms import DATE
 from hongfan.org.models import Hospital, Person
 from hongfan.org.views import current_hospital
-from hongfan.points import claims
-from hongfan.points.models import PointRule
-
-# --- forms ------------------------------------------------------------------------------------
-
-
-class RuleChoiceField(forms.ModelChoiceField):
-    """Rules labelled with what they earn under the version in force today."""
-
-    labels: dict[int, str] = {}
-
-    def label_from_instance(self, obj: Any) -> str:
-        return self.labels.get(obj.pk, obj.name)
-
-
-class ClaimForm(forms.Form):
-    rule = RuleChoiceField(
-        label="申报事项", queryset=PointRule.objects.none(), empty_label="请选择"
-    )
-    occurred_on = forms.DateField(label="发生日期", widget=DATE)
-    quantity = forms.DecimalField(
-        label="数量",
-        max_digits=6,
-        decimal_places=1,
-        initial=1,
-        help_text="一般为1；志愿服务按小时数填写",
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
-    )
-    description = forms.CharField(
-        label="情况说明",
-        required=False,
-        max_length=claims.DESCRIPTION_MAX,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "时间、地点、做了什么、谁可以证明"}),
-    )
-    photo = forms.FileField(
-        label="佐证照片",
-        required=False,
-        widget=forms.FileInput(attrs={"accept": "image/*", "capture": "environment"}),
-    )
-
-    def __init__(self, *args: Any, rules: list[PointRule], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_queryset(self, "rule", PointRule.objects.filter(pk__in=[r.pk for r in rules]))
-        field = self.fields["rule"]
-        assert isinstance(field, RuleChoiceField)
-        field.labels = {
-            r.pk: f"{r.name}（{claims.rule_hint(r.current)}）"  # type: ignore[attr-defined]
-            for r in rules
-        }
-        self.fields["occurred_on"].widget.attrs["max"] = today().isoformat()
-
-
-class AppealForm(forms.Form):
-    reason = forms.CharField(
-        label="申诉理由",
-        max_length=claims.APPEAL_REASON_MAX,
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "说明哪里不对、依据是什么"}),
-    )
-
-
-class DecideForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "驳回")])
-    reason = forms.CharField(required=False, max_length=claims.DECISION_MAX)
-
-
-class AppealDecideForm(forms.Form):
-    action = forms.ChoiceField(choices=[("uphold", "申诉成立"), ("dismiss", "申诉不成立")])
-    reason = forms.CharField(required=False, max_length=claims.DECISION_MAX)
-
-
-# --- helpers ----------------------------------------------------------------------------------
+from hongfan.points.forms.claims import AppealDecideForm, AppealForm, ClaimForm, DecideForm
+from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.services import appeals as appeal_services
+from hongfan.points.services import claims as claim_services
 
 
 def _claimant(access: Access) -> Person:
@@ -101,7 +33,7 @@ def _claimant(access: Access) -> Person:
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，不能申报积分")
     person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
-    if not claims.is_member(person):
+    if not claim_selectors.is_member(person):
         raise PermissionDenied("只有在册党员可以申报积分")
     return person
 
@@ -127,14 +59,11 @@ def _status_filter(request: HttpRequest) -> str:
     return status if status in {"pending", "decided", "all"} else "pending"
 
 
-# --- member pages -----------------------------------------------------------------------------
-
-
 @login_required
 def claim_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     person = _claimant(access)
-    rules = claims.claim_rules(person.hospital_id)
+    rules = claim_selectors.claim_rules(person.hospital_id)
     form = ClaimForm(
         request.POST or None,
         request.FILES or None,
@@ -144,7 +73,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            claims.claim_submit(
+            claim_services.claim_submit(
                 access=access,
                 person=person,
                 rule=d["rule"],
@@ -177,8 +106,8 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.is_business:
         raise PermissionDenied("此角色不能查看业务数据")
-    page = Paginator(claims.claims_of_member(access), 20).get_page(request.GET.get("page"))
-    appeals = list(claims.appeals_of_member(access)[:50])
+    page = Paginator(claim_selectors.claims_of_member(access), 20).get_page(request.GET.get("page"))
+    appeals = list(claim_selectors.appeals_of_member(access)[:50])
     person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
     return render(
         request,
@@ -186,7 +115,7 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "appeals": appeals,
-            "can_claim": person is not None and claims.is_member(person),
+            "can_claim": person is not None and claim_selectors.is_member(person),
         },
     )
 
@@ -195,8 +124,8 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
 def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A claim's evidence photo, only for those who may see the claim; never a public URL."""
     access = request_access(request)
-    claim = claims.claim_get(access, pk)
-    f, kind = claims.claim_photo_open(claim)
+    claim = claim_selectors.claim_get(access, pk)
+    f, kind = claim_selectors.claim_photo_open(claim)
     name = f"claim-{claim.pk}"
     return file_response(f, kind=kind, filename=name, fallback=name)
 
@@ -204,11 +133,11 @@ def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    entry = claims.entry_for_appeal(access, pk)
+    entry = claim_selectors.entry_for_appeal(access, pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            claims.appeal_submit(
+            appeal_services.appeal_submit(
                 access=access, entry=entry, reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as exc:
@@ -217,9 +146,6 @@ def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "申诉已提交，等待支部书记处理")
             return redirect(reverse("points:claims_mine") + "#appeals")
     return render(request, "points/appeal_form.html", {"form": form, "entry": entry})
-
-
-# --- review pages (secretary, hospital admin) -------------------------------------------------
 
 
 def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) -> HttpResponse:
@@ -241,7 +167,7 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
             "hospital": hospital,
             "status": status,
             "tabs": tabs,
-            "counts": claims.pending_counts(access, hospital=hospital),
+            "counts": claim_selectors.pending_counts(access, hospital=hospital),
             "my_person_id": access.person_id,
         },
     )
@@ -250,7 +176,10 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
 @login_required
 def claim_review(request: HttpRequest) -> HttpResponse:
     return _review_page(
-        request, queue=claims.claim_queue, template="points/claim_review.html", tabs=STATUS_TABS
+        request,
+        queue=claim_selectors.claim_queue,
+        template="points/claim_review.html",
+        tabs=STATUS_TABS,
     )
 
 
@@ -258,7 +187,7 @@ def claim_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    claim = claims.claim_get(access, pk)
+    claim = claim_selectors.claim_get(access, pk)
     form = DecideForm(request.POST)
     back = reverse("points:claim_review") + f"?hospital={claim.hospital_id}"
     if not form.is_valid():
@@ -266,7 +195,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     d = form.cleaned_data
     try:
-        decision = claims.claim_decide(
+        decision = claim_services.claim_decide(
             access=access,
             claim=claim,
             approve=d["action"] == "approve",
@@ -284,7 +213,7 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_review(request: HttpRequest) -> HttpResponse:
     return _review_page(
         request,
-        queue=claims.appeal_queue,
+        queue=claim_selectors.appeal_queue,
         template="points/appeal_review.html",
         tabs=[("pending", "待处理"), ("decided", "已处理"), ("all", "全部")],
     )
@@ -294,7 +223,7 @@ def appeal_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    appeal = claims.appeal_get(access, pk)
+    appeal = claim_selectors.appeal_get(access, pk)
     form = AppealDecideForm(request.POST)
     back = reverse("points:appeal_review") + f"?hospital={appeal.entry.hospital_id}"
     if not form.is_valid():
@@ -303,7 +232,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     uphold = d["action"] == "uphold"
     try:
-        claims.appeal_decide(
+        appeal_services.appeal_decide(
             access=access, appeal=appeal, uphold=uphold, reason=d["reason"], request=request
         )
     except ValidationError as exc:
@@ -316,15 +245,3 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
             else f"已驳回{appeal.person.name}的申诉",
         )
     return redirect(back)
-
-
-urlpatterns: list[URLPattern] = [
-    path("claims/new/", claim_new, name="claim_new"),
-    path("claims/mine/", claims_mine, name="claims_mine"),
-    path("claims/review/", claim_review, name="claim_review"),
-    path("claims/<int:pk>/decide/", claim_decide, name="claim_decide"),
-    path("claims/<int:pk>/photo/", claim_photo, name="claim_photo"),
-    path("entries/<int:pk>/appeal/", appeal_new, name="appeal_new"),
-    path("appeals/review/", appeal_review, name="appeal_review"),
-    path("appeals/<int:pk>/decide/", appeal_decide, name="appeal_decide"),
-]

@@ -1,5 +1,5 @@
-"""Reads of 积分量化: rankings of members and branches, a member's own points, the rule
-catalogue — who may see them, and that they agree with each other and with the ledger."""
+"""Standings: rankings of members and branches and a member's own points — who may see
+them, and that they agree with each other and with the ledger."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from hongfan.core.access import access_for
@@ -19,14 +18,14 @@ from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.tests.factories import make_branch, make_person
 from hongfan.points.choices import Period, RuleCategory
 from hongfan.points.periods import period_start
-from hongfan.points.selectors import (
+from hongfan.points.selectors.standings import (
     branch_ranking,
     member_rank,
     member_ranking,
     my_points,
-    rule_catalogue,
 )
-from hongfan.points.services import point_rule_revise, points_award, points_reverse
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import World, make_access
 
 pytestmark = pytest.mark.django_db
@@ -319,28 +318,6 @@ def test_my_points_is_for_the_member_and_their_managers(world, users):
             my_points(access, person)
     for access in (me, w.sec_a, w.admin, access_for(users["city"])):
         assert my_points(access, w.a[1]).person == w.a[1]
-
-
-# --- the catalogue ---------------------------------------------------------------------------
-
-
-def test_the_catalogue_shows_current_and_upcoming_versions(world, users):
-    w = world
-    rule = w.rule(2)
-    later = today() + timedelta(days=30)
-    point_rule_revise(access=w.admin, rule=rule, effective_from=later, values={"points": 4})
-    me = make_access("pts_m1", person=w.a[1], roles=[(Role.MEMBER, None, None)])
-    for access in (w.admin, w.sec_a, me, access_for(users["city"])):
-        rules = {r.pk: r for r in rule_catalogue(access, w.hospital)}
-        assert {"ORG-MEETING", "DED-COMPLAINT", rule.code} <= {r.code for r in rules.values()}
-        shown = rules[rule.pk]
-        assert (shown.current.points, shown.upcoming.points, len(shown.history)) == (2, 4, 2)
-    with pytest.raises(Http404):
-        rule_catalogue(access_for(users["hosp2"]), w.hospital)
-    city_rules = rule_catalogue(w.admin, None)
-    assert city_rules and all(r.hospital_id is None for r in city_rules)
-    with pytest.raises(PermissionDenied):
-        rule_catalogue(me, None)
 
 
 # --- query counts ----------------------------------------------------------------------------

@@ -1,36 +1,21 @@
-"""Writes of 积分量化. ``points_award`` / ``points_award_many`` (hongfan/points/awarding.py,
-imported here) are the one door every module uses to award or deduct."""
+"""Writes of the rule catalogue: a rule and its first version, a new version from a date,
+the city's default catalogue and its copy into a hospital."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, Sum, When
-from django.db.models.functions import Abs, TruncMonth, TruncQuarter, TruncYear
 from django.http import HttpRequest
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.org.models import Authority, Hospital, Person
-from hongfan.points.awarding import (  # noqa: F401  (the door other modules import here)
-    CAP_LABELS,
-    POINT_STEP,
-    AwardRequest,
-    AwardResult,
-    add_to_totals,
-    lock_person,
-    points_award,
-    points_award_many,
-    rule_version_on,
-)
-from hongfan.points.choices import EntryKind, Period, RuleCategory
-from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
-from hongfan.points.periods import ALL_PERIODS, period_label
+from hongfan.org.models import Authority, Hospital
+from hongfan.points.choices import RuleCategory
+from hongfan.points.models import PointRule, PointRuleVersion
 
 VERSION_FIELDS = (
     "points",
@@ -40,92 +25,6 @@ VERSION_FIELDS = (
     "yearly_cap",
     "needs_approval",
 )
-
-
-@transaction.atomic
-def points_reverse(
-    *, access: Access, entry: PointEntry, reason: str, request: HttpRequest | None = None
-) -> PointEntry:
-    """Correct without erasing: a reversing entry pointing at the one it reverses."""
-    person = entry.person
-    if not access.manages_branch(person.branch_id, person.hospital_id):
-        raise PermissionDenied("只能冲正本支部（本院）的积分")
-    if access.person_id == person.pk:
-        raise PermissionDenied("不能冲正自己的积分，请由其他支委或医院党委办理")
-    errors: dict[str, str] = {}
-    if not reason.strip():
-        errors["reason"] = "请填写冲正原因"
-    if entry.kind == EntryKind.REVERSAL:
-        errors["entry"] = "冲正记录不能再冲正"
-    if errors:
-        raise ValidationError(errors)
-    lock_person(person)
-    if PointEntry.objects.filter(reverses=entry).exists():
-        raise ValidationError({"entry": "该流水已冲正"})
-    reversal = PointEntry.objects.create(
-        hospital_id=entry.hospital_id,
-        person=person,
-        rule_id=entry.rule_id,
-        rule_version_id=entry.rule_version_id,
-        kind=EntryKind.REVERSAL,
-        points=-entry.points,
-        requested=-entry.points,
-        occurred_on=entry.occurred_on,
-        reason=f"冲正：{reason.strip()}"[:200],
-        source_type="reversal",
-        source_id=str(entry.pk),
-        reverses=entry,
-        actor_id=access.user_id,
-    )
-    add_to_totals(reversal, earned=-abs(entry.points))
-    audit_log(
-        action=AuditAction.DATA_CREATED,
-        request=request,
-        actor_id=access.user_id,
-        target=reversal,
-        reverses=entry.pk,
-        points=str(reversal.points),
-    )
-    return reversal
-
-
-def points_manual(
-    *,
-    access: Access,
-    person: Person,
-    rule: PointRule,
-    occurred_on: date,
-    reason: str,
-    quantity: Decimal | int = 1,
-    request: HttpRequest | None = None,
-) -> AwardResult:
-    """A secretary's or admin's award or deduction by hand, with a reason."""
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": "手工加减分须填写事由"})
-    if access.person_id == person.pk:
-        raise ValidationError({"person": "不能给自己手工加减分，请由其他支委或医院党委办理"})
-    result = points_award(
-        access=access,
-        person=person,
-        rule=rule,
-        occurred_on=occurred_on,
-        source_type="manual",
-        quantity=quantity,
-        reason=reason.strip(),
-    )
-    if result.entry is not None:
-        audit_log(
-            action=AuditAction.DATA_CREATED,
-            request=request,
-            actor_id=access.user_id,
-            target=result.entry,
-            points=str(result.granted),
-            rule=rule.code,
-        )
-    return result
-
-
-# --- the rule catalogue ----------------------------------------------------------------------
 
 
 def _validate_version(values: dict[str, Any]) -> dict[str, str]:
@@ -386,79 +285,3 @@ def point_rules_seed_city(*, authority: Authority, effective_from: date) -> int:
             )
             made += 1
     return made
-
-
-# --- consistency ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TotalMismatch:
-    person_id: int
-    period: str
-    period_start: date
-    ledger: Decimal
-    total: Decimal
-    rule_id: int | None = None  # None: the person's overall total
-    field: str = "points"  # or "earned": what the caps count
-
-    def __str__(self) -> str:
-        rule = f"（规则{self.rule_id}）" if self.rule_id is not None else ""
-        what = "计入上限的积分" if self.field == "earned" else "积分"
-        return (
-            f"人员{self.person_id}{rule} {period_label(self.period, self.period_start)}{what}："
-            f"流水合计{self.ledger}，汇总{self.total}"
-        )
-
-
-_TRUNC = {Period.MONTH: TruncMonth, Period.QUARTER: TruncQuarter, Period.YEAR: TruncYear}
-_SUM = DecimalField(max_digits=12, decimal_places=1)
-
-
-def points_check(*, hospital: Hospital) -> list[TotalMismatch]:
-    """Every rollup row of a hospital equals the sum of its ledger, for each day, month,
-    quarter and year: the overall rows both the points and what the caps count (the size of
-    each award or deduction, less the size of each reversal), a rule's rows what its caps
-    count (their points stay 0: see PointTotal)."""
-    out: list[TotalMismatch] = []
-    earned = Case(
-        When(kind=EntryKind.REVERSAL, then=-Abs("points")), default=Abs("points"), output_field=_SUM
-    )
-    zero = (Decimal(0), Decimal(0))
-    for period in ALL_PERIODS:
-        start = F("occurred_on") if period == Period.DAY else _TRUNC[period]("occurred_on")
-        entries = PointEntry.objects.filter(hospital=hospital).annotate(start=start).order_by()
-        for per_rule in (True, False):
-            keys = ("person_id", "rule_id", "start") if per_rule else ("person_id", "start")
-            ledger: dict[tuple[int, int | None, date], tuple[Decimal, Decimal]] = {}
-            for *key, pts, size in entries.values_list(*keys).annotate(
-                p=Sum("points", output_field=_SUM), e=Sum(earned, output_field=_SUM)
-            ):
-                person_id, rule_id, day = key if per_rule else (key[0], None, key[1])
-                ledger[(person_id, rule_id, _as_date(day))] = (
-                    Decimal(0) if per_rule else pts,
-                    size,
-                )
-            totals: dict[tuple[int, int | None, date], tuple[Decimal, Decimal]] = {
-                (person_id, rule_id, day): (pts, size)
-                for person_id, rule_id, day, pts, size in PointTotal.objects.filter(
-                    hospital=hospital, period=period, rule__isnull=not per_rule
-                ).values_list("person_id", "rule_id", "period_start", "points", "earned")
-            }
-            for key in set(ledger) | set(totals):
-                a, b = ledger.get(key, zero), totals.get(key, zero)
-                for i, field in enumerate(("points", "earned")):
-                    x, y = (v.quantize(POINT_STEP) for v in (a[i], b[i]))
-                    if x != y:
-                        out.append(
-                            TotalMismatch(
-                                key[0], period.value, key[2], x, y, rule_id=key[1], field=field
-                            )
-                        )
-    order = {p.value: i for i, p in enumerate(ALL_PERIODS)}
-    return sorted(
-        out, key=lambda m: (m.person_id, m.rule_id or 0, order[m.period], m.period_start, m.field)
-    )
-
-
-def _as_date(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value

@@ -10,13 +10,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
@@ -24,54 +23,12 @@ from hongfan.core.dates import today
 from hongfan.core.forms import run_form
 from hongfan.org.models import Hospital, Person
 from hongfan.org.roster import content_disposition
-from hongfan.points import stars
+from hongfan.points import periods
+from hongfan.points.documents import stars as star_documents
+from hongfan.points.forms.stars import RemoveForm, StarCreateForm, StarRulesForm
 from hongfan.points.models import QuotaMode, StarSelection, StarStatus
-
-# --- forms -----------------------------------------------------------------------------------
-
-
-class StarRulesForm(forms.Form):
-    quota_mode = forms.ChoiceField(label="名额方式", choices=QuotaMode.choices)
-    quota = forms.IntegerField(label="名额", help_text="全院总名额，或每个支部的名额")
-    min_points = forms.DecimalField(
-        label="最低季度积分",
-        max_digits=8,
-        decimal_places=1,
-        help_text="季度积分须不低于此数且高于0",
-    )
-    min_attendance_share = forms.DecimalField(
-        label="组织生活出勤率下限",
-        max_digits=4,
-        decimal_places=2,
-        help_text="0到1之间，如0.8表示80%；0为不限",
-    )
-    exclude_complaints = forms.BooleanField(
-        label="本季度有经核实的投诉扣分者不参评", required=False
-    )
-    notice_workdays = forms.IntegerField(label="公示期（工作日）", help_text="按国家法定工作日计算")
-
-
-class StarCreateForm(StarRulesForm):
-    year = forms.IntegerField(label="年度")
-    quarter = forms.TypedChoiceField(
-        label="季度", coerce=int, choices=[(q, f"第{cn}季度") for q, cn in stars.QUARTER_CN.items()]
-    )
-    field_order = [
-        "year",
-        "quarter",
-        "quota_mode",
-        "quota",
-        "min_points",
-        "min_attendance_share",
-        "exclude_complaints",
-        "notice_workdays",
-    ]
-
-
-class RemoveForm(forms.Form):
-    person = forms.IntegerField()
-    reason = forms.CharField(max_length=200)
-
+from hongfan.points.selectors import stars as star_selectors
+from hongfan.points.services import stars as star_services
 
 RULE_KEYS = (
     "quota_mode",
@@ -83,9 +40,6 @@ RULE_KEYS = (
 )
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
 def _hospital(request: HttpRequest, access: Access) -> Hospital:
     """The hospital whose selections a page shows: ``?hospital=`` (the city's choice, or
     one's own), else the user's own hospital."""
@@ -94,7 +48,7 @@ def _hospital(request: HttpRequest, access: Access) -> Hospital:
     raw = request.GET.get("hospital") or request.POST.get("hospital") or ""
     if raw.isdigit():
         h = Hospital.objects.filter(pk=int(raw)).first()
-        if h is None or not stars.star_hospital_visible(access, h.pk):
+        if h is None or not star_selectors.star_hospital_visible(access, h.pk):
             raise Http404("医院不存在")
         return h
     for ids in (access.hospital_ids, access.branch_hospital_ids):
@@ -116,21 +70,18 @@ def _list_url(hospital_id: int) -> str:
     return f"{reverse('points:stars')}?hospital={hospital_id}"
 
 
-# --- pages -----------------------------------------------------------------------------------
-
-
 @login_required
 def star_list(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     hospital = _hospital(request, access)
-    selections = stars.star_selection_list(access, hospital=hospital)
+    selections = star_selectors.star_selection_list(access, hospital=hospital)
     return render(
         request,
         "points/star_list.html",
         {
             "hospital": hospital,
             "selections": selections,
-            "reads_all": stars.star_reads_all(access, hospital.pk),
+            "reads_all": star_selectors.star_reads_all(access, hospital.pk),
             "can_manage": access.administers_hospital(hospital.pk),
             "hospitals": Hospital.objects.order_by("pk") if access.is_city else [],
         },
@@ -143,7 +94,7 @@ def star_new(request: HttpRequest) -> HttpResponse:
     hospital = _hospital(request, access)
     if not access.administers_hospital(hospital.pk):
         raise PermissionDenied("季度之星评选由医院党委办理")
-    year, quarter = stars.last_finished_quarter()
+    year, quarter = periods.last_finished_quarter()
     initial = {
         "year": year,
         "quarter": quarter,
@@ -156,7 +107,7 @@ def star_new(request: HttpRequest) -> HttpResponse:
     }
 
     def save(d: dict[str, Any]) -> StarSelection:
-        selection = stars.star_selection_create(
+        selection = star_services.star_selection_create(
             access=access,
             hospital=hospital,
             year=d["year"],
@@ -164,18 +115,18 @@ def star_new(request: HttpRequest) -> HttpResponse:
             request=request,
             **{k: d[k] for k in RULE_KEYS},
         )
-        stars.star_selection_draft(access=access, selection=selection, request=request)
+        star_services.star_selection_draft(access=access, selection=selection, request=request)
         return selection
 
     return run_form(
         request,
         StarCreateForm(request.POST or None, initial=initial),
         save,
-        success=lambda s: f"已创建{stars.selection_label(s)}评选并生成草拟名单",
+        success=lambda s: f"已创建{star_selectors.selection_label(s)}评选并生成草拟名单",
         next_url=_detail_url,
         title=f"新建季度之星评选 · {hospital.name}",
         back=_list_url(hospital.pk),
-        intro=stars.ATTENDANCE_PROXY_NOTE,
+        intro=star_selectors.ATTENDANCE_PROXY_NOTE,
         template="points/star_form.html",
     )
 
@@ -183,7 +134,7 @@ def star_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def star_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    selection = stars.star_selection_get(access, pk)
+    selection = star_selectors.star_selection_get(access, pk)
     if not access.administers_hospital(selection.hospital_id):
         raise PermissionDenied("季度之星评选由医院党委办理")
     if selection.status != StarStatus.DRAFT:
@@ -193,14 +144,14 @@ def star_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         StarRulesForm(request.POST or None, initial=initial),
-        lambda d: stars.star_selection_revise(
+        lambda d: star_services.star_selection_revise(
             access=access, selection=selection, request=request, **{k: d[k] for k in RULE_KEYS}
         ),
         success="评选条件已修改，草拟名单已按新条件重新生成",
         next_url=_detail_url(selection),
-        title=f"修改评选条件 · {stars.selection_label(selection)}",
+        title=f"修改评选条件 · {star_selectors.selection_label(selection)}",
         back=_detail_url(selection),
-        intro=stars.ATTENDANCE_PROXY_NOTE,
+        intro=star_selectors.ATTENDANCE_PROXY_NOTE,
         template="points/star_form.html",
     )
 
@@ -208,16 +159,18 @@ def star_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    selection = stars.star_selection_get(access, pk)
-    reads_all = stars.star_reads_all(access, selection.hospital_id)
+    selection = star_selectors.star_selection_get(access, pk)
+    reads_all = star_selectors.star_reads_all(access, selection.hospital_id)
     can_manage = access.administers_hospital(selection.hospital_id)
     day = today()
     draft = selection.status == StarStatus.DRAFT
-    evaluation = stars.star_evaluate(access, selection) if draft and reads_all else None
-    listed = stars.star_list(selection)
+    evaluation = star_selectors.star_evaluate(access, selection) if draft and reads_all else None
+    listed = star_selectors.star_list(selection)
     listed_ids = {s.person_id for s in listed}
     preview = (
-        stars.star_notice_period(selection=selection, start=day) if draft and can_manage else None
+        star_selectors.star_notice_period(selection=selection, start=day)
+        if draft and can_manage
+        else None
     )
     notice_end = selection.notice_end
     return render(
@@ -225,8 +178,8 @@ def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "points/star_detail.html",
         {
             "sel": selection,
-            "label": stars.selection_label(selection),
-            "title": stars.announcement_title(selection),
+            "label": star_selectors.selection_label(selection),
+            "title": star_documents.announcement_title(selection),
             "stars": listed,
             "listed_ids": listed_ids,
             "ev": evaluation,
@@ -242,8 +195,8 @@ def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and notice_end is not None
             and day > notice_end,
             "confirm_from": notice_end + timedelta(days=1) if notice_end else None,
-            "proxy_note": stars.ATTENDANCE_PROXY_NOTE,
-            "committee": stars.committee_name(selection.hospital),
+            "proxy_note": star_selectors.ATTENDANCE_PROXY_NOTE,
+            "committee": star_selectors.committee_name(selection.hospital),
         },
     )
 
@@ -253,7 +206,7 @@ def _act(
 ) -> HttpResponse:
     """Run one write on a selection; its refusal (ValidationError) comes back as a message."""
     access = request_access(request)
-    selection = stars.star_selection_get(access, pk)
+    selection = star_selectors.star_selection_get(access, pk)
     if not access.administers_hospital(selection.hospital_id):
         raise PermissionDenied("季度之星评选由医院党委办理")
     try:
@@ -269,7 +222,9 @@ def _act(
 @require_POST
 def star_draft(request: HttpRequest, pk: int) -> HttpResponse:
     def run(access: Access, selection: StarSelection) -> str:
-        drawn = stars.star_selection_draft(access=access, selection=selection, request=request)
+        drawn = star_services.star_selection_draft(
+            access=access, selection=selection, request=request
+        )
         return f"已按评选条件重新生成草拟名单，共{len(drawn)}人"
 
     return _act(request, pk, run)
@@ -287,7 +242,7 @@ def star_remove(request: HttpRequest, pk: int) -> HttpResponse:
         ).first()
         if person is None:
             raise ValidationError("此人不在草拟名单中")
-        stars.star_selection_remove(
+        star_services.star_selection_remove(
             access=access,
             selection=selection,
             person=person,
@@ -303,7 +258,9 @@ def star_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def star_publish(request: HttpRequest, pk: int) -> HttpResponse:
     def run(access: Access, selection: StarSelection) -> str:
-        s = stars.star_selection_publish(access=access, selection=selection, request=request)
+        s = star_services.star_selection_publish(
+            access=access, selection=selection, request=request
+        )
         assert s.notice_start is not None and s.notice_end is not None
         text = (
             f"名单已公示：{s.notice_start:%Y-%m-%d}至{s.notice_end:%Y-%m-%d}"
@@ -318,8 +275,10 @@ def star_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def star_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     def run(access: Access, selection: StarSelection) -> str:
-        s = stars.star_selection_confirm(access=access, selection=selection, request=request)
-        return f"{stars.selection_label(s)}“季度之星”名单已确认"
+        s = star_services.star_selection_confirm(
+            access=access, selection=selection, request=request
+        )
+        return f"{star_selectors.selection_label(s)}“季度之星”名单已确认"
 
     return _act(request, pk, run)
 
@@ -327,24 +286,11 @@ def star_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def star_export(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    selection = stars.star_selection_get(access, pk)
-    doc = stars.star_announcement(access, selection, request=request)
-    response = HttpResponse(doc.content, content_type=stars.DOCX_CONTENT_TYPE)
+    selection = star_selectors.star_selection_get(access, pk)
+    doc = star_documents.star_announcement(access, selection, request=request)
+    response = HttpResponse(doc.content, content_type=star_documents.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
         doc.filename, fallback="quarter_stars.docx"
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("stars/", star_list, name="stars"),
-    path("stars/new/", star_new, name="star_new"),
-    path("stars/<int:pk>/", star_detail, name="star_detail"),
-    path("stars/<int:pk>/edit/", star_edit, name="star_edit"),
-    path("stars/<int:pk>/draft/", star_draft, name="star_draft"),
-    path("stars/<int:pk>/remove/", star_remove, name="star_remove"),
-    path("stars/<int:pk>/publish/", star_publish, name="star_publish"),
-    path("stars/<int:pk>/confirm/", star_confirm, name="star_confirm"),
-    path("stars/<int:pk>/announcement.docx", star_export, name="star_export"),
-]

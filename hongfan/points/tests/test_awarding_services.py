@@ -1,42 +1,34 @@
-"""Writes of 积分量化: caps, versions, idempotency, corrections, the rule catalogue — and
-every refusal leaves the ledger, the totals and the catalogue as they were."""
+"""Awards and the ledger: caps, versions, idempotency, corrections — and every refusal
+leaves the ledger and the totals as they were (the rule catalogue: test_catalogue_services)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError, RestrictedError
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
-from hongfan.org.tests.factories import PRIMARY, SECOND, make_person, other_branch, sec_branch
+from hongfan.org.tests.factories import PRIMARY, make_person, other_branch, sec_branch
 from hongfan.points.choices import EntryKind, Period, RuleCategory
-from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
-from hongfan.points.periods import period_label, period_start
-from hongfan.points.services import (
-    point_rule_create,
+from hongfan.points.models import PointEntry, PointRule, PointTotal
+from hongfan.points.selectors.ledger import points_check
+from hongfan.points.services.awarding import points_award
+from hongfan.points.services.catalogue import (
     point_rule_revise,
-    point_rules_copy_defaults,
-    point_rules_seed_city,
-    points_award,
-    points_check,
-    points_manual,
-    points_reverse,
 )
+from hongfan.points.services.ledger import points_manual, points_reverse
 from hongfan.points.tests.conftest import (
-    D0,
     World,
     expected_totals,
-    ledger_state,
-    messages_of,
     nonzero,
+    refused,
     stored_totals,
 )
 
@@ -53,20 +45,6 @@ def award(w: World, person, rule, day: date, source_id: str = "", **kw: Any):
         source_id=source_id,
         **kw,
     )
-
-
-def refused(call: Callable[[], Any], *, says: str = "", exc: type = ValidationError) -> str:
-    """The call is refused with ``exc`` (a Chinese message containing ``says``) and changes
-    nothing in the points tables."""
-    before = ledger_state()
-    with pytest.raises(exc) as info:
-        call()
-    message = (
-        messages_of(info.value) if isinstance(info.value, ValidationError) else str(info.value)
-    )
-    assert says in message, message
-    assert ledger_state() == before
-    return message
 
 
 def total(person, period: str, start: date) -> Decimal:
@@ -577,179 +555,3 @@ def test_a_person_or_hospital_can_still_be_deleted_whole_with_its_ledger(world):
     assert not PointEntry.objects.filter(hospital_id=pk).exists()
     assert not PointTotal.objects.filter(hospital_id=pk).exists()
     assert not PointRule.objects.filter(hospital_id=pk).exists()
-
-
-# --- the rule catalogue ----------------------------------------------------------------------
-
-
-def create(access, hospital, code="NEW-1", *, category=RuleCategory.OTHER, **values):
-    return lambda: point_rule_create(
-        access=access,
-        hospital=hospital,
-        authority=None,
-        code=code,
-        name="新规则",
-        category=category,
-        effective_from=D0,
-        values={"points": Decimal(1), **values},
-    )
-
-
-def test_a_rule_with_a_negative_cap_is_refused(world):
-    for cap in ("daily_cap", "monthly_cap", "quarterly_cap", "yearly_cap"):
-        refused(create(world.admin, world.hospital, **{cap: Decimal(-1)}), says="不能为负数")
-    rule = world.rule(2)
-    refused(
-        lambda: point_rule_revise(
-            access=world.admin,
-            rule=rule,
-            effective_from=date(2025, 6, 1),
-            values={"points": Decimal(2), "monthly_cap": Decimal("-0.5")},
-        ),
-        says="每月上限不能为负数",
-    )
-
-
-def test_a_rule_worth_zero_points_is_refused(world):
-    refused(create(world.admin, world.hospital, points=Decimal(0)), says="分值不能为0")
-    rule = world.rule(2)
-    refused(
-        lambda: point_rule_revise(
-            access=world.admin, rule=rule, effective_from=date(2025, 6, 1), values={"points": 0}
-        ),
-        says="分值不能为0",
-    )
-
-
-def test_a_deduction_rule_with_positive_points_is_refused(world):
-    refused(
-        create(world.admin, world.hospital, category=RuleCategory.DEDUCTION, points=Decimal(3)),
-        says="应为负数",
-    )
-    rule = PointRule.objects.get(hospital=world.hospital, code="DED-ABSENT")
-    refused(
-        lambda: point_rule_revise(
-            access=world.admin, rule=rule, effective_from=date(2025, 6, 1), values={"points": 3}
-        ),
-        says="应为负数",
-    )
-
-
-def test_a_duplicate_rule_code_is_refused(world):
-    rule = world.rule(2)
-    refused(create(world.admin, world.hospital, code=rule.code), says="已有相同编码")
-    refused(create(world.admin, world.hospital, code=f" {rule.code.lower()} "), says="已有相同编码")
-    # The same code in another hospital is another rule.
-    assert PointRule.objects.filter(code="ORG-MEETING", hospital__isnull=False).count() >= 2
-
-
-def test_a_version_dated_before_the_current_one_is_refused(world):
-    rule = world.rule(2, effective_from=date(2025, 6, 1))
-    refused(
-        lambda: point_rule_revise(
-            access=world.admin, rule=rule, effective_from=date(2025, 5, 31), values={"points": 3}
-        ),
-        says="不能早于当前版本",
-    )
-    refused(
-        lambda: point_rule_revise(
-            access=world.admin, rule=rule, effective_from=date(2025, 6, 1), values={"points": 3}
-        ),
-        says="已有一个版本",
-    )
-
-
-def test_hospital_admins_keep_only_their_own_catalogue(users, demo_rules):
-    hosp, hosp2, sec = (access_for(users[u]) for u in ("hosp", "hosp2", "sec"))
-    primary_rule = demo_rules[PRIMARY]["ORG-MEETING"]
-    city_rule = primary_rule.copied_from
-    primary = primary_rule.hospital
-    for call in [
-        create(hosp, None),  # the city's catalogue
-        create(hosp2, primary),  # another hospital's
-        create(sec, primary),  # a secretary
-    ]:
-        refused(call, exc=PermissionDenied)
-    for access, rule in [(hosp, city_rule), (hosp2, primary_rule), (sec, primary_rule)]:
-        refused(
-            lambda a=access, r=rule: point_rule_revise(
-                access=a, rule=r, effective_from=date(2026, 1, 1), values={"points": 9}
-            ),
-            exc=PermissionDenied,
-        )
-    refused(lambda: point_rules_copy_defaults(access=hosp2, hospital=primary), exc=PermissionDenied)
-
-
-def test_the_city_publishes_a_default_that_hospitals_copy(users, demo_authority, demo_rules):
-    city = access_for(users["city"])
-    rule = point_rule_create(
-        access=city,
-        hospital=None,
-        authority=demo_authority,
-        code="vol-rescue",
-        name="应急救援",
-        category=RuleCategory.VOLUNTEER,
-        effective_from=D0,
-        values={"points": Decimal(5), "yearly_cap": Decimal(20), "needs_approval": True},
-    )
-    point_rule_revise(
-        access=city,
-        rule=rule,
-        effective_from=date(2026, 1, 1),
-        values={"points": Decimal(6), "yearly_cap": Decimal(24), "needs_approval": True},
-    )
-    assert rule.code == "VOL-RESCUE"
-    second = demo_rules[SECOND]["ORG-MEETING"].hospital
-    hosp2 = access_for(users["hosp2"])
-    assert point_rules_copy_defaults(access=hosp2, hospital=second) == 1
-    assert point_rules_copy_defaults(access=hosp2, hospital=second) == 0
-    copy = PointRule.objects.get(hospital=second, code="VOL-RESCUE")
-    assert copy.copied_from_id == rule.pk
-    assert list(copy.versions.order_by("effective_from").values_list("points", "yearly_cap")) == [
-        (5, 20),
-        (6, 24),
-    ]
-    # The hospital adjusts its copy; the city's default stays as it was.
-    point_rule_revise(
-        access=hosp2, rule=copy, effective_from=date(2026, 6, 1), values={"points": Decimal(8)}
-    )
-    assert rule.versions.count() == 2
-
-
-def test_seeding_the_city_catalogue_is_idempotent(demo_authority, demo_rules):
-    n = PointRuleVersion.objects.count()
-    assert point_rules_seed_city(authority=demo_authority, effective_from=D0) == 0
-    assert PointRuleVersion.objects.count() == n
-    codes = set(PointRule.objects.filter(authority=demo_authority).values_list("code", flat=True))
-    assert {"ORG-MEETING", "STUDY-ITEM", "VOL-HOUR", "DED-ABSENT", "DED-COMPLAINT"} <= codes
-    for rule in PointRule.objects.filter(authority=demo_authority, category="deduction"):
-        assert all(v.points < 0 for v in rule.versions.all())
-
-
-# --- periods ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "month", "quarter", "year", "label"),
-    [
-        (date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 1), date(2025, 1, 1), "2025年第1季度"),
-        (date(2025, 3, 31), date(2025, 3, 1), date(2025, 1, 1), date(2025, 1, 1), "2025年第1季度"),
-        (date(2025, 4, 1), date(2025, 4, 1), date(2025, 4, 1), date(2025, 1, 1), "2025年第2季度"),
-        (date(2025, 9, 30), date(2025, 9, 1), date(2025, 7, 1), date(2025, 1, 1), "2025年第3季度"),
-        (
-            date(2025, 12, 31),
-            date(2025, 12, 1),
-            date(2025, 10, 1),
-            date(2025, 1, 1),
-            "2025年第4季度",
-        ),
-    ],
-)
-def test_periods_start_on_their_first_day(day, month, quarter, year, label):
-    assert period_start(Period.DAY, day) == day
-    assert period_start(Period.MONTH, day) == month
-    assert period_start(Period.QUARTER, day) == quarter
-    assert period_start(Period.YEAR, day) == year
-    assert period_label(Period.QUARTER, quarter) == label
-    assert period_label(Period.MONTH, month) == f"{day.year}年{day.month}月"
-    assert period_label(Period.YEAR, year) == f"{day.year}年"

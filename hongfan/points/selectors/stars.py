@@ -1,0 +1,378 @@
+"""Reads of 季度之星: the candidates measured against a selection's rules, the selections
+and lists a user may read, a member's and a hospital's stars.
+
+Eligibility for quarter Q (``star_evaluate``), all of these:
+
+- an active Party member (正式或预备党员, 在册) of the hospital;
+- quarter points (the overall ``PointTotal`` row: rule NULL, period "quarter") of at least
+  ``min_points`` and above 0 (a member with no points this quarter is never a star);
+- if ``exclude_complaints``: no entry of the hospital's rule ``DED-COMPLAINT`` (category 扣分)
+  dated in the quarter that still stands (neither a reversal nor reversed);
+- attendance share of at least ``min_attendance_share``. Until the meetings module records
+  attendance this is a proxy read from the ledger: *attended* = the quarter's standing
+  ``ORG-MEETING`` awards, *absent* = its standing ``DED-ABSENT`` deductions, share =
+  attended / (attended + absent); a member with neither counts as 1.0
+  (``ATTENDANCE_PROXY_NOTE`` says so on the pages).
+
+Candidates are ranked by quarter points (descending, ties by person id); the list is the
+first ``quota`` eligible of each branch (``per_branch``; an active member always has one,
+a database constraint) or of the hospital (``hospital_total``). ``QuarterStar.rank`` keeps
+the member's competition rank (1, 2, 2, 4) among all the hospital's active members that
+quarter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+
+from hongfan.core.access import Access
+from hongfan.core.dates import today
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Hospital, PartyCommittee, Person
+from hongfan.points.choices import EntryKind, Period, RuleCategory
+from hongfan.points.models import (
+    PointEntry,
+    PointRule,
+    PointTotal,
+    QuarterStar,
+    QuotaMode,
+    StarSelection,
+    StarStatus,
+)
+from hongfan.points.periods import quarter_bounds, quarter_label
+from hongfan.workdays.selectors import WorkdayResult, add_workdays_result
+
+COMPLAINT_CODE = "DED-COMPLAINT"
+MEETING_CODE = "ORG-MEETING"
+ABSENT_CODE = "DED-ABSENT"
+NEAR_MISS_LIMIT = 10  # ineligible members shown with their reasons
+RESERVE_LIMIT = 10  # eligible members beyond the quota shown as 候补
+
+REASON_POINTS = "积分不足"
+REASON_COMPLAINT = "本季度有经核实的投诉"
+REASON_ATTENDANCE = "出勤率不足"
+
+ATTENDANCE_PROXY_NOTE = (
+    "出勤率暂按积分流水估算：本季度“参加组织生活”（ORG-MEETING）加分次数 ÷"
+    "（该次数＋“无故缺席组织生活”（DED-ABSENT）扣分次数），已冲正的不计；"
+    "两者都没有的按100%计。会议签到模块上线后改按签到记录计算。"
+)
+
+
+def selection_label(selection: StarSelection) -> str:
+    return quarter_label(selection.year, selection.quarter)
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('1'))}%"
+
+
+def points_text(value: Decimal) -> str:
+    """12.0 -> "12", 12.5 -> "12.5" (the ledger keeps one decimal)."""
+    return f"{value.quantize(Decimal(1)) if value == value.to_integral() else value:f}"
+
+
+def committee_name(hospital: Hospital) -> str:
+    """The signature of announcements: the hospital's Party committee."""
+    name = PartyCommittee.objects.filter(hospital=hospital).values_list("name", flat=True).first()
+    return name or f"中共{hospital.name}委员会"
+
+
+@dataclass
+class Candidate:
+    """One active member of the hospital, as the selection's rules see them."""
+
+    person_id: int
+    name: str
+    branch_id: int | None
+    branch: str
+    department: str
+    points: Decimal
+    rank: int = 0  # competition rank among the hospital's active members
+    attended: int = 0
+    absent: int = 0
+    complaints: int = 0
+    reasons: list[str] = field(default_factory=list)
+    selected: bool = False
+    note: str = ""  # why an eligible member is not on the list (名额已满)
+
+    @property
+    def share(self) -> Decimal:
+        total = self.attended + self.absent
+        if total == 0:
+            return Decimal(1)
+        return Decimal(self.attended) / Decimal(total)
+
+    @property
+    def share_label(self) -> str:
+        if self.attended + self.absent == 0:
+            return "—"
+        return _pct(self.share)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+    @property
+    def reason_text(self) -> str:
+        return "；".join(self.reasons)
+
+
+@dataclass
+class StarEvaluation:
+    selection: StarSelection
+    start: date
+    end: date
+    candidates: list[Candidate]  # every active member, by points desc then person id
+    notes: list[str]  # ties at a quota's edge and similar facts the admin should know
+
+    @property
+    def eligible(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.eligible]
+
+    @property
+    def selected(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.selected]
+
+    @property
+    def ineligible(self) -> list[Candidate]:
+        return [c for c in self.candidates if not c.eligible]
+
+    @property
+    def near_misses(self) -> list[Candidate]:
+        """The best-placed ineligible members, with the reasons."""
+        return self.ineligible[:NEAR_MISS_LIMIT]
+
+    @property
+    def shortlist(self) -> list[Candidate]:
+        """The eligible members on the list plus the first few after it (候补)."""
+        out: list[Candidate] = []
+        reserve = 0
+        for c in self.eligible:
+            if c.selected:
+                out.append(c)
+            elif reserve < RESERVE_LIMIT:
+                out.append(c)
+                reserve += 1
+        return out
+
+    @property
+    def quarter_open(self) -> bool:
+        """The quarter is not over yet: points can still change."""
+        return today() <= self.end
+
+
+def star_evaluation(selection: StarSelection) -> StarEvaluation:
+    start, end = quarter_bounds(selection.year, selection.quarter)
+    hospital_id = selection.hospital_id
+    members = list(
+        Person.objects.filter(
+            hospital_id=hospital_id,
+            status=PersonStatus.ACTIVE,
+            political_status__in=MEMBER_STATUSES,
+        )
+        .order_by()
+        .values_list("pk", "name", "branch_id", "branch__name", "department__name")
+    )
+    totals = dict(
+        PointTotal.objects.filter(
+            hospital_id=hospital_id,
+            rule__isnull=True,
+            period=Period.QUARTER,
+            period_start=start,
+        )
+        .order_by()
+        .values_list("person_id", "points")
+    )
+    rules = dict(
+        PointRule.objects.filter(hospital_id=hospital_id)
+        .filter(
+            Q(code=COMPLAINT_CODE, category=RuleCategory.DEDUCTION)
+            | Q(code__in=[MEETING_CODE, ABSENT_CODE])
+        )
+        .values_list("pk", "code")
+    )
+    counts: dict[tuple[int, str], int] = {}
+    if rules:
+        for person_id, rule_id, n in (
+            PointEntry.objects.filter(
+                hospital_id=hospital_id,
+                rule_id__in=list(rules),
+                occurred_on__gte=start,
+                occurred_on__lte=end,
+                reversed_by__isnull=True,
+            )
+            .exclude(kind=EntryKind.REVERSAL)
+            .order_by()
+            .values_list("person_id", "rule_id")
+            .annotate(n=Count("id"))
+        ):
+            key = (person_id, rules[rule_id])
+            counts[key] = counts.get(key, 0) + n
+
+    candidates = [
+        Candidate(
+            person_id=pk,
+            name=name,
+            branch_id=branch_id,
+            branch=branch or "",
+            department=department or "",
+            points=totals.get(pk, Decimal(0)),
+            attended=counts.get((pk, MEETING_CODE), 0),
+            absent=counts.get((pk, ABSENT_CODE), 0),
+            complaints=counts.get((pk, COMPLAINT_CODE), 0),
+        )
+        for pk, name, branch_id, branch, department in members
+    ]
+    candidates.sort(key=lambda c: (-c.points, c.person_id))
+    for i, c in enumerate(candidates):
+        prev = candidates[i - 1] if i else None
+        c.rank = prev.rank if prev is not None and prev.points == c.points else i + 1
+
+    min_share = selection.min_attendance_share
+    per_branch = selection.quota_mode == QuotaMode.PER_BRANCH
+    for c in candidates:
+        if c.points <= 0 or c.points < selection.min_points:
+            c.reasons.append(
+                f"{REASON_POINTS}（{points_text(c.points)}分，"
+                + (
+                    f"须不低于{points_text(selection.min_points)}分）"
+                    if selection.min_points > 0
+                    else "须高于0分）"
+                )
+            )
+        if selection.exclude_complaints and c.complaints:
+            c.reasons.append(f"{REASON_COMPLAINT}（{c.complaints}次）")
+        if c.share < min_share:
+            c.reasons.append(f"{REASON_ATTENDANCE}（{_pct(c.share)}，须不低于{_pct(min_share)}）")
+
+    notes: list[str] = []
+    groups: dict[int | None, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        if c.eligible:
+            groups[c.branch_id if per_branch else None].append(c)
+    for group in groups.values():
+        for i, c in enumerate(group):
+            if i < selection.quota:
+                c.selected = True
+            else:
+                c.note = "本支部名额已满" if per_branch else "名额已满"
+        if len(group) > selection.quota:
+            last, first_out = group[selection.quota - 1], group[selection.quota]
+            if last.points == first_out.points:
+                where = f"{last.branch}" if per_branch else "全院"
+                notes.append(
+                    f"{where}名额的最后一名{last.name}与{first_out.name}同为"
+                    f"{points_text(last.points)}分，按人员编号先后取舍"
+                )
+    return StarEvaluation(
+        selection=selection, start=start, end=end, candidates=candidates, notes=notes
+    )
+
+
+def star_evaluate(access: Access, selection: StarSelection) -> StarEvaluation:
+    """Every active member of the selection's hospital measured against its rules (for the
+    admin's selection page: the eligible, the list, and the near misses with reasons)."""
+    if not access.reads_hospital(selection.hospital_id):
+        raise PermissionDenied("只有医院党委可以查看候选人评估")
+    return star_evaluation(selection)
+
+
+def star_notice_period(*, selection: StarSelection, start: date) -> WorkdayResult[date]:
+    """The last day of the notice if it started on ``start`` (``notice_workdays`` working
+    days after it, on the official calendar; a year with no data falls back to Mon–Fri)."""
+    return add_workdays_result(start=start, n=selection.notice_workdays)
+
+
+PUBLIC_STATUSES = (StarStatus.NOTICE, StarStatus.CONFIRMED)
+
+
+def star_reads_all(access: Access, hospital_id: int) -> bool:
+    """Drafts and the candidates' evaluation: the city and the hospital's admins."""
+    return access.reads_hospital(hospital_id)
+
+
+def star_hospital_visible(access: Access, hospital_id: int) -> bool:
+    return access.is_city or (hospital_id in access.own_hospital_ids)
+
+
+def star_selection_list(access: Access, *, hospital: Hospital) -> list[StarSelection]:
+    """A hospital's selections, newest first, with their lists. The city and the hospital's
+    admins see all of them; its secretaries and members those published (公示中/已确认)."""
+    access.require_business()
+    if not star_hospital_visible(access, hospital.pk):
+        raise Http404("医院不存在")
+    qs = StarSelection.objects.filter(hospital=hospital)
+    if not star_reads_all(access, hospital.pk):
+        qs = qs.filter(status__in=PUBLIC_STATUSES)
+    selections = list(qs.order_by("-year", "-quarter"))
+    by_selection: dict[int, list[QuarterStar]] = defaultdict(list)
+    for star in (
+        QuarterStar.objects.filter(selection__in=[s.pk for s in selections])
+        .select_related("person", "branch")
+        .order_by("rank", "person_id")
+    ):
+        by_selection[star.selection_id].append(star)
+    for s in selections:
+        s.stars_shown = by_selection.get(s.pk, [])  # type: ignore[attr-defined]
+    return selections
+
+
+def star_selection_get(access: Access, pk: int) -> StarSelection:
+    """One selection: another tenant's is a 404; a draft is a 403 to the hospital's
+    secretaries and members (only published lists are theirs to read)."""
+    access.require_business()
+    selection = StarSelection.objects.select_related("hospital").filter(pk=pk).first()
+    if selection is None or not star_hospital_visible(access, selection.hospital_id):
+        raise Http404("评选不存在")
+    if selection.status == StarStatus.DRAFT and not star_reads_all(access, selection.hospital_id):
+        raise PermissionDenied("评选名单尚未公示")
+    return selection
+
+
+def star_list(selection: StarSelection) -> list[QuarterStar]:
+    """The selection's list in order (序号 follows it)."""
+    return list(
+        QuarterStar.objects.filter(selection=selection)
+        .select_related("person", "person__department", "branch")
+        .order_by("rank", "person_id")
+    )
+
+
+def person_stars(access: Access, person: Person) -> list[QuarterStar]:
+    """A member's stars, past and present, for their page: confirmed ones and those in
+    public notice (``star.selection.status == "notice"`` is shown as 公示中)."""
+    access.require_business()
+    if not star_hospital_visible(access, person.hospital_id):
+        raise Http404("人员不存在")
+    return list(
+        QuarterStar.objects.filter(person=person, selection__status__in=PUBLIC_STATUSES)
+        .select_related("selection")
+        .order_by("-selection__year", "-selection__quarter")
+    )
+
+
+def hospital_stars(
+    access: Access, hospital: Hospital, *, year: int | None = None
+) -> list[QuarterStar]:
+    """The hospital's stars of a year (the current one by default) for the overview:
+    confirmed and in public notice, newest quarter first."""
+    access.require_business()
+    if not star_hospital_visible(access, hospital.pk):
+        raise Http404("医院不存在")
+    return list(
+        QuarterStar.objects.filter(
+            selection__hospital=hospital,
+            selection__year=year or today().year,
+            selection__status__in=PUBLIC_STATUSES,
+        )
+        .select_related("selection", "person")
+        .order_by("-selection__quarter", "rank", "person_id")
+    )

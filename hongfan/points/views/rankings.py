@@ -1,0 +1,137 @@
+"""Pages of rankings: members and branches for a month, quarter or year, and their export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.dates import today
+from hongfan.org import selectors as org_selectors
+from hongfan.org.models import Branch, Hospital
+from hongfan.org.views import current_hospital
+from hongfan.points.choices import Period
+from hongfan.points.periods import period_label, period_start
+from hongfan.points.selectors import standings
+
+
+def _period(request: HttpRequest) -> tuple[str, date]:
+    period = request.GET.get("period", Period.QUARTER)
+    if period not in (Period.MONTH, Period.QUARTER, Period.YEAR):
+        period = Period.QUARTER
+    try:
+        at = date.fromisoformat(request.GET.get("at", ""))
+    except ValueError:
+        at = today()
+    return period, period_start(period, min(at, today()))
+
+
+def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch | None]:
+    """Which ranking a request asks for: the city (scope=city), a hospital, or a branch; a
+    secretary without hospital rights gets their own branch. Shared by the page and the API."""
+    params = getattr(request, "query_params", request.GET)
+    if params.get("scope") == "city":
+        return None, None
+    hospital = current_hospital(request, access)
+    raw = params.get("branch", "")
+    if raw.isdigit():
+        return hospital, org_selectors.branch_get(access, int(raw))
+    if access.reads_hospital(hospital.pk):
+        return hospital, None
+    if access.branch_ids:
+        return hospital, Branch.objects.get(pk=min(access.branch_ids))
+    raise PermissionDenied("没有权限查看积分排名")
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    period, start = _period(request)
+    scope = request.GET.get("scope", "hospital")
+    hospital, branch = ranking_scope(request, access)
+    rows = standings.member_ranking(
+        access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+    )
+    branch_rows = (
+        standings.branch_ranking(access, hospital=hospital, period=period, start=start)
+        if hospital is not None and branch is None
+        else []
+    )
+    return render(
+        request,
+        "points/rankings.html",
+        {
+            "rows": rows,
+            "branch_rows": branch_rows,
+            "period": period,
+            "start": start,
+            "label": period_label(period, start),
+            "hospital": hospital,
+            "branch": branch,
+            "scope": scope,
+            "branches": org_selectors.branch_options(access, hospital.pk) if hospital else [],
+            "periods": [(Period.MONTH, "月"), (Period.QUARTER, "季度"), (Period.YEAR, "年")],
+        },
+    )
+
+
+@login_required
+def rankings_export(request: HttpRequest) -> HttpResponse:
+    """The ranking on screen as .xlsx (members and branches), audited as an export."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from hongfan.core.audit import AuditAction, audit_log
+    from hongfan.org.roster import content_disposition, escape_cell
+
+    access = request_access(request)
+    period, start = _period(request)
+    hospital, branch = ranking_scope(request, access)
+    rows = standings.member_ranking(
+        access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
+    )
+    title = f"{hospital.name if hospital else '全市'}{branch.name if branch else ''}{period_label(period, start)}积分排名"
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "党员排名"
+    ws.append(["名次", "姓名", "支部", "科室", "积分"])
+    for r in rows:
+        ws.append(
+            [
+                r.rank,
+                escape_cell(r.name),
+                escape_cell(r.branch),
+                escape_cell(r.department),
+                float(r.points),
+            ]
+        )
+    if hospital is not None and branch is None:
+        bs = wb.create_sheet("支部排名")
+        bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
+        for b in standings.branch_ranking(access, hospital=hospital, period=period, start=start):
+            bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
+    buf = BytesIO()
+    wb.save(buf)
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        actor_id=access.user_id,
+        hospital_id=hospital.pk if hospital else None,
+        what="points_ranking",
+        period=period,
+        start=str(start),
+        count=len(rows),
+    )
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition(f"{title}.xlsx", fallback="ranking.xlsx")
+    return response
