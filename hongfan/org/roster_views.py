@@ -1,4 +1,4 @@
-"""Roster (名册) import page, template download and export. Thin: the work is in roster.py."""
+"""Roster (名册) import page, template download and export. Thin: the work is in services/roster.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hongfan.core.access import request_access
-from hongfan.org import roster
+from hongfan.org import downloads
+from hongfan.org.imports import roster_parsing
+from hongfan.org.services import roster
 from hongfan.org.views import current_hospital
 
 
@@ -47,7 +49,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if not access.administers_hospital(h.pk):
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    failure: roster.RosterInvalid | None = None
+    failure: roster_parsing.RosterInvalid | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -59,7 +61,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
                 request=request,
             )
-        except roster.RosterInvalid as exc:
+        except roster_parsing.RosterInvalid as exc:
             failure = exc
         else:
             messages.success(request, f"导入成功：已新增 {result.count} 人")
@@ -73,8 +75,8 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             "h": h,
             "form": form,
             "failure": failure,
-            "columns": roster.COLUMNS,
-            "max_shown": roster.MAX_SHOWN_ERRORS,
+            "columns": roster_parsing.COLUMNS,
+            "max_shown": roster_parsing.MAX_SHOWN_ERRORS,
             "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
         },
     )
@@ -87,9 +89,9 @@ def roster_template(request: HttpRequest) -> HttpResponse:
     if not access.reads_hospital(h.pk):
         raise PermissionDenied("只有医院党委管理员可以下载导入模板")
     response = HttpResponse(
-        roster.roster_template(hospital=h), content_type=roster.XLSX_CONTENT_TYPE
+        roster.roster_template(hospital=h), content_type=downloads.XLSX_CONTENT_TYPE
     )
-    response["Content-Disposition"] = roster.content_disposition(
+    response["Content-Disposition"] = downloads.content_disposition(
         "人员名册导入模板.xlsx", fallback="roster_template.xlsx"
     )
     return response
@@ -106,7 +108,7 @@ def roster_export(request: HttpRequest) -> FileResponse:
         full=request.GET.get("full") == "1",
         request=request,
     )
-    response = FileResponse(export.file, content_type=roster.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = roster.content_disposition(export.filename)
+    response = FileResponse(export.file, content_type=downloads.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = downloads.content_disposition(export.filename)
     response["Cache-Control"] = "no-store"
     return response

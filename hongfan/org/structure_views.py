@@ -16,10 +16,11 @@ from django.urls import reverse
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
 from hongfan.core.forms import apply_errors, run_form, set_queryset
-from hongfan.org import selectors, services_structure
+from hongfan.org import selectors
 from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms import DATE
 from hongfan.org.models import Branch, Department, OrgRule, PartyGroup, Person
+from hongfan.org.services import structure as structure_services
 
 # --- forms -------------------------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ class GroupForm(forms.Form):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = OrgRule
-        fields = ["effective_from", *services_structure.RULE_FIELDS]
+        fields = ["effective_from", *structure_services.RULE_FIELDS]
         widgets = {"effective_from": DATE}
 
 
@@ -135,7 +136,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("科室设置由医院党委管理")
         if form.is_valid():
             try:
-                services_structure.department_save(
+                structure_services.department_save(
                     access=access, hospital=h, data=form.cleaned_data, request=request
                 )
             except ValidationError as exc:
@@ -172,7 +173,7 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         _style(DepartmentForm(request.POST or None, initial=initial)),
-        lambda d: services_structure.department_save(
+        lambda d: structure_services.department_save(
             access=access, hospital=dept.hospital, department=dept, data=d, request=request
         ),
         success="已保存",
@@ -193,7 +194,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     return run_form(
         request,
         BranchForm(request.POST or None, hospital_id=h.pk, branch=None),
-        lambda d: services_structure.branch_save(
+        lambda d: structure_services.branch_save(
             access=access, hospital=h, data=d, request=request
         ),
         success=lambda b: f"已成立 {b.name}",
@@ -222,7 +223,7 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         BranchForm(request.POST or None, hospital_id=b.hospital_id, branch=b, initial=initial),
-        lambda d: services_structure.branch_save(
+        lambda d: structure_services.branch_save(
             access=access, hospital=b.hospital, branch=b, data=d, request=request
         ),
         success="已保存",
@@ -282,7 +283,7 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
                 seats.append((person, role))
         if not seat_error:
             try:
-                services_structure.committee_elect(
+                structure_services.committee_elect(
                     access=access, branch=b, seats=seats, request=request, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -321,7 +322,7 @@ def group_new(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         _style(GroupForm(request.POST or None, branch=b)),
-        lambda d: services_structure.party_group_save(
+        lambda d: structure_services.party_group_save(
             access=access, branch=b, request=request, **d
         ),
         success="已新增党小组",
@@ -345,7 +346,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         _style(GroupForm(request.POST or None, branch=b, initial=initial)),
-        lambda d: services_structure.party_group_save(
+        lambda d: structure_services.party_group_save(
             access=access, branch=b, group=g, request=request, **d
         ),
         success="已保存",
@@ -365,17 +366,17 @@ def rules(request: HttpRequest) -> HttpResponse:
         raise Http404("尚未设置卫健委")
     versions = list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
     current = selectors.org_rule_for(authority.pk)
-    initial = {f: getattr(current, f) for f in services_structure.RULE_FIELDS}
+    initial = {f: getattr(current, f) for f in structure_services.RULE_FIELDS}
     initial["effective_from"] = today()
     form = _style(RuleForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services_structure.org_rule_publish(
+            structure_services.org_rule_publish(
                 access=access,
                 authority=authority,
                 effective_from=data["effective_from"],
-                values={k: data[k] for k in services_structure.RULE_FIELDS},
+                values={k: data[k] for k in structure_services.RULE_FIELDS},
                 request=request,
             )
         except ValidationError as exc:
@@ -390,6 +391,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             "form": form,
             "versions": versions,
             "current": current,
-            "fields": services_structure.RULE_FIELDS,
+            "fields": structure_services.RULE_FIELDS,
         },
     )

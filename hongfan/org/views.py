@@ -16,7 +16,7 @@ from hongfan.accounts.choices import Role
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org import selectors, services
+from hongfan.org import selectors
 from hongfan.org.choices import (
     MEMBER_STATUSES,
     CultivationDirection,
@@ -36,8 +36,11 @@ from hongfan.org.forms import (
     TransferForm,
 )
 from hongfan.org.models import Branch, Department, Hospital, Person
-from hongfan.org.roster import RosterFilters
 from hongfan.org.rules import DevDates
+from hongfan.org.services import cultivation as cultivation_services
+from hongfan.org.services import development as development_services
+from hongfan.org.services import people as people_services
+from hongfan.org.services.roster import RosterFilters
 from hongfan.points.stars import hospital_stars, person_stars
 
 
@@ -249,7 +252,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "next_step": next_step,
             "cultivations": list(p.cultivations.select_related("mentor")),
             "seats": list(p.seats.select_related("committee", "committee__branch")),
-            "can_edit": services._can_write_person(access, p.hospital_id, p.branch_id),
+            "can_edit": people_services._can_write_person(access, p.hospital_id, p.branch_id),
             "is_admin": access.administers_hospital(p.hospital_id),
             "can_reveal": access.administers_hospital(p.hospital_id) or access.person_id == p.pk,
             "can_start_dev": (
@@ -268,7 +271,7 @@ def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     access = request_access(request)
     p = selectors.person_get(access, pk)
     try:
-        value = services.person_reveal(access=access, person=p, field=field, request=request)
+        value = people_services.person_reveal(access=access, person=p, field=field, request=request)
     except ValidationError as exc:
         raise Http404("无效字段") from exc
     return HttpResponse(f'<span class="font-monospace">{value}</span>')
@@ -288,7 +291,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, hospital_id=h.pk, branches=branches)
     if request.method == "POST" and form.is_valid():
         try:
-            p = services.person_create(
+            p = people_services.person_create(
                 access=access,
                 hospital=h,
                 data=form.business_data(),
@@ -308,7 +311,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     p = selectors.person_get(access, pk)
-    if not services._can_write_person(access, p.hospital_id, p.branch_id):
+    if not people_services._can_write_person(access, p.hospital_id, p.branch_id):
         raise PermissionDenied("没有权限修改此人员")
     branches = _person_form_branches(access, p.hospital)
     if p.branch_id and not branches.filter(pk=p.branch_id).exists():
@@ -319,7 +322,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person_fresh = Person.objects.get(pk=p.pk)
         try:
-            services.person_update(
+            people_services.person_update(
                 access=access,
                 person=person_fresh,
                 data=form.business_data(),
@@ -352,7 +355,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         form,
-        lambda d: services.person_transfer(access=access, person=p, request=request, **d),
+        lambda d: people_services.person_transfer(access=access, person=p, request=request, **d),
         success=lambda t: f"{p.name} 已转入 {t.to_branch}",
         next_url=reverse("org:person", args=[p.pk]),
         title=f"组织关系转接：{p.name}",
@@ -371,7 +374,7 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         form,
-        lambda d: services.person_mark_left(access=access, person=p, request=request, **d),
+        lambda d: people_services.person_mark_left(access=access, person=p, request=request, **d),
         success=f"{p.name} 已标记为离开",
         next_url=reverse("org:person", args=[p.pk]),
         title=f"标记离开：{p.name}",
@@ -446,7 +449,7 @@ def development_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            dev = services.development_start(
+            dev = development_services.development_start(
                 access=access,
                 person=form.cleaned_data["person"],
                 branch=form.cleaned_data["branch"],
@@ -495,7 +498,7 @@ def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 extension_months=data["extension_months"] or 0,
             )
             try:
-                services.development_update(
+                development_services.development_update(
                     access=access,
                     development=dev,
                     dates=dates,
@@ -534,7 +537,7 @@ def development_stop(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请填写终止原因")
         return redirect("org:development_edit", pk=dev.pk)
     try:
-        services.development_stop(
+        development_services.development_stop(
             access=access, development=dev, reason=form.cleaned_data["reason"], request=request
         )
         messages.success(request, "已终止发展")
@@ -556,7 +559,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
     form = CultivationForm(request.POST or None, people=people_qs, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cultivation_create(
+            cultivation_services.cultivation_create(
                 access=access, hospital=h, data=form.cleaned_data, request=request
             )
         except ValidationError as exc:
@@ -588,7 +591,7 @@ def cultivation_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CultivationCloseForm(request.POST)
     if form.is_valid():
         try:
-            services.cultivation_close(
+            cultivation_services.cultivation_close(
                 access=access, cultivation=row, request=request, **form.cleaned_data
             )
             messages.success(request, "已记录培养结果")

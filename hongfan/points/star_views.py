@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import run_form
+from hongfan.org.downloads import content_disposition
 from hongfan.org.models import Hospital, Person
-from hongfan.org.roster import content_disposition
 from hongfan.points import stars
 from hongfan.points.models import QuotaMode, StarSelection, StarStatus
 

@@ -141,7 +141,7 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     from hongfan.core.audit import AuditAction, audit_log
-    from hongfan.org.roster import content_disposition, escape_cell
+    from hongfan.org.downloads import content_disposition, escape_cell
 
     access = request_access(request)
     period, start = _period(request)

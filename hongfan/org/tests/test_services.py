@@ -14,7 +14,7 @@ from django.urls import reverse
 from hongfan.core.access import access_for
 from hongfan.core.dates import add_months, today
 from hongfan.core.models import AuditEvent
-from hongfan.org import selectors, services
+from hongfan.org import selectors
 from hongfan.org.choices import (
     CultivationDirection,
     CultivationOutcome,
@@ -33,6 +33,7 @@ from hongfan.org.models import (
     Transfer,
 )
 from hongfan.org.rules import DevDates
+from hongfan.org.services import cultivation, development, people
 from hongfan.org.tests.factories import (
     candidate_dates,
     make_development,
@@ -151,7 +152,7 @@ def test_a_development_date_that_breaks_a_rule_is_refused_and_nothing_changes(
     events = AuditEvent.objects.count()
     dates = change(selectors.dev_dates(candidate))
     with pytest.raises(ValidationError) as exc:
-        services.development_update(access=hosp, development=candidate, dates=dates)
+        development.development_update(access=hosp, development=candidate, dates=dates)
     assert text in " ".join(exc.value.message_dict[field])
     assert row(Development.objects.get(pk=candidate.pk)) == before_dev
     assert row(Person.objects.get(pk=candidate.person_id)) == before_person
@@ -171,13 +172,13 @@ def test_an_extension_cannot_be_changed_once_given(candidate, hosp):
         talked_on=add_months(dates.candidate_on, -14),
         applied_on=add_months(dates.candidate_on, -14) - timedelta(days=3),
     )
-    services.development_update(
+    development.development_update(
         access=hosp, development=candidate, dates=replace(dates, extension_months=6)
     )
     dev = Development.objects.get(pk=candidate.pk)
     for months in (12, 0):
         with pytest.raises(ValidationError) as exc:
-            services.development_update(
+            development.development_update(
                 access=hosp, development=dev, dates=replace(dates, extension_months=months)
             )
         assert "预备期只能延长一次" in messages_of(exc.value)
@@ -186,7 +187,7 @@ def test_an_extension_cannot_be_changed_once_given(candidate, hosp):
 
 def test_receiving_a_candidate_as_probationary_makes_them_a_probationary_member(candidate, sec):
     dates = replace(selectors.dev_dates(candidate), probation_on=today())
-    dev = services.development_update(access=sec, development=candidate, dates=dates)
+    dev = development.development_update(access=sec, development=candidate, dates=dates)
     person = Person.objects.get(pk=candidate.person_id)
     assert dev.stage == DevelopmentStage.PROBATIONARY
     assert person.political_status == PoliticalStatus.PROBATIONARY
@@ -203,7 +204,9 @@ def test_converting_a_probationary_member_after_a_year_makes_them_a_full_member(
     probation = add_months(today(), -12) - timedelta(days=3)
     dates = replace(candidate_dates(probation - timedelta(days=10)), probation_on=probation)
     dev = make_development(person, branch, dates)
-    services.development_update(access=hosp, development=dev, dates=replace(dates, full_on=today()))
+    development.development_update(
+        access=hosp, development=dev, dates=replace(dates, full_on=today())
+    )
     dev.refresh_from_db()
     person.refresh_from_db()
     assert (dev.stage, dev.status) == (DevelopmentStage.FULL, DevelopmentStatus.COMPLETED)
@@ -211,7 +214,7 @@ def test_converting_a_probationary_member_after_a_year_makes_them_a_full_member(
     assert person.joined_on == probation
     assert person.full_member_on == today()
     with pytest.raises(ValidationError) as exc:
-        services.development_update(access=hosp, development=dev, dates=dates)
+        development.development_update(access=hosp, development=dev, dates=dates)
     assert "已结束" in messages_of(exc.value)
 
 
@@ -221,7 +224,7 @@ def test_a_secretary_cannot_update_development_in_another_branch(db, sec):
     dev = make_development(person, branch, candidate_dates())
     before = row(dev)
     with pytest.raises(PermissionDenied):
-        services.development_update(
+        development.development_update(
             access=sec, development=dev, dates=replace(candidate_dates(), training_hours=30)
         )
     assert row(dev) == before
@@ -230,7 +233,7 @@ def test_a_secretary_cannot_update_development_in_another_branch(db, sec):
 def test_an_application_from_someone_under_18_is_refused(db, sec):
     person = make_person(primary(), birth_date=today() - timedelta(days=365 * 17))
     with pytest.raises(ValidationError) as exc:
-        services.development_start(
+        development.development_start(
             access=sec, person=person, branch=sec_branch(), applied_on=today()
         )
     assert "年满18周岁" in messages_of(exc.value)
@@ -240,7 +243,7 @@ def test_an_application_from_someone_under_18_is_refused(db, sec):
 
 def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp):
     person = make_person(primary(), birth_date=date(1998, 1, 1))
-    dev = services.development_start(
+    dev = development.development_start(
         access=sec, person=person, branch=sec_branch(), applied_on=today() - timedelta(days=3)
     )
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.APPLICANT
@@ -250,7 +253,7 @@ def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp
     assert row_.next_step.label == "派人谈话"
     assert row_.next_step.latest == today() - timedelta(days=3) + timedelta(days=30)
     with pytest.raises(ValidationError) as exc:
-        services.development_start(
+        development.development_start(
             access=sec, person=person, branch=sec_branch(), applied_on=today()
         )
     assert "已有发展记录" in messages_of(exc.value)
@@ -259,7 +262,7 @@ def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp
 def test_members_cannot_apply_again(db, sec):
     member = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(ValidationError) as exc:
-        services.development_start(
+        development.development_start(
             access=sec, person=member, branch=sec_branch(), applied_on=today()
         )
     assert "已是党员" in messages_of(exc.value)
@@ -279,8 +282,8 @@ def test_stopping_a_development_returns_an_applicant_to_the_masses(db, sec):
     person = make_person(primary())
     dev = make_development(person, sec_branch(), DevDates(applied_on=today()))
     with pytest.raises(ValidationError):
-        services.development_stop(access=sec, development=dev, reason="  ")
-    services.development_stop(access=sec, development=dev, reason="本人撤回申请")
+        development.development_stop(access=sec, development=dev, reason="  ")
+    development.development_stop(access=sec, development=dev, reason="本人撤回申请")
     dev.refresh_from_db()
     assert dev.status == DevelopmentStatus.STOPPED
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.MASSES
@@ -324,7 +327,7 @@ def person_data(**over):
 
 def test_adding_a_person_encrypts_the_id_and_writes_an_audit_row(db, hosp):
     number = unused_id_number(date(1992, 8, 15), "F")
-    person = services.person_create(
+    person = people.person_create(
         access=hosp, hospital=primary(), data=person_data(), id_number=number, mobile="13912345678"
     )
     assert person.id_number == number
@@ -348,7 +351,7 @@ def test_a_person_with_a_bad_id_number_is_refused(db, hosp, id_number, field, te
         id_number = unused_id_number(date(1992, 8, 16), "F")
     count = Person.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
+        people.person_create(
             access=hosp, hospital=primary(), data=person_data(), id_number=id_number
         )
     assert text in " ".join(exc.value.message_dict[field])
@@ -358,11 +361,11 @@ def test_a_person_with_a_bad_id_number_is_refused(db, hosp, id_number, field, te
 def test_an_id_number_already_in_the_hospital_is_refused_but_allowed_in_another(db, hosp, users):
     existing = make_person(primary(), birth_date=date(1992, 8, 15))
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
+        people.person_create(
             access=hosp, hospital=primary(), data=person_data(), id_number=existing.id_number
         )
     assert "本院已有相同身份证号的职工" in messages_of(exc.value)
-    other = services.person_create(
+    other = people.person_create(
         access=access_for(users["hosp2"]),
         hospital=second(),
         data=person_data(),
@@ -374,7 +377,7 @@ def test_an_id_number_already_in_the_hospital_is_refused_but_allowed_in_another(
 def test_a_member_without_a_branch_is_refused(db, hosp):
     count = Person.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
+        people.person_create(
             access=hosp,
             hospital=primary(),
             data=person_data(
@@ -411,7 +414,7 @@ def test_a_member_without_a_branch_is_refused(db, hosp):
 def test_person_fields_are_checked_with_chinese_messages(db, hosp, over, field, text):
     data = person_data(branch=sec_branch(), **over)
     with pytest.raises(ValidationError) as exc:
-        services.person_create(access=hosp, hospital=primary(), data=data)
+        people.person_create(access=hosp, hospital=primary(), data=data)
     assert text in " ".join(exc.value.message_dict[field])
 
 
@@ -438,7 +441,7 @@ def member_data(*, birth_date: date, joined_on: date, **over) -> dict:
 def test_a_member_who_joined_under_18_or_in_the_future_is_refused(db, hosp, joined_on, text):
     count = Person.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
+        people.person_create(
             access=hosp,
             hospital=primary(),
             data=member_data(birth_date=date(1992, 8, 15), joined_on=joined_on),
@@ -448,7 +451,7 @@ def test_a_member_who_joined_under_18_or_in_the_future_is_refused(db, hosp, join
 
 
 def test_a_member_who_joined_on_the_18th_birthday_is_accepted(db, hosp):
-    person = services.person_create(
+    person = people.person_create(
         access=hosp,
         hospital=primary(),
         data=member_data(birth_date=date(1992, 8, 15), joined_on=date(2010, 8, 15)),
@@ -462,7 +465,7 @@ def test_the_minimum_joining_age_is_the_citys_rule_in_force(db, hosp):
     )
     count = Person.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
+        people.person_create(
             access=hosp,
             hospital=primary(),
             data=member_data(birth_date=date(1992, 8, 15), joined_on=date(2011, 8, 15)),
@@ -477,7 +480,7 @@ def test_editing_a_joining_date_to_before_18_is_refused_and_changes_nothing(db, 
     )
     before = row(person)
     with pytest.raises(ValidationError) as exc:
-        services.person_update(
+        people.person_update(
             access=hosp, person=person, data={"joined_on": date(2005, 7, 1), "post": "改了"}
         )
     assert "入党时未满18周岁" in " ".join(exc.value.message_dict["joined_on"])
@@ -511,36 +514,34 @@ def test_the_person_form_shows_the_joining_age_error_on_its_field(db, users, cli
 
 def test_a_bad_mobile_is_refused(db, hosp):
     with pytest.raises(ValidationError) as exc:
-        services.person_create(
-            access=hosp, hospital=primary(), data=person_data(), mobile="1234567"
-        )
+        people.person_create(access=hosp, hospital=primary(), data=person_data(), mobile="1234567")
     assert "11位数字" in " ".join(exc.value.message_dict["mobile"])
 
 
 def test_a_branch_of_another_hospital_is_refused(db, hosp):
     foreign = Branch.objects.filter(hospital=second()).first()
     with pytest.raises(ValidationError) as exc:
-        services.person_create(access=hosp, hospital=primary(), data=person_data(branch=foreign))
+        people.person_create(access=hosp, hospital=primary(), data=person_data(branch=foreign))
     assert "支部不属于本院" in " ".join(exc.value.message_dict["branch"])
 
 
 def test_a_secretary_adds_people_only_to_their_own_branch(db, sec):
-    mine = services.person_create(
+    mine = people.person_create(
         access=sec, hospital=primary(), data=person_data(branch=sec_branch())
     )
     assert mine.branch_id == sec_branch().pk
     with pytest.raises(PermissionDenied):
-        services.person_create(
+        people.person_create(
             access=sec, hospital=primary(), data=person_data(branch=other_branch())
         )
     with pytest.raises(PermissionDenied):
-        services.person_create(access=sec, hospital=primary(), data=person_data())
+        people.person_create(access=sec, hospital=primary(), data=person_data())
 
 
 def test_editing_a_person_keeps_the_id_number_when_left_blank(db, hosp):
     person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     number = person.id_number
-    services.person_update(access=hosp, person=person, data={"post": "护士长"})
+    people.person_update(access=hosp, person=person, data={"post": "护士长"})
     person = Person.objects.get(pk=person.pk)
     assert person.post == "护士长"
     assert person.id_number == number
@@ -550,7 +551,7 @@ def test_editing_a_person_checks_the_new_id_number(db, hosp):
     person = make_person(primary(), birth_date=date(1990, 5, 17))
     before = row(person)
     with pytest.raises(ValidationError) as exc:
-        services.person_update(
+        people.person_update(
             access=hosp,
             person=person,
             data={"post": "改了"},
@@ -563,7 +564,7 @@ def test_editing_a_person_checks_the_new_id_number(db, hosp):
 def test_a_secretary_cannot_move_a_person_to_another_branch_by_editing(db, sec):
     person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied) as exc:
-        services.person_update(access=sec, person=person, data={"branch": other_branch()})
+        people.person_update(access=sec, person=person, data={"branch": other_branch()})
     assert "组织关系转接" in str(exc.value)
     assert Person.objects.get(pk=person.pk).branch_id == sec_branch().pk
 
@@ -572,7 +573,7 @@ def test_a_secretary_cannot_edit_people_of_another_branch(db, sec):
     person = make_person(branch=other_branch(), political_status=PoliticalStatus.MEMBER)
     before = row(person)
     with pytest.raises(PermissionDenied):
-        services.person_update(access=sec, person=person, data={"post": "改了"})
+        people.person_update(access=sec, person=person, data={"post": "改了"})
     assert row(Person.objects.get(pk=person.pk)) == before
 
 
@@ -584,7 +585,7 @@ def test_a_transfer_records_history_and_moves_the_active_development(db, hosp, u
     person.save()
     dev = make_development(person, src, candidate_dates())
     on = today() - timedelta(days=2)
-    transfer = services.person_transfer(
+    transfer = people.person_transfer(
         access=hosp, person=person, to_branch=dst, on=on, reason="科室调整"
     )
     person.refresh_from_db()
@@ -618,7 +619,7 @@ def test_a_bad_transfer_is_refused_and_records_nothing(db, hosp, case, text):
     on = today() + timedelta(days=1) if case == "future" else today()
     reason = "" if case == "no_reason" else "岗位调动"
     with pytest.raises(ValidationError) as exc:
-        services.person_transfer(access=hosp, person=person, to_branch=to, on=on, reason=reason)
+        people.person_transfer(access=hosp, person=person, to_branch=to, on=on, reason=reason)
     assert text in messages_of(exc.value)
     assert not Transfer.objects.filter(person=person).exists()
     assert Person.objects.get(pk=person.pk).branch_id == sec_branch().pk
@@ -627,7 +628,7 @@ def test_a_bad_transfer_is_refused_and_records_nothing(db, hosp, case, text):
 def test_only_the_hospital_transfers_people(db, sec):
     person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied):
-        services.person_transfer(
+        people.person_transfer(
             access=sec, person=person, to_branch=other_branch(), on=today(), reason="调动"
         )
     assert not Transfer.objects.filter(person=person).exists()
@@ -640,7 +641,7 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     branch.secretary, old_secretary = person, branch.secretary
     branch.save()
     staff_before = selectors.hospital_overview(hosp, primary()).staff_count
-    services.person_mark_left(access=hosp, person=person, on=today(), reason="调出")
+    people.person_mark_left(access=hosp, person=person, on=today(), reason="调出")
     person.refresh_from_db()
     assert person.status == PersonStatus.LEFT
     assert (person.left_on, person.left_reason) == (today(), "调出")
@@ -650,7 +651,7 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     assert left.from_branch_id == branch.pk and left.to_branch_id is None
     assert selectors.hospital_overview(hosp, primary()).staff_count == staff_before - 1
     with pytest.raises(ValidationError) as exc:
-        services.person_mark_left(access=hosp, person=person, on=today(), reason="再次")
+        people.person_mark_left(access=hosp, person=person, on=today(), reason="再次")
     assert "已标记为离开" in messages_of(exc.value)
     assert old_secretary is not None
 
@@ -658,13 +659,13 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
 def test_a_secretary_cannot_mark_people_as_left(db, sec):
     person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied):
-        services.person_mark_left(access=sec, person=person, on=today(), reason="调出")
+        people.person_mark_left(access=sec, person=person, on=today(), reason="调出")
     assert Person.objects.get(pk=person.pk).status == PersonStatus.ACTIVE
 
 
 def test_revealing_an_id_number_is_audited(db, hosp, users):
     person = make_person(branch=sec_branch())
-    value = services.person_reveal(access=hosp, person=person, field="id_number")
+    value = people.person_reveal(access=hosp, person=person, field="id_number")
     assert value == person.id_number
     event = AuditEvent.objects.filter(action="reveal", target_id=str(person.pk)).get()
     assert event.success is True
@@ -675,14 +676,14 @@ def test_revealing_an_id_number_is_audited(db, hosp, users):
 
 def test_a_member_may_reveal_their_own_mobile(db, users):
     me = users["member"].person
-    value = services.person_reveal(access=access_for(users["member"]), person=me, field="mobile")
+    value = people.person_reveal(access=access_for(users["member"]), person=me, field="mobile")
     assert value == me.mobile
 
 
 def test_a_secretary_of_another_branch_cannot_reveal_and_the_attempt_is_audited(db, sec, users):
     person = make_person(branch=other_branch())
     with pytest.raises(PermissionDenied):
-        services.person_reveal(access=sec, person=person, field="mobile")
+        people.person_reveal(access=sec, person=person, field="mobile")
     event = AuditEvent.objects.get(action="reveal", target_id=str(person.pk))
     assert event.success is False
     assert event.username == "sec"
@@ -691,7 +692,7 @@ def test_a_secretary_of_another_branch_cannot_reveal_and_the_attempt_is_audited(
 def test_revealing_an_unknown_field_is_refused(db, hosp):
     person = make_person(branch=sec_branch())
     with pytest.raises(ValidationError):
-        services.person_reveal(access=hosp, person=person, field="name")
+        people.person_reveal(access=hosp, person=person, field="name")
 
 
 # --- 双培养 -------------------------------------------------------------------------------------
@@ -704,7 +705,7 @@ def cadre(**extra):
 def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
     person = cadre()
     before = selectors.hospital_overview(hosp, primary()).cultivation
-    row_ = services.cultivation_create(
+    row_ = cultivation.cultivation_create(
         access=hosp,
         hospital=primary(),
         data={
@@ -738,7 +739,7 @@ def test_cultivation_of_the_wrong_person_is_refused(db, hosp, direction, person_
     )
     count = DualCultivation.objects.count()
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_create(
+        cultivation.cultivation_create(
             access=hosp,
             hospital=primary(),
             data={"person": person, "direction": direction, "started_on": today()},
@@ -750,15 +751,15 @@ def test_cultivation_of_the_wrong_person_is_refused(db, hosp, direction, person_
 def test_a_second_open_cultivation_in_the_same_direction_is_refused(db, hosp):
     person = cadre()
     data = {"person": person, "direction": "cadre_to_member", "started_on": today()}
-    services.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
+    cultivation.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
+        cultivation.cultivation_create(access=hosp, hospital=primary(), data=dict(data))
     assert "已在该方向的培养中" in messages_of(exc.value)
 
 
 def test_cultivation_in_the_future_or_of_another_hospitals_people_is_refused(db, hosp):
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_create(
+        cultivation.cultivation_create(
             access=hosp,
             hospital=primary(),
             data={
@@ -770,7 +771,7 @@ def test_cultivation_in_the_future_or_of_another_hospitals_people_is_refused(db,
     assert "不能晚于今天" in messages_of(exc.value)
     foreign = make_person(second(), is_middle_cadre=True)
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_create(
+        cultivation.cultivation_create(
             access=hosp,
             hospital=primary(),
             data={"person": foreign, "direction": "cadre_to_member", "started_on": today()},
@@ -780,7 +781,7 @@ def test_cultivation_in_the_future_or_of_another_hospitals_people_is_refused(db,
 
 def test_only_the_hospital_records_cultivation(db, sec):
     with pytest.raises(PermissionDenied):
-        services.cultivation_create(
+        cultivation.cultivation_create(
             access=sec,
             hospital=primary(),
             data={"person": cadre(), "direction": "cadre_to_member", "started_on": today()},
@@ -789,7 +790,7 @@ def test_only_the_hospital_records_cultivation(db, sec):
 
 def test_achieving_member_to_cadre_makes_the_person_a_middle_cadre(db, hosp):
     person = make_person(branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
-    row_ = services.cultivation_create(
+    row_ = cultivation.cultivation_create(
         access=hosp,
         hospital=primary(),
         data={
@@ -798,14 +799,14 @@ def test_achieving_member_to_cadre_makes_the_person_a_middle_cadre(db, hosp):
             "started_on": today() - timedelta(days=100),
         },
     )
-    services.cultivation_close(
+    cultivation.cultivation_close(
         access=hosp, cultivation=row_, outcome=CultivationOutcome.ACHIEVED, on=today()
     )
     assert Person.objects.get(pk=person.pk).is_middle_cadre is True
     row_.refresh_from_db()
     assert (row_.outcome, row_.outcome_on) == ("achieved", today())
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_close(
+        cultivation.cultivation_close(
             access=hosp, cultivation=row_, outcome=CultivationOutcome.STOPPED, on=today()
         )
     assert "已有结果" in messages_of(exc.value)
@@ -820,7 +821,7 @@ def test_achieving_member_to_cadre_makes_the_person_a_middle_cadre(db, hosp):
     ],
 )
 def test_closing_a_cultivation_with_a_bad_outcome_or_date_is_refused(db, hosp, outcome, days, text):
-    row_ = services.cultivation_create(
+    row_ = cultivation.cultivation_create(
         access=hosp,
         hospital=primary(),
         data={
@@ -830,7 +831,7 @@ def test_closing_a_cultivation_with_a_bad_outcome_or_date_is_refused(db, hosp, o
         },
     )
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_close(
+        cultivation.cultivation_close(
             access=hosp, cultivation=row_, outcome=outcome, on=today() + timedelta(days=days)
         )
     assert text in messages_of(exc.value)

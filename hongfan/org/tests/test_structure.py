@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import add_months, today
-from hongfan.org import services_structure as svc
 from hongfan.org.models import (
     Authority,
     Branch,
@@ -21,6 +20,7 @@ from hongfan.org.models import (
     Person,
 )
 from hongfan.org.selectors import org_rule_for
+from hongfan.org.services import structure as svc
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Writes on the organisation's structure: departments, branches, committees (支委会
-换届), Party groups and the versioned rule numbers. Same shape as services.py."""
+换届), Party groups and the versioned rule numbers. Same shape as the other service modules."""
 
 from __future__ import annotations
 
