@@ -193,13 +193,65 @@ class _RowValidator:
         self.errors.add(row, COLUMN_BY_KEY[key].label, message, self.letters.get(key, ""))
 
     def validate(self, row: int, values: Sequence[Any]) -> _Row | None:
+        """Check one row, column by column and then across columns; every problem is added
+        to ``self.errors``. Returns the unsaved person, or None when anything failed."""
         failed: list[str] = []
-        err = self._err
-        get = self._get
-        lk = self.lookups
+        name = self._name(row, values, failed)
+        gender = self._gender(row, values, failed)
+        ethnicity = self._ethnicity(row, values, failed)
+        id_number, id_hash, id_ok = self._id_number(row, values, failed)
+        birth = self._birth_date(row, values, id_number, failed)
+        education = self._education(row, values, failed)
+        department = self._department(row, values, failed)
+        post, title = self._post_and_title(row, values, failed)
+        flags = self._flags(row, values, failed)
+        political = self._political_status(row, values, failed)
+        joined_on = self._date(row, "joined_on", self._get(values, "joined_on"), failed)
+        full_on = self._date(row, "full_member_on", self._get(values, "full_member_on"), failed)
+        branch_text, branch = self._branch(row, values, failed)
+        group = self._party_group(row, values, branch_text, branch, failed)
+        mobile = self._mobile(row, values, failed)
+        self._status(row, values, failed)
+        self._member_rules(
+            row,
+            political=political,
+            branch_text=branch_text,
+            birth=birth,
+            joined_on=joined_on,
+            full_on=full_on,
+            failed=failed,
+        )
 
-        # 姓名
-        name = _cell_text(get(values, "name"))
+        if failed or self.errors.total or not id_ok or birth is None:
+            return None
+        person = Person(
+            hospital_id=self.hospital_id,
+            name=name,
+            gender=gender,
+            ethnicity=ethnicity,
+            birth_date=birth,
+            education=education,
+            department_id=department.pk if department else None,
+            post=post,
+            title=title,
+            is_middle_cadre=flags["is_middle_cadre"],
+            is_department_head=flags["is_department_head"],
+            political_status=political,
+            joined_on=joined_on,
+            full_member_on=full_on,
+            branch_id=branch.pk if branch else None,
+            party_group_id=group.pk if group else None,
+            id_number_hash=id_hash,
+            status=PersonStatus.ACTIVE,
+        )
+        return _Row(person, id_number, mobile)
+
+    # --- one method per column (or pair of columns), in the order the errors are listed ---
+
+    def _name(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """姓名"""
+        err = self._err
+        name = _cell_text(self._get(values, "name"))
         if _CJK_RE.search(name):
             name = _WS_RE.sub("", name)  # "张　三" aligned with a full-width space
         else:
@@ -210,24 +262,35 @@ class _RowValidator:
             err(row, "name", f"姓名不能超过{_LENGTHS['name']}个字", failed)
         elif EXAMPLE_MARK in name:
             err(row, "name", "这是模板中的示例行，请删除后再导入", failed)
+        return name
 
-        # 性别
-        raw = _fold(_cell_text(get(values, "gender"))).upper()
+    def _gender(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """性别"""
+        err = self._err
+        raw = _fold(_cell_text(self._get(values, "gender"))).upper()
         gender = GENDER_MAP.get(raw, "")
         if not raw:
             err(row, "gender", "请填写性别", failed)
         elif not gender:
             err(row, "gender", "性别应填写“男”或“女”", failed)
+        return gender
 
-        # 民族
-        ethnicity = _fold(_cell_text(get(values, "ethnicity"))) or "汉族"
+    def _ethnicity(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """民族"""
+        ethnicity = _fold(_cell_text(self._get(values, "ethnicity"))) or "汉族"
         if not ethnicity.endswith("族") and ethnicity != "其他" and len(ethnicity) <= 4:
             ethnicity += "族"
         if len(ethnicity) > _ETHNICITY_MAX:
-            err(row, "ethnicity", f"民族不能超过{_ETHNICITY_MAX}个字", failed)
+            self._err(row, "ethnicity", f"民族不能超过{_ETHNICITY_MAX}个字", failed)
+        return ethnicity
 
-        # 身份证号
-        raw_id = get(values, "id_number")
+    def _id_number(
+        self, row: int, values: Sequence[Any], failed: list[str]
+    ) -> tuple[str, str, bool]:
+        """身份证号: returns the normalised number, its keyed hash and whether it may be saved
+        (valid, and new in this file and in this hospital)."""
+        err = self._err
+        raw_id = self._get(values, "id_number")
         id_number = normalise_roster_id_number(raw_id)
         id_ok = False
         id_hash = ""
@@ -245,67 +308,86 @@ class _RowValidator:
             first = self.seen_ids.get(id_hash)
             if first is not None:
                 err(row, "id_number", f"身份证号与第{first}行重复", failed)
-            elif id_hash in lk.existing_hashes:
+            elif id_hash in self.lookups.existing_hashes:
                 self.seen_ids[id_hash] = row
                 err(row, "id_number", "本院已有相同身份证号的职工", failed)
             else:
                 self.seen_ids[id_hash] = row
                 id_ok = True
+        return id_number, id_hash, id_ok
 
-        # 出生日期
-        birth = self._date(row, "birth_date", get(values, "birth_date"), failed)
+    def _birth_date(
+        self, row: int, values: Sequence[Any], id_number: str, failed: list[str]
+    ) -> date | None:
+        """出生日期: taken from the ID number when blank, and must agree with it."""
+        birth = self._date(row, "birth_date", self._get(values, "birth_date"), failed)
         if id_number and not id_number_error(id_number):
             from_id = birth_date_from_id(id_number)
             if birth is None and "birth_date" not in failed:
                 birth = from_id
             elif birth is not None and birth != from_id:
-                err(row, "birth_date", "出生日期与身份证号不一致", failed)
+                self._err(row, "birth_date", "出生日期与身份证号不一致", failed)
+        return birth
 
-        # 学历
-        raw = _fold(_cell_text(get(values, "education"))).upper()
+    def _education(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """学历"""
+        raw = _fold(_cell_text(self._get(values, "education"))).upper()
         education = ""
         if raw:
             education = EDUCATION_MAP.get(raw, "")
             if not education:
-                err(
+                self._err(
                     row,
                     "education",
                     "学历应为：博士研究生、硕士研究生、大学本科、大学专科、中专及以下",
                     failed,
                 )
+        return education
 
-        # 科室
-        dept_text = _cell_text(get(values, "department"))
+    def _department(self, row: int, values: Sequence[Any], failed: list[str]) -> Department | None:
+        """科室"""
+        err = self._err
+        dept_text = _cell_text(self._get(values, "department"))
         department = None
         if not dept_text:
             err(row, "department", "请填写科室", failed)
         else:
-            department = lk.departments.get(_fold(dept_text))
+            department = self.lookups.departments.get(_fold(dept_text))
             if department is None:
                 err(row, "department", f"本院没有名为“{dept_text}”的科室", failed)
             elif not department.active:
                 err(row, "department", f"科室“{dept_text}”已停用", failed)
+        return department
 
-        # 岗位/职务、职称
-        post = _cell_text(get(values, "post"))
+    def _post_and_title(
+        self, row: int, values: Sequence[Any], failed: list[str]
+    ) -> tuple[str, str]:
+        """岗位/职务、职称"""
+        err = self._err
+        post = _cell_text(self._get(values, "post"))
         if len(post) > _LENGTHS["post"]:
             err(row, "post", f"岗位/职务不能超过{_LENGTHS['post']}个字", failed)
-        title = _cell_text(get(values, "title"))
+        title = _cell_text(self._get(values, "title"))
         if len(title) > _LENGTHS["title"]:
             err(row, "title", f"职称不能超过{_LENGTHS['title']}个字", failed)
+        return post, title
 
-        # 是/否
+    def _flags(self, row: int, values: Sequence[Any], failed: list[str]) -> dict[str, bool]:
+        """是/否 columns"""
         flags: dict[str, bool] = {}
         for key in ("is_middle_cadre", "is_department_head"):
-            raw = _fold(_cell_text(get(values, key))).upper()
+            raw = _fold(_cell_text(self._get(values, key))).upper()
             flag = BOOL_MAP.get(raw) if raw else False
             if flag is None:
-                err(row, key, "应填写“是”或“否”", failed)
+                self._err(row, key, "应填写“是”或“否”", failed)
                 flag = False
             flags[key] = flag
+        return flags
 
-        # 政治面貌
-        raw = _fold(_cell_text(get(values, "political_status"))).upper()
+    def _political_status(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """政治面貌"""
+        err = self._err
+        raw = _fold(_cell_text(self._get(values, "political_status"))).upper()
         political = POLITICAL_MAP.get(raw, "")
         if not raw:
             err(row, "political_status", "请填写政治面貌", failed)
@@ -316,21 +398,35 @@ class _RowValidator:
                 "政治面貌应为：中共党员、中共预备党员、入党申请人/积极分子、群众、民主党派",
                 failed,
             )
+        return political
 
-        # 入党日期、转正日期
-        joined_on = self._date(row, "joined_on", get(values, "joined_on"), failed)
-        full_on = self._date(row, "full_member_on", get(values, "full_member_on"), failed)
-
-        # 所在支部、党小组
-        branch_text = _cell_text(get(values, "branch"))
+    def _branch(
+        self, row: int, values: Sequence[Any], failed: list[str]
+    ) -> tuple[str, Branch | None]:
+        """所在支部: returns the text as written and the branch it names."""
+        err = self._err
+        branch_text = _cell_text(self._get(values, "branch"))
         branch = None
         if branch_text:
-            branch = lk.branches.get(_fold(branch_text))
+            branch = self.lookups.branches.get(_fold(branch_text))
             if branch is None:
                 err(row, "branch", f"本院没有名为“{branch_text}”的党支部", failed)
             elif not branch.active:
                 err(row, "branch", f"党支部“{branch_text}”已撤销或停用", failed)
-        group_text = _cell_text(get(values, "party_group"))
+        return branch_text, branch
+
+    def _party_group(
+        self,
+        row: int,
+        values: Sequence[Any],
+        branch_text: str,
+        branch: Branch | None,
+        failed: list[str],
+    ) -> PartyGroup | None:
+        """党小组: must belong to the row's branch."""
+        err = self._err
+        lk = self.lookups
+        group_text = _cell_text(self._get(values, "party_group"))
         group = None
         if group_text:
             gkey = _fold(group_text)
@@ -356,19 +452,35 @@ class _RowValidator:
                         f"“{branch_text}”下没有名为“{group_text}”的党小组",
                         failed,
                     )
+        return group
 
-        # 手机号
-        raw_mobile = get(values, "mobile")
+    def _mobile(self, row: int, values: Sequence[Any], failed: list[str]) -> str:
+        """手机号"""
+        raw_mobile = self._get(values, "mobile")
         mobile = normalise_roster_mobile(raw_mobile) if not is_blank(raw_mobile) else ""
         if mobile and (msg := mobile_error(mobile)):
-            err(row, "mobile", msg, failed)
+            self._err(row, "mobile", msg, failed)
+        return mobile
 
-        # 状态
-        status_text = _fold(_cell_text(get(values, "status")))
+    def _status(self, row: int, values: Sequence[Any], failed: list[str]) -> None:
+        """状态: only people in post are imported."""
+        status_text = _fold(_cell_text(self._get(values, "status")))
         if status_text and status_text != PersonStatus.ACTIVE.label:
-            err(row, "status", "只能导入在职人员（状态应为“在职”或留空）", failed)
+            self._err(row, "status", "只能导入在职人员（状态应为“在职”或留空）", failed)
 
-        # Rules across columns — the same as services.person_validate.
+    def _member_rules(
+        self,
+        row: int,
+        *,
+        political: str,
+        branch_text: str,
+        birth: date | None,
+        joined_on: date | None,
+        full_on: date | None,
+        failed: list[str],
+    ) -> None:
+        """Rules across columns — the same as services.people.person_validate."""
+        err = self._err
         if political in MEMBER_STATUSES:
             if not branch_text and "branch" not in failed:
                 err(row, "branch", "党员（含预备党员）必须填写所在支部", failed)
@@ -388,30 +500,6 @@ class _RowValidator:
                 err(row, "joined_on", msg, failed)
         if full_on and joined_on and full_on < joined_on:
             err(row, "full_member_on", "转正日期不能早于入党日期", failed)
-
-        if failed or self.errors.total or not id_ok or birth is None:
-            return None
-        person = Person(
-            hospital_id=self.hospital_id,
-            name=name,
-            gender=gender,
-            ethnicity=ethnicity,
-            birth_date=birth,
-            education=education,
-            department_id=department.pk if department else None,
-            post=post,
-            title=title,
-            is_middle_cadre=flags["is_middle_cadre"],
-            is_department_head=flags["is_department_head"],
-            political_status=political,
-            joined_on=joined_on,
-            full_member_on=full_on,
-            branch_id=branch.pk if branch else None,
-            party_group_id=group.pk if group else None,
-            id_number_hash=id_hash,
-            status=PersonStatus.ACTIVE,
-        )
-        return _Row(person, id_number, mobile)
 
 
 def roster_validate(
