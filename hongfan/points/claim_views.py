@@ -22,7 +22,7 @@ from hongfan.core.forms import apply_errors, set_queryset
 from hongfan.core.uploads import file_response
 from hongfan.org.forms import DATE
 from hongfan.org.models import Hospital, Person
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points import claims
 from hongfan.points.models import PointRule
 

@@ -18,7 +18,7 @@ from hongfan.core.forms import apply_errors, run_form
 from hongfan.org import selectors as org_selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points import claims, selectors, services
 from hongfan.points.choices import Period
 from hongfan.points.forms import ManualAwardForm, ReverseForm, RuleCreateForm, RuleVersionForm

@@ -27,7 +27,7 @@ from hongfan.core.uploads import file_response, stored_file_open
 from hongfan.org import selectors as org_selectors
 from hongfan.org.downloads import XLSX_CONTENT_TYPE, content_disposition, escape_cell
 from hongfan.org.models import Branch, Hospital, Person
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.study import content, exams, selectors, services
 from hongfan.study.choices import ItemKind, LogStatus
 from hongfan.study.forms import DecideForm, ItemForm, LogForm, StudyRuleForm

@@ -15,7 +15,7 @@ from hongfan.core.access import request_access
 from hongfan.org import downloads
 from hongfan.org.imports import roster_parsing
 from hongfan.org.services import roster
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 
 
 class RosterUploadForm(forms.Form):
