@@ -20,7 +20,7 @@ from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, set_queryset
 from hongfan.core.uploads import file_response
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Hospital, Person
 from hongfan.org.views.hospitals import current_hospital
 from hongfan.points import claims

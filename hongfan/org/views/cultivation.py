@@ -15,7 +15,7 @@ from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.org import selectors
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, PersonStatus
-from hongfan.org.forms import CultivationCloseForm, CultivationForm
+from hongfan.org.forms.cultivation import CultivationCloseForm, CultivationForm
 from hongfan.org.models import Person
 from hongfan.org.services import cultivation as cultivation_services
 from hongfan.org.views.hospitals import _require_manager, current_hospital

@@ -17,7 +17,7 @@ from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.org import selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
-from hongfan.org.forms import DevelopmentForm, DevelopmentStartForm, StopForm
+from hongfan.org.forms.development import DevelopmentForm, DevelopmentStartForm, StopForm
 from hongfan.org.rules import DevDates
 from hongfan.org.services import development as development_services
 from hongfan.org.views.hospitals import _require_manager, current_hospital

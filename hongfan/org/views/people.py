@@ -19,7 +19,7 @@ from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
 from hongfan.org import selectors
 from hongfan.org.choices import PersonStatus, PoliticalStatus
-from hongfan.org.forms import LeaveForm, PersonForm, TransferForm
+from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
 from hongfan.org.models import Branch, Department, Hospital, Person
 from hongfan.org.services import people as people_services
 from hongfan.org.services.roster import RosterFilters
