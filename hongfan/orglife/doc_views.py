@@ -15,7 +15,7 @@ from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.org.downloads import content_disposition
-from hongfan.org.selectors import branch_get
+from hongfan.org.selectors.structure import branch_get
 from hongfan.orglife import documents, selectors
 from hongfan.orglife.choices import MeetingStatus
 

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org import selectors as org_selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital
+from hongfan.org.selectors import hospitals as org_hospitals_selectors
+from hongfan.org.selectors import people as org_people_selectors
+from hongfan.org.selectors import structure as org_structure_selectors
 from hongfan.org.views.hospitals import current_hospital
 from hongfan.points import claims, selectors, services
 from hongfan.points.choices import Period
@@ -60,7 +62,7 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
-    person = org_selectors.person_get(access, person_pk)
+    person = org_people_selectors.person_get(access, person_pk)
     data = selectors.my_points(access, person)
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
     reversed_ids = set(
@@ -93,7 +95,7 @@ def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch
     hospital = current_hospital(request, access)
     raw = params.get("branch", "")
     if raw.isdigit():
-        return hospital, org_selectors.branch_get(access, int(raw))
+        return hospital, org_structure_selectors.branch_get(access, int(raw))
     if access.reads_hospital(hospital.pk):
         return hospital, None
     if access.branch_ids:
@@ -127,7 +129,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "hospital": hospital,
             "branch": branch,
             "scope": scope,
-            "branches": org_selectors.branch_options(access, hospital.pk) if hospital else [],
+            "branches": org_structure_selectors.branch_options(access, hospital.pk)
+            if hospital
+            else [],
             "periods": [(Period.MONTH, "月"), (Period.QUARTER, "季度"), (Period.YEAR, "年")],
         },
     )
@@ -211,7 +215,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("没有权限维护积分规则")
         if form.is_valid():
             d = form.cleaned_data
-            authority = org_selectors.authority_for(access) if city else None
+            authority = org_hospitals_selectors.authority_for(access) if city else None
             try:
                 services.point_rule_create(
                     access=access,
@@ -292,7 +296,7 @@ def award(request: HttpRequest) -> HttpResponse:
     hospital = current_hospital(request, access)
     if not (access.administers_hospital(hospital.pk) or access.branch_ids):
         raise PermissionDenied("只有支部书记或医院党委可以手工计分")
-    people = org_selectors.person_qs(access).filter(
+    people = org_people_selectors.person_qs(access).filter(
         hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
     )
     if not access.administers_hospital(hospital.pk):
@@ -344,7 +348,7 @@ def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = PointEntry.objects.select_related("person").filter(pk=pk).first()
     if entry is None:
         raise Http404("积分流水不存在")
-    org_selectors.person_get(access, entry.person_id)  # 404/403 out of scope
+    org_people_selectors.person_get(access, entry.person_id)  # 404/403 out of scope
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写冲正原因")

@@ -19,7 +19,6 @@ from hongfan.core import pii
 from hongfan.core.dates import today
 from hongfan.core.idcard import birth_date_from_id, id_number_error, mobile_error
 from hongfan.core.spreadsheets import is_blank
-from hongfan.org import selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus, PoliticalStatus
 from hongfan.org.imports.roster_parsing import (
     _AS_TEXT,
@@ -50,6 +49,7 @@ from hongfan.org.imports.roster_parsing import (
 )
 from hongfan.org.models import Branch, Department, Hospital, PartyGroup, Person
 from hongfan.org.rules import RuleNumbers, joining_age_error
+from hongfan.org.selectors import structure as structure_selectors
 
 
 @dataclass
@@ -526,7 +526,7 @@ def roster_validate(
         positions=positions,
         lookups=_Lookups.load(hospital),
         day=day,
-        rule=selectors.org_rule_for(hospital.authority_id, day),
+        rule=structure_selectors.org_rule_for(hospital.authority_id, day),
         epoch=table.epoch,
         errors=errors,
     )

@@ -14,7 +14,7 @@ from hongfan.core.dates import today
 from hongfan.org.choices import DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, Development, Person
 from hongfan.org.rules import DevDates, development_errors, development_stage
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
 
 
 @transaction.atomic

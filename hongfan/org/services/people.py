@@ -24,7 +24,7 @@ from hongfan.core.pii import keyed_hash
 from hongfan.org.choices import MEMBER_STATUSES, DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, Development, Hospital, PartyGroup, Person, Transfer
 from hongfan.org.rules import RuleNumbers, joining_age_error
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
 
 PERSON_FIELDS = (
     "name",

@@ -31,7 +31,6 @@ from hongfan.core.dates import today
 from hongfan.core.idcard import make_id_number
 from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
 from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET
-from hongfan.org import selectors
 from hongfan.org.choices import Education, Gender, PersonStatus, PoliticalStatus
 from hongfan.org.downloads import _safe_filename, escape_cell
 from hongfan.org.imports.roster_parsing import (
@@ -43,6 +42,7 @@ from hongfan.org.imports.roster_parsing import (
 )
 from hongfan.org.imports.roster_validation import roster_validate
 from hongfan.org.models import Branch, Department, Hospital, PartyGroup, Person
+from hongfan.org.selectors import people as people_selectors
 
 BATCH_SIZE = 2000
 
@@ -365,7 +365,7 @@ def roster_export(
             scope="roster_export",
         )
         raise PermissionDenied("只有本院党委管理员可以导出完整的身份证号和手机号")
-    qs = selectors.person_list(
+    qs = people_selectors.person_list(
         access,
         hospital=hospital,
         branch_id=filters.branch_id,

@@ -25,7 +25,7 @@ from hongfan.org.models import (
     PartyGroup,
     Person,
 )
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
 
 RULE_FIELDS = (
     "min_full_members",

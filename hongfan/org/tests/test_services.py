@@ -14,7 +14,6 @@ from django.urls import reverse
 from hongfan.core.access import access_for
 from hongfan.core.dates import add_months, today
 from hongfan.core.models import AuditEvent
-from hongfan.org import selectors
 from hongfan.org.choices import (
     CultivationDirection,
     CultivationOutcome,
@@ -33,6 +32,9 @@ from hongfan.org.models import (
     Transfer,
 )
 from hongfan.org.rules import DevDates
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import hospitals as hospitals_selectors
+from hongfan.org.selectors import people as people_selectors
 from hongfan.org.services import cultivation, development, people
 from hongfan.org.tests.factories import (
     candidate_dates,
@@ -150,7 +152,7 @@ def test_a_development_date_that_breaks_a_rule_is_refused_and_nothing_changes(
     change, field, text = REFUSALS[case]
     before_dev, before_person = row(candidate), row(candidate.person)
     events = AuditEvent.objects.count()
-    dates = change(selectors.dev_dates(candidate))
+    dates = change(development_selectors.dev_dates(candidate))
     with pytest.raises(ValidationError) as exc:
         development.development_update(access=hosp, development=candidate, dates=dates)
     assert text in " ".join(exc.value.message_dict[field])
@@ -161,7 +163,7 @@ def test_a_development_date_that_breaks_a_rule_is_refused_and_nothing_changes(
 
 def test_an_extension_cannot_be_changed_once_given(candidate, hosp):
     dates = replace(
-        selectors.dev_dates(candidate),
+        development_selectors.dev_dates(candidate),
         probation_on=today() - timedelta(days=400),
         candidate_on=today() - timedelta(days=420),
         reviewed_on=today() - timedelta(days=410),
@@ -186,7 +188,7 @@ def test_an_extension_cannot_be_changed_once_given(candidate, hosp):
 
 
 def test_receiving_a_candidate_as_probationary_makes_them_a_probationary_member(candidate, sec):
-    dates = replace(selectors.dev_dates(candidate), probation_on=today())
+    dates = replace(development_selectors.dev_dates(candidate), probation_on=today())
     dev = development.development_update(access=sec, development=candidate, dates=dates)
     person = Person.objects.get(pk=candidate.person_id)
     assert dev.stage == DevelopmentStage.PROBATIONARY
@@ -247,7 +249,7 @@ def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp
         access=sec, person=person, branch=sec_branch(), applied_on=today() - timedelta(days=3)
     )
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.APPLICANT
-    board = selectors.development_board(hosp, primary())
+    board = development_selectors.development_board(hosp, primary())
     applicants = dict((c[0], c[2]) for c in board.columns)["applicant"]
     row_ = next(r for r in applicants if r.development.pk == dev.pk)
     assert row_.next_step.label == "派人谈话"
@@ -271,9 +273,9 @@ def test_members_cannot_apply_again(db, sec):
 def test_an_overdue_talk_shows_on_the_board_as_overdue(db, hosp):
     person = make_person(primary())
     dev = make_development(person, sec_branch(), DevDates(applied_on=today() - timedelta(days=45)))
-    board = selectors.development_board(hosp, primary())
+    board = development_selectors.development_board(hosp, primary())
     assert dev.pk in {r.development.pk for r in board.overdue}
-    branch_board = selectors.development_board(hosp, primary(), sec_branch())
+    branch_board = development_selectors.development_board(hosp, primary(), sec_branch())
     assert dev.pk in {r.development.pk for r in branch_board.overdue}
     assert all(r.development.branch_id == sec_branch().pk for r in branch_board.overdue)
 
@@ -287,7 +289,7 @@ def test_stopping_a_development_returns_an_applicant_to_the_masses(db, sec):
     dev.refresh_from_db()
     assert dev.status == DevelopmentStatus.STOPPED
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.MASSES
-    assert selectors.development_board(access_for_hosp(), primary()).total == (
+    assert development_selectors.development_board(access_for_hosp(), primary()).total == (
         Development.objects.filter(hospital=primary(), status="active").count()
     )
 
@@ -595,7 +597,7 @@ def test_a_transfer_records_history_and_moves_the_active_development(db, hosp, u
     assert transfer.actor_id == users["hosp"].pk
     assert person.branch_id == dst.pk and person.party_group_id is None
     assert dev.branch_id == dst.pk
-    assert selectors.person_history(person)[0] == transfer
+    assert people_selectors.person_history(person)[0] == transfer
     assert AuditEvent.objects.filter(
         action="data_changed", target_id=str(person.pk), detail__change="transfer"
     ).exists()
@@ -640,7 +642,7 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     group = PartyGroup.objects.create(branch=branch, name="临时党小组", leader=person)
     branch.secretary, old_secretary = person, branch.secretary
     branch.save()
-    staff_before = selectors.hospital_overview(hosp, primary()).staff_count
+    staff_before = hospitals_selectors.hospital_overview(hosp, primary()).staff_count
     people.person_mark_left(access=hosp, person=person, on=today(), reason="调出")
     person.refresh_from_db()
     assert person.status == PersonStatus.LEFT
@@ -649,7 +651,7 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     assert PartyGroup.objects.get(pk=group.pk).leader_id is None
     left = Transfer.objects.get(person=person)
     assert left.from_branch_id == branch.pk and left.to_branch_id is None
-    assert selectors.hospital_overview(hosp, primary()).staff_count == staff_before - 1
+    assert hospitals_selectors.hospital_overview(hosp, primary()).staff_count == staff_before - 1
     with pytest.raises(ValidationError) as exc:
         people.person_mark_left(access=hosp, person=person, on=today(), reason="再次")
     assert "已标记为离开" in messages_of(exc.value)
@@ -704,7 +706,7 @@ def cadre(**extra):
 
 def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
     person = cadre()
-    before = selectors.hospital_overview(hosp, primary()).cultivation
+    before = hospitals_selectors.hospital_overview(hosp, primary()).cultivation
     row_ = cultivation.cultivation_create(
         access=hosp,
         hospital=primary(),
@@ -715,7 +717,7 @@ def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
             "goal": "发展为党员",
         },
     )
-    after = selectors.hospital_overview(hosp, primary()).cultivation
+    after = hospitals_selectors.hospital_overview(hosp, primary()).cultivation
     assert after["cadre_to_member"]["in_progress"] == before["cadre_to_member"]["in_progress"] + 1
     assert AuditEvent.objects.filter(action="data_created", target_id=str(row_.pk)).exists()
 

@@ -19,7 +19,7 @@ from hongfan.org.models import (
     PartyGroup,
     Person,
 )
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
 from hongfan.org.services import structure as svc
 
 pytestmark = pytest.mark.django_db

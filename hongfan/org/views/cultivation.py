@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
-from hongfan.org import selectors
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, PersonStatus
 from hongfan.org.forms.cultivation import CultivationCloseForm, CultivationForm
 from hongfan.org.models import Person
+from hongfan.org.selectors import cultivation as cultivation_selectors
 from hongfan.org.services import cultivation as cultivation_services
 from hongfan.org.views.hospitals import _require_manager, current_hospital
 
@@ -26,7 +26,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
     h = current_hospital(request, access)
-    rows = selectors.cultivation_list(access, h)
+    rows = cultivation_selectors.cultivation_list(access, h)
     people_qs = Person.objects.filter(hospital=h, status=PersonStatus.ACTIVE).order_by("name")
     form = CultivationForm(request.POST or None, people=people_qs, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
@@ -44,7 +44,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
         "org/cultivation.html",
         {
             "rows": rows,
-            "summary": selectors.cultivation_summary(rows),
+            "summary": cultivation_selectors.cultivation_summary(rows),
             "form": form,
             "h": h,
             "directions": CultivationDirection.choices,
@@ -59,7 +59,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cultivation_close(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    row = selectors.cultivation_get(access, pk)
+    row = cultivation_selectors.cultivation_get(access, pk)
     form = CultivationCloseForm(request.POST)
     if form.is_valid():
         try:

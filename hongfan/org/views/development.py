@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
-from hongfan.org import selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.forms.development import DevelopmentForm, DevelopmentStartForm, StopForm
 from hongfan.org.rules import DevDates
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import development as development_services
 from hongfan.org.views.hospitals import _require_manager, current_hospital
 
@@ -31,13 +33,13 @@ def development_board(request: HttpRequest) -> HttpResponse:
     branch_id = request.GET.get("branch", "")
     b = None
     if branch_id.isdigit():
-        b = selectors.branch_get(access, int(branch_id))
+        b = structure_selectors.branch_get(access, int(branch_id))
         if not (access.is_city or access.manages_branch(b.pk, b.hospital_id)):
             raise PermissionDenied("没有权限查看此支部的发展党员")
         h = b.hospital
     elif not (access.is_city or access.administers_hospital(h.pk)):
-        b = selectors.branch_get(access, min(access.branch_ids))
-    board = selectors.development_board(access, h, b)
+        b = structure_selectors.branch_get(access, min(access.branch_ids))
+    board = development_selectors.development_board(access, h, b)
     return render(
         request,
         "org/development_board.html",
@@ -46,7 +48,7 @@ def development_board(request: HttpRequest) -> HttpResponse:
             "h": h,
             "b": b,
             "today": today(),
-            "branches": selectors.branch_options(access, h.pk),
+            "branches": structure_selectors.branch_options(access, h.pk),
             "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
         },
     )
@@ -58,16 +60,16 @@ def development_new(request: HttpRequest) -> HttpResponse:
     h = current_hospital(request, access)
     if not (access.administers_hospital(h.pk) or access.branch_ids):
         raise PermissionDenied("没有权限登记入党申请")
-    branches = selectors.branch_options(access, h.pk)
+    branches = structure_selectors.branch_options(access, h.pk)
     people_qs = (
-        selectors.person_qs(access)
+        people_selectors.person_qs(access)
         .filter(hospital=h, status=PersonStatus.ACTIVE, development__isnull=True)
         .exclude(political_status__in=MEMBER_STATUSES)
         .order_by("name")
     )
     if not access.administers_hospital(h.pk):
         people_qs = (
-            selectors.person_qs(access)
+            people_selectors.person_qs(access)
             .filter(
                 hospital=h,
                 status=PersonStatus.ACTIVE,
@@ -114,7 +116,7 @@ def development_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dev = selectors.development_get(access, pk)
+    dev = development_selectors.development_get(access, pk)
     can_edit = access.manages_branch(dev.branch_id, dev.hospital_id) and dev.status == "active"
     initial = {f: getattr(dev, f) for f in DevelopmentForm.base_fields}
     form = DevelopmentForm(request.POST or None, initial=initial)
@@ -149,7 +151,7 @@ def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("org:development_edit", pk=dev.pk)
     from hongfan.org.rules import development_next_step
 
-    rule = selectors.org_rule_for(dev.hospital.authority_id)
+    rule = structure_selectors.org_rule_for(dev.hospital.authority_id)
     return render(
         request,
         "org/development_edit.html",
@@ -158,7 +160,9 @@ def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "rule": rule,
-            "next_step": development_next_step(selectors.dev_dates(dev), rule=rule, today=today()),
+            "next_step": development_next_step(
+                development_selectors.dev_dates(dev), rule=rule, today=today()
+            ),
             "stop_form": StopForm(),
         },
     )
@@ -168,7 +172,7 @@ def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def development_stop(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dev = selectors.development_get(access, pk)
+    dev = development_selectors.development_get(access, pk)
     form = StopForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写终止原因")

@@ -11,9 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hongfan.core.access import Access, request_access
-from hongfan.org import selectors
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, DevelopmentStage
 from hongfan.org.models import Hospital
+from hongfan.org.selectors import hospitals as hospitals_selectors
+from hongfan.org.selectors import structure as structure_selectors
 from hongfan.points.stars import hospital_stars
 
 
@@ -53,7 +54,7 @@ def _require_manager(access: Access) -> None:
 @login_required
 def hospitals(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    rows: list[Any] = selectors.hospital_list(access)
+    rows: list[Any] = hospitals_selectors.hospital_list(access)
     totals = {
         "staff": sum(h.staff_count for h in rows),
         "members": sum(h.member_count for h in rows),
@@ -79,8 +80,8 @@ def hospitals(request: HttpRequest) -> HttpResponse:
 @login_required
 def hospital(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = selectors.hospital_get(access, pk)
-    ov = selectors.hospital_overview(access, h)
+    h = hospitals_selectors.hospital_get(access, pk)
+    ov = hospitals_selectors.hospital_overview(access, h)
     stage_labels = dict(DevelopmentStage.choices)
     chart = {
         "branches": [
@@ -114,8 +115,8 @@ def hospital(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def branch(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
-    detail = selectors.branch_detail(access, b)
+    b = structure_selectors.branch_get(access, pk)
+    detail = structure_selectors.branch_detail(access, b)
     manages = access.manages_branch(b.pk, b.hospital_id)
     return render(
         request,

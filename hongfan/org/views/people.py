@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org import selectors
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
 from hongfan.org.models import Branch, Department, Hospital, Person
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import people as people_services
 from hongfan.org.services.roster import RosterFilters
 from hongfan.org.views.hospitals import _require_manager, current_hospital
@@ -45,7 +47,7 @@ def people(request: HttpRequest) -> HttpResponse:
     h = current_hospital(request, access)
     g = request.GET
     f = RosterFilters.from_query(g)
-    qs = selectors.person_list(
+    qs = people_selectors.person_list(
         access,
         hospital=h,
         branch_id=f.branch_id,
@@ -61,7 +63,7 @@ def people(request: HttpRequest) -> HttpResponse:
         {
             "h": h,
             "page": page,
-            "branches": selectors.branch_options(access, h.pk),
+            "branches": structure_selectors.branch_options(access, h.pk),
             "departments": Department.objects.filter(hospital=h, active=True).order_by(
                 "kind", "name"
             ),
@@ -77,14 +79,16 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = selectors.person_get(access, pk)
+    p = people_selectors.person_get(access, pk)
     dev = getattr(p, "development", None) if hasattr(p, "development") else None
     next_step = None
     if dev is not None:
         from hongfan.org.rules import development_next_step
 
-        rule = selectors.org_rule_for(p.hospital.authority_id)
-        next_step = development_next_step(selectors.dev_dates(dev), rule=rule, today=today())
+        rule = structure_selectors.org_rule_for(p.hospital.authority_id)
+        next_step = development_next_step(
+            development_selectors.dev_dates(dev), rule=rule, today=today()
+        )
     return render(
         request,
         "org/person.html",
@@ -92,7 +96,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "p": p,
             "stars": person_stars(access, p),
             "appraisals": person_appraisals(p),
-            "history": selectors.person_history(p),
+            "history": people_selectors.person_history(p),
             "dev": dev,
             "next_step": next_step,
             "cultivations": list(p.cultivations.select_related("mentor")),
@@ -114,7 +118,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     access = request_access(request)
-    p = selectors.person_get(access, pk)
+    p = people_selectors.person_get(access, pk)
     try:
         value = people_services.person_reveal(access=access, person=p, field=field, request=request)
     except ValidationError as exc:
@@ -123,7 +127,7 @@ def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
 
 
 def _person_form_branches(access: Access, h: Hospital) -> Any:
-    return selectors.branch_options(access, h.pk)
+    return structure_selectors.branch_options(access, h.pk)
 
 
 @login_required
@@ -155,7 +159,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = selectors.person_get(access, pk)
+    p = people_selectors.person_get(access, pk)
     if not people_services._can_write_person(access, p.hospital_id, p.branch_id):
         raise PermissionDenied("没有权限修改此人员")
     branches = _person_form_branches(access, p.hospital)
@@ -190,7 +194,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = selectors.person_get(access, pk)
+    p = people_selectors.person_get(access, pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("组织关系转接由医院党委办理")
     branches = Branch.objects.filter(hospital_id=p.hospital_id, active=True).exclude(
@@ -212,7 +216,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = selectors.person_get(access, pk)
+    p = people_selectors.person_get(access, pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("人员离开由医院党委办理")
     form = LeaveForm(request.POST or None, initial={"on": today()})

@@ -15,7 +15,6 @@ from django.urls import reverse
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org import selectors
 from hongfan.org.choices import PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms.structure import (
     BranchForm,
@@ -26,13 +25,15 @@ from hongfan.org.forms.structure import (
     _style,
 )
 from hongfan.org.models import Department, OrgRule, PartyGroup, Person
+from hongfan.org.selectors import hospitals as hospitals_selectors
+from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import structure as structure_services
 
 
 @login_required
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = selectors.hospital_get(access, pk)
+    h = hospitals_selectors.hospital_get(access, pk)
     can_manage = access.administers_hospital(h.pk)
     form = _style(DepartmentForm(request.POST or None))
     if request.method == "POST":
@@ -48,7 +49,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
-    ov = selectors.hospital_overview(access, h)
+    ov = hospitals_selectors.hospital_overview(access, h)
     departments = list(
         Department.objects.filter(hospital=h)
         .prefetch_related("branches")
@@ -70,7 +71,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dept = selectors.department_get(access, pk)
+    dept = structure_selectors.department_get(access, pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
     initial = {"name": dept.name, "kind": dept.kind, "active": dept.active}
@@ -92,7 +93,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     raw = request.GET.get("hospital", "")
     hid = int(raw) if raw.isdigit() else (min(access.hospital_ids) if access.hospital_ids else 0)
-    h = selectors.hospital_get(access, hid) if hid else None
+    h = hospitals_selectors.hospital_get(access, hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")
     return run_form(
@@ -112,7 +113,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.administers_hospital(b.hospital_id):
         raise PermissionDenied("支部设置由医院党委管理")
     initial = {
@@ -153,10 +154,10 @@ SEAT_ROLES = [
 @login_required
 def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.administers_hospital(b.hospital_id):
         raise PermissionDenied("支委会换届由医院党委登记")
-    rule = selectors.org_rule_for(b.hospital.authority_id)
+    rule = structure_selectors.org_rule_for(b.hospital.authority_id)
     start = today()
     form = _style(
         CommitteeForm(
@@ -220,7 +221,7 @@ def date_one() -> Any:
 @login_required
 def group_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     return run_form(
@@ -243,7 +244,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     g = PartyGroup.objects.select_related("branch", "branch__hospital").filter(pk=pk).first()
     if g is None:
         raise Http404("党小组不存在")
-    b = selectors.branch_get(access, g.branch_id)
+    b = structure_selectors.branch_get(access, g.branch_id)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     initial = {"name": g.name, "leader": g.leader_id}
@@ -265,11 +266,11 @@ def rules(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.is_city:
         raise PermissionDenied("组织规则由市卫健委设定")
-    authority = selectors.authority_for(access)
+    authority = hospitals_selectors.authority_for(access)
     if authority is None:
         raise Http404("尚未设置卫健委")
     versions = list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
-    current = selectors.org_rule_for(authority.pk)
+    current = structure_selectors.org_rule_for(authority.pk)
     initial = {f: getattr(current, f) for f in structure_services.RULE_FIELDS}
     initial["effective_from"] = today()
     form = _style(RuleForm(request.POST or None, initial=initial))
