@@ -142,7 +142,7 @@ def generate_rows(n: int, depts: list[Any], branches: list[Any], seed: int) -> l
 def write_xlsx(rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
 
-    from hongfan.org.roster import COLUMNS
+    from hongfan.org.imports.roster_parsing import COLUMNS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("名册")
@@ -185,8 +185,9 @@ def run(args: argparse.Namespace) -> int:
 
     from hongfan.core.access import Access
     from hongfan.core.roles import Role
-    from hongfan.org import roster
+    from hongfan.org.imports import roster_parsing, roster_validation
     from hongfan.org.models import Person
+    from hongfan.org.services import roster
 
     stamp = datetime.now().strftime("%Y%m%d%H%M%S%f")
     h, depts, branches = build_hospital(stamp)
@@ -204,8 +205,10 @@ def run(args: argparse.Namespace) -> int:
         return count
 
     base_count, t_base = timed(baseline)
-    table, t_read = timed(lambda: roster.roster_read(filename="bench.xlsx", data=data))
-    validated, t_validate = timed(lambda: roster.roster_validate(hospital=h, table=table))
+    table, t_read = timed(lambda: roster_parsing.roster_read(filename="bench.xlsx", data=data))
+    validated, t_validate = timed(
+        lambda: roster_validation.roster_validate(hospital=h, table=table)
+    )
     assert base_count == len(table.rows) == len(validated.people) == args.rows
     access = Access(
         user_id=None, roles=frozenset({Role.HOSPITAL_ADMIN}), hospital_ids=frozenset({h.pk})

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from hongfan.accounts.urls import audit_patterns, security_patterns, system_patterns
-from hongfan.org.views import home
+from hongfan.org.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -14,8 +14,8 @@ from django.shortcuts import redirect
 from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
-from hongfan.org.roster import content_disposition
-from hongfan.org.selectors import branch_get
+from hongfan.core.exports import content_disposition
+from hongfan.org.selectors.structure import branch_get
 from hongfan.orglife import documents, selectors
 from hongfan.orglife.choices import MeetingStatus
 

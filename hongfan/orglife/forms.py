@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from hongfan.core.forms import SearchSelect
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, QuorumOf, RequirementPeriod
 

@@ -26,8 +26,8 @@ from hongfan.core.qr import qr_svg
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.choices import PersonStatus
 from hongfan.org.models import Authority, Branch, PartyGroup, Person
-from hongfan.org.selectors import branch_get
-from hongfan.org.views import current_hospital
+from hongfan.org.selectors.structure import branch_get
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.orglife import selectors, services
 from hongfan.orglife.choices import (
     AttendanceStatus,

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
+from hongfan.core.exports import XLSX_CONTENT_TYPE, content_disposition
 from hongfan.core.forms import apply_errors
-from hongfan.org.roster import XLSX_CONTENT_TYPE, content_disposition
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.study import exams, question_import, selectors
 from hongfan.study.choices import Difficulty, QuestionKind
 from hongfan.study.forms import ExamForm, UploadForm

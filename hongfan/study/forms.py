@@ -7,7 +7,7 @@ from django.conf import settings
 
 from hongfan.core.dates import today
 from hongfan.core.forms import set_queryset
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch
 from hongfan.study import content
 from hongfan.study.choices import ItemKind

@@ -1,6 +1,6 @@
 """Question bank (题库) import from Excel (.xlsx) or CSV (UTF-8 / GB18030), and its template.
 
-Like the roster import (hongfan/org/roster.py), it is all-or-nothing: every row is checked
+Like the roster import (org/imports/roster_validation.py), it is all-or-nothing: every row is checked
 first and each problem reported with its row, column and a Chinese reason (a row without a
 right answer, an answer letter that is not one of its options, a true/false answer that is
 not 对/错, an unknown type or difficulty…); only a file without any problem is written, in
@@ -30,8 +30,8 @@ from hongfan.core.spreadsheets import (
     SheetFormat,
     Table,
 )
+from hongfan.org.imports.roster_parsing import RowError
 from hongfan.org.models import Hospital
-from hongfan.org.roster import RowError
 from hongfan.study.choices import JUDGE_OPTIONS, QuestionKind
 from hongfan.study.exams import letters_of
 from hongfan.study.models import Question, StudyTopic

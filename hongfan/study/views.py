@@ -22,12 +22,13 @@ from openpyxl.utils import get_column_letter
 from hongfan.core.access import Access, request_access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.exports import XLSX_CONTENT_TYPE, content_disposition, escape_cell
 from hongfan.core.forms import apply_errors
 from hongfan.core.uploads import file_response, stored_file_open
-from hongfan.org import selectors as org_selectors
 from hongfan.org.models import Branch, Hospital, Person
-from hongfan.org.roster import XLSX_CONTENT_TYPE, content_disposition, escape_cell
-from hongfan.org.views import current_hospital
+from hongfan.org.selectors import hospitals as org_hospitals_selectors
+from hongfan.org.selectors import structure as org_structure_selectors
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.study import content, exams, selectors, services
 from hongfan.study.choices import ItemKind, LogStatus
 from hongfan.study.forms import DecideForm, ItemForm, LogForm, StudyRuleForm
@@ -359,7 +360,7 @@ def log_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Branch | None, int]:
     hospital = manager_hospital(request, access)
     raw = request.GET.get("branch", "")
-    branch = org_selectors.branch_get(access, int(raw)) if raw.isdigit() else None
+    branch = org_structure_selectors.branch_get(access, int(raw)) if raw.isdigit() else None
     return hospital, branch, year_of(request)
 
 
@@ -379,7 +380,7 @@ def hours(request: HttpRequest) -> HttpResponse:
             "t": table,
             "rows": rows,
             "behind_only": request.GET.get("behind") == "1",
-            "branches": org_selectors.branch_options(access, hospital.pk),
+            "branches": org_structure_selectors.branch_options(access, hospital.pk),
             "years": range(today().year, today().year - 4, -1),
         },
     )
@@ -459,7 +460,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     access.require_business()
     if not access.is_city:
         raise PermissionDenied("学习学时规则由市卫健委设定")
-    authority = org_selectors.authority_for(access)
+    authority = org_hospitals_selectors.authority_for(access)
     if authority is None:
         raise Http404("尚未设置卫健委")
     current = selectors.study_rule_for(authority.pk)

@@ -6,10 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from hongfan.core.access import request_access
-from hongfan.org import selectors
 from hongfan.org.api.serializers import BranchSerializer, DevelopmentSerializer, PersonSerializer
 from hongfan.org.choices import DevelopmentStatus
 from hongfan.org.models import Branch, Development, Person
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
 
 
 @extend_schema(summary="人员名册（身份证号、手机号已脱敏）")
@@ -20,7 +21,7 @@ class PersonListAPI(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Person]:
         access = request_access(self.request)
-        return selectors.person_list(access, status=None)
+        return people_selectors.person_list(access, status=None)
 
 
 @extend_schema(summary="单个人员")
@@ -28,7 +29,7 @@ class PersonDetailAPI(generics.RetrieveAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        return selectors.person_get(request_access(self.request), int(self.kwargs["pk"]))
+        return people_selectors.person_get(request_access(self.request), int(self.kwargs["pk"]))
 
 
 @extend_schema(summary="可见的党支部及党员人数")
@@ -50,7 +51,7 @@ class BranchListAPI(generics.ListAPIView):
                 | Q(pk__in=access.branch_ids)
                 | Q(pk=access.person_branch_id or 0)
             )
-        return selectors.branch_qs_annotated(qs).order_by("hospital_id", "pk")
+        return structure_selectors.branch_qs_annotated(qs).order_by("hospital_id", "pk")
 
 
 @extend_schema(summary="进行中的发展党员记录")

@@ -287,7 +287,7 @@ def committee_payload(t: Targets) -> dict[str, Any]:
 
 
 def rules_payload(t: Targets) -> dict[str, Any]:
-    from hongfan.org.selectors import org_rule_for
+    from hongfan.org.selectors.structure import org_rule_for
 
     current = org_rule_for(t.hospital.authority_id)
     data: dict[str, Any] = {

@@ -11,18 +11,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from hongfan.accounts.models import RoleAssignment, User
+from hongfan.core import exports
 from hongfan.core.access import access_for
 from hongfan.core.idcard import check_digit, id_number_error
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.core.pii import keyed_hash
 from hongfan.core.spreadsheets import MAX_SHARED_STRINGS
 from hongfan.core.tests import crafted_xlsx as crafted
-from hongfan.org import roster
+from hongfan.org.imports import roster_parsing, roster_validation
 from hongfan.org.models import (
     Authority,
     Branch,
@@ -32,9 +34,10 @@ from hongfan.org.models import (
     PartyGroup,
     Person,
 )
+from hongfan.org.services import roster
 
-LABELS = [c.label for c in roster.COLUMNS]
-TEMPLATE_HEADERS = [c.template_header for c in roster.COLUMNS]
+LABELS = [c.label for c in roster_parsing.COLUMNS]
+TEMPLATE_HEADERS = [c.template_header for c in roster_parsing.COLUMNS]
 
 # --- fixtures --------------------------------------------------------------------------------
 
@@ -175,8 +178,10 @@ def do_import(
     )
 
 
-def import_errors(o: SimpleNamespace, data: bytes, name: str = "名册.xlsx") -> roster.RosterInvalid:
-    with pytest.raises(roster.RosterInvalid) as info:
+def import_errors(
+    o: SimpleNamespace, data: bytes, name: str = "名册.xlsx"
+) -> roster_parsing.RosterInvalid:
+    with pytest.raises(roster_parsing.RosterInvalid) as info:
         do_import(o, data, name)
     return info.value
 
@@ -294,7 +299,7 @@ def test_utf16_text_without_a_bom_imports_too(org):
     ],
 )
 def test_date_strings_are_understood(text):
-    assert roster.parse_roster_date(text) == date(2015, 7, 1)
+    assert roster_parsing.parse_roster_date(text) == date(2015, 7, 1)
 
 
 @pytest.mark.parametrize(
@@ -308,13 +313,13 @@ def test_date_strings_are_understood(text):
     ],
 )
 def test_date_cells_are_understood(value):
-    assert roster.parse_roster_date(value) == date(2015, 7, 1)
+    assert roster_parsing.parse_roster_date(value) == date(2015, 7, 1)
 
 
 @pytest.mark.parametrize("text", ["去年", "2015-13-01", "2015-02-30", "2015-07", "123", "7/1/2015"])
 def test_bad_dates_raise_a_chinese_reason(text):
-    with pytest.raises(roster.BadValue) as info:
-        roster.parse_roster_date(text)
+    with pytest.raises(roster_parsing.BadValue) as info:
+        roster_parsing.parse_roster_date(text)
     assert "日期" in str(info.value)
 
 
@@ -366,7 +371,7 @@ def test_full_width_digits_spaces_and_lowercase_x_are_normalised(org):
     ],
 )
 def test_id_number_normalisation(raw, expected):
-    assert roster.normalise_roster_id_number(raw) == expected
+    assert roster_parsing.normalise_roster_id_number(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -383,7 +388,7 @@ def test_id_number_normalisation(raw, expected):
     ],
 )
 def test_mobile_normalisation(raw):
-    assert roster.normalise_roster_mobile(raw) == "13800138000"
+    assert roster_parsing.normalise_roster_mobile(raw) == "13800138000"
 
 
 def test_headers_match_after_stripping_spaces_stars_hints_in_any_order(org):
@@ -395,7 +400,7 @@ def test_headers_match_after_stripping_spaces_stars_hints_in_any_order(org):
     r["序号"] = 1
     r[" 手机号 "] = r["手机号"]
     r["身份证号 *"] = r["身份证号"]
-    for c in roster.COLUMNS:
+    for c in roster_parsing.COLUMNS:
         r[c.template_header] = r.get(c.label)
     assert do_import(org, xlsx([r], headers)).count == 1
 
@@ -644,7 +649,7 @@ def test_duplicate_id_against_existing_people_of_the_hospital(org):
 
 
 def test_too_many_rows_are_refused(org, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_ROWS", 2)
+    monkeypatch.setattr(roster_parsing, "MAX_ROWS", 2)
     exc = import_errors(org, xlsx([masses() for _ in range(3)]))
     assert "一次最多导入 2 行" in exc.message
 
@@ -656,9 +661,9 @@ def test_id_number_typed_as_a_number_gets_a_hint(org):
 
 
 def test_validation_queries_do_not_grow_with_rows(org, django_assert_max_num_queries):
-    table = roster.roster_read(filename="x.xlsx", data=xlsx([masses() for _ in range(300)]))
+    table = roster_parsing.roster_read(filename="x.xlsx", data=xlsx([masses() for _ in range(300)]))
     with django_assert_max_num_queries(5):
-        result = roster.roster_validate(hospital=org.h, table=table)
+        result = roster_validation.roster_validate(hospital=org.h, table=table)
     assert len(result.people) == 300
 
 
@@ -749,7 +754,7 @@ def test_too_large_file_is_rejected(org, client, settings):
     client.force_login(org.admin)
     r = upload(client, org, "名册.csv", csv_bytes([masses() for _ in range(40)], "utf-8"))
     assert "文件过大" in r.content.decode()
-    with pytest.raises(roster.RosterInvalid, match="文件过大"):
+    with pytest.raises(roster_parsing.RosterInvalid, match="文件过大"):
         do_import(org, b"x" * 4096, "名册.csv")
 
 
@@ -780,7 +785,7 @@ def test_template_downloads_with_instructions_and_a_valid_example(org, client):
     client.force_login(org.admin)
     r = client.get(f"{reverse('org:roster_template')}?hospital={org.h.pk}")
     assert r.status_code == 200
-    assert r["Content-Type"] == roster.XLSX_CONTENT_TYPE
+    assert r["Content-Type"] == exports.XLSX_CONTENT_TYPE
     assert "filename*=UTF-8''" in r["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[:2] == ["名册", "填写说明"]
@@ -798,7 +803,7 @@ def test_template_downloads_with_instructions_and_a_valid_example(org, client):
     # Filling a row into it imports fine.
     ws = wb["名册"]
     values = masses()
-    ws.append([values[c.label] for c in roster.COLUMNS])
+    ws.append([values[c.label] for c in roster_parsing.COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     assert do_import(org, out.getvalue()).count == 1
@@ -809,7 +814,7 @@ def test_example_row_copied_into_the_template_is_refused(org, client):
     content = client.get(f"{reverse('org:roster_template')}?hospital={org.h.pk}").content
     wb = load_workbook(io.BytesIO(content))
     example = {r[0]: r[2] for r in wb["填写说明"].iter_rows(values_only=True) if r and r[0]}
-    wb["名册"].append([example[c.label] for c in roster.COLUMNS])
+    wb["名册"].append([example[c.label] for c in roster_parsing.COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     exc = import_errors(org, out.getvalue())
@@ -850,7 +855,7 @@ def staff(org: SimpleNamespace) -> list[Person]:
 
 def _export_rows(response: Any) -> list[tuple[Any, ...]]:
     assert response.status_code == 200
-    assert response["Content-Type"] == roster.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
     body = b"".join(response.streaming_content)
     ws = load_workbook(io.BytesIO(body))["名册"]
     return list(ws.iter_rows(values_only=True))
@@ -928,8 +933,8 @@ def test_export_escapes_spreadsheet_formulas(org, client, staff):
     assert posts == {"'=1+2", "'@SUM(A1)", "'+cmd|' /C calc'!A0"}
     assert all(ws.cell(row=i, column=post_col).data_type == "s" for i in range(2, 5))
     assert ws.cell(row=2, column=1).value == "'-孙立"  # ordered by name
-    assert roster.escape_cell("\tx") == "'\tx" and roster.escape_cell("\rx") == "'\rx"
-    assert roster.escape_cell("张三") == "张三"
+    assert exports.escape_cell("\tx") == "'\tx" and exports.escape_cell("\rx") == "'\rx"
+    assert exports.escape_cell("张三") == "张三"
 
 
 def test_exported_file_dates_are_real_dates(org, client, staff):
@@ -960,7 +965,7 @@ def test_only_the_hospital_admin_may_import(org, client, who):
 
 def test_import_service_refuses_other_roles(org):
     for user in (org.secretary, org.city, org.other_admin):
-        with pytest.raises(roster.PermissionDenied):
+        with pytest.raises(PermissionDenied):
             roster.roster_import(
                 access=access_for(user), hospital=org.h, filename="a.xlsx", data=xlsx([masses()])
             )

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
-from hongfan.org import selectors
 from hongfan.org.choices import BranchKind, PersonStatus, PoliticalStatus
 from hongfan.org.models import (
     Branch,
@@ -25,6 +24,11 @@ from hongfan.org.models import (
     Person,
 )
 from hongfan.org.rules import DevDates
+from hongfan.org.selectors import cultivation as cultivation_selectors
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import hospitals as hospitals_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.tests.factories import (
     candidate_dates,
     make_branch,
@@ -49,7 +53,7 @@ def access(users):
 
 def test_hospital_overview_figures_equal_independent_counts(access):
     h = primary()
-    ov = selectors.hospital_overview(access["hosp"], h)
+    ov = hospitals_selectors.hospital_overview(access["hosp"], h)
     people = [p for p in Person.objects.filter(hospital=h) if p.status == PersonStatus.ACTIVE]
     members = [p for p in people if p.political_status in MEMBER_STATUSES]
     full = [p for p in members if p.political_status == PoliticalStatus.MEMBER]
@@ -86,11 +90,11 @@ def test_hospital_overview_figures_equal_independent_counts(access):
 
 def test_hospital_overview_follows_changes(access):
     h = primary()
-    before = selectors.hospital_overview(access["hosp"], h)
+    before = hospitals_selectors.hospital_overview(access["hosp"], h)
     make_person(h, branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     make_person(h)
     uncovered = Department.objects.create(hospital=h, name="新设科室", kind="admin")
-    after = selectors.hospital_overview(access["hosp"], h)
+    after = hospitals_selectors.hospital_overview(access["hosp"], h)
     assert after.staff_count == before.staff_count + 2
     assert after.member_count == before.member_count + 1
     assert after.department_count == before.department_count + 1
@@ -101,7 +105,7 @@ def test_hospital_overview_follows_changes(access):
 
 def test_hospital_page_shows_the_figures(client_for, access):
     h = primary()
-    ov = selectors.hospital_overview(access["hosp"], h)
+    ov = hospitals_selectors.hospital_overview(access["hosp"], h)
     page = client_for("hosp").get(f"/org/hospitals/{h.pk}/").content.decode()
     assert h.name in page
     for figure in (ov.staff_count, ov.member_count, ov.branch_count):
@@ -109,7 +113,7 @@ def test_hospital_page_shows_the_figures(client_for, access):
 
 
 def test_city_list_shows_every_hospital_with_its_staff_and_members(access):
-    rows = {h.pk: h for h in selectors.hospital_list(access["city"])}
+    rows = {h.pk: h for h in hospitals_selectors.hospital_list(access["city"])}
     for h in (primary(), second()):
         active = Person.objects.filter(hospital=h, status="active")
         assert rows[h.pk].staff_count == active.count()
@@ -121,7 +125,7 @@ def test_city_list_shows_every_hospital_with_its_staff_and_members(access):
 def test_only_the_city_sees_the_list_of_hospitals(access):
     for name in ("hosp", "sec", "member", "audit"):
         with pytest.raises(PermissionDenied):
-            selectors.hospital_list(access[name])
+            hospitals_selectors.hospital_list(access[name])
 
 
 # --- branch page -----------------------------------------------------------------------------
@@ -132,7 +136,7 @@ def test_branch_detail_lists_members_committee_groups_and_departments(access):
     left = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
     left.status = PersonStatus.LEFT
     left.save()
-    d = selectors.branch_detail(access["sec"], branch)
+    d = structure_selectors.branch_detail(access["sec"], branch)
     expected = {
         p.pk
         for p in Person.objects.filter(branch=branch, status="active")
@@ -170,7 +174,9 @@ def test_branch_page_warns_about_branch_health(client_for, access, shape, code):
     if "committee_term_end" in shape:
         shape["committee_term_end"] = today() + timedelta(days=int(shape["committee_term_end"]))
     branch = make_branch(**shape)
-    warnings = {w.code: w.text for w in selectors.branch_detail(access["hosp"], branch).warnings}
+    warnings = {
+        w.code: w.text for w in structure_selectors.branch_detail(access["hosp"], branch).warnings
+    }
     assert set(warnings) == {code}
     page = client_for("hosp").get(f"/org/branches/{branch.pk}/").content.decode()
     assert warnings[code] in page
@@ -178,12 +184,12 @@ def test_branch_page_warns_about_branch_health(client_for, access, shape, code):
 
 def test_a_healthy_branch_has_no_warnings(access):
     branch = make_branch(full=8, committee_term_end=today() + timedelta(days=400))
-    assert selectors.branch_detail(access["hosp"], branch).warnings == []
+    assert structure_selectors.branch_detail(access["hosp"], branch).warnings == []
 
 
 def test_an_uncovered_department_is_listed_on_the_overview(client_for, access):
     dept = Department.objects.create(hospital=primary(), name="未建支部的科室", kind="admin")
-    ov = selectors.hospital_overview(access["hosp"], primary())
+    ov = hospitals_selectors.hospital_overview(access["hosp"], primary())
     assert dept in ov.uncovered_departments
     page = client_for("hosp").get(f"/org/hospitals/{primary().pk}/").content.decode()
     assert "未建支部的科室" in page
@@ -208,7 +214,7 @@ def secretary_people(users) -> set[int]:
 
 
 def test_secretary_sees_own_branch_people_its_applicants_and_themself(access, users):
-    seen = list(selectors.person_qs(access["sec"]).values_list("pk", flat=True))
+    seen = list(people_selectors.person_qs(access["sec"]).values_list("pk", flat=True))
     assert len(seen) == len(set(seen)), "a person is listed twice"
     assert set(seen) == secretary_people(users)
     assert not Person.objects.filter(pk__in=seen, branch=other_branch()).exists()
@@ -218,7 +224,7 @@ def test_secretary_sees_own_branch_people_its_applicants_and_themself(access, us
 def test_secretary_sees_the_applicants_of_their_branch(access):
     applicant = make_person(primary())  # no branch, department outside the branch
     make_development(applicant, sec_branch(), DevDates(applied_on=today()))
-    assert selectors.person_get(access["sec"], applicant.pk) == applicant
+    assert people_selectors.person_get(access["sec"], applicant.pk) == applicant
 
 
 def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
@@ -226,17 +232,17 @@ def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
     outside = other_branch().departments.first()
     mine = make_person(primary(), department=covered)
     theirs = make_person(primary(), department=outside)
-    assert selectors.person_get(access["sec"], mine.pk) == mine
+    assert people_selectors.person_get(access["sec"], mine.pk) == mine
     with pytest.raises(PermissionDenied):
-        selectors.person_get(access["sec"], theirs.pk)
+        people_selectors.person_get(access["sec"], theirs.pk)
 
 
 def test_secretary_cannot_see_other_branch_members(access):
     stranger = make_person(branch=other_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied):
-        selectors.person_get(access["sec"], stranger.pk)
+        people_selectors.person_get(access["sec"], stranger.pk)
     with pytest.raises(PermissionDenied):
-        selectors.branch_get(access["sec"], other_branch().pk)
+        structure_selectors.branch_get(access["sec"], other_branch().pk)
 
 
 def test_secretary_people_api_lists_only_their_people(client_for, users):
@@ -250,22 +256,22 @@ def test_secretary_people_api_lists_only_their_people(client_for, users):
 
 
 def test_member_sees_only_themself(access, users):
-    assert list(selectors.person_qs(access["member"]).values_list("pk", flat=True)) == [
+    assert list(people_selectors.person_qs(access["member"]).values_list("pk", flat=True)) == [
         users["member"].person_id
     ]
     with pytest.raises(PermissionDenied):
-        selectors.person_list(access["member"])
+        people_selectors.person_list(access["member"])
 
 
 def test_member_reads_own_branch_page_but_not_another(access, users):
     own = users["member"].person.branch_id
-    assert selectors.branch_get(access["member"], own).pk == own
+    assert structure_selectors.branch_get(access["member"], own).pk == own
     with pytest.raises(PermissionDenied):
-        selectors.branch_get(access["member"], other_branch().pk)
+        structure_selectors.branch_get(access["member"], other_branch().pk)
 
 
 def test_hospital_admin_sees_exactly_their_hospital(access):
-    seen = selectors.person_qs(access["hosp"])
+    seen = people_selectors.person_qs(access["hosp"])
     assert seen.count() == Person.objects.filter(hospital=primary()).count()
     assert not seen.filter(hospital=second()).exists()
 
@@ -275,10 +281,10 @@ def test_another_hospitals_person_branch_and_records_are_not_found(access):
     branch = sec_branch()
     dev = Development.objects.filter(hospital=primary()).first()
     for get, pk in (
-        (selectors.person_get, person.pk),
-        (selectors.branch_get, branch.pk),
-        (selectors.development_get, dev.pk),
-        (selectors.hospital_get, primary().pk),
+        (people_selectors.person_get, person.pk),
+        (structure_selectors.branch_get, branch.pk),
+        (development_selectors.development_get, dev.pk),
+        (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(Http404):
             get(access["hosp2"], pk)
@@ -294,19 +300,19 @@ def test_another_hospitals_person_page_is_a_404(client_for):
 @pytest.mark.parametrize("role", ["audit", "security", "sysadmin"])
 def test_the_three_separated_admins_see_no_business_data(access, role):
     person = Person.objects.filter(hospital=primary()).first()
-    assert not selectors.person_qs(access[role]).exists()
+    assert not people_selectors.person_qs(access[role]).exists()
     for get, pk in (
-        (selectors.person_get, person.pk),
-        (selectors.branch_get, sec_branch().pk),
-        (selectors.hospital_get, primary().pk),
+        (people_selectors.person_get, person.pk),
+        (structure_selectors.branch_get, sec_branch().pk),
+        (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(PermissionDenied):
             get(access[role], pk)
 
 
 def test_city_admin_reads_every_hospital(access):
-    assert selectors.person_qs(access["city"]).count() == Person.objects.count()
-    assert selectors.hospital_get(access["city"], second().pk) == second()
+    assert people_selectors.person_qs(access["city"]).count() == Person.objects.count()
+    assert hospitals_selectors.hospital_get(access["city"], second().pk) == second()
 
 
 def test_secretary_board_shows_only_own_branch(client_for):
@@ -401,7 +407,10 @@ def test_city_hospital_list_query_count_does_not_grow_with_hospitals(client_for)
 def test_cultivation_and_department_lookups_follow_the_scoping_rules(access, role, outcome):
     row = DualCultivation.objects.filter(hospital=primary()).first()
     dept = Department.objects.filter(hospital=primary()).first()
-    for get, obj in ((selectors.cultivation_get, row), (selectors.department_get, dept)):
+    for get, obj in (
+        (cultivation_selectors.cultivation_get, row),
+        (structure_selectors.department_get, dept),
+    ):
         if outcome == "ok":
             assert get(access[role], obj.pk) == obj
         else:

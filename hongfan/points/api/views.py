@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
-from hongfan.org import selectors as org_selectors
+from hongfan.org.selectors import people as org_people_selectors
 from hongfan.points.api.serializers import (
     BranchRankRowSerializer,
     ClaimDecisionSerializer,
@@ -33,7 +33,7 @@ def _me(request: Request) -> Any:
     access = request_access(request)
     if not access.person_id:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return access, org_selectors.person_get(access, access.person_id)
+    return access, org_people_selectors.person_get(access, access.person_id)
 
 
 class MyPointsAPI(APIView):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.points.choices import RuleCategory
 
 

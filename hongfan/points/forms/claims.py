@@ -9,7 +9,7 @@ from django import forms
 
 from hongfan.core.dates import today
 from hongfan.core.forms import set_queryset
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.points.models import PointRule, PointRuleVersion
 from hongfan.points.services import appeals as appeal_services
 from hongfan.points.services import claims as claim_services

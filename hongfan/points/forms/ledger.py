@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.forms import set_queryset
-from hongfan.org.forms import DATE
+from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Person
 from hongfan.points.models import PointRule
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org import selectors as org_selectors
 from hongfan.org.models import Hospital
-from hongfan.org.views import current_hospital
+from hongfan.org.selectors import hospitals as org_hospitals_selectors
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points.forms.catalogue import RuleCreateForm, RuleVersionForm
 from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.services import catalogue as catalogue_services
@@ -52,7 +52,7 @@ def rules(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("没有权限维护积分规则")
         if form.is_valid():
             d = form.cleaned_data
-            authority = org_selectors.authority_for(access) if city else None
+            authority = org_hospitals_selectors.authority_for(access) if city else None
             try:
                 catalogue_services.point_rule_create(
                     access=access,

@@ -21,7 +21,7 @@ from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.core.uploads import file_response
 from hongfan.org.models import Hospital, Person
-from hongfan.org.views import current_hospital
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points.forms.claims import AppealDecideForm, AppealForm, ClaimForm, DecideForm
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.services import appeals as appeal_services

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
-from hongfan.org import selectors as org_selectors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
-from hongfan.org.views import current_hospital
+from hongfan.org.selectors import people as org_people_selectors
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points.choices import Period
 from hongfan.points.forms.ledger import ManualAwardForm, ReverseForm
 from hongfan.points.models import PointEntry, PointRule
@@ -41,7 +41,7 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
-    person = org_selectors.person_get(access, person_pk)
+    person = org_people_selectors.person_get(access, person_pk)
     data = standings.my_points(access, person)
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
     reversed_ids = set(
@@ -71,7 +71,7 @@ def award(request: HttpRequest) -> HttpResponse:
     hospital = current_hospital(request, access)
     if not (access.administers_hospital(hospital.pk) or access.branch_ids):
         raise PermissionDenied("只有支部书记或医院党委可以手工计分")
-    people = org_selectors.person_qs(access).filter(
+    people = org_people_selectors.person_qs(access).filter(
         hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
     )
     if not access.administers_hospital(hospital.pk):
@@ -123,7 +123,7 @@ def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = PointEntry.objects.select_related("person").filter(pk=pk).first()
     if entry is None:
         raise Http404("积分流水不存在")
-    org_selectors.person_get(access, entry.person_id)  # 404/403 out of scope
+    org_people_selectors.person_get(access, entry.person_id)  # 404/403 out of scope
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写冲正原因")

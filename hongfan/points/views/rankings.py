@@ -12,9 +12,9 @@ from django.shortcuts import render
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.org import selectors as org_selectors
 from hongfan.org.models import Branch, Hospital
-from hongfan.org.views import current_hospital
+from hongfan.org.selectors import structure as org_structure_selectors
+from hongfan.org.views.hospitals import current_hospital
 from hongfan.points.choices import Period
 from hongfan.points.periods import period_label, period_start
 from hongfan.points.selectors import standings
@@ -40,7 +40,7 @@ def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch
     hospital = current_hospital(request, access)
     raw = params.get("branch", "")
     if raw.isdigit():
-        return hospital, org_selectors.branch_get(access, int(raw))
+        return hospital, org_structure_selectors.branch_get(access, int(raw))
     if access.reads_hospital(hospital.pk):
         return hospital, None
     if access.branch_ids:
@@ -74,7 +74,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "hospital": hospital,
             "branch": branch,
             "scope": scope,
-            "branches": org_selectors.branch_options(access, hospital.pk) if hospital else [],
+            "branches": org_structure_selectors.branch_options(access, hospital.pk)
+            if hospital
+            else [],
             "periods": [(Period.MONTH, "月"), (Period.QUARTER, "季度"), (Period.YEAR, "年")],
         },
     )
@@ -88,7 +90,7 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     from hongfan.core.audit import AuditAction, audit_log
-    from hongfan.org.roster import content_disposition, escape_cell
+    from hongfan.core.exports import content_disposition, escape_cell
 
     access = request_access(request)
     period, start = _period(request)

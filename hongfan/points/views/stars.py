@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
+from hongfan.core.exports import content_disposition
 from hongfan.core.forms import run_form
 from hongfan.org.models import Hospital, Person
-from hongfan.org.roster import content_disposition
 from hongfan.points import periods
 from hongfan.points.documents import stars as star_documents
 from hongfan.points.forms.stars import RemoveForm, StarCreateForm, StarRulesForm

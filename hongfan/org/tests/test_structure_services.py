@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import add_months, today
-from hongfan.org import services_structure as svc
 from hongfan.org.models import (
     Authority,
     Branch,
@@ -20,7 +19,8 @@ from hongfan.org.models import (
     PartyGroup,
     Person,
 )
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
+from hongfan.org.services import structure as svc
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,7 @@
-"""Roster (名册) import page, template download and export. Thin: the work is in roster.py."""
+"""Roster (名册) import page, template download and export. Thin: the work is in services/roster.py."""
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,33 +10,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from hongfan.core import exports
 from hongfan.core.access import request_access
-from hongfan.org import roster
-from hongfan.org.views import current_hospital
-
-
-class RosterUploadForm(forms.Form):
-    file = forms.FileField(
-        label="名册文件（.xlsx 或 .csv）",
-        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
-        error_messages={
-            "required": "请选择要导入的文件",
-            "empty": "文件是空的，请选择填好的名册文件",
-            "invalid": "上传的文件无效，请重新选择",
-        },
-    )
-    ignore_unknown_columns = forms.BooleanField(
-        label="忽略无法识别的列（这些列的内容不会导入）", required=False
-    )
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"文件过大，不能超过 {limit / 1024 / 1024:.0f} MB；请拆分后分批导入"
-            )
-        return upload
+from hongfan.org.forms.roster import RosterUploadForm
+from hongfan.org.imports import roster_parsing
+from hongfan.org.services import roster
+from hongfan.org.views.hospitals import current_hospital
 
 
 @login_required
@@ -47,7 +25,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if not access.administers_hospital(h.pk):
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    failure: roster.RosterInvalid | None = None
+    failure: roster_parsing.RosterInvalid | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -59,7 +37,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
                 request=request,
             )
-        except roster.RosterInvalid as exc:
+        except roster_parsing.RosterInvalid as exc:
             failure = exc
         else:
             messages.success(request, f"导入成功：已新增 {result.count} 人")
@@ -73,8 +51,8 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             "h": h,
             "form": form,
             "failure": failure,
-            "columns": roster.COLUMNS,
-            "max_shown": roster.MAX_SHOWN_ERRORS,
+            "columns": roster_parsing.COLUMNS,
+            "max_shown": roster_parsing.MAX_SHOWN_ERRORS,
             "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
         },
     )
@@ -87,9 +65,9 @@ def roster_template(request: HttpRequest) -> HttpResponse:
     if not access.reads_hospital(h.pk):
         raise PermissionDenied("只有医院党委管理员可以下载导入模板")
     response = HttpResponse(
-        roster.roster_template(hospital=h), content_type=roster.XLSX_CONTENT_TYPE
+        roster.roster_template(hospital=h), content_type=exports.XLSX_CONTENT_TYPE
     )
-    response["Content-Disposition"] = roster.content_disposition(
+    response["Content-Disposition"] = exports.content_disposition(
         "人员名册导入模板.xlsx", fallback="roster_template.xlsx"
     )
     return response
@@ -106,7 +84,7 @@ def roster_export(request: HttpRequest) -> FileResponse:
         full=request.GET.get("full") == "1",
         request=request,
     )
-    response = FileResponse(export.file, content_type=roster.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = roster.content_disposition(export.filename)
+    response = FileResponse(export.file, content_type=exports.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = exports.content_disposition(export.filename)
     response["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,5 @@
 """Writes on the organisation's structure: departments, branches, committees (支委会
-换届), Party groups and the versioned rule numbers. Same shape as services.py."""
+换届), Party groups and the versioned rule numbers. Same shape as the other service modules."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from hongfan.org.models import (
     PartyGroup,
     Person,
 )
-from hongfan.org.selectors import org_rule_for
+from hongfan.org.selectors.structure import org_rule_for
 
 RULE_FIELDS = (
     "min_full_members",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,119 +14,26 @@ from django.urls import reverse
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
-from hongfan.core.forms import apply_errors, run_form, set_queryset
-from hongfan.org import selectors, services_structure
-from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
-from hongfan.org.forms import DATE
-from hongfan.org.models import Branch, Department, OrgRule, PartyGroup, Person
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-class DepartmentForm(forms.Form):
-    name = forms.CharField(label="科室名称", max_length=50)
-    kind = forms.ChoiceField(label="类别", choices=DepartmentKind.choices)
-    active = forms.BooleanField(label="在用", required=False, initial=True)
-
-
-class BranchForm(forms.Form):
-    name = forms.CharField(label="支部名称", max_length=100)
-    kind = forms.ChoiceField(label="类型", choices=BranchKind.choices, initial=BranchKind.BRANCH)
-    parent = forms.ModelChoiceField(
-        label="上级党总支", queryset=Branch.objects.none(), required=False
-    )
-    departments = forms.ModelMultipleChoiceField(
-        label="覆盖科室（“支部建在科室上”）",
-        queryset=Department.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-    )
-    secretary = forms.ModelChoiceField(
-        label="书记", queryset=Person.objects.none(), required=False, help_text="须为本支部正式党员"
-    )
-    brand_name = forms.CharField(label="支部品牌", max_length=50, required=False)
-    founded_on = forms.DateField(label="成立日期", widget=DATE, required=False)
-
-    def __init__(self, *args: Any, hospital_id: int, branch: Branch | None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        set_queryset(
-            self,
-            "parent",
-            Branch.objects.filter(
-                hospital_id=hospital_id, kind=BranchKind.GENERAL_BRANCH, active=True
-            ),
-        )
-        set_queryset(
-            self,
-            "departments",
-            Department.objects.filter(hospital_id=hospital_id, active=True).order_by(
-                "kind", "name"
-            ),
-        )
-        set_queryset(
-            self,
-            "secretary",
-            (
-                Person.objects.filter(
-                    branch=branch,
-                    status=PersonStatus.ACTIVE,
-                    political_status=PoliticalStatus.MEMBER,
-                ).order_by("name")
-                if branch
-                else Person.objects.none()
-            ),
-        )
-        for f in self.fields.values():
-            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-            f.widget.attrs.setdefault("class", css)
-
-
-class CommitteeForm(forms.Form):
-    elected_on = forms.DateField(label="选举日期", widget=DATE)
-    term_start = forms.DateField(label="任期起", widget=DATE)
-    term_end = forms.DateField(label="任期止", widget=DATE)
-
-
-class GroupForm(forms.Form):
-    name = forms.CharField(label="党小组名称", max_length=50)
-    leader = forms.ModelChoiceField(label="组长", queryset=Person.objects.none(), required=False)
-
-    def __init__(self, *args: Any, branch: Branch, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        set_queryset(
-            self,
-            "leader",
-            Person.objects.filter(
-                branch=branch,
-                status=PersonStatus.ACTIVE,
-                political_status__in=[PoliticalStatus.MEMBER, PoliticalStatus.PROBATIONARY],
-            ).order_by("name"),
-        )
-
-
-class RuleForm(forms.ModelForm):
-    class Meta:
-        model = OrgRule
-        fields = ["effective_from", *services_structure.RULE_FIELDS]
-        widgets = {"effective_from": DATE}
-
-
-def _style(form: forms.BaseForm) -> Any:
-    for f in form.fields.values():
-        if isinstance(f.widget, forms.CheckboxInput):
-            continue
-        css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-        f.widget.attrs.setdefault("class", css)
-    return form
-
-
-# --- views -------------------------------------------------------------------------------------
+from hongfan.core.forms import apply_errors, run_form
+from hongfan.org.choices import PersonStatus, PoliticalStatus, SeatRole
+from hongfan.org.forms.structure import (
+    BranchForm,
+    CommitteeForm,
+    DepartmentForm,
+    GroupForm,
+    RuleForm,
+    _style,
+)
+from hongfan.org.models import Department, OrgRule, PartyGroup, Person
+from hongfan.org.selectors import hospitals as hospitals_selectors
+from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.services import structure as structure_services
 
 
 @login_required
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = selectors.hospital_get(access, pk)
+    h = hospitals_selectors.hospital_get(access, pk)
     can_manage = access.administers_hospital(h.pk)
     form = _style(DepartmentForm(request.POST or None))
     if request.method == "POST":
@@ -135,7 +41,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied("科室设置由医院党委管理")
         if form.is_valid():
             try:
-                services_structure.department_save(
+                structure_services.department_save(
                     access=access, hospital=h, data=form.cleaned_data, request=request
                 )
             except ValidationError as exc:
@@ -143,7 +49,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
-    ov = selectors.hospital_overview(access, h)
+    ov = hospitals_selectors.hospital_overview(access, h)
     departments = list(
         Department.objects.filter(hospital=h)
         .prefetch_related("branches")
@@ -165,14 +71,14 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dept = selectors.department_get(access, pk)
+    dept = structure_selectors.department_get(access, pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
     initial = {"name": dept.name, "kind": dept.kind, "active": dept.active}
     return run_form(
         request,
         _style(DepartmentForm(request.POST or None, initial=initial)),
-        lambda d: services_structure.department_save(
+        lambda d: structure_services.department_save(
             access=access, hospital=dept.hospital, department=dept, data=d, request=request
         ),
         success="已保存",
@@ -187,13 +93,13 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     raw = request.GET.get("hospital", "")
     hid = int(raw) if raw.isdigit() else (min(access.hospital_ids) if access.hospital_ids else 0)
-    h = selectors.hospital_get(access, hid) if hid else None
+    h = hospitals_selectors.hospital_get(access, hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")
     return run_form(
         request,
         BranchForm(request.POST or None, hospital_id=h.pk, branch=None),
-        lambda d: services_structure.branch_save(
+        lambda d: structure_services.branch_save(
             access=access, hospital=h, data=d, request=request
         ),
         success=lambda b: f"已成立 {b.name}",
@@ -207,7 +113,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.administers_hospital(b.hospital_id):
         raise PermissionDenied("支部设置由医院党委管理")
     initial = {
@@ -222,7 +128,7 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return run_form(
         request,
         BranchForm(request.POST or None, hospital_id=b.hospital_id, branch=b, initial=initial),
-        lambda d: services_structure.branch_save(
+        lambda d: structure_services.branch_save(
             access=access, hospital=b.hospital, branch=b, data=d, request=request
         ),
         success="已保存",
@@ -248,10 +154,10 @@ SEAT_ROLES = [
 @login_required
 def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.administers_hospital(b.hospital_id):
         raise PermissionDenied("支委会换届由医院党委登记")
-    rule = selectors.org_rule_for(b.hospital.authority_id)
+    rule = structure_selectors.org_rule_for(b.hospital.authority_id)
     start = today()
     form = _style(
         CommitteeForm(
@@ -282,7 +188,7 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
                 seats.append((person, role))
         if not seat_error:
             try:
-                services_structure.committee_elect(
+                structure_services.committee_elect(
                     access=access, branch=b, seats=seats, request=request, **form.cleaned_data
                 )
             except ValidationError as exc:
@@ -315,13 +221,13 @@ def date_one() -> Any:
 @login_required
 def group_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    b = selectors.branch_get(access, pk)
+    b = structure_selectors.branch_get(access, pk)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     return run_form(
         request,
         _style(GroupForm(request.POST or None, branch=b)),
-        lambda d: services_structure.party_group_save(
+        lambda d: structure_services.party_group_save(
             access=access, branch=b, request=request, **d
         ),
         success="已新增党小组",
@@ -338,14 +244,14 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     g = PartyGroup.objects.select_related("branch", "branch__hospital").filter(pk=pk).first()
     if g is None:
         raise Http404("党小组不存在")
-    b = selectors.branch_get(access, g.branch_id)
+    b = structure_selectors.branch_get(access, g.branch_id)
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     initial = {"name": g.name, "leader": g.leader_id}
     return run_form(
         request,
         _style(GroupForm(request.POST or None, branch=b, initial=initial)),
-        lambda d: services_structure.party_group_save(
+        lambda d: structure_services.party_group_save(
             access=access, branch=b, group=g, request=request, **d
         ),
         success="已保存",
@@ -360,22 +266,22 @@ def rules(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.is_city:
         raise PermissionDenied("组织规则由市卫健委设定")
-    authority = selectors.authority_for(access)
+    authority = hospitals_selectors.authority_for(access)
     if authority is None:
         raise Http404("尚未设置卫健委")
     versions = list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
-    current = selectors.org_rule_for(authority.pk)
-    initial = {f: getattr(current, f) for f in services_structure.RULE_FIELDS}
+    current = structure_selectors.org_rule_for(authority.pk)
+    initial = {f: getattr(current, f) for f in structure_services.RULE_FIELDS}
     initial["effective_from"] = today()
     form = _style(RuleForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services_structure.org_rule_publish(
+            structure_services.org_rule_publish(
                 access=access,
                 authority=authority,
                 effective_from=data["effective_from"],
-                values={k: data[k] for k in services_structure.RULE_FIELDS},
+                values={k: data[k] for k in structure_services.RULE_FIELDS},
                 request=request,
             )
         except ValidationError as exc:
@@ -390,6 +296,6 @@ def rules(request: HttpRequest) -> HttpResponse:
             "form": form,
             "versions": versions,
             "current": current,
-            "fields": services_structure.RULE_FIELDS,
+            "fields": structure_services.RULE_FIELDS,
         },
     )

@@ -1,0 +1,42 @@
+"""Forms for 发展党员: start, edit, stop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from hongfan.core.forms import set_queryset
+from hongfan.org.forms.widgets import DATE
+from hongfan.org.models import Branch, Person
+
+
+class DevelopmentStartForm(forms.Form):
+    person = forms.ModelChoiceField(label="申请人", queryset=Person.objects.none())
+    branch = forms.ModelChoiceField(label="所在支部", queryset=Branch.objects.none())
+    applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
+    introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
+
+    def __init__(self, *args: Any, people: Any, branches: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "person", people)
+        set_queryset(self, "branch", branches)
+
+
+class DevelopmentForm(forms.Form):
+    applied_on = forms.DateField(label="递交入党申请书", widget=DATE)
+    talked_on = forms.DateField(label="党组织派人谈话", widget=DATE, required=False)
+    activist_on = forms.DateField(label="确定为入党积极分子", widget=DATE, required=False)
+    candidate_on = forms.DateField(label="确定为发展对象", widget=DATE, required=False)
+    reviewed_on = forms.DateField(label="政治审查完成", widget=DATE, required=False)
+    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, max_value=500, initial=0)
+    probation_on = forms.DateField(label="接收为预备党员", widget=DATE, required=False)
+    extension_months = forms.IntegerField(
+        label="延长预备期（月，0为不延长）", min_value=0, max_value=24, initial=0
+    )
+    full_on = forms.DateField(label="转为正式党员", widget=DATE, required=False)
+    introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(label="终止原因", max_length=200)

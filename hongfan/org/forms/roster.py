@@ -1,0 +1,30 @@
+"""The roster (名册) upload form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="名册文件（.xlsx 或 .csv）",
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+        error_messages={
+            "required": "请选择要导入的文件",
+            "empty": "文件是空的，请选择填好的名册文件",
+            "invalid": "上传的文件无效，请重新选择",
+        },
+    )
+    ignore_unknown_columns = forms.BooleanField(
+        label="忽略无法识别的列（这些列的内容不会导入）", required=False
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"文件过大，不能超过 {limit / 1024 / 1024:.0f} MB；请拆分后分批导入"
+            )
+        return upload

@@ -1,0 +1,80 @@
+"""Reads on 发展党员: the dates of a development, the board, one development.
+Reads. Every function takes the acting ``Access``; out-of-scope objects are a 404."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from hongfan.core.access import Access
+from hongfan.core.dates import today
+from hongfan.org.choices import DevelopmentStage, DevelopmentStatus
+from hongfan.org.models import Branch, Development, Hospital
+from hongfan.org.rules import DevDates, NextStep, development_next_step
+from hongfan.org.selectors.structure import org_rule_for
+
+
+def dev_dates(dev: Development) -> DevDates:
+    return DevDates(
+        applied_on=dev.applied_on,
+        talked_on=dev.talked_on,
+        activist_on=dev.activist_on,
+        candidate_on=dev.candidate_on,
+        reviewed_on=dev.reviewed_on,
+        probation_on=dev.probation_on,
+        full_on=dev.full_on,
+        training_hours=dev.training_hours,
+        extension_months=dev.extension_months,
+    )
+
+
+@dataclass
+class BoardRow:
+    development: Development
+    next_step: NextStep | None
+
+
+@dataclass
+class DevelopmentBoard:
+    columns: list[tuple[str, str, list[BoardRow]]]
+    overdue: list[BoardRow]
+    total: int
+
+
+def development_board(
+    access: Access, hospital: Hospital, branch: Branch | None = None
+) -> DevelopmentBoard:
+    if branch is None and not (access.is_city or access.administers_hospital(hospital.pk)):
+        raise PermissionDenied("没有权限查看全院发展党员看板")
+    day = today()
+    rule = org_rule_for(hospital.authority_id, day)
+    qs = Development.objects.filter(hospital=hospital, status=DevelopmentStatus.ACTIVE)
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    devs = list(qs.select_related("person", "branch").order_by("applied_on", "pk"))
+    by_stage: dict[str, list[BoardRow]] = defaultdict(list)
+    overdue = []
+    for dev in devs:
+        row = BoardRow(dev, development_next_step(dev_dates(dev), rule=rule, today=day))
+        by_stage[dev.stage].append(row)
+        if row.next_step and row.next_step.overdue:
+            overdue.append(row)
+    columns = [
+        (stage.value, stage.label, by_stage.get(stage.value, []))
+        for stage in DevelopmentStage
+        if stage != DevelopmentStage.FULL
+    ]
+    return DevelopmentBoard(columns, overdue, len(devs))
+
+
+def development_get(access: Access, pk: int) -> Development:
+    access.require_business()
+    dev = Development.objects.select_related("person", "branch", "hospital").filter(pk=pk).first()
+    if dev is None or not (access.is_city or access.manages_branch(dev.branch_id, dev.hospital_id)):
+        if dev is not None and dev.hospital_id in access.own_hospital_ids:
+            raise PermissionDenied("没有权限查看此发展记录")
+        raise Http404("发展记录不存在")
+    return dev

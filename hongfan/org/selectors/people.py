@@ -1,0 +1,105 @@
+"""Reads on people: the scoped queryset, one person, the filtered list, transfers.
+Reads. Every function takes the acting ``Access``; out-of-scope objects are a 404."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hongfan.core.access import Access
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Branch, Development, Hospital, Person, Transfer
+
+ACTIVE = Q(status=PersonStatus.ACTIVE)
+IS_MEMBER = Q(political_status__in=MEMBER_STATUSES)
+
+
+def person_qs(access: Access) -> QuerySet[Person]:
+    if access.is_city:
+        return Person.objects.all()
+    q = Q(pk__in=[])
+    if access.hospital_ids:
+        q |= Q(hospital_id__in=access.hospital_ids)
+    if access.branch_ids:
+        # A secretary's people: the branch's members, anyone in the branch's development
+        # pipeline, and staff with no branch who work in a department the branch covers
+        # ("支部建在科室上") — the ones who may apply to it.
+        q |= (
+            Q(branch_id__in=access.branch_ids)
+            | Q(
+                pk__in=Development.objects.filter(branch_id__in=access.branch_ids).values(
+                    "person_id"
+                )
+            )
+            | Q(
+                department_id__in=Branch.departments.through.objects.filter(
+                    branch_id__in=access.branch_ids
+                ).values("department_id"),
+                branch__isnull=True,
+                hospital_id__in=access.branch_hospital_ids,
+            )
+        )
+    if access.person_id:
+        q |= Q(pk=access.person_id)
+    return Person.objects.filter(q)
+
+
+def person_get(access: Access, pk: int) -> Person:
+    access.require_business()
+    person = (
+        person_qs(access)
+        .select_related("hospital", "department", "branch", "party_group")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        if Person.objects.filter(pk=pk, hospital_id__in=access.own_hospital_ids).exists():
+            raise PermissionDenied("没有权限查看此人员")
+        raise Http404("人员不存在")
+    return person
+
+
+def person_list(
+    access: Access,
+    *,
+    hospital: Hospital | None = None,
+    branch_id: int | None = None,
+    department_id: int | None = None,
+    political_status: str | None = None,
+    status: str | None = PersonStatus.ACTIVE,
+    q: str | None = None,
+) -> QuerySet[Person]:
+    if not (access.is_city or access.hospital_ids or access.branch_ids):
+        raise PermissionDenied("没有权限查看人员名册")
+    qs = person_qs(access).select_related("department", "branch", "hospital")
+    if hospital is not None:
+        qs = qs.filter(hospital=hospital)
+    if branch_id:
+        qs = qs.filter(branch_id=branch_id)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if political_status == "members":
+        qs = qs.filter(IS_MEMBER)
+    elif political_status:
+        qs = qs.filter(political_status=political_status)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        from hongfan.core.pii import keyed_hash
+
+        qs = qs.filter(
+            Q(name__contains=q)
+            | Q(id_number_hash=keyed_hash(q.upper()))
+            | Q(mobile_hash=keyed_hash(q))
+        )
+    return qs.order_by("name", "pk")
+
+
+def person_history(person: Person) -> list[Transfer]:
+    return list(
+        Transfer.objects.filter(person=person)
+        .select_related("from_branch", "to_branch", "actor")
+        .order_by("-transferred_on", "-pk")
+    )

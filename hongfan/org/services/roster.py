@@ -1,0 +1,405 @@
+"""Roster (名册) writes: the import service, the import template and the export.
+
+Import is all-or-nothing: ``roster_import`` reads the file (``imports.roster_parsing``),
+checks every row (``imports.roster_validation``) and writes the people in one transaction
+with one audit row.
+
+Export (``roster_export``) writes the filtered people list to .xlsx, masked unless a hospital
+admin asks for full values (audited as a reveal), escaping spreadsheet formulas."""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+
+from hongfan.core import pii
+from hongfan.core.access import Access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import today
+from hongfan.core.exports import audit_filename, escape_cell
+from hongfan.core.idcard import make_id_number
+from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
+from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET
+from hongfan.org.choices import Education, Gender, PersonStatus, PoliticalStatus
+from hongfan.org.imports.roster_parsing import (
+    COLUMNS,
+    DATA_SHEET,
+    STATUS_COLUMN,
+    RosterInvalid,
+    roster_read,
+)
+from hongfan.org.imports.roster_validation import roster_validate
+from hongfan.org.models import Branch, Department, Hospital, PartyGroup, Person
+from hongfan.org.selectors import people as people_selectors
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class RosterImportResult:
+    count: int
+    warnings: tuple[str, ...] = ()
+
+
+def roster_import(
+    *,
+    access: Access,
+    hospital: Hospital,
+    filename: str,
+    data: bytes,
+    ignore_unknown_columns: bool = False,
+    request: HttpRequest | None = None,
+) -> RosterImportResult:
+    """Import a whole roster file into ``hospital``: every row or none.
+
+    Raises ``PermissionDenied`` unless ``access`` administers the hospital, and
+    ``RosterInvalid`` (message + row errors) when anything in the file is wrong."""
+    if not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("只有本院党委管理员可以导入名册")
+    safe_name = audit_filename(filename)
+    try:
+        table = roster_read(filename=filename, data=data)
+        validated = roster_validate(
+            hospital=hospital, table=table, ignore_unknown_columns=ignore_unknown_columns
+        )
+    except RosterInvalid as exc:
+        audit_log(
+            action=AuditAction.IMPORT,
+            request=request,
+            hospital_id=hospital.pk,
+            success=False,
+            kind="roster",
+            file=safe_name,
+            errors=exc.total,
+        )
+        raise
+    people = validated.people
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+            audit_log(
+                action=AuditAction.IMPORT,
+                request=request,
+                hospital_id=hospital.pk,
+                kind="roster",
+                rows=len(people),
+                file=safe_name,
+            )
+    except IntegrityError as exc:
+        audit_log(
+            action=AuditAction.IMPORT,
+            request=request,
+            hospital_id=hospital.pk,
+            success=False,
+            kind="roster",
+            file=safe_name,
+            errors=1,
+        )
+        raise RosterInvalid(
+            "保存时发现与已有数据冲突（可能有人同时录入了相同身份证号的人员），"
+            "未导入任何数据，请重新上传"
+        ) from exc
+    return RosterImportResult(count=len(people), warnings=tuple(validated.warnings))
+
+
+# --- template ------------------------------------------------------------------------------
+
+_WIDTHS = {
+    "name": 10,
+    "department": 14,
+    "post": 14,
+    "political_status": 16,
+    "branch": 18,
+    "party_group": 12,
+    "id_number": 22,
+    "mobile": 14,
+    "education": 12,
+}
+
+
+def _example_row(hospital: Hospital) -> dict[str, Any]:
+    rng = random.Random(20240701)
+    birth = date(1990, 5, 12)
+    department = (
+        Department.objects.filter(hospital=hospital, active=True).order_by("kind", "name").first()
+    )
+    branch = Branch.objects.filter(hospital=hospital, active=True).order_by("pk").first()
+    group = PartyGroup.objects.filter(branch=branch).order_by("pk").first() if branch else None
+    return {
+        "name": "张三（示例）",
+        "gender": "女",
+        "ethnicity": "汉族",
+        "birth_date": "1990-05-12",
+        "education": "大学本科",
+        "department": department.name if department else "心血管内科",
+        "post": "护士长",
+        "title": "主管护师",
+        "is_middle_cadre": "是",
+        "is_department_head": "否",
+        "political_status": "中共党员",
+        "joined_on": "2012-06-20",
+        "full_member_on": "2013-06-20",
+        "branch": branch.name if branch else "第一党支部",
+        "party_group": group.name if group else "",
+        "id_number": make_id_number(hospital.region_code or "370800", birth, "F", rng),
+        "mobile": "13800138000",
+    }
+
+
+def roster_template(*, hospital: Hospital) -> bytes:
+    """The import template: a header-only 名册 sheet (importing it unchanged is a "no data
+    rows" message), 填写说明 with every column and a valid example row, and 可选值 with this
+    hospital's departments, branches and groups."""
+    t = Template(
+        data_sheet=DATA_SHEET,
+        options_sheet=OPTIONS_SHEET,
+        help_sheet=HELP_SHEET,
+        columns=COLUMNS,
+        widths=_WIDTHS,
+        default_width=11,
+        text_keys=("id_number", "mobile"),
+    )
+    departments = list(
+        Department.objects.filter(hospital=hospital, active=True)
+        .order_by("kind", "name")
+        .values_list("name", flat=True)
+    )
+    branches = list(Branch.objects.filter(hospital=hospital, active=True).order_by("pk"))
+    groups = list(
+        PartyGroup.objects.filter(branch__in=branches)
+        .select_related("branch")
+        .order_by("branch_id", "pk")
+    )
+    t.options(
+        [
+            ("科室", departments),
+            ("所在支部", [b.name for b in branches]),
+            ("党小组（所属支部）", [f"{g.name}（{g.branch.name}）" for g in groups]),
+            ("政治面貌", [label for _, label in PoliticalStatus.choices]),
+            ("学历", [label for _, label in Education.choices]),
+            ("性别", [label for _, label in Gender.choices]),
+            ("是/否", ["是", "否"]),
+        ],
+        width=24,
+    )
+    for key, source_col, count in (
+        ("department", 1, len(departments)),
+        ("branch", 2, len(branches)),
+        ("political_status", 4, len(PoliticalStatus.choices)),
+        ("education", 5, len(Education.choices)),
+        ("gender", 6, 2),
+        ("is_middle_cadre", 7, 2),
+        ("is_department_head", 7, 2),
+    ):
+        t.dropdown(key, source_col=source_col, count=count, rows=5000)
+
+    lines = [
+        f"{hospital.name} 人员名册导入说明",
+        "1. 在“名册”工作表中填写，第1行为列名，请勿修改；从第2行起每行填写一人。列的顺序可以调整。",
+        "2. 带 * 的列必须填写。科室、所在支部须与系统中本院的名称一致，可在“可选值”工作表中查看。",
+        "3. 日期可写 2024-03-05、2024/3/5、2024.3.5、2024年3月5日 或 20240305，也可用 Excel 日期格式。",
+        "4. 身份证号、手机号请使用文本格式，避免 Excel 把身份证号变成科学计数法。",
+        "5. 导入前会检查所有行：只要有一处错误，就不会导入任何数据，页面会列出出错的行、列和原因。",
+        "6. 同一医院的身份证号不能重复（包括已离开的人员）。身份证号、手机号加密保存，页面上脱敏显示。",
+        "7. 也可以另存为 CSV（UTF-8 或 GB18030/GBK 编码）后导入。",
+    ]
+    help_ws = t.help(
+        lines,
+        first_width=18,
+        example_title="示例（仅供参考，请勿复制到“名册”工作表；身份证号为随机生成的测试号码）",
+    )
+    example = _example_row(hospital)
+    start = help_ws.max_row + 1
+    for offset, col in enumerate(COLUMNS):
+        help_ws.cell(row=start + offset, column=1, value=col.label)
+        help_ws.cell(row=start + offset, column=3, value=example[col.key])
+    return t.save()
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterFilters:
+    """The people page's filters (``views.people`` parses the same GET parameters)."""
+
+    branch_id: int | None = None
+    department_id: int | None = None
+    political_status: str | None = None
+    status: str | None = PersonStatus.ACTIVE  # None = all
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> RosterFilters:
+        branch = str(params.get("branch") or "")
+        dept = str(params.get("department") or "")
+        status = params.get("status") or PersonStatus.ACTIVE
+        if status not in PersonStatus.values and status != "all":
+            status = PersonStatus.ACTIVE
+        pol = params.get("political_status") or None
+        if pol and pol not in PoliticalStatus.values and pol != "members":
+            pol = None
+        return cls(
+            branch_id=int(branch) if branch.isdigit() else None,
+            department_id=int(dept) if dept.isdigit() else None,
+            political_status=pol,
+            status=None if status == "all" else status,
+            q=str(params.get("q") or "")[:50],
+        )
+
+    def audit_detail(self) -> dict[str, Any]:
+        """For the audit trail: the search text is masked when it could be an ID or mobile."""
+        q = self.q.strip()
+        if re.search(r"\d{6,}", q):
+            q = pii.mask_id_number(q) if len(q) > 11 else pii.mask_mobile(q)
+        return {
+            "branch": self.branch_id,
+            "department": self.department_id,
+            "political_status": self.political_status,
+            "status": self.status or "all",
+            "q": q,
+        }
+
+
+@dataclass
+class RosterExport:
+    file: IO[bytes]  # positioned at 0; the caller streams and closes it
+    filename: str
+    count: int
+    full: bool
+
+
+EXPORT_HEADERS = [c.label for c in COLUMNS] + [STATUS_COLUMN.label]
+_EXPORT_DATE_KEYS = ("birth_date", "joined_on", "full_member_on")
+
+
+def _export_cells(p: Person, full: bool) -> list[Any]:
+    def text(value: str) -> str:
+        return escape_cell(value or "")
+
+    return [
+        text(p.name),
+        p.get_gender_display(),
+        text(p.ethnicity),
+        p.birth_date,
+        p.get_education_display() if p.education else "",
+        text(p.department.name) if p.department else "",
+        text(p.post),
+        text(p.title),
+        "是" if p.is_middle_cadre else "否",
+        "是" if p.is_department_head else "否",
+        p.get_political_status_display(),
+        p.joined_on,
+        p.full_member_on,
+        text(p.branch.name) if p.branch else "",
+        text(p.party_group.name) if p.party_group else "",
+        p.id_number if full else p.id_number_masked,
+        p.mobile if full else p.mobile_masked,
+        p.get_status_display(),
+    ]
+
+
+def _write_export(out: IO[bytes], people: Iterable[Person], *, full: bool) -> int:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(DATA_SHEET)
+    widths = [_WIDTHS.get(c.key, 11) for c in COLUMNS] + [8]
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for label in EXPORT_HEADERS:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = HEAD_FONT
+        cell.fill = HEAD_FILL
+        header.append(cell)
+    ws.append(header)
+    date_positions = [i for i, c in enumerate(COLUMNS) if c.key in _EXPORT_DATE_KEYS]
+    count = 0
+    for p in people:
+        row = _export_cells(p, full)
+        for i in date_positions:
+            if row[i] is not None:
+                cell = WriteOnlyCell(ws, value=row[i])
+                cell.number_format = "yyyy-mm-dd"
+                row[i] = cell
+        ws.append(row)
+        count += 1
+    wb.save(out)
+    return count
+
+
+def roster_export(
+    *,
+    access: Access,
+    hospital: Hospital,
+    filters: RosterFilters | None = None,
+    full: bool = False,
+    request: HttpRequest | None = None,
+) -> RosterExport:
+    """The people list of ``hospital`` (same filters as the people page) as .xlsx.
+
+    Hospital admins and the city admin may export; 身份证号/手机号 are masked unless
+    ``full`` — allowed only for an admin of this hospital, and audited as a reveal. Every
+    export writes an EXPORT audit row (count, masked or not, filters; never PII)."""
+    filters = filters or RosterFilters()
+    if not access.reads_hospital(hospital.pk):
+        raise PermissionDenied("只有医院党委管理员可以导出名册")
+    if full and not access.administers_hospital(hospital.pk):
+        audit_log(
+            action=AuditAction.REVEAL,
+            request=request,
+            hospital_id=hospital.pk,
+            success=False,
+            scope="roster_export",
+        )
+        raise PermissionDenied("只有本院党委管理员可以导出完整的身份证号和手机号")
+    qs = people_selectors.person_list(
+        access,
+        hospital=hospital,
+        branch_id=filters.branch_id,
+        department_id=filters.department_id,
+        political_status=filters.political_status,
+        status=filters.status,
+        q=filters.q,
+    ).select_related("party_group")
+    out = tempfile.TemporaryFile()  # handed to the streaming response, which closes it
+    try:
+        count = _write_export(out, qs.iterator(chunk_size=BATCH_SIZE), full=full)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", hospital.short_name or hospital.name) or "医院"
+    filename = f"人员名册_{name}_{today():%Y%m%d}{'_完整' if full else ''}.xlsx"
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        hospital_id=hospital.pk,
+        kind="roster",
+        count=count,
+        masked=not full,
+        filters=filters.audit_detail(),
+        file=filename,
+    )
+    if full:
+        audit_log(
+            action=AuditAction.REVEAL,
+            request=request,
+            hospital_id=hospital.pk,
+            scope="roster_export",
+            fields=["id_number", "mobile"],
+            count=count,
+        )
+    return RosterExport(file=out, filename=filename, count=count, full=full)

@@ -1,0 +1,187 @@
+"""发展党员 pages: the board, start, edit and stop a development."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hongfan.core.access import request_access
+from hongfan.core.dates import today
+from hongfan.core.forms import apply_errors
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.forms.development import DevelopmentForm, DevelopmentStartForm, StopForm
+from hongfan.org.rules import DevDates
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.services import development as development_services
+from hongfan.org.views.hospitals import _require_manager, current_hospital
+
+
+@login_required
+def development_board(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    _require_manager(access)
+    h = current_hospital(request, access)
+    branch_id = request.GET.get("branch", "")
+    b = None
+    if branch_id.isdigit():
+        b = structure_selectors.branch_get(access, int(branch_id))
+        if not (access.is_city or access.manages_branch(b.pk, b.hospital_id)):
+            raise PermissionDenied("没有权限查看此支部的发展党员")
+        h = b.hospital
+    elif not (access.is_city or access.administers_hospital(h.pk)):
+        b = structure_selectors.branch_get(access, min(access.branch_ids))
+    board = development_selectors.development_board(access, h, b)
+    return render(
+        request,
+        "org/development_board.html",
+        {
+            "board": board,
+            "h": h,
+            "b": b,
+            "today": today(),
+            "branches": structure_selectors.branch_options(access, h.pk),
+            "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
+        },
+    )
+
+
+@login_required
+def development_new(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    h = current_hospital(request, access)
+    if not (access.administers_hospital(h.pk) or access.branch_ids):
+        raise PermissionDenied("没有权限登记入党申请")
+    branches = structure_selectors.branch_options(access, h.pk)
+    people_qs = (
+        people_selectors.person_qs(access)
+        .filter(hospital=h, status=PersonStatus.ACTIVE, development__isnull=True)
+        .exclude(political_status__in=MEMBER_STATUSES)
+        .order_by("name")
+    )
+    if not access.administers_hospital(h.pk):
+        people_qs = (
+            people_selectors.person_qs(access)
+            .filter(
+                hospital=h,
+                status=PersonStatus.ACTIVE,
+                development__isnull=True,
+                department__branches__in=branches,
+            )
+            .exclude(political_status__in=MEMBER_STATUSES)
+            .distinct()
+            .order_by("name")
+        )
+    initial: dict[str, Any] = {}
+    if request.GET.get("person", "").isdigit():
+        initial["person"] = int(request.GET["person"])
+    form = DevelopmentStartForm(
+        request.POST or None, people=people_qs, branches=branches, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dev = development_services.development_start(
+                access=access,
+                person=form.cleaned_data["person"],
+                branch=form.cleaned_data["branch"],
+                applied_on=form.cleaned_data["applied_on"],
+                introducers=form.cleaned_data["introducers"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已登记 {dev.person.name} 的入党申请")
+            return redirect("org:development_edit", pk=dev.pk)
+    return render(
+        request,
+        "org/simple_form.html",
+        {
+            "form": form,
+            "title": "登记入党申请",
+            "back": reverse("org:development"),
+            "intro": "登记后可在发展党员看板上跟踪各阶段。申请人须年满18周岁。",
+        },
+    )
+
+
+@login_required
+def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    dev = development_selectors.development_get(access, pk)
+    can_edit = access.manages_branch(dev.branch_id, dev.hospital_id) and dev.status == "active"
+    initial = {f: getattr(dev, f) for f in DevelopmentForm.base_fields}
+    form = DevelopmentForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not access.manages_branch(dev.branch_id, dev.hospital_id):
+            raise PermissionDenied("没有权限修改此发展记录")
+        if form.is_valid():
+            data = form.cleaned_data
+            dates = DevDates(
+                applied_on=data["applied_on"],
+                talked_on=data["talked_on"],
+                activist_on=data["activist_on"],
+                candidate_on=data["candidate_on"],
+                reviewed_on=data["reviewed_on"],
+                probation_on=data["probation_on"],
+                full_on=data["full_on"],
+                training_hours=data["training_hours"] or 0,
+                extension_months=data["extension_months"] or 0,
+            )
+            try:
+                development_services.development_update(
+                    access=access,
+                    development=dev,
+                    dates=dates,
+                    introducers=data["introducers"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "已保存")
+                return redirect("org:development_edit", pk=dev.pk)
+    from hongfan.org.rules import development_next_step
+
+    rule = structure_selectors.org_rule_for(dev.hospital.authority_id)
+    return render(
+        request,
+        "org/development_edit.html",
+        {
+            "dev": dev,
+            "form": form,
+            "can_edit": can_edit,
+            "rule": rule,
+            "next_step": development_next_step(
+                development_selectors.dev_dates(dev), rule=rule, today=today()
+            ),
+            "stop_form": StopForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def development_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    dev = development_selectors.development_get(access, pk)
+    form = StopForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写终止原因")
+        return redirect("org:development_edit", pk=dev.pk)
+    try:
+        development_services.development_stop(
+            access=access, development=dev, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, "已终止发展")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("org:development_edit", pk=dev.pk)

@@ -1,0 +1,232 @@
+"""People pages: the list, one person, add, edit, transfer, leave, reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.dates import today
+from hongfan.core.forms import apply_errors, run_form
+from hongfan.org.choices import PersonStatus, PoliticalStatus
+from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
+from hongfan.org.models import Branch, Department, Hospital, Person
+from hongfan.org.selectors import development as development_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.services import people as people_services
+from hongfan.org.services.roster import RosterFilters
+from hongfan.org.views.hospitals import _require_manager, current_hospital
+from hongfan.points.selectors.stars import person_stars
+
+
+def person_appraisals(p: Any) -> list[Any]:
+    """The member's 民主评议 grades of the years decided (hongfan.orglife)."""
+    from hongfan.orglife.models import AppraisalGrade
+
+    return list(
+        AppraisalGrade.objects.filter(person=p, appraisal__status="final")
+        .select_related("appraisal")
+        .order_by("-appraisal__year")
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    _require_manager(access)
+    h = current_hospital(request, access)
+    g = request.GET
+    f = RosterFilters.from_query(g)
+    qs = people_selectors.person_list(
+        access,
+        hospital=h,
+        branch_id=f.branch_id,
+        department_id=f.department_id,
+        political_status=f.political_status,
+        status=f.status,
+        q=f.q,
+    )
+    page = Paginator(qs, 30).get_page(g.get("page"))
+    return render(
+        request,
+        "org/people.html",
+        {
+            "h": h,
+            "page": page,
+            "branches": structure_selectors.branch_options(access, h.pk),
+            "departments": Department.objects.filter(hospital=h, active=True).order_by(
+                "kind", "name"
+            ),
+            "statuses": PoliticalStatus.choices,
+            "filters": g,
+            "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
+            "can_export": access.reads_hospital(h.pk),
+            "can_import": access.administers_hospital(h.pk),
+        },
+    )
+
+
+@login_required
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    p = people_selectors.person_get(access, pk)
+    dev = getattr(p, "development", None) if hasattr(p, "development") else None
+    next_step = None
+    if dev is not None:
+        from hongfan.org.rules import development_next_step
+
+        rule = structure_selectors.org_rule_for(p.hospital.authority_id)
+        next_step = development_next_step(
+            development_selectors.dev_dates(dev), rule=rule, today=today()
+        )
+    return render(
+        request,
+        "org/person.html",
+        {
+            "p": p,
+            "stars": person_stars(access, p),
+            "appraisals": person_appraisals(p),
+            "history": people_selectors.person_history(p),
+            "dev": dev,
+            "next_step": next_step,
+            "cultivations": list(p.cultivations.select_related("mentor")),
+            "seats": list(p.seats.select_related("committee", "committee__branch")),
+            "can_edit": people_services._can_write_person(access, p.hospital_id, p.branch_id),
+            "is_admin": access.administers_hospital(p.hospital_id),
+            "can_reveal": access.administers_hospital(p.hospital_id) or access.person_id == p.pk,
+            "can_start_dev": (
+                not p.is_member
+                and dev is None
+                and p.status == PersonStatus.ACTIVE
+                and (access.administers_hospital(p.hospital_id) or bool(access.branch_ids))
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    access = request_access(request)
+    p = people_selectors.person_get(access, pk)
+    try:
+        value = people_services.person_reveal(access=access, person=p, field=field, request=request)
+    except ValidationError as exc:
+        raise Http404("无效字段") from exc
+    return HttpResponse(f'<span class="font-monospace">{value}</span>')
+
+
+def _person_form_branches(access: Access, h: Hospital) -> Any:
+    return structure_selectors.branch_options(access, h.pk)
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    h = current_hospital(request, access)
+    if not (access.administers_hospital(h.pk) or access.branch_ids):
+        raise PermissionDenied("没有权限新增人员")
+    branches = _person_form_branches(access, h)
+    form = PersonForm(request.POST or None, hospital_id=h.pk, branches=branches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = people_services.person_create(
+                access=access,
+                hospital=h,
+                data=form.business_data(),
+                id_number=form.cleaned_data["id_number"],
+                mobile=form.cleaned_data["mobile"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已新增 {p.name}")
+            return redirect("org:person", pk=p.pk)
+    return render(request, "org/person_form.html", {"form": form, "h": h, "title": "新增人员"})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    p = people_selectors.person_get(access, pk)
+    if not people_services._can_write_person(access, p.hospital_id, p.branch_id):
+        raise PermissionDenied("没有权限修改此人员")
+    branches = _person_form_branches(access, p.hospital)
+    if p.branch_id and not branches.filter(pk=p.branch_id).exists():
+        branches = Branch.objects.filter(Q(pk__in=branches) | Q(pk=p.branch_id))
+    form = PersonForm(
+        request.POST or None, instance=p, hospital_id=p.hospital_id, branches=branches, editing=True
+    )
+    if request.method == "POST" and form.is_valid():
+        person_fresh = Person.objects.get(pk=p.pk)
+        try:
+            people_services.person_update(
+                access=access,
+                person=person_fresh,
+                data=form.business_data(),
+                id_number=form.cleaned_data["id_number"] or None,
+                mobile=form.cleaned_data["mobile"] or None,
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("org:person", pk=p.pk)
+    return render(
+        request,
+        "org/person_form.html",
+        {"form": form, "h": p.hospital, "title": f"编辑 {p.name}", "p": p},
+    )
+
+
+@login_required
+def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    p = people_selectors.person_get(access, pk)
+    if not access.administers_hospital(p.hospital_id):
+        raise PermissionDenied("组织关系转接由医院党委办理")
+    branches = Branch.objects.filter(hospital_id=p.hospital_id, active=True).exclude(
+        pk=p.branch_id or 0
+    )
+    form = TransferForm(request.POST or None, branches=branches, initial={"on": today()})
+    return run_form(
+        request,
+        form,
+        lambda d: people_services.person_transfer(access=access, person=p, request=request, **d),
+        success=lambda t: f"{p.name} 已转入 {t.to_branch}",
+        next_url=reverse("org:person", args=[p.pk]),
+        title=f"组织关系转接：{p.name}",
+        back=reverse("org:person", args=[p.pk]),
+        intro=f"当前支部：{p.branch or '无'}",
+    )
+
+
+@login_required
+def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    p = people_selectors.person_get(access, pk)
+    if not access.administers_hospital(p.hospital_id):
+        raise PermissionDenied("人员离开由医院党委办理")
+    form = LeaveForm(request.POST or None, initial={"on": today()})
+    return run_form(
+        request,
+        form,
+        lambda d: people_services.person_mark_left(access=access, person=p, request=request, **d),
+        success=f"{p.name} 已标记为离开",
+        next_url=reverse("org:person", args=[p.pk]),
+        title=f"标记离开：{p.name}",
+        back=reverse("org:person", args=[p.pk]),
+        intro="标记后此人不再计入在职职工和党员统计，历史记录保留。",
+    )
