@@ -143,7 +143,7 @@ def client_for(username: str | None):  # type: ignore[no-untyped-def]
     return client
 
 
-def measure(args: argparse.Namespace) -> dict:
+def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     configure(args.database_url)
     load_before = os.getloadavg()
     from django.conf import settings

@@ -104,7 +104,7 @@ def timed(fn, wall: list[float], cpu: list[float]):  # type: ignore[no-untyped-d
 # --- one database ---------------------------------------------------------------------------------
 
 
-def measure(args: argparse.Namespace) -> dict:
+def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     configure(args.database_url)
     load_before = os.getloadavg()
     from django.conf import settings
@@ -547,7 +547,7 @@ def print_one(rep: dict) -> None:
     )
 
 
-def print_side_by_side(vendor: str, reports: list[dict]) -> None:
+def print_side_by_side(vendor: str, reports: list[dict]) -> None:  # noqa: C901
     if not reports:
         return
     # Named by the size pointsgen loaded (the ledger also holds earlier runs' awards).

@@ -306,7 +306,7 @@ class Generator:
             if d.weekday() < 5:
                 return d
 
-    def run(self) -> None:
+    def run(self) -> None:  # noqa: C901
         rng = self.rng
         for bid, hid, secretary, _name in self.city.branches:
             members = self.city.members.get(bid, [])
@@ -731,7 +731,7 @@ def db_size(cfg: dict, vendor: str) -> int:
         return cur.fetchone()[0]
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--vendor", choices=["sqlite", "postgresql"])
     parser.add_argument("--database-url", help="target (default: the orglife database)")

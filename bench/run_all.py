@@ -242,7 +242,7 @@ def summary(vendors: list[str]) -> None:
         )
 
 
-def main() -> None:
+def main() -> None:  # noqa: C901, PLR0915
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rebuild", action="store_true", help="rebuild the city databases")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])

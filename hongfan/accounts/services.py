@@ -33,7 +33,7 @@ SEPARATED_ROLES = {Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}
 
 
 @transaction.atomic
-def role_grant(
+def role_grant(  # noqa: C901
     *,
     access: Access,
     user: User,

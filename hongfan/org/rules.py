@@ -115,7 +115,7 @@ class DevDates:
     extension_months: int = 0
 
 
-def development_errors(
+def development_errors(  # noqa: C901
     dates: DevDates,
     *,
     birth_date: date,

@@ -45,7 +45,7 @@ def _at(day: date, hour: int) -> datetime:
 
 
 @transaction.atomic
-def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int) -> int:
+def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int) -> int:  # noqa: C901
     """Meetings of ``year`` up to ``until`` (exclusive) for every branch of the hospital."""
     rng = random.Random(seed)
     branches = list(Branch.objects.filter(hospital=hospital, kind=BranchKind.BRANCH, active=True))

@@ -164,7 +164,7 @@ class _MinutesParser(HTMLParser):
         self.current = Block(kind="quote" if self.quote and kind == "p" else kind)
         return self.current
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901
         if tag in ("strong", "b", "th"):
             self.depth["b"] += 1
         elif tag in ("i", "em"):
@@ -461,7 +461,7 @@ def _quorum_line(meeting: Meeting, rows: list[Attendance], held: bool) -> str:
     return f"应到有表决权{expected}人，实到{present}人，{'达到' if quorate else '未达到'}法定人数"
 
 
-def _meeting_record(
+def _meeting_record(  # noqa: C901, PLR0915
     doc: _Doc, meeting: Meeting, branch: Branch, rows: list[Attendance], *, number: int = 0
 ) -> None:
     """The paper form of one meeting: the title, the bordered table, the signatures."""
@@ -634,7 +634,7 @@ def _cover(doc: _Doc, branch: Branch, year: int, day: date) -> None:
         doc.cell_text(cells[1], value, size=15)
 
 
-def _summary(doc: _Doc, branch: Branch, year: int, day: date, meetings: list[Meeting]) -> None:
+def _summary(doc: _Doc, branch: Branch, year: int, day: date, meetings: list[Meeting]) -> None:  # noqa: C901
     reqs, row = selectors.branch_compliance(branch, year, day)
     doc.heading(f"{year}年度组织生活开展情况")
     doc.para(f"统计截至{_cn_date(min(day, date(year, 12, 31)))}。", size=12, space_after=6)

@@ -37,7 +37,7 @@ def _period_end(year: int, last_month: int) -> date:
     ) - timedelta(days=1)
 
 
-def send_reminders(*, today: date, days: int = REMIND_DAYS) -> list[Reminder]:
+def send_reminders(*, today: date, days: int = REMIND_DAYS) -> list[Reminder]:  # noqa: C901
     """Notify the secretaries of every branch whose current period of a required meeting
     ends within ``days`` days and is not done yet."""
     secretaries: dict[int, list[User]] = {}

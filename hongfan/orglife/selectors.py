@@ -350,19 +350,23 @@ def _cell_status(
     return Compliance.UPCOMING
 
 
-def compliance(
-    branches: list[Branch], year: int, today: date, authority_id: int, *, cells: bool = True
-) -> tuple[list[Requirement], list[BranchCompliance]]:
-    """The compliance of branches for a year, in five queries whatever their number:
-    requirements, committees, groups, meetings held per (branch, kind, month), group
-    meetings per (group, month). With ``cells=False`` only each branch's tally of statuses
-    is kept (the city summary)."""
-    reqs = requirements_for(authority_id, year)
-    ids = [b.pk for b in branches]
+@dataclass
+class _Held:
+    """What the database holds for a year's compliance, fetched once for all branches."""
+
+    terms: dict[int, list[tuple[date, date]]]  # branch -> committee terms in the year
+    groups: dict[int, list[int]]  # branch -> its Party groups
+    counts: dict[tuple[int, str, bool], list[int]]  # (branch, kind, by_secretary) -> per month
+    group_counts: dict[int, list[int]]  # Party group -> 党小组会 per month
+
+
+def _held(ids: list[int], year: int) -> _Held:
+    """Four queries: committee terms, groups, and meetings held per month (twelve conditional
+    counts with local month boundaries computed here: no per-row date function in the
+    database, whatever the number of meetings)."""
     start, end = year_bounds(year)
     year_end = date(year, 12, 31)
-    # Committee terms overlapping the year: a 支委会 is required in a period only while a
-    # committee is in office.
+    # A 支委会 is required in a period only while a committee is in office.
     terms: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for bid, t_start, t_end in (
         BranchCommittee.objects.filter(
@@ -378,13 +382,10 @@ def compliance(
     held = Meeting.objects.filter(
         branch_id__in=ids, status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end
     )
-    # Meetings per month as twelve conditional counts (local month boundaries computed here):
-    # no per-row date function in the database, whatever the number of meetings.
     per_month = {
         f"m{i}": Count("id", filter=Q(starts_at__gte=a, starts_at__lt=b))
         for i, (a, b) in enumerate(month_bounds(year), 1)
     }
-    # (branch, kind, by_secretary) -> meetings per month (index 0 = January)
     counts: dict[tuple[int, str, bool], list[int]] = {}
     for branch_id, kind, by_secretary, *months in (
         held.exclude(kind=MeetingKind.GROUP)
@@ -396,7 +397,6 @@ def compliance(
             key = (branch_id, kind, by_sec)
             have = counts.setdefault(key, [0] * 12)
             counts[key] = [x + y for x, y in zip(have, months, strict=True)]
-    # group -> meetings per month
     group_counts: dict[int, list[int]] = {}
     for group_id, *group_months in (
         held.filter(kind=MeetingKind.GROUP, party_group__isnull=False)
@@ -405,11 +405,15 @@ def compliance(
         .order_by()
     ):
         group_counts[group_id] = list(group_months)
-    none = [0] * 12
+    return _Held(terms, groups, counts, group_counts)
 
-    # Per requirement, its periods: (first month, last month, end, status when not done) —
-    # the same for every branch.
-    slots: list[list[tuple[int, int, date, str]]] = []
+
+Slot = tuple[int, int, date, str]  # first month, last month, end, status when not done
+
+
+def _slots(reqs: list[Requirement], year: int, today: date) -> list[list[Slot]]:
+    """Per requirement, its periods — the same for every branch."""
+    slots: list[list[Slot]] = []
     for r in reqs:
         slot = []
         for first, last in _periods(r.period, year):
@@ -417,53 +421,76 @@ def compliance(
             undone = _cell_status(0, 1, year, first, last, today, True)
             slot.append((first, last, period_end, undone))
         slots.append(slot)
-    keep = cells
-    out = []
-    for b in branches:
-        founded = b.founded_on
-        is_branch = b.kind == BranchKind.BRANCH
-        gids = groups.get(b.pk, [])
-        bc = BranchCompliance(b)
-        tally = bc.tally
-        for r, periods in zip(reqs, slots, strict=True):
-            need = r.min_count
-            row_cells: list[Cell] = []
-            is_committee = r.kind == MeetingKind.COMMITTEE
-            kind_ok = is_branch and (r.kind != MeetingKind.GROUP or bool(gids))
-            in_office = terms.get(b.pk, [])
-            monthly = counts.get((b.pk, r.kind, r.by_secretary), none)
-            for first, last, period_end, undone in periods:
-                applicable = kind_ok and (founded is None or founded < period_end)
-                if is_committee:
-                    period_start = date(year, first, 1)
-                    applicable = applicable and any(
-                        ts < period_end and te >= period_start for ts, te in in_office
-                    )
-                if r.kind == MeetingKind.GROUP:
-                    met = sum(
-                        1 for g in gids if sum(group_counts.get(g, none)[first - 1 : last]) >= need
-                    )
-                    n, done = met, bool(gids) and met == len(gids)
-                else:
-                    n = sum(monthly[first - 1 : last])
-                    done = n >= need
-                status = (
-                    Compliance.NOT_APPLICABLE
-                    if not applicable
-                    else Compliance.DONE
-                    if done
-                    else undone
+    return slots
+
+
+_NONE = [0] * 12
+
+
+def _branch_compliance(
+    b: Branch,
+    reqs: list[Requirement],
+    slots: list[list[Slot]],
+    held: _Held,
+    year: int,
+    keep: bool,
+) -> BranchCompliance:
+    """One branch's cells (or only its tally, without ``keep``) from what was fetched."""
+    founded = b.founded_on
+    is_branch = b.kind == BranchKind.BRANCH
+    gids = held.groups.get(b.pk, [])
+    bc = BranchCompliance(b)
+    tally = bc.tally
+    for r, periods in zip(reqs, slots, strict=True):
+        need = r.min_count
+        row_cells: list[Cell] = []
+        is_committee = r.kind == MeetingKind.COMMITTEE
+        is_group = r.kind == MeetingKind.GROUP
+        kind_ok = is_branch and (not is_group or bool(gids))
+        in_office = held.terms.get(b.pk, [])
+        monthly = held.counts.get((b.pk, r.kind, r.by_secretary), _NONE)
+        for first, last, period_end, undone in periods:
+            applicable = kind_ok and (founded is None or founded < period_end)
+            if is_committee:
+                period_start = date(year, first, 1)
+                applicable = applicable and any(
+                    ts < period_end and te >= period_start for ts, te in in_office
                 )
-                tally[status] = tally.get(status, 0) + 1
-                if keep:
-                    cell = Cell(status, n, first, last)
-                    if r.kind == MeetingKind.GROUP:
-                        cell.groups_done, cell.groups = n, len(gids)
-                    row_cells.append(cell)
+            if is_group:
+                n = sum(
+                    1
+                    for g in gids
+                    if sum(held.group_counts.get(g, _NONE)[first - 1 : last]) >= need
+                )
+                done = bool(gids) and n == len(gids)
+            else:
+                n = sum(monthly[first - 1 : last])
+                done = n >= need
+            status = (
+                Compliance.NOT_APPLICABLE if not applicable else Compliance.DONE if done else undone
+            )
+            tally[status] = tally.get(status, 0) + 1
             if keep:
-                bc.cells[r.key] = row_cells
-        out.append(bc)
-    return reqs, out
+                cell = Cell(status, n, first, last)
+                if is_group:
+                    cell.groups_done, cell.groups = n, len(gids)
+                row_cells.append(cell)
+        if keep:
+            bc.cells[r.key] = row_cells
+    return bc
+
+
+def compliance(
+    branches: list[Branch], year: int, today: date, authority_id: int, *, cells: bool = True
+) -> tuple[list[Requirement], list[BranchCompliance]]:
+    """The compliance of branches for a year, in five queries whatever their number:
+    requirements, committees, groups, meetings held per (branch, kind, month), group
+    meetings per (group, month). With ``cells=False`` only each branch's tally of statuses
+    is kept (the city summary)."""
+    reqs = requirements_for(authority_id, year)
+    held = _held([b.pk for b in branches], year)
+    slots = _slots(reqs, year, today)
+    return reqs, [_branch_compliance(b, reqs, slots, held, year, cells) for b in branches]
 
 
 def compliance_branches(hospital: Hospital) -> list[Branch]:

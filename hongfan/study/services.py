@@ -83,7 +83,7 @@ def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
 
 
 @transaction.atomic
-def item_publish(
+def item_publish(  # noqa: C901, PLR0915
     *,
     access: Access,
     hospital: Hospital,
@@ -369,7 +369,7 @@ def read_complete(
 
 
 @transaction.atomic
-def log_submit(
+def log_submit(  # noqa: C901
     *,
     access: Access,
     item: StudyItem,

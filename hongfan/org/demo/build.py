@@ -169,7 +169,7 @@ def _title_for(kind: str, rng: random.Random, is_nurse: bool) -> tuple[str, str]
     return "管理人员", _weighted(rng, N.ADMIN_TITLES)
 
 
-def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: date) -> Hospital:
+def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: date) -> Hospital:  # noqa: C901, PLR0915
     rng = random.Random(seed)
     pf = PersonFactory(rng, spec.region)
     hospital = Hospital.objects.create(

@@ -52,7 +52,7 @@ def _can_write_person(access: Access, hospital_id: int, branch_id: int | None) -
     )
 
 
-def person_validate(
+def person_validate(  # noqa: C901
     person: Person, *, id_number: str | None, mobile: str | None, day: date, rule: RuleNumbers
 ) -> dict[str, str]:
     """{field: Chinese message} for every rule ``person`` breaks; ``rule`` is the city's

@@ -84,7 +84,7 @@ def department_save(
 
 
 @transaction.atomic
-def branch_save(
+def branch_save(  # noqa: C901
     *,
     access: Access,
     hospital: Hospital,

@@ -169,7 +169,7 @@ class StarEvaluation:
         return today() <= self.end
 
 
-def star_evaluation(selection: StarSelection) -> StarEvaluation:
+def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
     start, end = quarter_bounds(selection.year, selection.quarter)
     hospital_id = selection.hospital_id
     members = list(

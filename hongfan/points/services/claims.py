@@ -107,7 +107,7 @@ def _quantity_error(quantity: Any) -> tuple[str | None, Decimal]:
 
 
 @transaction.atomic
-def claim_submit(
+def claim_submit(  # noqa: C901
     *,
     access: Access,
     person: Person,
