@@ -89,7 +89,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("orglife", "tests/factories.py"): "missing",
     ("points", "tests/factories.py"): "missing",
     ("study", "tests/factories.py"): "missing",
-    ("workdays", "tests/factories.py"): "missing",
 }
 
 
