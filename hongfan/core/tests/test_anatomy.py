@@ -85,7 +85,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("study", "services.py"): "too long",
     ("study", "views.py"): "too long",
     # missing parts
-    ("orglife", "tests/factories.py"): "missing",
     ("points", "tests/factories.py"): "missing",
     ("study", "tests/factories.py"): "missing",
 }
