@@ -86,7 +86,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("study", "views.py"): "too long",
     # missing parts
     ("points", "tests/factories.py"): "missing",
-    ("study", "tests/factories.py"): "missing",
 }
 
 

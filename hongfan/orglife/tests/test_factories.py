@@ -85,7 +85,7 @@ def test_the_secretarys_meeting_list_costs_the_same_with_twenty_more_meetings(
     page = client.get(url).context["page"]
     assert page.paginator.count >= 23
     assert count_queries(client, url) == before
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         client.get(url)
 
 
@@ -101,5 +101,5 @@ def test_the_members_page_costs_the_same_with_twenty_more_meetings(
     MeetingFactory.create_batch(10, branch=branch)
     MeetingFactory.create_batch(10, branch=branch, held=True)
     assert count_queries(client, url) == before
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         client.get(url)
