@@ -70,12 +70,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("study", "services.py"): "too long",
     ("study", "views.py"): "too long",
     # missing parts
-    ("accounts", "tests/factories.py"): "missing",
-    ("notices", "tests/factories.py"): "missing",
-    ("orglife", "tests/factories.py"): "missing",
     ("points", "tests/factories.py"): "missing",
-    ("study", "tests/factories.py"): "missing",
-    ("workdays", "tests/factories.py"): "missing",
 }
 
 

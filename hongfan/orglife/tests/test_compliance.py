@@ -16,6 +16,7 @@ from hongfan.orglife.choices import Compliance, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Meeting
 from hongfan.orglife.reminders import send_reminders
 from hongfan.orglife.tests.conftest import Unit, at
+from hongfan.orglife.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -23,18 +24,15 @@ LATE = date(2025, 8, 20)  # "today" in these tests: Q1, Q2 over; August running
 
 
 def held(u: Unit, kind: str, day: date, **kw) -> Meeting:
-    """A held meeting written straight to the table (the calendar only counts them)."""
-    return Meeting.objects.create(
-        hospital=u.branch.hospital,
+    """A held meeting without a roster (the calendar only counts meetings)."""
+    kw.setdefault("status", MeetingStatus.HELD)
+    return MeetingFactory(
         branch=u.branch,
         kind=kind,
-        status=kw.pop("status", MeetingStatus.HELD),
         topic="测试",
         starts_at=at(day),
         ends_at=at(day, 16),
-        checkin_token="t",
-        checkin_opens_at=at(day, 14),
-        checkin_closes_at=at(day, 17),
+        roster=False,
         **kw,
     )
 
