@@ -76,12 +76,28 @@ def run_form(
     """The one way a simple form page works: on a valid POST call the service with the
     cleaned data; its ValidationError goes back onto the form (nothing changed), success
     flashes a message and redirects; otherwise render the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(next_url(result) if callable(next_url) else next_url)
+    saved, result = form_save(request, form, save, success=success)
+    if saved:
+        return redirect(next_url(result) if callable(next_url) else next_url)
     return render(request, template, {"form": form, "title": title, "back": back, "intro": intro})
+
+
+def form_save(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str | Callable[[Any], str],
+) -> tuple[bool, Any]:
+    """The saving half of a form page (for pages with more than one form): on a valid POST
+    call the service with the cleaned data; its ValidationError goes back onto the form
+    (nothing changed); success flashes a message. Returns (saved, the service's result)."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False, None
+    messages.success(request, success(result) if callable(success) else success)
+    return True, result

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors, search_url
+from hongfan.core.forms import apply_errors, form_save, search_url
 from hongfan.core.qr import qr_svg
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.choices import PersonStatus
@@ -619,43 +619,27 @@ def requirements(request: HttpRequest) -> HttpResponse:
         initial={"effective_from": today(), "quorum_of": QuorumOf.NONE},
         prefix="rule",
     )
-    if which == "rule" and rule_form.is_valid():
-        d = rule_form.cleaned_data
-        try:
-            services.meeting_rule_revise(
-                access=access,
-                authority=authority,
-                kind=d["kind"],
-                checkin_before_minutes=d["checkin_before_minutes"],
-                checkin_after_minutes=d["checkin_after_minutes"],
-                quorum_of=d["quorum_of"],
-                effective_from=d["effective_from"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(rule_form, exc)
-        else:
-            messages.success(request, "已保存新的会议规则版本")
-            return redirect("orglife:requirements")
-    elif request.method == "POST" and which != "rule" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.meeting_requirement_revise(
-                access=access,
-                authority=authority,
-                kind=d["kind"],
-                by_secretary=d["by_secretary"],
-                period=d["period"],
-                min_count=d["min_count"],
-                effective_from=d["effective_from"],
-                active=d["active"],
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已保存新的频次要求版本")
-            return redirect("orglife:requirements")
+    saved, _ = (
+        form_save(
+            request,
+            rule_form,
+            lambda d: services.meeting_rule_revise(
+                access=access, authority=authority, request=request, **d
+            ),
+            success="已保存新的会议规则版本",
+        )
+        if which == "rule"
+        else form_save(
+            request,
+            form,
+            lambda d: services.meeting_requirement_revise(
+                access=access, authority=authority, request=request, **d
+            ),
+            success="已保存新的频次要求版本",
+        )
+    )
+    if saved:
+        return redirect("orglife:requirements")
     rows = MeetingRequirement.objects.filter(authority=authority).order_by(
         "kind", "by_secretary", "-effective_from"
     )

@@ -10,6 +10,7 @@ from hongfan.core.forms import set_queryset
 from hongfan.org.choices import Ethnicity
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, PartyGroup, Person
+from hongfan.org.services.people import PERSON_FIELDS
 
 
 class PersonForm(forms.ModelForm):
@@ -24,24 +25,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "education",
-            "department",
-            "post",
-            "title",
-            "is_middle_cadre",
-            "is_department_head",
-            "is_senior_expert",
-            "political_status",
-            "joined_on",
-            "full_member_on",
-            "branch",
-            "party_group",
-        ]
+        fields = list(PERSON_FIELDS)  # the fields the service writes
         widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE}
 
     def __init__(
