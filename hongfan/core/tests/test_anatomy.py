@@ -70,7 +70,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("study", "services.py"): "too long",
     ("study", "views.py"): "too long",
     # missing parts
-    ("points", "tests/factories.py"): "missing",
 }
 
 
