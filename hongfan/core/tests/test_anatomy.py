@@ -69,7 +69,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("study", "selectors.py"): "too long",
     ("study", "services.py"): "too long",
     ("study", "views.py"): "too long",
-    # missing parts
 }
 
 
