@@ -155,10 +155,10 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     from hongfan.accounts.models import User
     from hongfan.core.access import access_for
     from hongfan.core.dates import today as today_fn
+    from hongfan.core.dates import year_bounds
     from hongfan.org.models import Branch, Hospital
     from hongfan.orglife import selectors, services
     from hongfan.orglife.models import Attendance, ComplianceTally, Meeting
-    from hongfan.orglife.selectors import year_bounds
 
     vendor = connection.vendor
     loaded = Meeting.objects.filter(checkin_token__startswith=TOKEN_PREFIX).count()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -22,3 +22,21 @@ def age_on(birth: date, day: date) -> int:
     if (day.month, day.day) < (birth.month, birth.day):
         years -= 1
     return years
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """Local midnight of 1 January of ``year`` and of the next year (for range filters that
+    use the index on a datetime, instead of a per-row date function)."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(date(year, 1, 1), time.min, tzinfo=tz),
+        datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=tz),
+    )
+
+
+def month_bounds(year: int) -> list[tuple[datetime, datetime]]:
+    """The local midnight bounds of each month of a year."""
+    tz = timezone.get_current_timezone()
+    starts = [date(year, m, 1) for m in range(1, 13)] + [date(year + 1, 1, 1)]
+    edges = [datetime.combine(d, time.min, tzinfo=tz) for d in starts]
+    return list(zip(edges[:-1], edges[1:], strict=True))

@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from hongfan.core.dates import today as local_today
+from hongfan.core.dates import year_bounds
 from hongfan.org.models import Branch, CommitteeSeat
 from hongfan.orglife import selectors
 from hongfan.orglife.choices import (
@@ -578,7 +579,7 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _year_meetings(branch: Branch, year: int) -> list[Meeting]:
-    start, end = selectors.year_bounds(year)
+    start, end = year_bounds(year)
     return list(
         Meeting.objects.filter(branch=branch, starts_at__gte=start, starts_at__lt=end)
         .select_related("party_group", "host", "recorder", "lecturer")

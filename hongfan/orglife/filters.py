@@ -8,10 +8,11 @@ import django_filters
 from django.db.models import QuerySet
 
 from hongfan.core.access import request_access
+from hongfan.core.dates import year_bounds
 from hongfan.org.models import Branch
 from hongfan.orglife.choices import MeetingKind, MeetingStatus
 from hongfan.orglife.models import Meeting
-from hongfan.orglife.selectors import managed_branches, year_bounds
+from hongfan.orglife.selectors import managed_branches
 
 YEAR_MIN = 2000
 

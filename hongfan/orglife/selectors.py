@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core.access import Access
+from hongfan.core.dates import month_bounds, year_bounds
 from hongfan.org.choices import BranchKind, PersonStatus
 from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup, Person
 from hongfan.orglife.choices import (
@@ -222,22 +223,6 @@ def roster(meeting: Meeting) -> list[Attendance]:
         Attendance.objects.filter(meeting=meeting)
         .select_related("person", "points_entry")
         .order_by("pk")
-    )
-
-
-def month_bounds(year: int) -> list[tuple[datetime, datetime]]:
-    """The local midnight bounds of each month of a year."""
-    tz = timezone.get_current_timezone()
-    starts = [date(year, m, 1) for m in range(1, 13)] + [date(year + 1, 1, 1)]
-    edges = [datetime.combine(d, time.min, tzinfo=tz) for d in starts]
-    return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(date(year, 1, 1), time.min, tzinfo=tz),
-        datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=tz),
     )
 
 

@@ -8,7 +8,7 @@ cost a fixed number of queries whatever the number of members."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core.access import Access
-from hongfan.core.dates import today
+from hongfan.core.dates import today, year_bounds
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, BranchCommittee, CommitteeSeat, Hospital, Person
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -277,14 +277,6 @@ def committee_people(*, hospital_id: int, person_ids: list[int] | None = None) -
 
 
 # --- hours ---------------------------------------------------------------------------------------
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(date(year, 1, 1), time.min, tzinfo=tz),
-        datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=tz),
-    )
 
 
 def self_minutes(people: Q, year: int) -> dict[int, int]:
