@@ -1,4 +1,4 @@
-"""Targets and payloads for the role matrix (hongfan/org/tests/test_role_matrix.py) and for
+"""Targets and payloads for the role matrix (hongfan/tests/test_role_matrix.py) and for
 this app's own table of every study URL × role (test_role_table.py).
 
 Each function takes the matrix's ``Targets`` (unused: the rows are found or made in

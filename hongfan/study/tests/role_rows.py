@@ -1,4 +1,4 @@
-"""The study app's rows of the role matrix (hongfan/org/tests/test_role_matrix.py merges
+"""The study app's rows of the role matrix (hongfan/tests/test_role_matrix.py merges
 them into its table): every study URL × every demo role. Targets and payloads are in
 ``matrix.py``."""
 
