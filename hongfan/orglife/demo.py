@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -198,3 +199,24 @@ def plan_demo_meeting(
         host=branch.secretary,
         agenda="1. 学习志愿服务制度\n2. 分组上岗服务患者\n3. 交流体会",
     )
+
+
+def build_city_orglife(authority: Any) -> None:
+    """The demo city's organisational life (a step of ``builddemo``, registered in apps.py):
+    the city's meeting frequencies; this year's meetings in every hospital and, in the demo
+    secretary's branch, a 主题党日 about to start (to try the QR check-in)."""
+    from django.contrib.auth import get_user_model
+
+    from hongfan.core.access import access_for
+    from hongfan.core.dates import today
+    from hongfan.orglife.services import meeting_requirements_seed
+
+    day = today()
+    meeting_requirements_seed(authority=authority, effective_from=date(day.year - 1, 1, 1))
+    for i, hospital in enumerate(Hospital.objects.order_by("pk")):
+        if not Meeting.objects.filter(hospital=hospital).exists():
+            build_demo_orglife(hospital, year=day.year, until=day, seed=700 + i)
+    access = access_for(get_user_model().objects.get(username="sec"))
+    branch = Branch.objects.get(pk=min(access.branch_ids))
+    if not Meeting.objects.filter(branch=branch, status="planned").exists():
+        plan_demo_meeting(access, branch)

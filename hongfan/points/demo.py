@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -137,3 +138,27 @@ def points_rebuild_totals(hospital: Hospital) -> int:
 
 
 __all__ = ["Period", "build_demo_points", "points_rebuild_totals"]
+
+
+def build_city_points(authority: Any) -> None:
+    """The demo city's points (a step of ``builddemo``, registered in apps.py): the city's
+    default catalogue, copied into every hospital, and a ledger since the start of last
+    quarter for the hospitals without one."""
+    from hongfan.core.dates import today
+    from hongfan.org.demo.city import PRIMARY
+    from hongfan.points.services.catalogue import (
+        point_rules_copy_defaults,
+        point_rules_seed_city,
+    )
+
+    day = today()
+    point_rules_seed_city(authority=authority, effective_from=date(day.year - 1, 1, 1))
+    last_quarter = period_start("quarter", period_start("quarter", day) - timedelta(days=1))
+    this_quarter = period_start("quarter", day)
+    for i, hospital in enumerate(Hospital.objects.order_by("pk")):
+        point_rules_copy_defaults(access=None, hospital=hospital)
+        if not PointEntry.objects.filter(hospital=hospital).exists():
+            # The demo accounts' hospital gets last quarter too (quarter stars); the
+            # others this quarter, which keeps `make demo` quick.
+            start = last_quarter if hospital.name == PRIMARY else this_quarter
+            build_demo_points(hospital, start=start, end=day - timedelta(days=1), seed=500 + i)

@@ -6,6 +6,7 @@ demo topics is left as it is. ``manage.py builddemo`` calls ``build_study_demo``
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -617,3 +618,11 @@ def build_study_demo(hospital: Hospital) -> int:
         )
         log(sec_person, rules, 15, 2, LogStatus.PENDING, LogMethod.SELF)
     return made
+
+
+def build_city_study(authority: Any) -> None:
+    """The demo city's study (a step of ``builddemo``, registered in apps.py): material, a
+    question bank and an open exam in the demo accounts' hospital."""
+    from hongfan.org.demo.city import PRIMARY
+
+    build_study_demo(Hospital.objects.get(name=PRIMARY))

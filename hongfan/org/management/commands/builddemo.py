@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hongfan.accounts.models import RoleAssignment, User
+from hongfan.core import demo
 from hongfan.core.dates import today
 from hongfan.core.roles import Role
 from hongfan.org.choices import PoliticalStatus
@@ -43,9 +43,9 @@ class Command(BaseCommand):
                 build_hospital(authority, spec, seed=2026 + i, day=today())
                 built += 1
             self._accounts(authority)
-            self._points(authority)
-            self._orglife(authority)
-            self._study()
+            # Each app's part of the demo (points, meetings, study…), as registered.
+            for step in demo.steps():
+                step.build(authority)
             call_command("seedholidays", verbosity=0)
         people = Person.objects.count()
         members = Person.objects.filter(
@@ -58,58 +58,6 @@ class Command(BaseCommand):
                 f"in {time.monotonic() - started:.1f}s"
             )
         )
-
-    def _points(self, authority: Authority) -> None:
-        """The city's default points catalogue, copied into every hospital, and a ledger
-        since the start of last quarter for the hospitals built now."""
-        from datetime import date
-
-        from hongfan.points.demo import build_demo_points
-        from hongfan.points.models import PointEntry
-        from hongfan.points.periods import period_start
-        from hongfan.points.services.catalogue import (
-            point_rules_copy_defaults,
-            point_rules_seed_city,
-        )
-
-        day = today()
-        point_rules_seed_city(authority=authority, effective_from=date(day.year - 1, 1, 1))
-        last_quarter = period_start("quarter", period_start("quarter", day) - timedelta(days=1))
-        this_quarter = period_start("quarter", day)
-        for i, hospital in enumerate(Hospital.objects.order_by("pk")):
-            point_rules_copy_defaults(access=None, hospital=hospital)
-            if not PointEntry.objects.filter(hospital=hospital).exists():
-                # The demo accounts' hospital gets last quarter too (quarter stars); the
-                # others this quarter, which keeps `make demo` quick.
-                start = last_quarter if hospital.name == PRIMARY else this_quarter
-                build_demo_points(hospital, start=start, end=day - timedelta(days=1), seed=500 + i)
-
-    def _orglife(self, authority: Authority) -> None:
-        """The city's meeting frequencies; this year's meetings in every hospital and,
-        in the demo secretary's branch, a 主题党日 about to start (to try the QR check-in)."""
-        from datetime import date
-
-        from hongfan.core.access import access_for
-        from hongfan.orglife.demo import build_demo_orglife, plan_demo_meeting
-        from hongfan.orglife.models import Meeting
-        from hongfan.orglife.services import meeting_requirements_seed
-
-        day = today()
-        meeting_requirements_seed(authority=authority, effective_from=date(day.year - 1, 1, 1))
-        for i, hospital in enumerate(Hospital.objects.order_by("pk")):
-            if not Meeting.objects.filter(hospital=hospital).exists():
-                build_demo_orglife(hospital, year=day.year, until=day, seed=700 + i)
-        sec = User.objects.get(username="sec")
-        access = access_for(sec)
-        branch = Branch.objects.get(pk=min(access.branch_ids))
-        if not Meeting.objects.filter(branch=branch, status="planned").exists():
-            plan_demo_meeting(access, branch)
-
-    def _study(self) -> None:
-        """Study material, a question bank and an open exam in the demo accounts' hospital."""
-        from hongfan.study.demo import build_study_demo
-
-        build_study_demo(Hospital.objects.get(name=PRIMARY))
 
     def _wipe(self) -> None:
         with transaction.atomic():
