@@ -109,3 +109,10 @@ def password_change_wait_minutes(*, user: User, policy: SecurityPolicy) -> int:
         return 0
     remaining = (failures[0] + window - now).total_seconds()
     return max(1, math.ceil(remaining / 60))
+
+
+def totp_device_confirmed(*, user: Any) -> Any:
+    """The user's confirmed 动态口令 device (django-otp TOTP), or None without two-factor."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -279,3 +279,14 @@ def login_failures_prune(*, older_than_days: int = FAILURE_LOG_DAYS) -> int:
     from axes.handlers.proxy import AxesProxyHandler
 
     return int(AxesProxyHandler.reset_failure_logs(age_days=older_than_days) or 0)
+
+
+def totp_device_pending(*, user: Any) -> Any:
+    """The user's not yet confirmed 动态口令 device, made on first use (the 2FA set-up page
+    shows its QR code until a code from the phone confirms it)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="手机动态口令", confirmed=False)
+    return device

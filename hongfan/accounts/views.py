@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hongfan.accounts import selectors, services
 from hongfan.accounts.forms import (
@@ -96,7 +95,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if wait:
                 error = f"用户名或密码错误。尝试过于频繁，请{wait}秒后再试。"
         else:
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = selectors.totp_device_confirmed(user=user)
             if device is not None:
                 request.session[OTP_PENDING] = {
                     "user": user.pk,
@@ -123,7 +122,7 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
     form = OTPForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = selectors.totp_device_confirmed(user=user)
         if device is not None and device.verify_token(form.cleaned_data["token"]):
             request.session.pop(OTP_PENDING, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -182,12 +181,10 @@ def password_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def twofa_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    confirmed = selectors.totp_device_confirmed(user=user)
     if confirmed is not None:
         return render(request, "accounts/2fa.html", {"enabled": True})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="手机动态口令", confirmed=False)
+    device = services.totp_device_pending(user=user)
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
