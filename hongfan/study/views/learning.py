@@ -1,6 +1,6 @@
 """Pages of 学习教育: my study, study material, self-study entries and their review, the
 hours table and its export, the city's targets. Thin: writes are in ``services``, reads
-in ``selectors``; the question bank and exams are in ``exam_views``."""
+in ``selectors``; the question bank and exams are in ``views/exams.py``."""
 
 from __future__ import annotations
 

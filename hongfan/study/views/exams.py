@@ -24,7 +24,7 @@ from hongfan.study import exams, question_import, selectors
 from hongfan.study.choices import Difficulty, QuestionKind
 from hongfan.study.forms import ExamForm, UploadForm
 from hongfan.study.models import StudyTopic
-from hongfan.study.views import learner_or_none, manager_hospital
+from hongfan.study.views.learning import learner_or_none, manager_hospital
 
 # --- the bank ------------------------------------------------------------------------------------
 
