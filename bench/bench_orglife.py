@@ -157,8 +157,9 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     from hongfan.core.dates import today as today_fn
     from hongfan.core.dates import year_bounds
     from hongfan.org.models import Branch, Hospital
-    from hongfan.orglife import selectors, services
     from hongfan.orglife.models import Attendance, ComplianceTally, Meeting
+    from hongfan.orglife.selectors import compliance as selectors
+    from hongfan.orglife.services import compliance as services
 
     vendor = connection.vendor
     loaded = Meeting.objects.filter(checkin_token__startswith=TOKEN_PREFIX).count()
@@ -234,7 +235,7 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
             Call(
                 lambda: (
                     services.tallies_refresh_stale(access=city_access, year=year, today=day),
-                    selectors.city_summary(city_access, year, day),
+                    selectors.city_summary(access=city_access, year=year, today=day),
                 ),
                 before=lambda: ComplianceTally.objects.filter(year=year).delete(),
             ),

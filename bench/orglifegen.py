@@ -607,9 +607,9 @@ def summarise(today: date) -> dict:
     from django.db.models import Count
 
     from hongfan.org.models import Branch, Hospital
-    from hongfan.orglife import selectors
     from hongfan.orglife.choices import Compliance
     from hongfan.orglife.models import Attendance, Meeting
+    from hongfan.orglife.selectors import compliance as selectors
 
     t = time.monotonic()
     by_kind: dict[str, dict[str, int]] = defaultdict(dict)
@@ -787,7 +787,7 @@ def main() -> None:  # noqa: PLR0915
     from hongfan.core.dates import today as today_fn
     from hongfan.org.models import Authority
     from hongfan.orglife.models import Meeting
-    from hongfan.orglife.services import meeting_requirements_seed
+    from hongfan.orglife.services.rules import meeting_requirements_seed
 
     t = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)

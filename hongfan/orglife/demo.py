@@ -23,7 +23,7 @@ from hongfan.orglife.choices import (
     QuorumOf,
 )
 from hongfan.orglife.models import Attendance, Meeting
-from hongfan.orglife.selectors import meeting_rules_in_force
+from hongfan.orglife.selectors.rules import meeting_rules_in_force
 
 TOPICS: dict[MeetingKind, list[str]] = {
     MeetingKind.GENERAL: ["学习贯彻党的二十届三中全会精神", "讨论发展党员工作", "半年工作总结"],
@@ -185,7 +185,7 @@ def plan_demo_meeting(
     access: Access, branch: Branch, *, starts_in: timedelta = timedelta(minutes=15)
 ) -> Meeting:
     """A 主题党日 of the branch starting shortly, planned by its secretary (the QR demo)."""
-    from hongfan.orglife.services import meeting_schedule
+    from hongfan.orglife.services.meetings import meeting_schedule
 
     starts = timezone.now().replace(second=0, microsecond=0) + starts_in
     return meeting_schedule(
@@ -209,7 +209,7 @@ def build_city_orglife(authority: Any) -> None:
 
     from hongfan.core.access import access_for
     from hongfan.core.dates import today
-    from hongfan.orglife.services import meeting_requirements_seed
+    from hongfan.orglife.services.rules import meeting_requirements_seed
 
     day = today()
     meeting_requirements_seed(authority=authority, effective_from=date(day.year - 1, 1, 1))

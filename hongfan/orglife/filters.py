@@ -12,7 +12,7 @@ from hongfan.core.dates import year_bounds
 from hongfan.org.models import Branch
 from hongfan.orglife.choices import MeetingKind, MeetingStatus
 from hongfan.orglife.models import Meeting
-from hongfan.orglife.selectors import managed_branches
+from hongfan.orglife.selectors.meetings import managed_branches
 
 YEAR_MIN = 2000
 
@@ -42,7 +42,9 @@ class MeetingFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # the branches offered (and accepted) are the user's own
         access = request_access(self.request) if self.request is not None else None
-        branches = managed_branches(access).order_by("pk") if access else Branch.objects.none()
+        branches = (
+            managed_branches(access=access).order_by("pk") if access else Branch.objects.none()
+        )
         self.filters["branch"].queryset = branches  # type: ignore[attr-defined]
         self.form.fields["branch"].queryset = branches  # type: ignore[attr-defined]
 

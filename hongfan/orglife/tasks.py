@@ -1,4 +1,4 @@
-"""Periodic work of 组织生活 (run by huey: ``make worker``). Thin: the work is in reminders."""
+"""Periodic work of 组织生活 (run by huey: ``make worker``). Thin: the work is in services.reminders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from hongfan.core.dates import today
-from hongfan.orglife.reminders import send_reminders
+from hongfan.orglife.services.reminders import send_reminders
 
 logger = logging.getLogger("hongfan.orglife")
 

@@ -46,7 +46,6 @@ from hongfan.org.tests.factories import (
     second,
     unused_id_number,
 )
-from hongfan.orglife import services as orglife
 from hongfan.orglife.models import (
     Appraisal,
     AppraisalGrade,
@@ -55,6 +54,7 @@ from hongfan.orglife.models import (
     MeetingFile,
     MeetingRequirement,
 )
+from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
 from hongfan.points.models import (
     PointAppeal,
     PointClaim,
@@ -452,7 +452,7 @@ def ol_meeting(t: Targets) -> Meeting:
     if "meeting" not in t.values:
         sec = access_for(User.objects.get(username="sec"))
         starts = timezone.now() - timedelta(minutes=10)
-        m = orglife.meeting_schedule(
+        m = meeting_schedule(
             access=sec,
             branch=t.branch,
             kind="theme_day",
@@ -460,7 +460,7 @@ def ol_meeting(t: Targets) -> Meeting:
             starts_at=starts,
             ends_at=starts + timedelta(hours=1),
         )
-        orglife.meeting_file_add(
+        meeting_file_add(
             access=sec,
             meeting=m,
             upload=ContentFile(PNG, name="合影.png"),  # type: ignore[arg-type]

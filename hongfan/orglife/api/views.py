@@ -12,8 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
-from hongfan.org.models import Person
-from hongfan.orglife import selectors, services
 from hongfan.orglife.api.serializers import (
     CheckinSerializer,
     MeetingSerializer,
@@ -21,6 +19,9 @@ from hongfan.orglife.api.serializers import (
 )
 from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.models import Attendance, Meeting
+from hongfan.orglife.selectors.attendance import acting_person, attendance_list
+from hongfan.orglife.selectors.meetings import meeting_list
+from hongfan.orglife.services.attendance import meeting_checkin
 
 
 class MyMeetingsAPI(generics.ListAPIView):
@@ -36,7 +37,7 @@ class MyMeetingsAPI(generics.ListAPIView):
         access.require_business()
         if not access.person_id:
             raise PermissionDenied("此账号未关联党员")
-        return selectors.my_meetings(access)
+        return attendance_list(access=access)
 
 
 class CheckinAPI(APIView):
@@ -50,14 +51,12 @@ class CheckinAPI(APIView):
         access.require_business()
         s = CheckinSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
+        person = acting_person(access=access)
         try:
-            row = services.meeting_checkin(
-                person=person, meeting_id=pk, token=s.validated_data["token"]
-            )
+            row = meeting_checkin(person=person, meeting_id=pk, token=s.validated_data["token"])
         except DjangoValidationError as exc:
             raise ValidationError({"detail": exc.messages}) from exc
-        row = selectors.my_meetings(access).get(pk=row.pk)
+        row = attendance_list(access=access).get(pk=row.pk)
         return Response(MyMeetingSerializer(row).data)
 
 
@@ -78,4 +77,4 @@ class MeetingBookAPI(generics.ListAPIView):
         access.require_business()
         if not (access.hospital_ids or access.branch_ids or access.is_city):
             raise PermissionDenied("只有支部书记、医院党委和市卫健委可以查看组织生活记录")
-        return selectors.meeting_list(access=access).select_related("branch")
+        return meeting_list(access=access).select_related("branch")

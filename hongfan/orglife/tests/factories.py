@@ -38,8 +38,8 @@ from hongfan.orglife.models import (
     MeetingRequirement,
     MeetingRule,
 )
-from hongfan.orglife.selectors import meeting_rule_for
-from hongfan.orglife.services import default_roster
+from hongfan.orglife.selectors.attendance import default_roster
+from hongfan.orglife.selectors.rules import meeting_rule_for
 
 # Versions of the city's rules made here are dated from 1990 on, long before any the demo
 # city holds, so they never replace the version in force today.

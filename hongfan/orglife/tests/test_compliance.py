@@ -11,10 +11,18 @@ from django.test.utils import CaptureQueriesContext
 from hongfan.notices.models import Notification
 from hongfan.org.models import Hospital
 from hongfan.org.tests.factories import make_branch, primary
-from hongfan.orglife import selectors
 from hongfan.orglife.choices import Compliance, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Meeting
-from hongfan.orglife.reminders import send_reminders
+from hongfan.orglife.selectors.compliance import (
+    branch_compliance,
+    city_summary,
+    compliance,
+    compliance_branches,
+)
+from hongfan.orglife.services.compliance import tallies_refresh_stale
+from hongfan.orglife.services.meetings import meeting_close, meeting_schedule
+from hongfan.orglife.services.reminders import send_reminders
+from hongfan.orglife.services.rules import meeting_requirement_revise
 from hongfan.orglife.tests.conftest import Unit, at
 from hongfan.orglife.tests.factories import MeetingFactory
 
@@ -38,7 +46,7 @@ def held(u: Unit, kind: str, day: date, **kw) -> Meeting:
 
 
 def cells(u: Unit, today: date = LATE) -> dict[str, list]:
-    _reqs, row = selectors.branch_compliance(u.branch, YEAR, today)
+    _reqs, row = branch_compliance(u.branch, YEAR, today)
     return {k: [c.status for c in v] for k, v in row.cells.items()}
 
 
@@ -82,7 +90,7 @@ def test_every_party_group_must_meet_for_the_group_cell(unit: Unit):
 
 def test_kinds_a_branch_cannot_hold_are_not_applicable(db):
     bare = make_branch(primary(), full=3)  # no committee, no groups
-    _reqs, row = selectors.branch_compliance(bare, YEAR, LATE)
+    _reqs, row = branch_compliance(bare, YEAR, LATE)
     assert {c.status for c in row.cells["committee_meeting"]} == {Compliance.NOT_APPLICABLE}
     assert {c.status for c in row.cells["group_meeting"]} == {Compliance.NOT_APPLICABLE}
 
@@ -90,12 +98,12 @@ def test_kinds_a_branch_cannot_hold_are_not_applicable(db):
 def test_the_matrix_costs_the_same_queries_for_one_branch_or_many(unit: Unit):
     hospital = primary()
     one = [unit.branch]
-    many = selectors.compliance_branches(hospital)
+    many = compliance_branches(hospital)
     assert len(many) > 3
 
     def queries(branches) -> int:
         with CaptureQueriesContext(connection) as ctx:
-            selectors.compliance(branches, YEAR, LATE, hospital.authority_id)
+            compliance(branches, YEAR, LATE, hospital.authority_id)
         return len(ctx.captured_queries)
 
     assert queries(one) == queries(many)
@@ -103,11 +111,10 @@ def test_the_matrix_costs_the_same_queries_for_one_branch_or_many(unit: Unit):
 
 def test_the_city_summary_counts_every_hospital(users):
     from hongfan.core.access import access_for
-    from hongfan.orglife import services
 
     city = access_for(users["city"])
-    services.tallies_refresh_stale(access=city, year=date.today().year, today=date.today())
-    rows = selectors.city_summary(city, date.today().year, date.today())
+    tallies_refresh_stale(access=city, year=date.today().year, today=date.today())
+    rows = city_summary(access=city, year=date.today().year, today=date.today())
     assert {r.hospital.pk for r in rows} == set(Hospital.objects.values_list("pk", flat=True))
     demo = next(r for r in rows if r.hospital == primary())
     assert demo.branches > 0 and demo.done > 0  # the demo city holds a year of meetings
@@ -156,19 +163,18 @@ def test_the_city_summary_sums_stored_tallies_refreshed_when_a_meeting_closes(
     from django.utils import timezone
 
     from hongfan.core.access import access_for
-    from hongfan.orglife import services
     from hongfan.orglife.models import ComplianceTally
     from hongfan.orglife.tests.conftest import ago
 
     city = access_for(users["city"])
     today = timezone.localdate()
-    services.tallies_refresh_stale(access=city, year=today.year, today=today)
-    first = {r.hospital.pk: r for r in selectors.city_summary(city, today.year, today)}
+    tallies_refresh_stale(access=city, year=today.year, today=today)
+    first = {r.hospital.pk: r for r in city_summary(access=city, year=today.year, today=today)}
     assert ComplianceTally.objects.filter(year=today.year, branch=unit.branch).exists()
     with django_assert_max_num_queries(6):  # every tally fresh: no judging again
-        assert services.tallies_refresh_stale(access=city, year=today.year, today=today) == 0
-        selectors.city_summary(city, today.year, today)
-    m = services.meeting_schedule(
+        assert tallies_refresh_stale(access=city, year=today.year, today=today) == 0
+        city_summary(access=city, year=today.year, today=today)
+    m = meeting_schedule(
         access=unit.sec,
         branch=unit.branch,
         kind=MeetingKind.THEME_DAY,
@@ -176,8 +182,8 @@ def test_the_city_summary_sums_stored_tallies_refreshed_when_a_meeting_closes(
         starts_at=ago(minutes=30),
         ends_at=ago(minutes=1),
     )
-    services.meeting_close(access=unit.sec, meeting=m, minutes="<p>开展志愿服务</p>")
-    after = {r.hospital.pk: r for r in selectors.city_summary(city, today.year, today)}
+    meeting_close(access=unit.sec, meeting=m, minutes="<p>开展志愿服务</p>")
+    after = {r.hospital.pk: r for r in city_summary(access=city, year=today.year, today=today)}
     hospital = unit.branch.hospital_id
     if m.day.month == today.month:  # (a meeting a minute after midnight belongs to yesterday)
         assert after[hospital].done == first[hospital].done + 1
@@ -187,14 +193,13 @@ def test_changing_a_requirement_drops_the_stored_tallies(unit: Unit, users):
     from django.utils import timezone
 
     from hongfan.core.access import access_for
-    from hongfan.orglife import services
     from hongfan.orglife.models import ComplianceTally
 
     city = access_for(users["city"])
     today = timezone.localdate()
-    services.tallies_refresh_stale(access=city, year=today.year, today=today)
+    tallies_refresh_stale(access=city, year=today.year, today=today)
     assert ComplianceTally.objects.exists()
-    services.meeting_requirement_revise(
+    meeting_requirement_revise(
         access=city,
         authority=unit.branch.hospital.authority,
         kind=MeetingKind.THEME_DAY,
@@ -216,7 +221,7 @@ def test_committee_meetings_are_required_only_while_a_committee_is_in_office(db)
         term_start=date(2025, 5, 10),
         term_end=date(2028, 5, 9),
     )
-    _reqs, row = selectors.branch_compliance(b, YEAR, LATE)
+    _reqs, row = branch_compliance(b, YEAR, LATE)
     committee = [c.status for c in row.cells["committee_meeting"]]
     assert committee[:4] == [Compliance.NOT_APPLICABLE] * 4  # January to April: no committee
     assert committee[4] == Compliance.OVERDUE  # May: elected on the 10th, no meeting held
@@ -228,6 +233,8 @@ def test_reading_the_city_summary_writes_nothing(users):
     from hongfan.orglife.models import ComplianceTally
 
     ComplianceTally.objects.all().delete()
-    rows = selectors.city_summary(access_for(users["city"]), date.today().year, date.today())
+    rows = city_summary(
+        access=access_for(users["city"]), year=date.today().year, today=date.today()
+    )
     assert not ComplianceTally.objects.exists()
     assert all(r.cells == 0 for r in rows)

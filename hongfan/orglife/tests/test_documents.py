@@ -25,15 +25,25 @@ from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.org.choices import PersonStatus
 from hongfan.org.models import Branch, Person
 from hongfan.org.tests.factories import sec_branch
-from hongfan.orglife import documents, services
 from hongfan.orglife.choices import AttendanceStatus, Grade, MeetingKind
+from hongfan.orglife.documents.meetings import NOT_HELD, meeting_docx, meeting_filename
+from hongfan.orglife.documents.word import DOCX_CONTENT_TYPE, TABLE_FONT, minutes_blocks
+from hongfan.orglife.documents.yearbook import YEARBOOK_TITLE, yearbook_docx
 from hongfan.orglife.models import Meeting
+from hongfan.orglife.services.appraisal import appraisal_record
+from hongfan.orglife.services.attendance import attendance_mark
+from hongfan.orglife.services.meetings import (
+    meeting_cancel,
+    meeting_close,
+    meeting_schedule,
+    sanitise_minutes,
+)
 from hongfan.orglife.tests.conftest import Unit, at
 
 pytestmark = pytest.mark.django_db
 
 YEAR = today().year - 1  # a whole year in the past: every meeting of it can be closed
-DOCX = documents.DOCX_CONTENT_TYPE
+DOCX = DOCX_CONTENT_TYPE
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MINUTES = (
     "<p>书记领学<strong>党章</strong>第一章&amp;总纲。</p>"
@@ -64,7 +74,7 @@ def hold(
     kw.setdefault("recorder", people[1] if len(people) > 1 else None)
     if kind == MeetingKind.LECTURE:
         kw.setdefault("lecturer", branch.secretary)
-    m = services.meeting_schedule(
+    m = meeting_schedule(
         access=access,
         branch=branch,
         kind=kind,
@@ -75,11 +85,9 @@ def hold(
         **kw,
     )
     for person, (status, reason) in (marks or {}).items():
-        services.attendance_mark(
-            access=access, meeting=m, person=person, status=status, reason=reason
-        )
+        attendance_mark(access=access, meeting=m, person=person, status=status, reason=reason)
     if close:
-        m, _notes = services.meeting_close(
+        m, _notes = meeting_close(
             access=access, meeting=m, minutes=minutes, resolutions="一、同意某某转正"
         )
     return Meeting.objects.select_related(
@@ -134,7 +142,7 @@ def exports(target: Any) -> int:
 
 
 def test_minutes_html_becomes_paragraphs_and_runs_without_tags():
-    blocks = documents.minutes_blocks(services.sanitise_minutes(MINUTES))
+    blocks = minutes_blocks(sanitise_minutes(MINUTES))
     texts = [b.text for b in blocks]
     assert texts == [
         "书记领学党章第一章&总纲。",
@@ -147,10 +155,10 @@ def test_minutes_html_becomes_paragraphs_and_runs_without_tags():
 
 
 def test_numbered_lists_headings_and_plain_text_minutes():
-    blocks = documents.minutes_blocks("<h3>一、学习</h3><ol><li>甲</li><li><b>乙</b></li></ol>")
+    blocks = minutes_blocks("<h3>一、学习</h3><ol><li>甲</li><li><b>乙</b></li></ol>")
     assert [b.text for b in blocks] == ["一、学习", "1. 甲", "2. 乙"]
     assert all(r.bold for r in blocks[0].runs)
-    nested = documents.minutes_blocks(
+    nested = minutes_blocks(
         "<ul><li><p>甲</p></li><li><p>乙</p></li></ul>"
         "<blockquote><p>引文</p></blockquote>"
         "<table><tr><th>项目</th><td>内容</td></tr></table>"
@@ -161,7 +169,7 @@ def test_numbered_lists_headings_and_plain_text_minutes():
         ("quote", "引文"),
         ("tr", "项目　内容"),
     ]
-    plain = documents.minutes_blocks("第一段\n\n第二段\x07")
+    plain = minutes_blocks("第一段\n\n第二段\x07")
     assert [b.text for b in plain] == ["第一段", "第二段"]
 
 
@@ -182,7 +190,7 @@ def test_a_held_meeting_reads_like_the_paper_record(unit: Unit):
             on_leave: (AttendanceStatus.LEAVE, "外出进修"),
         },
     )
-    content = documents.meeting_docx(m)
+    content = meeting_docx(m)
     text = text_of(content)
     assert content[:2] == b"PK"
     assert f"{unit.branch.name}支部党员大会记录" in paragraphs(content)
@@ -208,13 +216,13 @@ def test_a_held_meeting_reads_like_the_paper_record(unit: Unit):
     assert "主持人签字" in text and "记录人签字" in text
     assert not re.search(r"<\s*/?\s*[a-z]+", text), "raw HTML in the document"
     assert "alert" not in text
-    assert documents.NOT_HELD not in text
-    assert documents.meeting_filename(m) == f"{m.day:%Y-%m-%d}_支部党员大会记录.docx"
+    assert NOT_HELD not in text
+    assert meeting_filename(m) == f"{m.day:%Y-%m-%d}_支部党员大会记录.docx"
 
 
 def test_bold_minutes_are_bold_runs(unit: Unit):
     m = hold(unit.sec, unit.branch)
-    document = docx.Document(io.BytesIO(documents.meeting_docx(m)))
+    document = docx.Document(io.BytesIO(meeting_docx(m)))
     runs = [
         r
         for t in document.tables
@@ -225,16 +233,14 @@ def test_bold_minutes_are_bold_runs(unit: Unit):
     ]
     assert any(r.text == "党章" and r.bold for r in runs)
     east_asia = runs[0]._element.rPr.rFonts.get(f"{W}eastAsia")
-    assert east_asia == documents.TABLE_FONT
+    assert east_asia == TABLE_FONT
 
 
 def test_a_meeting_without_quorum_says_so_and_a_lecture_names_its_lecturer(unit: Unit):
     m = hold(unit.sec, unit.branch, marks={unit.full[0]: (AttendanceStatus.PRESENT, "")})
-    assert row_value(documents.meeting_docx(m), "法定人数") == (
-        "应到有表决权5人，实到1人，未达到法定人数"
-    )
+    assert row_value(meeting_docx(m), "法定人数") == ("应到有表决权5人，实到1人，未达到法定人数")
     lecture = hold(unit.sec, unit.branch, MeetingKind.LECTURE, topic="党课：守初心")
-    content = documents.meeting_docx(lecture)
+    content = meeting_docx(lecture)
     assert f"{unit.branch.name}党课记录" in paragraphs(content)
     assert row_value(content, "授课人") == unit.branch.secretary.name
     assert "法定人数" not in text_of(content)  # a lecture needs no quorum
@@ -242,16 +248,16 @@ def test_a_meeting_without_quorum_says_so_and_a_lecture_names_its_lecturer(unit:
 
 def test_an_online_meeting_says_so(unit: Unit):
     m = hold(unit.sec, unit.branch, MeetingKind.COMMITTEE, online=True, place="腾讯会议")
-    content = documents.meeting_docx(m)
+    content = meeting_docx(m)
     assert row_value(content, "地点") == "腾讯会议（线上）"
     assert f"{unit.branch.name}支委会记录" in paragraphs(content)
 
 
 def test_a_planned_meeting_is_a_blank_form_with_the_roster(unit: Unit):
     m = hold(unit.sec, unit.branch, day=today() + timedelta(days=7), close=False)
-    content = documents.meeting_docx(m)
+    content = meeting_docx(m)
     text = text_of(content)
-    assert documents.NOT_HELD in text
+    assert NOT_HELD in text
     roster = row_value(content, "参会名单")
     for p in unit.people:
         assert f"□{p.name}" in roster
@@ -264,7 +270,7 @@ def test_control_characters_in_a_topic_do_not_break_the_export(unit: Unit):
     m = hold(unit.sec, unit.branch, close=False)
     Meeting.objects.filter(pk=m.pk).update(topic="主题\x0b含控制字符")
     m.refresh_from_db()
-    assert "主题含控制字符" in row_value(documents.meeting_docx(m), "会议主题")
+    assert "主题含控制字符" in row_value(meeting_docx(m), "会议主题")
 
 
 # --- the year ---------------------------------------------------------------------------------
@@ -279,13 +285,13 @@ def test_the_yearbook_prints_every_held_meeting_once_on_its_own_page(unit: Unit)
         hold(unit.sec, unit.branch, MeetingKind.LECTURE, day=date(YEAR, 6, 1), topic="六月党课"),
     ]
     cancelled = hold(unit.sec, unit.branch, day=date(YEAR, 7, 1), topic="七月党员大会", close=False)
-    services.meeting_cancel(access=unit.sec, meeting=cancelled, reason="防汛值班")
+    meeting_cancel(access=unit.sec, meeting=cancelled, reason="防汛值班")
     hold(unit.sec, unit.branch, day=date(YEAR + 1, 1, 5), topic="明年的会")  # another year
 
-    content = documents.yearbook_docx(unit.branch, YEAR)
+    content = yearbook_docx(unit.branch, YEAR)
     paras = paragraphs(content)
     text = "\n".join(paras)
-    assert documents.YEARBOOK_TITLE in paras
+    assert YEARBOOK_TITLE in paras
     assert unit.branch.name in text and unit.branch.hospital.name in text
     assert f"（{YEAR}年度）" in paras
     assert f"{YEAR}年度组织生活开展情况" in paras
@@ -329,7 +335,7 @@ def test_the_yearbook_summary_counts_the_year(unit: Unit):
         topic="二月党员大会",
         marks={p: (AttendanceStatus.PRESENT, "") for p in unit.people[:3]},
     )
-    content = documents.yearbook_docx(unit.branch, YEAR, today=date(YEAR + 1, 3, 1))
+    content = yearbook_docx(unit.branch, YEAR, today=date(YEAR + 1, 3, 1))
     text = text_of(content)
     # 6 expected, 3 present, the rest absent (closing marks them).
     assert "全年召开会议1次，应到6人次，实到3人次，请假0人次，缺席3人次，出勤率50.0%" in text
@@ -355,7 +361,7 @@ def test_the_yearbook_ends_with_the_appraisal_result(unit: Unit):
     )
     grades = {p.pk: Grade.QUALIFIED for p in unit.full}
     grades[unit.full[1].pk] = Grade.EXCELLENT
-    services.appraisal_record(
+    appraisal_record(
         access=unit.sec,
         branch=unit.branch,
         year=YEAR,
@@ -363,22 +369,22 @@ def test_the_yearbook_ends_with_the_appraisal_result(unit: Unit):
         meeting=appraisal_meeting,
         final=True,
     )
-    text = text_of(documents.yearbook_docx(unit.branch, YEAR))
+    text = text_of(yearbook_docx(unit.branch, YEAR))
     assert f"{YEAR}年度民主评议党员结果" in text
     assert "参评正式党员5人，其中优秀1人，合格4人，基本合格0人，不合格0人。" in text
 
 
 def test_a_draft_appraisal_is_not_printed_as_a_result(unit: Unit):
-    services.appraisal_record(
+    appraisal_record(
         access=unit.sec, branch=unit.branch, year=YEAR, grades={unit.full[1].pk: Grade.EXCELLENT}
     )
-    text = text_of(documents.yearbook_docx(unit.branch, YEAR))
+    text = text_of(yearbook_docx(unit.branch, YEAR))
     assert "尚未确定等次（草稿）" in text
     assert "参评正式党员" not in text
 
 
 def test_an_empty_year_still_makes_a_yearbook(unit: Unit):
-    text = text_of(documents.yearbook_docx(unit.branch, YEAR))
+    text = text_of(yearbook_docx(unit.branch, YEAR))
     assert "本年度没有组织生活记录。" in text
     assert "全年召开会议0次" in text
 
@@ -392,11 +398,11 @@ def test_the_yearbook_query_count_does_not_grow_with_meetings(
 
     make(0, 3)
     with CaptureQueriesContext(connection) as few:
-        content = documents.yearbook_docx(Branch.objects.get(pk=unit.branch.pk), YEAR)
+        content = yearbook_docx(Branch.objects.get(pk=unit.branch.pk), YEAR)
     assert text_of(content).count("（第3次记录）") == 1
     make(3, 12)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        content = documents.yearbook_docx(Branch.objects.get(pk=unit.branch.pk), YEAR)
+        content = yearbook_docx(Branch.objects.get(pk=unit.branch.pk), YEAR)
     assert text_of(content).count("（第12次记录）") == 1
 
 
@@ -456,7 +462,7 @@ def test_a_missing_meeting_is_a_404(client_for: Callable[[str], Client]):
 
 def test_a_cancelled_meeting_is_refused_with_a_message(unit: Unit):
     m = hold(unit.sec, unit.branch, day=today() + timedelta(days=3), close=False)
-    services.meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
+    meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
     response = client_of(unit.sec).get(reverse("orglife:meeting_docx", args=[m.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("orglife:meeting", args=[m.pk])
@@ -468,7 +474,7 @@ def test_a_planned_meeting_downloads_as_a_blank_form(unit: Unit):
     m = hold(unit.sec, unit.branch, day=today() + timedelta(days=3), close=False)
     response = client_of(unit.sec).get(reverse("orglife:meeting_docx", args=[m.pk]))
     assert response.status_code == 200
-    assert documents.NOT_HELD in text_of(response.content)
+    assert NOT_HELD in text_of(response.content)
 
 
 def test_the_yearbook_is_for_the_branchs_managers_and_the_city(

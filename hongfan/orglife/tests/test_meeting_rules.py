@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from hongfan.accounts.models import User
 from hongfan.core.access import access_for
-from hongfan.orglife import selectors, services
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, QuorumOf
 from hongfan.orglife.models import MeetingRule
+from hongfan.orglife.selectors.rules import meeting_rule_for
+from hongfan.orglife.services.attendance import attendance_mark
+from hongfan.orglife.services.meetings import meeting_close, meeting_schedule, meeting_update
+from hongfan.orglife.services.rules import meeting_rule_revise
 from hongfan.orglife.tests.conftest import Unit, ago
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +28,7 @@ def city_access():
 
 
 def revise(u: Unit, kind: str, before: int = 30, after: int = 30, quorum=QuorumOf.NONE, **kw):
-    return services.meeting_rule_revise(
+    return meeting_rule_revise(
         access=kw.pop("access", city_access()),
         authority=u.branch.hospital.authority,
         kind=kind,
@@ -39,7 +42,7 @@ def revise(u: Unit, kind: str, before: int = 30, after: int = 30, quorum=QuorumO
 
 def schedule(u: Unit, kind: str, starts=None):
     starts = starts or ago(minutes=20)
-    return services.meeting_schedule(
+    return meeting_schedule(
         access=u.sec,
         branch=u.branch,
         kind=kind,
@@ -81,9 +84,7 @@ def test_moving_a_meeting_takes_the_window_in_force(unit: Unit):
     m = schedule(unit, MeetingKind.THEME_DAY, starts=timezone.localtime() + timedelta(days=2))
     revise(unit, MeetingKind.THEME_DAY, before=10, after=10)
     moved = m.starts_at + timedelta(hours=1)
-    services.meeting_update(
-        access=unit.sec, meeting=m, starts_at=moved, ends_at=moved + timedelta(hours=1)
-    )
+    meeting_update(access=unit.sec, meeting=m, starts_at=moved, ends_at=moved + timedelta(hours=1))
     m.refresh_from_db()
     assert m.starts_at - m.checkin_opens_at == timedelta(minutes=10)
 
@@ -91,25 +92,25 @@ def test_moving_a_meeting_takes_the_window_in_force(unit: Unit):
 def test_a_general_meeting_needs_more_than_half_of_its_full_members_by_default(unit: Unit):
     m = schedule(unit, MeetingKind.GENERAL)
     for p in unit.full[:3]:
-        services.attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
-    m, _ = services.meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+        attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (5, 3, True)
 
 
 def test_a_kind_set_to_need_no_quorum_is_closed_without_counting_one(unit: Unit):
     revise(unit, MeetingKind.GENERAL, quorum=QuorumOf.NONE)
     m = schedule(unit, MeetingKind.GENERAL)
-    m, _ = services.meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (None, None, None)
 
 
 def test_a_quorum_of_the_whole_roster_counts_the_probationary_members_too(unit: Unit):
     revise(unit, MeetingKind.THEME_DAY, quorum=QuorumOf.ROSTER)
     m = schedule(unit, MeetingKind.THEME_DAY)
-    services.attendance_mark(
+    attendance_mark(
         access=unit.sec, meeting=m, person=unit.probationary, status=AttendanceStatus.PRESENT
     )
-    m, _ = services.meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (len(unit.people), 1, False)
 
 
@@ -154,7 +155,7 @@ def test_the_rules_page_shows_the_rules_in_force_and_saves_a_version(unit: Unit,
         },
     )
     assert r.status_code == 302
-    rule = selectors.meeting_rule_for(
+    rule = meeting_rule_for(
         unit.branch.hospital.authority_id, MeetingKind.THEME_DAY, timezone.localdate()
     )
     assert (rule.checkin_before_minutes, rule.checkin_after_minutes) == (20, 15)

@@ -10,9 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from hongfan.orglife import services
 from hongfan.orglife.choices import AttendanceStatus, Grade, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Appraisal, Attendance, Meeting
+from hongfan.orglife.services.appraisal import appraisal_record
+from hongfan.orglife.services.attendance import attendance_add, attendance_mark, meeting_checkin
+from hongfan.orglife.services.meetings import meeting_cancel, meeting_close, meeting_schedule
 from hongfan.orglife.tests.conftest import Unit, ago, orglife_state
 from hongfan.points.models import PointEntry
 
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def schedule(u: Unit, kind: str = MeetingKind.GENERAL, *, starts=None, **kw: Any) -> Meeting:
     starts = starts or ago(minutes=20)
-    return services.meeting_schedule(
+    return meeting_schedule(
         access=kw.pop("access", u.sec),
         branch=kw.pop("branch", u.branch),
         kind=kind,
@@ -116,14 +118,10 @@ def test_the_host_must_belong_to_the_branch(unit: Unit):
 
 def test_a_member_checks_in_once_within_the_window(unit: Unit):
     m = schedule(unit)
-    row = services.meeting_checkin(
-        person=unit.member_person, meeting_id=m.pk, token=m.checkin_token
-    )
+    row = meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token)
     assert row.status == AttendanceStatus.PRESENT and row.method == "qr"
     refused(
-        lambda: services.meeting_checkin(
-            person=unit.member_person, meeting_id=m.pk, token=m.checkin_token
-        ),
+        lambda: meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token),
         "无需重复签到",
     )
 
@@ -135,7 +133,7 @@ def test_a_check_in_outside_the_window_is_refused(unit: Unit, shift, says):
     m = schedule(unit, starts=timezone.now() + timedelta(hours=1))
     when = m.starts_at + shift
     refused(
-        lambda: services.meeting_checkin(
+        lambda: meeting_checkin(
             person=unit.member_person, meeting_id=m.pk, token=m.checkin_token, now=when
         ),
         says,
@@ -147,7 +145,7 @@ def test_a_forged_code_or_another_meetings_code_is_refused(unit: Unit):
     other = schedule(unit, MeetingKind.THEME_DAY)
     for token in ("forged", other.checkin_token, ""):
         refused(
-            lambda token=token: services.meeting_checkin(
+            lambda token=token: meeting_checkin(
                 person=unit.member_person, meeting_id=m.pk, token=token
             ),
             "签到码无效",
@@ -157,9 +155,7 @@ def test_a_forged_code_or_another_meetings_code_is_refused(unit: Unit):
 def test_someone_not_on_the_roster_cannot_check_in(unit: Unit):
     m = schedule(unit, MeetingKind.COMMITTEE)  # the member is not on the committee
     refused(
-        lambda: services.meeting_checkin(
-            person=unit.member_person, meeting_id=m.pk, token=m.checkin_token
-        ),
+        lambda: meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token),
         "不在本次会议的参会名单中",
     )
 
@@ -172,20 +168,16 @@ def test_leave_needs_a_reason_and_outsiders_cannot_be_marked(unit: Unit):
 
     m = schedule(unit)
     refused(
-        lambda: services.attendance_mark(
-            access=unit.sec, meeting=m, person=unit.full[1], status="leave"
-        ),
+        lambda: attendance_mark(access=unit.sec, meeting=m, person=unit.full[1], status="leave"),
         "请假须填写事由",
     )
     outsider = Person.objects.get(pk=unit.other_sec.person_id)
     refused(
-        lambda: services.attendance_mark(
-            access=unit.sec, meeting=m, person=outsider, status="present"
-        ),
+        lambda: attendance_mark(access=unit.sec, meeting=m, person=outsider, status="present"),
         "不在本次会议的参会名单中",
     )
     refused(
-        lambda: services.attendance_add(access=unit.sec, meeting=m, person=outsider),
+        lambda: attendance_add(access=unit.sec, meeting=m, person=outsider),
         "不是本支部在册人员",
     )
 
@@ -194,15 +186,15 @@ def test_leave_needs_a_reason_and_outsiders_cannot_be_marked(unit: Unit):
 
 
 def close(u: Unit, m: Meeting, minutes: str = "<p>会议讨论了本季度工作。</p>"):
-    return services.meeting_close(access=u.sec, meeting=m, minutes=minutes)
+    return meeting_close(access=u.sec, meeting=m, minutes=minutes)
 
 
 def test_closing_counts_the_quorum_marks_the_rest_absent_and_pays_points(unit: Unit):
     m = schedule(unit)
     present = unit.full[:3] + [unit.probationary]
     for p in present:
-        services.attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
-    services.attendance_mark(
+        attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+    attendance_mark(
         access=unit.sec, meeting=m, person=unit.full[3], status="leave", reason="外出会诊"
     )
     m, notes = close(unit, m)
@@ -224,7 +216,7 @@ def test_closing_counts_the_quorum_marks_the_rest_absent_and_pays_points(unit: U
 def test_without_more_than_half_of_the_voters_the_meeting_is_not_quorate(unit: Unit):
     m = schedule(unit)
     for p in unit.full[:2] + [unit.probationary]:  # the probationary member does not vote
-        services.attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+        attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
     m, _ = close(unit, m)
     assert (m.voters_present, m.voters_expected, m.quorate) == (2, 5, False)
 
@@ -246,15 +238,11 @@ def test_a_closed_meeting_cannot_be_closed_or_ticked_again(unit: Unit):
     close(unit, m)
     refused(lambda: close(unit, m), "已记录完成")
     refused(
-        lambda: services.attendance_mark(
-            access=unit.sec, meeting=m, person=unit.full[1], status="present"
-        ),
+        lambda: attendance_mark(access=unit.sec, meeting=m, person=unit.full[1], status="present"),
         "已记录完成",
     )
     refused(
-        lambda: services.meeting_checkin(
-            person=unit.member_person, meeting_id=m.pk, token=m.checkin_token
-        ),
+        lambda: meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token),
         "签到已关闭",
     )
 
@@ -270,14 +258,12 @@ def test_the_secretarys_own_lecture_is_marked_and_pays_the_lecturer(unit: Unit):
 
 def test_a_cancelled_meeting_takes_no_check_in(unit: Unit):
     m = schedule(unit)
-    services.meeting_cancel(access=unit.sec, meeting=m, reason="病区抢救任务")
+    meeting_cancel(access=unit.sec, meeting=m, reason="病区抢救任务")
     refused(
-        lambda: services.meeting_checkin(
-            person=unit.member_person, meeting_id=m.pk, token=m.checkin_token
-        ),
+        lambda: meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token),
         "会议已取消",
     )
-    refused(lambda: services.meeting_cancel(access=unit.sec, meeting=m, reason="x"), "只能取消")
+    refused(lambda: meeting_cancel(access=unit.sec, meeting=m, reason="x"), "只能取消")
 
 
 # --- 民主评议 -----------------------------------------------------------------------------------
@@ -292,7 +278,7 @@ def grades(u: Unit, excellent: int) -> dict[int, str]:
 def test_more_than_a_third_excellent_is_refused(unit: Unit):
     year = timezone.localdate().year
     refused(
-        lambda: services.appraisal_record(
+        lambda: appraisal_record(
             access=unit.sec, branch=unit.branch, year=year, grades=grades(unit, 2)
         ),
         "超过参评正式党员5人的三分之一（最多1人）",
@@ -303,7 +289,7 @@ def test_probationary_members_are_not_graded(unit: Unit):
     year = timezone.localdate().year
     g = grades(unit, 1) | {unit.probationary.pk: Grade.QUALIFIED}
     refused(
-        lambda: services.appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=g),
+        lambda: appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=g),
         "预备党员参加评议但不确定等次",
     )
 
@@ -312,13 +298,13 @@ def test_a_final_appraisal_grades_everyone_feeds_points_and_is_then_fixed(unit: 
     year = timezone.localdate().year
     partial = {unit.full[0].pk: Grade.EXCELLENT}
     refused(
-        lambda: services.appraisal_record(
+        lambda: appraisal_record(
             access=unit.sec, branch=unit.branch, year=year, grades=partial, final=True
         ),
         "尚未评定等次",
     )
     g = grades(unit, 1) | {unit.full[4].pk: Grade.UNQUALIFIED}
-    record, _ = services.appraisal_record(
+    record, _ = appraisal_record(
         access=unit.sec, branch=unit.branch, year=year, grades=g, final=True
     )
     assert record.status == "final" and record.grades.count() == 5
@@ -326,7 +312,7 @@ def test_a_final_appraisal_grades_everyone_feeds_points_and_is_then_fixed(unit: 
     deduction = PointEntry.objects.get(source_type="appraisal", person=unit.full[4])
     assert award.points > 0 and deduction.points < 0
     refused(
-        lambda: services.appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=g),
+        lambda: appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=g),
         "已确定",
     )
     assert Appraisal.objects.filter(branch=unit.branch).count() == 1
@@ -335,7 +321,7 @@ def test_a_final_appraisal_grades_everyone_feeds_points_and_is_then_fixed(unit: 
 def test_another_branchs_secretary_cannot_appraise(unit: Unit):
     year = timezone.localdate().year
     refused(
-        lambda: services.appraisal_record(
+        lambda: appraisal_record(
             access=unit.other_sec, branch=unit.branch, year=year, grades=grades(unit, 1)
         ),
         "本支部",

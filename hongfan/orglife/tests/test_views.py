@@ -17,9 +17,11 @@ from hongfan.accounts.models import User
 from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_photo, png_bomb
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import primary, second
-from hongfan.orglife import services
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
+from hongfan.orglife.services.appraisal import appraisal_record
+from hongfan.orglife.services.attendance import attendance_mark
+from hongfan.orglife.services.meetings import meeting_cancel, meeting_schedule
 from hongfan.orglife.tests.conftest import Unit, ago, orglife_state
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,7 @@ def client(access) -> Client:
 
 def meeting(u: Unit, kind: str = MeetingKind.GENERAL, **kw) -> Meeting:
     starts = kw.pop("starts", ago(minutes=10))
-    return services.meeting_schedule(
+    return meeting_schedule(
         access=u.sec,
         branch=u.branch,
         kind=kind,
@@ -237,7 +239,7 @@ def test_an_old_file_stored_as_evil_html_is_served_by_its_bytes_under_a_safe_nam
 def test_closing_through_the_page_reports_the_quorum(unit: Unit):
     m = meeting(unit)
     for p in unit.full[:3]:
-        services.attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+        attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
     r = client(unit.sec).post(
         reverse("orglife:meeting_close", args=[m.pk]),
         {"minutes": "<p>研究了发展党员工作。</p>", "resolutions": "同意列为积极分子"},
@@ -266,9 +268,7 @@ def test_the_matrix_shows_every_branch_of_the_hospital(unit: Unit, client_for):
 
 def test_the_rest_of_the_roster_can_be_marked_present_at_once(unit: Unit):
     m = meeting(unit)
-    services.attendance_mark(
-        access=unit.sec, meeting=m, person=unit.full[1], status="leave", reason="手术"
-    )
+    attendance_mark(access=unit.sec, meeting=m, person=unit.full[1], status="leave", reason="手术")
     r = client(unit.sec).post(reverse("orglife:attendance", args=[m.pk]), {"rest": "present"})
     assert r.status_code == 302
     statuses = dict(Attendance.objects.filter(meeting=m).values_list("person_id", "status"))
@@ -283,9 +283,7 @@ def test_the_rest_of_the_roster_can_be_marked_present_at_once(unit: Unit):
 def test_a_decided_grade_shows_on_the_members_page(unit: Unit):
     year = timezone.localdate().year
     grades = {p.pk: "qualified" for p in unit.full} | {unit.full[3].pk: "excellent"}
-    services.appraisal_record(
-        access=unit.sec, branch=unit.branch, year=year, grades=grades, final=True
-    )
+    appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=grades, final=True)
     page = client(unit.sec).get(reverse("org:person", args=[unit.full[3].pk])).content.decode()
     assert "民主评议等次" in page and f"{year}年：<strong>优秀</strong>" in page
 
@@ -401,7 +399,7 @@ def test_another_hospitals_admin_holding_the_code_sees_nothing(unit: Unit, clien
 
 def test_off_the_roster_a_cancelled_meeting_is_not_given_away(unit: Unit):
     m = meeting(unit, MeetingKind.COMMITTEE)
-    services.meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
+    meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
     before = orglife_state()
     r = client(unit.member).post(
         reverse("orglife:checkin", args=[m.pk, m.checkin_token]), follow=True

@@ -1,4 +1,4 @@
-"""Word exports of 组织生活 (the documents themselves: hongfan/orglife/documents.py).
+"""Word exports of 组织生活 (the documents themselves: hongfan/orglife/documents/).
 
 Both are for the meeting's managers (the branch secretary, the hospital admin) and the
 city admin, who reads every hospital; every export is audited."""
@@ -16,14 +16,19 @@ from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.exports import content_disposition
 from hongfan.org.selectors.structure import branch_get
-from hongfan.orglife import documents, selectors
 from hongfan.orglife.choices import MeetingStatus
+from hongfan.orglife.documents.meetings import meeting_docx as meeting_document
+from hongfan.orglife.documents.meetings import meeting_filename
+from hongfan.orglife.documents.word import DOCX_CONTENT_TYPE
+from hongfan.orglife.documents.yearbook import yearbook_docx as yearbook_document
+from hongfan.orglife.documents.yearbook import yearbook_filename
+from hongfan.orglife.selectors.meetings import meeting_get
 
 MIN_YEAR = 2000
 
 
 def _docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=documents.DOCX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -34,12 +39,12 @@ def _docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse
 def meeting_docx(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting's record (a blank form with the roster if it has not been held yet)."""
     access = request_access(request)
-    meeting = selectors.meeting_get(access, pk, manage=not access.is_city)
+    meeting = meeting_get(access=access, pk=pk, manage=not access.is_city)
     if meeting.status == MeetingStatus.CANCELLED:
         messages.error(request, "会议已取消，没有可导出的会议记录")
         return redirect("orglife:meeting", meeting.pk)
-    content = documents.meeting_docx(meeting)
-    filename = documents.meeting_filename(meeting)
+    content = meeting_document(meeting)
+    filename = meeting_filename(meeting)
     audit_log(
         action=AuditAction.EXPORT,
         request=request,
@@ -60,8 +65,8 @@ def yearbook_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         raise PermissionDenied("只有支部书记和医院党委可以导出支部工作记录本")
     if not MIN_YEAR <= year <= today().year + 1:
         raise Http404("年度无效")
-    content = documents.yearbook_docx(branch, year)
-    filename = documents.yearbook_filename(branch, year)
+    content = yearbook_document(branch, year)
+    filename = yearbook_filename(branch, year)
     audit_log(
         action=AuditAction.EXPORT,
         request=request,

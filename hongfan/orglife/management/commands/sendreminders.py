@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from hongfan.core.dates import today
-from hongfan.orglife.reminders import REMIND_DAYS, send_reminders
+from hongfan.orglife.services.reminders import REMIND_DAYS, send_reminders
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""Forms of meetings: schedule, edit, close, cancel, attach a file."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,7 +11,7 @@ from django.utils import timezone
 from hongfan.core.forms import SearchSelect
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind, QuorumOf, RequirementPeriod
+from hongfan.orglife.choices import MeetingKind
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -100,12 +102,6 @@ class MeetingEditForm(_Times):
     )
 
 
-class AttendanceForm(forms.Form):
-    person = forms.IntegerField()
-    status = forms.ChoiceField(choices=AttendanceStatus.choices)
-    reason = forms.CharField(max_length=200, required=False)
-
-
 class CloseForm(forms.Form):
     minutes = forms.CharField(label="会议记录", max_length=60_000, widget=forms.HiddenInput)
     resolutions = forms.CharField(
@@ -122,26 +118,3 @@ class CancelForm(forms.Form):
 
 class FileForm(forms.Form):
     file = forms.FileField(label="照片或文件")
-
-
-class RequirementForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="会议类型", choices=[c for c in MeetingKind.choices if c[0] != MeetingKind.TALK]
-    )
-    by_secretary = forms.BooleanField(label="须由书记讲授（仅党课）", required=False)
-    period = forms.ChoiceField(label="周期", choices=RequirementPeriod.choices)
-    min_count = forms.IntegerField(label="每周期至少（次）", min_value=1, max_value=31)
-    effective_from = forms.DateField(label="生效日期", widget=DATE)
-    active = forms.BooleanField(label="要求在用", required=False, initial=True)
-
-
-class MeetingRuleForm(forms.Form):
-    kind = forms.ChoiceField(label="会议类型", choices=MeetingKind.choices)
-    checkin_before_minutes = forms.IntegerField(
-        label="开始前可签到（分钟）", min_value=0, max_value=240, initial=30
-    )
-    checkin_after_minutes = forms.IntegerField(
-        label="结束后可签到（分钟）", min_value=0, max_value=240, initial=30
-    )
-    quorum_of = forms.ChoiceField(label="法定人数", choices=QuorumOf.choices)
-    effective_from = forms.DateField(label="生效日期", widget=DATE)

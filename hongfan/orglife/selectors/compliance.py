@@ -1,253 +1,30 @@
-"""Reads of 组织生活, always scoped: meetings, a member's meetings, and compliance with the
-frequency rules — a branch's calendar, the hospital's matrix, the city's summary. The
-compliance reads cost a fixed number of queries whatever the number of branches."""
+"""Compliance with the frequency rules: a branch's calendar, the hospital's matrix, the
+city's summary. The reads cost a fixed number of queries whatever the number of branches."""
 
 from __future__ import annotations
 
-import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
-from django.utils import timezone
+from django.db.models import Count, Q, Sum
 
 from hongfan.core.access import Access
 from hongfan.core.dates import month_bounds, year_bounds
-from hongfan.org.choices import BranchKind, PersonStatus
-from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup, Person
+from hongfan.org.choices import BranchKind
+from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
 from hongfan.orglife.choices import (
-    AttendanceStatus,
     Compliance,
     MeetingKind,
     MeetingStatus,
-    QuorumOf,
     RequirementPeriod,
 )
 from hongfan.orglife.models import (
-    Attendance,
     ComplianceTally,
     Meeting,
-    MeetingRequirement,
-    MeetingRule,
 )
-
-# --- meetings ---------------------------------------------------------------------------------
-
-
-def meeting_qs(access: Access) -> QuerySet[Meeting]:
-    """Meetings the user manages (their branches, their hospitals) or reads (the city)."""
-    access.require_business()
-    q = Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids)
-    qs = Meeting.objects.all() if access.is_city else Meeting.objects.filter(q)
-    return qs.select_related("branch", "party_group", "host", "recorder", "lecturer")
-
-
-def meeting_get(access: Access, pk: int, *, manage: bool = False) -> Meeting:
-    """A meeting for its managers and the city (read only); a member may read one they are
-    on the roster of. Another hospital's meeting is a 404, one inside the user's own
-    hospital that they may not see a 403."""
-    access.require_business()
-    m = (
-        Meeting.objects.select_related(
-            "branch", "branch__secretary", "party_group", "host", "recorder", "lecturer"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if m is None:
-        raise Http404("会议不存在")
-    manages = access.manages_branch(m.branch_id, m.hospital_id)
-    if manage and not manages:
-        if m.hospital_id in access.own_hospital_ids or access.is_city:
-            raise PermissionDenied("只能管理本支部的组织生活")
-        raise Http404("会议不存在")
-    if not manages and not access.is_city:
-        on_roster = (
-            access.person_id is not None
-            and Attendance.objects.filter(meeting=m, person_id=access.person_id).exists()
-        )
-        if not on_roster:
-            if m.hospital_id in access.own_hospital_ids:
-                raise PermissionDenied("只能查看本人参加的会议")
-            raise Http404("会议不存在")
-    return m
-
-
-BAD_CODE = "签到码无效：请扫描本次会议现场展示的二维码"
-NOT_ON_ROSTER = "你不在本次会议的参会名单中，请联系支部书记"
-
-
-def code_matches(meeting: Meeting, token: str) -> bool:
-    """Whether a QR link's code is this meeting's own, compared in constant time."""
-    return hmac.compare_digest(meeting.checkin_token.encode(), (token or "").encode())
-
-
-def meeting_by_code(pk: int, token: str) -> Meeting | None:
-    """The meeting a QR check-in link names, or None when the code is not its own (forged,
-    stale, or another meeting's: they look the same)."""
-    m = Meeting.objects.select_related("branch").filter(pk=pk).first()
-    return m if m is not None and code_matches(m, token) else None
-
-
-# How each kind of meeting is run when a city has set nothing else (DOMAIN.md): the QR code
-# works from 30 minutes before the start until 30 minutes after the end; 支部党员大会,
-# 支委会 and 民主评议党员 need more than half of those with a vote.
-DEFAULT_MEETING_RULES: dict[str, tuple[int, int, str]] = {
-    kind: (
-        30,
-        30,
-        QuorumOf.VOTERS
-        if kind in {MeetingKind.GENERAL, MeetingKind.COMMITTEE, MeetingKind.APPRAISAL}
-        else QuorumOf.NONE,
-    )
-    for kind in MeetingKind.values
-}
-
-
-def _default_rule(authority_id: int, kind: str) -> MeetingRule:
-    before, after, quorum = DEFAULT_MEETING_RULES[kind]
-    return MeetingRule(
-        authority_id=authority_id,
-        kind=kind,
-        checkin_before_minutes=before,
-        checkin_after_minutes=after,
-        quorum_of=quorum,
-        effective_from=date(2000, 1, 1),
-    )
-
-
-def meeting_rule_for(authority_id: int, kind: str, day: date) -> MeetingRule:
-    """The rule of a kind of meeting in force on ``day`` in a city (the latest version from
-    that day or before), or the default (unsaved) when the city has set none."""
-    row = (
-        MeetingRule.objects.filter(authority_id=authority_id, kind=kind, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
-    return row or _default_rule(authority_id, kind)
-
-
-def meeting_rules_in_force(authority_id: int, day: date) -> list[MeetingRule]:
-    """Every kind's rule in force on ``day`` (defaults where the city has set none)."""
-    rows = MeetingRule.objects.filter(authority_id=authority_id, effective_from__lte=day).order_by(
-        "kind", "-effective_from"
-    )
-    latest: dict[str, MeetingRule] = {}
-    for r in rows:
-        latest.setdefault(r.kind, r)
-    return [latest.get(k) or _default_rule(authority_id, k) for k in MeetingKind.values]
-
-
-def meeting_rule_of(meeting: Meeting) -> MeetingRule:
-    """The rule a meeting is run by: its city's, in force on its day."""
-    return meeting_rule_for(meeting.hospital.authority_id, meeting.kind, meeting.day)
-
-
-def meeting_people(branch: Branch | None) -> QuerySet[Person]:
-    """Who may host, record or be talked with at a branch's meeting: its active people
-    (nobody until a branch is chosen)."""
-    if branch is None:
-        return Person.objects.none()
-    return (
-        Person.objects.filter(branch=branch, status=PersonStatus.ACTIVE)
-        .select_related("department")
-        .order_by("pk")
-    )
-
-
-def meeting_lecturers(branch: Branch | None) -> QuerySet[Person]:
-    """Who may give a branch's 党课: anyone active in the branch's hospital (nobody until a
-    branch is chosen). Too many to list: the form searches them as the user types."""
-    if branch is None:
-        return Person.objects.none()
-    return Person.objects.filter(
-        hospital_id=branch.hospital_id, status=PersonStatus.ACTIVE
-    ).select_related("department")
-
-
-SEARCH_LIMIT = 20
-
-
-def person_search(people: QuerySet[Person], text: str) -> list[Person]:
-    """The first rows of ``people`` whose name contains ``text`` (at most ``SEARCH_LIMIT``;
-    none for an empty search)."""
-    text = text.replace("\x00", "").strip()[:20]
-    if not text:
-        return []
-    return list(
-        people.filter(name__contains=text)
-        .select_related("department")
-        .order_by("name", "pk")[:SEARCH_LIMIT]
-    )
-
-
-def managed_branches(access: Access) -> QuerySet[Branch]:
-    """The leaf branches whose meetings the user schedules and records: those of the
-    hospitals they administer, and those they are secretary of."""
-    qs = Branch.objects.filter(active=True, kind=BranchKind.BRANCH)
-    if access.hospital_ids:
-        return qs.filter(hospital_id__in=access.hospital_ids) | qs.filter(pk__in=access.branch_ids)
-    return qs.filter(pk__in=access.branch_ids)
-
-
-def meeting_list(*, access: Access) -> QuerySet[Meeting]:
-    """The meeting book: the meetings the user manages or reads, with their attendance
-    counts, newest first (filtered by ``hongfan.orglife.filters.MeetingFilter``)."""
-    return (
-        meeting_qs(access)
-        .annotate(
-            expected=Count("attendance"),
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-        )
-        .order_by("-starts_at", "-pk")
-    )
-
-
-def my_meetings(access: Access) -> QuerySet[Attendance]:
-    """A member's own roster rows: upcoming first, then past."""
-    if access.person_id is None:
-        return Attendance.objects.none()
-    return (
-        Attendance.objects.filter(person_id=access.person_id)
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .select_related("meeting", "meeting__branch", "points_entry")
-        .order_by("-meeting__starts_at")
-    )
-
-
-def roster(meeting: Meeting) -> list[Attendance]:
-    return list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("person", "points_entry")
-        .order_by("pk")
-    )
-
-
-# --- compliance ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Requirement:
-    kind: str
-    by_secretary: bool
-    period: str
-    min_count: int
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}{'-sec' if self.by_secretary else ''}"
-
-    @property
-    def label(self) -> str:
-        name = MeetingKind(self.kind).label
-        return "书记讲党课" if self.by_secretary else name
-
-    @property
-    def rule_text(self) -> str:
-        return f"{RequirementPeriod(self.period).label}至少{self.min_count}次"
+from hongfan.orglife.selectors.rules import Requirement, requirements_for
 
 
 def _periods(period: str, year: int) -> list[tuple[int, int]]:
@@ -257,25 +34,6 @@ def _periods(period: str, year: int) -> list[tuple[int, int]]:
     if period == RequirementPeriod.QUARTER:
         return [(m, m + 2) for m in (1, 4, 7, 10)]
     return [(1, 12)]
-
-
-def requirements_for(authority_id: int, year: int) -> list[Requirement]:
-    """The frequency rules of a year: per kind, the version in force on 1 January (a rule
-    changed during the year applies from the next year's calendar, so that a year's
-    periods are judged by one rule)."""
-    rows = MeetingRequirement.objects.filter(
-        authority_id=authority_id, effective_from__lte=date(year, 1, 1)
-    ).order_by("kind", "by_secretary", "-effective_from")
-    seen: set[tuple[str, bool]] = set()
-    out: list[Requirement] = []
-    for r in rows:
-        if (r.kind, r.by_secretary) in seen:
-            continue
-        seen.add((r.kind, r.by_secretary))
-        if r.active:
-            out.append(Requirement(r.kind, r.by_secretary, r.period, r.min_count))
-    order = {k: i for i, k in enumerate(MeetingKind.values)}
-    return sorted(out, key=lambda r: (order[r.kind], r.by_secretary))
 
 
 @dataclass(slots=True)
@@ -507,10 +265,10 @@ class HospitalSummary:
         return self.done / self.cells if self.cells else 0.0
 
 
-def city_summary(access: Access, year: int, today: date) -> list[HospitalSummary]:
+def city_summary(*, access: Access, year: int, today: date) -> list[HospitalSummary]:
     """Per hospital: how many of the periods begun so far are done, due or overdue, summed
     from the branches' stored tallies (ComplianceTally). Read only: the caller first has
-    ``services.tallies_refresh_stale`` judge the tallies missing or not computed today."""
+    ``services.compliance.tallies_refresh_stale`` judge the tallies missing or not computed today."""
     access.require_business()
     if not access.is_city:
         raise PermissionDenied("只有市卫健委可以查看全市汇总")
@@ -539,10 +297,3 @@ def city_summary(access: Access, year: int, today: date) -> list[HospitalSummary
             HospitalSummary(h, t["branches"] if t else 0, done + due + overdue, done, overdue, due)
         )
     return out
-
-
-def upcoming_for_member(access: Access) -> QuerySet[Attendance]:
-    now = timezone.now()
-    return my_meetings(access).filter(
-        meeting__status=MeetingStatus.PLANNED, meeting__checkin_closes_at__gte=now
-    )

@@ -1,0 +1,1 @@
+"""Forms of 组织生活, one module per noun."""

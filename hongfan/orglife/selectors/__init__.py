@@ -1,0 +1,1 @@
+"""Reads of 组织生活, one module per noun (scoped; never a write or a lock)."""

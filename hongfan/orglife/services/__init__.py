@@ -1,0 +1,1 @@
+"""Writes of 组织生活, one module per noun."""
