@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils import timezone
 
@@ -15,7 +17,9 @@ from hongfan.core.roles import Role
 from hongfan.org.choices import PoliticalStatus, SeatRole
 from hongfan.org.models import Branch, BranchCommittee, CommitteeSeat, PartyGroup, Person
 from hongfan.org.tests.factories import make_branch, primary
+from hongfan.orglife.choices import MeetingKind
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
+from hongfan.orglife.services.meetings import meeting_schedule
 from hongfan.points.models import PointEntry
 
 _names = itertools.count(1)
@@ -99,3 +103,36 @@ def unit(db: Any) -> Unit:
         admin=make_user(None, (Role.HOSPITAL_ADMIN, primary(), None)),
         other_sec=make_user(other.secretary, (Role.BRANCH_SECRETARY, None, other)),
     )
+
+
+# --- helpers of the service tests ---------------------------------------------------------------
+
+
+def schedule(u: Unit, kind: str = MeetingKind.GENERAL, *, starts=None, **kw: Any) -> Meeting:
+    starts = starts or ago(minutes=20)
+    return meeting_schedule(
+        access=kw.pop("access", u.sec),
+        branch=kw.pop("branch", u.branch),
+        kind=kind,
+        topic=kw.pop("topic", "学习贯彻全会精神"),
+        starts_at=starts,
+        ends_at=kw.pop("ends_at", starts + timedelta(hours=1)),
+        **kw,
+    )
+
+
+def refused(call: Callable[[], Any], says: str, exc: type = ValidationError) -> None:
+    before = orglife_state()
+    with pytest.raises(exc) as info:
+        call()
+    text = (
+        " ".join(info.value.messages)
+        if isinstance(info.value, ValidationError)
+        else str(info.value)
+    )
+    assert says in text, text
+    assert orglife_state() == before
+
+
+def roster_of(m: Meeting) -> dict[int, Attendance]:
+    return {a.person_id: a for a in Attendance.objects.filter(meeting=m)}

@@ -19,7 +19,6 @@ from hongfan.org.models import Person
 from hongfan.org.tests.factories import primary, second
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
-from hongfan.orglife.services.appraisal import appraisal_record
 from hongfan.orglife.services.attendance import attendance_mark
 from hongfan.orglife.services.meetings import meeting_cancel, meeting_schedule
 from hongfan.orglife.tests.conftest import Unit, ago, orglife_state
@@ -248,18 +247,6 @@ def test_closing_through_the_page_reports_the_quorum(unit: Unit):
     assert "达到法定人数" in r.content.decode()
 
 
-def test_the_appraisal_page_refuses_too_many_excellent_and_keeps_what_was_typed(unit: Unit):
-    year = timezone.localdate().year
-    data = {f"grade-{p.pk}": "excellent" for p in unit.full[:2]}
-    data |= {f"grade-{p.pk}": "qualified" for p in unit.full[2:]}
-    r = client(unit.sec).post(
-        reverse("orglife:appraisal", args=[unit.branch.pk, year]), data | {"action": "draft"}
-    )
-    page = r.content.decode()
-    assert r.status_code == 200 and "三分之一" in page
-    assert page.count('value="excellent" selected') == 2
-
-
 def test_the_matrix_shows_every_branch_of_the_hospital(unit: Unit, client_for):
     r = client_for("hosp").get(reverse("orglife:matrix"))
     assert r.status_code == 200
@@ -278,14 +265,6 @@ def test_the_rest_of_the_roster_can_be_marked_present_at_once(unit: Unit):
         reverse("orglife:attendance", args=[m.pk]), {"rest": "present"}
     )
     assert other.status_code == 403
-
-
-def test_a_decided_grade_shows_on_the_members_page(unit: Unit):
-    year = timezone.localdate().year
-    grades = {p.pk: "qualified" for p in unit.full} | {unit.full[3].pk: "excellent"}
-    appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=grades, final=True)
-    page = client(unit.sec).get(reverse("org:person", args=[unit.full[3].pk])).content.decode()
-    assert "民主评议等次" in page and f"{year}年：<strong>优秀</strong>" in page
 
 
 # --- the meeting form offers only the user's own people (issue 15, item 1) ---------------------

@@ -80,7 +80,7 @@ def appraisal(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     counts = appraisal_selectors.grade_counts(g.grade for g in existing.values())
     return render(
         request,
-        "orglife/appraisal.html",
+        "orglife/appraisal/grades.html",
         {
             "branch": branch,
             "year": year,

@@ -94,7 +94,7 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         error = attendance_selectors.NOT_ON_ROSTER
     return render(
         request,
-        "orglife/checkin.html",
+        "orglife/attendance/checkin.html",
         {
             "m": m if shown else None,
             "can_check_in": valid and mine is not None,
@@ -120,7 +120,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     attended = sum(1 for r in year_rows if r.status == AttendanceStatus.PRESENT)
     return render(
         request,
-        "orglife/mine.html",
+        "orglife/attendance/mine.html",
         {
             "page": page,
             "now": timezone.now(),

@@ -44,7 +44,7 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     reqs, row = compliance_selectors.branch_compliance(branch, year, today())
     return render(
         request,
-        "orglife/calendar.html",
+        "orglife/compliance/calendar.html",
         {
             "branch": branch,
             "year": year,
@@ -104,7 +104,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             totals[s] = totals.get(s, 0) + n
     return render(
         request,
-        "orglife/matrix.html",
+        "orglife/compliance/matrix.html",
         {
             "hospital": hospital,
             "year": year,
@@ -127,6 +127,6 @@ def city(request: HttpRequest) -> HttpResponse:
     rows = compliance_selectors.city_summary(access=access, year=year, today=today())
     return render(
         request,
-        "orglife/city.html",
+        "orglife/compliance/city.html",
         {"rows": rows, "year": year, "years": range(today().year, today().year - 5, -1)},
     )

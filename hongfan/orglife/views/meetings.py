@@ -79,7 +79,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
-        "orglife/meetings.html",
+        "orglife/meetings/list.html",
         {
             "page": page,
             "branches": meeting_selectors.managed_branches(access=access).order_by("pk")
@@ -185,7 +185,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             return redirect("orglife:meeting", meeting.pk)
     elif request.method == "POST" and "reload" in request.POST:
         form.errors.clear()
-    return render(request, "orglife/meeting_form.html", {"form": form, "title": "安排组织生活"})
+    return render(request, "orglife/meetings/form.html", {"form": form, "title": "安排组织生活"})
 
 
 @login_required
@@ -204,7 +204,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     return render(
         request,
-        "orglife/meeting_detail.html",
+        "orglife/meetings/detail.html",
         {
             "m": m,
             "rows": rows if manages or access.is_city else [],
@@ -271,7 +271,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("orglife:meeting", m.pk)
     return render(
         request,
-        "orglife/meeting_form.html",
+        "orglife/meetings/form.html",
         {
             "form": form,
             "title": f"修改安排：{m.topic}",
@@ -311,7 +311,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     pending = sum(1 for r in rows if r.status == AttendanceStatus.EXPECTED)
     return render(
         request,
-        "orglife/meeting_close.html",
+        "orglife/meetings/close.html",
         {"m": m, "form": form, "pending": pending, "rows": rows},
     )
 

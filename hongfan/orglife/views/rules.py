@@ -60,7 +60,7 @@ def requirements(request: HttpRequest) -> HttpResponse:
     rows = rule_selectors.requirement_versions(authority)
     return render(
         request,
-        "orglife/requirements.html",
+        "orglife/rules/requirements.html",
         {
             "form": form,
             "rule_form": rule_form,

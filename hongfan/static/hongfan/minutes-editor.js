@@ -1,4 +1,4 @@
-/* The minutes editor of orglife/meeting_close.html: a contenteditable box with bold and
+/* The minutes editor of orglife/meetings/close.html: a contenteditable box with bold and
    list buttons; on submit its HTML goes into the hidden minutes field (the server cleans
    it with nh3). */
 (function () {
