@@ -10,12 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from hongfan.org.models import Branch
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    MeetingKind,
-    MeetingStatus,
-    QuorumOf,
-)
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus, QuorumOf
 from hongfan.orglife.documents.word import (
     BLANK,
     WEEKDAYS,

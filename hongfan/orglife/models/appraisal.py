@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from hongfan.orglife.choices import (
-    AppraisalStatus,
-    Grade,
-)
+from hongfan.orglife.choices import AppraisalStatus, Grade
 from hongfan.orglife.models.meetings import Meeting
 
 

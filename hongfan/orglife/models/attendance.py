@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    CheckinMethod,
-)
+from hongfan.orglife.choices import AttendanceStatus, CheckinMethod
 from hongfan.orglife.models.meetings import Meeting
 
 

@@ -8,10 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from hongfan.orglife.choices import (
-    MeetingKind,
-    MeetingStatus,
-)
+from hongfan.orglife.choices import MeetingKind, MeetingStatus
 
 
 class Meeting(models.Model):

@@ -6,11 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from hongfan.orglife.choices import (
-    MeetingKind,
-    QuorumOf,
-    RequirementPeriod,
-)
+from hongfan.orglife.choices import MeetingKind, QuorumOf, RequirementPeriod
 
 
 class MeetingRequirement(models.Model):

@@ -6,15 +6,8 @@ from collections.abc import Iterable
 
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.models import Branch, Person
-from hongfan.orglife.choices import (
-    Grade,
-    MeetingKind,
-)
-from hongfan.orglife.models import (
-    Appraisal,
-    AppraisalGrade,
-    Meeting,
-)
+from hongfan.orglife.choices import Grade, MeetingKind
+from hongfan.orglife.models import Appraisal, AppraisalGrade, Meeting
 from hongfan.orglife.selectors.attendance import branch_members
 
 

@@ -12,14 +12,8 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, PartyGroup, Person
-from hongfan.orglife.choices import (
-    MeetingKind,
-    MeetingStatus,
-)
-from hongfan.orglife.models import (
-    Attendance,
-    Meeting,
-)
+from hongfan.orglife.choices import MeetingKind, MeetingStatus
+from hongfan.orglife.models import Attendance, Meeting
 from hongfan.orglife.selectors.meetings import current_committee
 
 # Kinds whose roster is the whole branch (members and probationary members).

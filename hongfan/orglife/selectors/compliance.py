@@ -14,16 +14,8 @@ from hongfan.core.access import Access
 from hongfan.core.dates import month_bounds, year_bounds
 from hongfan.org.choices import BranchKind
 from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
-from hongfan.orglife.choices import (
-    Compliance,
-    MeetingKind,
-    MeetingStatus,
-    RequirementPeriod,
-)
-from hongfan.orglife.models import (
-    ComplianceTally,
-    Meeting,
-)
+from hongfan.orglife.choices import Compliance, MeetingKind, MeetingStatus, RequirementPeriod
+from hongfan.orglife.models import ComplianceTally, Meeting
 from hongfan.orglife.selectors.rules import Requirement, requirements_for
 
 

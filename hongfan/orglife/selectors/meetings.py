@@ -13,14 +13,8 @@ from hongfan.core.access import Access
 from hongfan.core.dates import year_bounds
 from hongfan.org.choices import BranchKind, PersonStatus
 from hongfan.org.models import Branch, BranchCommittee, PartyGroup, Person
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-)
-from hongfan.orglife.models import (
-    Attendance,
-    Meeting,
-    MeetingFile,
-)
+from hongfan.orglife.choices import AttendanceStatus
+from hongfan.orglife.models import Attendance, Meeting, MeetingFile
 
 
 def _meeting_qs(access: Access) -> QuerySet[Meeting]:

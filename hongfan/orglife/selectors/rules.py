@@ -12,16 +12,8 @@ from django.http import Http404
 
 from hongfan.core.access import Access
 from hongfan.org.models import Authority
-from hongfan.orglife.choices import (
-    MeetingKind,
-    QuorumOf,
-    RequirementPeriod,
-)
-from hongfan.orglife.models import (
-    Meeting,
-    MeetingRequirement,
-    MeetingRule,
-)
+from hongfan.orglife.choices import MeetingKind, QuorumOf, RequirementPeriod
+from hongfan.orglife.models import Meeting, MeetingRequirement, MeetingRule
 
 # How each kind of meeting is run when a city has set nothing else (DOMAIN.md): the QR code
 # works from 30 minutes before the start until 30 minutes after the end; 支部党员大会,

@@ -12,16 +12,8 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.models import Branch, Person
-from hongfan.orglife.choices import (
-    AppraisalStatus,
-    Grade,
-    MeetingKind,
-)
-from hongfan.orglife.models import (
-    Appraisal,
-    AppraisalGrade,
-    Meeting,
-)
+from hongfan.orglife.choices import AppraisalStatus, Grade, MeetingKind
+from hongfan.orglife.models import Appraisal, AppraisalGrade, Meeting
 from hongfan.orglife.selectors.appraisal import appraisal_candidates, excellent_limit
 from hongfan.points.selectors.catalogue import active_rules
 from hongfan.points.services.awarding import AwardRequest, points_award_many

@@ -11,16 +11,8 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    CheckinMethod,
-    MeetingKind,
-    MeetingStatus,
-)
-from hongfan.orglife.models import (
-    Attendance,
-    Meeting,
-)
+from hongfan.orglife.choices import AttendanceStatus, CheckinMethod, MeetingKind, MeetingStatus
+from hongfan.orglife.models import Attendance, Meeting
 from hongfan.orglife.selectors.attendance import BAD_CODE, NOT_ON_ROSTER, code_matches
 from hongfan.orglife.selectors.meetings import current_committee
 from hongfan.orglife.services.meetings import _locked, _manage, _still_planned

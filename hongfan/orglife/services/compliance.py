@@ -10,12 +10,8 @@ from django.core.exceptions import PermissionDenied
 from hongfan.core.access import Access
 from hongfan.org.choices import BranchKind
 from hongfan.org.models import Branch
-from hongfan.orglife.choices import (
-    Compliance,
-)
-from hongfan.orglife.models import (
-    ComplianceTally,
-)
+from hongfan.orglife.choices import Compliance
+from hongfan.orglife.models import ComplianceTally
 from hongfan.orglife.selectors.compliance import BranchCompliance, compliance
 
 

@@ -20,17 +20,8 @@ from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus
 from hongfan.org.models import Branch, PartyGroup, Person
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    MeetingKind,
-    MeetingStatus,
-    QuorumOf,
-)
-from hongfan.orglife.models import (
-    Attendance,
-    Meeting,
-    MeetingFile,
-)
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus, QuorumOf
+from hongfan.orglife.models import Attendance, Meeting, MeetingFile
 from hongfan.orglife.selectors.attendance import default_roster
 from hongfan.orglife.selectors.rules import meeting_rule_for, meeting_rule_of
 from hongfan.orglife.services.compliance import tallies_refresh

@@ -15,9 +15,7 @@ from hongfan.accounts.models import User
 from hongfan.core.notify import notify
 from hongfan.core.roles import Role
 from hongfan.org.models import Hospital
-from hongfan.orglife.choices import (
-    Compliance,
-)
+from hongfan.orglife.choices import Compliance
 from hongfan.orglife.selectors.compliance import compliance, compliance_branches
 from hongfan.orglife.services.compliance import tallies_save
 

@@ -12,16 +12,8 @@ from django.http import HttpRequest
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.models import Authority
-from hongfan.orglife.choices import (
-    MeetingKind,
-    QuorumOf,
-    RequirementPeriod,
-)
-from hongfan.orglife.models import (
-    ComplianceTally,
-    MeetingRequirement,
-    MeetingRule,
-)
+from hongfan.orglife.choices import MeetingKind, QuorumOf, RequirementPeriod
+from hongfan.orglife.models import ComplianceTally, MeetingRequirement, MeetingRule
 
 DEFAULT_REQUIREMENTS: list[tuple[str, bool, str, int]] = [
     (MeetingKind.GENERAL, False, RequirementPeriod.QUARTER, 1),

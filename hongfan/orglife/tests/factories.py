@@ -31,13 +31,7 @@ from hongfan.orglife.choices import (
     QuorumOf,
     RequirementPeriod,
 )
-from hongfan.orglife.models import (
-    Appraisal,
-    Attendance,
-    Meeting,
-    MeetingRequirement,
-    MeetingRule,
-)
+from hongfan.orglife.models import Appraisal, Attendance, Meeting, MeetingRequirement, MeetingRule
 from hongfan.orglife.selectors.attendance import default_roster
 from hongfan.orglife.selectors.rules import meeting_rule_for
 

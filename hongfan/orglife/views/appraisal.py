@@ -14,9 +14,7 @@ from django.shortcuts import redirect, render
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.org.selectors.structure import branch_get
-from hongfan.orglife.choices import (
-    Grade,
-)
+from hongfan.orglife.choices import Grade
 from hongfan.orglife.forms.appraisal import AppraisalForm
 from hongfan.orglife.selectors import appraisal as appraisal_selectors
 from hongfan.orglife.services.appraisal import appraisal_record

@@ -15,10 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    MeetingStatus,
-)
+from hongfan.orglife.choices import AttendanceStatus, MeetingStatus
 from hongfan.orglife.forms.attendance import AttendanceForm
 from hongfan.orglife.selectors import attendance as attendance_selectors
 from hongfan.orglife.selectors.meetings import meeting_get

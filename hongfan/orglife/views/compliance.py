@@ -15,9 +15,7 @@ from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.org.selectors.structure import branch_get
 from hongfan.org.views.hospitals import current_hospital
-from hongfan.orglife.choices import (
-    Compliance,
-)
+from hongfan.orglife.choices import Compliance
 from hongfan.orglife.selectors import compliance as compliance_selectors
 from hongfan.orglife.selectors.rules import Requirement
 from hongfan.orglife.services.compliance import tallies_refresh_stale

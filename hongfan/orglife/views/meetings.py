@@ -24,11 +24,7 @@ from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.models import Branch
 from hongfan.org.selectors.structure import branch_get
 from hongfan.org.views.hospitals import current_hospital
-from hongfan.orglife.choices import (
-    AttendanceStatus,
-    MeetingKind,
-    MeetingStatus,
-)
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.forms.meetings import (
     CancelForm,

@@ -11,9 +11,7 @@ from django.shortcuts import redirect, render
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import form_save
-from hongfan.orglife.choices import (
-    QuorumOf,
-)
+from hongfan.orglife.choices import QuorumOf
 from hongfan.orglife.forms.rules import MeetingRuleForm, RequirementForm
 from hongfan.orglife.selectors import rules as rule_selectors
 from hongfan.orglife.services import rules as rule_services
