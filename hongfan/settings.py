@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hongfan.notices",
     "hongfan.orglife",
     "hongfan.study",
+    "hongfan.recognition",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("hongfan.org.urls")),
     path("workdays/", include("hongfan.workdays.urls")),
     path("points/", include("hongfan.points.urls")),
+    path("points/", include("hongfan.recognition.urls")),  # 季度之星, at their old addresses
     path("orglife/", include("hongfan.orglife.urls")),
     path("study/", include("hongfan.study.urls")),
     path("notices/", include("hongfan.notices.urls")),

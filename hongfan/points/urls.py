@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hongfan.points.views import catalogue, claims, ledger, rankings, stars
+from hongfan.points.views import catalogue, claims, ledger, rankings
 
 app_name = "points"
 urlpatterns = [
@@ -21,13 +21,4 @@ urlpatterns = [
     path("entries/<int:pk>/appeal/", claims.appeal_new, name="appeal_new"),
     path("appeals/review/", claims.appeal_review, name="appeal_review"),
     path("appeals/<int:pk>/decide/", claims.appeal_decide, name="appeal_decide"),
-    path("stars/", stars.star_list, name="stars"),
-    path("stars/new/", stars.star_new, name="star_new"),
-    path("stars/<int:pk>/", stars.star_detail, name="star_detail"),
-    path("stars/<int:pk>/edit/", stars.star_edit, name="star_edit"),
-    path("stars/<int:pk>/draft/", stars.star_draft, name="star_draft"),
-    path("stars/<int:pk>/remove/", stars.star_remove, name="star_remove"),
-    path("stars/<int:pk>/publish/", stars.star_publish, name="star_publish"),
-    path("stars/<int:pk>/confirm/", stars.star_confirm, name="star_confirm"),
-    path("stars/<int:pk>/announcement.docx", stars.star_export, name="star_export"),
 ]

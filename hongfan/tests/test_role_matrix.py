@@ -62,9 +62,9 @@ from hongfan.points.models import (
     PointRule,
     PointRuleVersion,
     PointTotal,
-    QuarterStar,
-    StarSelection,
 )
+from hongfan.recognition.models import QuarterStar, StarSelection
+from hongfan.recognition.tests import role_rows as recognition_rows
 from hongfan.study.tests import role_rows as study_rows
 from hongfan.study.tests.conftest import study_state
 from hongfan.workdays.models import CalendarYear, DayOverride
@@ -393,57 +393,6 @@ def points_entry(t: Targets) -> PointEntry:
     return entry
 
 
-def star_selection(t: Targets) -> StarSelection:
-    """A draft 季度之星 selection of last quarter in 济宁市第三人民医院, drawn from the demo
-    ledger (made on first use inside the test's transaction)."""
-    from hongfan.core.access import access_for
-    from hongfan.points import periods
-    from hongfan.points.services import stars as star_services
-
-    year, quarter = periods.last_finished_quarter()
-    selection = StarSelection.objects.filter(
-        hospital=t.hospital, year=year, quarter=quarter
-    ).first()
-    if selection is None:
-        hosp = access_for(User.objects.get(username="hosp"))
-        selection = star_services.star_selection_create(
-            access=hosp,
-            hospital=t.hospital,
-            year=year,
-            quarter=quarter,
-            quota=5,
-            min_points=0,
-            min_attendance_share=0,
-            exclude_complaints=False,
-        )
-        star_services.star_selection_draft(access=hosp, selection=selection)
-    return selection
-
-
-def star_rules_payload(t: Targets) -> dict[str, Any]:
-    return {
-        "quota_mode": "per_branch",
-        "quota": "2",
-        "min_points": "0",
-        "min_attendance_share": "0",
-        "notice_workdays": "5",
-    }
-
-
-def star_new_payload(t: Targets) -> dict[str, Any]:
-    from hongfan.points import periods
-
-    year, quarter = periods.last_finished_quarter()
-    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)  # not the target's
-    return {"year": year, "quarter": quarter, **star_rules_payload(t)}
-
-
-def star_remove_payload(t: Targets) -> dict[str, Any]:
-    star = QuarterStar.objects.filter(selection=star_selection(t)).order_by("rank", "pk").first()
-    assert star is not None, "the demo ledger gives last quarter's draft some stars"
-    return {"person": star.person_id, "reason": "矩阵测试"}
-
-
 def ol_meeting(t: Targets) -> Meeting:
     """A 主题党日 of sec's branch that began ten minutes ago (so it can be closed), with a
     photo attached."""
@@ -524,11 +473,6 @@ MANAGED_WRITE = {**MANAGED, "hosp": DONE, "sec": DONE}
 MANAGER_LIST = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
 API_LIST = {**MANAGER_LIST, "anonymous": FORBIDDEN}
 LOGGED_IN = roles(OK)
-# 季度之星: a draft selection is read by the city and the hospital's admin (secretaries and
-# members read it once published); only the hospital's admin changes it.
-STAR = lambda t: [star_selection(t).pk]  # noqa: E731
-STAR_READ = roles(FORBIDDEN, city=OK, hosp=OK, hosp2=MISSING)
-STAR_WRITE = roles(FORBIDDEN, hosp=DONE, hosp2=MISSING)
 
 TABLE: dict[str, Entry] = {
     "home": Entry(get=roles(REDIRECT)),
@@ -784,25 +728,6 @@ TABLE: dict[str, Entry] = {
             "reason": "矩阵测试",
         },
     ),
-    "points:stars": Entry(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=OK)),
-    "points:star_new": Entry(
-        get=only(hosp=True, hosp2=True),
-        post=only(DONE, hosp=True, hosp2=True),  # each in their own hospital
-        payload=star_new_payload,
-    ),
-    "points:star_detail": Entry(get=STAR_READ, args=STAR),
-    "points:star_edit": Entry(
-        get=roles(FORBIDDEN, hosp=OK, hosp2=MISSING),
-        post=STAR_WRITE,
-        payload=star_rules_payload,
-        args=STAR,
-    ),
-    "points:star_draft": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
-    "points:star_remove": Entry(post=STAR_WRITE, payload=star_remove_payload, args=STAR),
-    "points:star_publish": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
-    # hosp: back to the page with "名单尚未公示…" (the target is a draft): a refusal, not a 403
-    "points:star_confirm": Entry(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
-    "points:star_export": Entry(get=STAR_READ, args=STAR),
     "points:reverse": Entry(
         post={**MANAGED_WRITE, "city": FORBIDDEN},
         payload=lambda t: {"reason": "录入错误"},
@@ -923,13 +848,15 @@ TABLE: dict[str, Entry] = {
     "notices:read_all": Entry(post=roles(DONE), payload=lambda t: {}),
 }
 
-# 学习教育: the study app keeps its rows beside its targets (hongfan/study/tests/role_rows.py).
-TABLE.update(
-    {
-        name: Entry(get=row.get, post=row.post, payload=row.payload, args=row.args)
-        for name, row in study_rows.TABLE.items()
-    }
-)
+# 学习教育 and 季度之星: these apps keep their rows beside their targets
+# (hongfan/<app>/tests/role_rows.py).
+for app_rows in (study_rows.TABLE, recognition_rows.TABLE):
+    TABLE.update(
+        {
+            name: Entry(get=row.get, post=row.post, payload=row.payload, args=row.args)
+            for name, row in app_rows.items()
+        }
+    )
 
 # Where a view answers differently from docs/decisions/0001 (inside one's own hospital a
 # forbidden object is a 403, audited; 三员 get 403 on business pages). The views are not ours

@@ -165,7 +165,6 @@ ORM_IN_VIEWS: dict[str, int] = {
     "points/views/claims.py": 2,
     "points/views/ledger.py": 3,
     "points/views/rankings.py": 1,
-    "points/views/stars.py": 6,
     "study/views/learning.py": 3,
 }
 # ``Model.objects.none()`` runs no query (an API view names its model for the schema so).

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hongfan.core import panels
 from hongfan.core.access import Access, request_access
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, DevelopmentStage
 from hongfan.org.models import Hospital
 from hongfan.org.selectors import hospitals as hospitals_selectors
 from hongfan.org.selectors import structure as structure_selectors
-from hongfan.points.selectors.stars import hospital_stars
 
 
 def current_hospital(request: HttpRequest, access: Access) -> Hospital:
@@ -102,7 +102,7 @@ def hospital(request: HttpRequest, pk: int) -> HttpResponse:
         "org/hospital.html",
         {
             "ov": ov,
-            "stars": hospital_stars(access, h),
+            "panels": panels.panels_for(panels.HOSPITAL, access=access, obj=h),
             "h": h,
             "chart": chart,
             "directions": CultivationDirection.choices,

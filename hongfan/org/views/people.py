@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hongfan.core import panels
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
@@ -26,7 +27,6 @@ from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import people as people_services
 from hongfan.org.services.roster import RosterFilters
 from hongfan.org.views.hospitals import _require_manager, current_hospital
-from hongfan.points.selectors.stars import person_stars
 
 
 def person_appraisals(p: Any) -> list[Any]:
@@ -94,7 +94,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "org/person.html",
         {
             "p": p,
-            "stars": person_stars(access, p),
+            "panels": panels.panels_for(panels.PERSON, access=access, obj=p),
             "appraisals": person_appraisals(p),
             "history": people_selectors.person_history(p),
             "dev": dev,

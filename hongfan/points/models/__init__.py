@@ -5,14 +5,13 @@ anywhere are read from ``PointTotal`` rows that the same transaction updates, an
 ``manage.py checkpoints`` proves they equal the ledger.
 
 One module per noun: ``catalogue`` (rules and their versions), ``ledger`` (entries and
-totals), ``claims`` (claims and appeals), ``stars`` (季度之星). Importing them here is how
-Django finds the models of the app.
+totals), ``claims`` (claims and appeals). Importing them here is how Django finds the models
+of the app. (季度之星 live in ``hongfan.recognition``, above points.)
 """
 
 from hongfan.points.models.catalogue import PointRule, PointRuleVersion
 from hongfan.points.models.claims import AppealStatus, ClaimStatus, PointAppeal, PointClaim
 from hongfan.points.models.ledger import PointEntry, PointTotal
-from hongfan.points.models.stars import QuarterStar, QuotaMode, StarSelection, StarStatus
 
 __all__ = [
     "AppealStatus",
@@ -23,8 +22,4 @@ __all__ = [
     "PointRule",
     "PointRuleVersion",
     "PointTotal",
-    "QuarterStar",
-    "QuotaMode",
-    "StarSelection",
-    "StarStatus",
 ]

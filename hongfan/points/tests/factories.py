@@ -1,5 +1,5 @@
-"""factory_boy builders of 积分 rows: a hospital's rule with its version, a member's pending
-claim and a draft 季度之星 selection.
+"""factory_boy builders of 积分 rows: a hospital's rule with its version and a member's pending
+claim (the 季度之星 selection's is in hongfan.recognition.tests.factories).
 
 The session's demo city is the background: rows belong by default to the demo's primary
 hospital, and a claim is made by the demo member ``member`` (of ``sec``'s branch), so the
@@ -29,10 +29,7 @@ from hongfan.points.models import (
     PointClaim,
     PointRule,
     PointRuleVersion,
-    StarSelection,
-    StarStatus,
 )
-from hongfan.points.periods import last_finished_quarter
 
 # A factory rule's version is in force from long before any claim a test makes.
 RULES_FROM = date(2020, 1, 1)
@@ -88,15 +85,3 @@ class PointClaimFactory(DjangoModelFactory):
     quantity = Decimal("1.0")
     description = factory.Sequence(lambda n: f"参加社区义诊志愿服务（第{n}次）")
     status = ClaimStatus.PENDING
-
-
-class StarSelectionFactory(DjangoModelFactory):
-    """A draft 季度之星 selection of the primary hospital for the last finished quarter."""
-
-    class Meta:
-        model = StarSelection
-
-    hospital = factory.LazyFunction(primary)
-    year = factory.LazyFunction(lambda: last_finished_quarter()[0])
-    quarter = factory.LazyFunction(lambda: last_finished_quarter()[1])
-    status = StarStatus.DRAFT

@@ -13,7 +13,6 @@ from hongfan.points.tests.factories import (
     PointClaimFactory,
     PointRuleFactory,
     PointRuleVersionFactory,
-    StarSelectionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,6 @@ def test_points_factories_build_valid_rows():
         *rule.versions.all(),
         PointRuleVersionFactory(),
         PointClaimFactory(),
-        StarSelectionFactory(),
     ]
     for row in rows:
         row.full_clean()

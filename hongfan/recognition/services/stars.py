@@ -23,9 +23,17 @@ from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
-from hongfan.points.models import QuarterStar, QuotaMode, StarSelection, StarStatus
 from hongfan.points.periods import QUARTER_CN, cn_date, quarter_bounds, quarter_label
-from hongfan.points.selectors.stars import star_evaluation, star_notice_period
+from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
+from hongfan.recognition.models.stars import (
+    DEFAULT_EXCLUDE_COMPLAINTS,
+    DEFAULT_MIN_ATTENDANCE_SHARE,
+    DEFAULT_MIN_POINTS,
+    DEFAULT_NOTICE_WORKDAYS,
+    DEFAULT_QUOTA,
+    DEFAULT_QUOTA_MODE,
+)
+from hongfan.recognition.selectors.stars import star_evaluation, star_notice_period
 
 MAX_QUOTA = 500
 MAX_NOTICE_WORKDAYS = 30
@@ -95,12 +103,12 @@ def star_selection_create(
     hospital: Hospital,
     year: int,
     quarter: int,
-    quota_mode: str = QuotaMode.HOSPITAL_TOTAL,
-    quota: int = 9,
-    min_points: Decimal | int | str = 0,
-    min_attendance_share: Decimal | int | str = 0,
-    exclude_complaints: bool = True,
-    notice_workdays: int = 5,
+    quota_mode: str = DEFAULT_QUOTA_MODE,
+    quota: int = DEFAULT_QUOTA,
+    min_points: Decimal | int | str = DEFAULT_MIN_POINTS,
+    min_attendance_share: Decimal | int | str = DEFAULT_MIN_ATTENDANCE_SHARE,
+    exclude_complaints: bool = DEFAULT_EXCLUDE_COMPLAINTS,
+    notice_workdays: int = DEFAULT_NOTICE_WORKDAYS,
     request: HttpRequest | None = None,
 ) -> StarSelection:
     """Open a quarter's selection with its rules (草拟). One per hospital and quarter; the

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,13 +22,13 @@ from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import content_disposition
 from hongfan.core.forms import run_form
-from hongfan.org.models import Hospital, Person
+from hongfan.org.models import Hospital
 from hongfan.points import periods
-from hongfan.points.documents import stars as star_documents
-from hongfan.points.forms.stars import RemoveForm, StarCreateForm, StarRulesForm
-from hongfan.points.models import QuotaMode, StarSelection, StarStatus
-from hongfan.points.selectors import stars as star_selectors
-from hongfan.points.services import stars as star_services
+from hongfan.recognition.documents import stars as star_documents
+from hongfan.recognition.forms.stars import RemoveForm, StarCreateForm, StarRulesForm
+from hongfan.recognition.models import StarSelection, StarStatus
+from hongfan.recognition.selectors import stars as star_selectors
+from hongfan.recognition.services import stars as star_services
 
 RULE_KEYS = (
     "quota_mode",
@@ -43,31 +43,16 @@ RULE_KEYS = (
 def _hospital(request: HttpRequest, access: Access) -> Hospital:
     """The hospital whose selections a page shows: ``?hospital=`` (the city's choice, or
     one's own), else the user's own hospital."""
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
     raw = request.GET.get("hospital") or request.POST.get("hospital") or ""
-    if raw.isdigit():
-        h = Hospital.objects.filter(pk=int(raw)).first()
-        if h is None or not star_selectors.star_hospital_visible(access, h.pk):
-            raise Http404("医院不存在")
-        return h
-    for ids in (access.hospital_ids, access.branch_hospital_ids):
-        if ids:
-            return Hospital.objects.get(pk=min(ids))
-    if access.person_hospital_id is not None:
-        return Hospital.objects.get(pk=access.person_hospital_id)
-    first = Hospital.objects.order_by("pk").first() if access.is_city else None
-    if first is None:
-        raise PermissionDenied("没有可查看的医院")
-    return first
+    return star_selectors.star_hospital(access, raw)
 
 
 def _detail_url(selection: StarSelection) -> str:
-    return reverse("points:star_detail", args=[selection.pk])
+    return reverse("recognition:star_detail", args=[selection.pk])
 
 
 def _list_url(hospital_id: int) -> str:
-    return f"{reverse('points:stars')}?hospital={hospital_id}"
+    return f"{reverse('recognition:stars')}?hospital={hospital_id}"
 
 
 @login_required
@@ -77,13 +62,13 @@ def star_list(request: HttpRequest) -> HttpResponse:
     selections = star_selectors.star_selection_list(access, hospital=hospital)
     return render(
         request,
-        "points/star_list.html",
+        "recognition/stars/list.html",
         {
             "hospital": hospital,
             "selections": selections,
             "reads_all": star_selectors.star_reads_all(access, hospital.pk),
             "can_manage": access.administers_hospital(hospital.pk),
-            "hospitals": Hospital.objects.order_by("pk") if access.is_city else [],
+            "hospitals": star_selectors.star_hospital_choices(access),
         },
     )
 
@@ -95,16 +80,7 @@ def star_new(request: HttpRequest) -> HttpResponse:
     if not access.administers_hospital(hospital.pk):
         raise PermissionDenied("季度之星评选由医院党委办理")
     year, quarter = periods.last_finished_quarter()
-    initial = {
-        "year": year,
-        "quarter": quarter,
-        "quota_mode": QuotaMode.HOSPITAL_TOTAL,
-        "quota": 9,
-        "min_points": 10,
-        "min_attendance_share": "0.80",
-        "exclude_complaints": True,
-        "notice_workdays": 5,
-    }
+    initial = {"year": year, "quarter": quarter}  # the rules start from the model's defaults
 
     def save(d: dict[str, Any]) -> StarSelection:
         selection = star_services.star_selection_create(
@@ -126,8 +102,7 @@ def star_new(request: HttpRequest) -> HttpResponse:
         next_url=_detail_url,
         title=f"新建季度之星评选 · {hospital.name}",
         back=_list_url(hospital.pk),
-        intro=star_selectors.ATTENDANCE_PROXY_NOTE,
-        template="points/star_form.html",
+        template="recognition/stars/form.html",
     )
 
 
@@ -151,8 +126,7 @@ def star_edit(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=_detail_url(selection),
         title=f"修改评选条件 · {star_selectors.selection_label(selection)}",
         back=_detail_url(selection),
-        intro=star_selectors.ATTENDANCE_PROXY_NOTE,
-        template="points/star_form.html",
+        template="recognition/stars/form.html",
     )
 
 
@@ -175,7 +149,7 @@ def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice_end = selection.notice_end
     return render(
         request,
-        "points/star_detail.html",
+        "recognition/stars/detail.html",
         {
             "sel": selection,
             "label": star_selectors.selection_label(selection),
@@ -195,7 +169,6 @@ def star_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and notice_end is not None
             and day > notice_end,
             "confirm_from": notice_end + timedelta(days=1) if notice_end else None,
-            "proxy_note": star_selectors.ATTENDANCE_PROXY_NOTE,
             "committee": star_selectors.committee_name(selection.hospital),
         },
     )
@@ -237,9 +210,7 @@ def star_remove(request: HttpRequest, pk: int) -> HttpResponse:
         form = RemoveForm(request.POST)
         if not form.is_valid():
             raise ValidationError("请填写移出名单的原因")
-        person = Person.objects.filter(
-            pk=form.cleaned_data["person"], hospital_id=selection.hospital_id
-        ).first()
+        person = star_selectors.star_listed_person(selection, form.cleaned_data["person"])
         if person is None:
             raise ValidationError("此人不在草拟名单中")
         star_services.star_selection_remove(

@@ -3,20 +3,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hongfan.recognition.choices import QuotaMode, StarStatus
 
-class StarStatus(models.TextChoices):
-    DRAFT = "draft", "草拟"
-    NOTICE = "notice", "公示中"
-    CONFIRMED = "confirmed", "已确认"
-
-
-class QuotaMode(models.TextChoices):
-    PER_BRANCH = "per_branch", "每个支部名额"
-    HOSPITAL_TOTAL = "hospital_total", "全院总名额"
+# The rules a new selection starts from: the model's defaults, which the form offers and the
+# service assumes (hongfan.recognition.forms.stars reads them from the fields).
+DEFAULT_QUOTA_MODE = QuotaMode.HOSPITAL_TOTAL
+DEFAULT_QUOTA = 9
+DEFAULT_MIN_POINTS = Decimal("10")
+DEFAULT_MIN_ATTENDANCE_SHARE = Decimal("0.80")
+DEFAULT_EXCLUDE_COMPLAINTS = True
+DEFAULT_NOTICE_WORKDAYS = 5
 
 
 class StarSelection(models.Model):
@@ -31,15 +33,24 @@ class StarSelection(models.Model):
         "状态", max_length=12, choices=StarStatus.choices, default=StarStatus.DRAFT
     )
     quota_mode = models.CharField(
-        "名额方式", max_length=16, choices=QuotaMode.choices, default=QuotaMode.HOSPITAL_TOTAL
+        "名额方式", max_length=16, choices=QuotaMode.choices, default=DEFAULT_QUOTA_MODE
     )
-    quota = models.PositiveSmallIntegerField("名额", default=9)
-    min_points = models.DecimalField("最低季度积分", max_digits=8, decimal_places=1, default=0)
+    quota = models.PositiveSmallIntegerField("名额", default=DEFAULT_QUOTA)
+    min_points = models.DecimalField(
+        "最低季度积分", max_digits=8, decimal_places=1, default=DEFAULT_MIN_POINTS
+    )
     min_attendance_share = models.DecimalField(
-        "组织生活出勤率下限（0—1）", max_digits=4, decimal_places=2, default=0
+        "组织生活出勤率下限（0—1）",
+        max_digits=4,
+        decimal_places=2,
+        default=DEFAULT_MIN_ATTENDANCE_SHARE,
     )
-    exclude_complaints = models.BooleanField("本季度有经核实投诉扣分者不参评", default=True)
-    notice_workdays = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    exclude_complaints = models.BooleanField(
+        "本季度有经核实投诉扣分者不参评", default=DEFAULT_EXCLUDE_COMPLAINTS
+    )
+    notice_workdays = models.PositiveSmallIntegerField(
+        "公示期（工作日）", default=DEFAULT_NOTICE_WORKDAYS
+    )
     notice_start = models.DateField("公示开始", null=True, blank=True)
     notice_end = models.DateField("公示截止", null=True, blank=True)
     notice_fallback = models.CharField("公示期计算说明", max_length=100, blank=True)

@@ -1,11 +1,13 @@
-"""季度之星: eligibility and quotas, the public notice on working days, confirmation, the
-Word announcement, the pages — and every refusal changes nothing."""
+"""季度之星: eligibility and quotas, attendance read from the meetings' records, the public
+notice on working days, confirmation, the Word announcement, the pages — and every refusal
+changes nothing."""
 
 from __future__ import annotations
 
 import io
+import secrets
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from unittest.mock import patch
@@ -17,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
@@ -24,21 +27,18 @@ from hongfan.core.models import AuditEvent
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, primary
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
+from hongfan.orglife.models import Attendance, Meeting
 from hongfan.points import periods
-from hongfan.points.documents import stars as star_documents
-from hongfan.points.models import (
-    PointEntry,
-    PointRule,
-    QuarterStar,
-    QuotaMode,
-    StarSelection,
-    StarStatus,
-)
-from hongfan.points.selectors import stars as star_selectors
-from hongfan.points.services import stars as star_services
+from hongfan.points.models import PointEntry, PointRule
 from hongfan.points.services.awarding import points_award
 from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import World
+from hongfan.recognition.documents import stars as star_documents
+from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
+from hongfan.recognition.selectors import stars as star_selectors
+from hongfan.recognition.services import stars as star_services
+from hongfan.recognition.views import stars as star_views
 from hongfan.workdays.selectors import add_workdays
 
 pytestmark = pytest.mark.django_db
@@ -80,14 +80,49 @@ def give(world: World) -> Callable[..., None]:
     return _give
 
 
+def meeting(
+    w: World,
+    person: Person,
+    day: date,
+    attendance: str = AttendanceStatus.PRESENT,
+    *,
+    status: str = MeetingStatus.HELD,
+    kind: str = MeetingKind.GENERAL,
+    at: time = time(14, 30),
+) -> Attendance:
+    """A meeting of the person's branch on ``day`` with the person on its roster, marked
+    ``attendance`` (written straight to orglife's tables, as closing the meeting leaves
+    them)."""
+    starts = datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+    m = Meeting.objects.create(
+        hospital=w.hospital,
+        branch=person.branch,
+        kind=kind,
+        status=status,
+        topic="测试会议",
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=50),
+        checkin_token=secrets.token_urlsafe(32),
+        checkin_opens_at=starts - timedelta(minutes=30),
+        checkin_closes_at=starts + timedelta(minutes=80),
+    )
+    return Attendance.objects.create(meeting=m, person=person, status=attendance)
+
+
 def meetings(w: World, person: Person, n: int) -> None:
+    """n meetings held and attended, each earning its points as closing it does."""
     for i in range(n):  # one a day: the rule caps at two meetings a day
-        award(w, person, code(w, "ORG-MEETING"), date(2026, 7, 6) + timedelta(days=i))
+        day = date(2026, 7, 6) + timedelta(days=i)
+        meeting(w, person, day)
+        award(w, person, code(w, "ORG-MEETING"), day)
 
 
 def absences(w: World, person: Person, n: int) -> None:
+    """n meetings held and missed without leave, each costing its points."""
     for i in range(n):
-        award(w, person, code(w, "DED-ABSENT"), date(2026, 8, 3) + timedelta(days=i))
+        day = date(2026, 8, 3) + timedelta(days=i)
+        meeting(w, person, day, AttendanceStatus.ABSENT)
+        award(w, person, code(w, "DED-ABSENT"), day)
 
 
 def complaint(w: World, person: Person, day: date = IN_Q) -> PointEntry:
@@ -220,6 +255,134 @@ def test_the_evaluation_is_for_the_hospitals_readers_only(scenario, users):
     star_selectors.star_evaluate(access_for(users["city"]), sel)
 
 
+# --- attendance, from the meetings' records --------------------------------------------------
+
+
+def test_attendance_is_read_from_the_meetings_attendance_records(world, give):
+    """Below the threshold is out, at or above it is in; leave counts neither way; planned,
+    cancelled, talks and other quarters' meetings do not count; nor do ledger entries."""
+    w = world
+    low, high, on_leave, uncounted, ledger_only = w.a[0], w.a[1], w.a[2], w.a[3], w.b[0]
+    for person in (low, high, on_leave, uncounted, ledger_only):
+        give(person, 20)
+    present, absent, leave = (
+        AttendanceStatus.PRESENT,
+        AttendanceStatus.ABSENT,
+        AttendanceStatus.LEAVE,
+    )
+    # low: present at 1 of 4 held meetings (25%)
+    meeting(w, low, date(2026, 7, 7))
+    for day in (8, 9, 10):
+        meeting(w, low, date(2026, 7, day), absent)
+    # high: present at 4 of 5 (80%): the threshold itself is enough
+    for day in (7, 8, 9, 10):
+        meeting(w, high, date(2026, 7, day))
+    meeting(w, high, date(2026, 7, 13), absent)
+    # on leave: present at 2, on leave for 3: 100%
+    for day, status in ((7, present), (8, present), (9, leave), (10, leave), (13, leave)):
+        meeting(w, on_leave, date(2026, 7, day), status)
+    # uncounted: 1 of 2 at held meetings (50%); the rest would lift them to 80% if it counted
+    meeting(w, uncounted, date(2026, 7, 1), at=time(0, 30))  # just inside the quarter
+    meeting(w, uncounted, date(2026, 9, 30), absent, at=time(23, 30))
+    meeting(w, uncounted, date(2026, 7, 8), status=MeetingStatus.CANCELLED)
+    meeting(w, uncounted, date(2026, 9, 28), status=MeetingStatus.PLANNED)
+    meeting(w, uncounted, date(2026, 7, 9), kind=MeetingKind.TALK)
+    meeting(w, uncounted, date(2026, 6, 30), at=time(23, 30))  # the quarter before
+    meeting(w, uncounted, date(2026, 10, 1), absent, at=time(0, 30))  # the quarter after
+    # ledger only: deductions for absence in the ledger, no roster row: no record, 100%
+    award(w, ledger_only, code(w, "DED-ABSENT"), date(2026, 8, 3))
+
+    sel = create(w, min_points=10, min_attendance_share=Decimal("0.8"), exclude_complaints=False)
+    ev = star_selectors.star_evaluate(w.admin, sel)
+    c = by_person(ev)
+    assert c[low.pk].reasons == ["出勤率不足（25%，须不低于80%）"] and not c[low.pk].selected
+    assert (c[high.pk].attended, c[high.pk].absent, c[high.pk].share_label) == (4, 1, "80%")
+    assert c[high.pk].eligible and c[high.pk].selected
+    assert (c[on_leave.pk].attended, c[on_leave.pk].absent) == (2, 0)
+    assert c[on_leave.pk].eligible and c[on_leave.pk].share == 1
+    assert (c[uncounted.pk].attended, c[uncounted.pk].absent) == (1, 1)
+    assert c[uncounted.pk].reasons == ["出勤率不足（50%，须不低于80%）"]
+    assert (c[ledger_only.pk].attended, c[ledger_only.pk].absent) == (0, 0)
+    assert c[ledger_only.pk].eligible and c[ledger_only.pk].share_label == "—"
+
+    drawn = star_services.star_selection_draft(access=w.admin, selection=sel)
+    listed = {s.person_id for s in drawn}
+    assert high.pk in listed and on_leave.pk in listed and ledger_only.pk in listed
+    assert low.pk not in listed and uncounted.pk not in listed
+
+
+def test_another_hospitals_meetings_do_not_count(world, give):
+    w = world
+    give(w.a[0], 20)
+    meeting(w, w.a[0], date(2026, 7, 7), AttendanceStatus.ABSENT)
+    Meeting.objects.filter(attendance__person=w.a[0]).update(hospital=primary())
+    ev = star_selectors.star_evaluate(w.admin, create(w, exclude_complaints=False))
+    assert by_person(ev)[w.a[0].pk].eligible
+
+
+# --- the rules a new selection starts from ---------------------------------------------------
+
+
+def test_the_new_selection_form_offers_the_models_defaults(world, client_for):
+    client = _client_as(world.admin, client_for)
+    r = client.get(f"{reverse('recognition:star_new')}?hospital={world.hospital.pk}")
+    assert r.status_code == 200
+    form, blank = r.context["form"], StarSelection()
+    for key in star_views.RULE_KEYS:
+        assert form[key].value() == getattr(blank, key), key
+    # What the page offered before the defaults became one: 10 points, 80% attendance.
+    assert (blank.min_points, blank.min_attendance_share) == (Decimal("10"), Decimal("0.80"))
+    assert (blank.quota_mode, blank.quota, blank.notice_workdays) == (
+        QuotaMode.HOSPITAL_TOTAL,
+        9,
+        5,
+    )
+    assert blank.exclude_complaints
+    html = r.content.decode()
+    assert 'name="min_points" value="10"' in html
+    assert 'name="min_attendance_share" value="0.80"' in html
+
+
+def test_a_selection_made_without_rules_holds_the_models_defaults(world):
+    sel = star_services.star_selection_create(
+        access=world.admin, hospital=world.hospital, year=YEAR, quarter=QUARTER
+    )
+    sel.refresh_from_db()
+    blank = StarSelection()
+    for key in star_views.RULE_KEYS:
+        assert getattr(sel, key) == getattr(blank, key), key
+
+
+# --- the sections of org's person and hospital pages -----------------------------------------
+
+
+def test_the_person_and_hospital_pages_show_the_stars_as_before(confirmed, client_for):
+    w, sel = confirmed
+    client = _client_as(w.admin, client_for)
+    star = QuarterStar.objects.filter(selection=sel).order_by("rank", "pk").first()
+    assert star is not None
+    person = star.person
+    page = client.get(reverse("org:person", args=[person.pk])).content.decode()
+    section = render_to_string(
+        "recognition/partials/_stars.html",
+        {"stars": star_selectors.person_stars(w.admin, person)},
+    )
+    assert "2026年第3季度之星" in section and section.strip() in page
+    with patch("hongfan.recognition.selectors.stars.today", return_value=date(2026, 12, 1)):
+        page = client.get(reverse("org:hospital", args=[w.hospital.pk])).content.decode()
+        section = render_to_string(
+            "recognition/partials/_stars.html",
+            {
+                "stars": star_selectors.hospital_stars(w.admin, w.hospital),
+                "show_person": True,
+                "show_empty": True,
+                "hospital": w.hospital,
+            },
+        )
+    assert person.name in section and "评选记录" in section
+    assert section.strip() in page
+
+
 # --- quotas and ties -------------------------------------------------------------------------
 
 
@@ -313,7 +476,7 @@ def test_admin_removes_one_person_from_a_draft_with_a_reason(ranked):
         w.a[1].pk,
     ]
     event = AuditEvent.objects.filter(
-        target_type="points.starselection", target_id=str(sel.pk), detail__step="remove"
+        target_type="recognition.starselection", target_id=str(sel.pk), detail__step="remove"
     ).get()
     assert event.detail["reason"] == "群众反映" and event.detail["person_id"] == w.a[0].pk
 
@@ -412,13 +575,13 @@ def test_publish_counts_working_days_across_the_national_day_holiday(world, give
 def test_a_year_without_official_data_falls_back_and_says_so(drafted, client_for, users):
     w, sel = drafted
     day = date(2027, 1, 4)
-    with patch("hongfan.points.services.stars.today", return_value=day):
+    with patch("hongfan.recognition.services.stars.today", return_value=day):
         star_services.star_selection_publish(access=w.admin, selection=sel)
     sel.refresh_from_db()
     assert (sel.notice_start, sel.notice_end) == (day, date(2027, 1, 11))
     assert sel.notice_fallback == "2027年节假日安排尚未录入，按周一至周五计算"
     # The page shows it (as admin of the test hospital: hosp of the demo gets a 404 there).
-    page = _client_as(w.admin, client_for).get(reverse("points:star_detail", args=[sel.pk]))
+    page = _client_as(w.admin, client_for).get(reverse("recognition:star_detail", args=[sel.pk]))
     assert "2027年节假日安排尚未录入" in page.content.decode()
 
 
@@ -427,10 +590,10 @@ def test_the_draft_page_previews_the_notice_period_and_any_fallback(drafted, cli
     day = date(2027, 3, 1)
     client = _client_as(w.admin, client_for)
     with (
-        patch("hongfan.points.views.stars.today", return_value=day),
-        patch("hongfan.points.selectors.stars.today", return_value=day),
+        patch("hongfan.recognition.views.stars.today", return_value=day),
+        patch("hongfan.recognition.selectors.stars.today", return_value=day),
     ):
-        html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()
+        html = client.get(reverse("recognition:star_detail", args=[sel.pk])).content.decode()
     assert "2027-03-01 至 2027-03-08" in html
     assert "2027年节假日安排尚未录入，按周一至周五计算" in html
 
@@ -473,13 +636,13 @@ def test_confirm_is_refused_until_the_notice_is_over_then_allowed(drafted):
     sel.refresh_from_db()
     assert sel.notice_end == date(2026, 11, 26)
     for day in (date(2026, 11, 20), date(2026, 11, 26)):
-        with patch("hongfan.points.services.stars.today", return_value=day):
+        with patch("hongfan.recognition.services.stars.today", return_value=day):
             msg = refused(
                 lambda: star_services.star_selection_confirm(access=w.admin, selection=sel),
                 says="公示期至2026年11月26日",
             )
     assert "2026年11月27日起" in msg
-    with patch("hongfan.points.services.stars.today", return_value=date(2026, 11, 27)):
+    with patch("hongfan.recognition.services.stars.today", return_value=date(2026, 11, 27)):
         star_services.star_selection_confirm(access=w.admin, selection=sel)
     sel.refresh_from_db()
     assert sel.status == StarStatus.CONFIRMED
@@ -490,7 +653,7 @@ def test_confirm_is_refused_until_the_notice_is_over_then_allowed(drafted):
 def confirmed(drafted: tuple[World, StarSelection]) -> tuple[World, StarSelection]:
     w, sel = drafted
     star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
-    with patch("hongfan.points.services.stars.today", return_value=date(2026, 11, 20)):
+    with patch("hongfan.recognition.services.stars.today", return_value=date(2026, 11, 20)):
         star_services.star_selection_confirm(access=w.admin, selection=sel)
     sel.refresh_from_db()
     return w, sel
@@ -554,23 +717,23 @@ def test_stars_of_a_person_and_of_a_hospital_show_confirmed_and_in_notice_only(c
         (3, StarStatus.CONFIRMED),
         (1, StarStatus.NOTICE),
     ]
-    html = render_to_string("points/partials/_stars.html", {"stars": mine})
+    html = render_to_string("recognition/partials/_stars.html", {"stars": mine})
     assert "2026年第3季度之星" in html and "2026年第1季度之星" in html
     assert html.count("公示中") == 1
 
     overview = star_selectors.hospital_stars(w.admin, w.hospital, year=2026)
     assert {s.selection_id for s in overview} == {sel.pk, notice.pk}
     assert overview[0].selection.quarter == 3  # newest quarter first
-    with patch("hongfan.points.selectors.stars.today", return_value=date(2026, 12, 1)):
+    with patch("hongfan.recognition.selectors.stars.today", return_value=date(2026, 12, 1)):
         assert len(star_selectors.hospital_stars(w.admin, w.hospital)) == len(overview)
-    with patch("hongfan.points.selectors.stars.today", return_value=date(2027, 2, 1)):
+    with patch("hongfan.recognition.selectors.stars.today", return_value=date(2027, 2, 1)):
         assert star_selectors.hospital_stars(w.admin, w.hospital) == []
     html = render_to_string(
-        "points/partials/_stars.html",
+        "recognition/partials/_stars.html",
         {"stars": overview, "show_person": True, "show_empty": True, "hospital": w.hospital},
     )
     assert a0.name in html and "第3季度" in html and "公示中" in html
-    assert render_to_string("points/partials/_stars.html", {"stars": []}).strip() == ""
+    assert render_to_string("recognition/partials/_stars.html", {"stars": []}).strip() == ""
 
 
 def test_star_reads_are_scoped_to_the_hospital(confirmed, users):
@@ -596,7 +759,7 @@ def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
     w, sel = drafted
     star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 19))
     client = _client_as(w.admin, client_for)
-    r = client.get(reverse("points:star_export", args=[sel.pk]))
+    r = client.get(reverse("recognition:star_export", args=[sel.pk]))
     assert r.status_code == 200
     assert r["Content-Type"] == star_documents.DOCX_CONTENT_TYPE
     name = f"{w.hospital.short_name}2026年第三季度季度之星公示.docx"
@@ -619,7 +782,7 @@ def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
 
 def test_the_confirmed_announcement_is_the_list(confirmed, client_for):
     w, sel = confirmed
-    r = _client_as(w.admin, client_for).get(reverse("points:star_export", args=[sel.pk]))
+    r = _client_as(w.admin, client_for).get(reverse("recognition:star_export", args=[sel.pk]))
     paragraphs, rows = _docx_text(r.content)
     assert paragraphs[0] == "积分测试医院2026年第三季度“季度之星”名单"
     assert star_documents.OBJECTION_LINE not in paragraphs
@@ -656,10 +819,10 @@ def _status(client: Any, method: str, url: str, data: dict[str, Any] | None = No
 
 def test_pages_follow_the_role_rules(demo_selection, client_for):
     sel = demo_selection
-    detail = reverse("points:star_detail", args=[sel.pk])
-    publish = reverse("points:star_publish", args=[sel.pk])
-    confirm = reverse("points:star_confirm", args=[sel.pk])
-    new = reverse("points:star_new")
+    detail = reverse("recognition:star_detail", args=[sel.pk])
+    publish = reverse("recognition:star_publish", args=[sel.pk])
+    confirm = reverse("recognition:star_confirm", args=[sel.pk])
+    new = reverse("recognition:star_new")
     payload = {
         "year": sel.year,
         "quarter": sel.quarter,
@@ -675,7 +838,7 @@ def test_pages_follow_the_role_rules(demo_selection, client_for):
         "sec": {("get", detail): 403, ("post", publish): 403, ("post", new): 403},
         "member": {("get", detail): 403, ("post", publish): 403, ("post", new): 403},
         "hosp2": {("get", detail): 404, ("post", publish): 404},
-        "audit": {("get", detail): 403, ("get", reverse("points:stars")): 403},
+        "audit": {("get", detail): 403, ("get", reverse("recognition:stars")): 403},
         "anonymous": {("get", detail): 302},
     }
     for role, cases in expected.items():
@@ -695,25 +858,25 @@ def test_pages_follow_the_role_rules(demo_selection, client_for):
     for role in ("sec", "member"):
         client = client_for(role)
         assert _status(client, "get", detail) == 200
-        assert _status(client, "get", reverse("points:star_export", args=[sel.pk])) == 200
+        assert _status(client, "get", reverse("recognition:star_export", args=[sel.pk])) == 200
         assert _status(client, "post", confirm) == 403
-        listing = client.get(reverse("points:stars")).content.decode()
+        listing = client.get(reverse("recognition:stars")).content.decode()
         assert f"{sel.year}年第{sel.quarter}季度" in listing
     assert _status(client_for("city"), "post", confirm) == 403
     assert state() == before
 
 
 def test_members_see_only_published_selections_in_the_list(demo_selection, client_for):
-    html = client_for("member").get(reverse("points:stars")).content.decode()
+    html = client_for("member").get(reverse("recognition:stars")).content.decode()
     assert "暂无已公示的季度之星名单" in html
-    admin_html = client_for("hosp").get(reverse("points:stars")).content.decode()
-    assert reverse("points:star_detail", args=[demo_selection.pk]) in admin_html
+    admin_html = client_for("hosp").get(reverse("recognition:stars")).content.decode()
+    assert reverse("recognition:star_detail", args=[demo_selection.pk]) in admin_html
     assert "新建评选" in admin_html
-    city = client_for("city").get(f"{reverse('points:stars')}?hospital={primary().pk}")
+    city = client_for("city").get(f"{reverse('recognition:stars')}?hospital={primary().pk}")
     assert city.status_code == 200 and "新建评选" not in city.content.decode()
 
 
-def test_the_selection_page_shows_candidates_near_misses_and_the_proxy(
+def test_the_selection_page_shows_candidates_and_near_misses_and_no_ledger_proxy(
     scenario, client_for, django_assert_max_num_queries
 ):
     w = scenario
@@ -721,15 +884,17 @@ def test_the_selection_page_shows_candidates_near_misses_and_the_proxy(
     star_services.star_selection_draft(access=w.admin, selection=sel)
     client = _client_as(w.admin, client_for)
     with django_assert_max_num_queries(30):
-        html = client.get(reverse("points:star_detail", args=[sel.pk])).content.decode()
-    for text in ("积分不足", "本季度有经核实的投诉", "出勤率不足", "ORG-MEETING", "发布公示"):
+        html = client.get(reverse("recognition:star_detail", args=[sel.pk])).content.decode()
+    for text in ("积分不足", "本季度有经核实的投诉", "出勤率不足", "发布公示"):
         assert text in html, text
+    # Attendance comes from the meetings' records now: the note on the ledger proxy is gone.
+    assert "ORG-MEETING" not in html and "积分流水估算" not in html
     assert w.a[0].name in html
 
 
 def test_create_page_refuses_bad_input_with_a_message_and_no_change(world, client_for):
     client = _client_as(world.admin, client_for)
-    url = f"{reverse('points:star_new')}?hospital={world.hospital.pk}"
+    url = f"{reverse('recognition:star_new')}?hospital={world.hospital.pk}"
     assert client.get(url).status_code == 200
     data = {
         "year": YEAR,
@@ -763,9 +928,11 @@ def test_create_page_makes_the_selection_and_its_draft(ranked, client_for):
         "min_attendance_share": "0",
         "notice_workdays": 5,
     }
-    r = client.post(f"{reverse('points:star_new')}?hospital={w.hospital.pk}", data)
+    r = client.post(f"{reverse('recognition:star_new')}?hospital={w.hospital.pk}", data)
     sel = StarSelection.objects.get(hospital=w.hospital)
-    assert r.status_code == 302 and r["Location"] == reverse("points:star_detail", args=[sel.pk])
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "recognition:star_detail", args=[sel.pk]
+    )
     assert not sel.exclude_complaints  # an unticked box
     assert QuarterStar.objects.filter(selection=sel).count() == 2
 
@@ -775,13 +942,13 @@ def test_page_actions_report_refusals_as_messages(confirmed, client_for):
     client = _client_as(w.admin, client_for)
     before = state()
     for name in ("star_draft", "star_publish", "star_confirm"):
-        r = client.post(reverse(f"points:{name}", args=[sel.pk]), follow=True)
+        r = client.post(reverse(f"recognition:{name}", args=[sel.pk]), follow=True)
         assert "评选结果已确认，不能再修改" in r.content.decode(), name
     r = client.post(
-        reverse("points:star_remove", args=[sel.pk]), {"person": w.a[0].pk, "reason": ""}
+        reverse("recognition:star_remove", args=[sel.pk]), {"person": w.a[0].pk, "reason": ""}
     )
     assert r.status_code == 302
-    r = client.get(reverse("points:star_edit", args=[sel.pk]))
+    r = client.get(reverse("recognition:star_edit", args=[sel.pk]))
     assert r.status_code == 302
     assert state() == before
 
@@ -789,7 +956,7 @@ def test_page_actions_report_refusals_as_messages(confirmed, client_for):
 def test_remove_through_the_page(drafted, client_for):
     w, sel = drafted
     client = _client_as(w.admin, client_for)
-    url = reverse("points:star_remove", args=[sel.pk])
+    url = reverse("recognition:star_remove", args=[sel.pk])
     r = client.post(url, {"person": w.a[0].pk, "reason": "本人申请退出"}, follow=True)
     assert f"已将{w.a[0].name}移出草拟名单" in r.content.decode()
     assert not QuarterStar.objects.filter(selection=sel, person=w.a[0]).exists()

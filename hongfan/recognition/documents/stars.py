@@ -15,9 +15,9 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
-from hongfan.points.models import StarSelection, StarStatus
 from hongfan.points.periods import QUARTER_CN, cn_date
-from hongfan.points.selectors.stars import (
+from hongfan.recognition.models import StarSelection, StarStatus
+from hongfan.recognition.selectors.stars import (
     committee_name,
     points_text,
     selection_label,

@@ -8,11 +8,13 @@ Eligibility for quarter Q (``star_evaluate``), all of these:
   ``min_points`` and above 0 (a member with no points this quarter is never a star);
 - if ``exclude_complaints``: no entry of the hospital's rule ``DED-COMPLAINT`` (category 扣分)
   dated in the quarter that still stands (neither a reversal nor reversed);
-- attendance share of at least ``min_attendance_share``. Until the meetings module records
-  attendance this is a proxy read from the ledger: *attended* = the quarter's standing
-  ``ORG-MEETING`` awards, *absent* = its standing ``DED-ABSENT`` deductions, share =
-  attended / (attended + absent); a member with neither counts as 1.0
-  (``ATTENDANCE_PROXY_NOTE`` says so on the pages).
+- attendance share of at least ``min_attendance_share``, read from the meetings' attendance
+  records (组织生活 of hongfan.orglife): the member's roster rows at the hospital's meetings
+  held (已召开) in the quarter, talks (谈心谈话) aside, as they earn and cost no points
+  either; *attended* = rows marked present (出席), *absent* = rows marked absent (缺席),
+  share = attended / (attended + absent). Leave (请假) counts neither way, as it neither
+  earns nor costs points; planned and cancelled meetings do not count; a member with no
+  such row counts as 1.0 (shown as "—").
 
 Candidates are ranked by quarter points (descending, ties by person id); the list is the
 first ``quota`` eligible of each branch (``per_branch``; an active member always has one,
@@ -29,29 +31,22 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from hongfan.core.access import Access
 from hongfan.core.dates import today
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, PartyCommittee, Person
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
+from hongfan.orglife.models import Attendance
 from hongfan.points.choices import EntryKind, Period, RuleCategory
-from hongfan.points.models import (
-    PointEntry,
-    PointRule,
-    PointTotal,
-    QuarterStar,
-    QuotaMode,
-    StarSelection,
-    StarStatus,
-)
+from hongfan.points.models import PointEntry, PointRule, PointTotal
 from hongfan.points.periods import quarter_bounds, quarter_label
+from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
 from hongfan.workdays.selectors import WorkdayResult, add_workdays_result
 
 COMPLAINT_CODE = "DED-COMPLAINT"
-MEETING_CODE = "ORG-MEETING"
-ABSENT_CODE = "DED-ABSENT"
 NEAR_MISS_LIMIT = 10  # ineligible members shown with their reasons
 RESERVE_LIMIT = 10  # eligible members beyond the quota shown as 候补
 
@@ -59,11 +54,8 @@ REASON_POINTS = "积分不足"
 REASON_COMPLAINT = "本季度有经核实的投诉"
 REASON_ATTENDANCE = "出勤率不足"
 
-ATTENDANCE_PROXY_NOTE = (
-    "出勤率暂按积分流水估算：本季度“参加组织生活”（ORG-MEETING）加分次数 ÷"
-    "（该次数＋“无故缺席组织生活”（DED-ABSENT）扣分次数），已冲正的不计；"
-    "两者都没有的按100%计。会议签到模块上线后改按签到记录计算。"
-)
+# Meetings whose roster counts for attendance: every kind but the talk (谈心谈话).
+COUNTED_KINDS = [k for k in MeetingKind.values if k != MeetingKind.TALK]
 
 
 def selection_label(selection: StarSelection) -> str:
@@ -169,7 +161,55 @@ class StarEvaluation:
         return today() <= self.end
 
 
-def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
+def _complaint_counts(hospital_id: int, start: date, end: date) -> dict[int, int]:
+    """{person: standing entries of the hospital's rule DED-COMPLAINT (扣分) in the quarter}."""
+    rules = list(
+        PointRule.objects.filter(
+            hospital_id=hospital_id, code=COMPLAINT_CODE, category=RuleCategory.DEDUCTION
+        ).values_list("pk", flat=True)
+    )
+    if not rules:
+        return {}
+    return dict(
+        PointEntry.objects.filter(
+            hospital_id=hospital_id,
+            rule_id__in=rules,
+            occurred_on__gte=start,
+            occurred_on__lte=end,
+            reversed_by__isnull=True,
+        )
+        .exclude(kind=EntryKind.REVERSAL)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+
+
+def _attendance_counts(hospital_id: int, start: date, end: date) -> dict[tuple[int, str], int]:
+    """{(person, present or absent): roster rows} at the hospital's meetings held in the
+    quarter (a meeting's day is its local start date), talks aside.
+
+    Read from orglife's models for now (a consumer should read a producer through its
+    selectors; orglife's are being reshaped into a package, issue 9)."""
+    return {
+        (person_id, status): n
+        for person_id, status, n in Attendance.objects.filter(
+            meeting__hospital_id=hospital_id,
+            meeting__status=MeetingStatus.HELD,
+            meeting__kind__in=COUNTED_KINDS,
+            meeting__starts_at__date__gte=start,
+            meeting__starts_at__date__lte=end,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.ABSENT],
+        )
+        .order_by()
+        .values("person_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "status", "n")
+    }
+
+
+def star_evaluation(selection: StarSelection) -> StarEvaluation:
     start, end = quarter_bounds(selection.year, selection.quarter)
     hospital_id = selection.hospital_id
     members = list(
@@ -191,32 +231,8 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
         .order_by()
         .values_list("person_id", "points")
     )
-    rules = dict(
-        PointRule.objects.filter(hospital_id=hospital_id)
-        .filter(
-            Q(code=COMPLAINT_CODE, category=RuleCategory.DEDUCTION)
-            | Q(code__in=[MEETING_CODE, ABSENT_CODE])
-        )
-        .values_list("pk", "code")
-    )
-    counts: dict[tuple[int, str], int] = {}
-    if rules:
-        for person_id, rule_id, n in (
-            PointEntry.objects.filter(
-                hospital_id=hospital_id,
-                rule_id__in=list(rules),
-                occurred_on__gte=start,
-                occurred_on__lte=end,
-                reversed_by__isnull=True,
-            )
-            .exclude(kind=EntryKind.REVERSAL)
-            .order_by()
-            .values_list("person_id", "rule_id")
-            .annotate(n=Count("id"))
-        ):
-            key = (person_id, rules[rule_id])
-            counts[key] = counts.get(key, 0) + n
-
+    complaints = _complaint_counts(hospital_id, start, end)
+    attendance = _attendance_counts(hospital_id, start, end)
     candidates = [
         Candidate(
             person_id=pk,
@@ -225,9 +241,9 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
             branch=branch or "",
             department=department or "",
             points=totals.get(pk, Decimal(0)),
-            attended=counts.get((pk, MEETING_CODE), 0),
-            absent=counts.get((pk, ABSENT_CODE), 0),
-            complaints=counts.get((pk, COMPLAINT_CODE), 0),
+            attended=attendance.get((pk, AttendanceStatus.PRESENT), 0),
+            absent=attendance.get((pk, AttendanceStatus.ABSENT), 0),
+            complaints=complaints.get(pk, 0),
         )
         for pk, name, branch_id, branch, department in members
     ]
@@ -236,23 +252,41 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
         prev = candidates[i - 1] if i else None
         c.rank = prev.rank if prev is not None and prev.points == c.points else i + 1
 
-    min_share = selection.min_attendance_share
-    per_branch = selection.quota_mode == QuotaMode.PER_BRANCH
     for c in candidates:
-        if c.points <= 0 or c.points < selection.min_points:
-            c.reasons.append(
-                f"{REASON_POINTS}（{points_text(c.points)}分，"
-                + (
-                    f"须不低于{points_text(selection.min_points)}分）"
-                    if selection.min_points > 0
-                    else "须高于0分）"
-                )
-            )
-        if selection.exclude_complaints and c.complaints:
-            c.reasons.append(f"{REASON_COMPLAINT}（{c.complaints}次）")
-        if c.share < min_share:
-            c.reasons.append(f"{REASON_ATTENDANCE}（{_pct(c.share)}，须不低于{_pct(min_share)}）")
+        c.reasons.extend(_reasons(selection, c))
+    return StarEvaluation(
+        selection=selection,
+        start=start,
+        end=end,
+        candidates=candidates,
+        notes=_fill_quotas(selection, candidates),
+    )
 
+
+def _reasons(selection: StarSelection, c: Candidate) -> list[str]:
+    """Why a member is not eligible under the selection's rules (none: eligible)."""
+    reasons: list[str] = []
+    min_share = selection.min_attendance_share
+    if c.points <= 0 or c.points < selection.min_points:
+        reasons.append(
+            f"{REASON_POINTS}（{points_text(c.points)}分，"
+            + (
+                f"须不低于{points_text(selection.min_points)}分）"
+                if selection.min_points > 0
+                else "须高于0分）"
+            )
+        )
+    if selection.exclude_complaints and c.complaints:
+        reasons.append(f"{REASON_COMPLAINT}（{c.complaints}次）")
+    if c.share < min_share:
+        reasons.append(f"{REASON_ATTENDANCE}（{_pct(c.share)}，须不低于{_pct(min_share)}）")
+    return reasons
+
+
+def _fill_quotas(selection: StarSelection, candidates: list[Candidate]) -> list[str]:
+    """Mark the first ``quota`` eligible of each branch (or of the hospital) as selected;
+    return the notes on ties at a quota's edge."""
+    per_branch = selection.quota_mode == QuotaMode.PER_BRANCH
     notes: list[str] = []
     groups: dict[int | None, list[Candidate]] = defaultdict(list)
     for c in candidates:
@@ -272,9 +306,7 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:  # noqa: C901
                     f"{where}名额的最后一名{last.name}与{first_out.name}同为"
                     f"{points_text(last.points)}分，按人员编号先后取舍"
                 )
-    return StarEvaluation(
-        selection=selection, start=start, end=end, candidates=candidates, notes=notes
-    )
+    return notes
 
 
 def star_evaluate(access: Access, selection: StarSelection) -> StarEvaluation:
@@ -301,6 +333,39 @@ def star_reads_all(access: Access, hospital_id: int) -> bool:
 
 def star_hospital_visible(access: Access, hospital_id: int) -> bool:
     return access.is_city or (hospital_id in access.own_hospital_ids)
+
+
+def star_hospital(access: Access, raw: str) -> Hospital:
+    """The hospital whose selections a page shows: ``raw`` (a hospital id from ``?hospital=``:
+    the city's choice, or one's own), else the user's own hospital (the first one they
+    administer, then the first of a branch they run, then their own as a member; the
+    city's first hospital for the city)."""
+    if not access.is_business:
+        raise PermissionDenied("此角色不能查看业务数据")
+    if raw.isdigit():
+        h = Hospital.objects.filter(pk=int(raw)).first()
+        if h is None or not star_hospital_visible(access, h.pk):
+            raise Http404("医院不存在")
+        return h
+    for ids in (access.hospital_ids, access.branch_hospital_ids):
+        if ids:
+            return Hospital.objects.get(pk=min(ids))
+    if access.person_hospital_id is not None:
+        return Hospital.objects.get(pk=access.person_hospital_id)
+    first = Hospital.objects.order_by("pk").first() if access.is_city else None
+    if first is None:
+        raise PermissionDenied("没有可查看的医院")
+    return first
+
+
+def star_hospital_choices(access: Access) -> QuerySet[Hospital] | list[Hospital]:
+    """The hospitals the city admin may switch between on the list (others: none)."""
+    return Hospital.objects.order_by("pk") if access.is_city else []
+
+
+def star_listed_person(selection: StarSelection, pk: int) -> Person | None:
+    """A person of the selection's hospital (to take off its draft list), or None."""
+    return Person.objects.filter(pk=pk, hospital_id=selection.hospital_id).first()
 
 
 def star_selection_list(access: Access, *, hospital: Hospital) -> list[StarSelection]:

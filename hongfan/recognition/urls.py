@@ -1,0 +1,19 @@
+"""Pages of 季度之星. Included under ``points/`` (hongfan/urls.py): the addresses stay those
+of the days when stars were part of points."""
+
+from django.urls import path
+
+from hongfan.recognition.views import stars
+
+app_name = "recognition"
+urlpatterns = [
+    path("stars/", stars.star_list, name="stars"),
+    path("stars/new/", stars.star_new, name="star_new"),
+    path("stars/<int:pk>/", stars.star_detail, name="star_detail"),
+    path("stars/<int:pk>/edit/", stars.star_edit, name="star_edit"),
+    path("stars/<int:pk>/draft/", stars.star_draft, name="star_draft"),
+    path("stars/<int:pk>/remove/", stars.star_remove, name="star_remove"),
+    path("stars/<int:pk>/publish/", stars.star_publish, name="star_publish"),
+    path("stars/<int:pk>/confirm/", stars.star_confirm, name="star_confirm"),
+    path("stars/<int:pk>/announcement.docx", stars.star_export, name="star_export"),
+]
