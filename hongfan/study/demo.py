@@ -16,8 +16,8 @@ from hongfan.core.dates import today
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import JUDGE_OPTIONS, ItemKind, LogMethod, LogStatus, QuestionKind
 from hongfan.study.models import Exam, Question, StudyItem, StudyLog, StudyTopic
-from hongfan.study.selectors import is_member
-from hongfan.study.services import finish_item
+from hongfan.study.selectors.learners import is_member
+from hongfan.study.services.items import finish_item
 
 THEORY = "党的理论学习"
 ETHICS = "医德医风"
