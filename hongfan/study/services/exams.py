@@ -39,8 +39,50 @@ MAX_QUESTIONS = 100
 _rng = random.SystemRandom()  # which questions an attempt gets must not be predictable
 
 
+def _count_error(counts: dict[int, int]) -> str | None:
+    if any(c is None or c < 0 for c in counts.values()):
+        return "各难度题数不能为负数"
+    if sum(counts.values()) < 1:
+        return "每次答题至少抽1道题"
+    if sum(counts.values()) > MAX_QUESTIONS:
+        return f"每次答题最多{MAX_QUESTIONS}道题"
+    return None
+
+
+def _limit_errors(
+    errors: dict[str, str],
+    *,
+    time_limit_minutes: int,
+    pass_mark: int,
+    max_attempts: int,
+    opens_at: datetime,
+    closes_at: datetime,
+) -> None:
+    if not 1 <= (time_limit_minutes or 0) <= 300:
+        errors["time_limit_minutes"] = "答题时限应为1—300分钟"
+    if pass_mark is None or not 0 <= pass_mark <= 100:
+        errors["pass_mark"] = "合格分数应为0—100"
+    if not 1 <= (max_attempts or 0) <= 20:
+        errors["max_attempts"] = "答题次数应为1—20次"
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors["closes_at"] = "截止时间必须晚于开始时间"
+    elif closes_at and closes_at <= timezone.now():
+        errors["closes_at"] = "截止时间不能早于现在"
+
+
+def _bank_short(hospital: Hospital, topics: list[StudyTopic], counts: dict[int, int]) -> str | None:
+    """What the bank lacks for the exam's mix in its topics (None: enough of each)."""
+    have = bank_counts(hospital, [t.pk for t in topics])
+    short = [
+        f"“{Difficulty(d).label}”题只有{have[d]}道，不足{n}道"
+        for d, n in counts.items()
+        if n > have[d]
+    ]
+    return "题库中" + "；".join(short) + "，请减少题数或先导入题目" if short else None
+
+
 @transaction.atomic
-def exam_create(  # noqa: C901
+def exam_create(
     *,
     access: Access,
     hospital: Hospital,
@@ -75,31 +117,19 @@ def exam_create(  # noqa: C901
     if any(t.hospital_id != hospital.pk for t in topics):
         errors["topics"] = "出题主题须是本院题库的主题"
     counts = {1: count_easy, 2: count_medium, 3: count_hard}
-    if any(c is None or c < 0 for c in counts.values()):
-        errors["count_easy"] = "各难度题数不能为负数"
-    elif sum(counts.values()) < 1:
-        errors["count_easy"] = "每次答题至少抽1道题"
-    elif sum(counts.values()) > MAX_QUESTIONS:
-        errors["count_easy"] = f"每次答题最多{MAX_QUESTIONS}道题"
-    if not 1 <= (time_limit_minutes or 0) <= 300:
-        errors["time_limit_minutes"] = "答题时限应为1—300分钟"
-    if pass_mark is None or not 0 <= pass_mark <= 100:
-        errors["pass_mark"] = "合格分数应为0—100"
-    if not 1 <= (max_attempts or 0) <= 20:
-        errors["max_attempts"] = "答题次数应为1—20次"
-    if opens_at and closes_at and closes_at <= opens_at:
-        errors["closes_at"] = "截止时间必须晚于开始时间"
-    elif closes_at and closes_at <= timezone.now():
-        errors["closes_at"] = "截止时间不能早于现在"
+    if msg := _count_error(counts):
+        errors["count_easy"] = msg
+    _limit_errors(
+        errors,
+        time_limit_minutes=time_limit_minutes,
+        pass_mark=pass_mark,
+        max_attempts=max_attempts,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
     if "count_easy" not in errors and "topics" not in errors:
-        have = bank_counts(hospital, [t.pk for t in topics])
-        short = [
-            f"“{Difficulty(d).label}”题只有{have[d]}道，不足{n}道"
-            for d, n in counts.items()
-            if n > have[d]
-        ]
-        if short:
-            errors["count_easy"] = "题库中" + "；".join(short) + "，请减少题数或先导入题目"
+        if msg := _bank_short(hospital, topics, counts):
+            errors["count_easy"] = msg
     if errors:
         raise ValidationError(errors)
     exam = Exam.objects.create(

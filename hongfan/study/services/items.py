@@ -24,6 +24,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.uploads import CheckedUpload
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
 from hongfan.points.selectors.catalogue import active_rules
@@ -73,8 +74,106 @@ def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
 # --- publishing ----------------------------------------------------------------------------------
 
 
+def _publish_scope(access: Access, hospital: Hospital, branch: Branch | None) -> None:
+    """Who publishes where: the whole hospital its admin, a branch its secretary or the admin."""
+    access.require_business()
+    if branch is not None and branch.hospital_id != hospital.pk:
+        raise ValidationError({"branch": "支部不属于本院"})
+    if not writes_scoped(access, hospital_id=hospital.pk, branch_id=branch.pk if branch else None):
+        if branch is None:
+            raise PermissionDenied("面向全院的学习资料由医院党委发布")
+        raise PermissionDenied("只能向本支部发布学习资料")
+
+
+def _field_errors(
+    errors: dict[str, str],
+    *,
+    title: str,
+    summary: str,
+    kind: str,
+    expected_minutes: int,
+    due_on: date | None,
+) -> None:
+    if not title:
+        errors["title"] = "请填写标题"
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"标题不能超过{TITLE_MAX}个字"
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = f"简介不能超过{SUMMARY_MAX}个字"
+    if kind not in ItemKind.values:
+        errors["kind"] = "请选择资料类型：文章、视频或文档"
+    if not isinstance(expected_minutes, int) or not 1 <= expected_minutes <= MINUTES_MAX:
+        errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
+    if due_on is not None and due_on < today():
+        errors["due_on"] = "完成期限不能早于今天"
+
+
+@dataclass(frozen=True)
+class _Content:
+    body: str = ""  # cleaned article HTML
+    video_url: str = ""
+    document: CheckedUpload | None = None
+
+
+def _content(
+    errors: dict[str, str], *, kind: str, body: str, video_url: str, document: UploadedFile | None
+) -> _Content:
+    """What the item holds by its kind: an article cleaned with nh3, a video link, or a
+    document checked by its bytes."""
+    if kind == ItemKind.ARTICLE:
+        cleaned = validators.clean_article(body)
+        if not validators.visible_text(cleaned):
+            errors["body"] = "请填写文章正文"
+        elif len(cleaned) > 200_000:
+            errors["body"] = "正文过长，请拆分为几篇发布"
+        return _Content(body=cleaned)
+    if kind == ItemKind.VIDEO:
+        url = (video_url or "").strip()
+        if msg := validators.video_url_error(url):
+            errors["video_url"] = msg
+        return _Content(video_url=url)
+    if kind == ItemKind.DOCUMENT:
+        if document is None:
+            errors["document"] = "请上传PDF或Word（.docx）文档"
+            return _Content()
+        msg, checked = validators.document_check(document)
+        if msg:
+            errors["document"] = msg
+        return _Content(document=checked)
+    return _Content()
+
+
+def _save_item(
+    item: StudyItem, checked: CheckedUpload | None, *, access: Access, request: HttpRequest | None
+) -> None:
+    """Store the document under a name of our own, save the item and audit it; a stored
+    document is removed again if anything fails."""
+    stored: str | None = None
+    try:
+        if checked is not None:
+            item.document.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
+            stored = item.document.name
+            item.document_type = checked.kind
+            item.document_size = checked.size
+        item.full_clean(exclude=["document", "video_url"])
+        item.save()
+        audit_log(
+            action=AuditAction.DATA_CREATED,
+            request=request,
+            actor_id=access.user_id,
+            target=item,
+            kind=item.kind,
+            branch=item.branch_id,
+            required=item.required,
+        )
+    except Exception:
+        if stored:
+            item.document.storage.delete(stored)
+        raise
+
+
 @transaction.atomic
-def item_publish(  # noqa: C901, PLR0915
+def item_publish(
     *,
     access: Access,
     hospital: Hospital,
@@ -95,46 +194,19 @@ def item_publish(  # noqa: C901, PLR0915
     branch (its secretary or the hospital admin). Articles are cleaned with nh3; documents
     must really be a PDF or DOCX within the size limit and are stored under a name of our
     own, privately (served only through an access-checked view)."""
-    access.require_business()
-    if branch is not None and branch.hospital_id != hospital.pk:
-        raise ValidationError({"branch": "支部不属于本院"})
-    if not writes_scoped(access, hospital_id=hospital.pk, branch_id=branch.pk if branch else None):
-        if branch is None:
-            raise PermissionDenied("面向全院的学习资料由医院党委发布")
-        raise PermissionDenied("只能向本支部发布学习资料")
+    _publish_scope(access, hospital, branch)
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     summary = (summary or "").strip()
-    if not title:
-        errors["title"] = "请填写标题"
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"标题不能超过{TITLE_MAX}个字"
-    if len(summary) > SUMMARY_MAX:
-        errors["summary"] = f"简介不能超过{SUMMARY_MAX}个字"
-    if kind not in ItemKind.values:
-        errors["kind"] = "请选择资料类型：文章、视频或文档"
-    if not isinstance(expected_minutes, int) or not 1 <= expected_minutes <= MINUTES_MAX:
-        errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
-    if due_on is not None and due_on < today():
-        errors["due_on"] = "完成期限不能早于今天"
-    cleaned_body, url, checked = "", "", None
-    if kind == ItemKind.ARTICLE:
-        cleaned_body = validators.clean_article(body)
-        if not validators.visible_text(cleaned_body):
-            errors["body"] = "请填写文章正文"
-        elif len(cleaned_body) > 200_000:
-            errors["body"] = "正文过长，请拆分为几篇发布"
-    elif kind == ItemKind.VIDEO:
-        url = (video_url or "").strip()
-        if msg := validators.video_url_error(url):
-            errors["video_url"] = msg
-    elif kind == ItemKind.DOCUMENT:
-        if document is None:
-            errors["document"] = "请上传PDF或Word（.docx）文档"
-        else:
-            msg, checked = validators.document_check(document)
-            if msg:
-                errors["document"] = msg
+    _field_errors(
+        errors,
+        title=title,
+        summary=summary,
+        kind=kind,
+        expected_minutes=expected_minutes,
+        due_on=due_on,
+    )
+    content = _content(errors, kind=kind, body=body, video_url=video_url, document=document)
     try:
         topic_row = topic_for(hospital=hospital, name=topic)
     except ValidationError as exc:
@@ -148,35 +220,14 @@ def item_publish(  # noqa: C901, PLR0915
         kind=kind,
         title=title,
         summary=summary,
-        body=cleaned_body,
-        video_url=url,
+        body=content.body,
+        video_url=content.video_url,
         required=bool(required),
         due_on=due_on,
         expected_minutes=expected_minutes,
         published_by_id=access.user_id,
     )
-    stored: str | None = None
-    try:
-        if checked is not None:
-            item.document.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
-            stored = item.document.name
-            item.document_type = checked.kind
-            item.document_size = checked.size
-        item.full_clean(exclude=["document", "video_url"])
-        item.save()
-        audit_log(
-            action=AuditAction.DATA_CREATED,
-            request=request,
-            actor_id=access.user_id,
-            target=item,
-            kind=kind,
-            branch=branch.pk if branch else None,
-            required=item.required,
-        )
-    except Exception:
-        if stored:
-            item.document.storage.delete(stored)
-        raise
+    _save_item(item, content.document, access=access, request=request)
     return item
 
 

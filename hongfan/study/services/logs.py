@@ -16,6 +16,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.org.models import Person
 from hongfan.study.choices import LogMethod, LogStatus
 from hongfan.study.models import StudyItem, StudyLog
 from hongfan.study.selectors.learners import learner_for
@@ -26,8 +27,42 @@ REASON_MAX = 200
 DAY_MINUTES_MAX = 16 * 60  # one member, one day, all entries
 
 
+def _minutes(minutes: Any, errors: dict[str, str]) -> int:
+    """Whole minutes within one entry's limit (0 with an error otherwise)."""
+    try:
+        m = int(minutes)
+        if isinstance(minutes, float) and not minutes.is_integer():
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["minutes"] = "学习时长请填写整数分钟"
+        return 0
+    if not 1 <= m <= MINUTES_MAX:
+        errors["minutes"] = f"学习时长应为1—{MINUTES_MAX}分钟"
+    return m
+
+
+def _day_errors(person: Person, item: StudyItem, studied_on: date, m: int) -> dict[str, str]:
+    """One pending entry per item and day, and at most 16 hours a day in all."""
+    if StudyLog.objects.filter(
+        person=person, item=item, studied_on=studied_on, status=LogStatus.PENDING
+    ).exists():
+        return {"item": "该资料当天已有一条待确认的学习记录，请等待支部书记确认"}
+    day_total = (
+        StudyLog.objects.filter(person=person, studied_on=studied_on)
+        .exclude(status=LogStatus.REJECTED)
+        .aggregate(s=Sum("minutes"))["s"]
+        or 0
+    )
+    if day_total + m > DAY_MINUTES_MAX:
+        return {
+            "minutes": f"同一天登记的学习时长合计不能超过{DAY_MINUTES_MAX // 60}小时"
+            f"（当天已登记{day_total}分钟）"
+        }
+    return {}
+
+
 @transaction.atomic
-def log_submit(  # noqa: C901
+def log_submit(
     *,
     access: Access,
     item: StudyItem,
@@ -47,16 +82,7 @@ def log_submit(  # noqa: C901
     errors: dict[str, str] = {}
     if item.withdrawn_at is not None:
         errors["item"] = "该学习资料已撤回"
-    try:
-        m = int(minutes)
-        if isinstance(minutes, float) and not minutes.is_integer():
-            raise ValueError
-    except (TypeError, ValueError):
-        m = 0
-        errors["minutes"] = "学习时长请填写整数分钟"
-    else:
-        if not 1 <= m <= MINUTES_MAX:
-            errors["minutes"] = f"学习时长应为1—{MINUTES_MAX}分钟"
+    m = _minutes(minutes, errors)
     if studied_on > today():
         errors["studied_on"] = "学习日期不能晚于今天"
     elif studied_on < timezone.localtime(item.published_at).date():
@@ -66,22 +92,7 @@ def log_submit(  # noqa: C901
     if len(note) > NOTE_MAX:
         errors["note"] = f"学习体会不能超过{NOTE_MAX}字（现有{len(note)}字）"
     if not errors:
-        if StudyLog.objects.filter(
-            person=person, item=item, studied_on=studied_on, status=LogStatus.PENDING
-        ).exists():
-            errors["item"] = "该资料当天已有一条待确认的学习记录，请等待支部书记确认"
-        else:
-            day_total = (
-                StudyLog.objects.filter(person=person, studied_on=studied_on)
-                .exclude(status=LogStatus.REJECTED)
-                .aggregate(s=Sum("minutes"))["s"]
-                or 0
-            )
-            if day_total + m > DAY_MINUTES_MAX:
-                errors["minutes"] = (
-                    f"同一天登记的学习时长合计不能超过{DAY_MINUTES_MAX // 60}小时"
-                    f"（当天已登记{day_total}分钟）"
-                )
+        errors = _day_errors(person, item, studied_on, m)
     if errors:
         raise ValidationError(errors)
     log = StudyLog.objects.create(
