@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
@@ -308,3 +309,15 @@ def csv_bytes(
 
 
 Maker = Callable[..., Any]
+
+
+def refused(action, *, says: str, exc: type[Exception] = ValidationError) -> None:
+    """``action`` is refused with ``says`` in its message, and nothing in study changed."""
+    before = study_state()
+    with pytest.raises(exc) as info:
+        action()
+    if exc is ValidationError:
+        assert says in messages_of(info.value), messages_of(info.value)
+    else:
+        assert says in str(info.value)
+    assert study_state() == before
