@@ -54,7 +54,7 @@ def _lock(model: Any, pk: int) -> Any:
 # --- topics ---------------------------------------------------------------------------------------
 
 
-def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
+def topic_get_or_create(*, hospital: Hospital, name: str) -> StudyTopic:
     """The hospital's topic of this name, created the first time it is used."""
     name = " ".join((name or "").split())
     if not name:
@@ -208,7 +208,7 @@ def item_publish(
     )
     content = _content(errors, kind=kind, body=body, video_url=video_url, document=document)
     try:
-        topic_row = topic_for(hospital=hospital, name=topic)
+        topic_row = topic_get_or_create(hospital=hospital, name=topic)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
@@ -281,7 +281,7 @@ def _award_item(
     return result.entry, result.message
 
 
-def finish_item(
+def item_finish(
     *,
     access: Access | None,
     person: Person,
@@ -390,7 +390,7 @@ def read_complete(
         studied_on=day,
         decided_at=timezone.now(),
     )
-    done = finish_item(
+    done = item_finish(
         access=None, person=person, item=item, method=LogMethod.READ, log=log, day=day
     )
     audit_log(

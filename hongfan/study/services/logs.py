@@ -20,7 +20,7 @@ from hongfan.org.models import Person
 from hongfan.study.choices import LogMethod, LogStatus
 from hongfan.study.models import StudyItem, StudyLog
 from hongfan.study.selectors.learners import learner_for
-from hongfan.study.services.items import MINUTES_MAX, Finished, finish_item
+from hongfan.study.services.items import MINUTES_MAX, Finished, item_finish
 
 NOTE_MAX = 200
 REASON_MAX = 200
@@ -158,7 +158,7 @@ def log_decide(
     fresh.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     finished = None
     if confirm:
-        finished = finish_item(
+        finished = item_finish(
             access=access,
             person=person,
             item=fresh.item,
