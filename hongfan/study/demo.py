@@ -16,8 +16,8 @@ from hongfan.core.dates import today
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import JUDGE_OPTIONS, ItemKind, LogMethod, LogStatus, QuestionKind
 from hongfan.study.models import Exam, Question, StudyItem, StudyLog, StudyTopic
-from hongfan.study.selectors import is_member
-from hongfan.study.services import finish_item
+from hongfan.study.selectors.learners import is_member
+from hongfan.study.services.items import item_finish
 
 THEORY = "党的理论学习"
 ETHICS = "医德医风"
@@ -595,7 +595,7 @@ def build_study_demo(hospital: Hospital) -> int:
     member = users["member"].person if "member" in users else None
     if member is not None and is_member(member):
         read = log(member, plenum, 28, 3, LogStatus.CONFIRMED, LogMethod.READ)
-        finish_item(
+        item_finish(
             access=None,
             person=member,
             item=plenum,
@@ -608,7 +608,7 @@ def build_study_demo(hospital: Hospital) -> int:
         confirmed = log(sec_person, conduct, 20, 4, LogStatus.CONFIRMED, LogMethod.SELF)
         confirmed.decided_by = author
         confirmed.save(update_fields=["decided_by"])
-        finish_item(
+        item_finish(
             access=None,
             person=sec_person,
             item=conduct,

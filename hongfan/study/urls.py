@@ -1,21 +1,30 @@
 from django.urls import path
 
-from hongfan.study.views import exams, learning
+from hongfan.study.views import exams, hours, items, logs, questions, rules
 
 app_name = "study"
 urlpatterns = [
-    path("", learning.mine, name="mine"),
-    path("items/", learning.items, name="items"),
-    path("items/new/", learning.item_new, name="item_new"),
-    path("items/<int:pk>/", learning.item, name="item"),
-    path("items/<int:pk>/read/", learning.item_read, name="item_read"),
-    path("items/<int:pk>/document/", learning.item_document, name="item_document"),
-    path("items/<int:pk>/log/", learning.log_new, name="log_new"),
-    path("items/<int:pk>/withdraw/", learning.item_withdraw, name="item_withdraw"),
-    path("review/", learning.review, name="review"),
-    path("log/<int:pk>/decide/", learning.log_decide, name="log_decide"),
-    path("hours/", learning.hours, name="hours"),
-    path("hours/export/", learning.hours_export, name="hours_export"),
-    path("rules/", learning.rules, name="rules"),
-    *exams.urlpatterns,
+    path("", items.mine, name="mine"),
+    path("items/", items.items, name="items"),
+    path("items/new/", items.item_new, name="item_new"),
+    path("items/<int:pk>/", items.item, name="item"),
+    path("items/<int:pk>/read/", items.item_read, name="item_read"),
+    path("items/<int:pk>/document/", items.item_document, name="item_document"),
+    path("items/<int:pk>/log/", logs.log_new, name="log_new"),
+    path("items/<int:pk>/withdraw/", items.item_withdraw, name="item_withdraw"),
+    path("review/", logs.review, name="review"),
+    path("log/<int:pk>/decide/", logs.log_decide, name="log_decide"),
+    path("hours/", hours.hours, name="hours"),
+    path("hours/export/", hours.hours_export, name="hours_export"),
+    path("rules/", rules.rules, name="rules"),
+    path("questions/", questions.questions, name="questions"),
+    path("questions/import/", questions.question_import_view, name="question_import"),
+    path("questions/template/", questions.question_template, name="question_template"),
+    path("exams/", exams.exam_list, name="exams"),
+    path("exams/new/", exams.exam_new, name="exam_new"),
+    path("exams/<int:pk>/", exams.exam_detail, name="exam"),
+    path("exams/<int:pk>/start/", exams.exam_start, name="exam_start"),
+    path("exams/<int:pk>/stats/", exams.exam_stats, name="exam_stats"),
+    path("attempts/<int:pk>/", exams.attempt_detail, name="attempt"),
+    path("attempts/<int:pk>/submit/", exams.attempt_submit, name="attempt_submit"),
 ]

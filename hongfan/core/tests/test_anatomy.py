@@ -53,14 +53,7 @@ SUFFIXED = re.compile(rf"^(\w+_({'|'.join(LAYERS)})|({'|'.join(LAYERS)})_\w+)\.p
 
 KNOWN: dict[tuple[str, str], str] = {
     # noun modules that mix layers, or other modules at the root that are no known part
-    ("study", "exams.py"): "unknown part",
-    ("study", "content.py"): "unknown part",
-    ("study", "question_import.py"): "unknown part",
     ("workdays", "seeding.py"): "unknown part",
-    # flat layers past the limit: to become packages
-    ("study", "models.py"): "too long",
-    ("study", "selectors.py"): "too long",
-    ("study", "services.py"): "too long",
 }
 
 
@@ -160,12 +153,10 @@ ORM_IN_VIEWS: dict[str, int] = {
     "org/views/people.py": 5,
     "org/views/structure.py": 4,
     "points/api/views.py": 2,
-    "study/views/exams.py": 1,
     "points/views/catalogue.py": 1,
     "points/views/claims.py": 2,
     "points/views/ledger.py": 3,
     "points/views/rankings.py": 1,
-    "study/views/learning.py": 3,
 }
 # ``Model.objects.none()`` runs no query (an API view names its model for the schema so).
 _ORM = re.compile(r"\.objects\b(?!\.none\(\))")

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
-from hongfan.study import exams, selectors, services
 from hongfan.study.api.serializers import (
     AttemptSerializer,
     ItemProgressSerializer,
@@ -25,6 +24,12 @@ from hongfan.study.api.serializers import (
     SubmitSerializer,
 )
 from hongfan.study.models import StudyLog
+from hongfan.study.selectors import exams as exam_selectors
+from hongfan.study.selectors import items as item_selectors
+from hongfan.study.selectors import learners as learner_selectors
+from hongfan.study.selectors import logs as log_selectors
+from hongfan.study.services import exams as exam_services
+from hongfan.study.services import logs as log_services
 
 ITEMS_LIMIT = 200
 
@@ -42,9 +47,9 @@ class MyItemsAPI(APIView):
     )
     def get(self, request: Request) -> Response:
         access = request_access(request)
-        person = selectors.learner_for(access)
-        items = list(selectors.items_for_member(person)[:ITEMS_LIMIT])
-        rows = selectors.item_progress(person, items)
+        person = learner_selectors.learner_for(access)
+        items = list(item_selectors.items_for_member(person)[:ITEMS_LIMIT])
+        rows = item_selectors.item_progress(person, items)
         return Response(ItemProgressSerializer(rows, many=True).data)
 
 
@@ -60,7 +65,7 @@ class MyLogAPI(generics.ListAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
             return StudyLog.objects.none()
-        return selectors.logs_of_member(request_access(self.request))  # type: ignore[arg-type]
+        return log_selectors.logs_of_member(access=request_access(self.request))  # type: ignore[arg-type]
 
     @extend_schema(
         summary="登记个人自学（学习时长，待支部书记确认）",
@@ -69,13 +74,13 @@ class MyLogAPI(generics.ListAPIView):
     )
     def post(self, request: Request) -> Response:
         access = request_access(request)
-        selectors.learner_for(access)
+        learner_selectors.learner_for(access)
         s = LogSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        item = selectors.item_get(access, d["item_id"])
+        item = item_selectors.item_get(access=access, pk=d["item_id"])
         try:
-            log = services.log_submit(
+            log = log_services.log_submit(
                 access=access,
                 item=item,
                 minutes=d["minutes"],
@@ -93,7 +98,11 @@ class MyExamsAPI(APIView):
         summary="我可以参加的考试（进行中的，以及参加过的）", responses=MyExamSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
-        return Response(MyExamSerializer(exams.my_exams(request_access(request)), many=True).data)
+        return Response(
+            MyExamSerializer(
+                exam_selectors.my_exams(access=request_access(request)), many=True
+            ).data
+        )
 
 
 class ExamStartAPI(APIView):
@@ -104,12 +113,12 @@ class ExamStartAPI(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        exam = exams.exam_get(access, pk)
+        exam = exam_selectors.exam_get(access=access, pk=pk)
         try:
-            started = exams.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
+            started = exam_services.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
         except DjangoValidationError as exc:
             raise _bad(exc) from exc
-        rows = exams.attempt_questions(started.attempt)
+        rows = exam_selectors.attempt_questions(started.attempt)
         data = AttemptSerializer(started.attempt, context={"rows": rows}).data
         return Response(data, status=200 if started.resumed else 201)
 
@@ -122,7 +131,7 @@ class AttemptSubmitAPI(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        attempt = exams.attempt_get(access, pk)
+        attempt = exam_selectors.attempt_get(access=access, pk=pk)
         s = SubmitSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         answers: dict[int, str] = {}
@@ -131,7 +140,7 @@ class AttemptSubmitAPI(APIView):
                 raise ValidationError({"answers": [f"题目{a['id']}重复作答"]})
             answers[a["id"]] = a["answer"]
         try:
-            result = exams.attempt_submit(
+            result = exam_services.attempt_submit(
                 access=access,
                 attempt=attempt,
                 answers=answers,
@@ -139,7 +148,7 @@ class AttemptSubmitAPI(APIView):
             )
         except DjangoValidationError as exc:
             raise _bad(exc) from exc
-        rows = exams.attempt_questions(result.attempt)
+        rows = exam_selectors.attempt_questions(result.attempt)
         return Response(
             ResultSerializer(result.attempt, context={"rows": rows, "message": result.message}).data
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
@@ -28,7 +29,6 @@ from hongfan.org.tests.factories import PRIMARY, make_branch
 from hongfan.orglife.models import Attendance, Meeting
 from hongfan.points.models import PointEntry
 from hongfan.points.services.catalogue import point_rules_copy_defaults, point_rules_seed_city
-from hongfan.study import exams, services
 from hongfan.study.choices import JUDGE_OPTIONS, ItemKind, QuestionKind
 from hongfan.study.models import (
     AttemptQuestion,
@@ -41,6 +41,9 @@ from hongfan.study.models import (
     StudyRule,
     StudyTopic,
 )
+from hongfan.study.selectors import exams as exam_selectors
+from hongfan.study.services import exams as exam_services
+from hongfan.study.services import items as item_services
 
 RULES_FROM = date(2020, 1, 1)
 _n = itertools.count(1)
@@ -121,7 +124,7 @@ class World:
         }
         values.update(kw)
         access = values.pop("access", self.admin)
-        return services.item_publish(access=access, **values)
+        return item_services.item_publish(access=access, **values)
 
     def questions(
         self, topic: str = "党的理论学习", *, easy: int = 5, medium: int = 5, hard: int = 3
@@ -146,7 +149,7 @@ class World:
         }
         values.update(kw)
         access = values.pop("access", self.admin)
-        return exams.exam_create(access=access, **values)
+        return exam_services.exam_create(access=access, **values)
 
 
 def make_questions(
@@ -181,7 +184,7 @@ def make_questions(
 
 
 def right_answers(attempt: ExamAttempt) -> dict[int, str]:
-    return {aq.pk: aq.question.answer for aq in exams.attempt_questions(attempt)}
+    return {aq.pk: aq.question.answer for aq in exam_selectors.attempt_questions(attempt)}
 
 
 @pytest.fixture
@@ -306,3 +309,15 @@ def csv_bytes(
 
 
 Maker = Callable[..., Any]
+
+
+def refused(action, *, says: str, exc: type[Exception] = ValidationError) -> None:
+    """``action`` is refused with ``says`` in its message, and nothing in study changed."""
+    before = study_state()
+    with pytest.raises(exc) as info:
+        action()
+    if exc is ValidationError:
+        assert says in messages_of(info.value), messages_of(info.value)
+    else:
+        assert says in str(info.value)
+    assert study_state() == before

@@ -21,10 +21,12 @@ from hongfan.core.access import access_for
 from hongfan.core.dates import today
 from hongfan.org.models import Hospital
 from hongfan.org.tests.factories import primary, sec_branch
-from hongfan.study import exams, services
 from hongfan.study.choices import ItemKind, LogStatus
 from hongfan.study.demo import build_study_demo
 from hongfan.study.models import Exam, ExamAttempt, StudyItem, StudyLog, StudyTopic
+from hongfan.study.services import exams as exam_services
+from hongfan.study.services import items as item_services
+from hongfan.study.services import logs as log_services
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -64,7 +66,7 @@ def study_log(t: Any = None) -> StudyLog:
     member = User.objects.get(username="member").person
     log = StudyLog.objects.filter(person=member, status=LogStatus.PENDING).order_by("pk").first()
     if log is None:
-        log = services.log_submit(
+        log = log_services.log_submit(
             access=access_for(User.objects.get(username="member")),
             item=study_item(t),
             minutes=20,
@@ -81,7 +83,7 @@ def study_exam(t: Any = None) -> Exam:
 def study_attempt(t: Any = None) -> ExamAttempt:
     """An attempt of the demo member still in progress."""
     exam = study_exam(t)
-    return exams.attempt_start(
+    return exam_services.attempt_start(
         access=access_for(User.objects.get(username="member")), exam=exam
     ).attempt
 
@@ -119,7 +121,7 @@ def read_payload(t: Any = None) -> dict[str, Any]:
         hospital=_hospital(), title="《中国共产党支部工作条例（试行）》要点"
     )
     return {
-        "token": services.read_token(
+        "token": item_services.read_token(
             item_id=item.pk, person_id=member.pk, opened_at=time.time() - 120
         )
     }

@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from hongfan.org.tests.factories import make_person
 from hongfan.points.models import PointEntry, PointRule
-from hongfan.study import exams
+from hongfan.study import validators
 from hongfan.study.models import AttemptQuestion, ExamAttempt
+from hongfan.study.selectors import exams as exam_selectors
+from hongfan.study.selectors import questions as question_selectors
+from hongfan.study.services import exams as exam_services
 from hongfan.study.tests.conftest import make_questions, messages_of, right_answers, study_state
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +38,7 @@ def bank(world):
 
 
 def start(world, person, exam, **kw):
-    return exams.attempt_start(access=world.member(person), exam=exam, **kw).attempt
+    return exam_services.attempt_start(access=world.member(person), exam=exam, **kw).attempt
 
 
 # --- creating ---------------------------------------------------------------------------------------
@@ -67,7 +70,7 @@ def test_topics_limit_the_draw(world, bank):
     topic = other[0].topic
     exam = world.exam(topics=[topic], count_easy=3, count_medium=0, count_hard=0)
     attempt = start(world, world.a[1], exam)
-    drawn = {aq.question_id for aq in exams.attempt_questions(attempt)}
+    drawn = {aq.question_id for aq in exam_selectors.attempt_questions(attempt)}
     assert drawn == {q.pk for q in other}
     refused(
         lambda: world.exam(topics=[topic], count_easy=4, count_medium=0, count_hard=0),
@@ -81,7 +84,7 @@ def test_topics_limit_the_draw(world, bank):
 def test_each_attempt_draws_the_exams_mix_and_stores_it(world, bank):
     exam = world.exam(count_easy=3, count_medium=2, count_hard=1)
     attempt = start(world, world.a[1], exam)
-    rows = exams.attempt_questions(attempt)
+    rows = exam_selectors.attempt_questions(attempt)
     assert [r.position for r in rows] == list(range(1, 7))
     assert Counter(r.question.difficulty for r in rows) == {1: 3, 2: 2, 3: 1}
     assert len({r.question_id for r in rows}) == 6
@@ -95,8 +98,8 @@ def test_draws_differ_between_attempts(world, bank):
     seen = set()
     for _ in range(6):
         attempt = start(world, person, exam)
-        seen.add(tuple(sorted(aq.question_id for aq in exams.attempt_questions(attempt))))
-        exams.attempt_submit(access=world.member(person), attempt=attempt, answers={})
+        seen.add(tuple(sorted(aq.question_id for aq in exam_selectors.attempt_questions(attempt))))
+        exam_services.attempt_submit(access=world.member(person), attempt=attempt, answers={})
     assert len(seen) > 1
 
 
@@ -104,7 +107,7 @@ def test_starting_again_while_an_attempt_is_open_hands_it_back(world, bank):
     exam = world.exam()
     person = world.a[1]
     first = start(world, person, exam)
-    again = exams.attempt_start(access=world.member(person), exam=exam)
+    again = exam_services.attempt_start(access=world.member(person), exam=exam)
     assert again.resumed and again.attempt.pk == first.pk
     assert ExamAttempt.objects.filter(exam=exam, person=person).count() == 1
 
@@ -123,7 +126,7 @@ def test_no_attempt_before_the_opening_after_the_close_or_beyond_the_maximum(wor
     exam = world.exam(max_attempts=1)
     person = world.a[1]
     attempt = start(world, person, exam)
-    exams.attempt_submit(access=world.member(person), attempt=attempt, answers={})
+    exam_services.attempt_submit(access=world.member(person), attempt=attempt, answers={})
     refused(lambda: start(world, person, exam), says="已用完全部1次答题机会")
     refused(
         lambda: start(world, world.a[2], exam, now=exam.closes_at + timedelta(seconds=1)),
@@ -149,7 +152,7 @@ def test_all_right_scores_100_and_passes_and_awards_the_quiz_points(world, bank)
     exam = world.exam()
     person = world.a[1]
     attempt = start(world, person, exam)
-    result = exams.attempt_submit(
+    result = exam_services.attempt_submit(
         access=world.member(person), attempt=attempt, answers=right_answers(attempt)
     )
     a = result.attempt
@@ -165,22 +168,28 @@ def test_grading_single_multiple_and_true_false(world):
     person = world.a[1]
     attempt = start(world, person, exam)
     answers = {}
-    for aq in exams.attempt_questions(attempt):
+    for aq in exam_selectors.attempt_questions(attempt):
         answers[aq.pk] = {"single": "b", "multiple": "A", "judge": "对"}[aq.question.kind]
-    result = exams.attempt_submit(access=world.member(person), attempt=attempt, answers=answers)
+    result = exam_services.attempt_submit(
+        access=world.member(person), attempt=attempt, answers=answers
+    )
     assert result.attempt.correct_count == 2  # a multiple choice needs every right option
     assert result.attempt.score == 67 and not result.attempt.passed
     assert result.attempt.points_entry is None
-    kinds = {aq.question.kind: aq for aq in exams.attempt_questions(result.attempt)}
+    kinds = {aq.question.kind: aq for aq in exam_selectors.attempt_questions(result.attempt)}
     assert (kinds["multiple"].chosen, kinds["multiple"].correct) == ("A", False)
     assert (kinds["judge"].chosen, kinds["judge"].correct) == ("A", True)
 
 
 def test_multiple_answers_in_any_form_mean_the_same(world):
     make_questions(world.hospital, "多选", easy=0, medium=3, hard=0)
-    q = [x for x in exams.question_list(world.admin, world.hospital) if x.kind == "multiple"][0]
+    q = [
+        x
+        for x in question_selectors.question_list(access=world.admin, hospital=world.hospital)
+        if x.kind == "multiple"
+    ][0]
     for raw in ("AC", "ca", "A,C", "Ａ、Ｃ", ["A", "C"]):
-        assert exams.normalise_answer(q, raw) == "AC"
+        assert validators.normalise_answer(q, raw) == "AC"
 
 
 @pytest.mark.parametrize(
@@ -197,9 +206,11 @@ def test_an_impossible_answer_is_refused_and_changes_nothing(world, kind, raw, s
     exam = world.exam(count_easy=3, count_medium=0, count_hard=0)
     person = world.a[1]
     attempt = start(world, person, exam)
-    target = next(aq for aq in exams.attempt_questions(attempt) if aq.question.kind == kind)
+    target = next(
+        aq for aq in exam_selectors.attempt_questions(attempt) if aq.question.kind == kind
+    )
     refused(
-        lambda: exams.attempt_submit(
+        lambda: exam_services.attempt_submit(
             access=world.member(person), attempt=attempt, answers={target.pk: raw}
         ),
         says=says,
@@ -211,7 +222,7 @@ def test_answers_to_questions_not_in_the_attempt_are_refused(world, bank):
     person = world.a[1]
     attempt = start(world, person, exam)
     refused(
-        lambda: exams.attempt_submit(
+        lambda: exam_services.attempt_submit(
             access=world.member(person), attempt=attempt, answers={999999: "A"}
         ),
         says="不属于本次答题",
@@ -222,9 +233,9 @@ def test_submitting_twice_is_refused_and_changes_nothing(world, bank):
     exam = world.exam()
     person = world.a[1]
     attempt = start(world, person, exam)
-    exams.attempt_submit(access=world.member(person), attempt=attempt, answers={})
+    exam_services.attempt_submit(access=world.member(person), attempt=attempt, answers={})
     refused(
-        lambda: exams.attempt_submit(
+        lambda: exam_services.attempt_submit(
             access=world.member(person), attempt=attempt, answers=right_answers(attempt)
         ),
         says="已交卷，不能重复提交",
@@ -238,7 +249,7 @@ def test_the_time_limit_has_a_30_second_grace_and_no_more(world, bank):
     person = world.a[1]
     late = start(world, person, exam)
     refused(
-        lambda: exams.attempt_submit(
+        lambda: exam_services.attempt_submit(
             access=world.member(person),
             attempt=late,
             answers=right_answers(late),
@@ -248,11 +259,11 @@ def test_the_time_limit_has_a_30_second_grace_and_no_more(world, bank):
     )
     assert ExamAttempt.objects.get(pk=late.pk).submitted_at is None
     # a late attempt is not handed back: the next start draws a new one
-    second = exams.attempt_start(
+    second = exam_services.attempt_start(
         access=world.member(person), exam=exam, now=late.deadline + timedelta(seconds=31)
     )
     assert not second.resumed and second.attempt.number == 2
-    ok = exams.attempt_submit(
+    ok = exam_services.attempt_submit(
         access=world.member(person),
         attempt=second.attempt,
         answers=right_answers(second.attempt),
@@ -265,12 +276,14 @@ def test_only_the_member_submits_their_attempt(world, bank):
     exam = world.exam()
     attempt = start(world, world.a[1], exam)
     refused(
-        lambda: exams.attempt_submit(access=world.sec, attempt=attempt, answers={}),
+        lambda: exam_services.attempt_submit(access=world.sec, attempt=attempt, answers={}),
         says="没有权限",
         exc=PermissionDenied,
     )
     refused(
-        lambda: exams.attempt_submit(access=world.member(world.a[2]), attempt=attempt, answers={}),
+        lambda: exam_services.attempt_submit(
+            access=world.member(world.a[2]), attempt=attempt, answers={}
+        ),
         says="没有权限",
         exc=PermissionDenied,
     )
@@ -281,7 +294,7 @@ def test_passing_the_same_exam_twice_pays_once(world, bank):
     person = world.a[1]
     for _ in range(2):
         attempt = start(world, person, exam)
-        result = exams.attempt_submit(
+        result = exam_services.attempt_submit(
             access=world.member(person), attempt=attempt, answers=right_answers(attempt)
         )
         assert result.attempt.passed
@@ -294,7 +307,7 @@ def test_a_hospital_without_the_quiz_rule_gives_no_points_and_says_so(world, ban
     exam = world.exam()
     person = world.a[1]
     attempt = start(world, person, exam)
-    result = exams.attempt_submit(
+    result = exam_services.attempt_submit(
         access=world.member(person), attempt=attempt, answers=right_answers(attempt)
     )
     assert result.attempt.passed and result.attempt.points_entry is None
@@ -306,7 +319,7 @@ def test_a_hospital_without_the_quiz_rule_gives_no_points_and_says_so(world, ban
 
 def _take(world, person, exam, right: bool) -> None:
     attempt = start(world, person, exam)
-    exams.attempt_submit(
+    exam_services.attempt_submit(
         access=world.member(person),
         attempt=attempt,
         answers=right_answers(attempt) if right else {},
@@ -319,18 +332,18 @@ def test_statistics_for_the_admin_cover_the_exam_and_for_a_secretary_their_branc
     _take(world, world.a[1], exam, right=True)  # the best score counts
     _take(world, world.a[2], exam, right=False)
     _take(world, world.b[1], exam, right=True)
-    s = exams.exam_stats(world.admin, exam)
+    s = exam_selectors.exam_stats(access=world.admin, exam=exam)
     assert s.expected == len(world.a) + len(world.b)
     assert (s.took, s.passed) == (3, 2)
     assert s.average == Decimal("66.7")
     assert s.pass_rate == 66
     row = next(r for r in s.rows if r.person_id == world.a[1].pk)
     assert (row.attempts, row.best, row.passed) == (2, 100, True)
-    mine = exams.exam_stats(world.sec, exam)
+    mine = exam_selectors.exam_stats(access=world.sec, exam=exam)
     assert mine.expected == len(world.a) and mine.took == 2 and mine.branch == world.branch_a
     assert {r.person_id for r in mine.rows} == {p.pk for p in world.a}
     with pytest.raises(PermissionDenied):
-        exams.exam_stats(world.member(world.a[1]), exam)
+        exam_selectors.exam_stats(access=world.member(world.a[1]), exam=exam)
 
 
 def test_the_hardest_questions_come_first(world):
@@ -340,11 +353,11 @@ def test_the_hardest_questions_come_first(world):
         attempt = start(world, person, exam)
         answers = {
             aq.pk: aq.question.answer
-            for aq in exams.attempt_questions(attempt)
+            for aq in exam_selectors.attempt_questions(attempt)
             if aq.question.kind != "multiple"
         }
-        exams.attempt_submit(access=world.member(person), attempt=attempt, answers=answers)
-    s = exams.exam_stats(world.admin, exam)
+        exam_services.attempt_submit(access=world.member(person), attempt=attempt, answers=answers)
+    s = exam_selectors.exam_stats(access=world.admin, exam=exam)
     assert s.hardest[0].kind == "multiple" and s.hardest[0].share == 0
     assert all(h.share == 100 for h in s.hardest[1:])
 
@@ -356,7 +369,7 @@ def test_statistics_cost_the_same_whatever_the_number_of_members(
     for person in world.b:
         _take(world, person, exam, right=True)
     with django_assert_max_num_queries(4):
-        few = exams.exam_stats(world.admin, exam)
+        few = exam_selectors.exam_stats(access=world.admin, exam=exam)
     for _ in range(8):
         _take(
             world,
@@ -365,7 +378,7 @@ def test_statistics_cost_the_same_whatever_the_number_of_members(
             right=False,
         )
     with django_assert_max_num_queries(4):
-        many = exams.exam_stats(world.admin, exam)
+        many = exam_selectors.exam_stats(access=world.admin, exam=exam)
     assert many.expected == few.expected + 8 and many.took == few.took + 8
 
 

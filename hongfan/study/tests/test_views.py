@@ -15,17 +15,10 @@ from hongfan.accounts.models import User
 from hongfan.core.models import AuditEvent
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, other_branch, primary, sec_branch, second
-from hongfan.study import services
 from hongfan.study.choices import ItemKind
 from hongfan.study.demo import build_study_demo
-from hongfan.study.models import (
-    Exam,
-    ExamAttempt,
-    StudyCompletion,
-    StudyItem,
-    StudyLog,
-    StudyTopic,
-)
+from hongfan.study.models import Exam, ExamAttempt, StudyCompletion, StudyItem, StudyLog, StudyTopic
+from hongfan.study.services import items as item_services
 from hongfan.study.tests.conftest import PDF, study_state, upload, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -118,12 +111,12 @@ def test_the_article_page_carries_the_read_to_end_script_and_the_server_checks_t
     assert "hongfan/study-read.js" in page and 'name="token"' in page
     assert 'data-min-seconds="' in page
     url = reverse("study:item_read", args=[item.pk])
-    fresh = services.read_token(item_id=item.pk, person_id=me.pk)
+    fresh = item_services.read_token(item_id=item.pk, person_id=me.pk)
     before = study_state()
     response = client.post(url, {"token": fresh}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400 and "阅读时间不足" in response.json()["detail"]
     assert study_state() == before
-    aged = services.read_token(item_id=item.pk, person_id=me.pk, opened_at=time.time() - 90)
+    aged = item_services.read_token(item_id=item.pk, person_id=me.pk, opened_at=time.time() - 90)
     response = client.post(url, {"token": aged}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and response.json()["finished"]
     assert StudyCompletion.objects.filter(person=me, item=item).exists()

@@ -1,5 +1,6 @@
-"""Study material, self-study entries, reading to the end, and the points a finished item
-earns (once, through points_award)."""
+"""Study material: publishing (sanitised articles, video links, documents kept by their
+content), withdrawing, reading an article to the end, and the points a finished item earns
+(once, through points_award)."""
 
 from __future__ import annotations
 
@@ -10,34 +11,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from hongfan.core.access import access_for
 from hongfan.core.dates import today
-from hongfan.core.roles import Role
 from hongfan.points.models import PointEntry, PointRule
-from hongfan.study import services
 from hongfan.study.choices import ItemKind, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule
-from hongfan.study.tests.conftest import (
-    PDF,
-    docx_bytes,
-    make_user,
-    messages_of,
-    study_state,
-    upload,
-)
+from hongfan.study.services import items as item_services
+from hongfan.study.services import logs as log_services
+from hongfan.study.tests.conftest import PDF, docx_bytes, refused, study_state, upload
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(action, *, says: str, exc: type[Exception] = ValidationError) -> None:
-    before = study_state()
-    with pytest.raises(exc) as info:
-        action()
-    if exc is ValidationError:
-        assert says in messages_of(info.value), messages_of(info.value)
-    else:
-        assert says in str(info.value)
-    assert study_state() == before
 
 
 # --- publishing ------------------------------------------------------------------------------------
@@ -175,125 +157,15 @@ def test_topics_are_reused_by_name(world):
 def test_withdrawing_hides_an_item_but_keeps_what_was_studied(world):
     member = world.member(world.a[1])
     item = world.item()
-    log = services.log_submit(access=member, item=item, minutes=15, studied_on=today())
-    services.item_withdraw(access=world.admin, item=item)
+    log = log_services.log_submit(access=member, item=item, minutes=15, studied_on=today())
+    item_services.item_withdraw(access=world.admin, item=item)
     item.refresh_from_db()
     assert item.withdrawn_at is not None
     assert StudyLog.objects.filter(pk=log.pk).exists()
-    refused(lambda: services.item_withdraw(access=world.admin, item=item), says="已撤回")
+    refused(lambda: item_services.item_withdraw(access=world.admin, item=item), says="已撤回")
     refused(
-        lambda: services.log_submit(access=member, item=item, minutes=5, studied_on=today()),
+        lambda: log_services.log_submit(access=member, item=item, minutes=5, studied_on=today()),
         says="已撤回",
-    )
-
-
-# --- self-study entries ------------------------------------------------------------------------------
-
-
-def test_a_member_logs_time_and_the_secretary_confirms_it_which_finishes_the_item(world):
-    member_person = world.a[1]
-    member = world.member(member_person)
-    item = world.item(expected_minutes=30)
-    log = services.log_submit(
-        access=member, item=item, minutes=25, studied_on=today(), note="认真学习"
-    )
-    assert log.status == LogStatus.PENDING
-    assert not StudyCompletion.objects.filter(item=item).exists()
-    decision = services.log_decide(access=world.sec, log=log, confirm=True)
-    assert decision.log.status == LogStatus.CONFIRMED
-    completion = StudyCompletion.objects.get(person=member_person, item=item)
-    assert completion.points_entry is not None and completion.points_entry.rule.code == "STUDY-ITEM"
-    assert "已计" in decision.message
-
-
-def test_a_secretary_cannot_confirm_their_own_entry_nor_another_branch(world):
-    sec_log = services.log_submit(
-        access=world.sec, item=world.item(), minutes=10, studied_on=today()
-    )
-    refused(
-        lambda: services.log_decide(access=world.sec, log=sec_log, confirm=True),
-        says="不能确认本人",
-        exc=PermissionDenied,
-    )
-    other = world.member(world.b[1])
-    log_b = services.log_submit(access=other, item=world.item(), minutes=10, studied_on=today())
-    refused(
-        lambda: services.log_decide(access=world.sec, log=log_b, confirm=True),
-        says="没有权限",
-        exc=PermissionDenied,
-    )
-    # the hospital admin confirms both
-    services.log_decide(access=world.admin, log=sec_log, confirm=True)
-    services.log_decide(access=world.admin, log=log_b, confirm=True)
-
-
-def test_rejecting_needs_a_reason_and_a_decided_entry_is_not_decided_again(world):
-    member = world.member(world.a[1])
-    log = services.log_submit(access=member, item=world.item(), minutes=10, studied_on=today())
-    refused(
-        lambda: services.log_decide(access=world.sec, log=log, confirm=False), says="须填写理由"
-    )
-    services.log_decide(access=world.sec, log=log, confirm=False, reason="时长与内容不符")
-    log.refresh_from_db()
-    assert (
-        log.status == LogStatus.REJECTED
-        and not StudyCompletion.objects.filter(item=log.item).exists()
-    )
-    refused(lambda: services.log_decide(access=world.sec, log=log, confirm=True), says="已处理")
-
-
-@pytest.mark.parametrize(
-    "kwargs,says",
-    [
-        ({"minutes": 0}, "学习时长应为1"),
-        ({"minutes": 601}, "学习时长应为1"),
-        ({"minutes": "半小时"}, "整数分钟"),
-        ({"studied_on": today() + timedelta(days=1)}, "不能晚于今天"),
-        ({"studied_on": today() - timedelta(days=3)}, "不能早于资料发布日期"),
-        ({"note": "很" * 201}, "不能超过200字"),
-    ],
-)
-def test_bad_self_study_entries_are_refused(world, kwargs, says):
-    member = world.member(world.a[1])
-    item = world.item()
-    values = {"minutes": 20, "studied_on": today(), "note": ""}
-    values.update(kwargs)
-    refused(lambda: services.log_submit(access=member, item=item, **values), says=says)
-
-
-def test_one_pending_entry_per_item_and_day_and_at_most_16_hours_a_day(world):
-    member = world.member(world.a[1])
-    item, other = world.item(), world.item()
-    services.log_submit(access=member, item=item, minutes=600, studied_on=today())
-    refused(
-        lambda: services.log_submit(access=member, item=item, minutes=10, studied_on=today()),
-        says="已有一条待确认",
-    )
-    refused(
-        lambda: services.log_submit(access=member, item=other, minutes=400, studied_on=today()),
-        says="合计不能超过16小时",
-    )
-
-
-def test_a_member_cannot_log_an_item_meant_for_another_branch(world):
-    item_b = world.item(branch=world.branch_b)
-    member = world.member(world.a[1])
-    refused(
-        lambda: services.log_submit(access=member, item=item_b, minutes=10, studied_on=today()),
-        says="没有权限",
-        exc=PermissionDenied,
-    )
-
-
-def test_only_active_members_study(world):
-    hospital_admin_without_person = world.admin
-    item = world.item()
-    refused(
-        lambda: services.log_submit(
-            access=hospital_admin_without_person, item=item, minutes=10, studied_on=today()
-        ),
-        says="未关联党员",
-        exc=PermissionDenied,
     )
 
 
@@ -302,10 +174,10 @@ def test_only_active_members_study(world):
 
 def read(world, person, item, *, seconds_ago: float, token_person=None, token_item=None):
     opened = time.time() - seconds_ago
-    token = services.read_token(
+    token = item_services.read_token(
         item_id=(token_item or item).pk, person_id=(token_person or person).pk, opened_at=opened
     )
-    return services.read_complete(access=world.member(person), item=item, token=token)
+    return item_services.read_complete(access=world.member(person), item=item, token=token)
 
 
 def test_reading_an_article_to_the_end_after_the_minimum_time_finishes_it(world):
@@ -329,7 +201,7 @@ def test_the_minimum_is_the_smaller_of_the_rule_and_the_expected_minutes(world, 
         authority=demo_authority, effective_from=today() - timedelta(days=1), read_min_seconds=300
     )
     item = world.item(expected_minutes=2)
-    assert services.read_min_seconds(item) == 120
+    assert item_services.read_min_seconds(item) == 120
     refused(lambda: read(world, world.a[1], item, seconds_ago=100), says="至少需要阅读120秒")
     assert read(world, world.a[1], item, seconds_ago=121).created
 
@@ -345,7 +217,7 @@ def test_a_forged_or_anothers_or_another_items_token_is_refused(world):
     person = world.a[1]
     member = world.member(person)
     refused(
-        lambda: services.read_complete(access=member, item=item, token="forged:token"),
+        lambda: item_services.read_complete(access=member, item=item, token="forged:token"),
         says="阅读凭证无效",
     )
     refused(
@@ -382,8 +254,8 @@ def test_points_are_awarded_once_per_member_and_item_even_after_a_confirmation(w
     member = world.member(person)
     item = world.item()
     read(world, person, item, seconds_ago=100)
-    log = services.log_submit(access=member, item=item, minutes=10, studied_on=today())
-    decision = services.log_decide(access=world.sec, log=log, confirm=True)
+    log = log_services.log_submit(access=member, item=item, minutes=10, studied_on=today())
+    decision = log_services.log_decide(access=world.sec, log=log, confirm=True)
     assert decision.finished is not None and not decision.finished.created
     assert StudyCompletion.objects.filter(person=person, item=item).count() == 1
     assert PointEntry.objects.filter(person=person, source_type="study").count() == 1
@@ -408,63 +280,9 @@ def test_the_daily_cap_of_the_rule_is_respected_and_said(world):
     assert any("上限" in n for n in notes)
 
 
-# --- the city's targets ---------------------------------------------------------------------------
-
-
-def test_the_city_admin_publishes_a_new_version_of_the_targets(world, demo_authority):
-    city = access_for(make_user("study_city", roles=[(Role.CITY_ADMIN, None, None)]))
-    rule = services.study_rule_publish(
-        access=city,
-        authority=demo_authority,
-        effective_from=today() + timedelta(days=400),
-        values={"member_target_hours": 40, "committee_target_hours": 60, "read_min_seconds": 90},
-    )
-    assert rule.member_target_hours == 40
-    refused(
-        lambda: services.study_rule_publish(
-            access=city,
-            authority=demo_authority,
-            effective_from=today() + timedelta(days=400),
-            values={
-                "member_target_hours": 40,
-                "committee_target_hours": 60,
-                "read_min_seconds": 90,
-            },
-        ),
-        says="该生效日期已有",
-    )
-    refused(
-        lambda: services.study_rule_publish(
-            access=city,
-            authority=demo_authority,
-            effective_from=today() + timedelta(days=500),
-            values={
-                "member_target_hours": 60,
-                "committee_target_hours": 40,
-                "read_min_seconds": 60,
-            },
-        ),
-        says="不应低于普通党员",
-    )
-    refused(
-        lambda: services.study_rule_publish(
-            access=world.admin,
-            authority=demo_authority,
-            effective_from=today(),
-            values={
-                "member_target_hours": 40,
-                "committee_target_hours": 60,
-                "read_min_seconds": 90,
-            },
-        ),
-        says="由市卫健委设定",
-        exc=PermissionDenied,
-    )
-
-
 def test_another_hospitals_item_is_a_404_for_a_member(world):
     from hongfan.org.tests.factories import primary
-    from hongfan.study.selectors import item_get
+    from hongfan.study.selectors.items import item_get
 
     other = StudyItem.objects.create(
         hospital=primary(),
@@ -474,4 +292,4 @@ def test_another_hospitals_item_is_a_404_for_a_member(world):
         body="<p>x</p>",
     )
     with pytest.raises(Http404):
-        item_get(world.member(world.a[1]), other.pk)
+        item_get(access=world.member(world.a[1]), pk=other.pk)

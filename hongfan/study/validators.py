@@ -1,10 +1,13 @@
-"""What study material may contain: article HTML cleaned with nh3 against a small
-allow-list, video links, and documents (PDF/DOCX) recognised by their bytes (``core.uploads``)."""
+"""What study material and answers may be: article HTML cleaned with nh3 against a small
+allow-list, video links, documents (PDF/DOCX) recognised by their bytes
+(``core.uploads``), and a member's answer to a question as the option letters it means."""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -12,6 +15,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from hongfan.core.uploads import FILE_TYPES, CheckedUpload, UploadRefused, upload_check
+from hongfan.study.choices import QuestionKind
+from hongfan.study.models import Question
 
 ALLOWED_TAGS = {
     "p",
@@ -99,3 +104,60 @@ def document_check(upload: UploadedFile) -> tuple[str | None, CheckedUpload | No
         )
     except UploadRefused as exc:
         return str(exc), None
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+_JUDGE_WORDS = {
+    "对": "A",
+    "正确": "A",
+    "√": "A",
+    "✓": "A",
+    "错": "B",
+    "错误": "B",
+    "×": "B",
+    "✗": "B",
+}
+_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+
+
+def letters_of(raw: str) -> str:
+    """ "a, c" / "ＡＣ" / "A、C" → "AC" (sorted, no repeats); letters only, else ValueError."""
+    text = unicodedata.normalize("NFKC", raw or "").upper()
+    text = _SEPARATORS.sub("", text)
+    if not text:
+        return ""
+    if not all("A" <= c <= "Z" for c in text):
+        raise ValueError(text)
+    return "".join(sorted(set(text)))
+
+
+def normalise_answer(question: Question, raw: Any) -> str:
+    """A member's answer to a question as the letters it means ("" when unanswered);
+    ValueError with a Chinese reason when it is not a possible answer."""
+    if raw is None:
+        return ""
+    if isinstance(raw, list | tuple):
+        raw = "".join(str(x) for x in raw)
+    text = str(raw).strip()
+    if not text:
+        return ""
+    if question.kind == QuestionKind.JUDGE:
+        folded = unicodedata.normalize("NFKC", text)
+        if folded in _JUDGE_WORDS:
+            return _JUDGE_WORDS[folded]
+        if folded.upper() in ("A", "B"):
+            return folded.upper()
+        raise ValueError("判断题请回答“对”或“错”")
+    try:
+        letters = letters_of(text)
+    except ValueError:
+        raise ValueError("请用选项字母作答，如 A 或 AC") from None
+    valid = {chr(ord("A") + i) for i in range(len(question.options))}
+    wrong = [c for c in letters if c not in valid]
+    if wrong:
+        last = chr(ord("A") + len(question.options) - 1)
+        raise ValueError(f"选项{'、'.join(wrong)}不存在（本题只有A—{last}）")
+    if question.kind == QuestionKind.SINGLE and len(letters) > 1:
+        raise ValueError("单选题只能选一个答案")
+    return letters

@@ -1,6 +1,5 @@
-"""Writes of 学习教育: publishing study material, members' self-study entries and their
-confirmation, finishing an item by reading it to the end, the points a finished item earns,
-and the city's yearly study-hour targets.
+"""Writes of study material (学习资料): publishing and withdrawing an item, finishing it
+(once per member, with its points), and reading an article to the end.
 
 Finishing an item (once per member and item) awards the hospital's "STUDY-ITEM" rule
 through ``points_award`` with the (item, member) as the source, so it never pays twice; a
@@ -19,36 +18,29 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
-from hongfan.org.models import Authority, Branch, Hospital, Person
+from hongfan.core.uploads import CheckedUpload
+from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
 from hongfan.points.selectors.catalogue import active_rules
 from hongfan.points.services.awarding import points_award
-from hongfan.study import content
+from hongfan.study import validators
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
-from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyRule, StudyTopic
-from hongfan.study.selectors import (
-    is_member,
-    learner_for,
-    reads_scoped,
-    study_rule_for,
-    writes_scoped,
-)
+from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
+from hongfan.study.policy import reads_scoped, writes_scoped
+from hongfan.study.selectors.learners import learner_for
+from hongfan.study.selectors.rules import study_rule_for
 
 ITEM_RULE = "STUDY-ITEM"
 TITLE_MAX = 100
 SUMMARY_MAX = 200
 TOPIC_MAX = 40
-NOTE_MAX = 200
-REASON_MAX = 200
 MINUTES_MAX = 600  # one entry
-DAY_MINUTES_MAX = 16 * 60  # one member, one day, all entries
 READ_SALT = "hongfan.study.read"
 READ_TOKEN_MAX_AGE = 12 * 3600  # seconds a page may stay open before its token expires
 
@@ -62,7 +54,7 @@ def _lock(model: Any, pk: int) -> Any:
 # --- topics ---------------------------------------------------------------------------------------
 
 
-def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
+def topic_get_or_create(*, hospital: Hospital, name: str) -> StudyTopic:
     """The hospital's topic of this name, created the first time it is used."""
     name = " ".join((name or "").split())
     if not name:
@@ -82,8 +74,106 @@ def topic_for(*, hospital: Hospital, name: str) -> StudyTopic:
 # --- publishing ----------------------------------------------------------------------------------
 
 
+def _publish_scope(access: Access, hospital: Hospital, branch: Branch | None) -> None:
+    """Who publishes where: the whole hospital its admin, a branch its secretary or the admin."""
+    access.require_business()
+    if branch is not None and branch.hospital_id != hospital.pk:
+        raise ValidationError({"branch": "支部不属于本院"})
+    if not writes_scoped(access, hospital_id=hospital.pk, branch_id=branch.pk if branch else None):
+        if branch is None:
+            raise PermissionDenied("面向全院的学习资料由医院党委发布")
+        raise PermissionDenied("只能向本支部发布学习资料")
+
+
+def _field_errors(
+    errors: dict[str, str],
+    *,
+    title: str,
+    summary: str,
+    kind: str,
+    expected_minutes: int,
+    due_on: date | None,
+) -> None:
+    if not title:
+        errors["title"] = "请填写标题"
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"标题不能超过{TITLE_MAX}个字"
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = f"简介不能超过{SUMMARY_MAX}个字"
+    if kind not in ItemKind.values:
+        errors["kind"] = "请选择资料类型：文章、视频或文档"
+    if not isinstance(expected_minutes, int) or not 1 <= expected_minutes <= MINUTES_MAX:
+        errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
+    if due_on is not None and due_on < today():
+        errors["due_on"] = "完成期限不能早于今天"
+
+
+@dataclass(frozen=True)
+class _Content:
+    body: str = ""  # cleaned article HTML
+    video_url: str = ""
+    document: CheckedUpload | None = None
+
+
+def _content(
+    errors: dict[str, str], *, kind: str, body: str, video_url: str, document: UploadedFile | None
+) -> _Content:
+    """What the item holds by its kind: an article cleaned with nh3, a video link, or a
+    document checked by its bytes."""
+    if kind == ItemKind.ARTICLE:
+        cleaned = validators.clean_article(body)
+        if not validators.visible_text(cleaned):
+            errors["body"] = "请填写文章正文"
+        elif len(cleaned) > 200_000:
+            errors["body"] = "正文过长，请拆分为几篇发布"
+        return _Content(body=cleaned)
+    if kind == ItemKind.VIDEO:
+        url = (video_url or "").strip()
+        if msg := validators.video_url_error(url):
+            errors["video_url"] = msg
+        return _Content(video_url=url)
+    if kind == ItemKind.DOCUMENT:
+        if document is None:
+            errors["document"] = "请上传PDF或Word（.docx）文档"
+            return _Content()
+        msg, checked = validators.document_check(document)
+        if msg:
+            errors["document"] = msg
+        return _Content(document=checked)
+    return _Content()
+
+
+def _save_item(
+    item: StudyItem, checked: CheckedUpload | None, *, access: Access, request: HttpRequest | None
+) -> None:
+    """Store the document under a name of our own, save the item and audit it; a stored
+    document is removed again if anything fails."""
+    stored: str | None = None
+    try:
+        if checked is not None:
+            item.document.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
+            stored = item.document.name
+            item.document_type = checked.kind
+            item.document_size = checked.size
+        item.full_clean(exclude=["document", "video_url"])
+        item.save()
+        audit_log(
+            action=AuditAction.DATA_CREATED,
+            request=request,
+            actor_id=access.user_id,
+            target=item,
+            kind=item.kind,
+            branch=item.branch_id,
+            required=item.required,
+        )
+    except Exception:
+        if stored:
+            item.document.storage.delete(stored)
+        raise
+
+
 @transaction.atomic
-def item_publish(  # noqa: C901, PLR0915
+def item_publish(
     *,
     access: Access,
     hospital: Hospital,
@@ -104,48 +194,21 @@ def item_publish(  # noqa: C901, PLR0915
     branch (its secretary or the hospital admin). Articles are cleaned with nh3; documents
     must really be a PDF or DOCX within the size limit and are stored under a name of our
     own, privately (served only through an access-checked view)."""
-    access.require_business()
-    if branch is not None and branch.hospital_id != hospital.pk:
-        raise ValidationError({"branch": "支部不属于本院"})
-    if not writes_scoped(access, hospital_id=hospital.pk, branch_id=branch.pk if branch else None):
-        if branch is None:
-            raise PermissionDenied("面向全院的学习资料由医院党委发布")
-        raise PermissionDenied("只能向本支部发布学习资料")
+    _publish_scope(access, hospital, branch)
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     summary = (summary or "").strip()
-    if not title:
-        errors["title"] = "请填写标题"
-    elif len(title) > TITLE_MAX:
-        errors["title"] = f"标题不能超过{TITLE_MAX}个字"
-    if len(summary) > SUMMARY_MAX:
-        errors["summary"] = f"简介不能超过{SUMMARY_MAX}个字"
-    if kind not in ItemKind.values:
-        errors["kind"] = "请选择资料类型：文章、视频或文档"
-    if not isinstance(expected_minutes, int) or not 1 <= expected_minutes <= MINUTES_MAX:
-        errors["expected_minutes"] = f"预计学习时长应为1—{MINUTES_MAX}分钟"
-    if due_on is not None and due_on < today():
-        errors["due_on"] = "完成期限不能早于今天"
-    cleaned_body, url, checked = "", "", None
-    if kind == ItemKind.ARTICLE:
-        cleaned_body = content.clean_article(body)
-        if not content.visible_text(cleaned_body):
-            errors["body"] = "请填写文章正文"
-        elif len(cleaned_body) > 200_000:
-            errors["body"] = "正文过长，请拆分为几篇发布"
-    elif kind == ItemKind.VIDEO:
-        url = (video_url or "").strip()
-        if msg := content.video_url_error(url):
-            errors["video_url"] = msg
-    elif kind == ItemKind.DOCUMENT:
-        if document is None:
-            errors["document"] = "请上传PDF或Word（.docx）文档"
-        else:
-            msg, checked = content.document_check(document)
-            if msg:
-                errors["document"] = msg
+    _field_errors(
+        errors,
+        title=title,
+        summary=summary,
+        kind=kind,
+        expected_minutes=expected_minutes,
+        due_on=due_on,
+    )
+    content = _content(errors, kind=kind, body=body, video_url=video_url, document=document)
     try:
-        topic_row = topic_for(hospital=hospital, name=topic)
+        topic_row = topic_get_or_create(hospital=hospital, name=topic)
     except ValidationError as exc:
         errors.update({k: v[0] for k, v in exc.message_dict.items()})
     if errors:
@@ -157,35 +220,14 @@ def item_publish(  # noqa: C901, PLR0915
         kind=kind,
         title=title,
         summary=summary,
-        body=cleaned_body,
-        video_url=url,
+        body=content.body,
+        video_url=content.video_url,
         required=bool(required),
         due_on=due_on,
         expected_minutes=expected_minutes,
         published_by_id=access.user_id,
     )
-    stored: str | None = None
-    try:
-        if checked is not None:
-            item.document.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.content, save=False)
-            stored = item.document.name
-            item.document_type = checked.kind
-            item.document_size = checked.size
-        item.full_clean(exclude=["document", "video_url"])
-        item.save()
-        audit_log(
-            action=AuditAction.DATA_CREATED,
-            request=request,
-            actor_id=access.user_id,
-            target=item,
-            kind=kind,
-            branch=branch.pk if branch else None,
-            required=item.required,
-        )
-    except Exception:
-        if stored:
-            item.document.storage.delete(stored)
-        raise
+    _save_item(item, content.document, access=access, request=request)
     return item
 
 
@@ -239,7 +281,7 @@ def _award_item(
     return result.entry, result.message
 
 
-def finish_item(
+def item_finish(
     *,
     access: Access | None,
     person: Person,
@@ -348,7 +390,7 @@ def read_complete(
         studied_on=day,
         decided_at=timezone.now(),
     )
-    done = finish_item(
+    done = item_finish(
         access=None, person=person, item=item, method=LogMethod.READ, log=log, day=day
     )
     audit_log(
@@ -363,219 +405,3 @@ def read_complete(
     return Finished(
         done.completion, done.created, f"已读完全文，计入学习时长{minutes}分钟。{done.message}"
     )
-
-
-# --- self-study entries --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def log_submit(  # noqa: C901
-    *,
-    access: Access,
-    item: StudyItem,
-    minutes: Any,
-    studied_on: date,
-    note: str = "",
-    request: HttpRequest | None = None,
-) -> StudyLog:
-    """A member logs time spent on an item meant for them; it counts once confirmed."""
-    person = learner_for(access)
-    if not (
-        item.hospital_id == person.hospital_id
-        and (item.branch_id is None or item.branch_id == person.branch_id)
-    ):
-        raise access.denied(item.hospital_id, "学习资料")
-    note = (note or "").strip()
-    errors: dict[str, str] = {}
-    if item.withdrawn_at is not None:
-        errors["item"] = "该学习资料已撤回"
-    try:
-        m = int(minutes)
-        if isinstance(minutes, float) and not minutes.is_integer():
-            raise ValueError
-    except (TypeError, ValueError):
-        m = 0
-        errors["minutes"] = "学习时长请填写整数分钟"
-    else:
-        if not 1 <= m <= MINUTES_MAX:
-            errors["minutes"] = f"学习时长应为1—{MINUTES_MAX}分钟"
-    if studied_on > today():
-        errors["studied_on"] = "学习日期不能晚于今天"
-    elif studied_on < timezone.localtime(item.published_at).date():
-        errors["studied_on"] = (
-            f"学习日期不能早于资料发布日期（{timezone.localtime(item.published_at):%Y-%m-%d}）"
-        )
-    if len(note) > NOTE_MAX:
-        errors["note"] = f"学习体会不能超过{NOTE_MAX}字（现有{len(note)}字）"
-    if not errors:
-        if StudyLog.objects.filter(
-            person=person, item=item, studied_on=studied_on, status=LogStatus.PENDING
-        ).exists():
-            errors["item"] = "该资料当天已有一条待确认的学习记录，请等待支部书记确认"
-        else:
-            day_total = (
-                StudyLog.objects.filter(person=person, studied_on=studied_on)
-                .exclude(status=LogStatus.REJECTED)
-                .aggregate(s=Sum("minutes"))["s"]
-                or 0
-            )
-            if day_total + m > DAY_MINUTES_MAX:
-                errors["minutes"] = (
-                    f"同一天登记的学习时长合计不能超过{DAY_MINUTES_MAX // 60}小时"
-                    f"（当天已登记{day_total}分钟）"
-                )
-    if errors:
-        raise ValidationError(errors)
-    log = StudyLog.objects.create(
-        hospital_id=person.hospital_id,
-        person=person,
-        item=item,
-        method=LogMethod.SELF,
-        status=LogStatus.PENDING,
-        minutes=m,
-        studied_on=studied_on,
-        note=note,
-    )
-    audit_log(
-        action=AuditAction.DATA_CREATED,
-        request=request,
-        actor_id=access.user_id,
-        target=log,
-        item=item.pk,
-        minutes=m,
-    )
-    return log
-
-
-@dataclass(frozen=True)
-class LogDecision:
-    log: StudyLog
-    finished: Finished | None
-    message: str
-
-
-@transaction.atomic
-def log_decide(
-    *,
-    access: Access,
-    log: StudyLog,
-    confirm: bool,
-    reason: str = "",
-    request: HttpRequest | None = None,
-) -> LogDecision:
-    """The member's secretary (or the hospital admin) confirms a self-study entry — its
-    minutes count and the item is finished (points once) — or turns it down with a reason.
-    Nobody confirms their own entry."""
-    access.require_business()
-    person = log.person
-    if not access.manages_branch(person.branch_id, log.hospital_id):
-        raise access.denied(log.hospital_id, "学习记录", "确认")
-    if access.person_id is not None and access.person_id == log.person_id:
-        raise PermissionDenied("不能确认本人的学习记录，请由医院党委确认")
-    reason = (reason or "").strip()
-    if not confirm and not reason:
-        raise ValidationError({"reason": "退回学习记录须填写理由"})
-    if len(reason) > REASON_MAX:
-        raise ValidationError({"reason": f"意见不能超过{REASON_MAX}字"})
-    fresh = _lock(StudyLog, log.pk)
-    if fresh.status != LogStatus.PENDING:
-        raise ValidationError(
-            {"log": f"该学习记录已处理（{fresh.get_status_display()}），不能重复处理"}
-        )
-    fresh.status = LogStatus.CONFIRMED if confirm else LogStatus.REJECTED
-    fresh.decided_by_id = access.user_id
-    fresh.decided_at = timezone.now()
-    fresh.decision_reason = reason
-    fresh.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    finished = None
-    if confirm:
-        finished = finish_item(
-            access=access,
-            person=person,
-            item=fresh.item,
-            method=LogMethod.SELF,
-            log=fresh,
-            day=fresh.studied_on,
-        )
-        message = f"已确认{person.name}的学习记录（{fresh.minutes}分钟）"
-        if finished.created:
-            message += f"；{finished.message}"
-    else:
-        message = f"已退回{person.name}的学习记录"
-    audit_log(
-        action=AuditAction.DATA_CHANGED,
-        request=request,
-        actor_id=access.user_id,
-        target=fresh,
-        hospital_id=fresh.hospital_id,
-        decision=fresh.status,
-    )
-    return LogDecision(fresh, finished, message)
-
-
-# --- the city's targets --------------------------------------------------------------------------
-
-RULE_FIELDS = ("member_target_hours", "committee_target_hours", "read_min_seconds")
-
-
-@transaction.atomic
-def study_rule_publish(
-    *,
-    access: Access,
-    authority: Authority,
-    effective_from: date,
-    values: dict[str, Any],
-    request: HttpRequest | None = None,
-) -> StudyRule:
-    """A new version of the yearly targets from a date; earlier years keep theirs."""
-    if not access.is_city:
-        raise PermissionDenied("学习学时规则由市卫健委设定")
-    errors: dict[str, str] = {}
-    for key, label, lo, hi in (
-        ("member_target_hours", "党员年度学习目标", 1, 1000),
-        ("committee_target_hours", "支部书记、支委年度学习目标", 1, 1000),
-        ("read_min_seconds", "读完全文最短停留", 10, 3600),
-    ):
-        v = values.get(key)
-        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
-            errors[key] = f"{label}应为{lo}—{hi}的整数"
-    if not errors and values["committee_target_hours"] < values["member_target_hours"]:
-        errors["committee_target_hours"] = "支部书记、支委的学习目标不应低于普通党员"
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            rule = StudyRule.objects.create(
-                authority=authority,
-                effective_from=effective_from,
-                created_by_id=access.user_id,
-                **{k: values[k] for k in RULE_FIELDS},
-            )
-    except IntegrityError as exc:
-        raise ValidationError({"effective_from": "该生效日期已有一个规则版本"}) from exc
-    audit_log(
-        action=AuditAction.DATA_CREATED,
-        request=request,
-        actor_id=access.user_id,
-        target=rule,
-        effective_from=str(effective_from),
-    )
-    return rule
-
-
-__all__ = [
-    "ITEM_RULE",
-    "Finished",
-    "LogDecision",
-    "finish_item",
-    "is_member",
-    "item_publish",
-    "item_withdraw",
-    "log_decide",
-    "log_submit",
-    "read_complete",
-    "read_min_seconds",
-    "read_token",
-    "study_rule_publish",
-    "topic_for",
-]

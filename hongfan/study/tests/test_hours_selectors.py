@@ -1,9 +1,9 @@
 """Study hours (confirmed self-study + group study from orglife meetings), yearly targets by
-role, what a member sees, and the cost of the tables."""
+role, who reads the tables, and the cost of the tables."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,9 +16,9 @@ from hongfan.core.dates import today
 from hongfan.core.roles import Role
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, primary
-from hongfan.study import selectors, services
 from hongfan.study.choices import LogMethod, LogStatus
 from hongfan.study.models import StudyLog, StudyRule
+from hongfan.study.selectors import hours as hour_selectors
 from hongfan.study.tests.conftest import committee, group_study, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def confirmed_log(
 
 
 def hours_of(world, person: Person, year: int):
-    table = selectors.hours_table(world.admin, hospital=world.hospital, year=year)
+    table = hour_selectors.hours_table(access=world.admin, hospital=world.hospital, year=year)
     return next(r for r in table.rows if r.person_id == person.pk)
 
 
@@ -86,7 +86,7 @@ def test_my_hours_match_the_table(world):
     p = world.a[1]
     confirmed_log(world, p, 100, date(year, 1, 2))
     group_study(world.branch_a, starts=at(date(year, 1, 3)), minutes=30, present=[p])
-    mine = selectors.my_hours(
+    mine = hour_selectors.my_hours(
         Person.objects.select_related("hospital", "branch").get(pk=p.pk), year
     )
     assert mine.total_minutes == hours_of(world, p, year).total_minutes == 130
@@ -100,7 +100,7 @@ def test_targets_are_32_hours_for_members_and_56_for_secretaries_and_committee_m
     secretary, seat, plain, old_seat = world.a[0], world.a[1], world.a[2], world.a[3]
     committee(world.branch_a, [(old_seat, "propaganda")], start=date(2015, 1, 1))  # an old term
     committee(world.branch_a, [(seat, "organisation")], start=date(2022, 1, 1))  # the current one
-    table = selectors.hours_table(world.admin, hospital=world.hospital, year=year)
+    table = hour_selectors.hours_table(access=world.admin, hospital=world.hospital, year=year)
     targets = {r.person_id: (r.target_hours, r.committee) for r in table.rows}
     assert targets[secretary.pk] == (56, True)  # the branch's secretary
     assert targets[seat.pk] == (56, True)
@@ -152,52 +152,26 @@ def test_behind_means_below_the_even_pace_of_the_year(world):
 
 
 def test_a_secretary_reads_their_branch_only(world):
-    table = selectors.hours_table(world.sec, hospital=world.hospital, year=today().year)
+    table = hour_selectors.hours_table(access=world.sec, hospital=world.hospital, year=today().year)
     assert table.branch == world.branch_a
     assert {r.person_id for r in table.rows} == {p.pk for p in world.a}
     with pytest.raises(PermissionDenied):
-        selectors.hours_table(
-            world.sec, hospital=world.hospital, year=today().year, branch=world.branch_b
+        hour_selectors.hours_table(
+            access=world.sec, hospital=world.hospital, year=today().year, branch=world.branch_b
         )
 
 
 def test_members_and_other_hospitals_cannot_read_the_hours_table(world):
     with pytest.raises(PermissionDenied):
-        selectors.hours_table(world.member(world.a[1]), hospital=world.hospital, year=today().year)
+        hour_selectors.hours_table(
+            access=world.member(world.a[1]), hospital=world.hospital, year=today().year
+        )
     other_admin = access_for(make_user("study_h2", roles=[(Role.HOSPITAL_ADMIN, primary(), None)]))
     with pytest.raises(Http404):
-        selectors.hours_table(other_admin, hospital=world.hospital, year=today().year)
+        hour_selectors.hours_table(access=other_admin, hospital=world.hospital, year=today().year)
     auditor = access_for(make_user("study_aud", roles=[(Role.AUDITOR, None, None)]))
     with pytest.raises(PermissionDenied):
-        selectors.hours_table(auditor, hospital=world.hospital, year=today().year)
-
-
-def test_a_member_sees_hospital_items_and_their_branchs_not_others(world):
-    everyone = world.item()
-    mine = world.item(branch=world.branch_a)
-    theirs = world.item(branch=world.branch_b)
-    withdrawn = world.item()
-    services.item_withdraw(access=world.admin, item=withdrawn)
-    person = Person.objects.get(pk=world.a[1].pk)
-    seen = {i.pk for i in selectors.items_for_member(person)}
-    assert {everyone.pk, mine.pk} <= seen
-    assert theirs.pk not in seen and withdrawn.pk not in seen
-    member = world.member(world.a[1])
-    assert selectors.item_get(member, mine.pk) == mine
-    with pytest.raises(PermissionDenied):
-        selectors.item_get(member, theirs.pk)
-    with pytest.raises(Http404):
-        selectors.item_get(member, withdrawn.pk)
-    assert selectors.item_get(world.admin, withdrawn.pk) == withdrawn
-
-
-def test_required_items_past_their_due_date_are_overdue(world):
-    item = world.item(required=True, due_on=today())
-    person = Person.objects.get(pk=world.a[1].pk)
-    type(item).objects.filter(pk=item.pk).update(due_on=today() - timedelta(days=1))
-    item.refresh_from_db()
-    (progress,) = selectors.item_progress(person, [item])
-    assert progress.overdue and not progress.finished
+        hour_selectors.hours_table(access=auditor, hospital=world.hospital, year=today().year)
 
 
 # --- query counts ------------------------------------------------------------------------------------
@@ -217,29 +191,16 @@ def test_the_hours_table_costs_the_same_whatever_the_number_of_members(
     year = today().year
     _grow(world, 2)
     with django_assert_max_num_queries(7):
-        small = selectors.hours_table(world.admin, hospital=world.hospital, year=year)
+        small = hour_selectors.hours_table(access=world.admin, hospital=world.hospital, year=year)
     _grow(world, 12)
     with django_assert_max_num_queries(7):
-        big = selectors.hours_table(world.admin, hospital=world.hospital, year=year)
+        big = hour_selectors.hours_table(access=world.admin, hospital=world.hospital, year=year)
     assert len(big.rows) == len(small.rows) + 12
     assert all(
         r.total_minutes == 90
         for r in big.rows
         if r.branch == world.branch_b.name and r.person_id not in {p.pk for p in world.b}
     )
-
-
-def test_my_items_cost_the_same_whatever_the_number_of_items(world, django_assert_max_num_queries):
-    person = Person.objects.get(pk=world.a[1].pk)
-    for _ in range(3):
-        world.item()
-    with django_assert_max_num_queries(4):
-        few = selectors.item_progress(person, list(selectors.items_for_member(person)))
-    for _ in range(10):
-        world.item()
-    with django_assert_max_num_queries(4):
-        many = selectors.item_progress(person, list(selectors.items_for_member(person)))
-    assert len(many) == len(few) + 10
 
 
 def test_the_hours_and_statistics_pages_cost_the_same_whatever_the_number_of_members(world):

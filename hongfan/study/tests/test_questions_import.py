@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from hongfan.core.models import AuditEvent
 from hongfan.core.spreadsheets import MAX_SHARED_STRINGS
 from hongfan.core.tests import crafted_xlsx as crafted
+from hongfan.study.imports.question_parsing import ImportInvalid
 from hongfan.study.models import Question, StudyTopic
-from hongfan.study.question_import import ImportInvalid, question_import, question_template
+from hongfan.study.services.questions import question_import, question_template
 from hongfan.study.tests.conftest import HEADERS, csv_bytes, study_state, xlsx
 
 pytestmark = pytest.mark.django_db

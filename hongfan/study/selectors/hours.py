@@ -1,0 +1,264 @@
+"""Study hours (学时) against the yearly target: self-study plus group study, for one
+member or a table of a hospital or branch. The tables cost a fixed number of queries
+whatever the number of members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+
+from hongfan.core.access import Access
+from hongfan.core.dates import today, year_bounds
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Branch, BranchCommittee, CommitteeSeat, Hospital, Person
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
+from hongfan.orglife.models import Attendance
+from hongfan.study.choices import LogStatus
+from hongfan.study.models import StudyLog, StudyRule
+from hongfan.study.selectors.rules import rule_day, study_rule_for
+
+
+def committee_people(*, hospital_id: int, person_ids: list[int] | None = None) -> set[int]:
+    """People whose target is the committee one: branch secretaries, and members with a seat
+    in their own branch's current committee (the latest term). Two queries."""
+    current = Subquery(
+        BranchCommittee.objects.filter(branch_id=OuterRef("committee__branch_id"))
+        .order_by("-term_start", "-pk")
+        .values("pk")[:1]
+    )
+    seats = CommitteeSeat.objects.filter(
+        committee__branch__hospital_id=hospital_id,
+        person__branch_id=F("committee__branch_id"),
+        committee_id=current,
+    )
+    secretaries = Branch.objects.filter(
+        hospital_id=hospital_id, active=True, secretary__isnull=False
+    )
+    if person_ids is not None:
+        seats = seats.filter(person_id__in=person_ids)
+        secretaries = secretaries.filter(secretary_id__in=person_ids)
+    return set(seats.values_list("person_id", flat=True)) | set(
+        secretaries.values_list("secretary_id", flat=True)
+    )
+
+
+# --- hours ---------------------------------------------------------------------------------------
+
+
+def self_minutes(people: Q, year: int) -> dict[int, int]:
+    """Confirmed self-study minutes per person in a year (one grouped query)."""
+    rows = (
+        StudyLog.objects.filter(
+            people,
+            status=LogStatus.CONFIRMED,
+            studied_on__gte=date(year, 1, 1),
+            studied_on__lt=date(year + 1, 1, 1),
+        )
+        .order_by()
+        .values_list("person_id")
+        .annotate(m=Sum("minutes"))
+    )
+    return {pid: int(m or 0) for pid, m in rows}
+
+
+def group_minutes(people: Q, year: int) -> dict[int, int]:
+    """Group-study (集中学习) minutes per person in a year: the length of every held
+    ``group_study`` meeting they were present at (one grouped query)."""
+    start, end = year_bounds(year)
+    length = ExpressionWrapper(
+        F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+    )
+    rows = (
+        Attendance.objects.filter(
+            people,
+            status=AttendanceStatus.PRESENT,
+            meeting__kind=MeetingKind.GROUP_STUDY,
+            meeting__status=MeetingStatus.HELD,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        )
+        .order_by()
+        .values_list("person_id")
+        .annotate(d=Sum(length))
+    )
+    out: dict[int, int] = {}
+    for pid, d in rows:
+        if d is None:
+            continue
+        seconds = d.total_seconds() if isinstance(d, timedelta) else int(d) / 1_000_000
+        out[pid] = int(seconds // 60)
+    return out
+
+
+def hours_text(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def year_share(year: int) -> Decimal:
+    """How much of a year has passed (1 for past years): the pace a target is judged by."""
+    day = today()
+    if year < day.year:
+        return Decimal(1)
+    if year > day.year:
+        return Decimal(0)
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    return Decimal((day - date(year, 1, 1)).days + 1) / Decimal(days)
+
+
+@dataclass
+class Hours:
+    """A member's study hours in a year against the target."""
+
+    person_id: int
+    name: str
+    branch: str
+    self_minutes: int
+    group_minutes: int
+    target_hours: int
+    committee: bool
+    share: Decimal = Decimal(1)  # of the year passed
+
+    @property
+    def total_minutes(self) -> int:
+        return self.self_minutes + self.group_minutes
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_text(self.total_minutes)
+
+    @property
+    def self_hours(self) -> Decimal:
+        return hours_text(self.self_minutes)
+
+    @property
+    def group_hours(self) -> Decimal:
+        return hours_text(self.group_minutes)
+
+    @property
+    def percent(self) -> int:
+        if not self.target_hours:
+            return 100
+        return min(100, int(self.total_minutes * 100 / (self.target_hours * 60)))
+
+    @property
+    def expected_hours(self) -> Decimal:
+        """Where the member should be by now to reach the target at an even pace."""
+        return (self.target_hours * self.share).quantize(Decimal("0.1"))
+
+    @property
+    def behind(self) -> bool:
+        return Decimal(self.total_minutes) / 60 < self.target_hours * self.share
+
+    @property
+    def reached(self) -> bool:
+        return self.total_minutes >= self.target_hours * 60
+
+    @property
+    def role_label(self) -> str:
+        return "支部书记/支委" if self.committee else "党员"
+
+
+def _hours_rows(
+    people: list[tuple[int, str, str]],
+    *,
+    hospital: Hospital,
+    year: int,
+    people_q: Q,
+    rule: StudyRule,
+) -> list[Hours]:
+    own = self_minutes(people_q, year)
+    group = group_minutes(people_q, year)
+    committee = committee_people(hospital_id=hospital.pk)
+    share = year_share(year)
+    return [
+        Hours(
+            person_id=pid,
+            name=name,
+            branch=branch or "",
+            self_minutes=own.get(pid, 0),
+            group_minutes=group.get(pid, 0),
+            target_hours=rule.committee_target_hours
+            if pid in committee
+            else rule.member_target_hours,
+            committee=pid in committee,
+            share=share,
+        )
+        for pid, name, branch in people
+    ]
+
+
+def my_hours(person: Person, year: int) -> Hours:
+    branch = person.branch.name if person.branch_id and person.branch else ""
+    rows = _hours_rows(
+        [(person.pk, person.name, branch)],
+        hospital=person.hospital,
+        year=year,
+        people_q=Q(person_id=person.pk),
+        rule=study_rule_for(person.hospital.authority_id, rule_day(year)),
+    )
+    return rows[0]
+
+
+@dataclass
+class HoursTable:
+    hospital: Hospital
+    branch: Branch | None
+    year: int
+    rule: StudyRule
+    rows: list[Hours] = field(default_factory=list)
+
+    @property
+    def behind_count(self) -> int:
+        return sum(1 for r in self.rows if r.behind)
+
+    @property
+    def reached_count(self) -> int:
+        return sum(1 for r in self.rows if r.reached)
+
+    @property
+    def average_hours(self) -> Decimal:
+        if not self.rows:
+            return Decimal(0)
+        return hours_text(sum(r.total_minutes for r in self.rows) // len(self.rows))
+
+
+def _hours_scope(access: Access, hospital: Hospital, branch: Branch | None) -> Branch | None:
+    """Check who may read a hours table: the city and the hospital admin (hospital or any
+    branch), a secretary (their branch; asked for the hospital, they get their branch)."""
+    access.require_business()
+    if branch is not None:
+        if branch.hospital_id != hospital.pk:
+            raise Http404("支部不存在")
+        if access.is_city or access.manages_branch(branch.pk, hospital.pk):
+            return branch
+        raise access.denied(hospital.pk, "支部的学习情况")
+    if access.reads_hospital(hospital.pk):
+        return None
+    if hospital.pk in access.branch_hospital_ids and access.branch_ids:
+        return Branch.objects.get(pk=min(access.branch_ids))
+    raise access.denied(hospital.pk, "医院的学习情况")
+
+
+def hours_table(
+    *, access: Access, hospital: Hospital, year: int, branch: Branch | None = None
+) -> HoursTable:
+    """Every active member of a hospital (or branch) with their hours against the target:
+    six queries whatever the number of members."""
+    branch = _hours_scope(access, hospital, branch)
+    people_q = Q(person__hospital_id=hospital.pk)
+    members = Person.objects.filter(
+        hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+    )
+    if branch is not None:
+        people_q &= Q(person__branch_id=branch.pk)
+        members = members.filter(branch=branch)
+    people = list(
+        members.order_by("branch_id", "name", "pk").values_list("pk", "name", "branch__name")
+    )
+    rule = study_rule_for(hospital.authority_id, rule_day(year))
+    rows = _hours_rows(people, hospital=hospital, year=year, people_q=people_q, rule=rule)
+    return HoursTable(hospital=hospital, branch=branch, year=year, rule=rule, rows=rows)

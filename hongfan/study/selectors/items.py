@@ -1,0 +1,155 @@
+"""Reads of study material (学习资料): an item, the items meant for a member with their
+progress, the items a manager published, the topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from hongfan.core.access import Access
+from hongfan.core.dates import today
+from hongfan.org.models import Branch, Hospital, Person
+from hongfan.study.choices import LogStatus
+from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
+from hongfan.study.policy import reads_scoped
+from hongfan.study.selectors.learners import learner_for, meant_for
+
+
+def publish_branches(*, access: Access, hospital: Hospital) -> QuerySet[Branch]:
+    """The branches this user may publish to (their own for a secretary, any for an admin)."""
+    qs = Branch.objects.filter(hospital=hospital, active=True)
+    if not access.administers_hospital(hospital.pk):
+        qs = qs.filter(pk__in=access.branch_ids)
+    return qs.order_by("pk")
+
+
+def topic_list(hospital: Hospital) -> list[StudyTopic]:
+    return list(StudyTopic.objects.filter(hospital=hospital).order_by("name"))
+
+
+def topic_choices(hospital: Hospital) -> QuerySet[StudyTopic]:
+    """The hospital's topics, for a form's choices."""
+    return StudyTopic.objects.filter(hospital=hospital).order_by("name")
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+def item_get(*, access: Access, pk: int) -> StudyItem:
+    access.require_business()
+    item = (
+        StudyItem.objects.select_related("hospital", "branch", "topic", "published_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("学习资料不存在")
+    if not reads_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
+        raise access.denied(item.hospital_id, "学习资料")
+    if item.withdrawn_at is not None and not (
+        access.is_city or access.manages_branch(item.branch_id, item.hospital_id)
+    ):
+        raise Http404("该学习资料已撤回")
+    return item
+
+
+def items_for_member(person: Person) -> QuerySet[StudyItem]:
+    return (
+        StudyItem.objects.filter(meant_for(person), withdrawn_at__isnull=True)
+        .filter(published_at__lte=timezone.now())
+        .select_related("topic", "branch")
+        .order_by("-required", F("due_on").asc(nulls_last=True), "-published_at", "-id")
+    )
+
+
+def item_list(
+    *, access: Access, hospital: Hospital, include_withdrawn: bool = False
+) -> QuerySet[StudyItem]:
+    """Items a manager sees: the hospital's (admin, city), or a secretary's branches' and
+    the hospital-wide ones."""
+    access.require_business()
+    qs = StudyItem.objects.filter(hospital=hospital)
+    if access.is_city or access.administers_hospital(hospital.pk):
+        pass
+    elif hospital.pk in access.branch_hospital_ids:
+        qs = qs.filter(Q(branch__isnull=True) | Q(branch_id__in=access.branch_ids))
+    else:
+        raise access.denied(hospital.pk, "医院的学习资料")
+    if not include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
+    return (
+        qs.select_related("topic", "branch", "published_by")
+        .annotate(finished=Count("completions", distinct=True))
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass
+class ItemProgress:
+    item: StudyItem
+    confirmed_minutes: int = 0
+    pending_minutes: int = 0
+    completion: StudyCompletion | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.completion is not None
+
+    @property
+    def overdue(self) -> bool:
+        return bool(
+            self.item.required
+            and not self.finished
+            and self.item.due_on is not None
+            and self.item.due_on < today()
+        )
+
+    @property
+    def due_soon(self) -> bool:
+        due = self.item.due_on
+        return bool(
+            not self.finished and due is not None and today() <= due <= today() + timedelta(7)
+        )
+
+
+def item_progress(person: Person, items: list[StudyItem]) -> list[ItemProgress]:
+    """Each item with this member's confirmed and pending minutes and their completion:
+    two queries whatever the number of items."""
+    ids = [i.pk for i in items]
+    sums: dict[int, tuple[int | None, int | None]] = {
+        item_id: (confirmed, pending)
+        for item_id, confirmed, pending in StudyLog.objects.filter(person=person, item_id__in=ids)
+        .order_by()
+        .values_list("item_id")
+        .annotate(
+            confirmed=Sum("minutes", filter=Q(status=LogStatus.CONFIRMED)),
+            pending=Sum("minutes", filter=Q(status=LogStatus.PENDING)),
+        )
+    }
+    done = {c.item_id: c for c in StudyCompletion.objects.filter(person=person, item_id__in=ids)}
+    out = []
+    for item in items:
+        confirmed, pending = sums.get(item.pk, (0, 0))
+        out.append(
+            ItemProgress(
+                item,
+                confirmed_minutes=confirmed or 0,
+                pending_minutes=pending or 0,
+                completion=done.get(item.pk),
+            )
+        )
+    return out
+
+
+def my_items(*, access: Access) -> list[ItemProgress]:
+    person = learner_for(access)
+    return item_progress(person, list(items_for_member(person)))
+
+
+def item_finished_count(item: StudyItem) -> int:
+    """How many members finished an item."""
+    return StudyCompletion.objects.filter(item=item).count()

@@ -1,0 +1,40 @@
+"""Who studies: the acting user's own person when they are an active Party member."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from hongfan.core.access import Access
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.org.models import Person
+
+
+def is_member(person: Person) -> bool:
+    return person.political_status in MEMBER_STATUSES and person.status == PersonStatus.ACTIVE
+
+
+def learner_for(access: Access) -> Person:
+    """The logged-in user's own person, who must be an active Party member to study."""
+    access.require_business()
+    if access.person_id is None:
+        raise PermissionDenied("此账号未关联党员，没有个人学习记录")
+    person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
+    if not is_member(person):
+        raise PermissionDenied("只有在册党员参加学习和答题")
+    return person
+
+
+def learner_or_none(access: Access) -> Person | None:
+    """The user's own person when they are an active member (who studies), else None."""
+    if access.person_id is None or not access.is_business:
+        return None
+    person = Person.objects.select_related("hospital", "branch").filter(pk=access.person_id).first()
+    return person if person is not None and is_member(person) else None
+
+
+def meant_for(person: Person) -> Q:
+    """Items and exams meant for a member: their hospital's, for everyone or their branch."""
+    return Q(hospital_id=person.hospital_id) & (
+        Q(branch__isnull=True) | Q(branch_id=person.branch_id)
+    )

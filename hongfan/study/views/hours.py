@@ -1,0 +1,72 @@
+"""Pages of study hours (学时统计): the table against the yearly target, and its export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import today
+from hongfan.core.exports import XLSX_CONTENT_TYPE, content_disposition
+from hongfan.org.models import Branch, Hospital
+from hongfan.org.selectors import structure as org_structure_selectors
+from hongfan.study import exports
+from hongfan.study.selectors import hours as hour_selectors
+from hongfan.study.views.items import manager_hospital, year_of
+
+
+def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Branch | None, int]:
+    hospital = manager_hospital(request, access)
+    raw = request.GET.get("branch", "")
+    branch = org_structure_selectors.branch_get(access, int(raw)) if raw.isdigit() else None
+    return hospital, branch, year_of(request)
+
+
+@login_required
+def hours(request: HttpRequest) -> HttpResponse:
+    """学时统计: members' study hours against the yearly target; who is behind."""
+    access = request_access(request)
+    hospital, branch, year = _hours_request(request, access)
+    table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
+    rows = table.rows
+    if request.GET.get("behind") == "1":
+        rows = [r for r in rows if r.behind]
+    return render(
+        request,
+        "study/hours.html",
+        {
+            "t": table,
+            "rows": rows,
+            "behind_only": request.GET.get("behind") == "1",
+            "branches": org_structure_selectors.branch_options(access, hospital.pk),
+            "years": range(today().year, today().year - 4, -1),
+        },
+    )
+
+
+@login_required
+def hours_export(request: HttpRequest) -> HttpResponse:
+    """The hours table as .xlsx, formula-escaped and audited as an export."""
+    access = request_access(request)
+    hospital, branch, year = _hours_request(request, access)
+    table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
+    scope = table.branch.name if table.branch is not None else ""
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        actor_id=access.user_id,
+        hospital_id=hospital.pk,
+        what="study_hours",
+        year=year,
+        branch=table.branch.pk if table.branch else None,
+        count=len(table.rows),
+    )
+    response = HttpResponse(exports.hours_workbook(table), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        f"{hospital.short_name or hospital.name}{scope}{year}年学习学时.xlsx",
+        fallback="study_hours.xlsx",
+    )
+    response["Cache-Control"] = "no-store"
+    return response

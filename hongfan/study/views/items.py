@@ -1,0 +1,240 @@
+"""Pages of study material (学习资料): my study, an item (reading, its document), what a
+secretary or admin published, publishing and withdrawing. Thin: writes in
+``services.items``, reads in ``selectors``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from hongfan.core.access import Access, request_access
+from hongfan.core.dates import today
+from hongfan.core.forms import apply_errors
+from hongfan.core.uploads import file_response, stored_file_open
+from hongfan.org.models import Hospital
+from hongfan.org.views.hospitals import current_hospital
+from hongfan.study import policy, validators
+from hongfan.study.choices import ItemKind
+from hongfan.study.forms.items import ItemForm
+from hongfan.study.forms.logs import LogForm
+from hongfan.study.selectors import exams as exam_selectors
+from hongfan.study.selectors import hours as hour_selectors
+from hongfan.study.selectors import items as item_selectors
+from hongfan.study.selectors import learners as learner_selectors
+from hongfan.study.selectors import logs as log_selectors
+from hongfan.study.services import items as item_services
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def year_of(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    this = today().year
+    if raw.isdigit() and 2000 <= int(raw) <= this + 1:
+        return int(raw)
+    return this
+
+
+def error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def manager_hospital(request: HttpRequest, access: Access) -> Hospital:
+    """The hospital a manager's page works on (the city picks one); 三员 and members 403."""
+    access.require_business()
+    if not (access.is_city or access.hospital_ids or access.branch_ids):
+        raise PermissionDenied("只有支部书记或医院党委可以管理学习资料")
+    return current_hospital(request, access)
+
+
+# --- my study ----------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    person = learner_selectors.learner_for(access)
+    year = year_of(request)
+    progress = item_selectors.item_progress(person, list(item_selectors.items_for_member(person)))
+    todo = [p for p in progress if not p.finished]
+    done = [p for p in progress if p.finished]
+    logs = log_selectors.member_logs(person)
+    return render(
+        request,
+        "study/mine.html",
+        {
+            "person": person,
+            "year": year,
+            "years": range(today().year, today().year - 4, -1),
+            "hours": hour_selectors.my_hours(person, year),
+            "todo": todo,
+            "done": done[:30],
+            "done_count": len(done),
+            "required_left": sum(1 for p in todo if p.item.required),
+            "overdue": sum(1 for p in todo if p.overdue),
+            "page": Paginator(logs, 20).get_page(request.GET.get("page")),
+            "open_exams": exam_selectors.exams_for_member(person, include_closed=False),
+        },
+    )
+
+
+# --- study material ----------------------------------------------------------------------------------
+
+
+@login_required
+def item(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    obj = item_selectors.item_get(access=access, pk=pk)
+    person = learner_selectors.learner_or_none(access)
+    learner = person if policy.is_meant_for(obj, person) and obj.withdrawn_at is None else None
+    progress = item_selectors.item_progress(learner, [obj])[0] if learner else None
+    token = None
+    if learner is not None and obj.kind == ItemKind.ARTICLE and progress and not progress.finished:
+        token = item_services.read_token(item_id=obj.pk, person_id=learner.pk)
+    manages = policy.writes_scoped(access, hospital_id=obj.hospital_id, branch_id=obj.branch_id)
+    return render(
+        request,
+        "study/item.html",
+        {
+            "item": obj,
+            "learner": learner,
+            "progress": progress,
+            "token": token,
+            "min_seconds": item_services.read_min_seconds(obj) if token else 0,
+            "log_form": LogForm(initial={"studied_on": today(), "minutes": obj.expected_minutes})
+            if learner
+            else None,
+            "manages": manages,
+            "finished_count": item_selectors.item_finished_count(obj)
+            if manages or access.is_city
+            else None,
+        },
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or bool(
+        request.headers.get("X-Requested-With")
+    )
+
+
+@login_required
+@require_POST
+def item_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The article page's script posts here when the reader reaches the end."""
+    access = request_access(request)
+    obj = item_selectors.item_get(access=access, pk=pk)
+    try:
+        done = item_services.read_complete(
+            access=access, item=obj, token=request.POST.get("token", ""), request=request
+        )
+    except ValidationError as exc:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "detail": error_text(exc)}, status=400)
+        messages.error(request, error_text(exc))
+    else:
+        if _wants_json(request):
+            return JsonResponse({"ok": True, "finished": True, "message": done.message})
+        messages.success(request, done.message)
+    return redirect("study:item", pk=obj.pk)
+
+
+@login_required
+def item_document(request: HttpRequest, pk: int) -> FileResponse:
+    """A study document, only for those who may see the item; never a public URL."""
+    access = request_access(request)
+    obj = item_selectors.item_get(access=access, pk=pk)
+    if obj.kind != ItemKind.DOCUMENT or not obj.document.name:
+        raise Http404("该学习资料没有文档")
+    opened = stored_file_open(obj.document.storage, obj.document.name, validators.DOCUMENT_TYPES)
+    if opened is None:
+        raise Http404("文档文件不存在")
+    f, kind = opened  # a PDF too is downloaded, never shown inline
+    return file_response(f, kind=kind, filename=obj.title, fallback=f"study-{obj.pk}")
+
+
+@login_required
+def items(request: HttpRequest) -> HttpResponse:
+    """学习资料管理: what a secretary or admin published, with how many finished it."""
+    access = request_access(request)
+    hospital = manager_hospital(request, access)
+    show_withdrawn = request.GET.get("withdrawn") == "1"
+    qs = item_selectors.item_list(
+        access=access, hospital=hospital, include_withdrawn=show_withdrawn
+    )
+    return render(
+        request,
+        "study/items.html",
+        {
+            "hospital": hospital,
+            "page": Paginator(qs, 20).get_page(request.GET.get("page")),
+            "can_publish": policy.can_publish(access, hospital),
+            "show_withdrawn": show_withdrawn,
+            "pending": log_selectors.pending_count(access=access, hospital=hospital),
+        },
+    )
+
+
+@login_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    access = request_access(request)
+    hospital = manager_hospital(request, access)
+    if not policy.can_publish(access, hospital):
+        raise PermissionDenied("只有支部书记或医院党委可以发布学习资料")
+    admin = access.administers_hospital(hospital.pk)
+    form = ItemForm(
+        request.POST or None,
+        request.FILES or None,
+        branches=item_selectors.publish_branches(access=access, hospital=hospital),
+        branch_required=not admin,
+        initial={"expected_minutes": 20},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            obj = item_services.item_publish(
+                access=access,
+                hospital=hospital,
+                branch=d["branch"],
+                topic=d["topic"],
+                kind=d["kind"],
+                title=d["title"],
+                summary=d["summary"],
+                body=d["body"],
+                video_url=d["video_url"],
+                document=d["document"] or None,
+                required=d["required"],
+                due_on=d["due_on"],
+                expected_minutes=d["expected_minutes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已发布“{obj.title}”（{obj.scope_label}）")
+            return redirect("study:item", pk=obj.pk)
+    return render(
+        request,
+        "study/item_form.html",
+        {"form": form, "hospital": hospital, "topics": item_selectors.topic_list(hospital)},
+    )
+
+
+@login_required
+@require_POST
+def item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    obj = item_selectors.item_get(access=access, pk=pk)
+    try:
+        item_services.item_withdraw(access=access, item=obj, request=request)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已撤回“{obj.title}”，党员已学的时长仍然计入")
+    return redirect(f"{reverse('study:items')}?hospital={obj.hospital_id}")
