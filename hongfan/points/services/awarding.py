@@ -83,7 +83,7 @@ class AwardRequest:
 
 
 def rule_version_on(rule: PointRule, day: date) -> PointRuleVersion | None:
-    return rule.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    return rule.versions.in_force_on(day)
 
 
 def points_award(
