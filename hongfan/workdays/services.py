@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_first
 from hongfan.workdays.choices import DayKind, DaySource, YearSource
 from hongfan.workdays.models import MAX_YEAR, MIN_YEAR, CalendarYear, DayOverride
 
@@ -112,7 +113,7 @@ def calendar_year_save(
         _raise(problems)
     now = timezone.now()
     with transaction.atomic():
-        record = CalendarYear.objects.select_for_update().filter(year=year).first()
+        record = lock_first(CalendarYear.objects.filter(year=year))
         before: dict[date, tuple[str, str]] = {}
         before_source = record.source if record is not None else ""
         if record is None:
