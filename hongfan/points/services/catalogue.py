@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.models import Authority, Hospital
+from hongfan.points import rules as codes
 from hongfan.points.choices import RuleCategory
 from hongfan.points.models import PointRule, PointRuleVersion
 
@@ -192,73 +193,73 @@ def point_rules_copy_defaults(
 
 DEFAULT_CATALOGUE: list[tuple[str, str, str, dict[str, Any]]] = [
     (
-        "ORG-MEETING",
+        codes.ORG_MEETING,
         "参加组织生活（三会一课、主题党日）",
         RuleCategory.ORG_LIFE,
         {"points": 2, "daily_cap": 4, "monthly_cap": 16, "needs_approval": False},
     ),
     (
-        "ORG-LECTURE",
+        codes.ORG_LECTURE,
         "讲授党课",
         RuleCategory.ORG_LIFE,
         {"points": 5, "quarterly_cap": 10, "needs_approval": True},
     ),
     (
-        "STUDY-ITEM",
+        codes.STUDY_ITEM,
         "完成一项学习内容",
         RuleCategory.STUDY,
         {"points": 1, "daily_cap": 5, "needs_approval": False},
     ),
     (
-        "STUDY-QUIZ",
+        codes.STUDY_QUIZ,
         "参加答题并合格",
         RuleCategory.STUDY,
         {"points": 2, "daily_cap": 4, "needs_approval": False},
     ),
     (
-        "VOL-HOUR",
+        codes.VOL_HOUR,
         "志愿服务（每小时）",
         RuleCategory.VOLUNTEER,
         {"points": 1, "daily_cap": 8, "yearly_cap": 100, "needs_approval": True},
     ),
     (
-        "PUBLIC-PRAISE",
+        codes.PUBLIC_PRAISE,
         "患者表扬、锦旗",
         RuleCategory.PUBLIC,
         {"points": 3, "monthly_cap": 15, "needs_approval": True},
     ),
     (
-        "POST-DUTY",
+        codes.POST_DUTY,
         "党员先锋岗、示范岗值守",
         RuleCategory.POST,
         {"points": 2, "daily_cap": 2, "monthly_cap": 20, "needs_approval": True},
     ),
     (
-        "POST-MERIT",
+        codes.POST_MERIT,
         "岗位建功（技术创新、急难险重任务）",
         RuleCategory.POST,
         {"points": 5, "quarterly_cap": 15, "needs_approval": True},
     ),
     (
-        "ORG-APPRAISAL-EXCELLENT",
+        codes.ORG_APPRAISAL_EXCELLENT,
         "民主评议党员评为优秀",
         RuleCategory.ORG_LIFE,
         {"points": 5, "yearly_cap": 5, "needs_approval": False},
     ),
     (
-        "DED-APPRAISAL",
+        codes.DED_APPRAISAL,
         "民主评议党员评为不合格",
         RuleCategory.DEDUCTION,
         {"points": -10, "yearly_cap": 10, "needs_approval": False},
     ),
     (
-        "DED-ABSENT",
+        codes.DED_ABSENT,
         "无故缺席组织生活",
         RuleCategory.DEDUCTION,
         {"points": -3, "needs_approval": False},
     ),
     (
-        "DED-COMPLAINT",
+        codes.DED_COMPLAINT,
         "经核实的患者投诉",
         RuleCategory.DEDUCTION,
         {"points": -5, "needs_approval": False},
