@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import chinese_weekday
 from hongfan.core.locks import lock_first
 from hongfan.workdays.choices import DayKind, DaySource, YearSource
 from hongfan.workdays.models import MAX_YEAR, MIN_YEAR, CalendarYear, DayOverride
 
-WEEKDAYS = "一二三四五六日"
 NAME_MAX = DayOverride._meta.get_field("name").max_length or 50
 NOTE_MAX = CalendarYear._meta.get_field("note").max_length or 200
 
@@ -73,7 +73,7 @@ def arrangement_problems(
                     Problem(
                         field,
                         i,
-                        f"{text} 是星期{WEEKDAYS[day.weekday()]}，调休上班日只能是星期六或星期日",
+                        f"{text} 是{chinese_weekday(day)}，调休上班日只能是星期六或星期日",
                     )
                 )
             if len(name) > NAME_MAX:
