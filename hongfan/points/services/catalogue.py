@@ -45,6 +45,23 @@ def _validate_version(values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _deduction_error(category: str, values: dict[str, Any]) -> dict[str, str]:
+    if category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
+        return {"points": "扣分类规则的分值应为负数"}
+    return {}
+
+
+def _version_create(
+    access: Access, rule: PointRule, effective_from: date, values: dict[str, Any]
+) -> PointRuleVersion:
+    return PointRuleVersion.objects.create(
+        rule=rule,
+        effective_from=effective_from,
+        created_by_id=access.user_id,
+        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
+    )
+
+
 def _rule_write_allowed(access: Access, rule_hospital_id: int | None) -> None:
     if rule_hospital_id is None:
         if not access.is_city:
@@ -75,8 +92,8 @@ def point_rule_create(
         errors["name"] = "请填写名称"
     if category not in RuleCategory.values:
         errors["category"] = "无效类别"
-    elif category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
-        errors["points"] = "扣分类规则的分值应为负数"
+    else:
+        errors.update(_deduction_error(category, values))
     if hospital is None and authority is None:
         errors["code"] = "须指定所属医院或市卫健委"
     owner = {"hospital": hospital} if hospital else {"authority": authority}
@@ -85,12 +102,7 @@ def point_rule_create(
     if errors:
         raise ValidationError(errors)
     rule = PointRule.objects.create(code=code, name=name, category=category, **owner)
-    PointRuleVersion.objects.create(
-        rule=rule,
-        effective_from=effective_from,
-        created_by_id=access.user_id,
-        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
-    )
+    _version_create(access, rule, effective_from, values)
     audit_log(
         action=AuditAction.DATA_CREATED,
         request=request,
@@ -114,9 +126,7 @@ def point_rule_revise(
 ) -> PointRuleVersion:
     """Change a rule's numbers from a date: a new version; earlier entries keep theirs."""
     _rule_write_allowed(access, rule.hospital_id)
-    errors = _validate_version(values)
-    if rule.category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
-        errors["points"] = "扣分类规则的分值应为负数"
+    errors = _validate_version(values) | _deduction_error(rule.category, values)
     latest = rule.versions.order_by("-effective_from").first()
     if latest is not None and effective_from < latest.effective_from:
         errors["effective_from"] = (
@@ -131,12 +141,7 @@ def point_rule_revise(
     if active is not None:
         rule.active = active
     rule.save(update_fields=["name", "active"])
-    version = PointRuleVersion.objects.create(
-        rule=rule,
-        effective_from=effective_from,
-        created_by_id=access.user_id,
-        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
-    )
+    version = _version_create(access, rule, effective_from, values)
     audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,
