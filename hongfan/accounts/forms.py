@@ -1,6 +1,7 @@
 from django import forms
 
 from hongfan.accounts.models import SecurityPolicy
+from hongfan.accounts.services import POLICY_FIELDS
 from hongfan.core.roles import Role
 
 
@@ -41,17 +42,7 @@ class RoleGrantForm(forms.Form):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = [
-            "lockout_failures",
-            "lockout_minutes",
-            "ip_throttle_failures",
-            "ip_throttle_window_minutes",
-            "password_min_length",
-            "password_min_classes",
-            "password_max_age_days",
-            "session_idle_minutes",
-            "require_2fa_for_admins",
-        ]
+        fields = list(POLICY_FIELDS)  # what policy_update writes
 
 
 class UserCreateForm(forms.Form):

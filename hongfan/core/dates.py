@@ -40,3 +40,16 @@ def month_bounds(year: int) -> list[tuple[datetime, datetime]]:
     starts = [date(year, m, 1) for m in range(1, 13)] + [date(year + 1, 1, 1)]
     edges = [datetime.combine(d, time.min, tzinfo=tz) for d in starts]
     return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+WEEKDAYS = "一二三四五六日"
+
+
+def chinese_date(day: date) -> str:
+    """``2026年3月5日``: no leading zeros, as official documents and pages write dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_weekday(day: date) -> str:
+    """``星期三``."""
+    return f"星期{WEEKDAYS[day.weekday()]}"

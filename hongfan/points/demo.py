@@ -14,22 +14,23 @@ from django.db.models import Sum
 
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
+from hongfan.points import rules as codes
 from hongfan.points.choices import EntryKind, Period
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
 from hongfan.points.periods import ALL_PERIODS, period_start
 
 # code -> (chance per member per working day, typical quantity)
 ACTIVITY = {
-    "ORG-MEETING": (0.12, 1),
-    "STUDY-ITEM": (0.2, 2),
-    "STUDY-QUIZ": (0.10, 1),
-    "VOL-HOUR": (0.03, 3),
-    "PUBLIC-PRAISE": (0.015, 1),
-    "POST-DUTY": (0.05, 1),
-    "POST-MERIT": (0.004, 1),
-    "ORG-LECTURE": (0.002, 1),
-    "DED-ABSENT": (0.004, 1),
-    "DED-COMPLAINT": (0.001, 1),
+    codes.ORG_MEETING: (0.12, 1),
+    codes.STUDY_ITEM: (0.2, 2),
+    codes.STUDY_QUIZ: (0.10, 1),
+    codes.VOL_HOUR: (0.03, 3),
+    codes.PUBLIC_PRAISE: (0.015, 1),
+    codes.POST_DUTY: (0.05, 1),
+    codes.POST_MERIT: (0.004, 1),
+    codes.ORG_LECTURE: (0.002, 1),
+    codes.DED_ABSENT: (0.004, 1),
+    codes.DED_COMPLAINT: (0.001, 1),
 }
 
 

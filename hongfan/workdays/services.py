@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.dates import chinese_weekday
+from hongfan.core.locks import lock_first
 from hongfan.workdays.choices import DayKind, DaySource, YearSource
 from hongfan.workdays.models import MAX_YEAR, MIN_YEAR, CalendarYear, DayOverride
 
-WEEKDAYS = "一二三四五六日"
 NAME_MAX = DayOverride._meta.get_field("name").max_length or 50
 NOTE_MAX = CalendarYear._meta.get_field("note").max_length or 200
 
@@ -72,7 +73,7 @@ def arrangement_problems(
                     Problem(
                         field,
                         i,
-                        f"{text} 是星期{WEEKDAYS[day.weekday()]}，调休上班日只能是星期六或星期日",
+                        f"{text} 是{chinese_weekday(day)}，调休上班日只能是星期六或星期日",
                     )
                 )
             if len(name) > NAME_MAX:
@@ -112,7 +113,7 @@ def calendar_year_save(
         _raise(problems)
     now = timezone.now()
     with transaction.atomic():
-        record = CalendarYear.objects.select_for_update().filter(year=year).first()
+        record = lock_first(CalendarYear.objects.filter(year=year))
         before: dict[date, tuple[str, str]] = {}
         before_source = record.source if record is not None else ""
         if record is None:

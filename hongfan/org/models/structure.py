@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from hongfan.core.rules import EffectiveDated
 from hongfan.org.choices import BranchKind, DepartmentKind, SeatRole
 from hongfan.org.models.hospitals import Authority, Hospital
 
@@ -133,11 +134,10 @@ class CommitteeSeat(models.Model):
         return f"{self.get_role_display()} {self.person}"
 
 
-class OrgRule(models.Model):
+class OrgRule(EffectiveDated):
     """Rules with numbers (DOMAIN.md), versioned by effective date, per city."""
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="org_rules")
-    effective_from = models.DateField("生效日期")
     min_full_members = models.PositiveSmallIntegerField("支部最少正式党员数", default=3)
     committee_threshold = models.PositiveSmallIntegerField("应设支委会的正式党员数", default=7)
     split_threshold = models.PositiveSmallIntegerField("党员数超过此数宜拆分", default=50)

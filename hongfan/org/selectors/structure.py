@@ -36,11 +36,7 @@ from hongfan.org.selectors.people import ACTIVE, IS_MEMBER
 def org_rule_for(authority_id: int, day: date | None = None) -> OrgRule:
     """The rule version in force on ``day`` (defaults from DOMAIN.md if none is stored)."""
     day = day or today()
-    rule = (
-        OrgRule.objects.filter(authority_id=authority_id, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    rule = OrgRule.objects.filter(authority_id=authority_id).in_force_on(day)
     return rule or OrgRule(authority_id=authority_id, effective_from=date(2000, 1, 1))
 
 

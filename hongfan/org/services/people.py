@@ -20,6 +20,7 @@ from hongfan.core.idcard import (
     normalise_id_number,
     normalise_mobile,
 )
+from hongfan.core.locks import lock_first
 from hongfan.core.pii import keyed_hash
 from hongfan.org.choices import MEMBER_STATUSES, DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, Development, Hospital, PartyGroup, Person, Transfer
@@ -248,7 +249,7 @@ def person_transfer(
         errors["to_branch"] = "此人已离开，不能转接"
     if errors:
         raise ValidationError(errors)
-    Person.objects.select_for_update().filter(pk=person.pk).first()
+    lock_first(Person.objects.filter(pk=person.pk))
     transfer = Transfer.objects.create(
         person=person,
         from_branch=person.branch,

@@ -69,44 +69,32 @@ def roster_import(
     if not access.administers_hospital(hospital.pk):
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     safe_name = audit_filename(filename)
+
+    def audit(**detail: Any) -> None:
+        audit_log(
+            action=AuditAction.IMPORT,
+            request=request,
+            hospital_id=hospital.pk,
+            kind="roster",
+            file=safe_name,
+            **detail,
+        )
+
     try:
         table = roster_read(filename=filename, data=data)
         validated = roster_validate(
             hospital=hospital, table=table, ignore_unknown_columns=ignore_unknown_columns
         )
     except RosterInvalid as exc:
-        audit_log(
-            action=AuditAction.IMPORT,
-            request=request,
-            hospital_id=hospital.pk,
-            success=False,
-            kind="roster",
-            file=safe_name,
-            errors=exc.total,
-        )
+        audit(success=False, errors=exc.total)
         raise
     people = validated.people
     try:
         with transaction.atomic():
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
-            audit_log(
-                action=AuditAction.IMPORT,
-                request=request,
-                hospital_id=hospital.pk,
-                kind="roster",
-                rows=len(people),
-                file=safe_name,
-            )
+            audit(rows=len(people))
     except IntegrityError as exc:
-        audit_log(
-            action=AuditAction.IMPORT,
-            request=request,
-            hospital_id=hospital.pk,
-            success=False,
-            kind="roster",
-            file=safe_name,
-            errors=1,
-        )
+        audit(success=False, errors=1)
         raise RosterInvalid(
             "保存时发现与已有数据冲突（可能有人同时录入了相同身份证号的人员），"
             "未导入任何数据，请重新上传"

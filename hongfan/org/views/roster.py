@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -59,22 +60,21 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def roster_template(request: HttpRequest) -> HttpResponse:
+def roster_template(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     h = current_hospital(request, access)
     if not access.reads_hospital(h.pk):
         raise PermissionDenied("只有医院党委管理员可以下载导入模板")
-    response = HttpResponse(
-        roster.roster_template(hospital=h), content_type=exports.XLSX_CONTENT_TYPE
+    return exports.xlsx_response(  # a blank template: no one's data, not audited
+        roster.roster_template(hospital=h),
+        "人员名册导入模板.xlsx",
+        fallback="roster_template.xlsx",
+        cache_control=None,
     )
-    response["Content-Disposition"] = exports.content_disposition(
-        "人员名册导入模板.xlsx", fallback="roster_template.xlsx"
-    )
-    return response
 
 
 @login_required
-def roster_export(request: HttpRequest) -> FileResponse:
+def roster_export(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     h = current_hospital(request, access)
     export = roster.roster_export(
@@ -84,7 +84,5 @@ def roster_export(request: HttpRequest) -> FileResponse:
         full=request.GET.get("full") == "1",
         request=request,
     )
-    response = FileResponse(export.file, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = exports.content_disposition(export.filename)
-    response["Cache-Control"] = "no-store"
-    return response
+    # audited by the service (the export, and the reveal of a full one)
+    return exports.xlsx_response(export.file, export.filename, fallback="roster.xlsx")

@@ -132,7 +132,6 @@ class ClaimsAPI(APIView):
         responses={201: ClaimSerializer},
     )
     def post(self, request: Request) -> Response:
-        from django.core.exceptions import ValidationError as DjangoValidationError
         from rest_framework.exceptions import ValidationError
 
         access, person = _me(request)
@@ -142,21 +141,16 @@ class ClaimsAPI(APIView):
         rule = PointRule.objects.filter(pk=d["rule_id"]).first()
         if rule is None:
             raise ValidationError({"rule": "积分规则不存在"})
-        try:
-            claim = claim_services.claim_submit(
-                access=access,
-                person=person,
-                rule=rule,
-                occurred_on=d["occurred_on"],
-                quantity=d.get("quantity", 1),
-                description=d.get("description", ""),
-                photo=d.get("photo"),
-                request=request,  # type: ignore[arg-type]
-            )
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            ) from exc
+        claim = claim_services.claim_submit(
+            access=access,
+            person=person,
+            rule=rule,
+            occurred_on=d["occurred_on"],
+            quantity=d.get("quantity", 1),
+            description=d.get("description", ""),
+            photo=d.get("photo"),
+            request=request,  # type: ignore[arg-type]
+        )
         return Response(ClaimSerializer(claim).data, status=201)
 
 
@@ -179,25 +173,17 @@ class ClaimDecideAPI(APIView):
         responses=ClaimSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.exceptions import ValidationError
-
         access = request_access(request)
         claim = claim_selectors.claim_get(access, pk)
         s = ClaimDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        try:
-            decision = claim_services.claim_decide(
-                access=access,
-                claim=claim,
-                approve=s.validated_data["approve"],
-                reason=s.validated_data.get("reason", ""),
-                request=request,
-            )  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-            ) from exc
+        decision = claim_services.claim_decide(
+            access=access,
+            claim=claim,
+            approve=s.validated_data["approve"],
+            reason=s.validated_data.get("reason", ""),
+            request=request,  # type: ignore[arg-type]
+        )
         data = dict(ClaimSerializer(decision.claim).data)
         data["message"] = decision.message
         return Response(data)

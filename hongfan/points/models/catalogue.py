@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hongfan.core.rules import EffectiveDated
 from hongfan.points.choices import Period, RuleCategory
 
 
@@ -56,11 +57,10 @@ class PointRule(models.Model):
         return f"{self.code} {self.name}"
 
 
-class PointRuleVersion(models.Model):
+class PointRuleVersion(EffectiveDated):
     """The numbers of a rule from a date on. Entries keep the version they were earned under."""
 
     rule = models.ForeignKey(PointRule, on_delete=models.CASCADE, related_name="versions")
-    effective_from = models.DateField("生效日期")
     points = models.DecimalField("分值", max_digits=7, decimal_places=1)
     daily_cap = models.DecimalField(
         "每日上限", max_digits=8, decimal_places=1, null=True, blank=True

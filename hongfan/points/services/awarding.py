@@ -1,5 +1,6 @@
 """The award engine: ``points_award`` and ``points_award_many``, the one door through which
-every module awards or deducts points.
+every module awards or deducts points; modules name the rule by its code
+(``award_by_code`` / ``award_many_by_code`` with a constant of ``hongfan.points.rules``).
 
 An award applies the caps of the rule version in force on its day (per day, month, quarter
 and year), is idempotent on its source, appends a ledger entry and adds it to the
@@ -40,6 +41,7 @@ from hongfan.core.access import Access
 from hongfan.core.dates import today
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Person
+from hongfan.points import rules as codes
 from hongfan.points.choices import EntryKind, Period
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
 from hongfan.points.periods import ALL_PERIODS, period_start
@@ -83,7 +85,7 @@ class AwardRequest:
 
 
 def rule_version_on(rule: PointRule, day: date) -> PointRuleVersion | None:
-    return rule.versions.filter(effective_from__lte=day).order_by("-effective_from").first()
+    return rule.versions.in_force_on(day)
 
 
 def points_award(
@@ -131,6 +133,74 @@ def points_award_many(
             # write (a different member's award with the same source): read again, once.
             results += _award_chunk(chunk, actor_id)
     return results
+
+
+@dataclass(frozen=True)
+class CodedAward:
+    """One award by rule code (a constant of ``hongfan.points.rules``): the rule is the
+    active one of that code in the person's hospital."""
+
+    person: Person
+    code: str
+    occurred_on: date
+    source_type: str
+    source_id: str = ""
+    quantity: Decimal | int = 1
+    reason: str = ""
+
+
+def award_by_code(
+    *,
+    access: Access | None,
+    person: Person,
+    code: str,
+    occurred_on: date,
+    source_type: str,
+    source_id: str = "",
+    quantity: Decimal | int = 1,
+    reason: str = "",
+) -> AwardResult | None:
+    """``points_award`` under the person's hospital's active rule of ``code``. None when the
+    hospital has no active rule of that code (not adopted, or stopped): nothing is written
+    and the calling module says so in its own words."""
+    award = CodedAward(person, code, occurred_on, source_type, source_id, quantity, reason)
+    return award_many_by_code(access=access, awards=[award])[0]
+
+
+def award_many_by_code(
+    *, access: Access | None, awards: Sequence[CodedAward]
+) -> list[AwardResult | None]:
+    """``points_award_many`` by rule code, one result per award in order: None for an award
+    whose code has no active rule in its person's hospital (the others are still awarded,
+    in one batch). The rules are looked up in one query."""
+    unknown = {a.code for a in awards} - set(codes.ALL_CODES)
+    if unknown:
+        raise ValueError(f"not a code of hongfan.points.rules: {sorted(unknown)}")
+    if not awards:
+        return []
+    rules = {
+        (r.hospital_id, r.code): r
+        for r in PointRule.objects.filter(
+            hospital_id__in={a.person.hospital_id for a in awards},
+            code__in={a.code for a in awards},
+            active=True,
+        )
+    }
+    requests: list[AwardRequest] = []
+    placed: list[int | None] = []  # per award: its index in requests, None without a rule
+    for a in awards:
+        rule = rules.get((a.person.hospital_id, a.code))
+        if rule is None:
+            placed.append(None)
+            continue
+        placed.append(len(requests))
+        requests.append(
+            AwardRequest(
+                a.person, rule, a.occurred_on, a.source_type, a.source_id, a.quantity, a.reason
+            )
+        )
+    results = points_award_many(access=access, awards=requests)
+    return [None if i is None else results[i] for i in placed]
 
 
 def _check_request(access: Access | None, award: AwardRequest) -> None:

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.org.models import Authority, Hospital
+from hongfan.points import rules as codes
 from hongfan.points.choices import RuleCategory
 from hongfan.points.models import PointRule, PointRuleVersion
 
@@ -42,6 +43,23 @@ def _validate_version(values: dict[str, Any]) -> dict[str, str]:
         if v is not None and v < 0:
             errors[f] = f"{label}不能为负数"
     return errors
+
+
+def _deduction_error(category: str, values: dict[str, Any]) -> dict[str, str]:
+    if category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
+        return {"points": "扣分类规则的分值应为负数"}
+    return {}
+
+
+def _version_create(
+    access: Access, rule: PointRule, effective_from: date, values: dict[str, Any]
+) -> PointRuleVersion:
+    return PointRuleVersion.objects.create(
+        rule=rule,
+        effective_from=effective_from,
+        created_by_id=access.user_id,
+        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
+    )
 
 
 def _rule_write_allowed(access: Access, rule_hospital_id: int | None) -> None:
@@ -74,8 +92,8 @@ def point_rule_create(
         errors["name"] = "请填写名称"
     if category not in RuleCategory.values:
         errors["category"] = "无效类别"
-    elif category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
-        errors["points"] = "扣分类规则的分值应为负数"
+    else:
+        errors.update(_deduction_error(category, values))
     if hospital is None and authority is None:
         errors["code"] = "须指定所属医院或市卫健委"
     owner = {"hospital": hospital} if hospital else {"authority": authority}
@@ -84,12 +102,7 @@ def point_rule_create(
     if errors:
         raise ValidationError(errors)
     rule = PointRule.objects.create(code=code, name=name, category=category, **owner)
-    PointRuleVersion.objects.create(
-        rule=rule,
-        effective_from=effective_from,
-        created_by_id=access.user_id,
-        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
-    )
+    _version_create(access, rule, effective_from, values)
     audit_log(
         action=AuditAction.DATA_CREATED,
         request=request,
@@ -113,9 +126,7 @@ def point_rule_revise(
 ) -> PointRuleVersion:
     """Change a rule's numbers from a date: a new version; earlier entries keep theirs."""
     _rule_write_allowed(access, rule.hospital_id)
-    errors = _validate_version(values)
-    if rule.category == RuleCategory.DEDUCTION and values.get("points") and values["points"] > 0:
-        errors["points"] = "扣分类规则的分值应为负数"
+    errors = _validate_version(values) | _deduction_error(rule.category, values)
     latest = rule.versions.order_by("-effective_from").first()
     if latest is not None and effective_from < latest.effective_from:
         errors["effective_from"] = (
@@ -130,12 +141,7 @@ def point_rule_revise(
     if active is not None:
         rule.active = active
     rule.save(update_fields=["name", "active"])
-    version = PointRuleVersion.objects.create(
-        rule=rule,
-        effective_from=effective_from,
-        created_by_id=access.user_id,
-        **{f: values.get(f) for f in VERSION_FIELDS if f in values},
-    )
+    version = _version_create(access, rule, effective_from, values)
     audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,
@@ -192,73 +198,73 @@ def point_rules_copy_defaults(
 
 DEFAULT_CATALOGUE: list[tuple[str, str, str, dict[str, Any]]] = [
     (
-        "ORG-MEETING",
+        codes.ORG_MEETING,
         "参加组织生活（三会一课、主题党日）",
         RuleCategory.ORG_LIFE,
         {"points": 2, "daily_cap": 4, "monthly_cap": 16, "needs_approval": False},
     ),
     (
-        "ORG-LECTURE",
+        codes.ORG_LECTURE,
         "讲授党课",
         RuleCategory.ORG_LIFE,
         {"points": 5, "quarterly_cap": 10, "needs_approval": True},
     ),
     (
-        "STUDY-ITEM",
+        codes.STUDY_ITEM,
         "完成一项学习内容",
         RuleCategory.STUDY,
         {"points": 1, "daily_cap": 5, "needs_approval": False},
     ),
     (
-        "STUDY-QUIZ",
+        codes.STUDY_QUIZ,
         "参加答题并合格",
         RuleCategory.STUDY,
         {"points": 2, "daily_cap": 4, "needs_approval": False},
     ),
     (
-        "VOL-HOUR",
+        codes.VOL_HOUR,
         "志愿服务（每小时）",
         RuleCategory.VOLUNTEER,
         {"points": 1, "daily_cap": 8, "yearly_cap": 100, "needs_approval": True},
     ),
     (
-        "PUBLIC-PRAISE",
+        codes.PUBLIC_PRAISE,
         "患者表扬、锦旗",
         RuleCategory.PUBLIC,
         {"points": 3, "monthly_cap": 15, "needs_approval": True},
     ),
     (
-        "POST-DUTY",
+        codes.POST_DUTY,
         "党员先锋岗、示范岗值守",
         RuleCategory.POST,
         {"points": 2, "daily_cap": 2, "monthly_cap": 20, "needs_approval": True},
     ),
     (
-        "POST-MERIT",
+        codes.POST_MERIT,
         "岗位建功（技术创新、急难险重任务）",
         RuleCategory.POST,
         {"points": 5, "quarterly_cap": 15, "needs_approval": True},
     ),
     (
-        "ORG-APPRAISAL-EXCELLENT",
+        codes.ORG_APPRAISAL_EXCELLENT,
         "民主评议党员评为优秀",
         RuleCategory.ORG_LIFE,
         {"points": 5, "yearly_cap": 5, "needs_approval": False},
     ),
     (
-        "DED-APPRAISAL",
+        codes.DED_APPRAISAL,
         "民主评议党员评为不合格",
         RuleCategory.DEDUCTION,
         {"points": -10, "yearly_cap": 10, "needs_approval": False},
     ),
     (
-        "DED-ABSENT",
+        codes.DED_ABSENT,
         "无故缺席组织生活",
         RuleCategory.DEDUCTION,
         {"points": -3, "needs_approval": False},
     ),
     (
-        "DED-COMPLAINT",
+        codes.DED_COMPLAINT,
         "经核实的患者投诉",
         RuleCategory.DEDUCTION,
         {"points": -5, "needs_approval": False},

@@ -25,6 +25,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.locks import lock_one
 from hongfan.core.uploads import IMAGE_TYPES, CheckedUpload, UploadRefused, upload_check
 from hongfan.org.models import Person
 from hongfan.points.models import ClaimStatus, PointClaim, PointRule
@@ -54,12 +55,6 @@ def _photo_check(photo: UploadedFile) -> tuple[str | None, CheckedUpload | None]
         return str(exc), None
 
 
-def _lock(model: Any, pk: int) -> Any:
-    """The row again, locked for the rest of the transaction (PostgreSQL); SQLite's
-    IMMEDIATE transactions already serialise writers."""
-    return model.objects.select_for_update().get(pk=pk)
-
-
 def decision_checks(
     access: Access,
     item: Any,
@@ -84,7 +79,7 @@ def decision_checks(
         raise ValidationError({"reason": f"驳回{what}须填写理由"})
     if len(reason) > DECISION_MAX:
         raise ValidationError({"reason": f"{verb}意见不能超过{DECISION_MAX}字"})
-    fresh = _lock(type(item), item.pk)
+    fresh = lock_one(type(item), item.pk)
     if fresh.status != "pending":
         raise ValidationError(
             {field: f"该{what}已{verb}（{fresh.get_status_display()}），不能重复{verb}"}

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from hongfan.core.access import Access, request_access
@@ -83,14 +84,11 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rankings_export(request: HttpRequest) -> HttpResponse:
+def rankings_export(request: HttpRequest) -> HttpResponseBase:
     """The ranking on screen as .xlsx (members and branches), audited as an export."""
-    from io import BytesIO
-
     from openpyxl import Workbook
 
-    from hongfan.core.audit import AuditAction, audit_log
-    from hongfan.core.exports import content_disposition, escape_cell
+    from hongfan.core.exports import escape_cell, xlsx_response
 
     access = request_access(request)
     period, start = _period(request)
@@ -119,21 +117,18 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
         bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
         for b in standings.branch_ranking(access, hospital=hospital, period=period, start=start):
             bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
-    buf = BytesIO()
-    wb.save(buf)
-    audit_log(
-        action=AuditAction.EXPORT,
+    return xlsx_response(
+        wb,
+        f"{title}.xlsx",
+        fallback="ranking.xlsx",
         request=request,
-        actor_id=access.user_id,
-        hospital_id=hospital.pk if hospital else None,
-        what="points_ranking",
-        period=period,
-        start=str(start),
-        count=len(rows),
+        audit={
+            "actor_id": access.user_id,
+            "hospital_id": hospital.pk if hospital else None,
+            "what": "points_ranking",
+            "period": period,
+            "start": str(start),
+            "count": len(rows),
+        },
+        cache_control=None,
     )
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = content_disposition(f"{title}.xlsx", fallback="ranking.xlsx")
-    return response
