@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 
 from hongfan.workdays.models import DayOverride
-from hongfan.workdays.services import NOTE_MAX, arrangement_problems
+from hongfan.workdays.services.calendar import NOTE_MAX, arrangement_problems
 
 MAX_RANGE_DAYS = 31
 MAX_LINES = 400

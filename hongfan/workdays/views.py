@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
-from hongfan.workdays import selectors, services
+from hongfan.workdays import selectors
 from hongfan.workdays.choices import DayKind
 from hongfan.workdays.forms import YearArrangementForm, format_lines
 from hongfan.workdays.models import MAX_YEAR, MIN_YEAR
+from hongfan.workdays.services import calendar as services
 
 WEEK_HEADER = ["一", "二", "三", "四", "五", "六", "日"]
 

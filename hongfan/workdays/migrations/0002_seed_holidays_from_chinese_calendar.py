@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from hongfan.workdays.seeding import seed_from_library
+    from hongfan.workdays.services.holidays import seed_from_library
 
     seed_from_library(
         year_model=apps.get_model("workdays", "CalendarYear"),

@@ -5,7 +5,7 @@ from typing import Any
 import chinese_calendar
 import pytest
 
-from hongfan.workdays.seeding import seed_from_library
+from hongfan.workdays.services.holidays import seed_from_library
 
 UNKNOWN_YEAR = 2027  # not covered by the pinned chinesecalendar (1.11.0 stops at 2026)
 

@@ -11,14 +11,14 @@ from hongfan.core.access import access_for
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.workdays.choices import DaySource, YearSource
 from hongfan.workdays.models import CalendarYear, DayOverride
-from hongfan.workdays.seeding import seed_from_library
 from hongfan.workdays.selectors import (
     add_workdays,
     add_workdays_result,
     is_workday,
     year_known,
 )
-from hongfan.workdays.services import calendar_year_save
+from hongfan.workdays.services.calendar import calendar_year_save
+from hongfan.workdays.services.holidays import seed_from_library
 from hongfan.workdays.tests.conftest import UNKNOWN_YEAR
 
 D = date

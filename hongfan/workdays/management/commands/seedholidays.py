@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.workdays.seeding import library_version, seed_from_library
+from hongfan.workdays.services.holidays import library_version, seed_from_library
 
 
 class Command(BaseCommand):
