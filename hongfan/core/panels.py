@@ -1,6 +1,7 @@
 """Sections that a higher app lends to a lower app's page (as ``hongfan.core.nav`` collects
 menu entries): the person page and the hospital page of org show the 季度之星 of
-recognition, and later the appraisal grades of orglife, without importing those apps.
+recognition, and the person page the appraisal grades of orglife, without importing those
+apps.
 
 An app registers its panels in ``AppConfig.ready``; a panel names the page it belongs on,
 the template that draws it, a function of the acting user and the page's object giving

@@ -54,7 +54,7 @@ from hongfan.orglife.models import (
     MeetingFile,
     MeetingRequirement,
 )
-from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
+from hongfan.orglife.tests import role_rows as orglife_rows
 from hongfan.points.models import (
     PointAppeal,
     PointClaim,
@@ -393,53 +393,12 @@ def points_entry(t: Targets) -> PointEntry:
     return entry
 
 
-def ol_meeting(t: Targets) -> Meeting:
-    """A 主题党日 of sec's branch that began ten minutes ago (so it can be closed), with a
-    photo attached."""
-    from hongfan.core.access import access_for
-
-    if "meeting" not in t.values:
-        sec = access_for(User.objects.get(username="sec"))
-        starts = timezone.now() - timedelta(minutes=10)
-        m = meeting_schedule(
-            access=sec,
-            branch=t.branch,
-            kind="theme_day",
-            topic="矩阵测试主题党日",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=1),
-        )
-        meeting_file_add(
-            access=sec,
-            meeting=m,
-            upload=ContentFile(PNG, name="合影.png"),  # type: ignore[arg-type]
-        )
-        t.values["meeting"] = m
-    return t.values["meeting"]
-
-
-def ol_file(t: Targets) -> MeetingFile:
-    return MeetingFile.objects.get(meeting=ol_meeting(t))
-
-
 def member_notification(t: Targets) -> Notification:
     if "notification" not in t.values:
         t.values["notification"] = Notification.objects.create(
             recipient=User.objects.get(username="member"), title="提醒", link="/points/me/"
         )
     return t.values["notification"]
-
-
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-)
-
-
-def ol_upload(t: Targets) -> dict[str, Any]:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    ol_meeting(t)
-    return {"file": SimpleUploadedFile("签到表.png", PNG, content_type="image/png")}
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -733,111 +692,6 @@ TABLE: dict[str, Entry] = {
         payload=lambda t: {"reason": "录入错误"},
         args=lambda t: [points_entry(t).pk],
     ),
-    # --- 组织生活 ---
-    "orglife:meetings": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=REDIRECT, hosp2=OK)
-    ),
-    "orglife:meeting_new": Entry(
-        get=only(hosp=True, sec=True, hosp2=True),
-        post=only(DONE, hosp=True, sec=True, hosp2=OK),  # hosp2: not their branch, form error
-        payload=lambda t: {
-            "branch": t.branch.pk,
-            "kind": "theme_day",
-            "topic": "矩阵测试",
-            "day": today().isoformat(),
-            "start": "08:00",
-            "end": "09:00",
-        },
-    ),
-    "orglife:mine": Entry(get={**LOGGED_IN, **SEP_403}),
-    "orglife:lecturer_search": Entry(get=MANAGED, args=BRANCH),
-    "orglife:meeting": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:meeting_edit": Entry(
-        get=MANAGED,
-        post=MANAGED_WRITE,
-        payload=lambda t: {
-            "topic": "改过的主题",
-            "day": timezone.localdate().isoformat(),
-            "start": "07:00",
-            "end": "08:00",
-        },
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:attendance": Entry(
-        post=MANAGED_WRITE,
-        payload=lambda t: {"person": demo_member(t).pk, "status": "present"},
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:meeting_close": Entry(
-        get=MANAGED,
-        post=MANAGED_WRITE,
-        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": ""},
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:meeting_cancel": Entry(
-        post=MANAGED_WRITE,
-        payload=lambda t: {"reason": "临时任务"},
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:file_add": Entry(
-        post=MANAGED_WRITE, payload=ol_upload, args=lambda t: [ol_meeting(t).pk]
-    ),
-    "orglife:file": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
-        args=lambda t: [ol_file(t).pk],
-    ),
-    # The code is the secret: any business user holding it sees the meeting; only those on
-    # the roster are checked in (the others get the refusal on the page, nothing changes).
-    "orglife:checkin": Entry(
-        get={**LOGGED_IN, **SEP_403},
-        post={**LOGGED_IN, **SEP_403, "sec": DONE, "member": DONE},
-        payload=lambda t: {},
-        args=lambda t: [ol_meeting(t).pk, ol_meeting(t).checkin_token],
-    ),
-    "orglife:calendar": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING), args=BRANCH
-    ),
-    "orglife:appraisal": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
-        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
-        payload=lambda t: {"action": "draft"},
-        args=lambda t: [t.branch.pk, today().year],
-    ),
-    "orglife:matrix": Entry(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=REDIRECT, hosp2=OK)),
-    "orglife:city": Entry(get=only(city=True)),
-    "orglife:requirements": Entry(
-        get=only(city=True),
-        post=only(DONE, city=True),
-        payload=lambda t: {
-            "kind": "general_meeting",
-            "period": "quarter",
-            "min_count": "2",
-            "effective_from": date(today().year + 1, 1, 1).isoformat(),
-            "active": "on",
-        },
-    ),
-    "orglife:meeting_docx": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
-        args=lambda t: [ol_meeting(t).pk],
-    ),
-    "orglife:yearbook_docx": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
-        args=lambda t: [t.branch.pk, today().year],
-    ),
-    "api-orglife-meetings": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
-    ),
-    "api-orglife-meeting-book": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
-    ),
-    "api-orglife-checkin": Entry(
-        post=roles("400", anonymous=FORBIDDEN, sec=OK, member=OK, **SEP_403),
-        payload=lambda t: {"token": ol_meeting(t).checkin_token},
-        args=lambda t: [ol_meeting(t).pk],
-    ),
     # --- 消息 ---
     "notices:inbox": Entry(get=LOGGED_IN),
     "notices:read": Entry(
@@ -848,9 +702,9 @@ TABLE: dict[str, Entry] = {
     "notices:read_all": Entry(post=roles(DONE), payload=lambda t: {}),
 }
 
-# 学习教育 and 季度之星: these apps keep their rows beside their targets
+# 组织生活, 学习教育 and 季度之星: these apps keep their rows beside their targets
 # (hongfan/<app>/tests/role_rows.py).
-for app_rows in (study_rows.TABLE, recognition_rows.TABLE):
+for app_rows in (orglife_rows.TABLE, study_rows.TABLE, recognition_rows.TABLE):
     TABLE.update(
         {
             name: Entry(get=row.get, post=row.post, payload=row.payload, args=row.args)

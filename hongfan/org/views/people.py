@@ -29,17 +29,6 @@ from hongfan.org.services.roster import RosterFilters
 from hongfan.org.views.hospitals import _require_manager, current_hospital
 
 
-def person_appraisals(p: Any) -> list[Any]:
-    """The member's 民主评议 grades of the years decided (hongfan.orglife)."""
-    from hongfan.orglife.models import AppraisalGrade
-
-    return list(
-        AppraisalGrade.objects.filter(person=p, appraisal__status="final")
-        .select_related("appraisal")
-        .order_by("-appraisal__year")
-    )
-
-
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
@@ -95,7 +84,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": p,
             "panels": panels.panels_for(panels.PERSON, access=access, obj=p),
-            "appraisals": person_appraisals(p),
             "history": people_selectors.person_history(p),
             "dev": dev,
             "next_step": next_step,

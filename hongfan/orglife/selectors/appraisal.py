@@ -1,12 +1,14 @@
-"""Reads of 民主评议党员: who is graded, a branch's appraisal of a year and its grades."""
+"""Reads of 民主评议党员: who is graded, a branch's appraisal of a year and its grades, and a
+member's grades of the years decided (the section orglife lends org's person page)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hongfan.core.access import Access
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.models import Branch, Person
-from hongfan.orglife.choices import Grade, MeetingKind
+from hongfan.orglife.choices import AppraisalStatus, Grade, MeetingKind
 from hongfan.orglife.models import Appraisal, AppraisalGrade, Meeting
 from hongfan.orglife.selectors.attendance import branch_members
 
@@ -40,6 +42,16 @@ def appraisal_grades(appraisal: Appraisal) -> list[AppraisalGrade]:
     """The grades of an appraisal with their people, in the order they were saved."""
     return list(
         AppraisalGrade.objects.filter(appraisal=appraisal).select_related("person").order_by("pk")
+    )
+
+
+def appraisal_grade_list(*, access: Access, person: Person) -> list[AppraisalGrade]:
+    """A member's 民主评议 grades of the years decided (已确定), newest year first, for the
+    person page (which has already checked that ``access`` may read ``person``)."""
+    return list(
+        AppraisalGrade.objects.filter(person=person, appraisal__status=AppraisalStatus.FINAL)
+        .select_related("appraisal")
+        .order_by("-appraisal__year")
     )
 
 

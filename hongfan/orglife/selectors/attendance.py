@@ -1,18 +1,20 @@
 """Reads of attendance: who is expected at a meeting (the roster drawn up), a meeting's
-roster, a member's own meetings, and the meeting a QR check-in link names."""
+roster, a member's own meetings, the meeting a QR check-in link names, and the members'
+present/absent counts over a period (what consumers such as recognition's 季度之星 read)."""
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, PartyGroup, Person
-from hongfan.orglife.choices import MeetingKind, MeetingStatus
+from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Attendance, Meeting
 from hongfan.orglife.selectors.meetings import current_committee
 
@@ -115,3 +117,49 @@ def person_find(pk: int) -> Person | None:
 def attendance_of(meeting: Meeting, person: Person) -> Attendance | None:
     """A person's row of a meeting's roster, if they are on it."""
     return meeting.attendance.filter(person=person).first()
+
+
+# Meetings whose roster counts for attendance: every kind but the talk (谈心谈话), which earns
+# and costs no points either.
+COUNTED_KINDS = [k for k in MeetingKind.values if k != MeetingKind.TALK]
+
+
+@dataclass(frozen=True)
+class AttendanceCount:
+    """A member's roster rows marked present (出席) and absent (缺席) over a period."""
+
+    present: int = 0
+    absent: int = 0
+
+
+def attendance_counts(*, hospital_id: int, start: date, end: date) -> dict[int, AttendanceCount]:
+    """{person id: their present and absent rows} at the hospital's meetings held (已召开)
+    from ``start`` to ``end`` (a meeting's day is its local start date), talks aside. Leave
+    (请假) counts neither way; planned and cancelled meetings do not count; a person with no
+    such row is absent from the result.
+
+    For a consumer's figures over a hospital it has already scoped (recognition's 季度之星
+    evaluation): hence no acting ``access``."""
+    rows = (
+        Attendance.objects.filter(
+            meeting__hospital_id=hospital_id,
+            meeting__status=MeetingStatus.HELD,
+            meeting__kind__in=COUNTED_KINDS,
+            meeting__starts_at__date__gte=start,
+            meeting__starts_at__date__lte=end,
+            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.ABSENT],
+        )
+        .order_by()
+        .values("person_id", "status")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "status", "n")
+    )
+    tally: dict[int, dict[str, int]] = {}
+    for person_id, status, n in rows:
+        tally.setdefault(person_id, {})[status] = n
+    return {
+        person_id: AttendanceCount(
+            present=by.get(AttendanceStatus.PRESENT, 0), absent=by.get(AttendanceStatus.ABSENT, 0)
+        )
+        for person_id, by in tally.items()
+    }

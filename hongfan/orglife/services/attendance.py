@@ -15,15 +15,19 @@ from hongfan.orglife.choices import AttendanceStatus, CheckinMethod, MeetingKind
 from hongfan.orglife.models import Attendance, Meeting
 from hongfan.orglife.selectors.attendance import BAD_CODE, NOT_ON_ROSTER, code_matches
 from hongfan.orglife.selectors.meetings import current_committee
-from hongfan.orglife.services.meetings import _locked, _manage, _still_planned
+from hongfan.orglife.services.meetings import (
+    meeting_lock,
+    require_meeting_manager,
+    require_still_planned,
+)
 
 
 @transaction.atomic
 def attendance_add(*, access: Access, meeting: Meeting, person: Person) -> Attendance:
     """Add someone of the branch to a meeting's roster (e.g. a member who moved in)."""
-    _manage(access, meeting)
-    m = _locked(meeting)
-    _still_planned(m)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
+    require_still_planned(m)
     if person.branch_id != m.branch_id or person.status != PersonStatus.ACTIVE:
         raise ValidationError({"person": f"{person.name}不是本支部在册人员，不能加入参会名单"})
     if Attendance.objects.filter(meeting=m, person=person).exists():
@@ -47,9 +51,9 @@ def attendance_mark(
     reason: str = "",
 ) -> Attendance:
     """The secretary ticks the roster: present, on leave (with a reason) or absent."""
-    _manage(access, meeting)
-    m = _locked(meeting)
-    _still_planned(m)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
+    require_still_planned(m)
     row = Attendance.objects.filter(meeting=m, person=person).first()
     if row is None:
         raise ValidationError({"person": f"{person.name}不在本次会议的参会名单中"})
@@ -75,9 +79,9 @@ def attendance_mark(
 @transaction.atomic
 def attendance_mark_rest_present(*, access: Access, meeting: Meeting) -> int:
     """The secretary's shortcut: everyone not yet checked in or marked is present."""
-    _manage(access, meeting)
-    m = _locked(meeting)
-    _still_planned(m)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
+    require_still_planned(m)
     return Attendance.objects.filter(meeting=m, status=AttendanceStatus.EXPECTED).update(
         status=AttendanceStatus.PRESENT, method=CheckinMethod.ROSTER, checked_in_at=timezone.now()
     )

@@ -182,16 +182,24 @@ def meeting_schedule(  # noqa: C901
     return meeting
 
 
-def _manage(access: Access, meeting: Meeting) -> None:
+# The checks every write of a meeting or its roster starts with (shared with
+# services/attendance.py): the acting user manages the meeting's branch, the meeting row is
+# locked, and its roster may still change.
+
+
+def require_meeting_manager(access: Access, meeting: Meeting) -> None:
+    """Only the branch's managers (its secretary, the hospital's admin) write its meetings."""
     if not access.manages_branch(meeting.branch_id, meeting.hospital_id):
         raise PermissionDenied("只能管理本支部的组织生活")
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def meeting_lock(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked for the rest of the transaction."""
     return Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
 
 
-def _still_planned(meeting: Meeting) -> None:
+def require_still_planned(meeting: Meeting) -> None:
+    """A held or cancelled meeting's roster no longer changes."""
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError({"status": "会议已记录完成，出勤不能再修改"})
     if meeting.status == MeetingStatus.CANCELLED:
@@ -204,8 +212,8 @@ def meeting_update(  # noqa: C901
 ) -> Meeting:
     """Edit a meeting: before it is closed everything of ``meeting_schedule`` except the
     kind and the roster; afterwards only the place, the minutes and the resolutions."""
-    _manage(access, meeting)
-    m = _locked(meeting)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
     if m.status == MeetingStatus.CANCELLED:
         raise ValidationError({"status": "会议已取消，不能修改"})
     allowed = {"place", "minutes", "resolutions", "online"}
@@ -262,9 +270,9 @@ def meeting_close(
     quorum is counted; attendance earns and unexcused absence costs points (one entry per
     attendance row, so a meeting never pays twice); the lecturer of a 党课 earns the
     lecture's points. Returns the meeting and notes for the page (e.g. a cap reached)."""
-    _manage(access, meeting)
-    m = _locked(meeting)
-    _still_planned(m)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
+    require_still_planned(m)
     now = timezone.now()
     if m.starts_at > now:
         raise ValidationError({"status": "会议尚未开始，不能记录为已召开"})
@@ -382,8 +390,8 @@ def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> lis
 def meeting_cancel(
     *, access: Access, meeting: Meeting, reason: str, request: HttpRequest | None = None
 ) -> Meeting:
-    _manage(access, meeting)
-    m = _locked(meeting)
+    require_meeting_manager(access, meeting)
+    m = meeting_lock(meeting)
     if m.status != MeetingStatus.PLANNED:
         raise ValidationError({"status": "只能取消尚未召开的会议"})
     reason = (reason or "").strip()
@@ -406,7 +414,7 @@ def meeting_cancel(
 def meeting_file_add(*, access: Access, meeting: Meeting, upload: UploadedFile) -> MeetingFile:
     """A photo or document of the meeting (JPEG/PNG/WebP/PDF/Word/Excel by content, and a
     name that agrees); photos are stored re-encoded, without their EXIF (GPS included)."""
-    _manage(access, meeting)
+    require_meeting_manager(access, meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError({"file": "会议已取消，不能上传附件"})
     if MeetingFile.objects.filter(meeting=meeting).count() >= 20:

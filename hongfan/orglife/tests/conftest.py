@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.test import Client
 from django.utils import timezone
 
 from hongfan.accounts.models import RoleAssignment, User
@@ -136,3 +137,27 @@ def refused(call: Callable[[], Any], says: str, exc: type = ValidationError) -> 
 
 def roster_of(m: Meeting) -> dict[int, Attendance]:
     return {a.person_id: a for a in Attendance.objects.filter(meeting=m)}
+
+
+# --- helpers of the view tests ------------------------------------------------------------------
+
+
+def client(access: Access) -> Client:
+    """A browser logged in as the acting user of ``access``."""
+    c = Client()
+    c.force_login(User.objects.get(pk=access.user_id))
+    return c
+
+
+def meeting(u: Unit, kind: str = MeetingKind.GENERAL, **kw: Any) -> Meeting:
+    """A 季度党员大会 of the unit's branch scheduled by its secretary, begun ten minutes ago."""
+    starts = kw.pop("starts", ago(minutes=10))
+    return meeting_schedule(
+        access=u.sec,
+        branch=u.branch,
+        kind=kind,
+        topic="季度党员大会",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        **kw,
+    )

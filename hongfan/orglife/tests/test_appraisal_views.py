@@ -47,6 +47,28 @@ def test_a_decided_grade_shows_on_the_members_page(unit: Unit):
     assert "民主评议等次" in page and f"{year}年：<strong>优秀</strong>" in page
 
 
+def test_a_draft_grade_is_not_on_the_members_page_and_a_decided_one_shows_its_note(unit: Unit):
+    year = timezone.localdate().year
+    member = unit.full[3]
+    grades = {p.pk: "qualified" for p in unit.full}
+    appraisal_record(access=unit.sec, branch=unit.branch, year=year, grades=grades)
+    url = reverse("org:person", args=[member.pk])
+    assert "民主评议等次" not in client(unit.sec).get(url).content.decode()
+    appraisal_record(
+        access=unit.sec,
+        branch=unit.branch,
+        year=year,
+        grades=grades,
+        notes={member.pk: "带头攻关"},
+        final=True,
+    )
+    page = client(unit.sec).get(url).content.decode()
+    assert f"{year}年：<strong>合格</strong>（带头攻关）" in page
+    # drawn once, by orglife's panel (core.panels), above the transfer history
+    assert page.count('id="appraisals"') == 1
+    assert page.index('id="appraisals"') < page.index("组织关系变动记录")
+
+
 def test_a_draft_is_saved_with_its_notes_cut_to_200_characters(unit: Unit):
     data = {f"grade-{p.pk}": "qualified" for p in unit.full}
     data |= {f"note-{unit.full[0].pk}": "表现突出" * 60, "action": "draft"}

@@ -9,9 +9,9 @@ Eligibility for quarter Q (``star_evaluate``), all of these:
 - if ``exclude_complaints``: no entry of the hospital's rule ``DED-COMPLAINT`` (category 扣分)
   dated in the quarter that still stands (neither a reversal nor reversed);
 - attendance share of at least ``min_attendance_share``, read from the meetings' attendance
-  records (组织生活 of hongfan.orglife): the member's roster rows at the hospital's meetings
-  held (已召开) in the quarter, talks (谈心谈话) aside, as they earn and cost no points
-  either; *attended* = rows marked present (出席), *absent* = rows marked absent (缺席),
+  records (组织生活, through hongfan.orglife.selectors.attendance.attendance_counts): the
+  member's roster rows at the hospital's meetings held (已召开) in the quarter, talks
+  (谈心谈话) aside, as they earn and cost no points either; *attended* = rows marked present (出席), *absent* = rows marked absent (缺席),
   share = attended / (attended + absent). Leave (请假) counts neither way, as it neither
   earns nor costs points; planned and cancelled meetings do not count; a member with no
   such row counts as 1.0 (shown as "—").
@@ -38,8 +38,7 @@ from hongfan.core.access import Access
 from hongfan.core.dates import today
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, PartyCommittee, Person
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
-from hongfan.orglife.models import Attendance
+from hongfan.orglife.selectors.attendance import AttendanceCount, attendance_counts
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointTotal
 from hongfan.points.periods import quarter_bounds, quarter_label
@@ -53,9 +52,6 @@ RESERVE_LIMIT = 10  # eligible members beyond the quota shown as 候补
 REASON_POINTS = "积分不足"
 REASON_COMPLAINT = "本季度有经核实的投诉"
 REASON_ATTENDANCE = "出勤率不足"
-
-# Meetings whose roster counts for attendance: every kind but the talk (谈心谈话).
-COUNTED_KINDS = [k for k in MeetingKind.values if k != MeetingKind.TALK]
 
 
 def selection_label(selection: StarSelection) -> str:
@@ -186,29 +182,6 @@ def _complaint_counts(hospital_id: int, start: date, end: date) -> dict[int, int
     )
 
 
-def _attendance_counts(hospital_id: int, start: date, end: date) -> dict[tuple[int, str], int]:
-    """{(person, present or absent): roster rows} at the hospital's meetings held in the
-    quarter (a meeting's day is its local start date), talks aside.
-
-    Read from orglife's models for now (a consumer should read a producer through its
-    selectors; orglife's are being reshaped into a package, issue 9)."""
-    return {
-        (person_id, status): n
-        for person_id, status, n in Attendance.objects.filter(
-            meeting__hospital_id=hospital_id,
-            meeting__status=MeetingStatus.HELD,
-            meeting__kind__in=COUNTED_KINDS,
-            meeting__starts_at__date__gte=start,
-            meeting__starts_at__date__lte=end,
-            status__in=[AttendanceStatus.PRESENT, AttendanceStatus.ABSENT],
-        )
-        .order_by()
-        .values("person_id", "status")
-        .annotate(n=Count("id"))
-        .values_list("person_id", "status", "n")
-    }
-
-
 def star_evaluation(selection: StarSelection) -> StarEvaluation:
     start, end = quarter_bounds(selection.year, selection.quarter)
     hospital_id = selection.hospital_id
@@ -232,7 +205,8 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:
         .values_list("person_id", "points")
     )
     complaints = _complaint_counts(hospital_id, start, end)
-    attendance = _attendance_counts(hospital_id, start, end)
+    attendance = attendance_counts(hospital_id=hospital_id, start=start, end=end)
+    none = AttendanceCount()
     candidates = [
         Candidate(
             person_id=pk,
@@ -241,8 +215,8 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:
             branch=branch or "",
             department=department or "",
             points=totals.get(pk, Decimal(0)),
-            attended=attendance.get((pk, AttendanceStatus.PRESENT), 0),
-            absent=attendance.get((pk, AttendanceStatus.ABSENT), 0),
+            attended=attendance.get(pk, none).present,
+            absent=attendance.get(pk, none).absent,
             complaints=complaints.get(pk, 0),
         )
         for pk, name, branch_id, branch, department in members

@@ -1,4 +1,6 @@
-"""Pages and API of 组织生活 beyond the role matrix: what a user sees and what bad input gets."""
+"""Pages and API of meetings beyond the role matrix: scheduling through the form, the
+meeting's page, its files (what is kept and how it is served), closing it, the people the
+form offers (the lecturer searched as you type), and the meeting book with its FilterSet."""
 
 from __future__ import annotations
 
@@ -9,40 +11,18 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from hongfan.accounts.models import User
 from hongfan.core.testing.images import jpeg_html_polyglot, metadata_of, phone_photo, png_bomb
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import primary, second
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind
+from hongfan.orglife.choices import MeetingKind
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
 from hongfan.orglife.services.attendance import attendance_mark
-from hongfan.orglife.services.meetings import meeting_cancel, meeting_schedule
-from hongfan.orglife.tests.conftest import Unit, ago, orglife_state
+from hongfan.orglife.tests.conftest import Unit, client, meeting, orglife_state
 
 pytestmark = pytest.mark.django_db
-
-
-def client(access) -> Client:
-    c = Client()
-    c.force_login(User.objects.get(pk=access.user_id))
-    return c
-
-
-def meeting(u: Unit, kind: str = MeetingKind.GENERAL, **kw) -> Meeting:
-    starts = kw.pop("starts", ago(minutes=10))
-    return meeting_schedule(
-        access=u.sec,
-        branch=u.branch,
-        kind=kind,
-        topic="季度党员大会",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        **kw,
-    )
 
 
 def test_the_secretary_schedules_through_the_form_and_gets_a_roster(unit: Unit):
@@ -83,31 +63,6 @@ def test_a_form_with_the_end_before_the_start_says_so_and_saves_nothing(unit: Un
     )
     assert r.status_code == 200 and "结束时间必须晚于开始时间" in r.content.decode()
     assert orglife_state() == before
-
-
-def test_a_member_checks_in_from_the_qr_page_then_the_api_refuses_twice(unit: Unit):
-    m = meeting(unit)
-    c = client(unit.member)
-    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
-    assert "签到" in c.get(url).content.decode()
-    r = c.post(url)
-    assert r.status_code == 302 and r["Location"] == url
-    assert "已签到" in c.get(url).content.decode()
-    r = c.post(
-        reverse("api-orglife-checkin", args=[m.pk]),
-        {"token": m.checkin_token},
-        content_type="application/json",
-    )
-    assert r.status_code == 400 and "无需重复签到" in r.content.decode()
-    mine = c.get(reverse("api-orglife-meetings")).json()
-    row = next(x for x in mine["results"] if x["meeting_id"] == m.pk)
-    assert row["status"] == AttendanceStatus.PRESENT
-
-
-def test_a_forged_qr_link_is_a_404_with_a_message(unit: Unit):
-    m = meeting(unit)
-    r = client(unit.member).get(reverse("orglife:checkin", args=[m.pk, "forged-token"]))
-    assert r.status_code == 404 and "签到码无效" in r.content.decode()
 
 
 def test_a_member_not_on_the_roster_cannot_open_the_meeting(unit: Unit):
@@ -247,26 +202,6 @@ def test_closing_through_the_page_reports_the_quorum(unit: Unit):
     assert "达到法定人数" in r.content.decode()
 
 
-def test_the_matrix_shows_every_branch_of_the_hospital(unit: Unit, client_for):
-    r = client_for("hosp").get(reverse("orglife:matrix"))
-    assert r.status_code == 200
-    assert f'data-branch="{unit.branch.pk}"' in r.content.decode()
-
-
-def test_the_rest_of_the_roster_can_be_marked_present_at_once(unit: Unit):
-    m = meeting(unit)
-    attendance_mark(access=unit.sec, meeting=m, person=unit.full[1], status="leave", reason="手术")
-    r = client(unit.sec).post(reverse("orglife:attendance", args=[m.pk]), {"rest": "present"})
-    assert r.status_code == 302
-    statuses = dict(Attendance.objects.filter(meeting=m).values_list("person_id", "status"))
-    assert statuses.pop(unit.full[1].pk) == AttendanceStatus.LEAVE
-    assert set(statuses.values()) == {AttendanceStatus.PRESENT}
-    other = client(unit.other_sec).post(
-        reverse("orglife:attendance", args=[m.pk]), {"rest": "present"}
-    )
-    assert other.status_code == 403
-
-
 # --- the meeting form offers only the user's own people (issue 15, item 1) ---------------------
 
 
@@ -354,45 +289,6 @@ def test_a_lecturer_found_by_search_is_saved_and_one_of_another_hospital_is_refu
     # the page re-shown after an error keeps the chosen lecturer, and only that one
     r = c.post(reverse("orglife:meeting_new"), data | {"lecturer": colleague.pk, "topic": ""})
     assert f'<option value="{colleague.pk}" selected>' in r.content.decode()
-
-
-# --- the QR code lets the roster check in; it shows the meeting to no one else (item 9) -------
-
-
-def test_someone_off_the_roster_holding_the_code_sees_nothing_of_the_meeting(unit: Unit):
-    m = meeting(unit, MeetingKind.COMMITTEE)  # the member is not on the committee
-    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
-    r = client(unit.member).get(url)
-    page = r.content.decode()
-    assert r.status_code == 200 and "你不在本次会议的参会名单中" in page
-    assert m.topic not in page and unit.branch.name not in page
-    assert 'id="checkin-button"' not in page
-
-
-def test_another_hospitals_admin_holding_the_code_sees_nothing(unit: Unit, client_for):
-    m = meeting(unit, place="第三会议室")
-    r = client_for("hosp2").get(reverse("orglife:checkin", args=[m.pk, m.checkin_token]))
-    page = r.content.decode()
-    assert m.topic not in page and "第三会议室" not in page
-
-
-def test_off_the_roster_a_cancelled_meeting_is_not_given_away(unit: Unit):
-    m = meeting(unit, MeetingKind.COMMITTEE)
-    meeting_cancel(access=unit.sec, meeting=m, reason="临时任务")
-    before = orglife_state()
-    r = client(unit.member).post(
-        reverse("orglife:checkin", args=[m.pk, m.checkin_token]), follow=True
-    )
-    page = r.content.decode()
-    assert "你不在本次会议的参会名单中" in page and "已取消" not in page
-    assert orglife_state() == before
-
-
-def test_the_roster_still_sees_the_meeting_and_checks_in(unit: Unit):
-    m = meeting(unit)
-    url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
-    page = client(unit.member).get(url).content.decode()
-    assert m.topic in page and 'id="checkin-button"' in page
 
 
 # --- one FilterSet for the meeting book's page and its API (issue 9, item 5) -----------------
