@@ -26,7 +26,7 @@ from hongfan.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
-from hongfan.accounts.models import RoleAssignment, User
+from hongfan.accounts.models import User
 from hongfan.accounts.policy import get_policy
 from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
@@ -217,14 +217,11 @@ def security_roles(request: HttpRequest) -> HttpResponse:
     rows = selectors.role_assignment_list(access)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from hongfan.org.models import Branch, Hospital
-
         data = form.cleaned_data
-        user = User.objects.filter(username=data["username"]).first()
-        hospital = (
-            Hospital.objects.filter(pk=data["hospital"]).first() if data["hospital"] else None
+        user = selectors.user_by_username(access=access, username=data["username"])
+        hospital, branch = selectors.grant_scope(
+            access=access, hospital_id=data["hospital"], branch_id=data["branch"]
         )
-        branch = Branch.objects.filter(pk=data["branch"]).first() if data["branch"] else None
         if user is None:
             form.add_error("username", "用户不存在")
         else:
@@ -244,17 +241,11 @@ def security_roles(request: HttpRequest) -> HttpResponse:
                     request, f"已授予 {user.username} 角色：{Role(data['role']).label}"
                 )
                 return redirect("security:roles")
-    from hongfan.org.models import Branch, Hospital
-
+    hospitals, branches = selectors.grant_scope_options(access=access)
     return render(
         request,
         "accounts/security_roles.html",
-        {
-            "rows": rows,
-            "form": form,
-            "hospitals": Hospital.objects.order_by("pk"),
-            "branches": Branch.objects.select_related("hospital").order_by("hospital_id", "pk"),
-        },
+        {"rows": rows, "form": form, "hospitals": hospitals, "branches": branches},
     )
 
 
@@ -262,8 +253,7 @@ def security_roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 def security_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)  # 403 unless security admin
-    ra = get_object_or_404(RoleAssignment, pk=pk)
+    ra = selectors.role_assignment_get(access=access, pk=pk)  # 403 unless security admin
     try:
         services.role_revoke(access=access, assignment=ra, request=request)
         messages.success(request, "角色已撤销")
@@ -294,8 +284,6 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 def security_unlock(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     selectors.role_assignment_list(access)
-    from axes.models import AccessAttempt
-
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         if not username:
@@ -304,7 +292,7 @@ def security_unlock(request: HttpRequest) -> HttpResponse:
             services.unlock_user(access=access, username=username, request=request)
             messages.success(request, f"已解锁 {username}")
         return redirect("security:unlock")
-    attempts = AccessAttempt.objects.order_by("-attempt_time")[:100]
+    attempts = selectors.login_attempts(access=access)
     return render(
         request,
         "accounts/security_unlock.html",
@@ -327,10 +315,8 @@ def system_users(request: HttpRequest) -> HttpResponse:
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from hongfan.org.models import Person
-
         data = form.cleaned_data
-        person = Person.objects.filter(pk=data["person_id"]).first() if data["person_id"] else None
+        person = selectors.account_person(access=access, pk=data["person_id"])
         if data["person_id"] and person is None:
             form.add_error("person_id", "职工不存在")
         else:
@@ -361,7 +347,7 @@ def system_user_active(request: HttpRequest, pk: int) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("只有系统管理员可以停用或启用账号")
-    user = get_object_or_404(User, pk=pk)
+    user = selectors.user_get(access=access, pk=pk)
     try:
         services.user_set_active(
             access=access, user=user, active=request.POST.get("active") == "1", request=request

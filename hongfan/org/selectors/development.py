@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from hongfan.core.access import Access
@@ -78,3 +79,13 @@ def development_get(access: Access, pk: int) -> Development:
             raise PermissionDenied("没有权限查看此发展记录")
         raise Http404("发展记录不存在")
     return dev
+
+
+def development_list(*, access: Access) -> QuerySet[Development]:
+    """The active developments ``access`` manages, oldest application first (the API's list)."""
+    if not (access.is_city or access.hospital_ids or access.branch_ids):
+        raise PermissionDenied("没有权限查看发展党员")
+    qs = Development.objects.filter(status=DevelopmentStatus.ACTIVE).select_related("person")
+    if not access.is_city:
+        qs = qs.filter(Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids))
+    return qs.order_by("applied_on", "pk")

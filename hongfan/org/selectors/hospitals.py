@@ -35,6 +35,12 @@ from hongfan.org.selectors.people import ACTIVE, IS_MEMBER
 from hongfan.org.selectors.structure import BranchRow, branch_rows, org_rule_for
 
 
+def hospital_choices(*, access: Access) -> QuerySet[Hospital]:
+    """The hospitals a page may be about, for ``core.access.hospital_for`` (which decides
+    which of them ``access`` may pick)."""
+    return Hospital.objects.select_related("authority")
+
+
 def hospital_qs(access: Access) -> QuerySet[Hospital]:
     if access.is_city:
         return Hospital.objects.all()
@@ -214,3 +220,9 @@ def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
 
 def authority_for(access: Access) -> Authority | None:
     return Authority.objects.order_by("pk").first()
+
+
+def member_hospital(*, access: Access) -> Hospital:
+    """The acting member's own hospital."""
+    assert access.person_hospital_id is not None
+    return Hospital.objects.get(pk=access.person_hospital_id)

@@ -103,3 +103,20 @@ def person_history(person: Person) -> list[Transfer]:
         .select_related("from_branch", "to_branch", "actor")
         .order_by("-transferred_on", "-pk")
     )
+
+
+def person_own(*, access: Access) -> Person | None:
+    """The acting user's own person (with hospital and branch), or None."""
+    if access.person_id is None:
+        return None
+    return Person.objects.select_related("hospital", "branch").filter(pk=access.person_id).first()
+
+
+def person_fresh(*, access: Access, pk: int) -> Person:
+    """A person read afresh (a bound form has changed the instance in hand)."""
+    return Person.objects.get(pk=pk)
+
+
+def people_active(*, access: Access, hospital: Hospital) -> QuerySet[Person]:
+    """The hospital's active people by name (a form's choices)."""
+    return Person.objects.filter(hospital=hospital, status=PersonStatus.ACTIVE).order_by("name")

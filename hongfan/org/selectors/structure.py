@@ -14,10 +14,17 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import today
-from hongfan.org.choices import BranchKind, DevelopmentStatus, PoliticalStatus, SeatRole
+from hongfan.org.choices import (
+    BranchKind,
+    DevelopmentStatus,
+    PersonStatus,
+    PoliticalStatus,
+    SeatRole,
+)
 from hongfan.org.models import (
+    Authority,
     Branch,
     BranchCommittee,
     CommitteeSeat,
@@ -244,3 +251,77 @@ def branch_detail(access: Access, branch: Branch) -> BranchDetail:
         dict(pipeline),
         transfers,
     )
+
+
+def branch_options_keeping(
+    *, access: Access, branches: QuerySet[Branch], branch_id: int | None
+) -> QuerySet[Branch]:
+    """``branches`` plus the person's current branch (so an edit keeps it on offer)."""
+    return Branch.objects.filter(Q(pk__in=branches) | Q(pk=branch_id))
+
+
+def transfer_branches(*, access: Access, person: Person) -> QuerySet[Branch]:
+    """The active branches of the person's hospital they may move to (not their own)."""
+    return Branch.objects.filter(hospital_id=person.hospital_id, active=True).exclude(
+        pk=person.branch_id or 0
+    )
+
+
+def department_options(*, access: Access, hospital: Hospital) -> QuerySet[Department]:
+    """The hospital's active departments (a filter's choices)."""
+    return Department.objects.filter(hospital=hospital, active=True).order_by("kind", "name")
+
+
+def department_list(*, access: Access, hospital: Hospital) -> list[Department]:
+    """Every department of the hospital with its branches, active first."""
+    return list(
+        Department.objects.filter(hospital=hospital)
+        .prefetch_related("branches")
+        .order_by("-active", "kind", "name")
+    )
+
+
+def committee_candidates(*, access: Access, branch: Branch) -> list[Person]:
+    """Who may hold a committee seat: the branch's active full members, by name."""
+    return list(
+        Person.objects.filter(
+            branch=branch, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
+        ).order_by("name")
+    )
+
+
+def party_group_get(*, access: Access, pk: int) -> PartyGroup:
+    """A party group (404 when it is not there); its branch is checked by ``branch_get``."""
+    group = get_scoped(
+        PartyGroup.objects.select_related("branch", "branch__hospital"),
+        pk,
+        access,
+        noun="党小组",
+        business=False,
+    )
+    branch_get(access, group.branch_id)
+    return group
+
+
+def org_rule_versions(*, access: Access, authority: Authority) -> list[OrgRule]:
+    """Every version of the authority's organisation rules, newest first."""
+    return list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
+
+
+def branch_list(*, access: Access) -> QuerySet[Branch]:
+    """The active branches ``access`` may see, with their counts (the API's list)."""
+    qs = Branch.objects.filter(active=True)
+    if not access.is_city:
+        if not (access.hospital_ids or access.branch_ids or access.person_branch_id):
+            raise PermissionDenied("没有权限查看支部")
+        qs = qs.filter(
+            Q(hospital_id__in=access.hospital_ids)
+            | Q(pk__in=access.branch_ids)
+            | Q(pk=access.person_branch_id or 0)
+        )
+    return branch_qs_annotated(qs).order_by("hospital_id", "pk")
+
+
+def secretary_branch(*, access: Access) -> Branch:
+    """The first branch a secretary runs."""
+    return Branch.objects.get(pk=min(access.branch_ids))

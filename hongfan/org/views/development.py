@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
@@ -21,15 +21,16 @@ from hongfan.org.rules import DevDates
 from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import development as development_services
-from hongfan.org.views.hospitals import _require_manager, current_hospital
+from hongfan.org.views.hospitals import _require_manager
 
 
 @login_required
 def development_board(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     branch_id = request.GET.get("branch", "")
     b = None
     if branch_id.isdigit():
@@ -57,7 +58,7 @@ def development_board(request: HttpRequest) -> HttpResponse:
 @login_required
 def development_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not (access.administers_hospital(h.pk) or access.branch_ids):
         raise PermissionDenied("没有权限登记入党申请")
     branches = structure_selectors.branch_options(access, h.pk)

@@ -11,17 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hongfan.core import exports
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.org.forms.roster import RosterUploadForm
 from hongfan.org.imports import roster_parsing
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import roster
-from hongfan.org.views.hospitals import current_hospital
 
 
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.administers_hospital(h.pk):
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -61,7 +61,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.reads_hospital(h.pk):
         raise PermissionDenied("只有医院党委管理员可以下载导入模板")
     response = HttpResponse(
@@ -76,7 +76,7 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_export(request: HttpRequest) -> FileResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     export = roster.roster_export(
         access=access,
         hospital=h,

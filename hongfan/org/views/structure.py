@@ -15,7 +15,7 @@ from django.urls import reverse
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org.choices import PersonStatus, PoliticalStatus, SeatRole
+from hongfan.org.choices import SeatRole
 from hongfan.org.forms.structure import (
     BranchForm,
     CommitteeForm,
@@ -24,7 +24,7 @@ from hongfan.org.forms.structure import (
     RuleForm,
     _style,
 )
-from hongfan.org.models import Department, OrgRule, PartyGroup, Person
+from hongfan.org.models import Person
 from hongfan.org.selectors import hospitals as hospitals_selectors
 from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import structure as structure_services
@@ -50,11 +50,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
     ov = hospitals_selectors.hospital_overview(access, h)
-    departments = list(
-        Department.objects.filter(hospital=h)
-        .prefetch_related("branches")
-        .order_by("-active", "kind", "name")
-    )
+    departments = structure_selectors.department_list(access=access, hospital=h)
     return render(
         request,
         "org/structure.html",
@@ -169,11 +165,7 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     )
-    candidates = list(
-        Person.objects.filter(
-            branch=b, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
-        ).order_by("name")
-    )
+    candidates = structure_selectors.committee_candidates(access=access, branch=b)
     by_pk = {p.pk: p for p in candidates}
     seat_error = ""
     if request.method == "POST" and form.is_valid():
@@ -241,10 +233,8 @@ def group_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    g = PartyGroup.objects.select_related("branch", "branch__hospital").filter(pk=pk).first()
-    if g is None:
-        raise Http404("党小组不存在")
-    b = structure_selectors.branch_get(access, g.branch_id)
+    g = structure_selectors.party_group_get(access=access, pk=pk)
+    b = g.branch
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     initial = {"name": g.name, "leader": g.leader_id}
@@ -269,7 +259,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     authority = hospitals_selectors.authority_for(access)
     if authority is None:
         raise Http404("尚未设置卫健委")
-    versions = list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
+    versions = structure_selectors.org_rule_versions(access=access, authority=authority)
     current = structure_selectors.org_rule_for(authority.pk)
     initial = {f: getattr(current, f) for f in structure_services.RULE_FIELDS}
     initial["effective_from"] = today()

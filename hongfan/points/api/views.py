@@ -22,9 +22,11 @@ from hongfan.points.api.serializers import (
     RankRowSerializer,
 )
 from hongfan.points.choices import Period
-from hongfan.points.models import PointClaim, PointEntry, PointRule
+from hongfan.points.models import PointClaim, PointEntry
 from hongfan.points.periods import period_start
+from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.selectors import ledger as ledger_selectors
 from hongfan.points.selectors import standings
 from hongfan.points.services import claims as claim_services
 
@@ -52,12 +54,8 @@ class MyLedgerAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        _, person = _me(self.request)  # type: ignore[arg-type]
-        return (
-            PointEntry.objects.filter(person=person)
-            .select_related("rule")
-            .order_by("-occurred_on", "-id")
-        )
+        access, person = _me(self.request)  # type: ignore[arg-type]
+        return ledger_selectors.entry_list(access=access, person=person)
 
 
 PERIOD_PARAMS = [
@@ -139,7 +137,7 @@ class ClaimsAPI(APIView):
         s = ClaimSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        rule = PointRule.objects.filter(pk=d["rule_id"]).first()
+        rule = catalogue_selectors.rule_lookup(access=access, pk=d["rule_id"])
         if rule is None:
             raise ValidationError({"rule": "积分规则不存在"})
         try:

@@ -16,12 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.core.uploads import file_response
 from hongfan.org.models import Hospital, Person
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors import people as org_people_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.forms.claims import AppealDecideForm, AppealForm, ClaimForm, DecideForm
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.services import appeals as appeal_services
@@ -30,21 +31,27 @@ from hongfan.points.services import claims as claim_services
 
 def _claimant(access: Access) -> Person:
     """The logged-in user's own person, who must be an active member to claim."""
-    if access.person_id is None:
+    person = org_people_selectors.person_own(access=access)
+    if person is None:
         raise PermissionDenied("此账号未关联党员，不能申报积分")
-    person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
     if not claim_selectors.is_member(person):
         raise PermissionDenied("只有在册党员可以申报积分")
     return person
 
 
+def _reviews(access: Access, hospital_id: int) -> bool:
+    return access.administers_hospital(hospital_id) or hospital_id in access.branch_hospital_ids
+
+
 def _review_hospital(request: HttpRequest, access: Access) -> Hospital:
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
-    hospital = current_hospital(request, access)
-    if not (access.administers_hospital(hospital.pk) or hospital.pk in access.branch_hospital_ids):
-        raise PermissionDenied("只有支部书记或医院党委可以审核积分申报和申诉")
-    return hospital
+    return hospital_for(
+        request,
+        access,
+        hospitals=hospital_choices(access=access),
+        business=True,
+        works=_reviews,
+        works_refusal="只有支部书记或医院党委可以审核积分申报和申诉",
+    )
 
 
 def _errors(exc: ValidationError) -> str:
@@ -108,7 +115,7 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("此角色不能查看业务数据")
     page = Paginator(claim_selectors.claims_of_member(access), 20).get_page(request.GET.get("page"))
     appeals = list(claim_selectors.appeals_of_member(access)[:50])
-    person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
+    person = org_people_selectors.person_own(access=access)
     return render(
         request,
         "points/claim_mine.html",

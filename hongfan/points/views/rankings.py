@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.selectors import structure as org_structure_selectors
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.choices import Period
 from hongfan.points.periods import period_label, period_start
 from hongfan.points.selectors import standings
@@ -37,14 +37,14 @@ def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch
     params = getattr(request, "query_params", request.GET)
     if params.get("scope") == "city":
         return None, None
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     raw = params.get("branch", "")
     if raw.isdigit():
         return hospital, org_structure_selectors.branch_get(access, int(raw))
     if access.reads_hospital(hospital.pk):
         return hospital, None
     if access.branch_ids:
-        return hospital, Branch.objects.get(pk=min(access.branch_ids))
+        return hospital, org_structure_selectors.secretary_branch(access=access)
     raise PermissionDenied("没有权限查看积分排名")
 
 
