@@ -28,7 +28,9 @@ class PersonDetailAPI(generics.RetrieveAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        return people_selectors.person_get(request_access(self.request), int(self.kwargs["pk"]))
+        return people_selectors.person_get(
+            access=request_access(self.request), pk=int(self.kwargs["pk"])
+        )
 
 
 @extend_schema(summary="可见的党支部及党员人数")

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import age_on, today
 from hongfan.org.choices import (
     BranchKind,
@@ -47,13 +46,12 @@ def hospital_qs(access: Access) -> QuerySet[Hospital]:
     return Hospital.objects.filter(pk__in=access.hospital_ids)
 
 
-def hospital_get(access: Access, pk: int) -> Hospital:
+def hospital_get(*, access: Access, pk: int) -> Hospital:
     if not (access.is_city or access.hospital_ids):
         raise PermissionDenied("没有权限查看医院概况")
-    hospital = hospital_qs(access).select_related("authority").filter(pk=pk).first()
-    if hospital is None:
-        raise Http404("医院不存在")
-    return hospital
+    return get_scoped(
+        hospital_qs(access).select_related("authority"), pk, access, noun="医院", business=False
+    )
 
 
 def hospital_list(access: Access) -> list[Hospital]:

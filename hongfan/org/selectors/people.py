@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Development, Hospital, Person, Transfer
 
@@ -45,19 +44,14 @@ def person_qs(access: Access) -> QuerySet[Person]:
     return Person.objects.filter(q)
 
 
-def person_get(access: Access, pk: int) -> Person:
-    access.require_business()
-    person = (
-        person_qs(access)
-        .select_related("hospital", "department", "branch", "party_group")
-        .filter(pk=pk)
-        .first()
+def person_get(*, access: Access, pk: int) -> Person:
+    return get_scoped(
+        person_qs(access).select_related("hospital", "department", "branch", "party_group"),
+        pk,
+        access,
+        noun="人员",
+        outside=Person.objects.all(),
     )
-    if person is None:
-        if Person.objects.filter(pk=pk, hospital_id__in=access.own_hospital_ids).exists():
-            raise PermissionDenied("没有权限查看此人员")
-        raise Http404("人员不存在")
-    return person
 
 
 def person_list(
@@ -120,3 +114,15 @@ def person_fresh(*, access: Access, pk: int) -> Person:
 def people_active(*, access: Access, hospital: Hospital) -> QuerySet[Person]:
     """The hospital's active people by name (a form's choices)."""
     return Person.objects.filter(hospital=hospital, status=PersonStatus.ACTIVE).order_by("name")
+
+
+SEARCH_LIMIT = 20
+
+
+def people_search(*, access: Access, people: QuerySet[Person], text: str) -> list[Person]:
+    """The first rows of ``people`` whose name contains ``text`` (at most ``SEARCH_LIMIT``;
+    none for an empty search)."""
+    text = text.replace("\x00", "").strip()[:20]
+    if not text:
+        return []
+    return list(people.filter(name__contains=text).order_by("name", "pk")[:SEARCH_LIMIT])

@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import today
@@ -145,29 +144,27 @@ def branch_rows(hospital: Hospital, *, rule: OrgRule, day: date) -> list[BranchR
 
 
 def branch_get(access: Access, pk: int) -> Branch:
-    access.require_business()
-    branch = (
-        Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent")
-        .filter(pk=pk)
-        .first()
+    return get_scoped(
+        Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent"),
+        pk,
+        access,
+        noun="支部",
+        may=lambda b: access.reads_branch(b.pk, b.hospital_id),
+        refusal="只能查看本支部",
     )
-    if branch is None or not access.reads_branch(branch.pk, branch.hospital_id):
-        if branch is not None and branch.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("只能查看本支部")
-        raise Http404("支部不存在")
-    return branch
 
 
-def department_get(access: Access, pk: int) -> Department:
+def department_get(*, access: Access, pk: int) -> Department:
     """A department for the hospital's readers (city, its admins); 403 inside one's own
     hospital, 404 elsewhere."""
-    access.require_business()
-    dept = Department.objects.select_related("hospital").filter(pk=pk).first()
-    if dept is None or not access.reads_hospital(dept.hospital_id):
-        if dept is not None and dept.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("科室设置由医院党委管理")
-        raise Http404("科室不存在")
-    return dept
+    return get_scoped(
+        Department.objects.select_related("hospital"),
+        pk,
+        access,
+        noun="科室",
+        may=lambda d: access.reads_hospital(d.hospital_id),
+        refusal="科室设置由医院党委管理",
+    )
 
 
 def branch_options(access: Access, hospital_id: int) -> QuerySet[Branch]:

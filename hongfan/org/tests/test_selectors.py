@@ -224,7 +224,7 @@ def test_secretary_sees_own_branch_people_its_applicants_and_themself(access, us
 def test_secretary_sees_the_applicants_of_their_branch(access):
     applicant = make_person(primary())  # no branch, department outside the branch
     make_development(applicant, sec_branch(), DevDates(applied_on=today()))
-    assert people_selectors.person_get(access["sec"], applicant.pk) == applicant
+    assert people_selectors.person_get(access=access["sec"], pk=applicant.pk) == applicant
 
 
 def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
@@ -232,15 +232,15 @@ def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
     outside = other_branch().departments.first()
     mine = make_person(primary(), department=covered)
     theirs = make_person(primary(), department=outside)
-    assert people_selectors.person_get(access["sec"], mine.pk) == mine
+    assert people_selectors.person_get(access=access["sec"], pk=mine.pk) == mine
     with pytest.raises(PermissionDenied):
-        people_selectors.person_get(access["sec"], theirs.pk)
+        people_selectors.person_get(access=access["sec"], pk=theirs.pk)
 
 
 def test_secretary_cannot_see_other_branch_members(access):
     stranger = make_person(branch=other_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied):
-        people_selectors.person_get(access["sec"], stranger.pk)
+        people_selectors.person_get(access=access["sec"], pk=stranger.pk)
     with pytest.raises(PermissionDenied):
         structure_selectors.branch_get(access["sec"], other_branch().pk)
 
@@ -287,7 +287,7 @@ def test_another_hospitals_person_branch_and_records_are_not_found(access):
         (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(Http404):
-            get(access["hosp2"], pk)
+            get(access=access["hosp2"], pk=pk)
 
 
 def test_another_hospitals_person_page_is_a_404(client_for):
@@ -307,12 +307,12 @@ def test_the_three_separated_admins_see_no_business_data(access, role):
         (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(PermissionDenied):
-            get(access[role], pk)
+            get(access=access[role], pk=pk)
 
 
 def test_city_admin_reads_every_hospital(access):
     assert people_selectors.person_qs(access["city"]).count() == Person.objects.count()
-    assert hospitals_selectors.hospital_get(access["city"], second().pk) == second()
+    assert hospitals_selectors.hospital_get(access=access["city"], pk=second().pk) == second()
 
 
 def test_secretary_board_shows_only_own_branch(client_for):
@@ -412,7 +412,7 @@ def test_cultivation_and_department_lookups_follow_the_scoping_rules(access, rol
         (structure_selectors.department_get, dept),
     ):
         if outcome == "ok":
-            assert get(access[role], obj.pk) == obj
+            assert get(access=access[role], pk=obj.pk) == obj
         else:
             with pytest.raises(outcome):
-                get(access[role], obj.pk)
+                get(access=access[role], pk=obj.pk)

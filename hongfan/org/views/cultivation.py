@@ -60,7 +60,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cultivation_close(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    row = cultivation_selectors.cultivation_get(access, pk)
+    row = cultivation_selectors.cultivation_get(access=access, pk=pk)
     form = CultivationCloseForm(request.POST)
     if form.is_valid():
         try:

@@ -63,7 +63,7 @@ def hospitals(request: HttpRequest) -> HttpResponse:
 @login_required
 def hospital(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = hospitals_selectors.hospital_get(access, pk)
+    h = hospitals_selectors.hospital_get(access=access, pk=pk)
     ov = hospitals_selectors.hospital_overview(access, h)
     stage_labels = dict(DevelopmentStage.choices)
     chart = {

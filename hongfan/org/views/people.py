@@ -77,7 +77,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     dev = getattr(p, "development", None) if hasattr(p, "development") else None
     next_step = None
     if dev is not None:
@@ -116,7 +116,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     try:
         value = people_services.person_reveal(access=access, person=p, field=field, request=request)
     except ValidationError as exc:
@@ -157,7 +157,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not people_services._can_write_person(access, p.hospital_id, p.branch_id):
         raise PermissionDenied("没有权限修改此人员")
     branches = _person_form_branches(access, p.hospital)
@@ -194,7 +194,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("组织关系转接由医院党委办理")
     branches = structure_selectors.transfer_branches(access=access, person=p)
@@ -214,7 +214,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("人员离开由医院党委办理")
     form = LeaveForm(request.POST or None, initial={"on": today()})

@@ -33,7 +33,7 @@ from hongfan.org.services import structure as structure_services
 @login_required
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = hospitals_selectors.hospital_get(access, pk)
+    h = hospitals_selectors.hospital_get(access=access, pk=pk)
     can_manage = access.administers_hospital(h.pk)
     form = _style(DepartmentForm(request.POST or None))
     if request.method == "POST":
@@ -67,7 +67,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dept = structure_selectors.department_get(access, pk)
+    dept = structure_selectors.department_get(access=access, pk=pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
     initial = {"name": dept.name, "kind": dept.kind, "active": dept.active}
@@ -89,7 +89,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     raw = request.GET.get("hospital", "")
     hid = int(raw) if raw.isdigit() else (min(access.hospital_ids) if access.hospital_ids else 0)
-    h = hospitals_selectors.hospital_get(access, hid) if hid else None
+    h = hospitals_selectors.hospital_get(access=access, pk=hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")
     return run_form(

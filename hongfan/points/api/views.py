@@ -35,7 +35,7 @@ def _me(request: Request) -> Any:
     access = request_access(request)
     if not access.person_id:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return access, org_people_selectors.person_get(access, access.person_id)
+    return access, org_people_selectors.person_get(access=access, pk=access.person_id)
 
 
 class MyPointsAPI(APIView):
@@ -181,7 +181,7 @@ class ClaimDecideAPI(APIView):
         from rest_framework.exceptions import ValidationError
 
         access = request_access(request)
-        claim = claim_selectors.claim_get(access, pk)
+        claim = claim_selectors.claim_get(access=access, pk=pk)
         s = ClaimDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:

@@ -114,5 +114,5 @@ def entry_get(*, access: Access, pk: int) -> PointEntry:
     entry = get_scoped(
         PointEntry.objects.select_related("person"), pk, access, noun="积分流水", business=False
     )
-    person_get(access, entry.person_id)
+    person_get(access=access, pk=entry.person_id)
     return entry

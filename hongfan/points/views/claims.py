@@ -131,7 +131,7 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
 def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A claim's evidence photo, only for those who may see the claim; never a public URL."""
     access = request_access(request)
-    claim = claim_selectors.claim_get(access, pk)
+    claim = claim_selectors.claim_get(access=access, pk=pk)
     f, kind = claim_selectors.claim_photo_open(claim)
     name = f"claim-{claim.pk}"
     return file_response(f, kind=kind, filename=name, fallback=name)
@@ -140,7 +140,7 @@ def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    entry = claim_selectors.entry_for_appeal(access, pk)
+    entry = claim_selectors.entry_for_appeal(access=access, pk=pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +194,7 @@ def claim_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    claim = claim_selectors.claim_get(access, pk)
+    claim = claim_selectors.claim_get(access=access, pk=pk)
     form = DecideForm(request.POST)
     back = reverse("points:claim_review") + f"?hospital={claim.hospital_id}"
     if not form.is_valid():
@@ -230,7 +230,7 @@ def appeal_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    appeal = claim_selectors.appeal_get(access, pk)
+    appeal = claim_selectors.appeal_get(access=access, pk=pk)
     form = AppealDecideForm(request.POST)
     back = reverse("points:appeal_review") + f"?hospital={appeal.entry.hospital_id}"
     if not form.is_valid():

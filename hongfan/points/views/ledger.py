@@ -42,7 +42,7 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
-    person = org_people_selectors.person_get(access, person_pk)
+    person = org_people_selectors.person_get(access=access, pk=person_pk)
     data = standings.my_points(access, person)
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
     reversed_ids = ledger_selectors.reversed_entry_ids(
