@@ -278,12 +278,14 @@ def department_list(*, access: Access, hospital: Hospital) -> list[Department]:
     )
 
 
-def committee_candidates(*, access: Access, branch: Branch) -> list[Person]:
+def committee_candidates(*, access: Access, branch: Branch) -> QuerySet[Person]:
     """Who may hold a committee seat: the branch's active full members, by name."""
-    return list(
+    return (
         Person.objects.filter(
             branch=branch, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
-        ).order_by("name")
+        )
+        .select_related("department")
+        .order_by("name")
     )
 
 

@@ -15,16 +15,15 @@ from django.urls import reverse
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org.choices import SeatRole
 from hongfan.org.forms.structure import (
     BranchForm,
     CommitteeForm,
+    CommitteeSeatsForm,
     DepartmentForm,
     GroupForm,
     RuleForm,
     _style,
 )
-from hongfan.org.models import Person
 from hongfan.org.selectors import hospitals as hospitals_selectors
 from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import structure as structure_services
@@ -134,19 +133,6 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Seats offered on the election form, in the order a committee lists them.
-SEAT_ROLES = [
-    SeatRole.SECRETARY,
-    SeatRole.DEPUTY,
-    SeatRole.ORGANISATION,
-    SeatRole.PROPAGANDA,
-    SeatRole.DISCIPLINE,
-    SeatRole.YOUTH,
-    SeatRole.MEMBER,
-    SeatRole.MEMBER,
-]
-
-
 @login_required
 def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
@@ -165,23 +151,22 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     )
-    candidates = structure_selectors.committee_candidates(access=access, branch=b)
-    by_pk = {p.pk: p for p in candidates}
+    seats_form = CommitteeSeatsForm(
+        request.POST or None,
+        candidates=structure_selectors.committee_candidates(access=access, branch=b),
+    )
     seat_error = ""
     if request.method == "POST" and form.is_valid():
-        seats: list[tuple[Person, str]] = []
-        for i, role in enumerate(SEAT_ROLES):
-            raw = request.POST.get(f"seat_{i}", "")
-            if raw.isdigit():
-                person = by_pk.get(int(raw))
-                if person is None:
-                    seat_error = "所选人员不是本支部的正式党员"
-                    break
-                seats.append((person, role))
-        if not seat_error:
+        if not seats_form.is_valid():
+            seat_error = seats_form.first_error()
+        else:
             try:
                 structure_services.committee_elect(
-                    access=access, branch=b, seats=seats, request=request, **form.cleaned_data
+                    access=access,
+                    branch=b,
+                    seats=seats_form.seats(),
+                    request=request,
+                    **form.cleaned_data,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -192,15 +177,7 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "org/committee_form.html",
-        {
-            "b": b,
-            "form": form,
-            "candidates": candidates,
-            "seat_error": seat_error,
-            "seat_roles": [(i, SeatRole(r).label) for i, r in enumerate(SEAT_ROLES)],
-            "rule": rule,
-            "posted": request.POST,
-        },
+        {"b": b, "form": form, "seats_form": seats_form, "seat_error": seat_error, "rule": rule},
     )
 
 
