@@ -79,16 +79,21 @@ def person_list(
         qs = qs.filter(political_status=political_status)
     if status:
         qs = qs.filter(status=status)
-    if q:
-        q = q.strip()
-        from hongfan.core.pii import keyed_hash
+    return people_matching(qs, q or "").order_by("name", "pk")
 
-        qs = qs.filter(
-            Q(name__contains=q)
-            | Q(id_number_hash=keyed_hash(q.upper()))
-            | Q(mobile_hash=keyed_hash(q))
-        )
-    return qs.order_by("name", "pk")
+
+def people_matching(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """``people`` whose name contains ``text``, or whose full ID number or mobile it is."""
+    if not text:
+        return people
+    text = text.strip()
+    from hongfan.core.pii import keyed_hash
+
+    return people.filter(
+        Q(name__contains=text)
+        | Q(id_number_hash=keyed_hash(text.upper()))
+        | Q(mobile_hash=keyed_hash(text))
+    )
 
 
 def person_history(person: Person) -> list[Transfer]:

@@ -17,6 +17,7 @@ from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
 from hongfan.org.choices import PersonStatus, PoliticalStatus
+from hongfan.org.filters import PersonFilter
 from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
 from hongfan.org.models import Hospital
 from hongfan.org.selectors import development as development_selectors
@@ -24,7 +25,6 @@ from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import people as people_services
-from hongfan.org.services.roster import RosterFilters
 from hongfan.org.views.hospitals import _require_manager
 from hongfan.points.selectors.stars import person_stars
 
@@ -46,16 +46,9 @@ def people(request: HttpRequest) -> HttpResponse:
     _require_manager(access)
     h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     g = request.GET
-    f = RosterFilters.from_query(g)
-    qs = people_selectors.person_list(
-        access,
-        hospital=h,
-        branch_id=f.branch_id,
-        department_id=f.department_id,
-        political_status=f.political_status,
-        status=f.status,
-        q=f.q,
-    )
+    qs = PersonFilter(
+        g, queryset=people_selectors.person_list(access, hospital=h, status=None), request=request
+    ).qs
     page = Paginator(qs, 30).get_page(g.get("page"))
     return render(
         request,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from hongfan.core import exports
 from hongfan.core.access import hospital_for, request_access
+from hongfan.org.filters import PersonFilter
 from hongfan.org.forms.roster import RosterUploadForm
 from hongfan.org.imports import roster_parsing
 from hongfan.org.selectors.hospitals import hospital_choices
@@ -80,7 +81,7 @@ def roster_export(request: HttpRequest) -> FileResponse:
     export = roster.roster_export(
         access=access,
         hospital=h,
-        filters=roster.RosterFilters.from_query(request.GET),
+        filters=PersonFilter(request.GET).roster_filters(),
         full=request.GET.get("full") == "1",
         request=request,
     )
