@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 
+from hongfan.core.forms import TextFilter, id_or_none
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.selectors.people import IS_MEMBER, people_matching
 from hongfan.org.services.roster import RosterFilters
 
 Q_MAX = 50
-
-
-class LenientText(forms.CharField):
-    """Text as typed, never refused: a NUL byte is dropped (the database would refuse it),
-    surrounding spaces kept as the page always kept them."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("strip", False)
-        super().__init__(*args, **kwargs)
-        self.validators = []
-
-    def to_python(self, value: Any) -> str:
-        return str(super().to_python(value) or "").replace("\x00", "")
-
-
-class TextFilter(django_filters.CharFilter):
-    field_class = LenientText
-
-
-PK_MAX = 2**63 - 1  # the largest id a column holds (SQLite overflows beyond it)
-
-
-def _number(raw: str) -> int | None:
-    """An id, or None for text, a sign, non-ASCII digits or a number too big to be one."""
-    if not (raw.isascii() and raw.isdigit()):
-        return None
-    value = int(raw)
-    return value if value <= PK_MAX else None
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -68,8 +38,8 @@ class PersonFilter(django_filters.FilterSet):
         if pol and pol not in PoliticalStatus.values and pol != "members":
             pol = None
         return RosterFilters(
-            branch_id=_number(data.get("branch") or ""),
-            department_id=_number(data.get("department") or ""),
+            branch_id=id_or_none(data.get("branch") or ""),
+            department_id=id_or_none(data.get("department") or ""),
             political_status=pol,
             status=None if status == "all" else status,
             q=(data.get("q") or "")[:Q_MAX],

@@ -23,6 +23,7 @@ from hongfan.core.uploads import file_response
 from hongfan.org.models import Hospital, Person
 from hongfan.org.selectors import people as org_people_selectors
 from hongfan.org.selectors.hospitals import hospital_choices
+from hongfan.points.filters import STATUS_TABS, ReviewFilter
 from hongfan.points.forms.claims import AppealDecideForm, AppealForm, ClaimForm, DecideForm
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.services import appeals as appeal_services
@@ -56,14 +57,6 @@ def _review_hospital(request: HttpRequest, access: Access) -> Hospital:
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-STATUS_TABS = [("pending", "待审核"), ("decided", "已审核"), ("all", "全部")]
-
-
-def _status_filter(request: HttpRequest) -> str:
-    status = request.GET.get("status", "pending")
-    return status if status in {"pending", "decided", "all"} else "pending"
 
 
 @login_required
@@ -159,12 +152,9 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
     """The review queue of claims or appeals: pending oldest first, decided newest first."""
     access = request_access(request)
     hospital = _review_hospital(request, access)
-    status = _status_filter(request)
-    qs = queue(access, hospital=hospital)
-    if status == "pending":
-        qs = qs.filter(status="pending").order_by("created_at", "id")
-    elif status == "decided":
-        qs = qs.exclude(status="pending").order_by("-decided_at", "-id")
+    filtered = ReviewFilter(request.GET, queryset=queue(access, hospital=hospital))
+    status = filtered.status_value()
+    qs = filtered.qs
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
