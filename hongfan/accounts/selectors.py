@@ -16,7 +16,7 @@ from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.core.roles import Role
 
 
-def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_event_list(*, access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
     qs = AuditEvent.objects.all()
@@ -33,13 +33,13 @@ def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditE
     return qs.order_by("-at", "-id")
 
 
-def data_change_list(access: Access) -> QuerySet[LogEntry]:
+def data_change_list(*, access: Access) -> QuerySet[LogEntry]:
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
     return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
 
 
-def role_assignment_list(access: Access) -> QuerySet[RoleAssignment]:
+def role_assignment_list(*, access: Access) -> QuerySet[RoleAssignment]:
     if not access.has(Role.SECURITY_ADMIN):
         raise PermissionDenied("只有安全管理员可以管理角色")
     return RoleAssignment.objects.select_related("user", "hospital", "branch").order_by(
@@ -47,18 +47,16 @@ def role_assignment_list(access: Access) -> QuerySet[RoleAssignment]:
     )
 
 
-def user_list(access: Access, q: str = "") -> QuerySet[User]:
+def user_list(*, access: Access) -> QuerySet[User]:
+    """Every account by user name (``accounts.filters.UserFilter`` narrows it)."""
     if not (access.has(Role.SYSTEM_ADMIN) or access.has(Role.SECURITY_ADMIN)):
         raise PermissionDenied("只有系统管理员或安全管理员可以查看账号")
-    qs = User.objects.select_related("person", "person__hospital").order_by("username")
-    if q:
-        qs = qs.filter(username__icontains=q) | qs.filter(first_name__icontains=q)
-    return qs
+    return User.objects.select_related("person", "person__hospital").order_by("username")
 
 
 def role_assignment_get(*, access: Access, pk: int) -> RoleAssignment:
     """One role assignment, for the security admin (others 403; 404 when it is not there)."""
-    role_assignment_list(access)
+    role_assignment_list(access=access)
     return get_object_or_404(RoleAssignment, pk=pk)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hongfan.accounts import selectors, services
+from hongfan.accounts.filters import UserFilter
 from hongfan.accounts.forms import (
     AuditFilterForm,
     LoginForm,
@@ -214,7 +215,7 @@ def twofa_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def security_roles(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    rows = selectors.role_assignment_list(access)
+    rows = selectors.role_assignment_list(access=access)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -265,7 +266,7 @@ def security_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def security_policy(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)
+    selectors.role_assignment_list(access=access)
     policy = get_policy(request)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
@@ -283,7 +284,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 @login_required
 def security_unlock(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)
+    selectors.role_assignment_list(access=access)
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         if not username:
@@ -310,8 +311,9 @@ def system_users(request: HttpRequest) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("只有系统管理员可以管理账号")
-    q = request.GET.get("q", "").strip()
-    users = selectors.user_list(access, q).prefetch_related("role_assignments")
+    filtered = UserFilter(request.GET, queryset=selectors.user_list(access=access))
+    q = filtered.text()
+    users = filtered.qs.prefetch_related("role_assignments")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -366,7 +368,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.audit_event_list(access, filters)
+    events = selectors.audit_event_list(access=access, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_trail.html", {"form": form, "page": page})
 
@@ -374,6 +376,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_changes(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    entries = selectors.data_change_list(access)
+    entries = selectors.data_change_list(access=access)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_changes.html", {"page": page})
