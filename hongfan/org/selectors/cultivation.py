@@ -23,7 +23,7 @@ def cultivation_get(*, access: Access, pk: int) -> DualCultivation:
     )
 
 
-def cultivation_list(access: Access, hospital: Hospital) -> list[DualCultivation]:
+def cultivation_list(*, access: Access, hospital: Hospital) -> list[DualCultivation]:
     if not (access.is_city or access.administers_hospital(hospital.pk)):
         raise PermissionDenied("没有权限查看双培养台账")
     return list(

@@ -51,7 +51,7 @@ class DevelopmentBoard:
 
 
 def development_board(
-    access: Access, hospital: Hospital, branch: Branch | None = None
+    *, access: Access, hospital: Hospital, branch: Branch | None = None
 ) -> DevelopmentBoard:
     if branch is None and not (access.is_city or access.administers_hospital(hospital.pk)):
         raise PermissionDenied("没有权限查看全院发展党员看板")
@@ -99,7 +99,7 @@ def development_list(*, access: Access) -> QuerySet[Development]:
 def applicant_options(*, access: Access, hospital: Hospital) -> QuerySet[Person]:
     """Who may be registered as an applicant: the hospital's active non-members without a
     development record — a secretary's, only those in the departments their branches cover."""
-    people = person_qs(access).filter(
+    people = person_qs(access=access).filter(
         hospital=hospital, status=PersonStatus.ACTIVE, development__isnull=True
     )
     if not access.administers_hospital(hospital.pk):

@@ -40,7 +40,7 @@ def hospital_choices(*, access: Access) -> QuerySet[Hospital]:
     return Hospital.objects.select_related("authority")
 
 
-def hospital_qs(access: Access) -> QuerySet[Hospital]:
+def hospital_qs(*, access: Access) -> QuerySet[Hospital]:
     if access.is_city:
         return Hospital.objects.all()
     return Hospital.objects.filter(pk__in=access.hospital_ids)
@@ -50,11 +50,15 @@ def hospital_get(*, access: Access, pk: int) -> Hospital:
     if not (access.is_city or access.hospital_ids):
         raise PermissionDenied("没有权限查看医院概况")
     return get_scoped(
-        hospital_qs(access).select_related("authority"), pk, access, noun="医院", business=False
+        hospital_qs(access=access).select_related("authority"),
+        pk,
+        access,
+        noun="医院",
+        business=False,
     )
 
 
-def hospital_list(access: Access) -> list[Hospital]:
+def hospital_list(*, access: Access) -> list[Hospital]:
     """Every hospital with its headline counts: one grouped pass per table, not per row."""
     if not access.is_city:
         raise PermissionDenied("只有市卫健委管理员可以查看全市医院")
@@ -140,7 +144,7 @@ AGE_BANDS = (
 )
 
 
-def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
+def hospital_overview(*, access: Access, hospital: Hospital) -> HospitalOverview:
     day = today()
     rule = org_rule_for(hospital.authority_id, day)
     people = Person.objects.filter(hospital=hospital, status=PersonStatus.ACTIVE)

@@ -14,7 +14,7 @@ ACTIVE = Q(status=PersonStatus.ACTIVE)
 IS_MEMBER = Q(political_status__in=MEMBER_STATUSES)
 
 
-def person_qs(access: Access) -> QuerySet[Person]:
+def person_qs(*, access: Access) -> QuerySet[Person]:
     if access.is_city:
         return Person.objects.all()
     q = Q(pk__in=[])
@@ -46,7 +46,7 @@ def person_qs(access: Access) -> QuerySet[Person]:
 
 def person_get(*, access: Access, pk: int) -> Person:
     return get_scoped(
-        person_qs(access).select_related("hospital", "department", "branch", "party_group"),
+        person_qs(access=access).select_related("hospital", "department", "branch", "party_group"),
         pk,
         access,
         noun="人员",
@@ -66,7 +66,7 @@ def person_list(
 ) -> QuerySet[Person]:
     if not (access.is_city or access.hospital_ids or access.branch_ids):
         raise PermissionDenied("没有权限查看人员名册")
-    qs = person_qs(access).select_related("department", "branch", "hospital")
+    qs = person_qs(access=access).select_related("department", "branch", "hospital")
     if hospital is not None:
         qs = qs.filter(hospital=hospital)
     if branch_id:

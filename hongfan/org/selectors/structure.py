@@ -195,7 +195,7 @@ class BranchDetail:
         return sum(self.pipeline.values())
 
 
-def branch_detail(access: Access, branch: Branch) -> BranchDetail:
+def branch_detail(*, access: Access, branch: Branch) -> BranchDetail:
     rule = org_rule_for(branch.hospital.authority_id)
     day = today()
     committee = BranchCommittee.objects.filter(branch=branch).order_by("-term_start").first()

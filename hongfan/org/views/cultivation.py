@@ -27,7 +27,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
     h = hospital_for(request, access, hospitals=hospital_choices(access=access))
-    rows = cultivation_selectors.cultivation_list(access, h)
+    rows = cultivation_selectors.cultivation_list(access=access, hospital=h)
     people_qs = people_selectors.people_active(access=access, hospital=h)
     form = CultivationForm(request.POST or None, people=people_qs, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():

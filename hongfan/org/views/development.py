@@ -40,7 +40,7 @@ def development_board(request: HttpRequest) -> HttpResponse:
         h = b.hospital
     elif not (access.is_city or access.administers_hospital(h.pk)):
         b = structure_selectors.branch_get(access, min(access.branch_ids))
-    board = development_selectors.development_board(access, h, b)
+    board = development_selectors.development_board(access=access, hospital=h, branch=b)
     return render(
         request,
         "org/development_board.html",

@@ -37,7 +37,7 @@ def _require_manager(access: Access) -> None:
 @login_required
 def hospitals(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    rows: list[Any] = hospitals_selectors.hospital_list(access)
+    rows: list[Any] = hospitals_selectors.hospital_list(access=access)
     totals = {
         "staff": sum(h.staff_count for h in rows),
         "members": sum(h.member_count for h in rows),
@@ -64,7 +64,7 @@ def hospitals(request: HttpRequest) -> HttpResponse:
 def hospital(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     h = hospitals_selectors.hospital_get(access=access, pk=pk)
-    ov = hospitals_selectors.hospital_overview(access, h)
+    ov = hospitals_selectors.hospital_overview(access=access, hospital=h)
     stage_labels = dict(DevelopmentStage.choices)
     chart = {
         "branches": [
@@ -99,7 +99,7 @@ def hospital(request: HttpRequest, pk: int) -> HttpResponse:
 def branch(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     b = structure_selectors.branch_get(access, pk)
-    detail = structure_selectors.branch_detail(access, b)
+    detail = structure_selectors.branch_detail(access=access, branch=b)
     manages = access.manages_branch(b.pk, b.hospital_id)
     return render(
         request,

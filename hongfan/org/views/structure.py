@@ -48,7 +48,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
-    ov = hospitals_selectors.hospital_overview(access, h)
+    ov = hospitals_selectors.hospital_overview(access=access, hospital=h)
     departments = structure_selectors.department_list(access=access, hospital=h)
     return render(
         request,

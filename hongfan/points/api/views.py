@@ -42,7 +42,7 @@ class MyPointsAPI(APIView):
     @extend_schema(summary="我的积分：今日进度、本月/季/年合计与排名", responses=MyPointsSerializer)
     def get(self, request: Request) -> Response:
         access, person = _me(request)
-        return Response(MyPointsSerializer(standings.my_points(access, person)).data)
+        return Response(MyPointsSerializer(standings.my_points(access=access, person=person)).data)
 
 
 class MyLedgerAPI(generics.ListAPIView):
@@ -96,10 +96,10 @@ class RankingAPI(APIView):
 
         hospital, branch = ranking_scope(request, access)
         rows = standings.member_ranking(
-            access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+            access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
         )
         branches = (
-            standings.branch_ranking(access, hospital=hospital, period=period, start=start)
+            standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
             if hospital is not None and branch is None
             else []
         )
@@ -121,7 +121,7 @@ class ClaimsAPI(APIView):
     @extend_schema(summary="我的积分申报", responses=ClaimSerializer(many=True))
     def get(self, request: Request) -> Response:
         access = request_access(request)
-        rows = claim_selectors.claims_of_member(access)[:200]
+        rows = claim_selectors.claims_of_member(access=access)[:200]
         return Response(ClaimSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -167,7 +167,7 @@ class ClaimReviewAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return claim_selectors.claim_queue(request_access(self.request), status="pending")  # type: ignore[arg-type]
+        return claim_selectors.claim_queue(access=request_access(self.request), status="pending")  # type: ignore[arg-type]
 
 
 class ClaimDecideAPI(APIView):

@@ -13,7 +13,7 @@ from hongfan.org.models import Hospital
 from hongfan.points.models import PointRule
 
 
-def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]:
+def rule_catalogue(*, access: Access, hospital: Hospital | None) -> list[PointRule]:
     """A hospital's rules (its admins, city) or the city's defaults (hospital None)."""
     if hospital is None:
         if not access.is_city and not access.hospital_ids:
@@ -37,7 +37,7 @@ def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]
     return rules
 
 
-def rule_get(access: Access, pk: int) -> PointRule:
+def rule_get(*, access: Access, pk: int) -> PointRule:
     access.require_business()
     rule = PointRule.objects.filter(pk=pk).first()
     if rule is None:

@@ -78,7 +78,7 @@ def _reviewer_scope(access: Access, *, hospital: Hospital | None, prefix: str = 
 
 
 def claim_queue(
-    access: Access, *, hospital: Hospital | None = None, status: str | None = None
+    *, access: Access, hospital: Hospital | None = None, status: str | None = None
 ) -> QuerySet[PointClaim]:
     """Claims to review: a secretary's branches, a hospital admin's hospital; pending first
     (oldest first), then the decided ones (newest first)."""
@@ -92,7 +92,7 @@ def claim_queue(
     )
 
 
-def claims_of_member(access: Access) -> QuerySet[PointClaim]:
+def claims_of_member(*, access: Access) -> QuerySet[PointClaim]:
     """A member's own claims, newest first."""
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有积分申报")
@@ -104,7 +104,7 @@ def claims_of_member(access: Access) -> QuerySet[PointClaim]:
 
 
 def appeal_queue(
-    access: Access, *, hospital: Hospital | None = None, status: str | None = None
+    *, access: Access, hospital: Hospital | None = None, status: str | None = None
 ) -> QuerySet[PointAppeal]:
     qs = PointAppeal.objects.filter(_reviewer_scope(access, hospital=hospital, prefix="entry__"))
     if status:
@@ -118,7 +118,7 @@ def appeal_queue(
     )
 
 
-def appeals_of_member(access: Access) -> QuerySet[PointAppeal]:
+def appeals_of_member(*, access: Access) -> QuerySet[PointAppeal]:
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有积分申诉")
     return (
@@ -138,7 +138,7 @@ class PendingCounts:
         return self.claims + self.appeals
 
 
-def pending_counts(access: Access, *, hospital: Hospital | None = None) -> PendingCounts:
+def pending_counts(*, access: Access, hospital: Hospital | None = None) -> PendingCounts:
     """What waits for this user's decision (their own claims and appeals excluded); zero,
     without a query, for users who review nothing."""
     if not (access.hospital_ids or access.branch_ids):

@@ -43,7 +43,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         hospital = org_hospitals_selectors.member_hospital(access=access)
     else:
         hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
-    catalogue = catalogue_selectors.rule_catalogue(access, hospital)
+    catalogue = catalogue_selectors.rule_catalogue(access=access, hospital=hospital)
     can_edit = access.is_city if hospital is None else access.administers_hospital(hospital.pk)
     form = RuleCreateForm(request.POST or None, initial={"effective_from": today()})
     if request.method == "POST":
@@ -85,7 +85,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    rule = catalogue_selectors.rule_get(access, pk)
+    rule = catalogue_selectors.rule_get(access=access, pk=pk)
     if rule.hospital_id is None and not access.is_city:
         raise PermissionDenied("市级默认积分目录由市卫健委维护")
     if rule.hospital_id is not None and not access.administers_hospital(rule.hospital_id):

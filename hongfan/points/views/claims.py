@@ -106,8 +106,10 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.is_business:
         raise PermissionDenied("此角色不能查看业务数据")
-    page = Paginator(claim_selectors.claims_of_member(access), 20).get_page(request.GET.get("page"))
-    appeals = list(claim_selectors.appeals_of_member(access)[:50])
+    page = Paginator(claim_selectors.claims_of_member(access=access), 20).get_page(
+        request.GET.get("page")
+    )
+    appeals = list(claim_selectors.appeals_of_member(access=access)[:50])
     person = org_people_selectors.person_own(access=access)
     return render(
         request,
@@ -152,7 +154,7 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
     """The review queue of claims or appeals: pending oldest first, decided newest first."""
     access = request_access(request)
     hospital = _review_hospital(request, access)
-    filtered = ReviewFilter(request.GET, queryset=queue(access, hospital=hospital))
+    filtered = ReviewFilter(request.GET, queryset=queue(access=access, hospital=hospital))
     status = filtered.status_value()
     qs = filtered.qs
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
@@ -164,7 +166,7 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
             "hospital": hospital,
             "status": status,
             "tabs": tabs,
-            "counts": claim_selectors.pending_counts(access, hospital=hospital),
+            "counts": claim_selectors.pending_counts(access=access, hospital=hospital),
             "my_person_id": access.person_id,
         },
     )

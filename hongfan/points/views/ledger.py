@@ -43,7 +43,7 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
     person = org_people_selectors.person_get(access=access, pk=person_pk)
-    data = standings.my_points(access, person)
+    data = standings.my_points(access=access, person=person)
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
     reversed_ids = ledger_selectors.reversed_entry_ids(
         access=access, entry_ids=[e.pk for e in page]
@@ -70,7 +70,7 @@ def award(request: HttpRequest) -> HttpResponse:
     hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not (access.administers_hospital(hospital.pk) or access.branch_ids):
         raise PermissionDenied("只有支部书记或医院党委可以手工计分")
-    people = org_people_selectors.person_qs(access).filter(
+    people = org_people_selectors.person_qs(access=access).filter(
         hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
     )
     if not access.administers_hospital(hospital.pk):

@@ -55,10 +55,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "hospital")
     hospital, branch = ranking_scope(request, access)
     rows = standings.member_ranking(
-        access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
     )
     branch_rows = (
-        standings.branch_ranking(access, hospital=hospital, period=period, start=start)
+        standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
         if hospital is not None and branch is None
         else []
     )
@@ -96,7 +96,7 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
     period, start = _period(request)
     hospital, branch = ranking_scope(request, access)
     rows = standings.member_ranking(
-        access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
+        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
     )
     title = f"{hospital.name if hospital else '全市'}{branch.name if branch else ''}{period_label(period, start)}积分排名"
     wb = Workbook()
@@ -117,7 +117,9 @@ def rankings_export(request: HttpRequest) -> HttpResponse:
     if hospital is not None and branch is None:
         bs = wb.create_sheet("支部排名")
         bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
-        for b in standings.branch_ranking(access, hospital=hospital, period=period, start=start):
+        for b in standings.branch_ranking(
+            access=access, hospital=hospital, period=period, start=start
+        ):
             bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
     buf = BytesIO()
     wb.save(buf)
