@@ -7,6 +7,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
@@ -15,7 +16,7 @@ from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.core.roles import Role
 
 
-def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_event_list(*, access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
     qs = AuditEvent.objects.all()
@@ -32,13 +33,13 @@ def audit_event_list(access: Access, filters: dict[str, Any]) -> QuerySet[AuditE
     return qs.order_by("-at", "-id")
 
 
-def data_change_list(access: Access) -> QuerySet[LogEntry]:
+def data_change_list(*, access: Access) -> QuerySet[LogEntry]:
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
     return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
 
 
-def role_assignment_list(access: Access) -> QuerySet[RoleAssignment]:
+def role_assignment_list(*, access: Access) -> QuerySet[RoleAssignment]:
     if not access.has(Role.SECURITY_ADMIN):
         raise PermissionDenied("只有安全管理员可以管理角色")
     return RoleAssignment.objects.select_related("user", "hospital", "branch").order_by(
@@ -46,13 +47,61 @@ def role_assignment_list(access: Access) -> QuerySet[RoleAssignment]:
     )
 
 
-def user_list(access: Access, q: str = "") -> QuerySet[User]:
+def user_list(*, access: Access) -> QuerySet[User]:
+    """Every account by user name (``accounts.filters.UserFilter`` narrows it)."""
     if not (access.has(Role.SYSTEM_ADMIN) or access.has(Role.SECURITY_ADMIN)):
         raise PermissionDenied("只有系统管理员或安全管理员可以查看账号")
-    qs = User.objects.select_related("person", "person__hospital").order_by("username")
-    if q:
-        qs = qs.filter(username__icontains=q) | qs.filter(first_name__icontains=q)
-    return qs
+    return User.objects.select_related("person", "person__hospital").order_by("username")
+
+
+def role_assignment_get(*, access: Access, pk: int) -> RoleAssignment:
+    """One role assignment, for the security admin (others 403; 404 when it is not there)."""
+    role_assignment_list(access=access)
+    return get_object_or_404(RoleAssignment, pk=pk)
+
+
+def user_get(*, access: Access, pk: int) -> User:
+    """One account by id (404 when it is not there); the view checks who may act on it."""
+    return get_object_or_404(User, pk=pk)
+
+
+def user_by_username(*, access: Access, username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def grant_scope_options(*, access: Access) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The hospitals and branches a role may be granted in (the grant form's lists)."""
+    from hongfan.org.models import Branch, Hospital
+
+    return (
+        Hospital.objects.order_by("pk"),
+        Branch.objects.select_related("hospital").order_by("hospital_id", "pk"),
+    )
+
+
+def grant_scope(
+    *, access: Access, hospital_id: int | None, branch_id: int | None
+) -> tuple[Any, Any]:
+    """The hospital and the branch named in a grant (None where not named or not there)."""
+    from hongfan.org.models import Branch, Hospital
+
+    hospital = Hospital.objects.filter(pk=hospital_id).first() if hospital_id else None
+    branch = Branch.objects.filter(pk=branch_id).first() if branch_id else None
+    return hospital, branch
+
+
+def account_person(*, access: Access, pk: int | None) -> Any:
+    """The staff member an account is made for, or None."""
+    from hongfan.org.models import Person
+
+    return Person.objects.filter(pk=pk).first() if pk else None
+
+
+def login_attempts(*, access: Access) -> QuerySet[Any]:
+    """The latest failed-login records (django-axes), newest first."""
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.order_by("-attempt_time")[:100]
 
 
 # --- login throttling (docs/decisions/0006-login-throttling.md) -------------------------------

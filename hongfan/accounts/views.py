@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hongfan.accounts import selectors, services
+from hongfan.accounts.filters import UserFilter
 from hongfan.accounts.forms import (
     AuditFilterForm,
     LoginForm,
@@ -26,7 +27,7 @@ from hongfan.accounts.forms import (
     RoleGrantForm,
     UserCreateForm,
 )
-from hongfan.accounts.models import RoleAssignment, User
+from hongfan.accounts.models import User
 from hongfan.accounts.policy import get_policy
 from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
@@ -214,17 +215,14 @@ def twofa_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def security_roles(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    rows = selectors.role_assignment_list(access)
+    rows = selectors.role_assignment_list(access=access)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from hongfan.org.models import Branch, Hospital
-
         data = form.cleaned_data
-        user = User.objects.filter(username=data["username"]).first()
-        hospital = (
-            Hospital.objects.filter(pk=data["hospital"]).first() if data["hospital"] else None
+        user = selectors.user_by_username(access=access, username=data["username"])
+        hospital, branch = selectors.grant_scope(
+            access=access, hospital_id=data["hospital"], branch_id=data["branch"]
         )
-        branch = Branch.objects.filter(pk=data["branch"]).first() if data["branch"] else None
         if user is None:
             form.add_error("username", "用户不存在")
         else:
@@ -244,17 +242,11 @@ def security_roles(request: HttpRequest) -> HttpResponse:
                     request, f"已授予 {user.username} 角色：{Role(data['role']).label}"
                 )
                 return redirect("security:roles")
-    from hongfan.org.models import Branch, Hospital
-
+    hospitals, branches = selectors.grant_scope_options(access=access)
     return render(
         request,
         "accounts/security_roles.html",
-        {
-            "rows": rows,
-            "form": form,
-            "hospitals": Hospital.objects.order_by("pk"),
-            "branches": Branch.objects.select_related("hospital").order_by("hospital_id", "pk"),
-        },
+        {"rows": rows, "form": form, "hospitals": hospitals, "branches": branches},
     )
 
 
@@ -262,8 +254,7 @@ def security_roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 def security_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)  # 403 unless security admin
-    ra = get_object_or_404(RoleAssignment, pk=pk)
+    ra = selectors.role_assignment_get(access=access, pk=pk)  # 403 unless security admin
     try:
         services.role_revoke(access=access, assignment=ra, request=request)
         messages.success(request, "角色已撤销")
@@ -275,7 +266,7 @@ def security_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def security_policy(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)
+    selectors.role_assignment_list(access=access)
     policy = get_policy(request)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
@@ -293,9 +284,7 @@ def security_policy(request: HttpRequest) -> HttpResponse:
 @login_required
 def security_unlock(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    selectors.role_assignment_list(access)
-    from axes.models import AccessAttempt
-
+    selectors.role_assignment_list(access=access)
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         if not username:
@@ -304,7 +293,7 @@ def security_unlock(request: HttpRequest) -> HttpResponse:
             services.unlock_user(access=access, username=username, request=request)
             messages.success(request, f"已解锁 {username}")
         return redirect("security:unlock")
-    attempts = AccessAttempt.objects.order_by("-attempt_time")[:100]
+    attempts = selectors.login_attempts(access=access)
     return render(
         request,
         "accounts/security_unlock.html",
@@ -322,15 +311,14 @@ def system_users(request: HttpRequest) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("只有系统管理员可以管理账号")
-    q = request.GET.get("q", "").strip()
-    users = selectors.user_list(access, q).prefetch_related("role_assignments")
+    filtered = UserFilter(request.GET, queryset=selectors.user_list(access=access))
+    q = filtered.text()
+    users = filtered.qs.prefetch_related("role_assignments")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from hongfan.org.models import Person
-
         data = form.cleaned_data
-        person = Person.objects.filter(pk=data["person_id"]).first() if data["person_id"] else None
+        person = selectors.account_person(access=access, pk=data["person_id"])
         if data["person_id"] and person is None:
             form.add_error("person_id", "职工不存在")
         else:
@@ -361,7 +349,7 @@ def system_user_active(request: HttpRequest, pk: int) -> HttpResponse:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("只有系统管理员可以停用或启用账号")
-    user = get_object_or_404(User, pk=pk)
+    user = selectors.user_get(access=access, pk=pk)
     try:
         services.user_set_active(
             access=access, user=user, active=request.POST.get("active") == "1", request=request
@@ -380,7 +368,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = selectors.audit_event_list(access, filters)
+    events = selectors.audit_event_list(access=access, filters=filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_trail.html", {"form": form, "page": page})
 
@@ -388,6 +376,6 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_changes(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    entries = selectors.data_change_list(access)
+    entries = selectors.data_change_list(access=access)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_changes.html", {"page": page})

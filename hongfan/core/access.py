@@ -12,10 +12,12 @@ Another tenant's object is a 404 (``Http404``); a role without the right is a 40
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from hongfan.core.roles import Role
@@ -129,3 +131,135 @@ def access_for(user: Any) -> Access:
 
 def request_access(request: HttpRequest) -> Access:
     return access_for(getattr(request, "user", None))
+
+
+M = TypeVar("M", bound=Model)
+
+# The largest primary key a database column holds: a bigger one is simply not there (and
+# SQLite would overflow on it).
+_PK_MAX = 2**63 - 1
+
+
+def _pk(raw: Any) -> int | None:
+    """An id from a URL or a query string, or None when it cannot be one (not ASCII digits,
+    or too large for the column)."""
+    text = str(raw)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= _PK_MAX else None
+
+
+def _picks_hospital(access: Access, hospital_id: int) -> bool:
+    """Who may name a hospital in ``?hospital=``: the city any, an admin or a secretary their
+    own."""
+    return (
+        access.is_city
+        or hospital_id in access.hospital_ids
+        or hospital_id in access.branch_hospital_ids
+    )
+
+
+def hospital_for(
+    request: HttpRequest,
+    access: Access,
+    *,
+    hospitals: QuerySet[M],
+    business: bool = False,
+    picks: Callable[[Access, int], bool] = _picks_hospital,
+    members: bool = False,
+    works: Callable[[Access, int], bool] | None = None,
+    refusal: str = "没有可管理的医院",
+    works_refusal: str = "没有权限访问此页面",
+) -> M:
+    """Which hospital a page is about. The city admin picks one with ``?hospital=<id>`` (GET,
+    or POST for a form), an admin or a secretary may name their own; without one a hospital
+    admin gets their hospital, then a secretary theirs, then (``members=True``) a member
+    theirs, then the city the first hospital. A named hospital one may not pick, or one that
+    is not there, is a 404; nobody to fall back to is a 403 (``refusal``).
+
+    ``hospitals`` is the app's queryset of hospitals (core names no app's model);
+    ``business`` refuses the 三员 first; ``picks`` decides who may name which hospital;
+    ``works`` is a further check on the hospital found (a 403 with ``works_refusal``)."""
+    if business:
+        access.require_business()
+    hospital = _hospital_found(request, access, hospitals, picks=picks, members=members)
+    if hospital is None:
+        raise PermissionDenied(refusal)
+    if works is not None and not works(access, hospital.pk):
+        raise PermissionDenied(works_refusal)
+    return hospital
+
+
+def _hospital_found(
+    request: HttpRequest,
+    access: Access,
+    hospitals: QuerySet[M],
+    *,
+    picks: Callable[[Access, int], bool],
+    members: bool,
+) -> M | None:
+    raw = request.GET.get("hospital") or request.POST.get("hospital") or ""
+    if raw.isdigit():
+        hid = _pk(raw)
+        hospital = hospitals.filter(pk=hid).first() if hid is not None else None
+        if hospital is None or not picks(access, hospital.pk):
+            raise Http404("医院不存在")
+        return hospital
+    own = [access.hospital_ids, access.branch_hospital_ids]
+    if members and access.person_hospital_id is not None:
+        own.append(frozenset({access.person_hospital_id}))
+    for ids in own:
+        if ids:
+            found = hospitals.filter(pk=min(ids)).first()
+            if found is None:
+                raise Http404("医院不存在")
+            return found
+    if access.is_city:
+        return hospitals.order_by("pk").first()
+    return None
+
+
+def get_scoped(
+    queryset: QuerySet[M],
+    pk: Any,
+    access: Access,
+    *,
+    noun: str,
+    verb: str = "查看",
+    may: Callable[[M], bool] | None = None,
+    hospital_of: Callable[[M], int | None] = lambda obj: obj.hospital_id,  # type: ignore[attr-defined]
+    outside: QuerySet[M] | None = None,
+    refusal: str | None = None,
+    business: bool = True,
+) -> M:
+    """The one scoped lookup behind every ``*_get``: the row ``pk`` of ``queryset``; a 404
+    ("<noun>不存在") when it is not there, and ``access.denied`` when it is out of scope —
+    a 403 inside one's own hospital (``refusal``, else "没有权限<verb>此<noun>"), a 404
+    elsewhere (docs/decisions/0001).
+
+    Scope is either ``may(obj)`` on the row found, or ``queryset`` itself already narrowed
+    to what ``access`` may see: then ``outside`` (the unscoped rows) tells a row out of scope
+    from one that is not there. ``business`` refuses the 三员 first."""
+    if business:
+        access.require_business()
+    key = _pk(pk)
+    obj = queryset.filter(pk=key).first() if key is not None else None
+    if obj is None:
+        if outside is not None and key is not None:
+            other = outside.filter(pk=key).first()
+            if other is not None:
+                raise _refused(access, hospital_of(other), noun, verb, refusal)
+        raise Http404(f"{noun}不存在")
+    if may is not None and not may(obj):
+        raise _refused(access, hospital_of(obj), noun, verb, refusal)
+    return obj
+
+
+def _refused(
+    access: Access, hospital_id: int | None, noun: str, verb: str, refusal: str | None
+) -> Exception:
+    exc = access.denied(hospital_id, noun, verb)
+    if refusal is not None and isinstance(exc, PermissionDenied):
+        return PermissionDenied(refusal)
+    return exc

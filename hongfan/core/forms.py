@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -101,3 +102,35 @@ def form_save(
         return False, None
     messages.success(request, success(result) if callable(success) else success)
     return True, result
+
+
+# The largest id a database column holds (SQLite overflows beyond it).
+PK_MAX = 2**63 - 1
+
+
+def id_or_none(raw: str) -> int | None:
+    """An id from a query string, or None for text, a sign, non-ASCII digits or a number
+    too big to be one."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if value <= PK_MAX else None
+
+
+class LenientText(forms.CharField):
+    """Text as typed, never refused: a NUL byte is dropped (the database would refuse it),
+    surrounding spaces kept. For list filters, where bad input is ignored, not an error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(*args, **kwargs)
+        self.validators = []
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value) or "").replace("\x00", "")
+
+
+class TextFilter(django_filters.CharFilter):
+    """A FilterSet field read leniently (``LenientText``); the FilterSet interprets it."""
+
+    field_class = LenientText

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
+from hongfan.core.access import Access
 from hongfan.notices.models import Notification
 
 
-def notification_list(*, user: Any) -> QuerySet[Notification]:
+def notification_list(*, access: Access) -> QuerySet[Notification]:
     """My notifications: unread first, then newest."""
     return (
-        Notification.objects.filter(recipient_id=user.pk)
+        Notification.objects.filter(recipient_id=access.user_id)
         .annotate(is_unread=ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField()))
         .order_by("-is_unread", "-created_at", "-pk")
     )
 
 
-def notification_get(*, user: Any, pk: int) -> Notification:
+def notification_get(*, access: Access, pk: int) -> Notification:
     """One of my notifications; anyone else's is a 404."""
-    notification = Notification.objects.filter(recipient_id=user.pk, pk=pk).first()
+    notification = Notification.objects.filter(recipient_id=access.user_id, pk=pk).first()
     if notification is None:
         raise Http404("没有这条消息")
     return notification

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from hongfan.core.access import request_access
 from hongfan.core.notify import is_local_path
 from hongfan.notices import selectors, services
 
@@ -16,9 +17,9 @@ PAGE_SIZE = 50
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notification_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.notification_list(access=request_access(request)), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "notices/inbox.html",
@@ -36,7 +37,7 @@ def _local(link: str, request: HttpRequest) -> bool:
 @login_required
 @require_POST
 def read(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = selectors.notification_get(user=request.user, pk=pk)
+    notification = selectors.notification_get(access=request_access(request), pk=pk)
     services.notification_mark_read(user=request.user, notification=notification)
     if _local(notification.link, request):
         return redirect(notification.link)

@@ -522,6 +522,7 @@ TABLE: dict[str, Entry] = {
         post=only(DONE, hosp=True, sec=True, hosp2=OK),  # hosp2: not its branch, invalid
         payload=development_new_payload,
     ),
+    "org:applicant_search": Entry(get=only(hosp=True, sec=True, hosp2=True)),
     "org:development_edit": Entry(
         get={**MANAGED, "city": OK},
         post=MANAGED_WRITE,

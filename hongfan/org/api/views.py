@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from hongfan.core.access import request_access
 from hongfan.org.api.serializers import BranchSerializer, DevelopmentSerializer, PersonSerializer
-from hongfan.org.choices import DevelopmentStatus
 from hongfan.org.models import Branch, Development, Person
+from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
 
@@ -29,7 +28,9 @@ class PersonDetailAPI(generics.RetrieveAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        return people_selectors.person_get(request_access(self.request), int(self.kwargs["pk"]))
+        return people_selectors.person_get(
+            access=request_access(self.request), pk=int(self.kwargs["pk"])
+        )
 
 
 @extend_schema(summary="可见的党支部及党员人数")
@@ -39,19 +40,7 @@ class BranchListAPI(generics.ListAPIView):
     filterset_fields = ["hospital", "kind"]
 
     def get_queryset(self) -> QuerySet[Branch]:
-        access = request_access(self.request)
-        qs = Branch.objects.filter(active=True)
-        if not access.is_city:
-            if not (access.hospital_ids or access.branch_ids or access.person_branch_id):
-                raise PermissionDenied("没有权限查看支部")
-            from django.db.models import Q
-
-            qs = qs.filter(
-                Q(hospital_id__in=access.hospital_ids)
-                | Q(pk__in=access.branch_ids)
-                | Q(pk=access.person_branch_id or 0)
-            )
-        return structure_selectors.branch_qs_annotated(qs).order_by("hospital_id", "pk")
+        return structure_selectors.branch_list(access=request_access(self.request))
 
 
 @extend_schema(summary="进行中的发展党员记录")
@@ -61,14 +50,4 @@ class DevelopmentListAPI(generics.ListAPIView):
     filterset_fields = ["hospital", "branch", "stage"]
 
     def get_queryset(self) -> QuerySet[Development]:
-        access = request_access(self.request)
-        if not (access.is_city or access.hospital_ids or access.branch_ids):
-            raise PermissionDenied("没有权限查看发展党员")
-        qs = Development.objects.filter(status=DevelopmentStatus.ACTIVE).select_related("person")
-        if not access.is_city:
-            from django.db.models import Q
-
-            qs = qs.filter(
-                Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids)
-            )
-        return qs.order_by("applied_on", "pk")
+        return development_selectors.development_list(access=request_access(self.request))

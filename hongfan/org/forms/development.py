@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import SearchSelect, set_queryset
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Person
 
 
 class DevelopmentStartForm(forms.Form):
-    person = forms.ModelChoiceField(label="申请人", queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label="申请人", queryset=Person.objects.none(), widget=SearchSelect
+    )
     branch = forms.ModelChoiceField(label="所在支部", queryset=Branch.objects.none())
     applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
     introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from hongfan.core.forms import set_queryset
-from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus
+from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, OrgRule, Person
 from hongfan.org.services import structure as structure_services
@@ -76,6 +77,67 @@ class CommitteeForm(forms.Form):
     elected_on = forms.DateField(label="选举日期", widget=DATE)
     term_start = forms.DateField(label="任期起", widget=DATE)
     term_end = forms.DateField(label="任期止", widget=DATE)
+
+
+# Seats offered on the election form, in the order a committee lists them.
+SEAT_ROLES = [
+    SeatRole.SECRETARY,
+    SeatRole.DEPUTY,
+    SeatRole.ORGANISATION,
+    SeatRole.PROPAGANDA,
+    SeatRole.DISCIPLINE,
+    SeatRole.YOUTH,
+    SeatRole.MEMBER,
+    SeatRole.MEMBER,
+]
+NOT_A_CANDIDATE = "所选人员不是本支部的正式党员"
+
+
+class SeatChoice(forms.ModelChoiceField):
+    """One seat: a full member of the branch, or nobody. A value that is not a number leaves
+    the seat empty (as the page always did); a number that is not a candidate is refused."""
+
+    default_error_messages = {"invalid_choice": NOT_A_CANDIDATE}
+
+    def to_python(self, value: Any) -> Any:
+        if not (isinstance(value, str) and value.isascii() and value.isdigit()):
+            return None
+        return super().to_python(value)
+
+    def label_from_instance(self, obj: Any) -> str:
+        dept = obj.department.name if obj.department_id and obj.department else ""
+        return f"{obj.name}（{dept}）"
+
+
+class CommitteeSeatsForm(forms.Form):
+    """The seats of a new committee: ``seat_<i>`` for the i-th of ``SEAT_ROLES``."""
+
+    def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for i, role in enumerate(SEAT_ROLES):
+            self.fields[f"seat_{i}"] = SeatChoice(
+                label=SeatRole(role).label,
+                queryset=candidates,
+                required=False,
+                empty_label="—",
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def seats(self) -> list[tuple[Person, str]]:
+        """The seats filled, in order: (person, role)."""
+        return [
+            (person, role)
+            for i, role in enumerate(SEAT_ROLES)
+            if (person := self.cleaned_data.get(f"seat_{i}")) is not None
+        ]
+
+    def first_error(self) -> str:
+        """The first refused seat's message (the page shows one)."""
+        for i in range(len(SEAT_ROLES)):
+            errors = self.errors.get(f"seat_{i}")
+            if errors:
+                return str(errors[0])
+        return ""
 
 
 class GroupForm(forms.Form):

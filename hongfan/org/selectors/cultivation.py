@@ -4,26 +4,26 @@ Reads. Every function takes the acting ``Access``; out-of-scope objects are a 40
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.org.choices import CultivationDirection, CultivationOutcome
 from hongfan.org.models import DualCultivation, Hospital
 
 
-def cultivation_get(access: Access, pk: int) -> DualCultivation:
+def cultivation_get(*, access: Access, pk: int) -> DualCultivation:
     """One 双培养 row for the hospital's readers (city, its admins); 403 inside one's own
     hospital, 404 elsewhere."""
-    access.require_business()
-    row = DualCultivation.objects.select_related("person", "hospital").filter(pk=pk).first()
-    if row is None or not access.reads_hospital(row.hospital_id):
-        if row is not None and row.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("双培养由医院党委登记")
-        raise Http404("记录不存在")
-    return row
+    return get_scoped(
+        DualCultivation.objects.select_related("person", "hospital"),
+        pk,
+        access,
+        noun="记录",
+        may=lambda row: access.reads_hospital(row.hospital_id),
+        refusal="双培养由医院党委登记",
+    )
 
 
-def cultivation_list(access: Access, hospital: Hospital) -> list[DualCultivation]:
+def cultivation_list(*, access: Access, hospital: Hospital) -> list[DualCultivation]:
     if not (access.is_city or access.administers_hospital(hospital.pk)):
         raise PermissionDenied("没有权限查看双培养台账")
     return list(

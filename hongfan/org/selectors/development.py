@@ -7,14 +7,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import today
-from hongfan.org.choices import DevelopmentStage, DevelopmentStatus
-from hongfan.org.models import Branch, Development, Hospital
+from hongfan.org.choices import (
+    MEMBER_STATUSES,
+    DevelopmentStage,
+    DevelopmentStatus,
+    PersonStatus,
+)
+from hongfan.org.models import Branch, Development, Hospital, Person
 from hongfan.org.rules import DevDates, NextStep, development_next_step
-from hongfan.org.selectors.structure import org_rule_for
+from hongfan.org.selectors.people import person_qs
+from hongfan.org.selectors.structure import branch_options, org_rule_for
 
 
 def dev_dates(dev: Development) -> DevDates:
@@ -45,7 +51,7 @@ class DevelopmentBoard:
 
 
 def development_board(
-    access: Access, hospital: Hospital, branch: Branch | None = None
+    *, access: Access, hospital: Hospital, branch: Branch | None = None
 ) -> DevelopmentBoard:
     if branch is None and not (access.is_city or access.administers_hospital(hospital.pk)):
         raise PermissionDenied("没有权限查看全院发展党员看板")
@@ -70,11 +76,33 @@ def development_board(
     return DevelopmentBoard(columns, overdue, len(devs))
 
 
-def development_get(access: Access, pk: int) -> Development:
-    access.require_business()
-    dev = Development.objects.select_related("person", "branch", "hospital").filter(pk=pk).first()
-    if dev is None or not (access.is_city or access.manages_branch(dev.branch_id, dev.hospital_id)):
-        if dev is not None and dev.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("没有权限查看此发展记录")
-        raise Http404("发展记录不存在")
-    return dev
+def development_get(*, access: Access, pk: int) -> Development:
+    return get_scoped(
+        Development.objects.select_related("person", "branch", "hospital"),
+        pk,
+        access,
+        noun="发展记录",
+        may=lambda d: access.is_city or access.manages_branch(d.branch_id, d.hospital_id),
+    )
+
+
+def development_list(*, access: Access) -> QuerySet[Development]:
+    """The active developments ``access`` manages, oldest application first (the API's list)."""
+    if not (access.is_city or access.hospital_ids or access.branch_ids):
+        raise PermissionDenied("没有权限查看发展党员")
+    qs = Development.objects.filter(status=DevelopmentStatus.ACTIVE).select_related("person")
+    if not access.is_city:
+        qs = qs.filter(Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids))
+    return qs.order_by("applied_on", "pk")
+
+
+def applicant_options(*, access: Access, hospital: Hospital) -> QuerySet[Person]:
+    """Who may be registered as an applicant: the hospital's active non-members without a
+    development record — a secretary's, only those in the departments their branches cover."""
+    people = person_qs(access=access).filter(
+        hospital=hospital, status=PersonStatus.ACTIVE, development__isnull=True
+    )
+    if not access.administers_hospital(hospital.pk):
+        branches = branch_options(access, hospital.pk)
+        people = people.filter(department__branches__in=branches).distinct()
+    return people.exclude(political_status__in=MEMBER_STATUSES).order_by("name")

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import age_on, today
 from hongfan.org.choices import (
     BranchKind,
@@ -35,22 +34,31 @@ from hongfan.org.selectors.people import ACTIVE, IS_MEMBER
 from hongfan.org.selectors.structure import BranchRow, branch_rows, org_rule_for
 
 
-def hospital_qs(access: Access) -> QuerySet[Hospital]:
+def hospital_choices(*, access: Access) -> QuerySet[Hospital]:
+    """The hospitals a page may be about, for ``core.access.hospital_for`` (which decides
+    which of them ``access`` may pick)."""
+    return Hospital.objects.select_related("authority")
+
+
+def hospital_qs(*, access: Access) -> QuerySet[Hospital]:
     if access.is_city:
         return Hospital.objects.all()
     return Hospital.objects.filter(pk__in=access.hospital_ids)
 
 
-def hospital_get(access: Access, pk: int) -> Hospital:
+def hospital_get(*, access: Access, pk: int) -> Hospital:
     if not (access.is_city or access.hospital_ids):
         raise PermissionDenied("没有权限查看医院概况")
-    hospital = hospital_qs(access).select_related("authority").filter(pk=pk).first()
-    if hospital is None:
-        raise Http404("医院不存在")
-    return hospital
+    return get_scoped(
+        hospital_qs(access=access).select_related("authority"),
+        pk,
+        access,
+        noun="医院",
+        business=False,
+    )
 
 
-def hospital_list(access: Access) -> list[Hospital]:
+def hospital_list(*, access: Access) -> list[Hospital]:
     """Every hospital with its headline counts: one grouped pass per table, not per row."""
     if not access.is_city:
         raise PermissionDenied("只有市卫健委管理员可以查看全市医院")
@@ -136,7 +144,7 @@ AGE_BANDS = (
 )
 
 
-def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
+def hospital_overview(*, access: Access, hospital: Hospital) -> HospitalOverview:
     day = today()
     rule = org_rule_for(hospital.authority_id, day)
     people = Person.objects.filter(hospital=hospital, status=PersonStatus.ACTIVE)
@@ -214,3 +222,9 @@ def hospital_overview(access: Access, hospital: Hospital) -> HospitalOverview:
 
 def authority_for(access: Access) -> Authority | None:
     return Authority.objects.order_by("pk").first()
+
+
+def member_hospital(*, access: Access) -> Hospital:
+    """The acting member's own hospital."""
+    assert access.person_hospital_id is not None
+    return Hospital.objects.get(pk=access.person_hospital_id)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Development, Hospital, Person, Transfer
 
@@ -15,7 +14,7 @@ ACTIVE = Q(status=PersonStatus.ACTIVE)
 IS_MEMBER = Q(political_status__in=MEMBER_STATUSES)
 
 
-def person_qs(access: Access) -> QuerySet[Person]:
+def person_qs(*, access: Access) -> QuerySet[Person]:
     if access.is_city:
         return Person.objects.all()
     q = Q(pk__in=[])
@@ -45,19 +44,14 @@ def person_qs(access: Access) -> QuerySet[Person]:
     return Person.objects.filter(q)
 
 
-def person_get(access: Access, pk: int) -> Person:
-    access.require_business()
-    person = (
-        person_qs(access)
-        .select_related("hospital", "department", "branch", "party_group")
-        .filter(pk=pk)
-        .first()
+def person_get(*, access: Access, pk: int) -> Person:
+    return get_scoped(
+        person_qs(access=access).select_related("hospital", "department", "branch", "party_group"),
+        pk,
+        access,
+        noun="人员",
+        outside=Person.objects.all(),
     )
-    if person is None:
-        if Person.objects.filter(pk=pk, hospital_id__in=access.own_hospital_ids).exists():
-            raise PermissionDenied("没有权限查看此人员")
-        raise Http404("人员不存在")
-    return person
 
 
 def person_list(
@@ -72,7 +66,7 @@ def person_list(
 ) -> QuerySet[Person]:
     if not (access.is_city or access.hospital_ids or access.branch_ids):
         raise PermissionDenied("没有权限查看人员名册")
-    qs = person_qs(access).select_related("department", "branch", "hospital")
+    qs = person_qs(access=access).select_related("department", "branch", "hospital")
     if hospital is not None:
         qs = qs.filter(hospital=hospital)
     if branch_id:
@@ -85,16 +79,21 @@ def person_list(
         qs = qs.filter(political_status=political_status)
     if status:
         qs = qs.filter(status=status)
-    if q:
-        q = q.strip()
-        from hongfan.core.pii import keyed_hash
+    return people_matching(qs, q or "").order_by("name", "pk")
 
-        qs = qs.filter(
-            Q(name__contains=q)
-            | Q(id_number_hash=keyed_hash(q.upper()))
-            | Q(mobile_hash=keyed_hash(q))
-        )
-    return qs.order_by("name", "pk")
+
+def people_matching(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """``people`` whose name contains ``text``, or whose full ID number or mobile it is."""
+    if not text:
+        return people
+    text = text.strip()
+    from hongfan.core.pii import keyed_hash
+
+    return people.filter(
+        Q(name__contains=text)
+        | Q(id_number_hash=keyed_hash(text.upper()))
+        | Q(mobile_hash=keyed_hash(text))
+    )
 
 
 def person_history(person: Person) -> list[Transfer]:
@@ -103,3 +102,32 @@ def person_history(person: Person) -> list[Transfer]:
         .select_related("from_branch", "to_branch", "actor")
         .order_by("-transferred_on", "-pk")
     )
+
+
+def person_own(*, access: Access) -> Person | None:
+    """The acting user's own person (with hospital and branch), or None."""
+    if access.person_id is None:
+        return None
+    return Person.objects.select_related("hospital", "branch").filter(pk=access.person_id).first()
+
+
+def person_fresh(*, access: Access, pk: int) -> Person:
+    """A person read afresh (a bound form has changed the instance in hand)."""
+    return Person.objects.get(pk=pk)
+
+
+def people_active(*, access: Access, hospital: Hospital) -> QuerySet[Person]:
+    """The hospital's active people by name (a form's choices)."""
+    return Person.objects.filter(hospital=hospital, status=PersonStatus.ACTIVE).order_by("name")
+
+
+SEARCH_LIMIT = 20
+
+
+def people_search(*, access: Access, people: QuerySet[Person], text: str) -> list[Person]:
+    """The first rows of ``people`` whose name contains ``text`` (at most ``SEARCH_LIMIT``;
+    none for an empty search)."""
+    text = text.replace("\x00", "").strip()[:20]
+    if not text:
+        return []
+    return list(people.filter(name__contains=text).order_by("name", "pk")[:SEARCH_LIMIT])

@@ -12,12 +12,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import today
-from hongfan.org.choices import BranchKind, DevelopmentStatus, PoliticalStatus, SeatRole
+from hongfan.org.choices import (
+    BranchKind,
+    DevelopmentStatus,
+    PersonStatus,
+    PoliticalStatus,
+    SeatRole,
+)
 from hongfan.org.models import (
+    Authority,
     Branch,
     BranchCommittee,
     CommitteeSeat,
@@ -134,29 +140,27 @@ def branch_rows(hospital: Hospital, *, rule: OrgRule, day: date) -> list[BranchR
 
 
 def branch_get(access: Access, pk: int) -> Branch:
-    access.require_business()
-    branch = (
-        Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent")
-        .filter(pk=pk)
-        .first()
+    return get_scoped(
+        Branch.objects.select_related("hospital", "hospital__authority", "secretary", "parent"),
+        pk,
+        access,
+        noun="支部",
+        may=lambda b: access.reads_branch(b.pk, b.hospital_id),
+        refusal="只能查看本支部",
     )
-    if branch is None or not access.reads_branch(branch.pk, branch.hospital_id):
-        if branch is not None and branch.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("只能查看本支部")
-        raise Http404("支部不存在")
-    return branch
 
 
-def department_get(access: Access, pk: int) -> Department:
+def department_get(*, access: Access, pk: int) -> Department:
     """A department for the hospital's readers (city, its admins); 403 inside one's own
     hospital, 404 elsewhere."""
-    access.require_business()
-    dept = Department.objects.select_related("hospital").filter(pk=pk).first()
-    if dept is None or not access.reads_hospital(dept.hospital_id):
-        if dept is not None and dept.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("科室设置由医院党委管理")
-        raise Http404("科室不存在")
-    return dept
+    return get_scoped(
+        Department.objects.select_related("hospital"),
+        pk,
+        access,
+        noun="科室",
+        may=lambda d: access.reads_hospital(d.hospital_id),
+        refusal="科室设置由医院党委管理",
+    )
 
 
 def branch_options(access: Access, hospital_id: int) -> QuerySet[Branch]:
@@ -187,7 +191,7 @@ class BranchDetail:
         return sum(self.pipeline.values())
 
 
-def branch_detail(access: Access, branch: Branch) -> BranchDetail:
+def branch_detail(*, access: Access, branch: Branch) -> BranchDetail:
     rule = org_rule_for(branch.hospital.authority_id)
     day = today()
     committee = BranchCommittee.objects.filter(branch=branch).order_by("-term_start").first()
@@ -240,3 +244,79 @@ def branch_detail(access: Access, branch: Branch) -> BranchDetail:
         dict(pipeline),
         transfers,
     )
+
+
+def branch_options_keeping(
+    *, access: Access, branches: QuerySet[Branch], branch_id: int | None
+) -> QuerySet[Branch]:
+    """``branches`` plus the person's current branch (so an edit keeps it on offer)."""
+    return Branch.objects.filter(Q(pk__in=branches) | Q(pk=branch_id))
+
+
+def transfer_branches(*, access: Access, person: Person) -> QuerySet[Branch]:
+    """The active branches of the person's hospital they may move to (not their own)."""
+    return Branch.objects.filter(hospital_id=person.hospital_id, active=True).exclude(
+        pk=person.branch_id or 0
+    )
+
+
+def department_options(*, access: Access, hospital: Hospital) -> QuerySet[Department]:
+    """The hospital's active departments (a filter's choices)."""
+    return Department.objects.filter(hospital=hospital, active=True).order_by("kind", "name")
+
+
+def department_list(*, access: Access, hospital: Hospital) -> list[Department]:
+    """Every department of the hospital with its branches, active first."""
+    return list(
+        Department.objects.filter(hospital=hospital)
+        .prefetch_related("branches")
+        .order_by("-active", "kind", "name")
+    )
+
+
+def committee_candidates(*, access: Access, branch: Branch) -> QuerySet[Person]:
+    """Who may hold a committee seat: the branch's active full members, by name."""
+    return (
+        Person.objects.filter(
+            branch=branch, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
+        )
+        .select_related("department")
+        .order_by("name")
+    )
+
+
+def party_group_get(*, access: Access, pk: int) -> PartyGroup:
+    """A party group (404 when it is not there); its branch is checked by ``branch_get``."""
+    group = get_scoped(
+        PartyGroup.objects.select_related("branch", "branch__hospital"),
+        pk,
+        access,
+        noun="党小组",
+        business=False,
+    )
+    branch_get(access, group.branch_id)
+    return group
+
+
+def org_rule_versions(*, access: Access, authority: Authority) -> list[OrgRule]:
+    """Every version of the authority's organisation rules, newest first."""
+    return list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
+
+
+def branch_list(*, access: Access) -> QuerySet[Branch]:
+    """The active branches ``access`` may see, with their counts (the API's list)."""
+    qs = Branch.objects.filter(active=True)
+    if not access.is_city:
+        if not (access.hospital_ids or access.branch_ids or access.person_branch_id):
+            raise PermissionDenied("没有权限查看支部")
+        qs = qs.filter(
+            Q(hospital_id__in=access.hospital_ids)
+            | Q(pk__in=access.branch_ids)
+            | Q(pk=access.person_branch_id or 0)
+        )
+    return branch_qs_annotated(qs).order_by("hospital_id", "pk")
+
+
+def secretary_branch(*, access: Access) -> Branch:
+    """The first branch a secretary runs."""
+    return Branch.objects.get(pk=min(access.branch_ids))

@@ -24,7 +24,7 @@ def cadre(**extra):
 
 def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
     person = cadre()
-    before = hospitals_selectors.hospital_overview(hosp, primary()).cultivation
+    before = hospitals_selectors.hospital_overview(access=hosp, hospital=primary()).cultivation
     row_ = cultivation.cultivation_create(
         access=hosp,
         hospital=primary(),
@@ -35,7 +35,7 @@ def test_a_middle_cadre_is_cultivated_into_a_member_and_counted(db, hosp):
             "goal": "发展为党员",
         },
     )
-    after = hospitals_selectors.hospital_overview(hosp, primary()).cultivation
+    after = hospitals_selectors.hospital_overview(access=hosp, hospital=primary()).cultivation
     assert after["cadre_to_member"]["in_progress"] == before["cadre_to_member"]["in_progress"] + 1
     assert AuditEvent.objects.filter(action="data_created", target_id=str(row_.pk)).exists()
 

@@ -199,7 +199,7 @@ def test_an_application_makes_the_person_an_applicant_on_the_board(db, sec, hosp
         access=sec, person=person, branch=sec_branch(), applied_on=today() - timedelta(days=3)
     )
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.APPLICANT
-    board = development_selectors.development_board(hosp, primary())
+    board = development_selectors.development_board(access=hosp, hospital=primary())
     applicants = dict((c[0], c[2]) for c in board.columns)["applicant"]
     row_ = next(r for r in applicants if r.development.pk == dev.pk)
     assert row_.next_step.label == "派人谈话"
@@ -223,9 +223,11 @@ def test_members_cannot_apply_again(db, sec):
 def test_an_overdue_talk_shows_on_the_board_as_overdue(db, hosp):
     person = make_person(primary())
     dev = make_development(person, sec_branch(), DevDates(applied_on=today() - timedelta(days=45)))
-    board = development_selectors.development_board(hosp, primary())
+    board = development_selectors.development_board(access=hosp, hospital=primary())
     assert dev.pk in {r.development.pk for r in board.overdue}
-    branch_board = development_selectors.development_board(hosp, primary(), sec_branch())
+    branch_board = development_selectors.development_board(
+        access=hosp, hospital=primary(), branch=sec_branch()
+    )
     assert dev.pk in {r.development.pk for r in branch_board.overdue}
     assert all(r.development.branch_id == sec_branch().pk for r in branch_board.overdue)
 
@@ -239,9 +241,9 @@ def test_stopping_a_development_returns_an_applicant_to_the_masses(db, sec):
     dev.refresh_from_db()
     assert dev.status == DevelopmentStatus.STOPPED
     assert Person.objects.get(pk=person.pk).political_status == PoliticalStatus.MASSES
-    assert development_selectors.development_board(access_for_hosp(), primary()).total == (
-        Development.objects.filter(hospital=primary(), status="active").count()
-    )
+    assert development_selectors.development_board(
+        access=access_for_hosp(), hospital=primary()
+    ).total == (Development.objects.filter(hospital=primary(), status="active").count())
 
 
 def access_for_hosp():

@@ -369,7 +369,9 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     group = PartyGroup.objects.create(branch=branch, name="临时党小组", leader=person)
     branch.secretary, old_secretary = person, branch.secretary
     branch.save()
-    staff_before = hospitals_selectors.hospital_overview(hosp, primary()).staff_count
+    staff_before = hospitals_selectors.hospital_overview(
+        access=hosp, hospital=primary()
+    ).staff_count
     people.person_mark_left(access=hosp, person=person, on=today(), reason="调出")
     person.refresh_from_db()
     assert person.status == PersonStatus.LEFT
@@ -378,7 +380,10 @@ def test_marking_a_person_as_left_removes_them_from_counts_and_duties(db, hosp):
     assert PartyGroup.objects.get(pk=group.pk).leader_id is None
     left = Transfer.objects.get(person=person)
     assert left.from_branch_id == branch.pk and left.to_branch_id is None
-    assert hospitals_selectors.hospital_overview(hosp, primary()).staff_count == staff_before - 1
+    assert (
+        hospitals_selectors.hospital_overview(access=hosp, hospital=primary()).staff_count
+        == staff_before - 1
+    )
     with pytest.raises(ValidationError) as exc:
         people.person_mark_left(access=hosp, person=person, on=today(), reason="再次")
     assert "已标记为离开" in messages_of(exc.value)

@@ -53,7 +53,7 @@ def access(users):
 
 def test_hospital_overview_figures_equal_independent_counts(access):
     h = primary()
-    ov = hospitals_selectors.hospital_overview(access["hosp"], h)
+    ov = hospitals_selectors.hospital_overview(access=access["hosp"], hospital=h)
     people = [p for p in Person.objects.filter(hospital=h) if p.status == PersonStatus.ACTIVE]
     members = [p for p in people if p.political_status in MEMBER_STATUSES]
     full = [p for p in members if p.political_status == PoliticalStatus.MEMBER]
@@ -90,11 +90,11 @@ def test_hospital_overview_figures_equal_independent_counts(access):
 
 def test_hospital_overview_follows_changes(access):
     h = primary()
-    before = hospitals_selectors.hospital_overview(access["hosp"], h)
+    before = hospitals_selectors.hospital_overview(access=access["hosp"], hospital=h)
     make_person(h, branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
     make_person(h)
     uncovered = Department.objects.create(hospital=h, name="新设科室", kind="admin")
-    after = hospitals_selectors.hospital_overview(access["hosp"], h)
+    after = hospitals_selectors.hospital_overview(access=access["hosp"], hospital=h)
     assert after.staff_count == before.staff_count + 2
     assert after.member_count == before.member_count + 1
     assert after.department_count == before.department_count + 1
@@ -105,7 +105,7 @@ def test_hospital_overview_follows_changes(access):
 
 def test_hospital_page_shows_the_figures(client_for, access):
     h = primary()
-    ov = hospitals_selectors.hospital_overview(access["hosp"], h)
+    ov = hospitals_selectors.hospital_overview(access=access["hosp"], hospital=h)
     page = client_for("hosp").get(f"/org/hospitals/{h.pk}/").content.decode()
     assert h.name in page
     for figure in (ov.staff_count, ov.member_count, ov.branch_count):
@@ -113,7 +113,7 @@ def test_hospital_page_shows_the_figures(client_for, access):
 
 
 def test_city_list_shows_every_hospital_with_its_staff_and_members(access):
-    rows = {h.pk: h for h in hospitals_selectors.hospital_list(access["city"])}
+    rows = {h.pk: h for h in hospitals_selectors.hospital_list(access=access["city"])}
     for h in (primary(), second()):
         active = Person.objects.filter(hospital=h, status="active")
         assert rows[h.pk].staff_count == active.count()
@@ -125,7 +125,7 @@ def test_city_list_shows_every_hospital_with_its_staff_and_members(access):
 def test_only_the_city_sees_the_list_of_hospitals(access):
     for name in ("hosp", "sec", "member", "audit"):
         with pytest.raises(PermissionDenied):
-            hospitals_selectors.hospital_list(access[name])
+            hospitals_selectors.hospital_list(access=access[name])
 
 
 # --- branch page -----------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def test_branch_detail_lists_members_committee_groups_and_departments(access):
     left = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
     left.status = PersonStatus.LEFT
     left.save()
-    d = structure_selectors.branch_detail(access["sec"], branch)
+    d = structure_selectors.branch_detail(access=access["sec"], branch=branch)
     expected = {
         p.pk
         for p in Person.objects.filter(branch=branch, status="active")
@@ -175,7 +175,8 @@ def test_branch_page_warns_about_branch_health(client_for, access, shape, code):
         shape["committee_term_end"] = today() + timedelta(days=int(shape["committee_term_end"]))
     branch = make_branch(**shape)
     warnings = {
-        w.code: w.text for w in structure_selectors.branch_detail(access["hosp"], branch).warnings
+        w.code: w.text
+        for w in structure_selectors.branch_detail(access=access["hosp"], branch=branch).warnings
     }
     assert set(warnings) == {code}
     page = client_for("hosp").get(f"/org/branches/{branch.pk}/").content.decode()
@@ -184,12 +185,12 @@ def test_branch_page_warns_about_branch_health(client_for, access, shape, code):
 
 def test_a_healthy_branch_has_no_warnings(access):
     branch = make_branch(full=8, committee_term_end=today() + timedelta(days=400))
-    assert structure_selectors.branch_detail(access["hosp"], branch).warnings == []
+    assert structure_selectors.branch_detail(access=access["hosp"], branch=branch).warnings == []
 
 
 def test_an_uncovered_department_is_listed_on_the_overview(client_for, access):
     dept = Department.objects.create(hospital=primary(), name="未建支部的科室", kind="admin")
-    ov = hospitals_selectors.hospital_overview(access["hosp"], primary())
+    ov = hospitals_selectors.hospital_overview(access=access["hosp"], hospital=primary())
     assert dept in ov.uncovered_departments
     page = client_for("hosp").get(f"/org/hospitals/{primary().pk}/").content.decode()
     assert "未建支部的科室" in page
@@ -214,7 +215,7 @@ def secretary_people(users) -> set[int]:
 
 
 def test_secretary_sees_own_branch_people_its_applicants_and_themself(access, users):
-    seen = list(people_selectors.person_qs(access["sec"]).values_list("pk", flat=True))
+    seen = list(people_selectors.person_qs(access=access["sec"]).values_list("pk", flat=True))
     assert len(seen) == len(set(seen)), "a person is listed twice"
     assert set(seen) == secretary_people(users)
     assert not Person.objects.filter(pk__in=seen, branch=other_branch()).exists()
@@ -224,7 +225,7 @@ def test_secretary_sees_own_branch_people_its_applicants_and_themself(access, us
 def test_secretary_sees_the_applicants_of_their_branch(access):
     applicant = make_person(primary())  # no branch, department outside the branch
     make_development(applicant, sec_branch(), DevDates(applied_on=today()))
-    assert people_selectors.person_get(access["sec"], applicant.pk) == applicant
+    assert people_selectors.person_get(access=access["sec"], pk=applicant.pk) == applicant
 
 
 def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
@@ -232,15 +233,15 @@ def test_secretary_sees_unattached_staff_of_covered_departments_only(access):
     outside = other_branch().departments.first()
     mine = make_person(primary(), department=covered)
     theirs = make_person(primary(), department=outside)
-    assert people_selectors.person_get(access["sec"], mine.pk) == mine
+    assert people_selectors.person_get(access=access["sec"], pk=mine.pk) == mine
     with pytest.raises(PermissionDenied):
-        people_selectors.person_get(access["sec"], theirs.pk)
+        people_selectors.person_get(access=access["sec"], pk=theirs.pk)
 
 
 def test_secretary_cannot_see_other_branch_members(access):
     stranger = make_person(branch=other_branch(), political_status=PoliticalStatus.MEMBER)
     with pytest.raises(PermissionDenied):
-        people_selectors.person_get(access["sec"], stranger.pk)
+        people_selectors.person_get(access=access["sec"], pk=stranger.pk)
     with pytest.raises(PermissionDenied):
         structure_selectors.branch_get(access["sec"], other_branch().pk)
 
@@ -256,9 +257,9 @@ def test_secretary_people_api_lists_only_their_people(client_for, users):
 
 
 def test_member_sees_only_themself(access, users):
-    assert list(people_selectors.person_qs(access["member"]).values_list("pk", flat=True)) == [
-        users["member"].person_id
-    ]
+    assert list(
+        people_selectors.person_qs(access=access["member"]).values_list("pk", flat=True)
+    ) == [users["member"].person_id]
     with pytest.raises(PermissionDenied):
         people_selectors.person_list(access["member"])
 
@@ -271,7 +272,7 @@ def test_member_reads_own_branch_page_but_not_another(access, users):
 
 
 def test_hospital_admin_sees_exactly_their_hospital(access):
-    seen = people_selectors.person_qs(access["hosp"])
+    seen = people_selectors.person_qs(access=access["hosp"])
     assert seen.count() == Person.objects.filter(hospital=primary()).count()
     assert not seen.filter(hospital=second()).exists()
 
@@ -287,7 +288,7 @@ def test_another_hospitals_person_branch_and_records_are_not_found(access):
         (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(Http404):
-            get(access["hosp2"], pk)
+            get(access=access["hosp2"], pk=pk)
 
 
 def test_another_hospitals_person_page_is_a_404(client_for):
@@ -300,19 +301,19 @@ def test_another_hospitals_person_page_is_a_404(client_for):
 @pytest.mark.parametrize("role", ["audit", "security", "sysadmin"])
 def test_the_three_separated_admins_see_no_business_data(access, role):
     person = Person.objects.filter(hospital=primary()).first()
-    assert not people_selectors.person_qs(access[role]).exists()
+    assert not people_selectors.person_qs(access=access[role]).exists()
     for get, pk in (
         (people_selectors.person_get, person.pk),
         (structure_selectors.branch_get, sec_branch().pk),
         (hospitals_selectors.hospital_get, primary().pk),
     ):
         with pytest.raises(PermissionDenied):
-            get(access[role], pk)
+            get(access=access[role], pk=pk)
 
 
 def test_city_admin_reads_every_hospital(access):
-    assert people_selectors.person_qs(access["city"]).count() == Person.objects.count()
-    assert hospitals_selectors.hospital_get(access["city"], second().pk) == second()
+    assert people_selectors.person_qs(access=access["city"]).count() == Person.objects.count()
+    assert hospitals_selectors.hospital_get(access=access["city"], pk=second().pk) == second()
 
 
 def test_secretary_board_shows_only_own_branch(client_for):
@@ -412,7 +413,7 @@ def test_cultivation_and_department_lookups_follow_the_scoping_rules(access, rol
         (structure_selectors.department_get, dept),
     ):
         if outcome == "ok":
-            assert get(access[role], obj.pk) == obj
+            assert get(access=access[role], pk=obj.pk) == obj
         else:
             with pytest.raises(outcome):
-                get(access[role], obj.pk)
+                get(access=access[role], pk=obj.pk)

@@ -273,3 +273,58 @@ def test_committee_form_shows_the_rule_message_in_chinese(client_for, primary):
     )
     assert r.status_code == 200
     assert "支委会每届任期3至5年" in r.content.decode()
+
+
+def _election(b, **seats):
+    start = today()
+    return {
+        "elected_on": start,
+        "term_start": start,
+        "term_end": add_months(start, 36) - timedelta(days=1),
+        **seats,
+    }
+
+
+def test_committee_form_offers_the_branchs_full_members_in_each_seat(client_for, primary):
+    b = _big_branch(primary)
+    page = client_for("hosp").get(f"/org/branches/{b.pk}/committee/").content.decode()
+    for i, label in enumerate(["书记", "副书记"]):
+        assert f'name="seat_{i}"' in page and label in page
+    assert 'name="seat_7"' in page and 'name="seat_8"' not in page
+    assert f'<option value="{_full(b)[0].pk}"' in page
+
+
+def test_committee_form_refuses_a_seat_for_someone_outside_the_branch(client_for, primary):
+    b = _big_branch(primary)
+    outsider = Person.objects.filter(hospital=primary).exclude(branch=b).first()
+    before = BranchCommittee.objects.filter(branch=b).count()
+    r = client_for("hosp").post(
+        f"/org/branches/{b.pk}/committee/",
+        _election(b, seat_0=_full(b)[0].pk, seat_2=outsider.pk),
+    )
+    assert r.status_code == 200
+    assert "所选人员不是本支部的正式党员" in r.content.decode()
+    assert BranchCommittee.objects.filter(branch=b).count() == before
+
+
+@pytest.mark.parametrize("odd", ["abc", "\x00", "²", "-3", ""])
+def test_committee_seat_that_is_not_a_number_is_left_empty(client_for, primary, odd):
+    b = _big_branch(primary)
+    full = _full(b)
+    r = client_for("hosp").post(
+        f"/org/branches/{b.pk}/committee/",
+        _election(b, seat_0=full[0].pk, seat_2=full[1].pk, seat_3=full[2].pk, seat_1=odd),
+    )
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    committee = BranchCommittee.objects.filter(branch=b).order_by("-pk").first()
+    assert committee.seats.count() == 3
+
+
+def test_committee_seat_with_a_huge_number_is_refused_calmly(client_for, primary):
+    b = _big_branch(primary)
+    r = client_for("hosp").post(
+        f"/org/branches/{b.pk}/committee/",
+        _election(b, seat_0=_full(b)[0].pk, seat_2="9" * 40),
+    )
+    assert r.status_code == 200
+    assert "所选人员不是本支部的正式党员" in r.content.decode()

@@ -10,24 +10,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
-from hongfan.org.choices import CultivationDirection, CultivationOutcome, PersonStatus
+from hongfan.org.choices import CultivationDirection, CultivationOutcome
 from hongfan.org.forms.cultivation import CultivationCloseForm, CultivationForm
-from hongfan.org.models import Person
 from hongfan.org.selectors import cultivation as cultivation_selectors
+from hongfan.org.selectors import people as people_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import cultivation as cultivation_services
-from hongfan.org.views.hospitals import _require_manager, current_hospital
+from hongfan.org.views.hospitals import _require_manager
 
 
 @login_required
 def cultivation(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
-    h = current_hospital(request, access)
-    rows = cultivation_selectors.cultivation_list(access, h)
-    people_qs = Person.objects.filter(hospital=h, status=PersonStatus.ACTIVE).order_by("name")
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    rows = cultivation_selectors.cultivation_list(access=access, hospital=h)
+    people_qs = people_selectors.people_active(access=access, hospital=h)
     form = CultivationForm(request.POST or None, people=people_qs, initial={"started_on": today()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,7 +60,7 @@ def cultivation(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cultivation_close(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    row = cultivation_selectors.cultivation_get(access, pk)
+    row = cultivation_selectors.cultivation_get(access=access, pk=pk)
     form = CultivationCloseForm(request.POST)
     if form.is_valid():
         try:

@@ -7,29 +7,30 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
-from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+from hongfan.core.forms import apply_errors, search_url
 from hongfan.org.forms.development import DevelopmentForm, DevelopmentStartForm, StopForm
+from hongfan.org.models import Hospital
 from hongfan.org.rules import DevDates
 from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import development as development_services
-from hongfan.org.views.hospitals import _require_manager, current_hospital
+from hongfan.org.views.hospitals import _require_manager
 
 
 @login_required
 def development_board(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     branch_id = request.GET.get("branch", "")
     b = None
     if branch_id.isdigit():
@@ -39,7 +40,7 @@ def development_board(request: HttpRequest) -> HttpResponse:
         h = b.hospital
     elif not (access.is_city or access.administers_hospital(h.pk)):
         b = structure_selectors.branch_get(access, min(access.branch_ids))
-    board = development_selectors.development_board(access, h, b)
+    board = development_selectors.development_board(access=access, hospital=h, branch=b)
     return render(
         request,
         "org/development_board.html",
@@ -54,38 +55,41 @@ def development_board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _applicant_hospital(request: HttpRequest, access: Access) -> Hospital:
+    """The hospital whose applicants a user registers: their own (the city picks none)."""
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    if not (access.administers_hospital(h.pk) or access.branch_ids):
+        raise PermissionDenied("没有权限登记入党申请")
+    return h
+
+
+@login_required
+def applicant_search(request: HttpRequest) -> JsonResponse:
+    """Search-as-you-type for 登记入党申请's 申请人: the people the user may register, by
+    name (the same rows the form accepts)."""
+    access = request_access(request)
+    h = _applicant_hospital(request, access)
+    found = people_selectors.people_search(
+        access=access,
+        people=development_selectors.applicant_options(access=access, hospital=h),
+        text=request.GET.get("q", ""),
+    )
+    return JsonResponse({"results": [{"value": p.pk, "text": str(p)} for p in found]})
+
+
 @login_required
 def development_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
-    if not (access.administers_hospital(h.pk) or access.branch_ids):
-        raise PermissionDenied("没有权限登记入党申请")
+    h = _applicant_hospital(request, access)
     branches = structure_selectors.branch_options(access, h.pk)
-    people_qs = (
-        people_selectors.person_qs(access)
-        .filter(hospital=h, status=PersonStatus.ACTIVE, development__isnull=True)
-        .exclude(political_status__in=MEMBER_STATUSES)
-        .order_by("name")
-    )
-    if not access.administers_hospital(h.pk):
-        people_qs = (
-            people_selectors.person_qs(access)
-            .filter(
-                hospital=h,
-                status=PersonStatus.ACTIVE,
-                development__isnull=True,
-                department__branches__in=branches,
-            )
-            .exclude(political_status__in=MEMBER_STATUSES)
-            .distinct()
-            .order_by("name")
-        )
+    people_qs = development_selectors.applicant_options(access=access, hospital=h)
     initial: dict[str, Any] = {}
     if request.GET.get("person", "").isdigit():
         initial["person"] = int(request.GET["person"])
     form = DevelopmentStartForm(
         request.POST or None, people=people_qs, branches=branches, initial=initial
     )
+    search_url(form, "person", f"{reverse('org:applicant_search')}?hospital={h.pk}")
     if request.method == "POST" and form.is_valid():
         try:
             dev = development_services.development_start(
@@ -116,7 +120,7 @@ def development_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dev = development_selectors.development_get(access, pk)
+    dev = development_selectors.development_get(access=access, pk=pk)
     can_edit = access.manages_branch(dev.branch_id, dev.hospital_id) and dev.status == "active"
     initial = {f: getattr(dev, f) for f in DevelopmentForm.base_fields}
     form = DevelopmentForm(request.POST or None, initial=initial)
@@ -172,7 +176,7 @@ def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def development_stop(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dev = development_selectors.development_get(access, pk)
+    dev = development_selectors.development_get(access=access, pk=pk)
     form = StopForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写终止原因")

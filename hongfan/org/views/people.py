@@ -8,43 +8,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hongfan.core import panels
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
 from hongfan.org.choices import PersonStatus, PoliticalStatus
+from hongfan.org.filters import PersonFilter
 from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
-from hongfan.org.models import Branch, Department, Hospital, Person
+from hongfan.org.models import Hospital
 from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import people as people_services
-from hongfan.org.services.roster import RosterFilters
-from hongfan.org.views.hospitals import _require_manager, current_hospital
+from hongfan.org.views.hospitals import _require_manager
 
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     _require_manager(access)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     g = request.GET
-    f = RosterFilters.from_query(g)
-    qs = people_selectors.person_list(
-        access,
-        hospital=h,
-        branch_id=f.branch_id,
-        department_id=f.department_id,
-        political_status=f.political_status,
-        status=f.status,
-        q=f.q,
-    )
+    qs = PersonFilter(
+        g, queryset=people_selectors.person_list(access, hospital=h, status=None), request=request
+    ).qs
     page = Paginator(qs, 30).get_page(g.get("page"))
     return render(
         request,
@@ -53,9 +46,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "h": h,
             "page": page,
             "branches": structure_selectors.branch_options(access, h.pk),
-            "departments": Department.objects.filter(hospital=h, active=True).order_by(
-                "kind", "name"
-            ),
+            "departments": structure_selectors.department_options(access=access, hospital=h),
             "statuses": PoliticalStatus.choices,
             "filters": g,
             "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
@@ -68,7 +59,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     dev = getattr(p, "development", None) if hasattr(p, "development") else None
     next_step = None
     if dev is not None:
@@ -106,7 +97,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     try:
         value = people_services.person_reveal(access=access, person=p, field=field, request=request)
     except ValidationError as exc:
@@ -121,7 +112,7 @@ def _person_form_branches(access: Access, h: Hospital) -> Any:
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not (access.administers_hospital(h.pk) or access.branch_ids):
         raise PermissionDenied("没有权限新增人员")
     branches = _person_form_branches(access, h)
@@ -147,17 +138,19 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not people_services._can_write_person(access, p.hospital_id, p.branch_id):
         raise PermissionDenied("没有权限修改此人员")
     branches = _person_form_branches(access, p.hospital)
     if p.branch_id and not branches.filter(pk=p.branch_id).exists():
-        branches = Branch.objects.filter(Q(pk__in=branches) | Q(pk=p.branch_id))
+        branches = structure_selectors.branch_options_keeping(
+            access=access, branches=branches, branch_id=p.branch_id
+        )
     form = PersonForm(
         request.POST or None, instance=p, hospital_id=p.hospital_id, branches=branches, editing=True
     )
     if request.method == "POST" and form.is_valid():
-        person_fresh = Person.objects.get(pk=p.pk)
+        person_fresh = people_selectors.person_fresh(access=access, pk=p.pk)
         try:
             people_services.person_update(
                 access=access,
@@ -182,12 +175,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("组织关系转接由医院党委办理")
-    branches = Branch.objects.filter(hospital_id=p.hospital_id, active=True).exclude(
-        pk=p.branch_id or 0
-    )
+    branches = structure_selectors.transfer_branches(access=access, person=p)
     form = TransferForm(request.POST or None, branches=branches, initial={"on": today()})
     return run_form(
         request,
@@ -204,7 +195,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    p = people_selectors.person_get(access, pk)
+    p = people_selectors.person_get(access=access, pk=pk)
     if not access.administers_hospital(p.hospital_id):
         raise PermissionDenied("人员离开由医院党委办理")
     form = LeaveForm(request.POST or None, initial={"on": today()})

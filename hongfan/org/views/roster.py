@@ -12,17 +12,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hongfan.core import exports
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
+from hongfan.org.filters import PersonFilter
 from hongfan.org.forms.roster import RosterUploadForm
 from hongfan.org.imports import roster_parsing
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import roster
-from hongfan.org.views.hospitals import current_hospital
 
 
 @login_required
 def roster_import(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.administers_hospital(h.pk):
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -62,7 +63,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def roster_template(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.reads_hospital(h.pk):
         raise PermissionDenied("只有医院党委管理员可以下载导入模板")
     return exports.xlsx_response(  # a blank template: no one's data, not audited
@@ -76,11 +77,11 @@ def roster_template(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def roster_export(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
-    h = current_hospital(request, access)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     export = roster.roster_export(
         access=access,
         hospital=h,
-        filters=roster.RosterFilters.from_query(request.GET),
+        filters=PersonFilter(request.GET).roster_filters(),
         full=request.GET.get("full") == "1",
         request=request,
     )

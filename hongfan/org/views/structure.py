@@ -15,16 +15,15 @@ from django.urls import reverse
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org.choices import PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms.structure import (
     BranchForm,
     CommitteeForm,
+    CommitteeSeatsForm,
     DepartmentForm,
     GroupForm,
     RuleForm,
     _style,
 )
-from hongfan.org.models import Department, OrgRule, PartyGroup, Person
 from hongfan.org.selectors import hospitals as hospitals_selectors
 from hongfan.org.selectors import structure as structure_selectors
 from hongfan.org.services import structure as structure_services
@@ -33,7 +32,7 @@ from hongfan.org.services import structure as structure_services
 @login_required
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    h = hospitals_selectors.hospital_get(access, pk)
+    h = hospitals_selectors.hospital_get(access=access, pk=pk)
     can_manage = access.administers_hospital(h.pk)
     form = _style(DepartmentForm(request.POST or None))
     if request.method == "POST":
@@ -49,12 +48,8 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已新增科室 {form.cleaned_data['name']}")
                 return redirect("org:structure", pk=h.pk)
-    ov = hospitals_selectors.hospital_overview(access, h)
-    departments = list(
-        Department.objects.filter(hospital=h)
-        .prefetch_related("branches")
-        .order_by("-active", "kind", "name")
-    )
+    ov = hospitals_selectors.hospital_overview(access=access, hospital=h)
+    departments = structure_selectors.department_list(access=access, hospital=h)
     return render(
         request,
         "org/structure.html",
@@ -71,7 +66,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    dept = structure_selectors.department_get(access, pk)
+    dept = structure_selectors.department_get(access=access, pk=pk)
     if not access.administers_hospital(dept.hospital_id):
         raise PermissionDenied("科室设置由医院党委管理")
     initial = {"name": dept.name, "kind": dept.kind, "active": dept.active}
@@ -93,7 +88,7 @@ def branch_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     raw = request.GET.get("hospital", "")
     hid = int(raw) if raw.isdigit() else (min(access.hospital_ids) if access.hospital_ids else 0)
-    h = hospitals_selectors.hospital_get(access, hid) if hid else None
+    h = hospitals_selectors.hospital_get(access=access, pk=hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")
     return run_form(
@@ -138,19 +133,6 @@ def branch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# Seats offered on the election form, in the order a committee lists them.
-SEAT_ROLES = [
-    SeatRole.SECRETARY,
-    SeatRole.DEPUTY,
-    SeatRole.ORGANISATION,
-    SeatRole.PROPAGANDA,
-    SeatRole.DISCIPLINE,
-    SeatRole.YOUTH,
-    SeatRole.MEMBER,
-    SeatRole.MEMBER,
-]
-
-
 @login_required
 def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
@@ -169,27 +151,22 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     )
-    candidates = list(
-        Person.objects.filter(
-            branch=b, status=PersonStatus.ACTIVE, political_status=PoliticalStatus.MEMBER
-        ).order_by("name")
+    seats_form = CommitteeSeatsForm(
+        request.POST or None,
+        candidates=structure_selectors.committee_candidates(access=access, branch=b),
     )
-    by_pk = {p.pk: p for p in candidates}
     seat_error = ""
     if request.method == "POST" and form.is_valid():
-        seats: list[tuple[Person, str]] = []
-        for i, role in enumerate(SEAT_ROLES):
-            raw = request.POST.get(f"seat_{i}", "")
-            if raw.isdigit():
-                person = by_pk.get(int(raw))
-                if person is None:
-                    seat_error = "所选人员不是本支部的正式党员"
-                    break
-                seats.append((person, role))
-        if not seat_error:
+        if not seats_form.is_valid():
+            seat_error = seats_form.first_error()
+        else:
             try:
                 structure_services.committee_elect(
-                    access=access, branch=b, seats=seats, request=request, **form.cleaned_data
+                    access=access,
+                    branch=b,
+                    seats=seats_form.seats(),
+                    request=request,
+                    **form.cleaned_data,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -200,15 +177,7 @@ def committee_elect(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "org/committee_form.html",
-        {
-            "b": b,
-            "form": form,
-            "candidates": candidates,
-            "seat_error": seat_error,
-            "seat_roles": [(i, SeatRole(r).label) for i, r in enumerate(SEAT_ROLES)],
-            "rule": rule,
-            "posted": request.POST,
-        },
+        {"b": b, "form": form, "seats_form": seats_form, "seat_error": seat_error, "rule": rule},
     )
 
 
@@ -241,10 +210,8 @@ def group_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    g = PartyGroup.objects.select_related("branch", "branch__hospital").filter(pk=pk).first()
-    if g is None:
-        raise Http404("党小组不存在")
-    b = structure_selectors.branch_get(access, g.branch_id)
+    g = structure_selectors.party_group_get(access=access, pk=pk)
+    b = g.branch
     if not access.manages_branch(b.pk, b.hospital_id):
         raise PermissionDenied("没有权限管理此支部的党小组")
     initial = {"name": g.name, "leader": g.leader_id}
@@ -269,7 +236,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     authority = hospitals_selectors.authority_for(access)
     if authority is None:
         raise Http404("尚未设置卫健委")
-    versions = list(OrgRule.objects.filter(authority=authority).order_by("-effective_from"))
+    versions = structure_selectors.org_rule_versions(access=access, authority=authority)
     current = structure_selectors.org_rule_for(authority.pk)
     initial = {f: getattr(current, f) for f in structure_services.RULE_FIELDS}
     initial["effective_from"] = today()

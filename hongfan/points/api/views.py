@@ -22,9 +22,11 @@ from hongfan.points.api.serializers import (
     RankRowSerializer,
 )
 from hongfan.points.choices import Period
-from hongfan.points.models import PointClaim, PointEntry, PointRule
+from hongfan.points.models import PointClaim, PointEntry
 from hongfan.points.periods import period_start
+from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.selectors import ledger as ledger_selectors
 from hongfan.points.selectors import standings
 from hongfan.points.services import claims as claim_services
 
@@ -33,14 +35,14 @@ def _me(request: Request) -> Any:
     access = request_access(request)
     if not access.person_id:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return access, org_people_selectors.person_get(access, access.person_id)
+    return access, org_people_selectors.person_get(access=access, pk=access.person_id)
 
 
 class MyPointsAPI(APIView):
     @extend_schema(summary="我的积分：今日进度、本月/季/年合计与排名", responses=MyPointsSerializer)
     def get(self, request: Request) -> Response:
         access, person = _me(request)
-        return Response(MyPointsSerializer(standings.my_points(access, person)).data)
+        return Response(MyPointsSerializer(standings.my_points(access=access, person=person)).data)
 
 
 class MyLedgerAPI(generics.ListAPIView):
@@ -52,12 +54,8 @@ class MyLedgerAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        _, person = _me(self.request)  # type: ignore[arg-type]
-        return (
-            PointEntry.objects.filter(person=person)
-            .select_related("rule")
-            .order_by("-occurred_on", "-id")
-        )
+        access, person = _me(self.request)  # type: ignore[arg-type]
+        return ledger_selectors.entry_list(access=access, person=person)
 
 
 PERIOD_PARAMS = [
@@ -98,10 +96,10 @@ class RankingAPI(APIView):
 
         hospital, branch = ranking_scope(request, access)
         rows = standings.member_ranking(
-            access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+            access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
         )
         branches = (
-            standings.branch_ranking(access, hospital=hospital, period=period, start=start)
+            standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
             if hospital is not None and branch is None
             else []
         )
@@ -123,7 +121,7 @@ class ClaimsAPI(APIView):
     @extend_schema(summary="我的积分申报", responses=ClaimSerializer(many=True))
     def get(self, request: Request) -> Response:
         access = request_access(request)
-        rows = claim_selectors.claims_of_member(access)[:200]
+        rows = claim_selectors.claims_of_member(access=access)[:200]
         return Response(ClaimSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -138,7 +136,7 @@ class ClaimsAPI(APIView):
         s = ClaimSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        rule = PointRule.objects.filter(pk=d["rule_id"]).first()
+        rule = catalogue_selectors.rule_lookup(access=access, pk=d["rule_id"])
         if rule is None:
             raise ValidationError({"rule": "积分规则不存在"})
         claim = claim_services.claim_submit(
@@ -163,7 +161,7 @@ class ClaimReviewAPI(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> Any:
-        return claim_selectors.claim_queue(request_access(self.request), status="pending")  # type: ignore[arg-type]
+        return claim_selectors.claim_queue(access=request_access(self.request), status="pending")  # type: ignore[arg-type]
 
 
 class ClaimDecideAPI(APIView):
@@ -174,7 +172,7 @@ class ClaimDecideAPI(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        claim = claim_selectors.claim_get(access, pk)
+        claim = claim_selectors.claim_get(access=access, pk=pk)
         s = ClaimDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         decision = claim_services.claim_decide(

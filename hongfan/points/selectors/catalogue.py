@@ -4,6 +4,7 @@ versions, one rule, and the active rules a module awards under."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from hongfan.core.access import Access
@@ -12,7 +13,7 @@ from hongfan.org.models import Hospital
 from hongfan.points.models import PointRule
 
 
-def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]:
+def rule_catalogue(*, access: Access, hospital: Hospital | None) -> list[PointRule]:
     """A hospital's rules (its admins, city) or the city's defaults (hospital None)."""
     if hospital is None:
         if not access.is_city and not access.hospital_ids:
@@ -36,7 +37,7 @@ def rule_catalogue(access: Access, hospital: Hospital | None) -> list[PointRule]
     return rules
 
 
-def rule_get(access: Access, pk: int) -> PointRule:
+def rule_get(*, access: Access, pk: int) -> PointRule:
     access.require_business()
     rule = PointRule.objects.filter(pk=pk).first()
     if rule is None:
@@ -60,3 +61,13 @@ def active_rules(hospital_id: int, codes: list[str]) -> dict[str, PointRule]:
         r.code: r
         for r in PointRule.objects.filter(hospital_id=hospital_id, code__in=codes, active=True)
     }
+
+
+def rules_active(*, access: Access, hospital: Hospital) -> QuerySet[PointRule]:
+    """The hospital's active rules (a form's choices)."""
+    return PointRule.objects.filter(hospital=hospital, active=True)
+
+
+def rule_lookup(*, access: Access, pk: int) -> PointRule | None:
+    """A rule by id, or None (the service checks it may be claimed)."""
+    return PointRule.objects.filter(pk=pk).first()

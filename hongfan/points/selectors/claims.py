@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from hongfan.core.access import Access
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import today
 from hongfan.core.uploads import IMAGE_TYPES, stored_file_open
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
@@ -78,7 +78,7 @@ def _reviewer_scope(access: Access, *, hospital: Hospital | None, prefix: str = 
 
 
 def claim_queue(
-    access: Access, *, hospital: Hospital | None = None, status: str | None = None
+    *, access: Access, hospital: Hospital | None = None, status: str | None = None
 ) -> QuerySet[PointClaim]:
     """Claims to review: a secretary's branches, a hospital admin's hospital; pending first
     (oldest first), then the decided ones (newest first)."""
@@ -92,7 +92,7 @@ def claim_queue(
     )
 
 
-def claims_of_member(access: Access) -> QuerySet[PointClaim]:
+def claims_of_member(*, access: Access) -> QuerySet[PointClaim]:
     """A member's own claims, newest first."""
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有积分申报")
@@ -104,7 +104,7 @@ def claims_of_member(access: Access) -> QuerySet[PointClaim]:
 
 
 def appeal_queue(
-    access: Access, *, hospital: Hospital | None = None, status: str | None = None
+    *, access: Access, hospital: Hospital | None = None, status: str | None = None
 ) -> QuerySet[PointAppeal]:
     qs = PointAppeal.objects.filter(_reviewer_scope(access, hospital=hospital, prefix="entry__"))
     if status:
@@ -118,7 +118,7 @@ def appeal_queue(
     )
 
 
-def appeals_of_member(access: Access) -> QuerySet[PointAppeal]:
+def appeals_of_member(*, access: Access) -> QuerySet[PointAppeal]:
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有积分申诉")
     return (
@@ -138,7 +138,7 @@ class PendingCounts:
         return self.claims + self.appeals
 
 
-def pending_counts(access: Access, *, hospital: Hospital | None = None) -> PendingCounts:
+def pending_counts(*, access: Access, hospital: Hospital | None = None) -> PendingCounts:
     """What waits for this user's decision (their own claims and appeals excluded); zero,
     without a query, for users who review nothing."""
     if not (access.hospital_ids or access.branch_ids):
@@ -159,52 +159,43 @@ def pending_counts(access: Access, *, hospital: Hospital | None = None) -> Pendi
     return PendingCounts(claims, appeals)
 
 
-def _visible(access: Access, person: Person, hospital_id: int, what: str) -> None:
+def _visible(access: Access, person: Person, hospital_id: int) -> bool:
     """The claimant themself, their branch's secretary and their hospital's admin see a
-    claim or an appeal; 403 inside one's own hospital (and for the city), 404 elsewhere."""
-    access.require_business()
-    if access.person_id == person.pk or access.manages_branch(person.branch_id, hospital_id):
-        return
-    if access.is_city or hospital_id in access.own_hospital_ids:
-        raise PermissionDenied(f"没有权限查看此{what}")
-    raise Http404(f"{what}不存在")
+    claim or an appeal (others: 403 inside one's own hospital and for the city, else 404)."""
+    return access.person_id == person.pk or access.manages_branch(person.branch_id, hospital_id)
 
 
-def claim_get(access: Access, pk: int) -> PointClaim:
-    claim = (
-        PointClaim.objects.select_related("person", "rule", "entry", "hospital")
-        .filter(pk=pk)
-        .first()
+def claim_get(*, access: Access, pk: int) -> PointClaim:
+    return get_scoped(
+        PointClaim.objects.select_related("person", "rule", "entry", "hospital"),
+        pk,
+        access,
+        noun="积分申报",
+        may=lambda c: _visible(access, c.person, c.hospital_id),
     )
-    if claim is None:
-        access.require_business()
-        raise Http404("积分申报不存在")
-    _visible(access, claim.person, claim.hospital_id, "积分申报")
-    return claim
 
 
-def appeal_get(access: Access, pk: int) -> PointAppeal:
-    appeal = (
-        PointAppeal.objects.select_related("person", "entry", "entry__rule").filter(pk=pk).first()
+def appeal_get(*, access: Access, pk: int) -> PointAppeal:
+    return get_scoped(
+        PointAppeal.objects.select_related("person", "entry", "entry__rule"),
+        pk,
+        access,
+        noun="积分申诉",
+        may=lambda a: _visible(access, a.person, a.entry.hospital_id),
+        hospital_of=lambda a: a.entry.hospital_id,
     )
-    if appeal is None:
-        access.require_business()
-        raise Http404("积分申诉不存在")
-    _visible(access, appeal.person, appeal.entry.hospital_id, "积分申诉")
-    return appeal
 
 
-def entry_for_appeal(access: Access, pk: int) -> PointEntry:
+def entry_for_appeal(*, access: Access, pk: int) -> PointEntry:
     """A ledger entry its own member may appeal against (others: 403 in their hospital)."""
-    access.require_business()
-    entry = PointEntry.objects.select_related("rule", "person").filter(pk=pk).first()
-    if entry is None:
-        raise Http404("积分流水不存在")
-    if entry.person_id != access.person_id:
-        if access.is_city or entry.hospital_id in access.own_hospital_ids:
-            raise PermissionDenied("只能对本人的积分提出申诉")
-        raise Http404("积分流水不存在")
-    return entry
+    return get_scoped(
+        PointEntry.objects.select_related("rule", "person"),
+        pk,
+        access,
+        noun="积分流水",
+        may=lambda e: e.person_id == access.person_id,
+        refusal="只能对本人的积分提出申诉",
+    )
 
 
 def open_appeal_entry_ids(entry_ids: list[int]) -> set[int]:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Sum, When
+from django.db.models import Case, DecimalField, F, QuerySet, Sum, When
 from django.db.models.functions import Abs, TruncMonth, TruncQuarter, TruncYear
 
-from hongfan.org.models import Hospital
+from hongfan.core.access import Access, get_scoped
+from hongfan.org.models import Hospital, Person
+from hongfan.org.selectors.people import person_get
 from hongfan.points.choices import EntryKind, Period
 from hongfan.points.models import PointEntry, PointTotal
 from hongfan.points.periods import ALL_PERIODS, period_label
@@ -88,3 +90,29 @@ def points_check(*, hospital: Hospital) -> list[TotalMismatch]:
 
 def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
+
+
+def entry_list(*, access: Access, person: Person) -> QuerySet[PointEntry]:
+    """A person's ledger, newest first (the person already checked by ``person_get``)."""
+    return (
+        PointEntry.objects.filter(person=person)
+        .select_related("rule")
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def reversed_entry_ids(*, access: Access, entry_ids: list[int]) -> set[int]:
+    """Which of these entries a later entry reverses (冲正)."""
+    return set(
+        PointEntry.objects.filter(reverses__in=entry_ids).values_list("reverses_id", flat=True)
+    )
+
+
+def entry_get(*, access: Access, pk: int) -> PointEntry:
+    """A ledger entry, for those who may see its person (404 when it is not there; the
+    person's scope as ``person_get``)."""
+    entry = get_scoped(
+        PointEntry.objects.select_related("person"), pk, access, noun="积分流水", business=False
+    )
+    person_get(access=access, pk=entry.person_id)
+    return entry

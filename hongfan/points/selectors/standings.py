@@ -103,7 +103,7 @@ def member_rank(
     return rank
 
 
-def my_points(access: Access, person: Person) -> MyPoints:
+def my_points(*, access: Access, person: Person) -> MyPoints:
     if access.person_id != person.pk and not access.manages_branch(
         person.branch_id, person.hospital_id
     ):
@@ -175,8 +175,8 @@ class RankRow:
 
 
 def member_ranking(
-    access: Access,
     *,
+    access: Access,
     hospital: Hospital | None,
     period: str,
     start: date,
@@ -247,7 +247,7 @@ class BranchRankRow:
 
 
 def branch_ranking(
-    access: Access, *, hospital: Hospital, period: str, start: date
+    *, access: Access, hospital: Hospital, period: str, start: date
 ) -> list[BranchRankRow]:
     """Branches by average points per member (members with no points count as 0)."""
     if not access.reads_hospital(hospital.pk):

@@ -25,13 +25,13 @@ def test_the_catalogue_shows_current_and_upcoming_versions(world, users):
     point_rule_revise(access=w.admin, rule=rule, effective_from=later, values={"points": 4})
     me = make_access("pts_m1", person=w.a[1], roles=[(Role.MEMBER, None, None)])
     for access in (w.admin, w.sec_a, me, access_for(users["city"])):
-        rules = {r.pk: r for r in rule_catalogue(access, w.hospital)}
+        rules = {r.pk: r for r in rule_catalogue(access=access, hospital=w.hospital)}
         assert {"ORG-MEETING", "DED-COMPLAINT", rule.code} <= {r.code for r in rules.values()}
         shown = rules[rule.pk]
         assert (shown.current.points, shown.upcoming.points, len(shown.history)) == (2, 4, 2)
     with pytest.raises(Http404):
-        rule_catalogue(access_for(users["hosp2"]), w.hospital)
-    city_rules = rule_catalogue(w.admin, None)
+        rule_catalogue(access=access_for(users["hosp2"]), hospital=w.hospital)
+    city_rules = rule_catalogue(access=w.admin, hospital=None)
     assert city_rules and all(r.hospital_id is None for r in city_rules)
     with pytest.raises(PermissionDenied):
-        rule_catalogue(me, None)
+        rule_catalogue(access=me, hospital=None)

@@ -855,38 +855,38 @@ def test_queues_are_scoped_and_put_pending_first(cw, media):
     in_b = submit(cw, access=b_access, person=b_member, description="乙支部")
     sec_own = submit(cw, access=cw.w.sec_a, person=cw.w.a[0], description="书记本人")
 
-    sec_queue = list(claim_selectors.claim_queue(cw.w.sec_a, hospital=cw.w.hospital))
+    sec_queue = list(claim_selectors.claim_queue(access=cw.w.sec_a, hospital=cw.w.hospital))
     assert sec_queue[-1] == mine_old
     assert set(sec_queue[:-1]) == {mine_new, sec_own}
-    assert list(claim_selectors.claim_queue(cw.sec_b, hospital=cw.w.hospital)) == [in_b]
-    assert set(claim_selectors.claim_queue(cw.w.admin, hospital=cw.w.hospital)) == {
+    assert list(claim_selectors.claim_queue(access=cw.sec_b, hospital=cw.w.hospital)) == [in_b]
+    assert set(claim_selectors.claim_queue(access=cw.w.admin, hospital=cw.w.hospital)) == {
         mine_old,
         mine_new,
         in_b,
         sec_own,
     }
-    assert list(claim_selectors.claims_of_member(cw.member)) == [mine_new, mine_old]
+    assert list(claim_selectors.claims_of_member(access=cw.member)) == [mine_new, mine_old]
     # what waits for a decision: never one's own
-    assert claim_selectors.pending_counts(cw.w.sec_a) == claim_selectors.PendingCounts(1, 0)
-    assert claim_selectors.pending_counts(cw.w.admin) == claim_selectors.PendingCounts(3, 0)
-    assert claim_selectors.pending_counts(cw.member) == claim_selectors.PendingCounts(0, 0)
+    assert claim_selectors.pending_counts(access=cw.w.sec_a) == claim_selectors.PendingCounts(1, 0)
+    assert claim_selectors.pending_counts(access=cw.w.admin) == claim_selectors.PendingCounts(3, 0)
+    assert claim_selectors.pending_counts(access=cw.member) == claim_selectors.PendingCounts(0, 0)
     with pytest.raises(PermissionDenied):
-        claim_selectors.claim_queue(cw.member, hospital=cw.w.hospital)
+        claim_selectors.claim_queue(access=cw.member, hospital=cw.w.hospital)
 
     appeal = appeal_services.appeal_submit(access=cw.member, entry=award_entry(cw), reason="不对")
-    assert list(claim_selectors.appeal_queue(cw.w.sec_a, hospital=cw.w.hospital)) == [appeal]
-    assert list(claim_selectors.appeal_queue(cw.sec_b, hospital=cw.w.hospital)) == []
-    assert list(claim_selectors.appeals_of_member(cw.member)) == [appeal]
-    assert claim_selectors.pending_counts(cw.w.sec_a).appeals == 1
+    assert list(claim_selectors.appeal_queue(access=cw.w.sec_a, hospital=cw.w.hospital)) == [appeal]
+    assert list(claim_selectors.appeal_queue(access=cw.sec_b, hospital=cw.w.hospital)) == []
+    assert list(claim_selectors.appeals_of_member(access=cw.member)) == [appeal]
+    assert claim_selectors.pending_counts(access=cw.w.sec_a).appeals == 1
 
 
 def test_another_hospitals_queue_is_not_found(cw, users):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        claim_selectors.claim_queue(access_for(users["hosp2"]), hospital=cw.w.hospital)
+        claim_selectors.claim_queue(access=access_for(users["hosp2"]), hospital=cw.w.hospital)
     with pytest.raises(PermissionDenied):
-        claim_selectors.claim_queue(access_for(users["city"]), hospital=cw.w.hospital)
+        claim_selectors.claim_queue(access=access_for(users["city"]), hospital=cw.w.hospital)
 
 
 # --- pages -------------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def ranks(rows) -> list[tuple[int, int, Decimal]]:
 
 def test_hospital_ranking_orders_members_and_ties_share_a_rank(standings):
     w = standings
-    rows = member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+    rows = member_ranking(access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
     assert ranks(rows) == [
         (1, w.b[0].pk, 12),
         (2, w.a[1].pk, 10),
@@ -100,10 +100,17 @@ def test_hospital_ranking_orders_members_and_ties_share_a_rank(standings):
 
 def test_a_later_page_of_the_ranking_keeps_the_ranks(standings):
     w = standings
-    full = ranks(member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2))
+    full = ranks(
+        member_ranking(access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+    )
     for offset in range(len(full)):
         page = member_ranking(
-            w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2, limit=2, offset=offset
+            access=w.admin,
+            hospital=w.hospital,
+            period=Period.QUARTER,
+            start=Q2,
+            limit=2,
+            offset=offset,
         )
         assert ranks(page) == full[offset : offset + 2]
 
@@ -112,7 +119,7 @@ def test_branch_filter_ranks_within_the_branch(standings):
     w = standings
     for access in (w.admin, w.sec_a):
         rows = member_ranking(
-            access, hospital=w.hospital, branch=w.branch_a, period=Period.QUARTER, start=Q2
+            access=access, hospital=w.hospital, branch=w.branch_a, period=Period.QUARTER, start=Q2
         )
         assert ranks(rows) == [
             (1, w.a[1].pk, 10),
@@ -125,39 +132,41 @@ def test_branch_filter_ranks_within_the_branch(standings):
 def test_the_month_and_year_rankings_and_an_empty_period(standings):
     w = standings
     for period, start in [(Period.MONTH, date(2025, 5, 1)), (Period.YEAR, date(2025, 1, 1))]:
-        rows = member_ranking(w.admin, hospital=w.hospital, period=period, start=start)
+        rows = member_ranking(access=w.admin, hospital=w.hospital, period=period, start=start)
         assert [r.person_id for r in rows][:2] == [w.b[0].pk, w.a[1].pk]
     assert (
-        member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=date(2025, 7, 1))
+        member_ranking(
+            access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=date(2025, 7, 1)
+        )
         == []
     )
 
 
 def test_hospital_filter_keeps_other_hospitals_out(standings, users):
     w = standings
-    rows = member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+    rows = member_ranking(access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
     assert {r.person_id for r in rows} <= {p.pk for p in w.a + w.b}
     city = access_for(users["city"])
-    assert ranks(member_ranking(city, hospital=w.hospital, period=Period.QUARTER, start=Q2)) == (
-        ranks(rows)
-    )
+    assert ranks(
+        member_ranking(access=city, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+    ) == (ranks(rows))
 
 
 def test_the_city_ranking_is_for_the_city_admin_only(standings, users):
     w = standings
     city = access_for(users["city"])
-    rows = member_ranking(city, hospital=None, period=Period.QUARTER, start=Q2, limit=10_000)
+    rows = member_ranking(access=city, hospital=None, period=Period.QUARTER, start=Q2, limit=10_000)
     ours = [r for r in rows if r.person_id in {p.pk for p in w.a + w.b}]
     assert [(r.person_id, r.points) for r in ours] == [
         (p, pts)
         for _, p, pts in ranks(
-            member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+            member_ranking(access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
         )
     ]
     assert [r.rank for r in rows] == sorted(r.rank for r in rows)
     for access in (w.admin, w.sec_a, access_for(users["hosp"]), access_for(users["member"])):
         with pytest.raises(PermissionDenied, match="全市排名"):
-            member_ranking(access, hospital=None, period=Period.QUARTER, start=Q2)
+            member_ranking(access=access, hospital=None, period=Period.QUARTER, start=Q2)
 
 
 def test_who_may_see_which_ranking(standings, users):
@@ -174,10 +183,10 @@ def test_who_may_see_which_ranking(standings, users):
     ]
     for access, where in denied:
         with pytest.raises(PermissionDenied):
-            member_ranking(access, period=Period.QUARTER, start=Q2, **where)
+            member_ranking(access=access, period=Period.QUARTER, start=Q2, **where)
     for access in (w.sec_a, member, access_for(users["hosp2"]), access_for(users["audit"])):
         with pytest.raises(PermissionDenied):
-            branch_ranking(access, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+            branch_ranking(access=access, hospital=w.hospital, period=Period.QUARTER, start=Q2)
 
 
 # --- one member's rank -----------------------------------------------------------------------
@@ -187,7 +196,9 @@ def test_member_rank_agrees_with_the_ranking(standings):
     w = standings
     listed = {
         r.person_id: r.rank
-        for r in member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+        for r in member_ranking(
+            access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2
+        )
     }
     for p in w.a + w.b:
         rank = member_rank(hospital_id=w.hospital.pk, person=p, period=Period.QUARTER, start=Q2)
@@ -241,14 +252,14 @@ def test_branches_rank_by_average_points_per_member(standings, users):
     c = make_branch(w.hospital, full=2)
     give(w, c.people.order_by("pk").first(), 8)  # 8 / 2 members = 4.0, as branch_b
     for access in (w.admin, access_for(users["city"])):
-        rows = branch_ranking(access, hospital=w.hospital, period=Period.QUARTER, start=Q2)
+        rows = branch_ranking(access=access, hospital=w.hospital, period=Period.QUARTER, start=Q2)
         assert [(r.rank, r.branch_id, r.members, r.total, r.average) for r in rows] == [
             (1, w.branch_a.pk, 5, 24, Decimal("4.8")),  # a0 counts, as 0: 24 / 5, not 24 / 4
             (2, w.branch_b.pk, 3, 12, Decimal("4.0")),  # the member who left does not count
             (2, c.pk, 2, 8, Decimal("4.0")),
         ]
     empty = branch_ranking(
-        w.admin, hospital=w.hospital, period=Period.QUARTER, start=date(2025, 7, 1)
+        access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=date(2025, 7, 1)
     )
     assert {(r.rank, r.average) for r in empty} == {(1, 0)}
 
@@ -277,7 +288,7 @@ def test_my_points_shows_totals_progress_and_ranks(world):
     points_award(access=w.admin, person=w.b[0], rule=plain, occurred_on=day, source_type="test")
 
     me = make_access("pts_m1", person=w.a[1], roles=[(Role.MEMBER, None, None)])
-    mine = my_points(me, w.a[1])
+    mine = my_points(access=me, person=w.a[1])
 
     def since(period: str) -> Decimal:
         start = period_start(period, day)
@@ -306,7 +317,7 @@ def test_my_points_shows_totals_progress_and_ranks(world):
     assert [e.points for e in mine.entries][:3] == [2, 2, 3]
     assert len(mine.entries) == len(earlier) + 2
 
-    other = my_points(w.sec_a, w.a[2])
+    other = my_points(access=w.sec_a, person=w.a[2])
     assert other.rank_branch == 2 and other.today_total == 0
 
 
@@ -315,9 +326,9 @@ def test_my_points_is_for_the_member_and_their_managers(world, users):
     me = make_access("pts_m1", person=w.a[1], roles=[(Role.MEMBER, None, None)])
     for access, person in [(me, w.a[2]), (w.sec_a, w.b[0]), (access_for(users["hosp2"]), w.a[1])]:
         with pytest.raises(PermissionDenied):
-            my_points(access, person)
+            my_points(access=access, person=person)
     for access in (me, w.sec_a, w.admin, access_for(users["city"])):
-        assert my_points(access, w.a[1]).person == w.a[1]
+        assert my_points(access=access, person=w.a[1]).person == w.a[1]
 
 
 # --- query counts ----------------------------------------------------------------------------
@@ -332,9 +343,13 @@ def test_rankings_and_my_points_take_a_fixed_number_of_queries(standings):
         give(w, w.a[1], extra + 1)
         n = []
         for read in (
-            lambda: member_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2),
-            lambda: branch_ranking(w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2),
-            lambda: list(my_points(w.admin, w.a[1]).entries),
+            lambda: member_ranking(
+                access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2
+            ),
+            lambda: branch_ranking(
+                access=w.admin, hospital=w.hospital, period=Period.QUARTER, start=Q2
+            ),
+            lambda: list(my_points(access=w.admin, person=w.a[1]).entries),
         ):
             with CaptureQueriesContext(connection) as queries:
                 read()

@@ -11,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
-from hongfan.org.models import Hospital
 from hongfan.org.selectors import hospitals as org_hospitals_selectors
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.forms.catalogue import RuleCreateForm, RuleVersionForm
 from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.services import catalogue as catalogue_services
@@ -41,10 +40,10 @@ def rules(request: HttpRequest) -> HttpResponse:
         access.person_hospital_id
     ):
         # A member reads their own hospital's catalogue: how points are earned.
-        hospital = Hospital.objects.get(pk=access.person_hospital_id)
+        hospital = org_hospitals_selectors.member_hospital(access=access)
     else:
-        hospital = current_hospital(request, access)
-    catalogue = catalogue_selectors.rule_catalogue(access, hospital)
+        hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    catalogue = catalogue_selectors.rule_catalogue(access=access, hospital=hospital)
     can_edit = access.is_city if hospital is None else access.administers_hospital(hospital.pk)
     form = RuleCreateForm(request.POST or None, initial={"effective_from": today()})
     if request.method == "POST":
@@ -86,7 +85,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    rule = catalogue_selectors.rule_get(access, pk)
+    rule = catalogue_selectors.rule_get(access=access, pk=pk)
     if rule.hospital_id is None and not access.is_city:
         raise PermissionDenied("市级默认积分目录由市卫健委维护")
     if rule.hospital_id is not None and not access.administers_hospital(rule.hospital_id):
@@ -119,7 +118,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def copy_defaults(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     n = catalogue_services.point_rules_copy_defaults(
         access=access, hospital=hospital, request=request
     )

@@ -16,12 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.core.uploads import file_response
 from hongfan.org.models import Hospital, Person
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors import people as org_people_selectors
+from hongfan.org.selectors.hospitals import hospital_choices
+from hongfan.points.filters import STATUS_TABS, ReviewFilter
 from hongfan.points.forms.claims import AppealDecideForm, AppealForm, ClaimForm, DecideForm
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.services import appeals as appeal_services
@@ -30,33 +32,31 @@ from hongfan.points.services import claims as claim_services
 
 def _claimant(access: Access) -> Person:
     """The logged-in user's own person, who must be an active member to claim."""
-    if access.person_id is None:
+    person = org_people_selectors.person_own(access=access)
+    if person is None:
         raise PermissionDenied("此账号未关联党员，不能申报积分")
-    person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
     if not claim_selectors.is_member(person):
         raise PermissionDenied("只有在册党员可以申报积分")
     return person
 
 
+def _reviews(access: Access, hospital_id: int) -> bool:
+    return access.administers_hospital(hospital_id) or hospital_id in access.branch_hospital_ids
+
+
 def _review_hospital(request: HttpRequest, access: Access) -> Hospital:
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
-    hospital = current_hospital(request, access)
-    if not (access.administers_hospital(hospital.pk) or hospital.pk in access.branch_hospital_ids):
-        raise PermissionDenied("只有支部书记或医院党委可以审核积分申报和申诉")
-    return hospital
+    return hospital_for(
+        request,
+        access,
+        hospitals=hospital_choices(access=access),
+        business=True,
+        works=_reviews,
+        works_refusal="只有支部书记或医院党委可以审核积分申报和申诉",
+    )
 
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-STATUS_TABS = [("pending", "待审核"), ("decided", "已审核"), ("all", "全部")]
-
-
-def _status_filter(request: HttpRequest) -> str:
-    status = request.GET.get("status", "pending")
-    return status if status in {"pending", "decided", "all"} else "pending"
 
 
 @login_required
@@ -106,9 +106,11 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.is_business:
         raise PermissionDenied("此角色不能查看业务数据")
-    page = Paginator(claim_selectors.claims_of_member(access), 20).get_page(request.GET.get("page"))
-    appeals = list(claim_selectors.appeals_of_member(access)[:50])
-    person = Person.objects.filter(pk=access.person_id).first() if access.person_id else None
+    page = Paginator(claim_selectors.claims_of_member(access=access), 20).get_page(
+        request.GET.get("page")
+    )
+    appeals = list(claim_selectors.appeals_of_member(access=access)[:50])
+    person = org_people_selectors.person_own(access=access)
     return render(
         request,
         "points/claim_mine.html",
@@ -124,7 +126,7 @@ def claims_mine(request: HttpRequest) -> HttpResponse:
 def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
     """A claim's evidence photo, only for those who may see the claim; never a public URL."""
     access = request_access(request)
-    claim = claim_selectors.claim_get(access, pk)
+    claim = claim_selectors.claim_get(access=access, pk=pk)
     f, kind = claim_selectors.claim_photo_open(claim)
     name = f"claim-{claim.pk}"
     return file_response(f, kind=kind, filename=name, fallback=name)
@@ -133,7 +135,7 @@ def claim_photo(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    entry = claim_selectors.entry_for_appeal(access, pk)
+    entry = claim_selectors.entry_for_appeal(access=access, pk=pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,12 +154,9 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
     """The review queue of claims or appeals: pending oldest first, decided newest first."""
     access = request_access(request)
     hospital = _review_hospital(request, access)
-    status = _status_filter(request)
-    qs = queue(access, hospital=hospital)
-    if status == "pending":
-        qs = qs.filter(status="pending").order_by("created_at", "id")
-    elif status == "decided":
-        qs = qs.exclude(status="pending").order_by("-decided_at", "-id")
+    filtered = ReviewFilter(request.GET, queryset=queue(access=access, hospital=hospital))
+    status = filtered.status_value()
+    qs = filtered.qs
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -167,7 +166,7 @@ def _review_page(request: HttpRequest, *, queue: Any, template: str, tabs: Any) 
             "hospital": hospital,
             "status": status,
             "tabs": tabs,
-            "counts": claim_selectors.pending_counts(access, hospital=hospital),
+            "counts": claim_selectors.pending_counts(access=access, hospital=hospital),
             "my_person_id": access.person_id,
         },
     )
@@ -187,7 +186,7 @@ def claim_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    claim = claim_selectors.claim_get(access, pk)
+    claim = claim_selectors.claim_get(access=access, pk=pk)
     form = DecideForm(request.POST)
     back = reverse("points:claim_review") + f"?hospital={claim.hospital_id}"
     if not form.is_valid():
@@ -223,7 +222,7 @@ def appeal_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    appeal = claim_selectors.appeal_get(access, pk)
+    appeal = claim_selectors.appeal_get(access=access, pk=pk)
     form = AppealDecideForm(request.POST)
     back = reverse("points:appeal_review") + f"?hospital={appeal.entry.hospital_id}"
     if not form.is_valid():

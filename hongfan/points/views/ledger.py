@@ -7,22 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.selectors import people as org_people_selectors
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.choices import Period
 from hongfan.points.forms.ledger import ManualAwardForm, ReverseForm
-from hongfan.points.models import PointEntry, PointRule
 from hongfan.points.periods import period_label, period_start
+from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.selectors import claims as claim_selectors
+from hongfan.points.selectors import ledger as ledger_selectors
 from hongfan.points.selectors import standings
 from hongfan.points.services import ledger as ledger_services
 
@@ -41,13 +42,11 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
-    person = org_people_selectors.person_get(access, person_pk)
-    data = standings.my_points(access, person)
+    person = org_people_selectors.person_get(access=access, pk=person_pk)
+    data = standings.my_points(access=access, person=person)
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
-    reversed_ids = set(
-        PointEntry.objects.filter(reverses__in=[e.pk for e in page]).values_list(
-            "reverses_id", flat=True
-        )
+    reversed_ids = ledger_selectors.reversed_entry_ids(
+        access=access, entry_ids=[e.pk for e in page]
     )
     return render(
         request,
@@ -68,10 +67,10 @@ def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpRe
 @login_required
 def award(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not (access.administers_hospital(hospital.pk) or access.branch_ids):
         raise PermissionDenied("只有支部书记或医院党委可以手工计分")
-    people = org_people_selectors.person_qs(access).filter(
+    people = org_people_selectors.person_qs(access=access).filter(
         hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
     )
     if not access.administers_hospital(hospital.pk):
@@ -83,7 +82,7 @@ def award(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         people=people.order_by("name"),
-        rules=PointRule.objects.filter(hospital=hospital, active=True),
+        rules=catalogue_selectors.rules_active(access=access, hospital=hospital),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -120,10 +119,7 @@ def award(request: HttpRequest) -> HttpResponse:
 @require_POST
 def reverse_entry(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    entry = PointEntry.objects.select_related("person").filter(pk=pk).first()
-    if entry is None:
-        raise Http404("积分流水不存在")
-    org_people_selectors.person_get(access, entry.person_id)  # 404/403 out of scope
+    entry = ledger_selectors.entry_get(access=access, pk=pk)  # 404/403 out of scope
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写冲正原因")

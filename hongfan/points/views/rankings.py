@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.selectors import structure as org_structure_selectors
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.choices import Period
 from hongfan.points.periods import period_label, period_start
 from hongfan.points.selectors import standings
@@ -38,14 +38,14 @@ def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch
     params = getattr(request, "query_params", request.GET)
     if params.get("scope") == "city":
         return None, None
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     raw = params.get("branch", "")
     if raw.isdigit():
         return hospital, org_structure_selectors.branch_get(access, int(raw))
     if access.reads_hospital(hospital.pk):
         return hospital, None
     if access.branch_ids:
-        return hospital, Branch.objects.get(pk=min(access.branch_ids))
+        return hospital, org_structure_selectors.secretary_branch(access=access)
     raise PermissionDenied("没有权限查看积分排名")
 
 
@@ -56,10 +56,10 @@ def rankings(request: HttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "hospital")
     hospital, branch = ranking_scope(request, access)
     rows = standings.member_ranking(
-        access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
     )
     branch_rows = (
-        standings.branch_ranking(access, hospital=hospital, period=period, start=start)
+        standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
         if hospital is not None and branch is None
         else []
     )
@@ -94,7 +94,7 @@ def rankings_export(request: HttpRequest) -> HttpResponseBase:
     period, start = _period(request)
     hospital, branch = ranking_scope(request, access)
     rows = standings.member_ranking(
-        access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
+        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
     )
     title = f"{hospital.name if hospital else '全市'}{branch.name if branch else ''}{period_label(period, start)}积分排名"
     wb = Workbook()
@@ -115,7 +115,9 @@ def rankings_export(request: HttpRequest) -> HttpResponseBase:
     if hospital is not None and branch is None:
         bs = wb.create_sheet("支部排名")
         bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
-        for b in standings.branch_ranking(access, hospital=hospital, period=period, start=start):
+        for b in standings.branch_ranking(
+            access=access, hospital=hospital, period=period, start=start
+        ):
             bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
     return xlsx_response(
         wb,
