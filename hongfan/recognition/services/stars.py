@@ -21,6 +21,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.locks import lock_one
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
 from hongfan.points.periods import QUARTER_CN, cn_date, quarter_bounds, quarter_label
@@ -88,12 +89,6 @@ def _validate_rules(
     elif notice_workdays > MAX_NOTICE_WORKDAYS:
         errors["notice_workdays"] = f"公示期不能超过{MAX_NOTICE_WORKDAYS}个工作日"
     return errors
-
-
-def _locked(selection: StarSelection) -> StarSelection:
-    """The selection re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions
-    already serialise writers), so two admins' clicks cannot both pass a status check."""
-    return StarSelection.objects.select_for_update().select_related("hospital").get(pk=selection.pk)
 
 
 @transaction.atomic
@@ -212,7 +207,7 @@ def star_selection_revise(
 ) -> StarSelection:
     """Change a draft's rules; the draft list is drawn again under the new rules."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "修改评选条件")
     points = _as_decimal(min_points)
     share = _as_decimal(min_attendance_share)
@@ -267,7 +262,7 @@ def star_selection_draft(
     """Draw the draft list from the ranking under the selection's rules, replacing the
     previous draft (people taken off it by hand come back if the rules still pick them)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "重新生成名单")
     stars = _draw(locked)
     audit_log(
@@ -292,7 +287,7 @@ def star_selection_remove(
 ) -> None:
     """Take one person off a draft list before it is published, with a reason (audited)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "调整名单")
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
@@ -328,7 +323,7 @@ def star_selection_publish(
 ) -> StarSelection:
     """Publish the draft list for the public notice (公示) from ``start`` (today)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     if locked.status == StarStatus.CONFIRMED:
         raise ValidationError(FROZEN)
     if locked.status == StarStatus.NOTICE:
@@ -378,7 +373,7 @@ def star_selection_confirm(
 ) -> StarSelection:
     """Confirm the list once the notice period is over (the day after ``notice_end``)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     if locked.status == StarStatus.CONFIRMED:
         raise ValidationError(FROZEN)
     if locked.status != StarStatus.NOTICE or locked.notice_end is None:

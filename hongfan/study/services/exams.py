@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_one
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
 from hongfan.points.selectors.catalogue import active_rules
@@ -300,7 +301,7 @@ def attempt_submit(
     if access.person_id is None or access.person_id != attempt.person_id:
         raise access.denied(attempt.hospital_id, "答卷", "提交")
     now = now or timezone.now()
-    fresh = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+    fresh = lock_one(ExamAttempt.objects.select_related("exam"), attempt.pk)
     if fresh.submitted_at is not None:
         raise ValidationError({"attempt": "本次答题已交卷，不能重复提交"})
     if now > fresh.deadline + GRACE:

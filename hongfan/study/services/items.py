@@ -12,7 +12,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +23,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.locks import lock_one
 from hongfan.core.uploads import CheckedUpload
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
@@ -43,12 +43,6 @@ TOPIC_MAX = 40
 MINUTES_MAX = 600  # one entry
 READ_SALT = "hongfan.study.read"
 READ_TOKEN_MAX_AGE = 12 * 3600  # seconds a page may stay open before its token expires
-
-
-def _lock(model: Any, pk: int) -> Any:
-    """The row again, locked for the rest of the transaction (PostgreSQL); SQLite's
-    IMMEDIATE transactions already serialise writers."""
-    return model.objects.select_for_update().get(pk=pk)
 
 
 # --- topics ---------------------------------------------------------------------------------------
@@ -238,7 +232,7 @@ def item_withdraw(
     """Take an item off members' lists; what they studied stays counted."""
     if not writes_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
         raise access.denied(item.hospital_id, "学习资料", "撤回")
-    fresh = _lock(StudyItem, item.pk)
+    fresh = lock_one(StudyItem, item.pk)
     if fresh.withdrawn_at is not None:
         raise ValidationError({"item": "该学习资料已撤回"})
     fresh.withdrawn_at = timezone.now()
