@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.dates import today
+from hongfan.core.dates import chinese_date, today
 from hongfan.core.locks import lock_one
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
-from hongfan.points.periods import QUARTER_CN, cn_date, quarter_bounds, quarter_label
+from hongfan.points.periods import QUARTER_CN, quarter_bounds, quarter_label
 from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
 from hongfan.recognition.models.stars import (
     DEFAULT_EXCLUDE_COMPLAINTS,
@@ -127,7 +127,7 @@ def star_selection_create(
         start, _ = quarter_bounds(year, quarter)
         if start > day:
             errors["quarter"] = (
-                f"{quarter_label(year, quarter)}尚未开始（{cn_date(start)}起），不能评选"
+                f"{quarter_label(year, quarter)}尚未开始（{chinese_date(start)}起），不能评选"
             )
         elif StarSelection.objects.filter(hospital=hospital, year=year, quarter=quarter).exists():
             errors["quarter"] = f"本院{quarter_label(year, quarter)}已有季度之星评选"
@@ -327,7 +327,7 @@ def star_selection_publish(
     if locked.status == StarStatus.CONFIRMED:
         raise ValidationError(FROZEN)
     if locked.status == StarStatus.NOTICE:
-        raise ValidationError(f"名单已于{cn_date(locked.notice_start)}公示，不能重复发布")  # type: ignore[arg-type]
+        raise ValidationError(f"名单已于{chinese_date(locked.notice_start)}公示，不能重复发布")  # type: ignore[arg-type]
     start = start or today()
     q_start, _ = quarter_bounds(locked.year, locked.quarter)
     if start < q_start:
@@ -380,8 +380,8 @@ def star_selection_confirm(
         raise ValidationError("名单尚未公示，公示期满后方可确认")
     if today() <= locked.notice_end:
         raise ValidationError(
-            f"公示期至{cn_date(locked.notice_end)}，"
-            f"期满后（{cn_date(locked.notice_end + timedelta(days=1))}起）方可确认"
+            f"公示期至{chinese_date(locked.notice_end)}，"
+            f"期满后（{chinese_date(locked.notice_end + timedelta(days=1))}起）方可确认"
         )
     locked.status = StarStatus.CONFIRMED
     locked.confirmed_by_id = access.user_id
