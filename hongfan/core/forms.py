@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from hongfan.core.dates import today
+
 
 class SearchSelect(forms.Select):
     """A model choice that is searched as the user types instead of listing every row: the
@@ -101,3 +103,17 @@ def form_save(
         return False, None
     messages.success(request, success(result) if callable(success) else success)
     return True, result
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a flash message (its messages joined)."""
+    return "；".join(exc.messages)
+
+
+def year_param(request: HttpRequest) -> int:
+    """The year a page is asked for (``?year=``): this year unless a valid one is asked for."""
+    raw = request.GET.get("year", "")
+    this = today().year
+    if raw.isdigit() and 2000 <= int(raw) <= this + 1:
+        return int(raw)
+    return this

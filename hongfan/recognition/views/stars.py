@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import docx_response
-from hongfan.core.forms import run_form
+from hongfan.core.forms import error_text, run_form
 from hongfan.org.models import Hospital
 from hongfan.points import periods
 from hongfan.recognition.documents import stars as star_documents
@@ -186,7 +186,7 @@ def _act(
     try:
         done = action(access, selection)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return redirect(_detail_url(selection))

@@ -10,18 +10,19 @@ from django.shortcuts import render
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import xlsx_response
+from hongfan.core.forms import year_param
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.selectors import structure as org_structure_selectors
 from hongfan.study import exports
 from hongfan.study.selectors import hours as hour_selectors
-from hongfan.study.views.items import manager_hospital, year_of
+from hongfan.study.views.items import manager_hospital
 
 
 def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Branch | None, int]:
     hospital = manager_hospital(request, access)
     raw = request.GET.get("branch", "")
     branch = org_structure_selectors.branch_get(access, int(raw)) if raw.isdigit() else None
-    return hospital, branch, year_of(request)
+    return hospital, branch, year_param(request)
 
 
 @login_required
