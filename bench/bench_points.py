@@ -117,6 +117,7 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     from hongfan.core.dates import today
     from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
     from hongfan.org.models import Person
+    from hongfan.points import rules as codes
     from hongfan.points.choices import Period
     from hongfan.points.models import PointEntry, PointRule, PointTotal
     from hongfan.points.periods import period_start
@@ -346,7 +347,9 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
             by_branch.setdefault(p.branch_id, []).append(p)
     meeting_rule = {
         r.hospital_id: r
-        for r in PointRule.objects.filter(hospital__isnull=False, active=True, code="ORG-MEETING")
+        for r in PointRule.objects.filter(
+            hospital__isnull=False, active=True, code=codes.ORG_MEETING
+        )
     }
     branches = sorted(b for b, ms in by_branch.items() if ms[0].hospital_id in meeting_rule)
     meetings = [(rng.choice(branches), rng.choice(days)) for _ in range(args.meetings + 7)]

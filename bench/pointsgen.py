@@ -69,6 +69,8 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/hong
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+from hongfan.points import rules as codes  # noqa: E402  (after the sys.path lines above)
+
 TABLES = ("points_pointentry", "points_pointtotal")
 ENTRY_COLUMNS = (
     "hospital_id",
@@ -100,16 +102,16 @@ SOURCE_TYPE = "load"
 # The mix is a year of the national study app's habits: study items and quizzes every day,
 # meetings, duty and volunteering weekly, praise and merit now and then, few deductions.
 MIX: dict[str, tuple[float, int]] = {
-    "STUDY-ITEM": (0.46, 1),
-    "STUDY-QUIZ": (0.20, 1),
-    "ORG-MEETING": (0.07, 1),
-    "POST-DUTY": (0.07, 1),
-    "VOL-HOUR": (0.05, 3),
-    "PUBLIC-PRAISE": (0.04, 1),
-    "POST-MERIT": (0.02, 1),
-    "ORG-LECTURE": (0.01, 1),
-    "DED-ABSENT": (0.015, 1),
-    "DED-COMPLAINT": (0.005, 1),
+    codes.STUDY_ITEM: (0.46, 1),
+    codes.STUDY_QUIZ: (0.20, 1),
+    codes.ORG_MEETING: (0.07, 1),
+    codes.POST_DUTY: (0.07, 1),
+    codes.VOL_HOUR: (0.05, 3),
+    codes.PUBLIC_PRAISE: (0.04, 1),
+    codes.POST_MERIT: (0.02, 1),
+    codes.ORG_LECTURE: (0.01, 1),
+    codes.DED_ABSENT: (0.015, 1),
+    codes.DED_COMPLAINT: (0.005, 1),
 }
 WEEKEND_WEIGHT = 0.6
 ZEAL = (0.5, 1.5)

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from hongfan.core.dates import today
+
 
 class SearchSelect(forms.Select):
     """A model choice that is searched as the user types instead of listing every row: the
@@ -134,3 +136,17 @@ class TextFilter(django_filters.CharFilter):
     """A FilterSet field read leniently (``LenientText``); the FilterSet interprets it."""
 
     field_class = LenientText
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a flash message (its messages joined)."""
+    return "；".join(exc.messages)
+
+
+def year_param(request: HttpRequest) -> int:
+    """The year a page is asked for (``?year=``): this year unless a valid one is asked for."""
+    raw = request.GET.get("year", "")
+    this = today().year
+    if raw.isdigit() and 2000 <= int(raw) <= this + 1:
+        return int(raw)
+    return this

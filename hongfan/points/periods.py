@@ -53,7 +53,3 @@ def last_finished_quarter(day: date | None = None) -> tuple[int, int]:
 
 def quarter_label(year: int, quarter: int) -> str:
     return f"{year}年第{QUARTER_CN.get(quarter, str(quarter))}季度"
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -13,8 +11,8 @@ from hongfan.core.exports import escape_cell
 from hongfan.study.selectors.hours import HoursTable
 
 
-def hours_workbook(table: HoursTable) -> bytes:
-    """The hours table, one member a row, as the bytes of an .xlsx file."""
+def hours_workbook(table: HoursTable) -> Workbook:
+    """The hours table, one member a row (the page sends it with ``core.exports.xlsx_response``)."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -52,6 +50,4 @@ def hours_workbook(table: HoursTable) -> bytes:
             ]
         )
     ws.freeze_panes = "A2"
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return wb

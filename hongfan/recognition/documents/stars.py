@@ -3,19 +3,24 @@ and who may read it come from ``selectors.stars``."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils import timezone
 
 from hongfan.core.access import Access
-from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.dates import today
-from hongfan.points.periods import QUARTER_CN, cn_date
+from hongfan.core.dates import chinese_date, today
+from hongfan.core.docx import (
+    BODY_FONT,
+    TABLE_FONT,
+    TITLE_FONT,
+    document_bytes,
+    new_document,
+    set_font,
+)
+from hongfan.points.periods import QUARTER_CN
 from hongfan.recognition.models import StarSelection, StarStatus
 from hongfan.recognition.selectors.stars import (
     committee_name,
@@ -33,12 +38,7 @@ class Announcement:
     content: bytes
     filename: str
     title: str
-
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TITLE_FONT = "方正小标宋简体"
-BODY_FONT = "仿宋_GB2312"
-TABLE_FONT = "宋体"
+    count: int  # the stars listed
 
 
 def announcement_title(selection: StarSelection) -> str:
@@ -52,28 +52,7 @@ class _Writer:
     """An A4 official document (公文 margins and fonts) being written."""
 
     def __init__(self, title: str) -> None:
-        import docx
-        from docx.oxml.ns import qn
-        from docx.shared import Cm
-
-        self.qn = qn
-        self.document = docx.Document()
-        section = self.document.sections[0]
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-        normal = self.document.styles["Normal"]
-        normal.font.name = BODY_FONT  # type: ignore[attr-defined]
-        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)  # type: ignore[attr-defined]
-        self.document.core_properties.title = title
-
-    def font(self, run: Any, name: str, size: float, bold: bool = False) -> None:
-        from docx.shared import Pt
-
-        run.font.name = name
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(self.qn("w:eastAsia"), name)
+        self.document = new_document(title)
 
     def heading(self, text: str) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -82,7 +61,7 @@ class _Writer:
         heading = self.document.add_paragraph()
         heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         heading.paragraph_format.space_after = Pt(16)
-        self.font(heading.add_run(text), TITLE_FONT, 22)
+        set_font(heading.add_run(text), TITLE_FONT, 22)
 
     def para(self, text: str, *, align: Any = None, indent: bool = True, size: float = 16) -> None:
         from docx.shared import Pt
@@ -93,7 +72,7 @@ class _Writer:
         if indent:
             p.paragraph_format.first_line_indent = Pt(size * 2)
         p.paragraph_format.line_spacing = Pt(28)
-        self.font(p.add_run(text), BODY_FONT, size)
+        set_font(p.add_run(text), BODY_FONT, size)
 
     def blank(self) -> None:
         self.document.add_paragraph()
@@ -109,7 +88,7 @@ class _Writer:
         for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
             cell.width = width
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self.font(cell.paragraphs[0].add_run(text), TABLE_FONT, 12, bold=True)
+            set_font(cell.paragraphs[0].add_run(text), TABLE_FONT, 12, bold=True)
         centred = {0, 1, len(headers) - 1}
         for values in rows:
             cells = table.add_row().cells
@@ -117,12 +96,7 @@ class _Writer:
                 cell.width = width
                 if j in centred:
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self.font(cell.paragraphs[0].add_run(text), TABLE_FONT, 12)
-
-    def content(self) -> bytes:
-        out = io.BytesIO()
-        self.document.save(out)
-        return out.getvalue()
+                set_font(cell.paragraphs[0].add_run(text), TABLE_FONT, 12)
 
 
 def _introduction(selection: StarSelection, n: int, label: str) -> str:
@@ -143,7 +117,7 @@ def _notice_period(selection: StarSelection) -> str:
     if not (selection.notice_start and selection.notice_end):
         return f"公示期：自公示之日起{days}个工作日。"
     period = (
-        f"公示期：{cn_date(selection.notice_start)}至{cn_date(selection.notice_end)}"
+        f"公示期：{chinese_date(selection.notice_start)}至{chinese_date(selection.notice_end)}"
         f"（{days}个工作日）。"
     )
     if selection.status == StarStatus.CONFIRMED:
@@ -165,12 +139,10 @@ def _filename(selection: StarSelection) -> str:
     return f"{short}{selection.year}年第{QUARTER_CN[selection.quarter]}季度季度之星{kind}.docx"
 
 
-def star_announcement(
-    access: Access, selection: StarSelection, *, request: HttpRequest | None = None
-) -> Announcement:
+def star_announcement(access: Access, selection: StarSelection) -> Announcement:
     """The announcement as a .docx: title, introduction, the table 序号/姓名/支部/科室/季度积分,
     the notice period and where to object, signed by the hospital's Party committee. A draft
-    (admins only) is marked 草拟稿. The export is audited."""
+    (admins only) is marked 草拟稿. The page that serves it audits the export."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
@@ -203,16 +175,6 @@ def star_announcement(
     if selection.status != StarStatus.CONFIRMED:
         writer.para(OBJECTION_LINE)
     writer.blank()
-    for text in (committee_name(selection.hospital), cn_date(_signed_on(selection))):
+    for text in (committee_name(selection.hospital), chinese_date(_signed_on(selection))):
         writer.para(text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    filename = _filename(selection)
-    audit_log(
-        action=AuditAction.EXPORT,
-        request=request,
-        actor_id=access.user_id,
-        target=selection,
-        kind="star_announcement",
-        count=n,
-        file=filename,
-    )
-    return Announcement(writer.content(), filename, title)
+    return Announcement(document_bytes(writer.document), _filename(selection), title, n)

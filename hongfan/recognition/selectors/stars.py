@@ -6,7 +6,7 @@ Eligibility for quarter Q (``star_evaluate``), all of these:
 - an active Party member (正式或预备党员, 在册) of the hospital;
 - quarter points (the overall ``PointTotal`` row: rule NULL, period "quarter") of at least
   ``min_points`` and above 0 (a member with no points this quarter is never a star);
-- if ``exclude_complaints``: no entry of the hospital's rule ``DED-COMPLAINT`` (category 扣分)
+- if ``exclude_complaints``: no entry of the hospital's rule ``points.rules.DED_COMPLAINT`` (扣分)
   dated in the quarter that still stands (neither a reversal nor reversed);
 - attendance share of at least ``min_attendance_share``, read from the meetings' attendance
   records (组织生活, through hongfan.orglife.selectors.attendance.attendance_counts): the
@@ -42,10 +42,10 @@ from hongfan.orglife.selectors.attendance import AttendanceCount, attendance_cou
 from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointTotal
 from hongfan.points.periods import quarter_bounds, quarter_label
+from hongfan.points.rules import DED_COMPLAINT
 from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
 from hongfan.workdays.selectors import WorkdayResult, add_workdays_result
 
-COMPLAINT_CODE = "DED-COMPLAINT"
 NEAR_MISS_LIMIT = 10  # ineligible members shown with their reasons
 RESERVE_LIMIT = 10  # eligible members beyond the quota shown as 候补
 
@@ -161,7 +161,7 @@ def _complaint_counts(hospital_id: int, start: date, end: date) -> dict[int, int
     """{person: standing entries of the hospital's rule DED-COMPLAINT (扣分) in the quarter}."""
     rules = list(
         PointRule.objects.filter(
-            hospital_id=hospital_id, code=COMPLAINT_CODE, category=RuleCategory.DEDUCTION
+            hospital_id=hospital_id, code=DED_COMPLAINT, category=RuleCategory.DEDUCTION
         ).values_list("pk", flat=True)
     )
     if not rules:

@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.dates import today
+from hongfan.core.dates import chinese_date, today
+from hongfan.core.locks import lock_one
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
-from hongfan.points.periods import QUARTER_CN, cn_date, quarter_bounds, quarter_label
+from hongfan.points.periods import QUARTER_CN, quarter_bounds, quarter_label
 from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
 from hongfan.recognition.models.stars import (
     DEFAULT_EXCLUDE_COMPLAINTS,
@@ -90,12 +91,6 @@ def _validate_rules(
     return errors
 
 
-def _locked(selection: StarSelection) -> StarSelection:
-    """The selection re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions
-    already serialise writers), so two admins' clicks cannot both pass a status check."""
-    return StarSelection.objects.select_for_update().select_related("hospital").get(pk=selection.pk)
-
-
 @transaction.atomic
 def star_selection_create(
     *,
@@ -132,7 +127,7 @@ def star_selection_create(
         start, _ = quarter_bounds(year, quarter)
         if start > day:
             errors["quarter"] = (
-                f"{quarter_label(year, quarter)}尚未开始（{cn_date(start)}起），不能评选"
+                f"{quarter_label(year, quarter)}尚未开始（{chinese_date(start)}起），不能评选"
             )
         elif StarSelection.objects.filter(hospital=hospital, year=year, quarter=quarter).exists():
             errors["quarter"] = f"本院{quarter_label(year, quarter)}已有季度之星评选"
@@ -212,7 +207,7 @@ def star_selection_revise(
 ) -> StarSelection:
     """Change a draft's rules; the draft list is drawn again under the new rules."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "修改评选条件")
     points = _as_decimal(min_points)
     share = _as_decimal(min_attendance_share)
@@ -267,7 +262,7 @@ def star_selection_draft(
     """Draw the draft list from the ranking under the selection's rules, replacing the
     previous draft (people taken off it by hand come back if the rules still pick them)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "重新生成名单")
     stars = _draw(locked)
     audit_log(
@@ -292,7 +287,7 @@ def star_selection_remove(
 ) -> None:
     """Take one person off a draft list before it is published, with a reason (audited)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     _require_draft(locked, "调整名单")
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
@@ -328,11 +323,11 @@ def star_selection_publish(
 ) -> StarSelection:
     """Publish the draft list for the public notice (公示) from ``start`` (today)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     if locked.status == StarStatus.CONFIRMED:
         raise ValidationError(FROZEN)
     if locked.status == StarStatus.NOTICE:
-        raise ValidationError(f"名单已于{cn_date(locked.notice_start)}公示，不能重复发布")  # type: ignore[arg-type]
+        raise ValidationError(f"名单已于{chinese_date(locked.notice_start)}公示，不能重复发布")  # type: ignore[arg-type]
     start = start or today()
     q_start, _ = quarter_bounds(locked.year, locked.quarter)
     if start < q_start:
@@ -378,15 +373,15 @@ def star_selection_confirm(
 ) -> StarSelection:
     """Confirm the list once the notice period is over (the day after ``notice_end``)."""
     _require_admin(access, selection.hospital_id)
-    locked = _locked(selection)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
     if locked.status == StarStatus.CONFIRMED:
         raise ValidationError(FROZEN)
     if locked.status != StarStatus.NOTICE or locked.notice_end is None:
         raise ValidationError("名单尚未公示，公示期满后方可确认")
     if today() <= locked.notice_end:
         raise ValidationError(
-            f"公示期至{cn_date(locked.notice_end)}，"
-            f"期满后（{cn_date(locked.notice_end + timedelta(days=1))}起）方可确认"
+            f"公示期至{chinese_date(locked.notice_end)}，"
+            f"期满后（{chinese_date(locked.notice_end + timedelta(days=1))}起）方可确认"
         )
     locked.status = StarStatus.CONFIRMED
     locked.confirmed_by_id = access.user_id

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
+from hongfan.core.exports import DOCX_CONTENT_TYPE
 from hongfan.core.models import AuditEvent
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
@@ -761,7 +762,7 @@ def test_the_announcement_opens_in_word_with_the_names(drafted, client_for):
     client = _client_as(w.admin, client_for)
     r = client.get(reverse("recognition:star_export", args=[sel.pk]))
     assert r.status_code == 200
-    assert r["Content-Type"] == star_documents.DOCX_CONTENT_TYPE
+    assert r["Content-Type"] == DOCX_CONTENT_TYPE
     name = f"{w.hospital.short_name}2026年第三季度季度之星公示.docx"
     assert r["Content-Disposition"] == (
         f"attachment; filename=\"quarter_stars.docx\"; filename*=UTF-8''{quote(name, safe='')}"

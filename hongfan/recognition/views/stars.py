@@ -14,14 +14,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.exports import content_disposition
-from hongfan.core.forms import run_form
+from hongfan.core.exports import docx_response
+from hongfan.core.forms import error_text, run_form
 from hongfan.org.models import Hospital
 from hongfan.points import periods
 from hongfan.recognition.documents import stars as star_documents
@@ -185,7 +186,7 @@ def _act(
     try:
         done = action(access, selection)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, done)
     return redirect(_detail_url(selection))
@@ -255,13 +256,20 @@ def star_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def star_export(request: HttpRequest, pk: int) -> HttpResponse:
+def star_export(request: HttpRequest, pk: int) -> HttpResponseBase:
     access = request_access(request)
     selection = star_selectors.star_selection_get(access, pk)
-    doc = star_documents.star_announcement(access, selection, request=request)
-    response = HttpResponse(doc.content, content_type=star_documents.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(
-        doc.filename, fallback="quarter_stars.docx"
+    doc = star_documents.star_announcement(access, selection)
+    return docx_response(
+        doc.content,
+        doc.filename,
+        fallback="quarter_stars.docx",
+        request=request,
+        audit={
+            "actor_id": access.user_id,
+            "target": selection,
+            "kind": "star_announcement",
+            "count": doc.count,
+            "file": doc.filename,
+        },
     )
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,12 +1,12 @@
 """The study API a phone client uses: my items with progress, my log (and a new entry),
 the exams open to me, starting an attempt and submitting it. Thin: the work is in the
-study services and selectors; bad input is a 400 with a Chinese message, nothing changed."""
+study services and selectors; bad input is a 400 with a Chinese message, nothing changed
+(a service's ValidationError becomes that 400 in ``core.api.exception_handler``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -32,12 +32,6 @@ from hongfan.study.services import exams as exam_services
 from hongfan.study.services import logs as log_services
 
 ITEMS_LIMIT = 200
-
-
-def _bad(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    )
 
 
 class MyItemsAPI(APIView):
@@ -79,17 +73,14 @@ class MyLogAPI(generics.ListAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         item = item_selectors.item_get(access=access, pk=d["item_id"])
-        try:
-            log = log_services.log_submit(
-                access=access,
-                item=item,
-                minutes=d["minutes"],
-                studied_on=d["studied_on"],
-                note=d.get("note", ""),
-                request=request,  # type: ignore[arg-type]
-            )
-        except DjangoValidationError as exc:
-            raise _bad(exc) from exc
+        log = log_services.log_submit(
+            access=access,
+            item=item,
+            minutes=d["minutes"],
+            studied_on=d["studied_on"],
+            note=d.get("note", ""),
+            request=request,  # type: ignore[arg-type]
+        )
         return Response(LogSerializer(log).data, status=201)
 
 
@@ -114,10 +105,7 @@ class ExamStartAPI(APIView):
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
         exam = exam_selectors.exam_get(access=access, pk=pk)
-        try:
-            started = exam_services.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
-        except DjangoValidationError as exc:
-            raise _bad(exc) from exc
+        started = exam_services.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
         rows = exam_selectors.attempt_questions(started.attempt)
         data = AttemptSerializer(started.attempt, context={"rows": rows}).data
         return Response(data, status=200 if started.resumed else 201)
@@ -139,15 +127,12 @@ class AttemptSubmitAPI(APIView):
             if a["id"] in answers:
                 raise ValidationError({"answers": [f"题目{a['id']}重复作答"]})
             answers[a["id"]] = a["answer"]
-        try:
-            result = exam_services.attempt_submit(
-                access=access,
-                attempt=attempt,
-                answers=answers,
-                request=request,  # type: ignore[arg-type]
-            )
-        except DjangoValidationError as exc:
-            raise _bad(exc) from exc
+        result = exam_services.attempt_submit(
+            access=access,
+            attempt=attempt,
+            answers=answers,
+            request=request,  # type: ignore[arg-type]
+        )
         rows = exam_selectors.attempt_questions(result.attempt)
         return Response(
             ResultSerializer(result.attempt, context={"rows": rows, "message": result.message}).data

@@ -6,15 +6,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from hongfan.core.rules import EffectiveDated
 
-class StudyRule(models.Model):
+
+class StudyRule(EffectiveDated):
     """Yearly study-hour targets of a city (DOMAIN.md: 32 h for members, 56 h for branch
     secretaries and committee members), versioned by date like ``org.OrgRule``."""
 
     authority = models.ForeignKey(
         "org.Authority", on_delete=models.CASCADE, related_name="study_rules"
     )
-    effective_from = models.DateField("生效日期")
     member_target_hours = models.PositiveSmallIntegerField("党员年度学习目标（学时）", default=32)
     committee_target_hours = models.PositiveSmallIntegerField(
         "支部书记、支委年度学习目标（学时）", default=56

@@ -16,11 +16,7 @@ DEFAULT_RULE_FROM = date(2000, 1, 1)
 def study_rule_for(authority_id: int, day: date | None = None) -> StudyRule:
     """The rule version in force on ``day`` (the DOMAIN.md defaults if none is stored)."""
     day = day or today()
-    rule = (
-        StudyRule.objects.filter(authority_id=authority_id, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    rule = StudyRule.objects.filter(authority_id=authority_id).in_force_on(day)
     return rule or StudyRule(authority_id=authority_id, effective_from=DEFAULT_RULE_FROM)
 
 

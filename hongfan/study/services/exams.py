@@ -3,7 +3,7 @@
 An exam draws, for every attempt, its own questions at random from the hospital's bank
 (by topic and difficulty) and stores them with the attempt; the member answers and submits
 once, within the time limit plus a short grace; the server grades. Passing awards the
-hospital's "STUDY-QUIZ" rule through ``points_award`` with the (exam, member) as the
+hospital's ``STUDY_QUIZ`` rule through ``award_by_code`` with the (exam, member) as the
 source: one pass per exam pays once, however many attempts."""
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_one
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
-from hongfan.points.selectors.catalogue import active_rules
-from hongfan.points.services.awarding import points_award
+from hongfan.points.rules import STUDY_QUIZ
+from hongfan.points.services.awarding import award_by_code
 from hongfan.study.choices import Difficulty
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.policy import writes_scoped
@@ -33,7 +34,6 @@ from hongfan.study.selectors.learners import learner_for
 from hongfan.study.selectors.questions import bank_counts
 from hongfan.study.validators import normalise_answer
 
-QUIZ_RULE = "STUDY-QUIZ"
 TITLE_MAX = 100
 MAX_QUESTIONS = 100
 _rng = random.SystemRandom()  # which questions an attempt gets must not be predictable
@@ -263,14 +263,11 @@ class Submitted:
 
 
 def _award_quiz(person: Person, exam: Exam, day: Any) -> tuple[PointEntry | None, str]:
-    rule = active_rules(person.hospital_id, [QUIZ_RULE]).get(QUIZ_RULE)
-    if rule is None:
-        return None, f"本院未启用“参加答题并合格”积分规则（{QUIZ_RULE}），本次不计积分"
     try:
-        result = points_award(
+        result = award_by_code(
             access=None,
             person=person,
-            rule=rule,
+            code=STUDY_QUIZ,
             occurred_on=day,
             source_type="exam",
             source_id=f"{exam.pk}-{person.pk}",
@@ -278,6 +275,8 @@ def _award_quiz(person: Person, exam: Exam, day: Any) -> tuple[PointEntry | None
         )
     except ValidationError as exc:
         return None, "本次不计积分：" + "；".join(exc.messages)
+    if result is None:
+        return None, f"本院未启用“参加答题并合格”积分规则（{STUDY_QUIZ}），本次不计积分"
     if result.duplicate:
         return result.entry, "本考试此前已合格计分，不再重复计分"
     return result.entry, result.message
@@ -300,7 +299,7 @@ def attempt_submit(
     if access.person_id is None or access.person_id != attempt.person_id:
         raise access.denied(attempt.hospital_id, "答卷", "提交")
     now = now or timezone.now()
-    fresh = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+    fresh = lock_one(ExamAttempt.objects.select_related("exam"), attempt.pk)
     if fresh.submitted_at is not None:
         raise ValidationError({"attempt": "本次答题已交卷，不能重复提交"})
     if now > fresh.deadline + GRACE:

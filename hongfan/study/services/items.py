@@ -1,8 +1,8 @@
 """Writes of study material (学习资料): publishing and withdrawing an item, finishing it
 (once per member, with its points), and reading an article to the end.
 
-Finishing an item (once per member and item) awards the hospital's "STUDY-ITEM" rule
-through ``points_award`` with the (item, member) as the source, so it never pays twice; a
+Finishing an item (once per member and item) awards the hospital's ``STUDY_ITEM`` rule
+through ``award_by_code`` with the (item, member) as the source, so it never pays twice; a
 hospital without that rule gives no points and the page says so."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,11 +23,12 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.locks import lock_one
 from hongfan.core.uploads import CheckedUpload
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
-from hongfan.points.selectors.catalogue import active_rules
-from hongfan.points.services.awarding import points_award
+from hongfan.points.rules import STUDY_ITEM
+from hongfan.points.services.awarding import award_by_code
 from hongfan.study import validators
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
@@ -36,19 +36,12 @@ from hongfan.study.policy import reads_scoped, writes_scoped
 from hongfan.study.selectors.learners import learner_for
 from hongfan.study.selectors.rules import study_rule_for
 
-ITEM_RULE = "STUDY-ITEM"
 TITLE_MAX = 100
 SUMMARY_MAX = 200
 TOPIC_MAX = 40
 MINUTES_MAX = 600  # one entry
 READ_SALT = "hongfan.study.read"
 READ_TOKEN_MAX_AGE = 12 * 3600  # seconds a page may stay open before its token expires
-
-
-def _lock(model: Any, pk: int) -> Any:
-    """The row again, locked for the rest of the transaction (PostgreSQL); SQLite's
-    IMMEDIATE transactions already serialise writers."""
-    return model.objects.select_for_update().get(pk=pk)
 
 
 # --- topics ---------------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ def item_withdraw(
     """Take an item off members' lists; what they studied stays counted."""
     if not writes_scoped(access, hospital_id=item.hospital_id, branch_id=item.branch_id):
         raise access.denied(item.hospital_id, "学习资料", "撤回")
-    fresh = _lock(StudyItem, item.pk)
+    fresh = lock_one(StudyItem, item.pk)
     if fresh.withdrawn_at is not None:
         raise ValidationError({"item": "该学习资料已撤回"})
     fresh.withdrawn_at = timezone.now()
@@ -263,14 +256,11 @@ class Finished:
 def _award_item(
     access: Access | None, person: Person, item: StudyItem, day: date
 ) -> tuple[PointEntry | None, str]:
-    rule = active_rules(person.hospital_id, [ITEM_RULE]).get(ITEM_RULE)
-    if rule is None:
-        return None, f"本院未启用“完成一项学习内容”积分规则（{ITEM_RULE}），本次不计积分"
     try:
-        result = points_award(
+        result = award_by_code(
             access=access,
             person=person,
-            rule=rule,
+            code=STUDY_ITEM,
             occurred_on=day,
             source_type="study",
             source_id=f"{item.pk}-{person.pk}",
@@ -278,6 +268,8 @@ def _award_item(
         )
     except ValidationError as exc:
         return None, "本次不计积分：" + "；".join(exc.messages)
+    if result is None:
+        return None, f"本院未启用“完成一项学习内容”积分规则（{STUDY_ITEM}），本次不计积分"
     return result.entry, result.message
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
+from hongfan.core.locks import lock_one
 from hongfan.org.models import Person
 from hongfan.study.choices import LogMethod, LogStatus
 from hongfan.study.models import StudyItem, StudyLog
@@ -146,7 +147,7 @@ def log_decide(
         raise ValidationError({"reason": "退回学习记录须填写理由"})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": f"意见不能超过{REASON_MAX}字"})
-    fresh = StudyLog.objects.select_for_update().get(pk=log.pk)  # locked (PostgreSQL)
+    fresh = lock_one(StudyLog, log.pk)
     if fresh.status != LogStatus.PENDING:
         raise ValidationError(
             {"log": f"该学习记录已处理（{fresh.get_status_display()}），不能重复处理"}

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, error_text, year_param
 from hongfan.core.uploads import file_response, stored_file_open
 from hongfan.org.models import Hospital
 from hongfan.org.views.hospitals import current_hospital
@@ -33,18 +33,6 @@ from hongfan.study.services import items as item_services
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def year_of(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    this = today().year
-    if raw.isdigit() and 2000 <= int(raw) <= this + 1:
-        return int(raw)
-    return this
-
-
-def error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 def manager_hospital(request: HttpRequest, access: Access) -> Hospital:
     """The hospital a manager's page works on (the city picks one); 三员 and members 403."""
     access.require_business()
@@ -60,7 +48,7 @@ def manager_hospital(request: HttpRequest, access: Access) -> Hospital:
 def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     person = learner_selectors.learner_for(access)
-    year = year_of(request)
+    year = year_param(request)
     progress = item_selectors.item_progress(person, list(item_selectors.items_for_member(person)))
     todo = [p for p in progress if not p.finished]
     done = [p for p in progress if p.finished]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, error_text
 from hongfan.study import policy
 from hongfan.study.choices import LogStatus
 from hongfan.study.forms.logs import DecideForm, LogForm
@@ -22,7 +22,7 @@ from hongfan.study.selectors import items as item_selectors
 from hongfan.study.selectors import learners as learner_selectors
 from hongfan.study.selectors import logs as log_selectors
 from hongfan.study.services import logs as log_services
-from hongfan.study.views.items import error_text, manager_hospital
+from hongfan.study.views.items import manager_hospital
 
 
 @login_required

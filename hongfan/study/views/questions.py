@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hongfan.core.access import request_access
-from hongfan.core.exports import XLSX_CONTENT_TYPE, content_disposition
+from hongfan.core.exports import xlsx_response
 from hongfan.org.views.hospitals import current_hospital
 from hongfan.study.choices import Difficulty, QuestionKind
 from hongfan.study.forms.questions import UploadForm
@@ -94,16 +95,15 @@ def question_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def question_template(request: HttpRequest) -> HttpResponse:
+def question_template(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     access.require_business()
     hospital = current_hospital(request, access)
     if not access.reads_hospital(hospital.pk):
         raise PermissionDenied("只有医院党委管理员可以下载题库模板")
-    response = HttpResponse(
-        question_services.question_template(hospital=hospital), content_type=XLSX_CONTENT_TYPE
+    return xlsx_response(
+        question_services.question_template(hospital=hospital),
+        "题库导入模板.xlsx",
+        fallback="question_template.xlsx",
+        cache_control=None,
     )
-    response["Content-Disposition"] = content_disposition(
-        "题库导入模板.xlsx", fallback="question_template.xlsx"
-    )
-    return response
