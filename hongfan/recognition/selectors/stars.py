@@ -309,29 +309,6 @@ def star_hospital_visible(access: Access, hospital_id: int) -> bool:
     return access.is_city or (hospital_id in access.own_hospital_ids)
 
 
-def star_hospital(access: Access, raw: str) -> Hospital:
-    """The hospital whose selections a page shows: ``raw`` (a hospital id from ``?hospital=``:
-    the city's choice, or one's own), else the user's own hospital (the first one they
-    administer, then the first of a branch they run, then their own as a member; the
-    city's first hospital for the city)."""
-    if not access.is_business:
-        raise PermissionDenied("此角色不能查看业务数据")
-    if raw.isdigit():
-        h = Hospital.objects.filter(pk=int(raw)).first()
-        if h is None or not star_hospital_visible(access, h.pk):
-            raise Http404("医院不存在")
-        return h
-    for ids in (access.hospital_ids, access.branch_hospital_ids):
-        if ids:
-            return Hospital.objects.get(pk=min(ids))
-    if access.person_hospital_id is not None:
-        return Hospital.objects.get(pk=access.person_hospital_id)
-    first = Hospital.objects.order_by("pk").first() if access.is_city else None
-    if first is None:
-        raise PermissionDenied("没有可查看的医院")
-    return first
-
-
 def star_hospital_choices(access: Access) -> QuerySet[Hospital] | list[Hospital]:
     """The hospitals the city admin may switch between on the list (others: none)."""
     return Hospital.objects.order_by("pk") if access.is_city else []

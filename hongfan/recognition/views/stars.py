@@ -19,11 +19,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import docx_response
 from hongfan.core.forms import error_text, run_form
 from hongfan.org.models import Hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points import periods
 from hongfan.recognition.documents import stars as star_documents
 from hongfan.recognition.forms.stars import RemoveForm, StarCreateForm, StarRulesForm
@@ -44,8 +45,15 @@ RULE_KEYS = (
 def _hospital(request: HttpRequest, access: Access) -> Hospital:
     """The hospital whose selections a page shows: ``?hospital=`` (the city's choice, or
     one's own), else the user's own hospital."""
-    raw = request.GET.get("hospital") or request.POST.get("hospital") or ""
-    return star_selectors.star_hospital(access, raw)
+    return hospital_for(
+        request,
+        access,
+        hospitals=hospital_choices(access=access),
+        business=True,
+        members=True,
+        picks=star_selectors.star_hospital_visible,
+        refusal="没有可查看的医院",
+    )
 
 
 def _detail_url(selection: StarSelection) -> str:

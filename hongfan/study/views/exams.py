@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.forms import apply_errors
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.study import policy
 from hongfan.study.forms.exams import ExamForm
 from hongfan.study.selectors import exams as exam_selectors
@@ -38,7 +38,7 @@ def exam_list(request: HttpRequest) -> HttpResponse:
     managed = None
     hospital = None
     if access.is_city or access.hospital_ids or access.branch_ids:
-        hospital = current_hospital(request, access)
+        hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
         managed = Paginator(
             exam_selectors.exam_list(access=access, hospital=hospital), 20
         ).get_page(request.GET.get("page"))

@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, error_text, year_param
 from hongfan.core.uploads import file_response, stored_file_open
 from hongfan.org.models import Hospital
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.study import policy, validators
 from hongfan.study.choices import ItemKind
 from hongfan.study.forms.items import ItemForm
@@ -38,7 +38,7 @@ def manager_hospital(request: HttpRequest, access: Access) -> Hospital:
     access.require_business()
     if not (access.is_city or access.hospital_ids or access.branch_ids):
         raise PermissionDenied("只有支部书记或医院党委可以管理学习资料")
-    return current_hospital(request, access)
+    return hospital_for(request, access, hospitals=hospital_choices(access=access))
 
 
 # --- my study ----------------------------------------------------------------------------------------

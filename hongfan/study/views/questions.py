@@ -11,9 +11,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.exports import xlsx_response
-from hongfan.org.views.hospitals import current_hospital
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.study.choices import Difficulty, QuestionKind
 from hongfan.study.forms.questions import UploadForm
 from hongfan.study.imports import question_parsing
@@ -27,7 +27,7 @@ from hongfan.study.services import questions as question_services
 def questions(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     access.require_business()
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     g = request.GET
     topic = g.get("topic", "")
     difficulty = g.get("difficulty", "")
@@ -58,7 +58,7 @@ def questions(request: HttpRequest) -> HttpResponse:
 def question_import_view(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     access.require_business()
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.administers_hospital(hospital.pk):
         raise PermissionDenied("只有本院党委管理员可以导入题库")
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -98,7 +98,7 @@ def question_import_view(request: HttpRequest) -> HttpResponse:
 def question_template(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     access.require_business()
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.reads_hospital(hospital.pk):
         raise PermissionDenied("只有医院党委管理员可以下载题库模板")
     return xlsx_response(
