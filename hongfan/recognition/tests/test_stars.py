@@ -962,3 +962,11 @@ def test_remove_through_the_page(drafted, client_for):
     assert f"已将{w.a[0].name}移出草拟名单" in r.content.decode()
     assert not QuarterStar.objects.filter(selection=sel, person=w.a[0]).exists()
     assert "已移出" in r.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "１２", "-1"])
+def test_a_hospital_asked_for_in_a_bad_form_is_not_found_or_ignored(client_for, raw):
+    """?hospital= too large for a database id, or in full-width digits, is a 404; a value
+    that is not digits is ignored: the city's first hospital."""
+    r = client_for("city").get(reverse("recognition:stars"), {"hospital": raw})
+    assert r.status_code == (404 if raw.isdigit() else 200)
