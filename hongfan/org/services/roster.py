@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -221,31 +221,13 @@ def roster_template(*, hospital: Hospital) -> bytes:
 
 @dataclass(frozen=True)
 class RosterFilters:
-    """The people page's filters (``views.people`` parses the same GET parameters)."""
+    """The people page's filters, as ``org.filters.PersonFilter`` reads them."""
 
     branch_id: int | None = None
     department_id: int | None = None
     political_status: str | None = None
     status: str | None = PersonStatus.ACTIVE  # None = all
     q: str = ""
-
-    @classmethod
-    def from_query(cls, params: Mapping[str, Any]) -> RosterFilters:
-        branch = str(params.get("branch") or "")
-        dept = str(params.get("department") or "")
-        status = params.get("status") or PersonStatus.ACTIVE
-        if status not in PersonStatus.values and status != "all":
-            status = PersonStatus.ACTIVE
-        pol = params.get("political_status") or None
-        if pol and pol not in PoliticalStatus.values and pol != "members":
-            pol = None
-        return cls(
-            branch_id=int(branch) if branch.isdigit() else None,
-            department_id=int(dept) if dept.isdigit() else None,
-            political_status=pol,
-            status=None if status == "all" else status,
-            q=str(params.get("q") or "")[:50],
-        )
 
     def audit_detail(self) -> dict[str, Any]:
         """For the audit trail: the search text is masked when it could be an ID or mobile."""

@@ -21,9 +21,8 @@ from hongfan.points.api.serializers import (
     MyPointsSerializer,
     RankRowSerializer,
 )
-from hongfan.points.choices import Period
+from hongfan.points.filters import RankingQuery
 from hongfan.points.models import PointClaim, PointEntry
-from hongfan.points.periods import period_start
 from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.selectors import ledger as ledger_selectors
@@ -79,22 +78,9 @@ class RankingAPI(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        from datetime import date
-
-        from hongfan.core.dates import today
-
         access = request_access(request)
-        period = request.query_params.get("period", Period.QUARTER)
-        if period not in (Period.MONTH, Period.QUARTER, Period.YEAR):
-            period = Period.QUARTER
-        try:
-            at = date.fromisoformat(request.query_params.get("at", ""))
-        except ValueError:
-            at = today()
-        start = period_start(period, min(at, today()))
-        from hongfan.points.views.rankings import ranking_scope
-
-        hospital, branch = ranking_scope(request, access)
+        asked = RankingQuery(request).ranking(access)
+        period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
         rows = standings.member_ranking(
             access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
         )

@@ -3,6 +3,8 @@ pending tab, never a 500."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -39,3 +41,70 @@ def test_pending_comes_oldest_first_and_decided_newest_first(db):
 def test_bad_tabs_are_never_a_500(client_for, name, raw):
     r = client_for("hosp").get(reverse(name), {"status": raw, "page": raw})
     assert r.status_code == 200
+
+
+# --- RankingQuery: the rankings page, its export and the API read the same parameters ------
+
+
+def _query(params):
+    from django.test import RequestFactory
+
+    from hongfan.points.filters import RankingQuery
+
+    return RankingQuery(RequestFactory().get("/", params))
+
+
+@pytest.mark.parametrize(
+    ("params", "period", "start"),
+    [
+        ({}, "quarter", None),
+        ({"period": "month", "at": "2025-05-06"}, "month", date(2025, 5, 1)),
+        ({"period": "quarter", "at": "2025-05-06"}, "quarter", date(2025, 4, 1)),
+        ({"period": "year", "at": "2025-05-06"}, "year", date(2025, 1, 1)),
+        ({"period": "weekly", "at": "2025-05-06"}, "quarter", date(2025, 4, 1)),
+        ({"period": "9" * 40}, "quarter", None),
+        ({"period": "\x00"}, "quarter", None),
+        ({"at": "2025-13-45"}, "quarter", None),
+        ({"at": "\x00"}, "quarter", None),
+        ({"at": "9" * 40}, "quarter", None),
+        ({"at": "²"}, "quarter", None),
+        ({"at": "9999-12-31"}, "quarter", None),  # a day not yet come is today
+    ],
+)
+def test_the_period_is_read_as_before(params, period, start):
+    from hongfan.core.dates import today
+    from hongfan.points.periods import period_start
+
+    expected = start or period_start(period, today())
+    assert _query(params).period_and_start() == (period, expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "scope"),
+    [
+        ("city", "city"),
+        ("hospital", "hospital"),
+        ("", "hospital"),
+        ("nation", "hospital"),
+        ("\x00", "hospital"),
+        ("9" * 40, "hospital"),
+    ],
+)
+def test_the_scope_is_city_or_hospital(raw, scope):
+    assert _query({"scope": raw}).scope_value() == scope
+
+
+@pytest.mark.parametrize(
+    ("raw", "branch"),
+    [
+        ("12", 12),
+        ("", None),
+        ("abc", None),
+        ("-1", None),
+        ("²", None),
+        ("١٢", None),
+        ("9" * 40, int("9" * 40)),
+    ],
+)
+def test_a_branch_is_ascii_digits(raw, branch):
+    assert _query({"branch": raw}).branch_id() == branch

@@ -80,3 +80,60 @@ def test_ranking_export_is_an_audited_spreadsheet(client_for):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditEvent.objects.filter(action="export").count() == before + 1
+
+
+HUGE = "9" * 40
+IGNORED = [
+    {"period": "\x00"},
+    {"period": HUGE},
+    {"period": "weekly"},
+    {"at": "\x00"},
+    {"at": HUGE},
+    {"at": "2025-13-45"},
+    {"at": "2025-02-30"},
+    {"at": "99999-01-01"},
+    {"at": "²"},
+    {"scope": "\x00"},
+    {"scope": HUGE},
+    {"scope": "nation"},
+    {"branch": "\x00"},
+    {"branch": "abc"},
+    {"branch": "²"},
+    {"branch": "-1"},
+    {"hospital": "\x00"},
+    {"hospital": "abc"},
+]
+
+
+@pytest.mark.parametrize("params", IGNORED)
+def test_bad_ranking_parameters_are_read_as_the_default(client_for, params):
+    client = client_for("hosp")
+    default = client.get("/api/points/rankings/").json()
+    response = client.get("/api/points/rankings/", params)
+    assert response.status_code == 200
+    assert response.json() == default
+    assert default["period"] == "quarter"
+
+
+@pytest.mark.parametrize("name", ["branch", "hospital"])
+def test_a_branch_or_hospital_too_large_to_be_an_id_is_not_found_by_the_api(client_for, name):
+    response = client_for("hosp").get("/api/points/rankings/", {name: HUGE})
+    assert response.status_code == 404
+
+
+def test_the_api_reads_the_period_asked_for(client_for):
+    data = client_for("hosp").get("/api/points/rankings/?period=month&at=2025-05-06").json()
+    assert data["period"] == "month"
+    assert data["start"] == "2025-05-01"
+
+
+def test_the_api_imports_no_html_view():
+    import ast
+    from pathlib import Path
+
+    import hongfan.points.api.views as api_views
+
+    tree = ast.parse(Path(api_views.__file__).read_text(encoding="utf-8"))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in modules if m and m.startswith("hongfan.points.views")}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, id_or_none
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.selectors import people as org_people_selectors
 from hongfan.org.selectors.hospitals import hospital_choices
@@ -76,8 +76,9 @@ def award(request: HttpRequest) -> HttpResponse:
     if not access.administers_hospital(hospital.pk):
         people = people.filter(branch_id__in=access.branch_ids)
     initial: dict[str, object] = {"occurred_on": today(), "quantity": 1}
-    if request.GET.get("person", "").isdigit():
-        initial["person"] = int(request.GET["person"])
+    person_id = id_or_none(request.GET.get("person", ""))
+    if person_id is not None:
+        initial["person"] = person_id
     form = ManualAwardForm(
         request.POST or None,
         initial=initial,

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from hongfan.core.access import Access, hospital_for, request_access
-from hongfan.core.dates import today
-from hongfan.org.models import Branch, Hospital
+from hongfan.core.access import request_access
 from hongfan.org.selectors import structure as org_structure_selectors
-from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points.choices import Period
-from hongfan.points.periods import period_label, period_start
+from hongfan.points.filters import RankingQuery
+from hongfan.points.periods import period_label
 from hongfan.points.selectors import standings
-
-
-def _period(request: HttpRequest) -> tuple[str, date]:
-    period = request.GET.get("period", Period.QUARTER)
-    if period not in (Period.MONTH, Period.QUARTER, Period.YEAR):
-        period = Period.QUARTER
-    try:
-        at = date.fromisoformat(request.GET.get("at", ""))
-    except ValueError:
-        at = today()
-    return period, period_start(period, min(at, today()))
-
-
-def ranking_scope(request: Any, access: Access) -> tuple[Hospital | None, Branch | None]:
-    """Which ranking a request asks for: the city (scope=city), a hospital, or a branch; a
-    secretary without hospital rights gets their own branch. Shared by the page and the API."""
-    params = getattr(request, "query_params", request.GET)
-    if params.get("scope") == "city":
-        return None, None
-    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
-    raw = params.get("branch", "")
-    if raw.isdigit():
-        return hospital, org_structure_selectors.branch_get(access, int(raw))
-    if access.reads_hospital(hospital.pk):
-        return hospital, None
-    if access.branch_ids:
-        return hospital, org_structure_selectors.secretary_branch(access=access)
-    raise PermissionDenied("没有权限查看积分排名")
 
 
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    period, start = _period(request)
-    scope = request.GET.get("scope", "hospital")
-    hospital, branch = ranking_scope(request, access)
+    asked = RankingQuery(request).ranking(access)
+    period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
     rows = standings.member_ranking(
         access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
     )
@@ -74,7 +39,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "label": period_label(period, start),
             "hospital": hospital,
             "branch": branch,
-            "scope": scope,
+            "scope": asked.scope,
             "branches": org_structure_selectors.branch_options(access, hospital.pk)
             if hospital
             else [],
@@ -91,8 +56,8 @@ def rankings_export(request: HttpRequest) -> HttpResponseBase:
     from hongfan.core.exports import escape_cell, xlsx_response
 
     access = request_access(request)
-    period, start = _period(request)
-    hospital, branch = ranking_scope(request, access)
+    asked = RankingQuery(request).ranking(access)
+    period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
     rows = standings.member_ranking(
         access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
     )
