@@ -3,12 +3,17 @@ of each of its versions."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from hongfan.core.rules import EffectiveDated
 from hongfan.points.choices import Period, RuleCategory
+
+# Every points figure (rule, cap, entry, total) has one decimal place (decimal_places=1).
+POINT_STEP = Decimal("0.1")
 
 
 class PointRule(models.Model):

@@ -15,8 +15,8 @@ from hongfan.org.models import Hospital, Person
 from hongfan.org.selectors.people import person_get
 from hongfan.points.choices import EntryKind, Period
 from hongfan.points.models import PointEntry, PointTotal
+from hongfan.points.models.catalogue import POINT_STEP
 from hongfan.points.periods import ALL_PERIODS, period_label
-from hongfan.points.services.awarding import POINT_STEP
 
 
 @dataclass(frozen=True)

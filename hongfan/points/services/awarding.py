@@ -44,6 +44,7 @@ from hongfan.org.models import Person
 from hongfan.points import rules as codes
 from hongfan.points.choices import EntryKind, Period
 from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
+from hongfan.points.models.catalogue import POINT_STEP
 from hongfan.points.periods import ALL_PERIODS, period_start
 
 CAP_LABELS = {
@@ -52,7 +53,6 @@ CAP_LABELS = {
     Period.QUARTER: "每季度",
     Period.YEAR: "每年",
 }
-POINT_STEP = Decimal("0.1")
 DUPLICATE_MESSAGE = "该来源已计过积分，未重复计分"
 BATCH_LIMIT = 500  # awards per statement; a longer batch is written in slices of this size
 

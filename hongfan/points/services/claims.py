@@ -29,8 +29,9 @@ from hongfan.core.locks import lock_one
 from hongfan.core.uploads import IMAGE_TYPES, CheckedUpload, UploadRefused, upload_check
 from hongfan.org.models import Person
 from hongfan.points.models import ClaimStatus, PointClaim, PointRule
+from hongfan.points.models.catalogue import POINT_STEP
 from hongfan.points.selectors.claims import is_member
-from hongfan.points.services.awarding import POINT_STEP, AwardResult, points_award, rule_version_on
+from hongfan.points.services.awarding import AwardResult, points_award, rule_version_on
 
 DESCRIPTION_MAX = 1000
 DECISION_MAX = 200
