@@ -12,7 +12,8 @@ from django.forms.models import model_to_dict
 from hongfan.core.models import AuditEvent
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, sec_branch, unused_id_number, unused_mobile
-from hongfan.tests.test_role_matrix import person_payload, targets
+from hongfan.org.tests.role_rows import person_payload
+from hongfan.tests.test_role_matrix import targets
 
 
 def entries_for(person: Person) -> list[LogEntry]:

@@ -1,30 +1,32 @@
 """Every URL × every role: allowed, 403, 404 or sent to the login page — and a denied write
 changes nothing and leaves an audited denial (docs/decisions/0001-access-scoping.md).
 
-The table below is the access policy in one place. A new URL fails
-``test_every_url_is_in_the_role_table`` until a row is added for it here.
+The table is the access policy in one place. Each app keeps its own rows beside its targets
+and payloads, in ``hongfan/<app>/tests/role_rows.py`` (a ``TABLE`` of rows, each file
+standing alone); this module merges them, adds the project's own URL (the API schema, from
+``hongfan/urls.py``) and holds the machinery: the roles, the shared ``Targets`` in the demo
+city, the walk over every URL pattern, and what "nothing changed" means. A new URL fails
+``test_every_url_is_in_the_role_table`` until its app's ``role_rows.py`` has a row for it.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
-from hongfan.core.dates import add_months, today
+from hongfan.accounts.tests import role_rows as accounts_rows
 from hongfan.core.models import AuditEvent
 from hongfan.core.roles import Role
 from hongfan.notices.models import Notification
+from hongfan.notices.tests import role_rows as notices_rows
 from hongfan.org.choices import DevelopmentStatus, PersonStatus, PoliticalStatus
 from hongfan.org.models import (
     Branch,
@@ -39,13 +41,8 @@ from hongfan.org.models import (
     Person,
     Transfer,
 )
-from hongfan.org.tests.factories import (
-    other_branch,
-    primary,
-    sec_branch,
-    second,
-    unused_id_number,
-)
+from hongfan.org.tests import role_rows as org_rows
+from hongfan.org.tests.factories import primary, sec_branch, second
 from hongfan.orglife.models import (
     Appraisal,
     AppraisalGrade,
@@ -63,14 +60,15 @@ from hongfan.points.models import (
     PointRuleVersion,
     PointTotal,
 )
+from hongfan.points.tests import role_rows as points_rows
 from hongfan.recognition.models import QuarterStar, StarSelection
 from hongfan.recognition.tests import role_rows as recognition_rows
 from hongfan.study.tests import role_rows as study_rows
 from hongfan.study.tests.conftest import study_state
 from hongfan.workdays.models import CalendarYear, DayOverride
+from hongfan.workdays.tests import role_rows as workdays_rows
 
 ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-SEPARATED = ("audit", "security", "sysadmin")  # 三员
 
 OK = "200"  # the page or result
 DONE = "done"  # a write that succeeded and redirected
@@ -145,260 +143,9 @@ def targets() -> Targets:
     )
 
 
-# --- payloads: each would succeed for an allowed role ---------------------------------------
-
-
-def _d(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def person_payload(t: Targets) -> dict[str, Any]:
-    p = t.person
-    data = {
-        "name": p.name,
-        "gender": p.gender,
-        "ethnicity": p.ethnicity,
-        "birth_date": _d(p.birth_date),
-        "education": p.education,
-        "department": p.department_id or "",
-        "post": "岗位已改",
-        "title": p.title,
-        "political_status": p.political_status,
-        "joined_on": _d(p.joined_on),
-        "full_member_on": _d(p.full_member_on),
-        "branch": p.branch_id,
-        "party_group": p.party_group_id or "",
-        "id_number": "",
-        "mobile": "",
-    }
-    for flag in ("is_middle_cadre", "is_department_head", "is_senior_expert"):
-        if getattr(p, flag):
-            data[flag] = "on"
-    return data
-
-
-def new_person_payload(t: Targets) -> dict[str, Any]:
-    birth = date(1993, 6, 8)
-    return {
-        "name": "新来的职工",
-        "gender": "F",
-        "ethnicity": "汉族",
-        "birth_date": birth.isoformat(),
-        "education": "bachelor",
-        "department": t.department.pk,
-        "post": "护士",
-        "title": "护师",
-        "political_status": PoliticalStatus.MASSES,
-        "branch": t.branch.pk,
-        "id_number": unused_id_number(birth, "F"),
-        "mobile": "13900001111",
-    }
-
-
-def development_payload(t: Targets) -> dict[str, Any]:
-    d = t.development
-    return {
-        "applied_on": _d(d.applied_on),
-        "talked_on": _d(d.talked_on),
-        "activist_on": _d(d.activist_on),
-        "candidate_on": _d(d.candidate_on),
-        "reviewed_on": _d(d.reviewed_on),
-        "training_hours": d.training_hours,
-        "probation_on": _d(d.probation_on),
-        "extension_months": d.extension_months,
-        "full_on": _d(d.full_on),
-        "introducers": "张三、李四",
-    }
-
-
-def development_new_payload(t: Targets) -> dict[str, Any]:
-    applicant = (
-        Person.objects.filter(
-            hospital=t.hospital,
-            department__branches=t.branch,
-            political_status=PoliticalStatus.MASSES,
-            status=PersonStatus.ACTIVE,
-            development__isnull=True,
-            birth_date__lte=add_months(today(), -12 * 20),
-        )
-        .order_by("pk")
-        .first()
-    )
-    return {
-        "person": applicant.pk,
-        "branch": t.branch.pk,
-        "applied_on": (today() - timedelta(days=5)).isoformat(),
-        "introducers": "",
-    }
-
-
-def cultivation_payload(t: Targets) -> dict[str, Any]:
-    busy = DualCultivation.objects.filter(outcome="in_progress").values("person_id")
-    person = (
-        Person.objects.filter(
-            hospital=t.hospital,
-            political_status=PoliticalStatus.MEMBER,
-            status=PersonStatus.ACTIVE,
-            is_middle_cadre=False,
-        )
-        .exclude(pk__in=busy)
-        .order_by("pk")
-        .first()
-    )
-    return {
-        "person": person.pk,
-        "direction": "member_to_cadre",
-        "started_on": today().isoformat(),
-        "goal": "培养为护士长",
-    }
-
-
-def branch_payload(t: Targets) -> dict[str, Any]:
-    b = t.branch
-    return {
-        "name": b.name,
-        "kind": b.kind,
-        "parent": b.parent_id or "",
-        "departments": list(b.departments.values_list("pk", flat=True)),
-        "secretary": b.secretary_id or "",
-        "brand_name": "支部品牌已改",
-        "founded_on": _d(b.founded_on),
-    }
-
-
-def committee_payload(t: Targets) -> dict[str, Any]:
-    full = list(
-        Person.objects.filter(
-            branch=t.branch, political_status=PoliticalStatus.MEMBER, status=PersonStatus.ACTIVE
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:4]
-    )
-    start = today()
-    data: dict[str, Any] = {
-        "elected_on": start.isoformat(),
-        "term_start": start.isoformat(),
-        "term_end": (add_months(start, 36) - timedelta(days=1)).isoformat(),
-        "seat_0": full[0],
-    }
-    for i, pk in enumerate(full[1:], start=2):  # seat 1 (deputy) left empty
-        data[f"seat_{i}"] = pk
-    return data
-
-
-def rules_payload(t: Targets) -> dict[str, Any]:
-    from hongfan.org.selectors.structure import org_rule_for
-
-    current = org_rule_for(t.hospital.authority_id)
-    data: dict[str, Any] = {
-        f.name: getattr(current, f.name)
-        for f in OrgRule._meta.concrete_fields
-        if f.name not in {"id", "authority", "effective_from"}
-    }
-    data["effective_from"] = today().isoformat()
-    data["min_full_members"] = 4
-    return data
-
-
-def roster_payload(t: Targets) -> dict[str, Any]:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    birth = date(1991, 3, 3)
-    text = (
-        "姓名,性别,出生日期,科室,政治面貌,身份证号\n"
-        f"导入的职工,男,{birth.isoformat()},{t.department.name},群众,"
-        f"{unused_id_number(birth, 'M')}\n"
-    )
-    return {"file": SimpleUploadedFile("roster.csv", text.encode("utf-8"), "text/csv")}
-
-
-def policy_payload(t: Targets) -> dict[str, Any]:
-    return {
-        "lockout_failures": 3,
-        "lockout_minutes": 30,
-        "ip_throttle_failures": 30,
-        "ip_throttle_window_minutes": 15,
-        "password_min_length": 8,
-        "password_min_classes": 3,
-        "password_max_age_days": 90,
-        "session_idle_minutes": 30,
-    }
-
-
-def grant_payload(t: Targets) -> dict[str, Any]:
-    branch = Branch.objects.filter(hospital=second(), kind="branch").order_by("pk").first()
-    return {"username": "hosp2", "role": Role.BRANCH_SECRETARY, "branch": branch.pk}
-
-
-TINY_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGPYLiMDRAwQCgAcngO9jmnoLQAAAABJRU5ErkJggg=="
-)
-
-
-def demo_member(t: Targets) -> Person:
-    return User.objects.get(username="member").person
-
-
-def points_claim(t: Targets) -> PointClaim:
-    """A pending claim (with a photo) of the demo member, in sec's branch."""
-    member = demo_member(t)
-    claim = PointClaim.objects.filter(person=member, status="pending").order_by("pk").first()
-    if claim is None:
-        claim = PointClaim(
-            hospital=t.hospital,
-            person=member,
-            rule=PointRule.objects.get(hospital=t.hospital, code="ORG-LECTURE"),
-            occurred_on=today(),
-            description="矩阵测试申报",
-        )
-        claim.photo.save("matrix.png", ContentFile(TINY_PNG), save=False)
-        claim.save()
-    return claim
-
-
-def member_entry(t: Targets) -> PointEntry:
-    """An award of the demo member's own, not reversed and not under appeal."""
-    entry = (
-        PointEntry.objects.filter(person=demo_member(t), kind="award", reversed_by__isnull=True)
-        .exclude(appeals__status="pending")
-        .order_by("pk")
-        .first()
-    )
-    assert entry is not None, "the demo city gives every member some points"
-    return entry
-
-
-def points_appeal(t: Targets) -> PointAppeal:
-    member = demo_member(t)
-    appeal = PointAppeal.objects.filter(person=member, status="pending").order_by("pk").first()
-    if appeal is None:
-        appeal = PointAppeal.objects.create(
-            entry=member_entry(t), person=member, reason="矩阵测试申诉"
-        )
-    return appeal
-
-
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # claim photos never land in var/media during tests
-
-
-def points_rule(t: Targets) -> PointRule:
-    return PointRule.objects.get(hospital=t.hospital, code="ORG-MEETING")
-
-
-def points_entry(t: Targets) -> PointEntry:
-    entry = PointEntry.objects.filter(person=t.person, kind="award").order_by("pk").first()
-    assert entry is not None, "the demo city gives every member some points"
-    return entry
-
-
-def member_notification(t: Targets) -> Notification:
-    if "notification" not in t.values:
-        t.values["notification"] = Notification.objects.create(
-            recipient=User.objects.get(username="member"), title="提醒", link="/points/me/"
-        )
-    return t.values["notification"]
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -412,300 +159,22 @@ class Entry:
     args: Callable[[Targets], list[Any]] = lambda t: []
 
 
-HOSPITAL = lambda t: [t.hospital.pk]  # noqa: E731
-BRANCH = lambda t: [t.branch.pk]  # noqa: E731
-PERSON = lambda t: [t.person.pk]  # noqa: E731
-DEV = lambda t: [t.development.pk]  # noqa: E731
-SEP_403 = {r: FORBIDDEN for r in SEPARATED}
-
-# A hospital page: the city and the hospital's admin read it; another hospital's admin gets
-# a 404; people of the hospital without the right get a 403.
-HOSPITAL_READ = roles(FORBIDDEN, city=OK, hosp=OK, hosp2=MISSING)
-HOSPITAL_WRITE = {**HOSPITAL_READ, "hosp": DONE, "city": FORBIDDEN}
-# A branch-level record in 济宁市第三人民医院 that only its hospital admin may change.
-ADMIN_ONLY = roles(FORBIDDEN, hosp=OK, hosp2=MISSING)
-ADMIN_ONLY_WRITE = {**ADMIN_ONLY, "hosp": DONE}
-# A record of sec's branch: its secretary and the hospital admin manage it.
-MANAGED = roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=MISSING)
-MANAGED_WRITE = {**MANAGED, "hosp": DONE, "sec": DONE}
-# A hospital-wide list for managers: each admin sees their own hospital.
-MANAGER_LIST = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
-API_LIST = {**MANAGER_LIST, "anonymous": FORBIDDEN}
-LOGGED_IN = roles(OK)
-
+# The project's own URL (hongfan/urls.py): the API schema. Every app keeps its rows beside
+# its targets, in hongfan/<app>/tests/role_rows.py; they are merged in here.
 TABLE: dict[str, Entry] = {
-    "home": Entry(get=roles(REDIRECT)),
-    "accounts:login": Entry(get=roles(REDIRECT, anonymous=OK)),
-    "accounts:login_otp": Entry(get=roles(REDIRECT, anonymous=REDIRECT)),
-    "accounts:logout": Entry(post=roles(REDIRECT, anonymous=REDIRECT)),
-    "accounts:password": Entry(
-        get=LOGGED_IN,
-        post=roles(DONE),
-        payload=lambda t: {
-            "old_password": "Hongfan@2026",
-            "new_password": "Xin#Mima2027",
-            "new_password2": "Xin#Mima2027",
-        },
-    ),
-    "accounts:2fa": Entry(get=LOGGED_IN, post=LOGGED_IN, payload=lambda t: {"token": "000000"}),
-    # --- organisation
-    "org:hospitals": Entry(get=only(city=True)),
-    "org:hospital": Entry(get=HOSPITAL_READ, args=HOSPITAL),
-    "org:branch": Entry(
-        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING), args=BRANCH
-    ),
-    "org:structure": Entry(
-        get=HOSPITAL_READ,
-        post=HOSPITAL_WRITE,
-        payload=lambda t: {"name": "新设测试科", "kind": "clinical", "active": "on"},
-        args=HOSPITAL,
-    ),
-    "org:department_edit": Entry(
-        get={**HOSPITAL_READ, "city": FORBIDDEN},
-        post={**HOSPITAL_WRITE},
-        payload=lambda t: {"name": t.department.name + "（改）", "kind": t.department.kind},
-        args=lambda t: [t.department.pk],
-    ),
-    "org:branch_new": Entry(
-        get=only(hosp=True, hosp2=True),
-        post=only(DONE, hosp=True, hosp2=True),
-        payload=lambda t: {"name": "新成立党支部", "kind": "branch"},
-    ),
-    "org:branch_edit": Entry(
-        get=ADMIN_ONLY, post=ADMIN_ONLY_WRITE, payload=branch_payload, args=BRANCH
-    ),
-    "org:committee_elect": Entry(
-        get=ADMIN_ONLY, post=ADMIN_ONLY_WRITE, payload=committee_payload, args=BRANCH
-    ),
-    "org:group_new": Entry(
-        get=MANAGED, post=MANAGED_WRITE, payload=lambda t: {"name": "第九党小组"}, args=BRANCH
-    ),
-    "org:group_edit": Entry(
-        get=MANAGED,
-        post=MANAGED_WRITE,
-        payload=lambda t: {"name": t.group.name + "（改）"},
-        args=lambda t: [t.group.pk],
-    ),
-    "org:rules": Entry(get=only(city=True), post=only(DONE, city=True), payload=rules_payload),
-    "org:people": Entry(get=MANAGER_LIST),
-    "org:person_new": Entry(
-        get=only(hosp=True, sec=True, hosp2=True),
-        # hosp2's form offers only its own hospital's departments: refused as invalid input
-        post=only(DONE, hosp=True, sec=True, hosp2=OK),
-        payload=new_person_payload,
-    ),
-    "org:person": Entry(get={**MANAGED, "city": OK}, args=PERSON),
-    "org:person_edit": Entry(get=MANAGED, post=MANAGED_WRITE, payload=person_payload, args=PERSON),
-    "org:person_transfer": Entry(
-        get=ADMIN_ONLY,
-        post=ADMIN_ONLY_WRITE,
-        payload=lambda t: {
-            "to_branch": other_branch().pk,
-            "on": today().isoformat(),
-            "reason": "科室调整",
-        },
-        args=PERSON,
-    ),
-    "org:person_leave": Entry(
-        get=ADMIN_ONLY,
-        post=ADMIN_ONLY_WRITE,
-        payload=lambda t: {"on": today().isoformat(), "reason": "调出"},
-        args=PERSON,
-    ),
-    "org:person_reveal": Entry(
-        post=roles(FORBIDDEN, hosp=OK, hosp2=MISSING),
-        args=lambda t: [t.person.pk, "id_number"],
-    ),
-    "org:development": Entry(get=MANAGER_LIST),
-    "org:development_new": Entry(
-        get=only(hosp=True, sec=True, hosp2=True),
-        post=only(DONE, hosp=True, sec=True, hosp2=OK),  # hosp2: not its branch, invalid
-        payload=development_new_payload,
-    ),
-    "org:applicant_search": Entry(get=only(hosp=True, sec=True, hosp2=True)),
-    "org:development_edit": Entry(
-        get={**MANAGED, "city": OK},
-        post=MANAGED_WRITE,
-        payload=development_payload,
-        args=DEV,
-    ),
-    "org:development_stop": Entry(
-        post=MANAGED_WRITE, payload=lambda t: {"reason": "本人撤回申请"}, args=DEV
-    ),
-    "org:cultivation": Entry(
-        get=only(city=True, hosp=True, hosp2=True),
-        post=only(DONE, hosp=True, hosp2=OK),  # hosp2: the person is not in its hospital
-        payload=cultivation_payload,
-    ),
-    "org:cultivation_close": Entry(
-        post={**HOSPITAL_WRITE},
-        payload=lambda t: {"outcome": "stopped", "on": today().isoformat(), "note": "调离"},
-        args=lambda t: [t.cultivation.pk],
-    ),
-    "org:roster_import": Entry(
-        get=only(hosp=True, hosp2=True),
-        post=only(DONE, hosp=True, hosp2=True),  # each into their own hospital
-        payload=roster_payload,
-    ),
-    "org:roster_template": Entry(get=only(city=True, hosp=True, hosp2=True)),
-    "org:roster_export": Entry(get=only(city=True, hosp=True, hosp2=True)),
-    # --- working-day calendar: national data every user reads; the city admin enters it
-    # (business data: not the system admin's, 三员分立; docs/decisions/0007)
-    "workdays:index": Entry(get=roles(REDIRECT)),
-    "workdays:year": Entry(get=LOGGED_IN, args=lambda t: [2026]),
-    "workdays:edit": Entry(
-        get=only(city=True),
-        post=only(DONE, city=True),
-        payload=lambda t: {"note": "", "holidays": "2031-01-01 元旦", "workdays": ""},
-        args=lambda t: [2031],
-    ),
-    # --- 三员: security admin, system admin, auditor
-    "security:roles": Entry(
-        get=only(security=True), post=only(DONE, security=True), payload=grant_payload
-    ),
-    "security:revoke": Entry(post=only(DONE, security=True), args=lambda t: [t.assignment.pk]),
-    "security:policy": Entry(
-        get=only(security=True), post=only(DONE, security=True), payload=policy_payload
-    ),
-    "security:unlock": Entry(
-        get=only(security=True),
-        post=only(DONE, security=True),
-        payload=lambda t: {"username": "member"},
-    ),
-    "system:users": Entry(
-        get=only(sysadmin=True),
-        post=only(DONE, sysadmin=True),
-        payload=lambda t: {
-            "username": "newcomer",
-            "display_name": "新同事",
-            "password": "Xin#Mima2027",
-        },
-    ),
-    "system:user_active": Entry(
-        post=only(DONE, sysadmin=True),
-        payload=lambda t: {"active": "0"},
-        args=lambda t: [t.account.pk],
-    ),
-    "audit:trail": Entry(get=only(audit=True)),
-    "audit:changes": Entry(get=only(audit=True)),
-    # --- API (DRF answers an anonymous caller with 403 rather than a redirect)
-    "api-people": Entry(get=API_LIST),
-    "api-person": Entry(
-        get={**MANAGED, "city": OK, "anonymous": FORBIDDEN},
-        args=PERSON,
-    ),
-    "api-branches": Entry(get={**API_LIST, "member": OK}),
-    "api-development": Entry(get=API_LIST),
     "api-schema": Entry(get=roles(OK, anonymous=FORBIDDEN)),
-    # --- points
-    "points:mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
-    "points:person": Entry(get={**MANAGED, "city": OK}, args=PERSON),
-    "points:claim_new": Entry(
-        get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK),
-        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, member=DONE),
-        payload=lambda t: {
-            "rule": PointRule.objects.get(hospital=t.hospital, code="ORG-LECTURE").pk,
-            "occurred_on": today().isoformat(),
-            "quantity": "1",
-            "description": "矩阵测试：讲授党课",
-        },
-    ),
-    "points:claims_mine": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)),
-    "points:claim_review": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)),
-    "points:claim_decide": Entry(
-        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
-        payload=lambda t: {"action": "approve", "reason": "属实"},
-        args=lambda t: [points_claim(t).pk],
-    ),
-    "points:claim_photo": Entry(
-        get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
-        args=lambda t: [points_claim(t).pk],
-    ),
-    "points:appeal_new": Entry(
-        get=roles(FORBIDDEN, member=OK, hosp2=MISSING),
-        post=roles(FORBIDDEN, member=DONE, hosp2=MISSING),
-        payload=lambda t: {"reason": "矩阵测试申诉"},
-        args=lambda t: [member_entry(t).pk],
-    ),
-    "points:appeal_review": Entry(get=roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)),
-    "points:appeal_decide": Entry(
-        post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
-        payload=lambda t: {"action": "dismiss", "reason": "矩阵测试"},
-        args=lambda t: [points_appeal(t).pk],
-    ),
-    "points:rankings": Entry(get=MANAGER_LIST),
-    "points:rankings_export": Entry(get=MANAGER_LIST),
-    "api-points-me": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
-    ),
-    "api-points-ledger": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
-    ),
-    "api-points-rankings": Entry(get=API_LIST),
-    "api-points-claims": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
-    ),
-    "api-points-claim-review": Entry(
-        get=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, hosp2=OK)
-    ),
-    "api-points-claim-decide": Entry(
-        post=roles(FORBIDDEN, anonymous=FORBIDDEN, hosp=OK, sec=OK, hosp2=MISSING),
-        payload=lambda t: {"approve": "false", "reason": "矩阵测试：证据不足"},
-        args=lambda t: [points_claim(t).pk],
-    ),
-    "points:rules": Entry(
-        get={**MANAGER_LIST, "member": OK},
-        post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE, sec=FORBIDDEN),
-        payload=lambda t: {
-            "code": "TEST-NEW",
-            "name": "测试规则",
-            "category": "other",
-            "effective_from": today().isoformat(),
-            "points": "1",
-        },
-    ),
-    "points:rule_edit": Entry(
-        get=ADMIN_ONLY,
-        post=ADMIN_ONLY_WRITE,
-        payload=lambda t: {
-            "effective_from": (today() + timedelta(days=1)).isoformat(),
-            "points": "3",
-            "daily_cap": "6",
-        },
-        args=lambda t: [points_rule(t).pk],
-    ),
-    "points:copy_defaults": Entry(
-        post=roles(FORBIDDEN, hosp=DONE, hosp2=DONE), payload=lambda t: {}
-    ),
-    "points:award": Entry(
-        get=only(hosp=True, sec=True, hosp2=True),
-        post=only(DONE, hosp=True, sec=True, hosp2=OK),
-        payload=lambda t: {
-            "person": t.person.pk,
-            "rule": points_rule(t).pk,
-            "occurred_on": today().isoformat(),
-            "quantity": "1",
-            "reason": "矩阵测试",
-        },
-    ),
-    "points:reverse": Entry(
-        post={**MANAGED_WRITE, "city": FORBIDDEN},
-        payload=lambda t: {"reason": "录入错误"},
-        args=lambda t: [points_entry(t).pk],
-    ),
-    # --- 消息 ---
-    "notices:inbox": Entry(get=LOGGED_IN),
-    "notices:read": Entry(
-        post=roles(MISSING, member=DONE),
-        payload=lambda t: {},
-        args=lambda t: [member_notification(t).pk],
-    ),
-    "notices:read_all": Entry(post=roles(DONE), payload=lambda t: {}),
 }
-
-# 组织生活, 学习教育 and 季度之星: these apps keep their rows beside their targets
-# (hongfan/<app>/tests/role_rows.py).
-for app_rows in (orglife_rows.TABLE, study_rows.TABLE, recognition_rows.TABLE):
+for app_rows in (
+    accounts_rows.TABLE,
+    org_rows.TABLE,
+    workdays_rows.TABLE,
+    notices_rows.TABLE,
+    points_rows.TABLE,
+    orglife_rows.TABLE,
+    study_rows.TABLE,
+    recognition_rows.TABLE,
+):
+    assert not set(app_rows) & set(TABLE), f"two rows for {sorted(set(app_rows) & set(TABLE))}"
     TABLE.update(
         {
             name: Entry(get=row.get, post=row.post, payload=row.payload, args=row.args)
@@ -991,7 +460,7 @@ def test_a_denied_write_is_audited_with_who_what_and_where(client_for, users):
     t = targets()
     url = reverse("org:person_edit", args=[t.person.pk])
     client = client_for("security")
-    client.post(url, person_payload(t), REMOTE_ADDR="10.20.30.40")
+    client.post(url, org_rows.person_payload(t), REMOTE_ADDR="10.20.30.40")
     event = AuditEvent.objects.filter(action="denied").order_by("-pk").first()
     assert event.user_id == users["security"].pk
     assert event.ip == "10.20.30.40"

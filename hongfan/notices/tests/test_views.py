@@ -33,7 +33,7 @@ def test_urls():
     assert reverse("notices:read_all") == "/notices/read-all/"
 
 
-# --- the role table (the lead copies these rows into hongfan/tests/test_role_matrix.py) ----------
+# --- the role table, in detail (the matrix's rows are in role_rows.py) -------------------------
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,107 @@
+"""accounts' rows of the role matrix (hongfan/tests/test_role_matrix.py merges them into its
+table, as it does those of study, recognition and orglife): every URL of accounts × every
+demo role — logging in and out, one's password and second factor, and the 三员 pages of
+the security admin, the system admin and the auditor (``security:``, ``system:``,
+``audit:``) — allowed, 403 or sent to log in, and a denied write changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hongfan.core.roles import Role
+from hongfan.org.models import Branch
+from hongfan.org.tests.factories import second
+
+ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+OK, DONE, REDIRECT, LOGIN, FORBIDDEN = "200", "done", "302", "login", "403"
+
+
+def roles(default: str, **over: str) -> dict[str, str]:
+    """Expected outcome per role; anonymous users are sent to log in unless said otherwise."""
+    unknown = set(over) - set(ROLES)
+    assert not unknown, unknown
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = LOGIN
+    table.update(over)
+    return table
+
+
+def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
+    """Everyone logged in is refused (403) except the roles named."""
+    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
+
+
+@dataclass
+class Row:
+    get: dict[str, str] | None = None  # expected outcome of a GET, per role
+    post: dict[str, str] | None = None  # expected outcome of a POST with ``payload``
+    payload: Callable[[Any], dict[str, Any]] | None = None
+    args: Callable[[Any], list[Any]] = lambda t: []
+
+
+def policy_payload(t: Any) -> dict[str, Any]:
+    return {
+        "lockout_failures": 3,
+        "lockout_minutes": 30,
+        "ip_throttle_failures": 30,
+        "ip_throttle_window_minutes": 15,
+        "password_min_length": 8,
+        "password_min_classes": 3,
+        "password_max_age_days": 90,
+        "session_idle_minutes": 30,
+    }
+
+
+def grant_payload(t: Any) -> dict[str, Any]:
+    branch = Branch.objects.filter(hospital=second(), kind="branch").order_by("pk").first()
+    return {"username": "hosp2", "role": Role.BRANCH_SECRETARY, "branch": branch.pk}
+
+
+LOGGED_IN = roles(OK)
+
+TABLE: dict[str, Row] = {
+    "accounts:login": Row(get=roles(REDIRECT, anonymous=OK)),
+    "accounts:login_otp": Row(get=roles(REDIRECT, anonymous=REDIRECT)),
+    "accounts:logout": Row(post=roles(REDIRECT, anonymous=REDIRECT)),
+    "accounts:password": Row(
+        get=LOGGED_IN,
+        post=roles(DONE),
+        payload=lambda t: {
+            "old_password": "Hongfan@2026",
+            "new_password": "Xin#Mima2027",
+            "new_password2": "Xin#Mima2027",
+        },
+    ),
+    "accounts:2fa": Row(get=LOGGED_IN, post=LOGGED_IN, payload=lambda t: {"token": "000000"}),
+    # --- 三员: security admin, system admin, auditor
+    "security:roles": Row(
+        get=only(security=True), post=only(DONE, security=True), payload=grant_payload
+    ),
+    "security:revoke": Row(post=only(DONE, security=True), args=lambda t: [t.assignment.pk]),
+    "security:policy": Row(
+        get=only(security=True), post=only(DONE, security=True), payload=policy_payload
+    ),
+    "security:unlock": Row(
+        get=only(security=True),
+        post=only(DONE, security=True),
+        payload=lambda t: {"username": "member"},
+    ),
+    "system:users": Row(
+        get=only(sysadmin=True),
+        post=only(DONE, sysadmin=True),
+        payload=lambda t: {
+            "username": "newcomer",
+            "display_name": "新同事",
+            "password": "Xin#Mima2027",
+        },
+    ),
+    "system:user_active": Row(
+        post=only(DONE, sysadmin=True),
+        payload=lambda t: {"active": "0"},
+        args=lambda t: [t.account.pk],
+    ),
+    "audit:trail": Row(get=only(audit=True)),
+    "audit:changes": Row(get=only(audit=True)),
+}

@@ -1,0 +1,347 @@
+"""org's rows of the role matrix (hongfan/tests/test_role_matrix.py merges them into its
+table, as it does those of study, recognition and orglife): every org URL × every demo
+role — the home page, the hospital and branch structure, people, development, dual
+cultivation, the roster and org's API — allowed, 403, 404 or sent to log in, and a denied
+write changes nothing.
+
+The targets are rows of the demo's 济宁市第三人民医院 (``t``, the matrix's ``Targets``: its
+hospital, sec's branch, a member of it, a development in progress…). The payloads would
+each succeed for an allowed role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from hongfan.core.dates import add_months, today
+from hongfan.org.choices import PersonStatus, PoliticalStatus
+from hongfan.org.models import DualCultivation, OrgRule, Person
+from hongfan.org.tests.factories import other_branch, unused_id_number
+
+ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+OK, DONE, REDIRECT, LOGIN, FORBIDDEN, MISSING = "200", "done", "302", "login", "403", "404"
+
+
+def roles(default: str, **over: str) -> dict[str, str]:
+    """Expected outcome per role; anonymous users are sent to log in unless said otherwise."""
+    unknown = set(over) - set(ROLES)
+    assert not unknown, unknown
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = LOGIN
+    table.update(over)
+    return table
+
+
+def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
+    """Everyone logged in is refused (403) except the roles named."""
+    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
+
+
+@dataclass
+class Row:
+    get: dict[str, str] | None = None  # expected outcome of a GET, per role
+    post: dict[str, str] | None = None  # expected outcome of a POST with ``payload``
+    payload: Callable[[Any], dict[str, Any]] | None = None
+    args: Callable[[Any], list[Any]] = lambda t: []
+
+
+# --- payloads: each would succeed for an allowed role ---------------------------------------
+
+
+def _d(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def person_payload(t: Any) -> dict[str, Any]:
+    p = t.person
+    data = {
+        "name": p.name,
+        "gender": p.gender,
+        "ethnicity": p.ethnicity,
+        "birth_date": _d(p.birth_date),
+        "education": p.education,
+        "department": p.department_id or "",
+        "post": "岗位已改",
+        "title": p.title,
+        "political_status": p.political_status,
+        "joined_on": _d(p.joined_on),
+        "full_member_on": _d(p.full_member_on),
+        "branch": p.branch_id,
+        "party_group": p.party_group_id or "",
+        "id_number": "",
+        "mobile": "",
+    }
+    for flag in ("is_middle_cadre", "is_department_head", "is_senior_expert"):
+        if getattr(p, flag):
+            data[flag] = "on"
+    return data
+
+
+def new_person_payload(t: Any) -> dict[str, Any]:
+    birth = date(1993, 6, 8)
+    return {
+        "name": "新来的职工",
+        "gender": "F",
+        "ethnicity": "汉族",
+        "birth_date": birth.isoformat(),
+        "education": "bachelor",
+        "department": t.department.pk,
+        "post": "护士",
+        "title": "护师",
+        "political_status": PoliticalStatus.MASSES,
+        "branch": t.branch.pk,
+        "id_number": unused_id_number(birth, "F"),
+        "mobile": "13900001111",
+    }
+
+
+def development_payload(t: Any) -> dict[str, Any]:
+    d = t.development
+    return {
+        "applied_on": _d(d.applied_on),
+        "talked_on": _d(d.talked_on),
+        "activist_on": _d(d.activist_on),
+        "candidate_on": _d(d.candidate_on),
+        "reviewed_on": _d(d.reviewed_on),
+        "training_hours": d.training_hours,
+        "probation_on": _d(d.probation_on),
+        "extension_months": d.extension_months,
+        "full_on": _d(d.full_on),
+        "introducers": "张三、李四",
+    }
+
+
+def development_new_payload(t: Any) -> dict[str, Any]:
+    applicant = (
+        Person.objects.filter(
+            hospital=t.hospital,
+            department__branches=t.branch,
+            political_status=PoliticalStatus.MASSES,
+            status=PersonStatus.ACTIVE,
+            development__isnull=True,
+            birth_date__lte=add_months(today(), -12 * 20),
+        )
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "person": applicant.pk,
+        "branch": t.branch.pk,
+        "applied_on": (today() - timedelta(days=5)).isoformat(),
+        "introducers": "",
+    }
+
+
+def cultivation_payload(t: Any) -> dict[str, Any]:
+    busy = DualCultivation.objects.filter(outcome="in_progress").values("person_id")
+    person = (
+        Person.objects.filter(
+            hospital=t.hospital,
+            political_status=PoliticalStatus.MEMBER,
+            status=PersonStatus.ACTIVE,
+            is_middle_cadre=False,
+        )
+        .exclude(pk__in=busy)
+        .order_by("pk")
+        .first()
+    )
+    return {
+        "person": person.pk,
+        "direction": "member_to_cadre",
+        "started_on": today().isoformat(),
+        "goal": "培养为护士长",
+    }
+
+
+def branch_payload(t: Any) -> dict[str, Any]:
+    b = t.branch
+    return {
+        "name": b.name,
+        "kind": b.kind,
+        "parent": b.parent_id or "",
+        "departments": list(b.departments.values_list("pk", flat=True)),
+        "secretary": b.secretary_id or "",
+        "brand_name": "支部品牌已改",
+        "founded_on": _d(b.founded_on),
+    }
+
+
+def committee_payload(t: Any) -> dict[str, Any]:
+    full = list(
+        Person.objects.filter(
+            branch=t.branch, political_status=PoliticalStatus.MEMBER, status=PersonStatus.ACTIVE
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:4]
+    )
+    start = today()
+    data: dict[str, Any] = {
+        "elected_on": start.isoformat(),
+        "term_start": start.isoformat(),
+        "term_end": (add_months(start, 36) - timedelta(days=1)).isoformat(),
+        "seat_0": full[0],
+    }
+    for i, pk in enumerate(full[1:], start=2):  # seat 1 (deputy) left empty
+        data[f"seat_{i}"] = pk
+    return data
+
+
+def rules_payload(t: Any) -> dict[str, Any]:
+    from hongfan.org.selectors.structure import org_rule_for
+
+    current = org_rule_for(t.hospital.authority_id)
+    data: dict[str, Any] = {
+        f.name: getattr(current, f.name)
+        for f in OrgRule._meta.concrete_fields
+        if f.name not in {"id", "authority", "effective_from"}
+    }
+    data["effective_from"] = today().isoformat()
+    data["min_full_members"] = 4
+    return data
+
+
+def roster_payload(t: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    birth = date(1991, 3, 3)
+    text = (
+        "姓名,性别,出生日期,科室,政治面貌,身份证号\n"
+        f"导入的职工,男,{birth.isoformat()},{t.department.name},群众,"
+        f"{unused_id_number(birth, 'M')}\n"
+    )
+    return {"file": SimpleUploadedFile("roster.csv", text.encode("utf-8"), "text/csv")}
+
+
+HOSPITAL = lambda t: [t.hospital.pk]  # noqa: E731
+BRANCH = lambda t: [t.branch.pk]  # noqa: E731
+PERSON = lambda t: [t.person.pk]  # noqa: E731
+DEV = lambda t: [t.development.pk]  # noqa: E731
+
+# A hospital page: the city and the hospital's admin read it; another hospital's admin gets
+# a 404; people of the hospital without the right get a 403.
+HOSPITAL_READ = roles(FORBIDDEN, city=OK, hosp=OK, hosp2=MISSING)
+HOSPITAL_WRITE = {**HOSPITAL_READ, "hosp": DONE, "city": FORBIDDEN}
+# A branch-level record in 济宁市第三人民医院 that only its hospital admin may change.
+ADMIN_ONLY = roles(FORBIDDEN, hosp=OK, hosp2=MISSING)
+ADMIN_ONLY_WRITE = {**ADMIN_ONLY, "hosp": DONE}
+# A record of sec's branch: its secretary and the hospital admin manage it.
+MANAGED = roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=MISSING)
+MANAGED_WRITE = {**MANAGED, "hosp": DONE, "sec": DONE}
+# A hospital-wide list for managers: each admin sees their own hospital.
+MANAGER_LIST = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
+API_LIST = {**MANAGER_LIST, "anonymous": FORBIDDEN}
+
+TABLE: dict[str, Row] = {
+    "home": Row(get=roles(REDIRECT)),
+    # --- organisation
+    "org:hospitals": Row(get=only(city=True)),
+    "org:hospital": Row(get=HOSPITAL_READ, args=HOSPITAL),
+    "org:branch": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING), args=BRANCH
+    ),
+    "org:structure": Row(
+        get=HOSPITAL_READ,
+        post=HOSPITAL_WRITE,
+        payload=lambda t: {"name": "新设测试科", "kind": "clinical", "active": "on"},
+        args=HOSPITAL,
+    ),
+    "org:department_edit": Row(
+        get={**HOSPITAL_READ, "city": FORBIDDEN},
+        post={**HOSPITAL_WRITE},
+        payload=lambda t: {"name": t.department.name + "（改）", "kind": t.department.kind},
+        args=lambda t: [t.department.pk],
+    ),
+    "org:branch_new": Row(
+        get=only(hosp=True, hosp2=True),
+        post=only(DONE, hosp=True, hosp2=True),
+        payload=lambda t: {"name": "新成立党支部", "kind": "branch"},
+    ),
+    "org:branch_edit": Row(
+        get=ADMIN_ONLY, post=ADMIN_ONLY_WRITE, payload=branch_payload, args=BRANCH
+    ),
+    "org:committee_elect": Row(
+        get=ADMIN_ONLY, post=ADMIN_ONLY_WRITE, payload=committee_payload, args=BRANCH
+    ),
+    "org:group_new": Row(
+        get=MANAGED, post=MANAGED_WRITE, payload=lambda t: {"name": "第九党小组"}, args=BRANCH
+    ),
+    "org:group_edit": Row(
+        get=MANAGED,
+        post=MANAGED_WRITE,
+        payload=lambda t: {"name": t.group.name + "（改）"},
+        args=lambda t: [t.group.pk],
+    ),
+    "org:rules": Row(get=only(city=True), post=only(DONE, city=True), payload=rules_payload),
+    "org:people": Row(get=MANAGER_LIST),
+    "org:person_new": Row(
+        get=only(hosp=True, sec=True, hosp2=True),
+        # hosp2's form offers only its own hospital's departments: refused as invalid input
+        post=only(DONE, hosp=True, sec=True, hosp2=OK),
+        payload=new_person_payload,
+    ),
+    "org:person": Row(get={**MANAGED, "city": OK}, args=PERSON),
+    "org:person_edit": Row(get=MANAGED, post=MANAGED_WRITE, payload=person_payload, args=PERSON),
+    "org:person_transfer": Row(
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY_WRITE,
+        payload=lambda t: {
+            "to_branch": other_branch().pk,
+            "on": today().isoformat(),
+            "reason": "科室调整",
+        },
+        args=PERSON,
+    ),
+    "org:person_leave": Row(
+        get=ADMIN_ONLY,
+        post=ADMIN_ONLY_WRITE,
+        payload=lambda t: {"on": today().isoformat(), "reason": "调出"},
+        args=PERSON,
+    ),
+    "org:person_reveal": Row(
+        post=roles(FORBIDDEN, hosp=OK, hosp2=MISSING),
+        args=lambda t: [t.person.pk, "id_number"],
+    ),
+    "org:development": Row(get=MANAGER_LIST),
+    "org:development_new": Row(
+        get=only(hosp=True, sec=True, hosp2=True),
+        post=only(DONE, hosp=True, sec=True, hosp2=OK),  # hosp2: not its branch, invalid
+        payload=development_new_payload,
+    ),
+    "org:applicant_search": Row(get=only(hosp=True, sec=True, hosp2=True)),
+    "org:development_edit": Row(
+        get={**MANAGED, "city": OK},
+        post=MANAGED_WRITE,
+        payload=development_payload,
+        args=DEV,
+    ),
+    "org:development_stop": Row(
+        post=MANAGED_WRITE, payload=lambda t: {"reason": "本人撤回申请"}, args=DEV
+    ),
+    "org:cultivation": Row(
+        get=only(city=True, hosp=True, hosp2=True),
+        post=only(DONE, hosp=True, hosp2=OK),  # hosp2: the person is not in its hospital
+        payload=cultivation_payload,
+    ),
+    "org:cultivation_close": Row(
+        post={**HOSPITAL_WRITE},
+        payload=lambda t: {"outcome": "stopped", "on": today().isoformat(), "note": "调离"},
+        args=lambda t: [t.cultivation.pk],
+    ),
+    "org:roster_import": Row(
+        get=only(hosp=True, hosp2=True),
+        post=only(DONE, hosp=True, hosp2=True),  # each into their own hospital
+        payload=roster_payload,
+    ),
+    "org:roster_template": Row(get=only(city=True, hosp=True, hosp2=True)),
+    "org:roster_export": Row(get=only(city=True, hosp=True, hosp2=True)),
+    # --- API (DRF answers an anonymous caller with 403 rather than a redirect)
+    "api-people": Row(get=API_LIST),
+    "api-person": Row(
+        get={**MANAGED, "city": OK, "anonymous": FORBIDDEN},
+        args=PERSON,
+    ),
+    "api-branches": Row(get={**API_LIST, "member": OK}),
+    "api-development": Row(get=API_LIST),
+}
