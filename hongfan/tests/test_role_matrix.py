@@ -25,6 +25,16 @@ from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
 from hongfan.accounts.tests import role_rows as accounts_rows
 from hongfan.core.models import AuditEvent
 from hongfan.core.roles import Role
+from hongfan.core.testing.role_matrix import (
+    DONE,
+    FORBIDDEN,
+    LOGIN,
+    MISSING,
+    OK,
+    REDIRECT,
+    ROLES,
+    roles,
+)
 from hongfan.notices.models import Notification
 from hongfan.notices.tests import role_rows as notices_rows
 from hongfan.org.choices import DevelopmentStatus, PersonStatus, PoliticalStatus
@@ -68,30 +78,7 @@ from hongfan.study.tests.conftest import study_state
 from hongfan.workdays.models import CalendarYear, DayOverride
 from hongfan.workdays.tests import role_rows as workdays_rows
 
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-
-OK = "200"  # the page or result
-DONE = "done"  # a write that succeeded and redirected
-REDIRECT = "302"  # sent somewhere else (home page, login after logout…)
-LOGIN = "login"  # sent to the login page with ?next=
-FORBIDDEN = "403"
-MISSING = "404"
 DENIED = {LOGIN, FORBIDDEN, MISSING}
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    """Expected outcome per role; anonymous users are sent to log in unless said otherwise."""
-    unknown = set(over) - set(ROLES)
-    assert not unknown, unknown
-    table = {r: default for r in ROLES}
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-def only(allowed: str = OK, **over: str) -> dict[str, str]:
-    """Everyone logged in is refused (403) except the roles named."""
-    return roles(FORBIDDEN, **{r: allowed if v is True else v for r, v in over.items()})
 
 
 @dataclass

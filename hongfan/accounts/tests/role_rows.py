@@ -6,39 +6,12 @@ the security admin, the system admin and the auditor (``security:``, ``system:``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from hongfan.core.roles import Role
+from hongfan.core.testing.role_matrix import DONE, OK, REDIRECT, Row, only, roles
 from hongfan.org.models import Branch
 from hongfan.org.tests.factories import second
-
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-OK, DONE, REDIRECT, LOGIN, FORBIDDEN = "200", "done", "302", "login", "403"
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    """Expected outcome per role; anonymous users are sent to log in unless said otherwise."""
-    unknown = set(over) - set(ROLES)
-    assert not unknown, unknown
-    table = dict.fromkeys(ROLES, default)
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
-    """Everyone logged in is refused (403) except the roles named."""
-    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
-
-
-@dataclass
-class Row:
-    get: dict[str, str] | None = None  # expected outcome of a GET, per role
-    post: dict[str, str] | None = None  # expected outcome of a POST with ``payload``
-    payload: Callable[[Any], dict[str, Any]] | None = None
-    args: Callable[[Any], list[Any]] = lambda t: []
 
 
 def policy_payload(t: Any) -> dict[str, Any]:

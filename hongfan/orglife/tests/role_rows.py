@@ -9,8 +9,6 @@ transaction, with a photo attached."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,33 +18,21 @@ from django.utils import timezone
 from hongfan.accounts.models import User
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.testing.role_matrix import (
+    DONE,
+    FORBIDDEN,
+    MISSING,
+    OK,
+    REDIRECT,
+    Row,
+    only,
+    roles,
+)
 from hongfan.org.models import Person
 from hongfan.orglife.models import Meeting, MeetingFile
 from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
 
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
 SEPARATED = ("audit", "security", "sysadmin")  # 三员
-OK, DONE, REDIRECT, LOGIN, FORBIDDEN, MISSING = "200", "done", "302", "login", "403", "404"
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    table = dict.fromkeys(ROLES, default)
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
-    """Everyone logged in is refused (403) except the roles named."""
-    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
-
-
-@dataclass
-class Row:
-    get: dict[str, str] | None = None
-    post: dict[str, str] | None = None
-    payload: Callable[[Any], dict[str, Any]] | None = None
-    args: Callable[[Any], list[Any]] = lambda t: []
 
 
 PNG = base64.b64decode(

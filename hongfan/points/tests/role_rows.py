@@ -10,8 +10,6 @@ inside the test's transaction (the matrix keeps media files in a temporary folde
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,35 +17,9 @@ from django.core.files.base import ContentFile
 
 from hongfan.accounts.models import User
 from hongfan.core.dates import today
+from hongfan.core.testing.role_matrix import DONE, FORBIDDEN, MISSING, OK, Row, only, roles
 from hongfan.org.models import Person
 from hongfan.points.models import PointAppeal, PointClaim, PointEntry, PointRule
-
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-OK, DONE, LOGIN, FORBIDDEN, MISSING = "200", "done", "login", "403", "404"
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    """Expected outcome per role; anonymous users are sent to log in unless said otherwise."""
-    unknown = set(over) - set(ROLES)
-    assert not unknown, unknown
-    table = dict.fromkeys(ROLES, default)
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
-    """Everyone logged in is refused (403) except the roles named."""
-    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
-
-
-@dataclass
-class Row:
-    get: dict[str, str] | None = None  # expected outcome of a GET, per role
-    post: dict[str, str] | None = None  # expected outcome of a POST with ``payload``
-    payload: Callable[[Any], dict[str, Any]] | None = None
-    args: Callable[[Any], list[Any]] = lambda t: []
-
 
 TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGPYLiMDRAwQCgAcngO9jmnoLQAAAABJRU5ErkJggg=="

@@ -9,39 +9,15 @@ hospital's admin changes it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from hongfan.accounts.models import User
 from hongfan.core.access import access_for
+from hongfan.core.testing.role_matrix import DONE, FORBIDDEN, MISSING, OK, Row, only, roles
 from hongfan.org.tests.factories import primary
 from hongfan.points import periods
 from hongfan.recognition.models import QuarterStar, StarSelection
 from hongfan.recognition.services import stars as star_services
-
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-OK, DONE, LOGIN, FORBIDDEN, MISSING = "200", "done", "login", "403", "404"
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    table = dict.fromkeys(ROLES, default)
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-def only(allowed: str = OK, **over: str | bool) -> dict[str, str]:
-    """Everyone logged in is refused (403) except the roles named."""
-    return roles(FORBIDDEN, **{r: allowed if v is True else str(v) for r, v in over.items()})
-
-
-@dataclass
-class Row:
-    get: dict[str, str] | None = None
-    post: dict[str, str] | None = None
-    payload: Callable[[Any], dict[str, Any]] | None = None
-    args: Callable[[Any], list[Any]] = lambda t: []
 
 
 def star_selection(t: Any = None) -> StarSelection:

@@ -4,31 +4,19 @@ them into its table): every study URL × every demo role. Targets and payloads a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
+from hongfan.core.testing.role_matrix import (
+    CREATED,
+    DONE,
+    FORBIDDEN,
+    LOGIN,
+    MISSING,
+    OK,
+    Row,
+    roles,
+)
 from hongfan.study.tests import matrix as m
 
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
-OK, DONE, LOGIN, FORBIDDEN, MISSING, CREATED = "200", "done", "login", "403", "404", "201"
 DENIED = {LOGIN, FORBIDDEN, MISSING}
-
-
-def roles(default: str, **over: str) -> dict[str, str]:
-    table = dict.fromkeys(ROLES, default)
-    table["anonymous"] = LOGIN
-    table.update(over)
-    return table
-
-
-@dataclass
-class Row:
-    get: dict[str, str] | None = None
-    post: dict[str, str] | None = None
-    payload: Callable[[Any], dict[str, Any]] | None = None
-    args: Callable[[Any], list[Any]] = lambda t: []
-    json: bool = False
 
 
 ITEM = lambda t: [m.study_item(t).pk]  # noqa: E731
