@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_first
 from hongfan.org.models import Branch, Person
 from hongfan.orglife.choices import AppraisalStatus, Grade, MeetingKind
 from hongfan.orglife.models import Appraisal, AppraisalGrade, Meeting
@@ -41,7 +42,7 @@ def appraisal_record(  # noqa: C901
     probationary members are not, 优秀 ≤ one third of those graded."""
     if not access.manages_branch(branch.pk, branch.hospital_id):
         raise PermissionDenied("只能评议本支部的党员")
-    appraisal = Appraisal.objects.select_for_update().filter(branch=branch, year=year).first()
+    appraisal = lock_first(Appraisal.objects.filter(branch=branch, year=year))
     if appraisal is not None and appraisal.status == AppraisalStatus.FINAL:
         raise ValidationError({"year": f"{year}年度的民主评议已确定，不能再修改"})
     errors: dict[str, list[str]] = {}

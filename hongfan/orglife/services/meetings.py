@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_one
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus
 from hongfan.org.models import Branch, PartyGroup, Person
@@ -195,7 +196,7 @@ def require_meeting_manager(access: Access, meeting: Meeting) -> None:
 
 def meeting_lock(meeting: Meeting) -> Meeting:
     """The meeting's row, locked for the rest of the transaction."""
-    return Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    return lock_one(Meeting.objects.select_related("branch"), meeting.pk)
 
 
 def require_still_planned(meeting: Meeting) -> None:
