@@ -11,9 +11,6 @@ from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 TITLE_FONT = "方正小标宋简体"
 
 
