@@ -21,6 +21,7 @@ from django.urls import reverse
 from hongfan.accounts.models import User
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
+from hongfan.core.docx import TABLE_FONT
 from hongfan.core.exports import DOCX_CONTENT_TYPE
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.org.choices import PersonStatus
@@ -28,7 +29,7 @@ from hongfan.org.models import Branch, Person
 from hongfan.org.tests.factories import sec_branch
 from hongfan.orglife.choices import AttendanceStatus, Grade, MeetingKind
 from hongfan.orglife.documents.meetings import NOT_HELD, meeting_docx, meeting_filename
-from hongfan.orglife.documents.word import TABLE_FONT, minutes_blocks
+from hongfan.orglife.documents.word import minutes_blocks
 from hongfan.orglife.documents.yearbook import YEARBOOK_TITLE, yearbook_docx
 from hongfan.orglife.models import Meeting
 from hongfan.orglife.services.appraisal import appraisal_record
