@@ -3,10 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -52,10 +50,7 @@ class CheckinAPI(APIView):
         s = CheckinSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         person = acting_person(access=access)
-        try:
-            row = meeting_checkin(person=person, meeting_id=pk, token=s.validated_data["token"])
-        except DjangoValidationError as exc:
-            raise ValidationError({"detail": exc.messages}) from exc
+        row = meeting_checkin(person=person, meeting_id=pk, token=s.validated_data["token"])
         row = attendance_list(access=access).get(pk=row.pk)
         return Response(MyMeetingSerializer(row).data)
 

@@ -9,15 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from hongfan.core.dates import chinese_date, chinese_weekday
 from hongfan.org.models import Branch
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus, QuorumOf
 from hongfan.orglife.documents.word import (
     BLANK,
-    WEEKDAYS,
     Block,
     Doc,
     Run,
-    cn_date,
     minutes_blocks,
     text_blocks,
 )
@@ -54,9 +53,9 @@ def when_text(meeting: Meeting) -> str:
     """``2026年11月25日（星期三）14:30—16:00``."""
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)
-    head = f"{cn_date(start.date())}（星期{WEEKDAYS[start.weekday()]}）{start:%H:%M}—"
+    head = f"{chinese_date(start.date())}（{chinese_weekday(start.date())}）{start:%H:%M}—"
     if end.date() != start.date():
-        return head + f"{cn_date(end.date())}{end:%H:%M}"
+        return head + f"{chinese_date(end.date())}{end:%H:%M}"
     return head + f"{end:%H:%M}"
 
 

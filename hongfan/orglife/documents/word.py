@@ -1,30 +1,23 @@
-"""The Word document of 组织生活's records: python-docx with the house fonts and layout
+"""The Word document of 组织生活's records: the house style of core.docx with a few layout
 helpers, and the minutes (sanitised HTML, ``services.meetings.sanitise_minutes``) turned into
 Word paragraphs and runs, never copied in as tags."""
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-TITLE_FONT = "方正小标宋简体"
-
-
-BODY_FONT = "仿宋_GB2312"
-
-
-TABLE_FONT = "宋体"
-
-
-WEEKDAYS = "一二三四五六日"
-
+from hongfan.core.docx import (
+    BODY_FONT,
+    RECORD_MARGINS,
+    TABLE_FONT,
+    TITLE_FONT,
+    document_bytes,
+    new_document,
+    set_font,
+)
 
 MONTHS_CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 
@@ -42,10 +35,6 @@ _FILE_BAD = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 def clean_text(text: Any) -> str:
     return _XML_BAD.sub("", str(text or ""))
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def safe_filename(name: str) -> str:
@@ -222,47 +211,16 @@ class _Grid:
 
 
 class Doc:
-    """A python-docx document with the house fonts and a few layout helpers."""
+    """A document in the house style of core.docx (A4, the record margins, the 公文 fonts)
+    with a few layout helpers."""
 
     def __init__(self, title: str) -> None:
-        import docx
         from docx.oxml.ns import qn
-        from docx.shared import Cm
 
         self.qn = qn
-        self.document = docx.Document()
-        section = self.document.sections[0]
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.top_margin, section.bottom_margin = Cm(2.8), Cm(2.6)
-        section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
-        normal = self.document.styles["Normal"]
-        normal.font.name = BODY_FONT  # type: ignore[attr-defined]
-        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)  # type: ignore[attr-defined]
-        self.document.core_properties.title = clean_text(title)[:200]
-        self.document.core_properties.author = ""
+        self.document = new_document(clean_text(title)[:200], margins=RECORD_MARGINS, author="")
 
     # runs and paragraphs
-
-    def font(
-        self,
-        run: Any,
-        name: str,
-        size: float,
-        *,
-        bold: bool = False,
-        italic: bool = False,
-        underline: bool = False,
-        strike: bool = False,
-    ) -> None:
-        from docx.shared import Pt
-
-        run.font.name = name
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.italic = italic or None
-        run.font.underline = underline or None
-        run.font.strike = strike or None
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(self.qn("w:eastAsia"), name)
 
     def para(
         self,
@@ -283,7 +241,7 @@ class Doc:
             p.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
         p.paragraph_format.space_after = Pt(space_after)
         if text:
-            self.font(p.add_run(clean_text(text)), font, size, bold=bold)
+            set_font(p.add_run(clean_text(text)), font, size, bold=bold)
         return p
 
     def title(self, text: str, *, size: float = 20) -> Any:
@@ -342,7 +300,7 @@ class Doc:
             p.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         if text:
-            self.font(p.add_run(clean_text(text)), TABLE_FONT, size, bold=bold)
+            set_font(p.add_run(clean_text(text)), TABLE_FONT, size, bold=bold)
         if shade:
             shd = OxmlElement("w:shd")
             shd.set(self.qn("w:val"), "clear")
@@ -364,13 +322,13 @@ class Doc:
             elif block.kind == "quote":
                 p.paragraph_format.left_indent = Cm(0.8)
             if block.prefix:
-                self.font(p.add_run(block.prefix), TABLE_FONT, size)
+                set_font(p.add_run(block.prefix), TABLE_FONT, size)
             for r in block.runs:
                 if r.brk:
                     p.add_run().add_break(WD_BREAK.LINE)
                     continue
                 if r.text:
-                    self.font(
+                    set_font(
                         p.add_run(clean_text(r.text)),
                         TABLE_FONT,
                         size,
@@ -381,6 +339,4 @@ class Doc:
                     )
 
     def save(self) -> bytes:
-        out = io.BytesIO()
-        self.document.save(out)
-        return out.getvalue()
+        return document_bytes(self.document)

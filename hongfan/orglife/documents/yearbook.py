@@ -11,7 +11,9 @@ from datetime import date
 
 from django.utils import timezone
 
+from hongfan.core.dates import chinese_date
 from hongfan.core.dates import today as local_today
+from hongfan.core.docx import TABLE_FONT, TITLE_FONT
 from hongfan.org.models import Branch, CommitteeSeat
 from hongfan.orglife.choices import (
     AppraisalStatus,
@@ -24,10 +26,7 @@ from hongfan.orglife.choices import (
 from hongfan.orglife.documents.meetings import meeting_record, name_of
 from hongfan.orglife.documents.word import (
     MONTHS_CN,
-    TABLE_FONT,
-    TITLE_FONT,
     Doc,
-    cn_date,
     safe_filename,
 )
 from hongfan.orglife.models import Meeting
@@ -71,7 +70,7 @@ def _cover(doc: Doc, branch: Branch, year: int, day: date) -> None:
         ("年　　度", f"{year}年"),
         ("支部书记", name_of(secretary)),
         ("支部委员", _committee_line([s for s in seats if s.role != "secretary"]) or "未设支委会"),
-        ("打印日期", cn_date(day)),
+        ("打印日期", chinese_date(day)),
     ]
     table = doc.table([3.2, 9.8])
     from docx.oxml import OxmlElement
@@ -91,7 +90,7 @@ def _cover(doc: Doc, branch: Branch, year: int, day: date) -> None:
 def _summary(doc: Doc, branch: Branch, year: int, day: date, meetings: list[Meeting]) -> None:  # noqa: C901
     reqs, row = branch_compliance(branch, year, day)
     doc.heading(f"{year}年度组织生活开展情况")
-    doc.para(f"统计截至{cn_date(min(day, date(year, 12, 31)))}。", size=12, space_after=6)
+    doc.para(f"统计截至{chinese_date(min(day, date(year, 12, 31)))}。", size=12, space_after=6)
 
     doc.para("一、落实频次要求情况", font=TABLE_FONT, size=14, bold=True, space_after=4)
     if reqs:
@@ -209,11 +208,11 @@ def _appraisal(doc: Doc, branch: Branch, year: int) -> None:
     facts = []
     if appraisal.meeting is not None:
         facts.append(
-            f"评议会议：{cn_date(appraisal.meeting.day)}{appraisal.meeting.get_kind_display()}"
+            f"评议会议：{chinese_date(appraisal.meeting.day)}{appraisal.meeting.get_kind_display()}"
             f"（{appraisal.meeting.topic}）"
         )
     if appraisal.decided_on is not None:
-        facts.append(f"确定日期：{cn_date(appraisal.decided_on)}")
+        facts.append(f"确定日期：{chinese_date(appraisal.decided_on)}")
     for line in facts:
         doc.para(line, size=12)
     grades = appraisal_grades(appraisal)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from hongfan.core.rules import EffectiveDated
 from hongfan.orglife.choices import MeetingKind, QuorumOf, RequirementPeriod
 
 
-class MeetingRequirement(models.Model):
+class MeetingRequirement(EffectiveDated):
     """How often a kind of meeting must be held (DOMAIN.md), per city, versioned by date:
     the version in force for a kind is the latest with ``effective_from`` on or before the
     day. ``by_secretary``: only 党课 given by the branch's secretary count (once a year)."""
@@ -21,7 +22,6 @@ class MeetingRequirement(models.Model):
     by_secretary = models.BooleanField("须由书记讲授", default=False)
     period = models.CharField("周期", max_length=8, choices=RequirementPeriod.choices)
     min_count = models.PositiveSmallIntegerField("每周期至少（次）", default=1)
-    effective_from = models.DateField("生效日期")
     active = models.BooleanField("要求在用", default=True)
 
     class Meta:
@@ -45,7 +45,7 @@ class MeetingRequirement(models.Model):
         return f"{self.get_kind_display()}{who}{self.get_period_display()}至少{self.min_count}次"
 
 
-class MeetingRule(models.Model):
+class MeetingRule(EffectiveDated):
     """How one kind of meeting is run, per city, versioned by date: the QR check-in window
     around it and whether it needs a quorum, and of whom. The version in force on the
     meeting's day applies; without one, the defaults of DOMAIN.md
@@ -60,7 +60,6 @@ class MeetingRule(models.Model):
     quorum_of = models.CharField(
         "法定人数", max_length=8, choices=QuorumOf.choices, default=QuorumOf.NONE
     )
-    effective_from = models.DateField("生效日期")
 
     class Meta:
         verbose_name = "会议规则"

@@ -45,22 +45,13 @@ def _default_rule(authority_id: int, kind: str) -> MeetingRule:
 def meeting_rule_for(authority_id: int, kind: str, day: date) -> MeetingRule:
     """The rule of a kind of meeting in force on ``day`` in a city (the latest version from
     that day or before), or the default (unsaved) when the city has set none."""
-    row = (
-        MeetingRule.objects.filter(authority_id=authority_id, kind=kind, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    row = MeetingRule.objects.filter(authority_id=authority_id, kind=kind).in_force_on(day)
     return row or _default_rule(authority_id, kind)
 
 
 def meeting_rules_in_force(authority_id: int, day: date) -> list[MeetingRule]:
     """Every kind's rule in force on ``day`` (defaults where the city has set none)."""
-    rows = MeetingRule.objects.filter(authority_id=authority_id, effective_from__lte=day).order_by(
-        "kind", "-effective_from"
-    )
-    latest: dict[str, MeetingRule] = {}
-    for r in rows:
-        latest.setdefault(r.kind, r)
+    latest = MeetingRule.objects.filter(authority_id=authority_id).in_force_by(day, "kind")
     return [latest.get(k) or _default_rule(authority_id, k) for k in MeetingKind.values]
 
 
@@ -94,17 +85,14 @@ def requirements_for(authority_id: int, year: int) -> list[Requirement]:
     """The frequency rules of a year: per kind, the version in force on 1 January (a rule
     changed during the year applies from the next year's calendar, so that a year's
     periods are judged by one rule)."""
-    rows = MeetingRequirement.objects.filter(
-        authority_id=authority_id, effective_from__lte=date(year, 1, 1)
-    ).order_by("kind", "by_secretary", "-effective_from")
-    seen: set[tuple[str, bool]] = set()
-    out: list[Requirement] = []
-    for r in rows:
-        if (r.kind, r.by_secretary) in seen:
-            continue
-        seen.add((r.kind, r.by_secretary))
-        if r.active:
-            out.append(Requirement(r.kind, r.by_secretary, r.period, r.min_count))
+    latest = MeetingRequirement.objects.filter(authority_id=authority_id).in_force_by(
+        date(year, 1, 1), "kind", "by_secretary"
+    )
+    out = [
+        Requirement(r.kind, r.by_secretary, r.period, r.min_count)
+        for r in latest.values()
+        if r.active
+    ]
     order = {k: i for i, k in enumerate(MeetingKind.values)}
     return sorted(out, key=lambda r: (order[r.kind], r.by_secretary))
 

@@ -11,17 +11,17 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_first
 from hongfan.org.models import Branch, Person
 from hongfan.orglife.choices import AppraisalStatus, Grade, MeetingKind
 from hongfan.orglife.models import Appraisal, AppraisalGrade, Meeting
 from hongfan.orglife.selectors.appraisal import appraisal_candidates, excellent_limit
+from hongfan.points.rules import DED_APPRAISAL, ORG_APPRAISAL_EXCELLENT
 from hongfan.points.selectors.catalogue import active_rules
-from hongfan.points.services.awarding import AwardRequest, points_award_many
+from hongfan.points.services.awarding import CodedAward, award_many_by_code
 
-EXCELLENT_RULE = "ORG-APPRAISAL-EXCELLENT"
-
-
-UNQUALIFIED_RULE = "DED-APPRAISAL"
+# The point rule each grade is awarded (or deducted) under; the other grades earn none.
+GRADE_CODES = {Grade.EXCELLENT: ORG_APPRAISAL_EXCELLENT, Grade.UNQUALIFIED: DED_APPRAISAL}
 
 
 @transaction.atomic
@@ -41,7 +41,7 @@ def appraisal_record(  # noqa: C901
     probationary members are not, 优秀 ≤ one third of those graded."""
     if not access.manages_branch(branch.pk, branch.hospital_id):
         raise PermissionDenied("只能评议本支部的党员")
-    appraisal = Appraisal.objects.select_for_update().filter(branch=branch, year=year).first()
+    appraisal = lock_first(Appraisal.objects.filter(branch=branch, year=year))
     if appraisal is not None and appraisal.status == AppraisalStatus.FINAL:
         raise ValidationError({"year": f"{year}年度的民主评议已确定，不能再修改"})
     errors: dict[str, list[str]] = {}
@@ -118,27 +118,25 @@ def appraisal_record(  # noqa: C901
 def _award_grades(
     appraisal: Appraisal, grades: dict[int, str], people: dict[int, Person]
 ) -> list[str]:
-    rules = active_rules(appraisal.hospital_id, [EXCELLENT_RULE, UNQUALIFIED_RULE])
     day = min(date(appraisal.year, 12, 31), timezone.localdate())
-    requests = []
-    for pid, grade in grades.items():
-        code = {Grade.EXCELLENT: EXCELLENT_RULE, Grade.UNQUALIFIED: UNQUALIFIED_RULE}.get(
-            Grade(grade)
+    awards = [
+        CodedAward(
+            people[pid],
+            GRADE_CODES[Grade(grade)],
+            day,
+            "appraisal",
+            f"{appraisal.pk}:{pid}",
+            reason=f"{appraisal.year}年民主评议：{Grade(grade).label}",
         )
-        if code and code in rules:
-            requests.append(
-                AwardRequest(
-                    people[pid],
-                    rules[code],
-                    day,
-                    "appraisal",
-                    f"{appraisal.pk}:{pid}",
-                    reason=f"{appraisal.year}年民主评议：{Grade(grade).label}",
-                )
-            )
-    if requests:
-        points_award_many(access=None, awards=requests)
-    missing = {EXCELLENT_RULE, UNQUALIFIED_RULE} - set(rules)
-    if missing and any(g in (Grade.EXCELLENT, Grade.UNQUALIFIED) for g in grades.values()):
+        for pid, grade in grades.items()
+        if Grade(grade) in GRADE_CODES
+    ]
+    if not awards:
+        return []
+    # An award whose rule the hospital has not adopted is left out (None); the note is given
+    # when either rule is missing, as the page always has.
+    award_many_by_code(access=None, awards=awards)
+    codes = list(GRADE_CODES.values())
+    if set(codes) - set(active_rules(appraisal.hospital_id, codes)):
         return ["本院积分目录中没有民主评议的积分规则，等次未计入积分"]
     return []

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hongfan.core.access import Access
+from hongfan.core.locks import lock_first
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.orglife.choices import AttendanceStatus, CheckinMethod, MeetingKind, MeetingStatus
@@ -97,16 +98,14 @@ def meeting_checkin(
 ) -> Attendance:
     """A member checks in from their phone by opening the meeting's QR link."""
     now = now or timezone.now()
-    meeting = (
-        Meeting.objects.select_for_update().select_related("branch").filter(pk=meeting_id).first()
-    )
+    meeting = lock_first(Meeting.objects.select_related("branch").filter(pk=meeting_id))
     if meeting is None or not code_matches(meeting, token):
         raise CheckinRefused(BAD_CODE)
     if person is None:
         raise CheckinRefused("当前账号未关联党员信息，无法签到")
     # The roster first: holding the code tells someone off the roster nothing of the
     # meeting (not even whether it is open, closed or cancelled).
-    row = Attendance.objects.select_for_update().filter(meeting=meeting, person=person).first()
+    row = lock_first(Attendance.objects.filter(meeting=meeting, person=person))
     if row is None:
         raise CheckinRefused(NOT_ON_ROSTER)
     if meeting.status == MeetingStatus.CANCELLED:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.locks import lock_one
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus
 from hongfan.org.models import Branch, PartyGroup, Person
@@ -25,8 +26,9 @@ from hongfan.orglife.models import Attendance, Meeting, MeetingFile
 from hongfan.orglife.selectors.attendance import default_roster
 from hongfan.orglife.selectors.rules import meeting_rule_for, meeting_rule_of
 from hongfan.orglife.services.compliance import tallies_refresh
+from hongfan.points.rules import DED_ABSENT, ORG_LECTURE, ORG_MEETING
 from hongfan.points.selectors.catalogue import active_rules
-from hongfan.points.services.awarding import AwardRequest, points_award_many
+from hongfan.points.services.awarding import CodedAward, award_many_by_code
 
 MAX_LENGTH = timedelta(hours=12)
 
@@ -35,15 +37,6 @@ MINUTES_MAX = 50_000  # characters of sanitised HTML
 
 
 FILE_ACCEPTS = "照片（JPEG、PNG、WebP）、PDF、Word（.docx）或Excel（.xlsx）文件"
-
-
-ATTEND_RULE = "ORG-MEETING"
-
-
-ABSENT_RULE = "DED-ABSENT"
-
-
-LECTURE_RULE = "ORG-LECTURE"
 
 
 # Rich text of the minutes: what a secretary's editor produces, nothing that runs.
@@ -195,7 +188,7 @@ def require_meeting_manager(access: Access, meeting: Meeting) -> None:
 
 def meeting_lock(meeting: Meeting) -> Meeting:
     """The meeting's row, locked for the rest of the transaction."""
-    return Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    return lock_one(Meeting.objects.select_related("branch"), meeting.pk)
 
 
 def require_still_planned(meeting: Meeting) -> None:
@@ -316,28 +309,28 @@ def meeting_close(
 
 
 def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> list[str]:  # noqa: C901
-    """Points of a closed meeting, one batch (hongfan.points: points_award_many)."""
+    """Points of a closed meeting, one batch (hongfan.points: award_many_by_code); an award
+    whose rule the hospital has not adopted is left out (None), and the note says so."""
     if m.kind == MeetingKind.TALK:
         return []
-    rules = active_rules(m.hospital_id, [ATTEND_RULE, ABSENT_RULE, LECTURE_RULE])
     day = m.day
-    requests: list[AwardRequest] = []
+    requests: list[CodedAward] = []
     targets: list[Attendance | None] = []  # None: the lecturer's award
     notes: list[str] = []
     for row in rows:
         p = row.person
         if p.political_status not in MEMBER_STATUSES or p.status != PersonStatus.ACTIVE:
             continue
-        if row.status == AttendanceStatus.PRESENT and ATTEND_RULE in rules:
-            code, source = ATTEND_RULE, "attendance"
-        elif row.status == AttendanceStatus.ABSENT and ABSENT_RULE in rules:
-            code, source = ABSENT_RULE, "absence"
+        if row.status == AttendanceStatus.PRESENT:
+            code, source = ORG_MEETING, "attendance"
+        elif row.status == AttendanceStatus.ABSENT:
+            code, source = DED_ABSENT, "absence"
         else:
             continue
         requests.append(
-            AwardRequest(
+            CodedAward(
                 p,
-                rules[code],
+                code,
                 day,
                 source,
                 str(row.pk),
@@ -349,14 +342,13 @@ def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> lis
     if (
         m.kind == MeetingKind.LECTURE
         and lecturer is not None
-        and LECTURE_RULE in rules
         and lecturer.political_status in MEMBER_STATUSES
         and lecturer.status == PersonStatus.ACTIVE
     ):
         requests.append(
-            AwardRequest(
+            CodedAward(
                 lecturer,
-                rules[LECTURE_RULE],
+                ORG_LECTURE,
                 day,
                 "lecture",
                 str(m.pk),
@@ -364,17 +356,22 @@ def _award_attendance(access: Access, m: Meeting, rows: list[Attendance]) -> lis
             )
         )
         targets.append(None)
-    missing = {ATTEND_RULE, ABSENT_RULE} - set(rules)
+    # Said whether or not anyone's attendance needed the missing rule (as the page always has).
+    missing = {ORG_MEETING, DED_ABSENT} - set(
+        active_rules(m.hospital_id, [ORG_MEETING, DED_ABSENT])
+    )
     if missing:
         notes.append("本院积分目录中没有“" + "、".join(sorted(missing)) + "”规则，相应出勤未计积分")
     if not requests:
         return notes
     # The meeting's own roster may include people the closer does not manage (never: the
     # roster is the branch's), so the batch runs on the module's behalf.
-    results = points_award_many(access=None, awards=requests)
+    results = award_many_by_code(access=None, awards=requests)
     capped = 0
     linked = []
     for target, result in zip(targets, results, strict=True):
+        if result is None:  # no such rule in the hospital's catalogue: nothing was written
+            continue
         if target is not None and result.entry is not None:
             target.points_entry = result.entry
             linked.append(target)

@@ -10,7 +10,8 @@ from hongfan.orglife.choices import Grade
 from hongfan.orglife.models import Appraisal
 from hongfan.orglife.services.appraisal import appraisal_record
 from hongfan.orglife.tests.conftest import Unit, refused
-from hongfan.points.models import PointEntry
+from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.rules import DED_APPRAISAL, ORG_APPRAISAL_EXCELLENT
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,28 @@ def test_a_final_appraisal_grades_everyone_feeds_points_and_is_then_fixed(unit: 
         "已确定",
     )
     assert Appraisal.objects.filter(branch=unit.branch).count() == 1
+
+
+def test_a_missing_appraisal_rule_is_noted_and_the_other_grade_still_counts(unit: Unit):
+    hospital = unit.branch.hospital
+    PointRule.objects.filter(hospital=hospital, code=ORG_APPRAISAL_EXCELLENT).update(active=False)
+    year = timezone.localdate().year
+    g = grades(unit, 0) | {unit.full[4].pk: Grade.UNQUALIFIED}  # no 优秀 graded at all
+    _, messages = appraisal_record(
+        access=unit.sec, branch=unit.branch, year=year, grades=g, final=True
+    )
+    assert messages == ["本院积分目录中没有民主评议的积分规则，等次未计入积分"]
+    assert PointEntry.objects.get(source_type="appraisal", person=unit.full[4]).points < 0
+    assert PointEntry.objects.filter(source_type="appraisal").count() == 1
+
+
+def test_only_qualified_grades_need_no_rule_and_say_nothing(unit: Unit):
+    PointRule.objects.filter(hospital=unit.branch.hospital, code=DED_APPRAISAL).update(active=False)
+    year = timezone.localdate().year
+    _, messages = appraisal_record(
+        access=unit.sec, branch=unit.branch, year=year, grades=grades(unit, 0), final=True
+    )
+    assert messages == [] and not PointEntry.objects.filter(source_type="appraisal").exists()
 
 
 def test_another_branchs_secretary_cannot_appraise(unit: Unit):

@@ -29,6 +29,10 @@ def test_a_member_checks_in_from_the_qr_page_then_the_api_refuses_twice(unit: Un
         content_type="application/json",
     )
     assert r.status_code == 400 and "无需重复签到" in r.content.decode()
+    # A service's plain message is the API's {"detail": [message]} (core.api).
+    body = r.json()
+    assert list(body) == ["detail"] and len(body["detail"]) == 1
+    assert body["detail"][0].endswith("签到，无需重复签到")
     mine = c.get(reverse("api-orglife-meetings")).json()
     row = next(x for x in mine["results"] if x["meeting_id"] == m.pk)
     assert row["status"] == AttendanceStatus.PRESENT

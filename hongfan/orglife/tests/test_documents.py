@@ -21,13 +21,15 @@ from django.urls import reverse
 from hongfan.accounts.models import User
 from hongfan.core.access import Access, access_for
 from hongfan.core.dates import today
+from hongfan.core.docx import TABLE_FONT
+from hongfan.core.exports import DOCX_CONTENT_TYPE
 from hongfan.core.models import AuditAction, AuditEvent
 from hongfan.org.choices import PersonStatus
 from hongfan.org.models import Branch, Person
 from hongfan.org.tests.factories import sec_branch
 from hongfan.orglife.choices import AttendanceStatus, Grade, MeetingKind
 from hongfan.orglife.documents.meetings import NOT_HELD, meeting_docx, meeting_filename
-from hongfan.orglife.documents.word import DOCX_CONTENT_TYPE, TABLE_FONT, minutes_blocks
+from hongfan.orglife.documents.word import minutes_blocks
 from hongfan.orglife.documents.yearbook import YEARBOOK_TITLE, yearbook_docx
 from hongfan.orglife.models import Meeting
 from hongfan.orglife.services.appraisal import appraisal_record
@@ -431,9 +433,16 @@ def test_the_secretary_and_the_hospital_admin_download_the_record(
         assert attachment_name(response) == f"{demo_meeting.day:%Y-%m-%d}_支部党员大会记录.docx"
         assert "导出测试会议" in text_of(response.content)
         assert exports(demo_meeting) == before + 1
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert 'filename="meeting.docx"' in response["Content-Disposition"]
     event = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-pk").first()
     assert event is not None and event.username == "city"
     assert event.hospital_id == demo_meeting.hospital_id
+    assert event.detail == {
+        "kind": "meeting_docx",
+        "status": demo_meeting.status,
+        "file": f"{demo_meeting.day:%Y-%m-%d}_支部党员大会记录.docx",
+    }
 
 
 @pytest.mark.parametrize(
@@ -493,6 +502,16 @@ def test_the_yearbook_is_for_the_branchs_managers_and_the_city(
         assert attachment_name(response) == f"{branch.name}{year}年支部工作记录本.docx"
         assert "导出测试会议" in text_of(response.content)
         assert exports(branch) == before + 1
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert f'filename="yearbook_{year}.docx"' in response["Content-Disposition"]
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("-pk").first()
+    assert event is not None and event.username == "city" and event.target_id == str(branch.pk)
+    assert event.hospital_id == branch.hospital_id
+    assert event.detail == {
+        "kind": "yearbook_docx",
+        "year": year,
+        "file": f"{branch.name}{year}年支部工作记录本.docx",
+    }
     for username, status in (("member", 403), ("hosp2", 404), ("audit", 403)):
         before = exports(branch)
         assert client_for(username).get(url).status_code == status, username

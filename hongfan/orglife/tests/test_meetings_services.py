@@ -13,7 +13,8 @@ from hongfan.orglife.models import Meeting
 from hongfan.orglife.services.attendance import attendance_mark, meeting_checkin
 from hongfan.orglife.services.meetings import meeting_cancel, meeting_close
 from hongfan.orglife.tests.conftest import Unit, ago, refused, roster_of, schedule
-from hongfan.points.models import PointEntry
+from hongfan.points.models import PointEntry, PointRule
+from hongfan.points.rules import DED_ABSENT
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,26 @@ def test_closing_counts_the_quorum_marks_the_rest_absent_and_pays_points(unit: U
     assert points[unit.full[4].pk] < 0  # unexcused absence costs points
     assert unit.full[3].pk not in points  # leave: nothing
     assert rows[unit.full[0].pk].points_entry_id is not None
+
+
+def test_a_rule_the_hospital_has_not_adopted_pays_nothing_and_the_note_names_it(unit: Unit):
+    PointRule.objects.filter(hospital=unit.branch.hospital, code=DED_ABSENT).update(active=False)
+    m = schedule(unit)
+    for p in unit.full:  # everyone present: no absence needed the missing rule
+        attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
+    m, notes = close(unit, m)
+    assert notes == ["本院积分目录中没有“DED-ABSENT”规则，相应出勤未计积分"]
+    rows = roster_of(m)
+    assert PointEntry.objects.filter(
+        source_type="attendance", source_id__in=[str(rows[p.pk].pk) for p in unit.full]
+    ).count() == len(unit.full)
+    m2 = schedule(unit)
+    m2, notes = close(unit, m2)  # everyone absent: no deduction written
+    assert notes == ["本院积分目录中没有“DED-ABSENT”规则，相应出勤未计积分"]
+    assert not PointEntry.objects.filter(
+        source_type="absence", source_id__in=[str(r.pk) for r in roster_of(m2).values()]
+    ).exists()
+    assert all(r.points_entry_id is None for r in roster_of(m2).values())
 
 
 def test_without_more_than_half_of_the_voters_the_meeting_is_not_quorate(unit: Unit):

@@ -8,18 +8,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from hongfan.core.access import request_access
-from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
-from hongfan.core.exports import content_disposition
+from hongfan.core.exports import docx_response
 from hongfan.org.selectors.structure import branch_get
 from hongfan.orglife.choices import MeetingStatus
 from hongfan.orglife.documents.meetings import meeting_docx as meeting_document
 from hongfan.orglife.documents.meetings import meeting_filename
-from hongfan.orglife.documents.word import DOCX_CONTENT_TYPE
 from hongfan.orglife.documents.yearbook import yearbook_docx as yearbook_document
 from hongfan.orglife.documents.yearbook import yearbook_filename
 from hongfan.orglife.selectors.meetings import meeting_get
@@ -27,16 +26,8 @@ from hongfan.orglife.selectors.meetings import meeting_get
 MIN_YEAR = 2000
 
 
-def _docx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
-def meeting_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_docx(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One meeting's record (a blank form with the roster if it has not been held yet)."""
     access = request_access(request)
     meeting = meeting_get(access=access, pk=pk, manage=not access.is_city)
@@ -45,19 +36,23 @@ def meeting_docx(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("orglife:meeting", meeting.pk)
     content = meeting_document(meeting)
     filename = meeting_filename(meeting)
-    audit_log(
-        action=AuditAction.EXPORT,
+    return docx_response(
+        content,
+        filename,
+        fallback="meeting.docx",
         request=request,
-        target=meeting,
-        kind="meeting_docx",
-        status=meeting.status,
-        file=filename,
+        audit={
+            "target": meeting,
+            "kind": "meeting_docx",
+            "status": meeting.status,
+            "file": filename,
+        },
+        cache_control="private, no-store",
     )
-    return _docx_response(content, filename, "meeting.docx")
 
 
 @login_required
-def yearbook_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def yearbook_docx(request: HttpRequest, pk: int, year: int) -> HttpResponseBase:
     """The branch's 支部工作记录本 of a year."""
     access = request_access(request)
     branch = branch_get(access, pk)
@@ -67,12 +62,11 @@ def yearbook_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         raise Http404("年度无效")
     content = yearbook_document(branch, year)
     filename = yearbook_filename(branch, year)
-    audit_log(
-        action=AuditAction.EXPORT,
+    return docx_response(
+        content,
+        filename,
+        fallback=f"yearbook_{year}.docx",
         request=request,
-        target=branch,
-        kind="yearbook_docx",
-        year=year,
-        file=filename,
+        audit={"target": branch, "kind": "yearbook_docx", "year": year, "file": filename},
+        cache_control="private, no-store",
     )
-    return _docx_response(content, filename, f"yearbook_{year}.docx")
