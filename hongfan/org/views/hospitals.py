@@ -1,5 +1,4 @@
-"""The city's hospital list, one hospital's overview and one branch's page; and which hospital a
-page is about (``current_hospital``, used by every app's pages)."""
+"""The city's hospital list, one hospital's overview and one branch's page."""
 
 from __future__ import annotations
 
@@ -11,19 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hongfan.core import panels
-from hongfan.core.access import Access, hospital_for, request_access
+from hongfan.core.access import Access, request_access
 from hongfan.org.choices import CultivationDirection, CultivationOutcome, DevelopmentStage
-from hongfan.org.models import Hospital
 from hongfan.org.selectors import hospitals as hospitals_selectors
 from hongfan.org.selectors import structure as structure_selectors
-
-
-def current_hospital(request: HttpRequest, access: Access) -> Hospital:
-    """The hospital a page works on (``core.access.hospital_for`` over org's hospitals): kept
-    for the pages of study and orglife until they call ``hospital_for`` themselves."""
-    return hospital_for(
-        request, access, hospitals=hospitals_selectors.hospital_choices(access=access)
-    )
 
 
 def _require_manager(access: Access) -> None:

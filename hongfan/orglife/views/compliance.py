@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from hongfan.core.access import request_access
+from hongfan.core.access import hospital_for, request_access
 from hongfan.core.dates import today
+from hongfan.core.forms import year_param
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.selectors.structure import branch_get
-from hongfan.org.views.hospitals import current_hospital
 from hongfan.orglife.choices import Compliance
 from hongfan.orglife.selectors import compliance as compliance_selectors
 from hongfan.orglife.selectors.rules import Requirement
 from hongfan.orglife.services.compliance import tallies_refresh_stale
-from hongfan.orglife.views.meetings import year_param
 
 STATUS_CLASS = {
     Compliance.DONE: "hf-ok",
@@ -88,7 +88,7 @@ def _matrix_row(
 def matrix(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     access.require_business()
-    hospital = current_hospital(request, access)
+    hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
     if not access.reads_hospital(hospital.pk):
         if access.branch_ids:
             return redirect("orglife:calendar", min(access.branch_ids))

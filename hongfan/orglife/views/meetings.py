@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hongfan.core.access import Access, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors, search_url
+from hongfan.core.forms import apply_errors, search_url, year_param
 from hongfan.core.qr import qr_svg
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.models import Branch
+from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.selectors.structure import branch_get
-from hongfan.org.views.hospitals import current_hospital
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.forms.meetings import (
@@ -37,15 +37,6 @@ from hongfan.orglife.forms.meetings import (
 from hongfan.orglife.selectors import attendance as attendance_selectors
 from hongfan.orglife.selectors import meetings as meeting_selectors
 from hongfan.orglife.services import meetings as meeting_services
-
-
-def year_param(request: HttpRequest) -> int:
-    """The year a page is asked for (``?year=``): this year unless a valid one is asked for."""
-    raw = request.GET.get("year", "")
-    this = today().year
-    if raw.isdigit() and 2000 <= int(raw) <= this + 1:
-        return int(raw)
-    return this
 
 
 def _require_manager(access: Access) -> None:
@@ -70,7 +61,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     chosen = filtered.form.cleaned_data
     branch = chosen.get("branch")
     if access.is_city and not (access.hospital_ids or access.branch_ids):
-        hospital = current_hospital(request, access)
+        hospital = hospital_for(request, access, hospitals=hospital_choices(access=access))
         qs = qs.filter(hospital=hospital)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
