@@ -168,7 +168,7 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
 
     def ranking():  # type: ignore[no-untyped-def]
         return standings.member_ranking(
-            access, hospital=hospital, period=Period.QUARTER, start=q_start, limit=50
+            access=access, hospital=hospital, period=Period.QUARTER, start=q_start, limit=50
         )
 
     def rank_of(person):  # type: ignore[no-untyped-def]
@@ -178,7 +178,7 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
 
     def branches():  # type: ignore[no-untyped-def]
         return standings.branch_ranking(
-            access, hospital=hospital, period=Period.QUARTER, start=q_start
+            access=access, hospital=hospital, period=Period.QUARTER, start=q_start
         )
 
     def baseline():  # type: ignore[no-untyped-def]
