@@ -7,10 +7,16 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与党员"
 
     def ready(self) -> None:
-        from hongfan.core import nav
-        from hongfan.org.nav import ENTRIES
+        from hongfan.core import nav, todos
+        from hongfan.org.nav import ENTRIES, TODOS
 
         nav.register(*ENTRIES)
+        todos.register(*TODOS)
+        from hongfan.core import demo
+        from hongfan.org.demo.development import build_development_steps
+
+        # After the people and accounts (builddemo), before the apps that read org.
+        demo.register(demo.DemoStep("org.development", 10, build_development_steps))
         from auditlog.registry import auditlog
 
         from hongfan.org import models
@@ -26,6 +32,9 @@ class OrgConfig(AppConfig):
             models.BranchCommittee,
             models.CommitteeSeat,
             models.Development,
+            models.DevelopmentStep,
+            models.DevelopmentDocument,
+            models.DevelopmentStepRule,
             models.DualCultivation,
             models.OrgRule,
         ):

@@ -90,3 +90,40 @@ class Ethnicity(models.TextChoices):
     TIBETAN = "藏族", "藏族"
     UYGHUR = "维吾尔族", "维吾尔族"
     OTHER = "其他", "其他"
+
+
+class DevelopmentStepKind(models.TextChoices):
+    """The steps of 发展党员 (《中国共产党发展党员工作细则》), in their usual order."""
+
+    APPLICATION = "application", "递交入党申请书"
+    TALK = "talk", "党组织派人谈话"
+    ACTIVIST = "activist", "确定为入党积极分子"
+    CONTACT = "contact", "指定培养联系人"
+    THOUGHT_REPORT = "thought_report", "思想汇报"
+    INSPECTION = "inspection", "培养考察"
+    CANDIDATE = "candidate", "确定为发展对象"
+    REVIEW = "review", "政治审查"
+    TRAINING = "training", "集中培训"
+    NOTICE = "notice", "发展对象公示"
+    PRE_REVIEW = "pre_review", "上级党委预审"
+    VOLUNTEER_FORM = "volunteer_form", "填写入党志愿书"
+    BRANCH_MEETING = "branch_meeting", "支部大会讨论接收预备党员"
+    APPROVAL = "approval", "上级党委派人谈话、审批"
+    OATH = "oath", "入党宣誓"
+    CONVERSION_APPLICATION = "conversion_application", "提交转正申请"
+    CONVERSION = "conversion", "支部大会讨论转正"
+
+
+class DueUnit(models.TextChoices):
+    DAYS = "days", "天"
+    WORKDAYS = "workdays", "个工作日"
+    MONTHS = "months", "个月"
+
+
+class DevelopmentPaper(models.TextChoices):
+    """文书 generated from a step's data (Word)."""
+
+    NONE = "", "无"
+    ACTIVIST_NOTICE = "activist_notice", "入党积极分子公示"
+    CANDIDATE_NOTICE = "candidate_notice", "发展对象公示"
+    VOLUNTEER_COVER = "volunteer_cover", "入党志愿书封面及基本信息"

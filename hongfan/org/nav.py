@@ -1,10 +1,15 @@
-"""org's menu entries (collected by hongfan.core.nav)."""
+"""org's menu entries (collected by hongfan.core.nav) and its task sources (core.todos)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
+
 from django.urls import reverse
 
+from hongfan.core.access import Access
 from hongfan.core.nav import MenuEntry
+from hongfan.core.todos import OVERDUE, SOON, Todo, TodoSource
 
 ENTRIES = [
     MenuEntry("全市医院", "org:hospitals", "city"),
@@ -35,4 +40,45 @@ ENTRIES = [
         8,
         when=lambda a: bool(a.person_branch_id) and not a.branch_ids,
     ),
+]
+
+
+def development_steps_due(access: Access, today: date) -> Iterator[Todo]:
+    """发展党员 steps due within 14 days or overdue: a secretary's branches, an admin's
+    hospital; one task for the overdue, one for those coming due, each with its count."""
+    from hongfan.org.selectors.development import development_steps_due as due_steps
+
+    due = due_steps(access=access, day=today)
+    overdue = [d for d in due if d.plan.overdue]
+    soon = [d for d in due if not d.plan.overdue]
+    for rows, title, urgency in (
+        (overdue, "发展党员步骤已逾期", OVERDUE),
+        (soon, "发展党员步骤即将到期", SOON),
+    ):
+        if not rows:
+            continue
+        first = rows[0]
+        url = (
+            reverse("org:development_edit", args=[first.development.pk])
+            if len({r.development.pk for r in rows}) == 1
+            else reverse("org:development") + f"?hospital={first.development.hospital_id}"
+        )
+        shown = "；".join(
+            f"{r.development.person.name}·{r.plan.rule.label}（{r.plan.latest:%m月%d日}）"
+            for r in rows[:3]
+        )
+        yield Todo(
+            title=title,
+            url=url,
+            count=len(rows),
+            due=first.plan.latest,
+            detail=shown + ("等" if len(rows) > 3 else ""),
+            urgency=urgency,
+            action="去登记" if len(rows) == 1 else "",
+        )
+
+
+TODOS = [
+    TodoSource("org.development_steps", "branch", development_steps_due, badge=True),
+    TodoSource("org.development_steps_hospital", "hospital", development_steps_due, badge=True),
 ]

@@ -27,6 +27,36 @@ urlpatterns = [
     path("development/applicants/", development.applicant_search, name="applicant_search"),
     path("development/<int:pk>/", development.development_edit, name="development_edit"),
     path("development/<int:pk>/stop/", development.development_stop, name="development_stop"),
+    path(
+        "development/<int:pk>/steps/<slug:kind>/",
+        development.development_step,
+        name="development_step",
+    ),
+    path(
+        "development/<int:pk>/introducers/",
+        development.development_introducers,
+        name="development_introducers",
+    ),
+    path(
+        "development/<int:pk>/introducers/search/",
+        development.introducer_search,
+        name="introducer_search",
+    ),
+    path(
+        "development/<int:pk>/papers/<slug:paper>/",
+        development.development_paper,
+        name="development_paper",
+    ),
+    path(
+        "development/steps/<int:pk>/documents/",
+        development.development_document_add,
+        name="development_document_add",
+    ),
+    path(
+        "development/documents/<int:pk>/",
+        development.development_document,
+        name="development_document",
+    ),
     path("cultivation/", cultivation.cultivation, name="cultivation"),
     path("roster/import/", roster.roster_import, name="roster_import"),
     path("roster/template/", roster.roster_template, name="roster_template"),

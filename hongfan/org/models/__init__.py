@@ -4,7 +4,12 @@ departments each branch covers, and the people (职工 / 党员) with their deve
 One module per noun; Django finds the models through the imports below."""
 
 from hongfan.org.models.cultivation import DualCultivation
-from hongfan.org.models.development import Development
+from hongfan.org.models.development import (
+    Development,
+    DevelopmentDocument,
+    DevelopmentStep,
+    DevelopmentStepRule,
+)
 from hongfan.org.models.hospitals import Authority, Hospital, PartyCommittee
 from hongfan.org.models.people import Person, Transfer
 from hongfan.org.models.structure import (
@@ -23,6 +28,9 @@ __all__ = [
     "CommitteeSeat",
     "Department",
     "Development",
+    "DevelopmentDocument",
+    "DevelopmentStep",
+    "DevelopmentStepRule",
     "DualCultivation",
     "Hospital",
     "OrgRule",

@@ -7,17 +7,27 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors, search_url
-from hongfan.org.forms.development import DevelopmentForm, DevelopmentStartForm, StopForm
-from hongfan.org.models import Hospital
-from hongfan.org.rules import DevDates
+from hongfan.core.exports import docx_response
+from hongfan.core.forms import apply_errors, error_text, form_save, search_url
+from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
+from hongfan.org.choices import DevelopmentStepKind
+from hongfan.org.documents import paper_docx
+from hongfan.org.forms.development import (
+    DevelopmentStartForm,
+    DocumentForm,
+    IntroducersForm,
+    StepForm,
+    StopForm,
+)
+from hongfan.org.models import Development, Hospital
 from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
@@ -117,58 +127,201 @@ def development_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request_access(request)
-    dev = development_selectors.development_get(access=access, pk=pk)
+def _step_page(
+    request: HttpRequest,
+    access: Access,
+    dev: Development,
+    *,
+    bound: tuple[str, StepForm] | None = None,
+    introducers: IntroducersForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The development's page: its steps with their state, records and documents, the
+    introducers, the rules. ``bound`` is a step form sent back with its errors."""
+    steps = development_selectors.development_steps(access=access, development=dev)
     can_edit = access.manages_branch(dev.branch_id, dev.hospital_id) and dev.status == "active"
-    initial = {f: getattr(dev, f) for f in DevelopmentForm.base_fields}
-    form = DevelopmentForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not access.manages_branch(dev.branch_id, dev.hospital_id):
-            raise PermissionDenied("没有权限修改此发展记录")
-        if form.is_valid():
-            data = form.cleaned_data
-            dates = DevDates(
-                applied_on=data["applied_on"],
-                talked_on=data["talked_on"],
-                activist_on=data["activist_on"],
-                candidate_on=data["candidate_on"],
-                reviewed_on=data["reviewed_on"],
-                probation_on=data["probation_on"],
-                full_on=data["full_on"],
-                training_hours=data["training_hours"] or 0,
-                extension_months=data["extension_months"] or 0,
-            )
-            try:
-                development_services.development_update(
-                    access=access,
-                    development=dev,
-                    dates=dates,
-                    introducers=data["introducers"],
-                    request=request,
+    forms: dict[str, StepForm] = {}
+    if can_edit:
+        for row in steps.rows:
+            if row.plan.open:
+                kind = row.plan.rule.kind
+                forms[kind] = StepForm(
+                    with_hours=kind == DevelopmentStepKind.TRAINING,
+                    initial={"done_on": today()},
+                    auto_id=f"id_{kind}_%s",
                 )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, "已保存")
-                return redirect("org:development_edit", pk=dev.pk)
-    from hongfan.org.rules import development_next_step
-
-    rule = structure_selectors.org_rule_for(dev.hospital.authority_id)
+        if bound is not None:
+            forms[bound[0]] = bound[1]
+    if introducers is None:
+        introducers = IntroducersForm(
+            people=development_selectors.introducer_options(access=access, development=dev),
+            initial={"introducer_1": dev.introducer_1_id, "introducer_2": dev.introducer_2_id},
+        )
+    search_url(introducers, "introducer_1", reverse("org:introducer_search", args=[dev.pk]))
+    search_url(introducers, "introducer_2", reverse("org:introducer_search", args=[dev.pk]))
+    rows = [(row, forms.get(row.plan.rule.kind)) for row in steps.rows]
     return render(
         request,
         "org/development_edit.html",
         {
             "dev": dev,
-            "form": form,
+            "steps": steps,
+            "rows": rows,
+            "open_kind": bound[0] if bound else "",
             "can_edit": can_edit,
-            "rule": rule,
-            "next_step": development_next_step(
-                development_selectors.dev_dates(dev), rule=rule, today=today()
-            ),
+            "introducers_form": introducers,
+            "rule": structure_selectors.org_rule_for(dev.hospital.authority_id),
             "stop_form": StopForm(),
+            "document_form": DocumentForm(),
+            "today": today(),
         },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def development_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    return _step_page(request, access, dev)
+
+
+def _require_writer(access: Access, dev: Development) -> None:
+    if not access.manages_branch(dev.branch_id, dev.hospital_id):
+        raise PermissionDenied("没有权限修改此发展记录")
+
+
+@login_required
+@require_POST
+def development_step(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Record one step of a development (its date, a late reason, its document)."""
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    _require_writer(access, dev)
+    if kind not in DevelopmentStepKind.values:
+        raise Http404("没有这个步骤")
+    form = StepForm(
+        request.POST,
+        request.FILES,
+        with_hours=kind == DevelopmentStepKind.TRAINING,
+        auto_id=f"id_{kind}_%s",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            step = development_services.development_step_record(
+                access=access,
+                development=dev,
+                kind=kind,
+                done_on=data["done_on"],
+                late_reason=data["late_reason"],
+                note=data["note"],
+                hours=data.get("hours"),
+                upload=data["file"],
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            flag = "（逾期办理，已记录原因）" if step.late else ""
+            messages.success(request, f"已登记“{step.label}”{flag}")
+            return redirect(reverse("org:development_edit", args=[dev.pk]) + f"#step-{kind}")
+    messages.error(request, "未登记，请按提示修改")
+    return _step_page(request, access, dev, bound=(kind, form), status=400)
+
+
+@login_required
+@require_POST
+def development_introducers(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    _require_writer(access, dev)
+    form = IntroducersForm(
+        request.POST,
+        people=development_selectors.introducer_options(access=access, development=dev),
+    )
+    saved, _ = form_save(
+        request,
+        form,
+        lambda d: development_services.development_introducers_set(
+            access=access,
+            development=dev,
+            first=d["introducer_1"],
+            second=d["introducer_2"],
+            request=request,
+        ),
+        success="已确定入党介绍人",
+    )
+    if saved:
+        return redirect(reverse("org:development_edit", args=[dev.pk]) + "#introducers")
+    return _step_page(request, access, dev, introducers=form, status=400)
+
+
+@login_required
+@require_GET
+def introducer_search(request: HttpRequest, pk: int) -> JsonResponse:
+    """Search-as-you-type for 入党介绍人: the hospital's full members, by name."""
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    _require_writer(access, dev)
+    found = people_selectors.people_search(
+        access=access,
+        people=development_selectors.introducer_options(access=access, development=dev),
+        text=request.GET.get("q", ""),
+    )
+    return JsonResponse({"results": [{"value": p.pk, "text": str(p)} for p in found]})
+
+
+@login_required
+@require_POST
+def development_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a document to a recorded step (``pk``: the step)."""
+    access = request_access(request)
+    step = development_selectors.development_step_get(access=access, pk=pk)
+    _require_writer(access, step.development)
+    form = DocumentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"file": "请选择要上传的材料"})
+        development_services.development_document_add(
+            access=access, step=step, upload=form.cleaned_data["file"]
+        )
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已上传“{step.label}”的材料")
+    return redirect(
+        reverse("org:development_edit", args=[step.development_id]) + f"#step-{step.kind}"
+    )
+
+
+@login_required
+@require_GET
+def development_document(request: HttpRequest, pk: int) -> FileResponse:
+    access = request_access(request)
+    row = development_selectors.development_document_get(access=access, pk=pk)
+    opened = stored_file_open(row.file.storage, row.file.name, FILE_TYPES)
+    if opened is None:
+        raise Http404("材料不存在")
+    f, kind = opened  # the type from the stored bytes, never from the name or the row
+    return file_response(f, kind=kind, filename=row.name, fallback=f"development-{row.pk}")
+
+
+@login_required
+@require_GET
+def development_paper(request: HttpRequest, pk: int, paper: str) -> HttpResponseBase:
+    """A generated 文书 (公示, 入党志愿书 cover) as a Word file."""
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    data = development_selectors.development_paper(access=access, development=dev, paper=paper)
+    content, filename = paper_docx(data, paper)
+    return docx_response(
+        content,
+        filename,
+        fallback=f"development-{paper}.docx",
+        request=request,
+        audit={"target": dev, "hospital_id": dev.hospital_id, "what": paper},
     )
 
 
