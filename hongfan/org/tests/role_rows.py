@@ -78,20 +78,74 @@ def new_person_payload(t: Any) -> dict[str, Any]:
     }
 
 
-def development_payload(t: Any) -> dict[str, Any]:
-    d = t.development
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _sec_access() -> Any:
+    from hongfan.accounts.models import User
+    from hongfan.core.access import access_for
+
+    return access_for(User.objects.get(username="sec"))
+
+
+def development_step_args(t: Any) -> list[Any]:
+    """The development and a step of it that can be recorded today (a repeating step such
+    as 思想汇报 last done before today, else the first open one)."""
+    from hongfan.org.selectors.development import development_steps
+
+    rows = development_steps(access=_sec_access(), development=t.development).rows
+    for row in rows:
+        p = row.plan
+        if p.open and (p.earliest is None or p.earliest <= today()):
+            if not p.done or p.done[-1] < today():
+                if p.rule.kind not in ("training", "volunteer_form", "branch_meeting"):
+                    return [t.development.pk, p.rule.kind]
+    raise AssertionError("no step of the target development can be recorded today")
+
+
+def development_step_payload(t: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     return {
-        "applied_on": _d(d.applied_on),
-        "talked_on": _d(d.talked_on),
-        "activist_on": _d(d.activist_on),
-        "candidate_on": _d(d.candidate_on),
-        "reviewed_on": _d(d.reviewed_on),
-        "training_hours": d.training_hours,
-        "probation_on": _d(d.probation_on),
-        "extension_months": d.extension_months,
-        "full_on": _d(d.full_on),
-        "introducers": "张三、李四",
+        "done_on": today().isoformat(),
+        "late_reason": "本人外出学习，返院后补交",
+        "note": "矩阵测试",
+        "file": SimpleUploadedFile("思想汇报.pdf", PDF, content_type="application/pdf"),
     }
+
+
+def development_introducers_payload(t: Any) -> dict[str, Any]:
+    from hongfan.org.selectors.development import introducer_options
+
+    a, b = introducer_options(access=_sec_access(), development=t.development)[:2]
+    return {"introducer_1": a.pk, "introducer_2": b.pk}
+
+
+def development_a_step(t: Any) -> Any:
+    from hongfan.org.models import DevelopmentStep
+
+    return DevelopmentStep.objects.filter(development=t.development).order_by("pk").first()
+
+
+def development_document(t: Any) -> Any:
+    """A document of the target development's first step (uploaded once per test)."""
+    if "dev_document" not in t.values:
+        from django.core.files.base import ContentFile
+
+        from hongfan.org.services.development import development_document_add
+
+        t.values["dev_document"] = development_document_add(
+            access=_sec_access(),
+            step=development_a_step(t),
+            upload=ContentFile(PDF, name="入党申请书.pdf"),  # type: ignore[arg-type]
+        )
+    return t.values["dev_document"]
+
+
+def development_document_payload(t: Any) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("申请书.pdf", PDF, content_type="application/pdf")}
 
 
 def development_new_payload(t: Any) -> dict[str, Any]:
@@ -291,11 +345,24 @@ TABLE: dict[str, Row] = {
         payload=development_new_payload,
     ),
     "org:applicant_search": Row(get=only(hosp=True, sec=True, hosp2=True)),
-    "org:development_edit": Row(
-        get={**MANAGED, "city": OK},
+    "org:development_edit": Row(get={**MANAGED, "city": OK}, args=DEV),
+    "org:development_step": Row(
+        post=MANAGED_WRITE, payload=development_step_payload, args=development_step_args
+    ),
+    "org:development_introducers": Row(
+        post=MANAGED_WRITE, payload=development_introducers_payload, args=DEV
+    ),
+    "org:introducer_search": Row(get=MANAGED, args=DEV),
+    "org:development_paper": Row(
+        get={**MANAGED, "city": OK}, args=lambda t: [t.development.pk, "candidate_notice"]
+    ),
+    "org:development_document_add": Row(
         post=MANAGED_WRITE,
-        payload=development_payload,
-        args=DEV,
+        payload=development_document_payload,
+        args=lambda t: [development_a_step(t).pk],
+    ),
+    "org:development_document": Row(
+        get={**MANAGED, "city": OK}, args=lambda t: [development_document(t).pk]
     ),
     "org:development_stop": Row(
         post=MANAGED_WRITE, payload=lambda t: {"reason": "本人撤回申请"}, args=DEV
