@@ -138,11 +138,46 @@ def _showcase(authority: Any, day: date) -> None:
     )
     if applicant is None:
         applicant = active.filter(stage=DevelopmentStage.APPLICANT).order_by("pk").first()
+        if applicant is not None:
+            applicant.steps.filter(kind=K.TALK).delete()
+            applicant.talked_on = None
+    if applicant is None:
+        applicant = _new_applicant(ra.branch, day)
         if applicant is None:
             return
-        applicant.steps.filter(kind=K.TALK).delete()
-        applicant.talked_on = None
     applied = day - timedelta(days=20)  # the talk falls due in ten days
     applicant.applied_on = applied
     applicant.steps.filter(kind=K.APPLICATION).update(done_on=applied)
     applicant.save(update_fields=["applied_on", "talked_on", "updated_at"])
+
+
+def _new_applicant(branch: Any, day: date) -> Development | None:
+    """Someone of the branch's departments who hands in an application (the small demo
+    city may have no applicant in the secretary's branch)."""
+    person = (
+        Person.objects.filter(
+            hospital_id=branch.hospital_id,
+            department__branches=branch,
+            political_status=PoliticalStatus.MASSES,
+            status=PersonStatus.ACTIVE,
+            development__isnull=True,
+            birth_date__lte=add_months(day, -12 * 23),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if person is None:
+        return None
+    dev = Development.objects.create(
+        person=person,
+        hospital_id=person.hospital_id,
+        branch=branch,
+        stage=DevelopmentStage.APPLICANT,
+        applied_on=day - timedelta(days=20),
+    )
+    DevelopmentStep.objects.create(
+        development=dev, kind=K.APPLICATION, label=K.APPLICATION.label, done_on=dev.applied_on
+    )
+    person.political_status = PoliticalStatus.APPLICANT
+    person.save(update_fields=["political_status", "updated_at"])
+    return dev

@@ -140,9 +140,15 @@ class StepRow:
     plan: StepPlan
     records: list[DevelopmentStep]
 
+    SHOWN = 2  # of a repeating step, the latest records shown; the older ones fold away
+
     @property
-    def missing_document(self) -> bool:
-        return self.plan.rule.needs_document and any(not r.documents.all() for r in self.records)
+    def recent(self) -> list[DevelopmentStep]:
+        return self.records[-self.SHOWN :]
+
+    @property
+    def older(self) -> list[DevelopmentStep]:
+        return self.records[: -self.SHOWN]
 
 
 @dataclass
@@ -155,13 +161,17 @@ class DevelopmentSteps:
 
 
 def _next_step(plans: list[StepPlan]) -> StepPlan | None:
-    """The step to do now: the most pressing open step with a deadline, else the first open
-    milestone (a non-repeating step)."""
+    """The step to do now: an open step overdue or due within a fortnight (the nearest
+    deadline first), else the first milestone still to do (a step that is not repeated),
+    else the nearest deadline of a repeating step."""
     dated = [p for p in plans if p.open and p.latest is not None and p.state != "waiting"]
-    if dated:
-        return min(dated, key=lambda p: p.latest or date.max)
-    waiting = [p for p in plans if p.state in ("due", "waiting") and not p.rule.repeats]
-    return waiting[0] if waiting else None
+    pressing = [p for p in dated if p.overdue or p.soon]
+    if pressing:
+        return min(pressing, key=lambda p: p.latest or date.max)
+    milestones = [p for p in plans if p.state in ("due", "waiting") and not p.rule.repeats]
+    if milestones:
+        return milestones[0]
+    return min(dated, key=lambda p: p.latest or date.max) if dated else None
 
 
 def development_steps(*, access: Access, development: Development) -> DevelopmentSteps:

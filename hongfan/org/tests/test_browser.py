@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from hongfan.core.dates import today
 from hongfan.core.testing.browser import (
     DESKTOP,
     PHONE,
@@ -129,40 +127,6 @@ def test_wrong_password_shows_chinese_error_and_stays_on_login(
     expect(page.get_by_role("alert")).to_have_text("用户名或密码错误")
     expect(page.locator("#id_username")).to_have_value("audit")
     shot(page, "login-wrong-password-phone")
-
-
-def test_development_date_breaking_a_rule_is_refused_with_the_rule_in_chinese(
-    demo_city: Any, open_page: Any
-) -> None:
-    from playwright.sync_api import expect
-
-    page = open_page(DESKTOP)
-    login(page, demo_city.url, "hosp")
-    page.goto(f"{demo_city.url}/org/development/")
-    item = page.locator('.col-stage[data-stage="activist"] .item a').first
-    expect(item).to_be_visible()
-    item.click()
-    page.wait_for_url(re.compile(r"/org/development/\d+/$"))
-    edit_url = page.url
-    expect(page.locator("h2").first).to_contain_text("入党积极分子")
-
-    activist_on = date.fromisoformat(page.input_value("#id_activist_on"))
-    assert page.input_value("#id_candidate_on") == ""
-    # one day after becoming an activist: far short of the minimum months of cultivation
-    too_early = min(activist_on + timedelta(days=1), today())
-    page.fill("#id_candidate_on", too_early.isoformat())
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存").click()
-
-    error = page.locator("#id_candidate_on ~ .invalid-feedback")
-    expect(error).to_contain_text("个月以上培养考察才能列为发展对象")
-    expect(page.locator(".alert-success")).to_have_count(0)
-    shot(page, "hosp-development-rule-error-desktop")
-
-    # nothing was saved
-    page.goto(edit_url)
-    assert page.input_value("#id_candidate_on") == ""
-    expect(page.locator("h2").first).to_contain_text("入党积极分子")
 
 
 def test_chinese_fonts_are_installed_for_screenshots() -> None:

@@ -1,0 +1,80 @@
+"""Real-browser checks of 发展党员 as steps (Playwright + Debian's chromium; see
+test_browser.py for the database notes): the secretary's board and a development's steps
+at phone and desktop size, a step recorded, a date the rule forbids refused in Chinese."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from hongfan.core.testing.browser import DESKTOP, PHONE, horizontal_overflow, login, shot
+
+pytestmark = pytest.mark.browser
+
+
+def test_secretary_records_a_talk_on_the_steps_page(demo_city: Any, open_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = open_page(size)
+        login(page, demo_city.url, "sec")
+        page.goto(f"{demo_city.url}/org/development/")
+        expect(page.locator(".hf-board")).to_contain_text("即将到期")
+        expect(page.locator(".hf-board")).to_contain_text("逾期办理")
+        shot(page, f"sec-development-board-{size_name}")
+        assert horizontal_overflow(page) <= 0, "the board scrolls sideways"
+
+        late = page.locator(".hf-board .item", has_text="逾期办理").first
+        late.locator("a").first.click()
+        page.wait_for_url(re.compile(r"/org/development/\d+/$"))
+        expect(page.locator("#step-contact")).to_contain_text("逾期原因")
+        shot(page, f"sec-development-late-step-{size_name}")
+        assert horizontal_overflow(page) <= 0, "the steps page scrolls sideways"
+
+    # the applicant whose talk falls due soon: record it today (on time)
+    page.goto(f"{demo_city.url}/org/development/")
+    soon = page.locator('.col-stage[data-stage="applicant"] .item', has_text="即将到期").first
+    soon.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/org/development/\d+/$"))
+    talk = page.locator("#step-talk")
+    talk.locator("summary", has_text="登记").click()
+    expect(talk.locator("input[name=done_on]")).to_be_visible()
+    with page.expect_navigation():
+        talk.get_by_role("button", name="保存“党组织派人谈话”").click()
+    expect(page.locator(".alert-success")).to_contain_text("已登记“党组织派人谈话”")
+    expect(page.locator("#step-talk")).to_contain_text("已完成")
+    shot(page, "sec-development-talk-recorded-desktop")
+
+
+def test_a_candidate_date_too_early_is_refused_with_the_rule_in_chinese(
+    demo_city: Any, open_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(PHONE)
+    login(page, demo_city.url, "hosp")
+    page.goto(f"{demo_city.url}/org/development/")
+    links = page.locator('.col-stage[data-stage="activist"] .item a')
+    expect(links.first).to_be_visible()
+    urls = [a.get_attribute("href") for a in links.all()]
+    for url in urls:
+        page.goto(f"{demo_city.url}{url}")
+        step = page.locator("#step-candidate")
+        if step.locator("summary", has_text="登记").count():
+            break
+    else:
+        pytest.fail("no activist whose 确定为发展对象 can be recorded")
+    edit_url = page.url
+    step.locator("summary", has_text="登记").click()
+    step.locator("input[name=done_on]").fill("2000-01-01")
+    with page.expect_navigation():
+        step.get_by_role("button", name="保存“确定为发展对象”").click()
+    error = page.locator("#step-candidate .invalid-feedback")
+    expect(error.first).to_contain_text("满12个月")
+    expect(page.locator(".alert-success")).to_have_count(0)
+    shot(page, "hosp-development-step-refused-phone")
+    assert horizontal_overflow(page) <= 0
+    page.goto(edit_url)
+    expect(page.locator("#step-candidate")).not_to_contain_text("已完成")
