@@ -37,6 +37,7 @@ urlpatterns = [
         development.development_introducers,
         name="development_introducers",
     ),
+    path("development/<int:pk>/extend/", development.development_extend, name="development_extend"),
     path(
         "development/<int:pk>/introducers/search/",
         development.introducer_search,

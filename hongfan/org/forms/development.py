@@ -25,21 +25,6 @@ class DevelopmentStartForm(forms.Form):
         set_queryset(self, "branch", branches)
 
 
-class DevelopmentForm(forms.Form):
-    applied_on = forms.DateField(label="递交入党申请书", widget=DATE)
-    talked_on = forms.DateField(label="党组织派人谈话", widget=DATE, required=False)
-    activist_on = forms.DateField(label="确定为入党积极分子", widget=DATE, required=False)
-    candidate_on = forms.DateField(label="确定为发展对象", widget=DATE, required=False)
-    reviewed_on = forms.DateField(label="政治审查完成", widget=DATE, required=False)
-    training_hours = forms.IntegerField(label="集中培训学时", min_value=0, max_value=500, initial=0)
-    probation_on = forms.DateField(label="接收为预备党员", widget=DATE, required=False)
-    extension_months = forms.IntegerField(
-        label="延长预备期（月，0为不延长）", min_value=0, max_value=24, initial=0
-    )
-    full_on = forms.DateField(label="转为正式党员", widget=DATE, required=False)
-    introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
-
-
 class StepForm(forms.Form):
     """Record one step: the day it really happened (never a later or an earlier one), the
     reason when it is late, its document."""
@@ -96,6 +81,16 @@ class IntroducersForm(forms.Form):
         super().__init__(*args, **kwargs)
         set_queryset(self, "introducer_1", people)
         set_queryset(self, "introducer_2", people)
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(
+        label="延长（月）",
+        min_value=1,
+        max_value=24,
+        error_messages={"invalid": "请填写月数", "required": "请填写月数"},
+    )
+    reason = forms.CharField(label="原因（支部大会决议）", max_length=200)
 
 
 class StopForm(forms.Form):

@@ -461,3 +461,45 @@ def development_reminders_send(*, today: date, days: int = REMIND_DAYS) -> list[
         if n:
             sent.append(StepReminder(dev.pk, plan.rule.kind, plan.latest, n))
     return sent
+
+
+@transaction.atomic
+def development_extend(
+    *,
+    access: Access,
+    development: Development,
+    months: int,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Development:
+    """延长预备期: once, by the months the rule allows; the conversion steps move with it."""
+    _require_manager(access, development)
+    dev = lock_one(Development.objects.select_related("hospital"), development.pk)
+    rule = org_rule_for(dev.hospital.authority_id)
+    reason = reason.strip()
+    errors: dict[str, str] = {}
+    if dev.status != DevelopmentStatus.ACTIVE or dev.probation_on is None or dev.full_on:
+        errors["months"] = "只有预备党员可以延长预备期"
+    elif dev.extension_months:
+        errors["months"] = "预备期只能延长一次，已延长的期限不能再改"
+    elif not rule.dev_extension_min_months <= months <= rule.dev_extension_max_months:
+        errors["months"] = (
+            f"延长预备期须为{rule.dev_extension_min_months}—{rule.dev_extension_max_months}个月"
+        )
+    if not reason:
+        errors["reason"] = "请填写延长预备期的原因（支部大会决议）"
+    if errors:
+        raise ValidationError(errors)
+    dev.extension_months = months
+    dev.note = f"延长预备期{months}个月：{reason}"[:200]
+    dev.save(update_fields=["extension_months", "note", "updated_at"])
+    audit_log(
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=dev,
+        hospital_id=dev.hospital_id,
+        change="extension",
+        months=months,
+    )
+    return dev

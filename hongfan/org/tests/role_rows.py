@@ -148,6 +148,21 @@ def development_document_payload(t: Any) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("申请书.pdf", PDF, content_type="application/pdf")}
 
 
+def probationary_development(t: Any) -> list[Any]:
+    """A 预备党员 of sec's branch whose probation has not been extended."""
+    from hongfan.org.models import Development
+
+    dev = (
+        Development.objects.filter(
+            branch=t.branch, status="active", stage="probationary", extension_months=0
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert dev is not None, "the demo has no probationary member in sec's branch"
+    return [dev.pk]
+
+
 def development_new_payload(t: Any) -> dict[str, Any]:
     applicant = (
         Person.objects.filter(
@@ -353,6 +368,11 @@ TABLE: dict[str, Row] = {
         post=MANAGED_WRITE, payload=development_introducers_payload, args=DEV
     ),
     "org:introducer_search": Row(get=MANAGED, args=DEV),
+    "org:development_extend": Row(
+        post=MANAGED_WRITE,
+        payload=lambda t: {"months": 6, "reason": "支部大会决议延长预备期"},
+        args=probationary_development,
+    ),
     "org:development_paper": Row(
         get={**MANAGED, "city": OK}, args=lambda t: [t.development.pk, "candidate_notice"]
     ),

@@ -418,3 +418,53 @@ def test_a_document_can_be_added_to_a_step_later(applicant, sec):
     )
     assert (doc.name, doc.content_type) == ("入党申请书.pdf", "application/pdf")
     assert DevelopmentDocument.objects.filter(step=step).count() == 1
+
+
+def _probationary(sec) -> Development:
+    person = make_person(primary(), birth_date=date(1993, 1, 1))
+    joined = today() - timedelta(days=60)
+    return make_development(
+        person,
+        sec_branch(),
+        DevDates(
+            applied_on=add_months(joined, -20),
+            talked_on=add_months(joined, -20) + timedelta(days=10),
+            activist_on=add_months(joined, -19),
+            candidate_on=add_months(joined, -6),
+            reviewed_on=add_months(joined, -5),
+            training_hours=24,
+            probation_on=joined,
+        ),
+    )
+
+
+def test_an_extended_probation_moves_the_conversion_once(db, sec):
+    dev = _probationary(sec)
+    for kind in ("approval", "oath"):
+        services.development_step_record(access=sec, development=dev, kind=kind, done_on=today())
+    before = _plan(dev, "conversion_application").latest
+    assert before == add_months(dev.probation_on, 12)
+    services.development_extend(access=sec, development=dev, months=6, reason="支部大会决议")
+    dev.refresh_from_db()
+    assert _plan(dev, "conversion_application").latest == add_months(before, 6)
+    with pytest.raises(ValidationError) as exc:
+        services.development_extend(access=sec, development=dev, months=12, reason="再延")
+    assert "只能延长一次" in messages_of(exc.value)
+    dev.refresh_from_db()
+    assert dev.extension_months == 6
+
+
+@pytest.mark.parametrize("months", [0, 3, 13])
+def test_an_extension_outside_the_rule_is_refused(db, sec, months):
+    dev = _probationary(sec)
+    with pytest.raises(ValidationError) as exc:
+        services.development_extend(access=sec, development=dev, months=months, reason="决议")
+    assert "6—12个月" in messages_of(exc.value)
+    dev.refresh_from_db()
+    assert dev.extension_months == 0
+
+
+def test_an_activist_cannot_have_the_probation_extended(candidate, sec):
+    with pytest.raises(ValidationError) as exc:
+        services.development_extend(access=sec, development=candidate, months=6, reason="决议")
+    assert "只有预备党员" in messages_of(exc.value)

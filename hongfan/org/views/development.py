@@ -23,6 +23,7 @@ from hongfan.org.documents import paper_docx
 from hongfan.org.forms.development import (
     DevelopmentStartForm,
     DocumentForm,
+    ExtendForm,
     IntroducersForm,
     StepForm,
     StopForm,
@@ -134,6 +135,7 @@ def _step_page(
     *,
     bound: tuple[str, StepForm] | None = None,
     introducers: IntroducersForm | None = None,
+    extend: ExtendForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The development's page: its steps with their state, records and documents, the
@@ -172,7 +174,8 @@ def _step_page(
             "introducers_form": introducers,
             "rule": structure_selectors.org_rule_for(dev.hospital.authority_id),
             "stop_form": StopForm(),
-            "document_form": DocumentForm(),
+            "extend_form": extend or ExtendForm(),
+            "can_extend": can_edit and dev.probation_on is not None and not dev.extension_months,
             "today": today(),
         },
         status=status,
@@ -256,6 +259,27 @@ def development_introducers(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         return redirect(reverse("org:development_edit", args=[dev.pk]) + "#introducers")
     return _step_page(request, access, dev, introducers=form, status=400)
+
+
+@login_required
+@require_POST
+def development_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """延长预备期 (once, by the months the rule allows)."""
+    access = request_access(request)
+    dev = development_selectors.development_get(access=access, pk=pk)
+    _require_writer(access, dev)
+    form = ExtendForm(request.POST)
+    saved, _ = form_save(
+        request,
+        form,
+        lambda d: development_services.development_extend(
+            access=access, development=dev, months=d["months"], reason=d["reason"], request=request
+        ),
+        success="已延长预备期",
+    )
+    if saved:
+        return redirect("org:development_edit", pk=dev.pk)
+    return _step_page(request, access, dev, extend=form, status=400)
 
 
 @login_required
