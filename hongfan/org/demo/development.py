@@ -124,7 +124,7 @@ def _showcase(authority: Any, day: date) -> None:
             .order_by("pk")
             .first()
         )
-        if contact is not None:
+        if contact is not None and contact.development.activist_on is not None:
             due = add_months(contact.development.activist_on, 1)
             late_on = min(due + timedelta(days=12), day)
             if late_on > due:
