@@ -116,21 +116,20 @@ def _showcase(authority: Any, day: date) -> None:
         return
     active = Development.objects.filter(branch_id=ra.branch_id, status=DevelopmentStatus.ACTIVE)
     if not DevelopmentStep.objects.filter(development__in=active, late=True).exists():
-        contact = (
-            DevelopmentStep.objects.filter(
-                development__in=active.filter(stage=DevelopmentStage.ACTIVIST), kind=K.CONTACT
+        activist = (
+            active.filter(
+                stage=DevelopmentStage.ACTIVIST, activist_on__lte=day - timedelta(days=45)
             )
-            .select_related("development")
             .order_by("pk")
             .first()
         )
-        if contact is not None and contact.development.activist_on is not None:
-            due = add_months(contact.development.activist_on, 1)
-            late_on = min(due + timedelta(days=12), day)
-            if late_on > due:
-                contact.done_on, contact.due_on = late_on, due
-                contact.late, contact.late_reason = True, LATE_REASON
-                contact.save()
+        if activist is not None and activist.activist_on is not None:
+            due = add_months(activist.activist_on, 1)
+            contact = activist.steps.filter(kind=K.CONTACT).order_by("pk").first()
+            contact = contact or _step(activist, K.CONTACT, due)
+            contact.done_on, contact.due_on = due + timedelta(days=12), due
+            contact.late, contact.late_reason = True, LATE_REASON
+            contact.save()
     applicant = (
         active.filter(stage=DevelopmentStage.APPLICANT, talked_on__isnull=True)
         .order_by("pk")
