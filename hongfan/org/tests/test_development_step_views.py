@@ -289,3 +289,21 @@ def test_the_volunteer_form_cover_carries_the_record(client_for, dev):
 def test_an_unknown_paper_is_not_found(client_for, dev):
     r = client_for("sec").get(reverse("org:development_paper", args=[dev.pk, "passport"]))
     assert r.status_code == 404
+
+
+def test_the_read_only_steps_partial_shows_done_steps_late_flags_and_the_next_step(dev, sec):
+    """org/partials/_development_steps.html: what the person page shows of a development."""
+    from django.template.loader import render_to_string
+
+    from hongfan.org.selectors.development import development_steps
+    from hongfan.org.services.development import development_step_record
+
+    development_step_record(
+        access=sec, development=dev, kind="talk", done_on=today(), late_reason="外出进修"
+    )
+    html = render_to_string(
+        "org/partials/_development_steps.html",
+        {"steps": development_steps(access=sec, development=dev), "dev": dev},
+    )
+    assert "递交入党申请书" in html and "党组织派人谈话" in html and "逾期办理" in html
+    assert "下一步：确定为入党积极分子" in html
