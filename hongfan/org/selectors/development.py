@@ -158,6 +158,31 @@ class DevelopmentSteps:
     late: int  # steps recorded late
     overdue: list[StepPlan]
     next: StepPlan | None  # the first step to do now (overdue first, then by due date)
+    rules: list[str] = field(default_factory=list)  # the time limits in force, in words
+
+
+def rule_lines(rules: list[StepRule]) -> list[str]:
+    """The time limits of the steps in force, in words ("党组织派人谈话：递交入党申请书后
+    30天内")."""
+    labels = {r.kind: r.label for r in rules}
+    out = []
+    for r in rules:
+        if not r.active:
+            continue
+        anchor = labels.get(r.after, "")
+        parts = []
+        if r.earliest_amount:
+            parts.append(f"{r.earliest_text(anchor)}方可办理")
+        if r.repeats:
+            parts.append(r.latest_text())
+        elif r.latest_amount is not None:
+            start = "满期后" if r.earliest_amount else f"{anchor}后"
+            parts.append(f"{start}{r.latest_text()}办理")
+        if r.counts_extension:
+            parts.append("延长预备期的顺延")
+        if parts:
+            out.append(f"{r.label}：" + "，".join(parts))
+    return out
 
 
 def _next_step(plans: list[StepPlan]) -> StepPlan | None:
@@ -196,6 +221,7 @@ def development_steps(*, access: Access, development: Development) -> Developmen
         late=sum(1 for r in records if r.late),
         overdue=[p for p in plans if p.overdue],
         next=_next_step(plans),
+        rules=rule_lines(rules),
     )
 
 

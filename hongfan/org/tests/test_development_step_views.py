@@ -307,3 +307,46 @@ def test_the_read_only_steps_partial_shows_done_steps_late_flags_and_the_next_st
     )
     assert "递交入党申请书" in html and "党组织派人谈话" in html and "逾期办理" in html
     assert "下一步：确定为入党积极分子" in html
+
+
+def test_the_page_states_the_time_limits_in_force(client_for, dev):
+    from hongfan.org.models import DevelopmentStepRule
+
+    client = client_for("sec")
+    assert "党组织派人谈话：递交入党申请书后30天内办理" in _page(client, dev)
+    DevelopmentStepRule.objects.create(
+        authority=primary().authority,
+        effective_from=today(),
+        kind="talk",
+        label="党组织派人谈话",
+        stage="applicant",
+        order=2,
+        after="application",
+        latest_amount=20,
+        latest_unit="days",
+    )
+    assert "党组织派人谈话：递交入党申请书后20天内办理" in _page(client, dev)
+
+
+def test_the_steps_page_reads_a_bounded_number_of_queries(
+    client_for, dev, sec, django_assert_max_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    from hongfan.org.services.development import development_document_add, development_step_record
+
+    client = client_for("sec")
+    _page(client, dev)  # warm the session and the menu
+    with django_assert_max_num_queries(40) as few:
+        _page(client, dev)
+    for i in range(3):
+        step = development_step_record(
+            access=sec,
+            development=dev,
+            kind=["talk", "activist", "contact"][i],
+            done_on=today(),
+            late_reason="外出",
+        )
+        development_document_add(access=sec, step=step, upload=ContentFile(PDF, name="a.pdf"))
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        _page(client, dev)
