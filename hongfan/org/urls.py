@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/<int:pk>/reveal/<str:field>/", people.person_reveal, name="person_reveal"),
     path("development/", development.development_board, name="development"),
     path("development/new/", development.development_new, name="development_new"),
+    path("development/rules/", development.development_rules, name="development_rules"),
     path("development/applicants/", development.applicant_search, name="applicant_search"),
     path("development/<int:pk>/", development.development_edit, name="development_edit"),
     path("development/<int:pk>/stop/", development.development_stop, name="development_stop"),

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.forms import SearchSelect, set_queryset
+from hongfan.org.choices import DueUnit
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Person
 
@@ -91,6 +92,69 @@ class ExtendForm(forms.Form):
         error_messages={"invalid": "请填写月数", "required": "请填写月数"},
     )
     reason = forms.CharField(label="原因（支部大会决议）", max_length=200)
+
+
+class StepRulesForm(forms.Form):
+    """The city's numbers of each step, one row of fields per step (``<kind>__<field>``)."""
+
+    effective_from = forms.DateField(
+        label="生效日期", widget=DATE, error_messages={"invalid": "请输入正确的日期"}
+    )
+
+    def __init__(self, *args: Any, rules: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = DueUnit.choices
+        self.rows: list[tuple[Any, list[str]]] = []
+        for r in rules:
+            k = r.kind
+            names = []
+            fields: dict[str, forms.Field] = {
+                "earliest_amount": forms.IntegerField(min_value=0, max_value=400),
+                "earliest_unit": forms.ChoiceField(choices=units),
+                "latest_amount": forms.IntegerField(min_value=1, max_value=400, required=False),
+                "latest_unit": forms.ChoiceField(choices=units),
+                "repeat_months": forms.IntegerField(min_value=0, max_value=24),
+                "needs_document": forms.BooleanField(required=False),
+                "active": forms.BooleanField(required=False),
+            }
+            for name, field in fields.items():
+                field.label = f"{r.label}·{STEP_RULE_LABELS[name]}"
+                field.error_messages.update(
+                    {
+                        "invalid": f"“{r.label}”的{STEP_RULE_LABELS[name]}须为整数",
+                        "required": f"请填写“{r.label}”的{STEP_RULE_LABELS[name]}",
+                        "max_value": f"“{r.label}”的{STEP_RULE_LABELS[name]}不能大于%(limit_value)s",
+                        "min_value": f"“{r.label}”的{STEP_RULE_LABELS[name]}不能小于%(limit_value)s",
+                        "invalid_choice": f"“{r.label}”的{STEP_RULE_LABELS[name]}无效，请重新选择",
+                    }
+                )
+                field.initial = getattr(r, name)
+                self.fields[f"{k}__{name}"] = field
+                names.append(f"{k}__{name}")
+            self.rows.append((r, names))
+
+    def table(self) -> list[tuple[Any, dict[str, Any]]]:
+        """Each step with its bound fields by name, for the page's table."""
+        return [(rule, {n.split("__", 1)[1]: self[n] for n in names}) for rule, names in self.rows]
+
+    def step_values(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for name, value in self.cleaned_data.items():
+            if "__" in name:
+                kind, field = name.split("__", 1)
+                out.setdefault(kind, {})[field] = value
+        return out
+
+
+STEP_RULE_LABELS = {
+    "earliest_amount": "最短间隔",
+    "earliest_unit": "最短间隔单位",
+    "latest_amount": "办理时限",
+    "latest_unit": "办理时限单位",
+    "repeat_months": "每隔（月）",
+    "needs_document": "须上传材料",
+    "active": "在用",
+}
 
 
 class StopForm(forms.Form):

@@ -419,3 +419,14 @@ def development_paper(*, access: Access, development: Development, paper: str) -
         ends_on=add_workdays(start=posted, n=NOTICE_WORKDAYS),
         contact=contact,
     )
+
+
+def development_step_rule_versions(
+    *, access: Access, authority_id: int
+) -> QuerySet[DevelopmentStepRule]:
+    """The versions a city saved of its step rules, the latest first (the city admin's)."""
+    if not access.is_city:
+        raise PermissionDenied("发展党员步骤规则由市卫健委设定")
+    return DevelopmentStepRule.objects.filter(authority_id=authority_id).order_by(
+        "-effective_from", "order"
+    )

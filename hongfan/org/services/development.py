@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -27,16 +28,19 @@ from hongfan.org.choices import (
     PoliticalStatus,
 )
 from hongfan.org.models import (
+    Authority,
     Branch,
     Development,
     DevelopmentDocument,
     DevelopmentStep,
+    DevelopmentStepRule,
     Person,
 )
 from hongfan.org.rules import (
     STEP_FIELDS,
     DevDates,
     StepPlan,
+    StepRule,
     development_errors,
     development_stage,
     step_check,
@@ -503,3 +507,96 @@ def development_extend(
         months=months,
     )
     return dev
+
+
+# --- the city's step rules ---------------------------------------------------------------
+
+STEP_RULE_FIELDS = (
+    "earliest_amount",
+    "earliest_unit",
+    "latest_amount",
+    "latest_unit",
+    "repeat_months",
+    "needs_document",
+    "active",
+)
+
+
+def _step_rule_errors(rule: StepRule, new: dict[str, Any]) -> dict[str, str]:
+    kind, label = rule.kind, rule.label
+    errors: dict[str, str] = {}
+    latest = new.get("latest_amount")
+    if not 0 <= int(new.get("earliest_amount") or 0) <= 400:
+        errors[f"{kind}__earliest_amount"] = f"“{label}”的最短间隔须在0—400之间"
+    if latest is not None and not 1 <= latest <= 400:
+        errors[f"{kind}__latest_amount"] = f"“{label}”的办理时限须在1—400之间，或留空"
+    repeat = int(new.get("repeat_months") or 0)
+    if not 0 <= repeat <= 24:
+        errors[f"{kind}__repeat_months"] = f"“{label}”的重复周期须在0—24个月之间"
+    elif rule.repeats and not repeat:
+        errors[f"{kind}__repeat_months"] = f"“{label}”是定期步骤，须填写重复周期"
+    elif not rule.repeats and repeat:
+        errors[f"{kind}__repeat_months"] = f"“{label}”只办理一次，不能设重复周期"
+    return errors
+
+
+@transaction.atomic
+def development_step_rules_publish(
+    *,
+    access: Access,
+    authority: Authority,
+    effective_from: date,
+    values: dict[str, dict[str, Any]],
+    request: HttpRequest | None = None,
+) -> list[DevelopmentStepRule]:
+    """A new version, from ``effective_from`` (today or later: what was due stays due), of
+    each step whose numbers the city changed; the other steps keep their version."""
+    if not access.is_city:
+        raise PermissionDenied("发展党员步骤规则由市卫健委设定")
+    if effective_from < today():
+        raise ValidationError({"effective_from": "新版本只能从今天或以后生效"})
+    current = {r.kind: r for r in step_rules_for(authority.pk, effective_from)}
+    errors: dict[str, str] = {}
+    changed: list[DevelopmentStepRule] = []
+    for kind, new in values.items():
+        rule = current.get(kind)
+        if rule is None:
+            errors["__all__"] = "没有这个步骤"
+            continue
+        errors.update(_step_rule_errors(rule, new))
+        merged = {f: new.get(f, getattr(rule, f)) for f in STEP_RULE_FIELDS}
+        if any(merged[f] != getattr(rule, f) for f in STEP_RULE_FIELDS):
+            changed.append(
+                DevelopmentStepRule(
+                    authority=authority,
+                    effective_from=effective_from,
+                    kind=kind,
+                    label=rule.label,
+                    stage=rule.stage,
+                    order=rule.order,
+                    after=rule.after,
+                    counts_extension=rule.counts_extension,
+                    repeat_until=rule.repeat_until,
+                    paper=rule.paper,
+                    **merged,
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        raise ValidationError({"effective_from": "没有改动任何步骤的规则"})
+    if DevelopmentStepRule.objects.filter(
+        authority=authority, effective_from=effective_from, kind__in=[r.kind for r in changed]
+    ).exists():
+        raise ValidationError({"effective_from": "该生效日期已有这些步骤的规则版本，请换一个日期"})
+    rows = DevelopmentStepRule.objects.bulk_create(changed)
+    audit_log(
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CREATED,
+        request=request,
+        target=authority,
+        what="development_step_rules",
+        effective_from=effective_from.isoformat(),
+        steps=[r.label for r in rows],
+    )
+    return rows

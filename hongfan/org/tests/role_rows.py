@@ -163,6 +163,22 @@ def probationary_development(t: Any) -> list[Any]:
     return [dev.pk]
 
 
+def development_rules_payload(t: Any) -> dict[str, Any]:
+    """Every step's numbers as in force, the talk's time limit changed to 20 days."""
+    from hongfan.org.selectors.development import step_rules_for
+
+    data: dict[str, Any] = {"effective_from": today().isoformat()}
+    for r in step_rules_for(t.hospital.authority_id):
+        for name in ("earliest_amount", "earliest_unit", "latest_unit", "repeat_months"):
+            data[f"{r.kind}__{name}"] = getattr(r, name)
+        data[f"{r.kind}__latest_amount"] = "" if r.latest_amount is None else r.latest_amount
+        for flag in ("needs_document", "active"):
+            if getattr(r, flag):
+                data[f"{r.kind}__{flag}"] = "on"
+    data["talk__latest_amount"] = 20
+    return data
+
+
 def development_new_payload(t: Any) -> dict[str, Any]:
     applicant = (
         Person.objects.filter(
@@ -368,6 +384,9 @@ TABLE: dict[str, Row] = {
         post=MANAGED_WRITE, payload=development_introducers_payload, args=DEV
     ),
     "org:introducer_search": Row(get=MANAGED, args=DEV),
+    "org:development_rules": Row(
+        get=only(city=True), post=only(DONE, city=True), payload=development_rules_payload
+    ),
     "org:development_extend": Row(
         post=MANAGED_WRITE,
         payload=lambda t: {"months": 6, "reason": "支部大会决议延长预备期"},

@@ -350,3 +350,59 @@ def test_the_steps_page_reads_a_bounded_number_of_queries(
         development_document_add(access=sec, step=step, upload=ContentFile(PDF, name="a.pdf"))
     with django_assert_max_num_queries(len(few.captured_queries) + 2):
         _page(client, dev)
+
+
+# --- the city's step rules -------------------------------------------------------------------
+
+
+def _rules_payload(**changes):
+    from hongfan.org.tests.role_rows import development_rules_payload
+
+    class T:
+        hospital = primary()
+
+    data = development_rules_payload(T)
+    data["talk__latest_amount"] = 30
+    data.update(changes)
+    return data
+
+
+def test_the_city_publishes_a_new_time_limit_for_one_step(client_for, dev):
+    from hongfan.org.models import DevelopmentStepRule
+
+    r = client_for("city").post(
+        reverse("org:development_rules"), _rules_payload(contact__latest_amount=2)
+    )
+    assert r.status_code == 302
+    saved = DevelopmentStepRule.objects.get()
+    assert (saved.kind, saved.latest_amount, saved.effective_from) == ("contact", 2, today())
+    page = client_for("city").get(reverse("org:development_rules")).content.decode()
+    assert "指定培养联系人：确定为入党积极分子后2个月内办理" in page
+
+
+@pytest.mark.parametrize(
+    "changes,says",
+    [
+        ({}, "没有改动任何步骤的规则"),
+        (
+            {
+                "effective_from": (today() - timedelta(days=1)).isoformat(),
+                "talk__latest_amount": 20,
+            },
+            "今天或以后",
+        ),
+        ({"talk__latest_amount": "9" * 30}, "“党组织派人谈话”的办理时限不能大于400"),
+        ({"talk__latest_amount": "三十"}, "“党组织派人谈话”的办理时限须为整数"),
+        ({"thought_report__repeat_months": 0}, "须填写重复周期"),
+        ({"talk__repeat_months": 3}, "不能设重复周期"),
+        ({"talk__latest_unit": "weeks"}, "办理时限单位无效"),
+        ({"effective_from": "2026-02-30", "talk__latest_amount": 20}, "请输入正确的日期"),
+    ],
+)
+def test_bad_step_rules_are_refused_in_chinese_and_nothing_is_published(client_for, changes, says):
+    from hongfan.org.models import DevelopmentStepRule
+
+    r = client_for("city").post(reverse("org:development_rules"), _rules_payload(**changes))
+    assert r.status_code == 400
+    assert says in r.content.decode()
+    assert not DevelopmentStepRule.objects.exists()

@@ -26,13 +26,14 @@ from hongfan.org.forms.development import (
     ExtendForm,
     IntroducersForm,
     StepForm,
+    StepRulesForm,
     StopForm,
 )
 from hongfan.org.models import Development, Hospital
 from hongfan.org.selectors import development as development_selectors
 from hongfan.org.selectors import people as people_selectors
 from hongfan.org.selectors import structure as structure_selectors
-from hongfan.org.selectors.hospitals import hospital_choices
+from hongfan.org.selectors.hospitals import authority_for, hospital_choices
 from hongfan.org.services import development as development_services
 from hongfan.org.views.hospitals import _require_manager
 
@@ -366,3 +367,42 @@ def development_stop(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("org:development_edit", pk=dev.pk)
+
+
+@login_required
+def development_rules(request: HttpRequest) -> HttpResponse:
+    """The city's numbers of each step of 发展党员, published as a version from a date."""
+    access = request_access(request)
+    if not access.is_city:
+        raise PermissionDenied("发展党员步骤规则由市卫健委设定")
+    authority = authority_for(access)
+    if authority is None:
+        raise Http404("尚未设置卫健委")
+    rules = [r for r in development_selectors.step_rules_for(authority.pk)]
+    form = StepRulesForm(request.POST or None, rules=rules, initial={"effective_from": today()})
+    saved, _ = form_save(
+        request,
+        form,
+        lambda d: development_services.development_step_rules_publish(
+            access=access,
+            authority=authority,
+            effective_from=d["effective_from"],
+            values=form.step_values(),
+            request=request,
+        ),
+        success="已发布新版本的发展党员步骤规则",
+    )
+    if saved:
+        return redirect("org:development_rules")
+    return render(
+        request,
+        "org/development_rules.html",
+        {
+            "form": form,
+            "versions": development_selectors.development_step_rule_versions(
+                access=access, authority_id=authority.pk
+            ),
+            "lines": development_selectors.rule_lines(rules),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
