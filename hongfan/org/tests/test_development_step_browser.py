@@ -5,6 +5,7 @@ at phone and desktop size, a step recorded, a date the rule forbids refused in C
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -78,3 +79,86 @@ def test_a_candidate_date_too_early_is_refused_with_the_rule_in_chinese(
     assert horizontal_overflow(page) <= 0
     page.goto(edit_url)
     expect(page.locator("#step-candidate")).not_to_contain_text("已完成")
+
+
+def test_secretary_chooses_two_introducers_by_typing_their_names(
+    demo_city: Any, open_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from hongfan.org.models import Development, Person
+    from hongfan.org.tests.factories import sec_branch
+
+    dev = (
+        Development.objects.filter(branch=sec_branch(), status="active", introducer_1__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    assert dev is not None
+    a, b = list(
+        Person.objects.filter(
+            hospital_id=dev.hospital_id, political_status="member", status="active"
+        )
+        .exclude(pk=dev.person_id)
+        .order_by("pk")[:2]
+    )
+    page = open_page(PHONE)
+    login(page, demo_city.url, "sec")
+    page.goto(f"{demo_city.url}/org/development/{dev.pk}/")
+    for field, person in (("introducer_1", a), ("introducer_2", b)):
+        page.locator(f"#id_{field}-ts-control").fill(person.name)
+        option = page.locator(f"#id_{field}-ts-dropdown .option", has_text=person.name).first
+        expect(option).to_be_visible()
+        option.click()
+        expect(page.locator(f"#id_{field}-ts-dropdown")).to_be_hidden()
+    shot(page, "sec-development-introducers-phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name="确定介绍人").click()
+    expect(page.locator(".alert-success")).to_contain_text("已确定入党介绍人")
+    expect(page.locator("#introducers")).to_contain_text(f"{a.name}、{b.name}")
+    assert horizontal_overflow(page) <= 0
+
+
+def test_city_sets_the_step_time_limits_at_phone_and_desktop_size(
+    demo_city: Any, open_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = open_page(size)
+        login(page, demo_city.url, "city")
+        page.goto(f"{demo_city.url}/org/development/rules/")
+        expect(page.locator("h1")).to_contain_text("发展党员步骤规则")
+        expect(page.locator("fieldset.hf-rule-row")).to_have_count(17)
+        shot(page, f"city-development-rules-{size_name}")
+        assert horizontal_overflow(page) <= 0, "the rules page scrolls sideways"
+
+
+def test_an_applicant_is_found_by_typing_a_name_and_registered(
+    demo_city: Any, open_page: Any
+) -> None:
+    """The 申请人 field is searched as you type: the page must load Tom Select for it."""
+    from playwright.sync_api import expect
+
+    from hongfan.accounts.models import User
+    from hongfan.core.access import access_for
+    from hongfan.org.selectors.development import applicant_options
+    from hongfan.org.tests.factories import primary
+
+    sec = access_for(User.objects.get(username="sec"))
+    person = applicant_options(access=sec, hospital=primary()).first()
+    assert person is not None
+    page = open_page(PHONE)
+    login(page, demo_city.url, "sec")
+    page.goto(f"{demo_city.url}/org/development/new/")
+    page.locator("#id_person-ts-control").fill(person.name)
+    option = page.locator("#id_person-ts-dropdown .option", has_text=person.name).first
+    expect(option).to_be_visible()
+    option.click()
+    page.select_option("#id_branch", index=1)
+    page.fill("#id_applied_on", date.today().isoformat())
+    shot(page, "sec-development-new-phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"已登记 {person.name} 的入党申请")
+    expect(page.locator("#step-application")).to_contain_text("已完成")

@@ -125,6 +125,7 @@ def development_new(request: HttpRequest) -> HttpResponse:
             "title": "登记入党申请",
             "back": reverse("org:development"),
             "intro": "登记后可在发展党员看板上跟踪各阶段。申请人须年满18周岁。",
+            "search": True,  # the applicant is searched as the user types (Tom Select)
         },
     )
 
