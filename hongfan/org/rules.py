@@ -447,9 +447,12 @@ class StepPlan:
 
     @property
     def open(self) -> bool:
-        """Whether it can be recorded now (a repeating step stays open until it stops)."""
-        return self.state in (DUE, WAITING) or (
-            self.rule.repeats and self.state == DONE and self.latest is not None
+        """Whether it can be recorded now (a repeating step stays open until it stops; a
+        step of a stage passed without its record may be filled in)."""
+        return (
+            self.state in (DUE, WAITING)
+            or (self.rule.repeats and self.state == DONE and self.latest is not None)
+            or (self.state == SKIPPED and not self.rule.repeats)
         )
 
 
@@ -482,7 +485,12 @@ def step_plan(  # noqa: C901
             out.append(StepPlan(r, days, DONE if days else SKIPPED))
             continue
         if STAGE_ORDER.index(S(r.stage)) < stage_rank and not r.repeats:
-            out.append(StepPlan(r, days, SKIPPED))
+            # A step of a stage already passed, never recorded: it may be filled in (补登)
+            # with its real date, never before the step it follows; it is never due.
+            earliest = (
+                shift(anchor, r.earliest_amount, r.earliest_unit, add_workdays) if anchor else None
+            )
+            out.append(StepPlan(r, days, SKIPPED, earliest))
             continue
         if r.after and anchor is None:
             label = anchor_rule.label if anchor_rule else DevelopmentStepKind(r.after).label
@@ -536,7 +544,9 @@ def step_check(plan: StepPlan, *, done_on: date, today: date, anchor_label: str)
         return StepCheck(error="办理日期不能晚于今天")
     if plan.state == BLOCKED:
         return StepCheck(error=f"须先完成“{plan.blocked_by}”")
-    if plan.state == SKIPPED or (plan.state == DONE and not plan.open):
+    if not plan.open and plan.state == SKIPPED:
+        return StepCheck(error=f"“{r.label}”已经结束，不能再登记")
+    if not plan.open:
         return StepCheck(error=f"“{r.label}”已登记，不能重复登记")
     if plan.earliest is not None and done_on < plan.earliest:
         if r.earliest_amount:

@@ -468,3 +468,22 @@ def test_an_activist_cannot_have_the_probation_extended(candidate, sec):
     with pytest.raises(ValidationError) as exc:
         services.development_extend(access=sec, development=candidate, months=6, reason="决议")
     assert "只有预备党员" in messages_of(exc.value)
+
+
+def test_a_step_of_a_stage_passed_can_be_filled_in_with_its_real_date(db, sec):
+    """Records made before steps existed lack the 公示: it may be filled in (补登), never
+    due and not late, and the stage stays."""
+    dev = _probationary(sec)
+    plan = _plan(dev, "notice")
+    assert plan.state == "skipped" and plan.open and plan.latest is None
+    posted = dev.probation_on - timedelta(days=20)
+    step = services.development_step_record(
+        access=sec, development=dev, kind="notice", done_on=posted
+    )
+    dev.refresh_from_db()
+    assert not step.late and dev.stage == DevelopmentStage.PROBATIONARY
+    with pytest.raises(ValidationError) as exc:
+        services.development_step_record(
+            access=sec, development=dev, kind="notice", done_on=today()
+        )
+    assert "已登记，不能重复登记" in messages_of(exc.value)
