@@ -14,7 +14,6 @@ from hongfan.core.todos import OVERDUE, SOON, Todo, TodoSource
 ENTRIES = [
     MenuEntry("全市医院", "org:hospitals", "city"),
     MenuEntry("组织规则", "org:rules", "city", "组织"),
-    MenuEntry("发展党员步骤", "org:development_rules", "city", "组织"),
     MenuEntry(
         "医院概况", lambda a: reverse("org:hospital", args=[min(a.hospital_ids)]), "hospital"
     ),

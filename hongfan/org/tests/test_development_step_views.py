@@ -406,3 +406,8 @@ def test_bad_step_rules_are_refused_in_chinese_and_nothing_is_published(client_f
     assert r.status_code == 400
     assert says in r.content.decode()
     assert not DevelopmentStepRule.objects.exists()
+
+
+def test_the_city_finds_the_step_rules_from_the_organisation_rules(client_for):
+    page = client_for("city").get(reverse("org:rules")).content.decode()
+    assert f'href="{reverse("org:development_rules")}"' in page
