@@ -312,6 +312,17 @@ HONGFAN_SITE_URL = _http_url("HONGFAN_SITE_URL")
 # HttpSmsBackend: POST {"mobile", "text"} as JSON with "Authorization: Bearer <token>".
 HONGFAN_SMS_URL = _http_url("HONGFAN_SMS_URL")
 HONGFAN_SMS_TOKEN = env_str("HONGFAN_SMS_TOKEN", "")
+# WechatWorkBackend (企业微信: corp id, the app's secret and agent id) and
+# WechatOfficialBackend (公众号: app id, secret and the template message's id). The API's
+# address is configurable so that tests can point it at a local fake server.
+HONGFAN_WECHAT_API_URL = _http_url("HONGFAN_WECHAT_API_URL")
+HONGFAN_WECHAT_CORP_ID = env_str("HONGFAN_WECHAT_CORP_ID", "")
+HONGFAN_WECHAT_CORP_SECRET = env_str("HONGFAN_WECHAT_CORP_SECRET", "")
+HONGFAN_WECHAT_AGENT_ID = env_str("HONGFAN_WECHAT_AGENT_ID", "")
+HONGFAN_WECHAT_APP_ID = env_str("HONGFAN_WECHAT_APP_ID", "")
+HONGFAN_WECHAT_APP_SECRET = env_str("HONGFAN_WECHAT_APP_SECRET", "")
+HONGFAN_WECHAT_TEMPLATE_ID = env_str("HONGFAN_WECHAT_TEMPLATE_ID", "")
+HONGFAN_WECHAT_TIMEOUT = env_int("HONGFAN_WECHAT_TIMEOUT", 5, minimum=1)
 # EmailBackend: Django's SMTP settings.
 EMAIL_HOST = env_str("HONGFAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HONGFAN_EMAIL_PORT", 25, minimum=1)

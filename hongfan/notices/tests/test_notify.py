@@ -69,7 +69,7 @@ def test_notification_reaches_the_inbox_only_when_the_transaction_commits(alice,
         "支部党员大会提醒",
         "本月支部党员大会尚未召开",
         "/orglife/",
-        "三会一课",
+        "组织生活",  # the category's name before categories were data, mapped
         "",
         None,
     )
