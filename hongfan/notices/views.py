@@ -59,7 +59,7 @@ def read_all(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     """消息设置: per category, which messages come by SMS or WeChat (the inbox always)."""
     table = selectors.preference_table(access=request_access(request))
-    form = PreferencesForm(request.POST or None, table=table)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, table=table)
     saved, _ = form_save(
         request,
         form,
