@@ -96,11 +96,13 @@ def reviewers(person: Person) -> QuerySet[User]:
     """Who reviews a member's claims and appeals: the secretaries of their branch (never the
     member themself); where there is none, the hospital's admins."""
     users = User.objects.filter(is_active=True).exclude(person_id=person.pk).distinct()
-    secretaries = users.filter(
-        role_assignments__role=Role.BRANCH_SECRETARY, role_assignments__branch_id=person.branch_id
-    )
-    if person.branch_id is not None and secretaries.exists():
-        return secretaries
+    if person.branch_id is not None:
+        secretaries = users.filter(
+            role_assignments__role=Role.BRANCH_SECRETARY,
+            role_assignments__branch_id=person.branch_id,
+        )
+        if secretaries.exists():
+            return secretaries
     return users.filter(
         role_assignments__role=Role.HOSPITAL_ADMIN, role_assignments__hospital_id=person.hospital_id
     )
