@@ -316,14 +316,11 @@ def claim_decide(
         points=str(result.granted) if result else None,
         capped=capped,
     )
-    rule_name = fresh.rule.name
-    if approve:
-        got = f"计{result.granted.normalize():f}分" if result else ""
-        body = f"“{rule_name}”已通过{'，' + got if got else ''}" + (
-            f"（{result.message}）" if capped and result else ""
-        )
+    if result is not None:
+        body = f"“{fresh.rule.name}”已通过，计{result.granted.normalize():f}分"
+        body += f"（{result.message}）" if capped else ""
     else:
-        body = f"“{rule_name}”未通过：{reason}"
+        body = f"“{fresh.rule.name}”未通过：{reason}"
     notify_member(
         person,
         title="积分申报已通过" if approve else "积分申报被驳回",
