@@ -322,6 +322,10 @@ HONGFAN_WECHAT_AGENT_ID = env_str("HONGFAN_WECHAT_AGENT_ID", "")
 HONGFAN_WECHAT_APP_ID = env_str("HONGFAN_WECHAT_APP_ID", "")
 HONGFAN_WECHAT_APP_SECRET = env_str("HONGFAN_WECHAT_APP_SECRET", "")
 HONGFAN_WECHAT_TEMPLATE_ID = env_str("HONGFAN_WECHAT_TEMPLATE_ID", "")
+# Which field of the chosen template gets what: "<field>:<title|body|category|time>,…"
+HONGFAN_WECHAT_TEMPLATE_FIELDS = env_str(
+    "HONGFAN_WECHAT_TEMPLATE_FIELDS", "first:title,keyword1:category,keyword2:time,remark:body"
+)
 HONGFAN_WECHAT_TIMEOUT = env_int("HONGFAN_WECHAT_TIMEOUT", 5, minimum=1)
 # EmailBackend: Django's SMTP settings.
 EMAIL_HOST = env_str("HONGFAN_EMAIL_HOST", "localhost")

@@ -367,9 +367,31 @@ class WechatWorkBackend(WechatBackend):
         return body
 
 
+TEMPLATE_SOURCES = ("title", "body", "category", "time")
+TEMPLATE_THING_MAX = 20  # WeChat refuses a longer value in a "thing" field (errcode 47003)
+
+
+def template_fields(spec: str) -> list[tuple[str, str]]:
+    """ "thing1:title,time3:time" -> [("thing1", "title"), ("time3", "time")]."""
+    pairs = []
+    for part in spec.split(","):
+        field, _, source = part.strip().partition(":")
+        if (
+            not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,31}", field)
+            or source not in TEMPLATE_SOURCES
+        ):
+            raise ImproperlyConfigured(
+                "HONGFAN_WECHAT_TEMPLATE_FIELDS must be <field>:<title|body|category|time>,… "
+                f"got {spec!r}"
+            )
+        pairs.append((field, source))
+    return pairs
+
+
 class WechatOfficialBackend(WechatBackend):
-    """公众号: a template message to the member's openid. The template is expected to have
-    the fields first / keyword1 (类别) / keyword2 (时间) / remark (内容)."""
+    """公众号: a template message to the member's openid. Which of the template's fields
+    carries the title, the body, the category and the time is HONGFAN_WECHAT_TEMPLATE_FIELDS
+    (templates differ: the classic first/keyword1/remark, or thing1/time2 of the library)."""
 
     kind = "mp"
     channel_label = "微信公众号"
@@ -386,6 +408,7 @@ class WechatOfficialBackend(WechatBackend):
                 "WechatOfficialBackend needs HONGFAN_WECHAT_APP_ID, HONGFAN_WECHAT_APP_SECRET "
                 "and HONGFAN_WECHAT_TEMPLATE_ID"
             )
+        self.fields = template_fields(settings.HONGFAN_WECHAT_TEMPLATE_FIELDS)
 
     def credentials(self) -> dict[str, str]:
         return {
@@ -401,15 +424,22 @@ class WechatOfficialBackend(WechatBackend):
         return "/cgi-bin/message/template/send"
 
     def payload(self, message: Message, recipient: str) -> dict[str, Any]:
+        values = {
+            "title": message.title,
+            "body": message.body or message.title,
+            "category": message.category,
+            "time": f"{timezone.localtime():%Y-%m-%d %H:%M}",
+        }
+        data = {}
+        for field, source in self.fields:
+            value = values[source]
+            if field.startswith("thing") and len(value) > TEMPLATE_THING_MAX:
+                value = value[: TEMPLATE_THING_MAX - 1] + "…"
+            data[field] = {"value": value}
         body: dict[str, Any] = {
             "touser": recipient,
             "template_id": settings.HONGFAN_WECHAT_TEMPLATE_ID,
-            "data": {
-                "first": {"value": message.title},
-                "keyword1": {"value": message.category},
-                "keyword2": {"value": f"{timezone.localtime():%Y-%m-%d %H:%M}"},
-                "remark": {"value": message.body},
-            },
+            "data": data,
         }
         url = self.url(message)
         if url:

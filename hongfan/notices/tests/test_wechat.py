@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.cache import cache
 from django.core.checks import run_checks
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from hongfan.core import notify as notify_module
@@ -285,6 +286,29 @@ def test_official_account_sends_a_template_message_to_the_openid(wechat, three):
     assert sent["data"]["first"] == {"value": "会议通知：支部党员大会"}
     assert sent["data"]["keyword1"] == {"value": "组织生活"}
     assert sent["data"]["remark"] == {"value": "12月05日 14:30，三楼会议室，学习贯彻全会精神"}
+
+
+def test_official_account_fills_the_fields_of_a_library_template(wechat, three):
+    state, url = wechat
+    fields = "thing1:title,thing2:body,time3:time"
+    with mp_settings(url, HONGFAN_WECHAT_TEMPLATE_FIELDS=fields):
+        WechatOfficialBackend().send([msg(three[0])])
+    (sent,) = state.sends
+    assert sorted(sent["data"]) == ["thing1", "thing2", "time3"]
+    assert sent["data"]["thing1"] == {"value": "会议通知：支部党员大会"}
+    # a "thing" field takes 20 characters at most: longer text is cut
+    assert sent["data"]["thing2"] == {"value": "12月05日 14:30，三楼会议室，…"}
+    assert len(sent["data"]["thing2"]["value"]) == 20
+
+
+@pytest.mark.parametrize("fields", ["thing1", "thing1:name", "x y:title", ""])
+def test_a_malformed_template_field_list_is_a_configuration_error(wechat, fields):
+    _, url = wechat
+    with (
+        mp_settings(url, HONGFAN_WECHAT_TEMPLATE_FIELDS=fields),
+        pytest.raises(ImproperlyConfigured, match="HONGFAN_WECHAT_TEMPLATE_FIELDS"),
+    ):
+        WechatOfficialBackend()
 
 
 # --- configuration --------------------------------------------------------------------------
