@@ -126,7 +126,7 @@ TABLE: dict[str, Row] = {
     "orglife:meeting_close": Row(
         get=MANAGED,
         post=MANAGED_WRITE,
-        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": ""},
+        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": "", "early": "on"},
         args=lambda t: [ol_meeting(t).pk],
     ),
     "orglife:meeting_cancel": Row(

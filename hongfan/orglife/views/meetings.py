@@ -172,7 +172,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             return redirect("orglife:meeting", meeting.pk)
     elif request.method == "POST" and "reload" in request.POST:
         form.errors.clear()
-    return render(request, "orglife/meetings/form.html", {"form": form, "title": "安排组织生活"})
+    return render(
+        request,
+        "orglife/meetings/form.html",
+        {"form": form, "title": "安排组织生活", "kind": form["kind"].value() or ""},
+    )
 
 
 @login_required
@@ -285,6 +289,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=m,
                 minutes=form.cleaned_data["minutes"],
                 resolutions=form.cleaned_data["resolutions"],
+                early=form.cleaned_data["early"],
                 request=request,
             )
         except ValidationError as exc:
@@ -296,10 +301,18 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"会议记录已完成{quorum}" + "".join(f"；{n}" for n in notes))
             return redirect("orglife:meeting", m.pk)
     pending = sum(1 for r in rows if r.status == AttendanceStatus.EXPECTED)
+    now = timezone.now()
     return render(
         request,
         "orglife/meetings/close.html",
-        {"m": m, "form": form, "pending": pending, "rows": rows},
+        {
+            "m": m,
+            "form": form,
+            "pending": pending,
+            "rows": rows,
+            "in_progress": m.starts_at <= now < m.ends_at,
+            "not_started": now < m.starts_at,
+        },
     )
 
 
