@@ -29,7 +29,8 @@ from hongfan.core.testing.role_matrix import (
     roles,
 )
 from hongfan.org.models import Person
-from hongfan.orglife.models import Meeting, MeetingFile
+from hongfan.orglife.models import LeaveRequest, Meeting, MeetingFile
+from hongfan.orglife.services.leave import leave_request
 from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
 
 SEPARATED = ("audit", "security", "sysadmin")  # 三员
@@ -65,6 +66,30 @@ def ol_meeting(t: Any) -> Meeting:
         )
         t.values["meeting"] = m
     return t.values["meeting"]
+
+
+def ol_upcoming(t: Any) -> Meeting:
+    """A 主题党日 of sec's branch tomorrow (a member may still ask for leave from it)."""
+    if "upcoming" not in t.values:
+        sec = access_for(User.objects.get(username="sec"))
+        starts = timezone.now() + timedelta(days=1)
+        t.values["upcoming"] = meeting_schedule(
+            access=sec,
+            branch=t.branch,
+            kind="theme_day",
+            topic="矩阵测试请假",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
+    return t.values["upcoming"]
+
+
+def ol_leave(t: Any) -> LeaveRequest:
+    """The demo member's request for leave from ``ol_upcoming``, waiting for an answer."""
+    if "leave" not in t.values:
+        member = access_for(User.objects.get(username="member"))
+        t.values["leave"] = leave_request(access=member, meeting=ol_upcoming(t), reason="值班")
+    return t.values["leave"]
 
 
 def ol_file(t: Any) -> MeetingFile:
@@ -157,6 +182,20 @@ TABLE: dict[str, Row] = {
         post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
         payload=lambda t: {"action": "draft"},
         args=lambda t: [t.branch.pk, today().year],
+    ),
+    # 请假: whoever is on the roster asks (a page for whoever may read the meeting); the
+    # branch's managers answer.
+    "orglife:leave_new": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, sec=DONE, member=DONE, hosp2=MISSING),
+        payload=lambda t: {"reason": "门诊值班"},
+        args=lambda t: [ol_upcoming(t).pk],
+    ),
+    "orglife:leave_list": Row(get=only(hosp=True, sec=True, hosp2=True)),
+    "orglife:leave_answer": Row(
+        post=MANAGED_WRITE,
+        payload=lambda t: {"decision": "approve", "note": "同意"},
+        args=lambda t: [ol_leave(t).pk],
     ),
     "orglife:matrix": Row(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=REDIRECT, hosp2=OK)),
     "orglife:city": Row(get=only(city=True)),

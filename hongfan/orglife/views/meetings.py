@@ -24,7 +24,7 @@ from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.models import Branch
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.selectors.structure import branch_get
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
+from hongfan.orglife.choices import AttendanceStatus, LeaveStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.forms.meetings import (
     CancelForm,
@@ -35,6 +35,7 @@ from hongfan.orglife.forms.meetings import (
     person_label,
 )
 from hongfan.orglife.selectors import attendance as attendance_selectors
+from hongfan.orglife.selectors import leave as leave_selectors
 from hongfan.orglife.selectors import meetings as meeting_selectors
 from hongfan.orglife.services import meetings as meeting_services
 
@@ -193,11 +194,23 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for r in rows:
         counts[r.status] += 1
     now = timezone.now()
+    leave_pending = leave_selectors.leave_pending_of(access=access, meeting=m)
+    my_leave = leave_selectors.leave_of(access=access, meeting=m) if mine else None
     return render(
         request,
         "orglife/meetings/detail.html",
         {
             "m": m,
+            "leave_pending": leave_pending,
+            "leave_waiting": sorted(leave_pending.values(), key=lambda r: r.pk)
+            if m.status == MeetingStatus.PLANNED
+            else [],
+            "my_leave": my_leave,
+            "may_ask_leave": mine is not None
+            and m.status == MeetingStatus.PLANNED
+            and now < m.starts_at
+            and mine.status not in (AttendanceStatus.LEAVE, AttendanceStatus.PRESENT)
+            and (my_leave is None or my_leave.status != LeaveStatus.PENDING),
             "rows": rows if manages or access.is_city else [],
             "mine": mine,
             "manages": manages,
