@@ -17,10 +17,10 @@ class OrglifeConfig(AppConfig):
         nav.register(*ENTRIES)
         # 请假 and 民主评议 online (issue 10): their menu entries and to-do sources.
         from hongfan.core import todos
-        from hongfan.orglife.nav import LEAVE_ENTRIES, LEAVE_TODOS
+        from hongfan.orglife.nav import APPRAISAL_TODOS, LEAVE_ENTRIES, LEAVE_TODOS
 
         nav.register(*LEAVE_ENTRIES)
-        todos.register(*LEAVE_TODOS)
+        todos.register(*LEAVE_TODOS, *APPRAISAL_TODOS)
         demo.register(demo.DemoStep("orglife", 30, build_city_orglife))
         panels.register(
             panels.Panel(

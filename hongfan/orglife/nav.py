@@ -91,3 +91,46 @@ LEAVE_TODOS = [
     TodoSource("orglife.leave_waiting", "branch", leave_waiting_todos, badge=True),
     TodoSource("orglife.leave_answered", "member", leave_answered_todos),
 ]
+
+
+# --- 民主评议 online (issue 10): the vote open for a member, the tally ready for the secretary
+
+
+def appraisal_vote_todos(access: Access, day: date) -> Iterable[Todo]:
+    from hongfan.orglife.selectors.appraisal import appraisals_voting_for_member
+
+    for a, ballot in appraisals_voting_for_member(access=access):
+        left = sum(1 for line in ballot.lines if not line.my_grade)
+        if not left and ballot.my_text:
+            continue
+        parts = [] if ballot.my_text else ["自我评价未填写"]
+        if left:
+            parts.append(f"还有{left}名党员待评价")
+        yield Todo(
+            title=f"{a.year}年民主评议：请参加测评",
+            url=reverse("orglife:appraisal_vote", args=[a.pk]),
+            count=max(left, 1),
+            detail="，".join(parts) + " · 不记名",
+            urgency=NORMAL,
+            action="去评议",
+        )
+
+
+def appraisal_tally_todos(access: Access, day: date) -> Iterable[Todo]:
+    from hongfan.orglife.selectors.appraisal import appraisals_tally_ready
+
+    for a in appraisals_tally_ready(access=access):
+        yield Todo(
+            title=f"{a.year}年民主测评结果已出，待确定等次",
+            url=reverse("orglife:appraisal", args=[a.branch_id, a.year]),
+            detail=f"{a.branch.name} · 优秀不超过三分之一",
+            due=date(a.year, 12, 31) if a.year == day.year else None,
+            urgency=NORMAL,
+            action="确定等次",
+        )
+
+
+APPRAISAL_TODOS = [
+    TodoSource("orglife.appraisal_vote_open", "member", appraisal_vote_todos),
+    TodoSource("orglife.appraisal_tally_ready", "branch", appraisal_tally_todos, badge=True),
+]

@@ -17,6 +17,7 @@ from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.orglife.choices import AttendanceStatus, MeetingStatus
 from hongfan.orglife.forms.attendance import AttendanceForm
+from hongfan.orglife.selectors import appraisal as appraisal_selectors
 from hongfan.orglife.selectors import attendance as attendance_selectors
 from hongfan.orglife.selectors import leave as leave_selectors
 from hongfan.orglife.selectors.meetings import meeting_get
@@ -125,6 +126,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "leaves": leaves,
+            "votes": appraisal_selectors.appraisals_voting_for_member(access=access),
             "now": timezone.now(),
             "year": year,
             "held": len(year_rows),
