@@ -29,7 +29,8 @@ from hongfan.core.testing.role_matrix import (
     roles,
 )
 from hongfan.org.models import Person
-from hongfan.orglife.models import LeaveRequest, Meeting, MeetingFile
+from hongfan.orglife.models import Appraisal, LeaveRequest, Meeting, MeetingFile
+from hongfan.orglife.services.appraisal import appraisal_vote_open
 from hongfan.orglife.services.leave import leave_request
 from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
 
@@ -90,6 +91,25 @@ def ol_leave(t: Any) -> LeaveRequest:
         member = access_for(User.objects.get(username="member"))
         t.values["leave"] = leave_request(access=member, meeting=ol_upcoming(t), reason="值班")
     return t.values["leave"]
+
+
+def ol_appraisal(t: Any) -> Appraisal:
+    """This year's 民主评议 of sec's branch with its online vote open."""
+    if "appraisal" not in t.values:
+        sec = access_for(User.objects.get(username="sec"))
+        t.values["appraisal"] = appraisal_vote_open(access=sec, branch=t.branch, year=today().year)
+    return t.values["appraisal"]
+
+
+def ol_peer(t: Any) -> Person:
+    """A full member of sec's branch whom both sec and the demo member may vote on."""
+    sec = User.objects.get(username="sec").person
+    return (
+        Person.objects.filter(branch=t.branch, status="active", political_status="member")
+        .exclude(pk__in=[sec.pk, demo_member(t).pk])
+        .order_by("pk")
+        .first()
+    )
 
 
 def ol_file(t: Any) -> MeetingFile:
@@ -196,6 +216,18 @@ TABLE: dict[str, Row] = {
         post=MANAGED_WRITE,
         payload=lambda t: {"decision": "approve", "note": "同意"},
         args=lambda t: [ol_leave(t).pk],
+    ),
+    # 民主评议 online: the branch's members vote (a page for whoever reads the branch); the
+    # tally is for the committee (its managers, its committee members, the city).
+    "orglife:appraisal_vote": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, sec=DONE, member=DONE, hosp2=MISSING),
+        payload=lambda t: {f"vote-{ol_peer(t).pk}": "qualified", "action": "vote"},
+        args=lambda t: [ol_appraisal(t).pk],
+    ),
+    "orglife:appraisal_tally": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
+        args=lambda t: [ol_appraisal(t).pk],
     ),
     "orglife:matrix": Row(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=REDIRECT, hosp2=OK)),
     "orglife:city": Row(get=only(city=True)),
