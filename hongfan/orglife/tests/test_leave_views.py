@@ -124,3 +124,10 @@ def test_the_todo_sources_waiting_for_the_secretary_and_answered_for_the_member(
     assert len(answered) == 1 and "未获批准" in answered[0].title
     assert "人员紧张" in answered[0].detail
     assert answered[0].url == reverse("orglife:meeting", args=[m.pk])
+
+
+def test_the_close_page_says_when_leave_requests_still_wait(unit: Unit):
+    m = schedule(unit, starts=timezone.now() + timedelta(minutes=30))
+    leave_request(access=unit.member, meeting=m, reason="值班")
+    page = client(unit.sec).get(reverse("orglife:meeting_close", args=[m.pk])).content.decode()
+    assert "1条请假申请待审批" in page

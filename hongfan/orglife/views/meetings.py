@@ -324,6 +324,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
             "pending": pending,
             "rows": rows,
             "in_progress": m.starts_at <= now < m.ends_at,
+            "leave_waiting": len(leave_selectors.leave_pending_of(access=access, meeting=m)),
             "not_started": now < m.starts_at,
         },
     )
