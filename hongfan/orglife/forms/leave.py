@@ -14,7 +14,7 @@ class Text(forms.CharField):
     def to_python(self, value: Any) -> str:
         if isinstance(value, str):
             value = value.replace("\x00", "")
-        return super().to_python(value)
+        return str(super().to_python(value) or "")
 
 
 class LeaveRequestForm(forms.Form):

@@ -88,11 +88,11 @@ def leave_request(
     if row.status == AttendanceStatus.PRESENT:
         raise ValidationError({"reason": "你已签到出席，不能请假"})
     if LeaveRequest.objects.filter(
-        meeting=m, person_id=access.person_id, status=LeaveStatus.PENDING
+        meeting=m, person_id=row.person_id, status=LeaveStatus.PENDING
     ).exists():
         raise ValidationError({"reason": "你对本次会议的请假申请正在等待书记审批"})
     leave = LeaveRequest.objects.create(
-        meeting=m, person_id=access.person_id, reason=reason, asked_by_id=access.user_id
+        meeting=m, person_id=row.person_id, reason=reason, asked_by_id=access.user_id
     )
     audit_log(
         action=AuditAction.DATA_CREATED,

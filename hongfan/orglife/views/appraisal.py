@@ -178,7 +178,7 @@ def appraisal_vote(request: HttpRequest, pk: int) -> HttpResponse:
                 text_form = SelfAssessmentForm(request.POST)
                 if not text_form.is_valid():
                     raise ValidationError(
-                        "；".join(m for e in text_form.errors.values() for m in e)
+                        "；".join(str(m) for e in text_form.errors.values() for m in e)
                     )
                 appraisal_services.self_assessment_save(
                     access=access,

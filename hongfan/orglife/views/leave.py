@@ -87,7 +87,7 @@ def leave_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         if not form.is_valid():
-            raise ValidationError("；".join(m for e in form.errors.values() for m in e))
+            raise ValidationError("；".join(str(m) for e in form.errors.values() for m in e))
         approve = form.cleaned_data["decision"] == "approve"
         leave_services.leave_answer(
             access=access,
