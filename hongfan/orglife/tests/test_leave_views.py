@@ -131,3 +131,49 @@ def test_the_close_page_says_when_leave_requests_still_wait(unit: Unit):
     leave_request(access=unit.member, meeting=m, reason="值班")
     page = client(unit.sec).get(reverse("orglife:meeting_close", args=[m.pk])).content.decode()
     assert "1条请假申请待审批" in page
+
+
+def test_approved_leave_shows_on_the_record_page_and_in_the_word_record(unit: Unit):
+    import io
+
+    import docx
+
+    m = schedule(unit, starts=timezone.now() + timedelta(minutes=20))
+    leave = leave_request(access=unit.member, meeting=m, reason="外出会诊")
+    leave_answer(access=unit.sec, leave=leave, approve=True)
+    c = client(unit.sec)
+    page = c.get(reverse("orglife:meeting", args=[m.pk])).content.decode()
+    assert "请假1" in page and "外出会诊" in page
+    r = c.get(reverse("orglife:meeting_docx", args=[m.pk]))
+    assert r.status_code == 200
+    document = docx.Document(io.BytesIO(r.content))
+    # a planned meeting's form lists the roster; close it and the record names the leave
+    from hongfan.orglife.services.meetings import meeting_close
+
+    Meeting = type(m)
+    Meeting.objects.filter(pk=m.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    meeting_close(access=unit.sec, meeting=Meeting.objects.get(pk=m.pk), minutes="<p>记录</p>")
+    r = c.get(reverse("orglife:meeting_docx", args=[m.pk]))
+    document = docx.Document(io.BytesIO(r.content))
+    cells = {row.cells[0].text: row.cells[1].text for t in document.tables for row in t.rows}
+    assert cells["请假人员"] == f"{unit.member_person.name}（外出会诊）"
+    assert cells["请假人数"] == "1人"
+
+
+def test_the_leave_list_costs_the_same_queries_for_one_request_or_many(
+    unit: Unit, django_assert_max_num_queries
+):
+    from hongfan.orglife.tests.test_appraisal_services import account_of
+
+    m = upcoming(unit)
+    c = client(unit.sec)
+    leave_request(access=unit.member, meeting=m, reason="值班")
+    with django_assert_max_num_queries(20) as one:
+        c.get(reverse("orglife:leave_list"))
+    for p in unit.full[1:3]:
+        leave_request(access=account_of(p), meeting=m, reason="病假")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        r = c.get(reverse("orglife:leave_list"))
+    assert r.content.decode().count("data-leave=") == 3
