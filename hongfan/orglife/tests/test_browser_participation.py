@@ -224,6 +224,13 @@ def test_democratic_appraisal_with_peer_votes_two_members_vote_the_secretary_dec
     expect(desk.locator(".alert-success")).to_contain_text("民主评议结果已确定")
     expect(desk.locator("#appraisal-final")).to_be_visible()
     assert Appraisal.objects.get(pk=appraisal.pk).status == "final"
+    # the decided grades on the secretary's phone
+    sec_phone = open_page(PHONE)
+    login(sec_phone, base, "sec")
+    sec_phone.goto(f"{base}/orglife/branches/{branch.pk}/appraisal/{year}/")
+    expect(sec_phone.locator("#appraisal-final")).to_be_visible()
+    assert horizontal_overflow(sec_phone) <= 0, "the appraisal page scrolls sideways on a phone"
+    shot(sec_phone, "orglife-appraisal-decided-phone")
     # the calendar's 民主评议党员 of the year is done
     desk.goto(f"{base}/orglife/branches/{branch.pk}/calendar/")
     cell = desk.locator('tr[data-req="appraisal"] td.c').first
