@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from hongfan.core.models import AuditEvent
+from hongfan.notices.models import Notification
 from hongfan.orglife.choices import Grade
-from hongfan.orglife.models import Appraisal
-from hongfan.orglife.services.appraisal import appraisal_record
-from hongfan.orglife.tests.conftest import Unit, refused
+from hongfan.orglife.models import Appraisal, AppraisalVote, SelfAssessment
+from hongfan.orglife.selectors.appraisal import (
+    appraisal_ballot,
+    appraisal_problems,
+    appraisal_tally,
+)
+from hongfan.orglife.selectors.compliance import branch_compliance
+from hongfan.orglife.services.appraisal import (
+    appraisal_record,
+    appraisal_vote_cast,
+    appraisal_vote_close,
+    appraisal_vote_open,
+    self_assessment_save,
+)
+from hongfan.orglife.services.reminders import send_reminders
+from hongfan.orglife.tests.conftest import Unit, account_of, refused
 from hongfan.points.models import PointEntry, PointRule
 from hongfan.points.rules import DED_APPRAISAL, ORG_APPRAISAL_EXCELLENT
 
@@ -103,29 +120,6 @@ def test_another_branchs_secretary_cannot_appraise(unit: Unit):
 
 # --- 民主评议 online (issue 10): self-assessments, anonymous peer votes, the decision --------
 
-from datetime import date  # noqa: E402
-
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from hongfan.core.models import AuditEvent  # noqa: E402
-from hongfan.core.roles import Role  # noqa: E402
-from hongfan.notices.models import Notification  # noqa: E402
-from hongfan.orglife.models import AppraisalVote, SelfAssessment  # noqa: E402
-from hongfan.orglife.selectors.appraisal import (  # noqa: E402
-    appraisal_ballot,
-    appraisal_problems,
-    appraisal_tally,
-)
-from hongfan.orglife.selectors.compliance import branch_compliance  # noqa: E402
-from hongfan.orglife.services.appraisal import (  # noqa: E402
-    appraisal_vote_cast,
-    appraisal_vote_close,
-    appraisal_vote_open,
-    self_assessment_save,
-)
-from hongfan.orglife.services.reminders import send_reminders  # noqa: E402
-from hongfan.orglife.tests.conftest import make_user  # noqa: E402
-
 
 def vote_state():
     return (
@@ -133,17 +127,6 @@ def vote_state():
         list(SelfAssessment.objects.order_by("pk").values_list("person_id", "text")),
         list(Appraisal.objects.order_by("pk").values_list("status", "vote_closed_at")),
     )
-
-
-def account_of(person):
-    """The person's account as a member (made if they have none)."""
-    from hongfan.accounts.models import User
-    from hongfan.core.access import access_for
-
-    user = User.objects.filter(person=person).first()
-    if user is not None:
-        return access_for(user)
-    return make_user(person, (Role.MEMBER, None, None))
 
 
 def voter(u: Unit, i: int):

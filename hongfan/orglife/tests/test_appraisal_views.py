@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.accounts.models import User
-from hongfan.orglife.models import Appraisal, AppraisalGrade
-from hongfan.orglife.services.appraisal import appraisal_record
-from hongfan.orglife.tests.conftest import Unit
+from hongfan.core.dates import today as _today
+from hongfan.core.todos import todos_for
+from hongfan.orglife.models import Appraisal, AppraisalGrade, AppraisalVote, SelfAssessment
+from hongfan.orglife.services.appraisal import appraisal_record, appraisal_vote_open
+from hongfan.orglife.tests.conftest import Unit, account_of
 
 pytestmark = pytest.mark.django_db
 
@@ -104,12 +106,6 @@ def test_a_meeting_that_is_not_the_branchs_appraisal_meeting_is_not_linked(unit:
 
 
 # --- 民主评议 online (issue 10) -------------------------------------------------------------
-
-from hongfan.core.dates import today as _today  # noqa: E402
-from hongfan.core.todos import todos_for  # noqa: E402
-from hongfan.orglife.models import AppraisalVote, SelfAssessment  # noqa: E402
-from hongfan.orglife.services.appraisal import appraisal_vote_open  # noqa: E402
-from hongfan.orglife.tests.test_appraisal_services import account_of  # noqa: E402
 
 
 def grades_url(u: Unit) -> str:

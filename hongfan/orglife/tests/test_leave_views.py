@@ -15,7 +15,7 @@ from hongfan.core.todos import todos_for, waiting_count
 from hongfan.orglife.choices import AttendanceStatus, LeaveStatus
 from hongfan.orglife.models import Attendance, LeaveRequest
 from hongfan.orglife.services.leave import leave_answer, leave_request
-from hongfan.orglife.tests.conftest import Unit, client, orglife_state, schedule
+from hongfan.orglife.tests.conftest import Unit, account_of, client, orglife_state, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,6 @@ def test_approved_leave_shows_on_the_record_page_and_in_the_word_record(unit: Un
 def test_the_leave_list_costs_the_same_queries_for_one_request_or_many(
     unit: Unit, django_assert_max_num_queries
 ):
-    from hongfan.orglife.tests.test_appraisal_services import account_of
 
     m = upcoming(unit)
     c = client(unit.sec)
