@@ -156,7 +156,8 @@ def appraisal(request: HttpRequest, pk: int, year: int) -> HttpResponse:  # noqa
             "started": started,
             "tally": tally,
             "vote_open": record is not None and appraisal_selectors.vote_is_open(record),
-            "is_current_year": year == today().year,
+            # the vote of a year may be held in it or early the next (as branches often do)
+            "may_open_vote": year >= today().year - 1,
         },
     )
 
