@@ -14,8 +14,14 @@ from hongfan.core.access import Access
 from hongfan.core.dates import month_bounds, year_bounds
 from hongfan.org.choices import BranchKind
 from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
-from hongfan.orglife.choices import Compliance, MeetingKind, MeetingStatus, RequirementPeriod
-from hongfan.orglife.models import ComplianceTally, Meeting
+from hongfan.orglife.choices import (
+    AppraisalStatus,
+    Compliance,
+    MeetingKind,
+    MeetingStatus,
+    RequirementPeriod,
+)
+from hongfan.orglife.models import Appraisal, ComplianceTally, Meeting
 from hongfan.orglife.selectors.rules import Requirement, requirements_for
 
 
@@ -96,7 +102,7 @@ class _Held:
 
 
 def _held(ids: list[int], year: int) -> _Held:
-    """Four queries: committee terms, groups, and meetings held per month (twelve conditional
+    """Five queries: committee terms, groups, decided appraisals, and meetings held per month (twelve conditional
     counts with local month boundaries computed here: no per-row date function in the
     database, whatever the number of meetings)."""
     start, end = year_bounds(year)
@@ -132,6 +138,15 @@ def _held(ids: list[int], year: int) -> _Held:
             key = (branch_id, kind, by_sec)
             have = counts.setdefault(key, [0] * 12)
             counts[key] = [x + y for x, y in zip(have, months, strict=True)]
+    # A decided 民主评议 (online, without a meeting of its own recorded) is the year's
+    # 民主评议党员: counted in the month it was decided (December for a year decided later).
+    for bid, decided_on in Appraisal.objects.filter(
+        branch_id__in=ids, year=year, status=AppraisalStatus.FINAL
+    ).values_list("branch_id", "decided_on"):
+        have = counts.setdefault((bid, MeetingKind.APPRAISAL, False), [0] * 12)
+        if not any(have):
+            month = decided_on.month if decided_on and decided_on.year == year else 12
+            have[month - 1] += 1
     group_counts: dict[int, list[int]] = {}
     for group_id, *group_months in (
         held.filter(kind=MeetingKind.GROUP, party_group__isnull=False)

@@ -72,8 +72,11 @@ def attendance_mark(
     row.status = status
     row.reason = reason if status == AttendanceStatus.LEAVE else ""
     if status == AttendanceStatus.PRESENT:
-        row.method = row.method or CheckinMethod.ROSTER
-        row.checked_in_at = row.checked_in_at or timezone.now()
+        # A QR check-in keeps the time the member scanned; a tick by the secretary records
+        # who registered it, never the moment of the click as if it were an arrival time.
+        if row.method != CheckinMethod.QR:
+            row.method = CheckinMethod.ROSTER
+            row.checked_in_at = None
     else:
         row.method = ""
         row.checked_in_at = None
@@ -88,7 +91,7 @@ def attendance_mark_rest_present(*, access: Access, meeting: Meeting) -> int:
     m = meeting_lock(meeting)
     require_still_planned(m)
     return Attendance.objects.filter(meeting=m, status=AttendanceStatus.EXPECTED).update(
-        status=AttendanceStatus.PRESENT, method=CheckinMethod.ROSTER, checked_in_at=timezone.now()
+        status=AttendanceStatus.PRESENT, method=CheckinMethod.ROSTER, checked_in_at=None
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 import nh3
@@ -42,15 +43,23 @@ MINUTES_MAX = 50_000  # characters of sanitised HTML
 FILE_ACCEPTS = "照片（JPEG、PNG、WebP）、PDF、Word（.docx）或Excel（.xlsx）文件"
 
 
-# Rich text of the minutes: what a secretary's editor produces, nothing that runs.
+# Rich text of the minutes: what a secretary's editor produces, nothing that runs. The
+# browser's editor writes each line typed after Enter as a ``div`` (Chrome, WeChat) or a
+# ``p``: both are kept, so that the lines stay lines on the page and in the Word record.
 MINUTES_TAGS = {
-    "p", "br", "b", "strong", "i", "em", "u", "s", "ol", "ul", "li", "h3", "h4",
+    "p", "div", "br", "b", "strong", "i", "em", "u", "s", "ol", "ul", "li", "h3", "h4",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "span",
 }  # fmt: skip
 
 
 def sanitise_minutes(html: str) -> str:
-    return nh3.clean(html or "", tags=MINUTES_TAGS, attributes={}, link_rel=None).strip()
+    """The minutes as safe HTML. Text without any tag (typed into a plain box, sent by the
+    API) keeps its lines: each becomes a paragraph."""
+    html = (html or "").replace("\x00", "")
+    if "<" not in html and "\n" in html.strip():
+        lines = [escape(line.strip()) for line in html.splitlines() if line.strip()]
+        html = "".join(f"<p>{line}</p>" for line in lines)
+    return nh3.clean(html, tags=MINUTES_TAGS, attributes={}, link_rel=None).strip()
 
 
 def set_checkin_window(meeting: Meeting) -> None:
@@ -317,18 +326,31 @@ def meeting_close(
     meeting: Meeting,
     minutes: str,
     resolutions: str = "",
+    early: bool = False,
     request: HttpRequest | None = None,
 ) -> tuple[Meeting, list[str]]:
     """Record a meeting as held: whoever has not checked in or been marked is absent; the
     quorum is counted; attendance earns and unexcused absence costs points (one entry per
     attendance row, so a meeting never pays twice); the lecturer of a 党课 earns the
-    lecture's points. Returns the meeting and notes for the page (e.g. a cap reached)."""
+    lecture's points. Returns the meeting and notes for the page (e.g. a cap reached).
+
+    A meeting still in progress (before its planned end) is closed only when the secretary
+    confirms that it ended early (``early``): closing ends the QR check-in and marks everyone
+    not yet checked in absent."""
     require_meeting_manager(access, meeting)
     m = meeting_lock(meeting)
     require_still_planned(m)
     now = timezone.now()
     if m.starts_at > now:
         raise ValidationError({"status": "会议尚未开始，不能记录为已召开"})
+    if now < m.ends_at and not early:
+        ends = timezone.localtime(m.ends_at)
+        raise ValidationError(
+            {
+                "early": f"会议预定{ends:%H:%M}结束，现在仍在进行中：完成记录后签到即关闭，"
+                "未签到的人将记为缺席。如会议已提前结束，请勾选确认后再完成"
+            }
+        )
     clean = sanitise_minutes(minutes)
     if not nh3.clean(clean, tags=set()).strip():
         raise ValidationError({"minutes": "请填写会议记录"})
