@@ -111,6 +111,46 @@ def waiting_count(access: Access, today: date) -> int:
     return sum(t.count for t in todos_for(access, today, badge_only=True))
 
 
+def has_badge(access: Access) -> bool:
+    """Whether any badge source asks this user (no query)."""
+    return any(s.badge and s.applies(access) for s in sources())
+
+
+class WaitingCount:
+    """The 待办 badge: counted once, and only when a page renders it (as core.nav's
+    ``UnreadCount``). A page that has already collected the user's tasks (the home page)
+    hands them over in ``known`` so that they are not asked twice."""
+
+    def __init__(self, access: Access, today: date, known: list[Todo] | None = None) -> None:
+        self.access = access
+        self.today = today
+        self._known = known
+        self._count: int | None = None
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            if self._known is not None:
+                badged = {s.name for s in sources() if s.badge}
+                self._count = sum(t.count for t in self._known if t.source in badged)
+            else:
+                self._count = waiting_count(self.access, self.today)
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        return "99+" if self.count > 99 else str(self.count)
+
+
+def waiting_counter(
+    access: Access, today: date, *, known: list[Todo] | None = None
+) -> WaitingCount | None:
+    """The 待办 badge for the acting user, or None for a user no badge source asks."""
+    return WaitingCount(access, today, known) if has_badge(access) else None
+
+
 __all__ = [
     "INFO",
     "NORMAL",
@@ -118,8 +158,11 @@ __all__ = [
     "SOON",
     "Todo",
     "TodoSource",
+    "WaitingCount",
+    "has_badge",
     "register",
     "sources",
     "todos_for",
     "waiting_count",
+    "waiting_counter",
 ]

@@ -38,3 +38,14 @@ def sent_pairs(keys: set[str], user_ids: set[int]) -> set[tuple[int, str]]:
             "recipient_id", "key"
         )
     )
+
+
+def notifications_latest(*, access: Access, limit: int = 3) -> list[Notification]:
+    """My newest notifications, read or not (the home page)."""
+    if access.user_id is None:
+        return []
+    return list(
+        Notification.objects.filter(recipient_id=access.user_id).order_by("-created_at", "-pk")[
+            :limit
+        ]
+    )

@@ -8,9 +8,10 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from hongfan.core import nav
-        from hongfan.org.nav import ENTRIES
+        from hongfan.org.nav import ENTRIES, TABS
 
         nav.register(*ENTRIES)
+        nav.register_tabs(*TABS)
         from auditlog.registry import auditlog
 
         from hongfan.org import models

@@ -228,3 +228,18 @@ def member_hospital(*, access: Access) -> Hospital:
     """The acting member's own hospital."""
     assert access.person_hospital_id is not None
     return Hospital.objects.get(pk=access.person_hospital_id)
+
+
+def home_heading(*, access: Access) -> str:
+    """Whose home page it is, for its heading: the city, the administered hospital, the
+    secretary's branch, or the member's branch (one query, none for the city)."""
+    if access.is_city:
+        return "全市"
+    if access.hospital_ids:
+        names = Hospital.objects.filter(pk__in=access.hospital_ids).order_by("pk")
+        return "、".join(names.values_list("name", flat=True))
+    branch_ids = access.branch_ids or (
+        {access.person_branch_id} if access.person_branch_id else set()
+    )
+    rows = Branch.objects.filter(pk__in=branch_ids).select_related("hospital").order_by("pk")
+    return "、".join(f"{b.hospital.name} {b.name}" for b in rows)
