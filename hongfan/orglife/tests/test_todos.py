@@ -1,0 +1,136 @@
+"""orglife's sources of today's tasks (core.todos): a member's next meeting with the one-tap
+签到 while its window is open, meetings held but not recorded, and requirements overdue or
+about to be — each for the right role and nobody else."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hongfan.core import todos
+from hongfan.core.access import access_for
+from hongfan.core.dates import today
+from hongfan.core.roles import Role
+from hongfan.org.choices import PoliticalStatus
+from hongfan.org.tests.factories import make_branch, make_person, make_user, sec_branch, second
+from hongfan.orglife.choices import AttendanceStatus
+from hongfan.orglife.models import Attendance
+from hongfan.orglife.tests.factories import MeetingFactory
+
+
+def _tasks(user, source: str, day: date | None = None) -> list[todos.Todo]:
+    found = todos.todos_for(access_for(user), day or today())
+    return [t for t in found if t.source.startswith(source)]
+
+
+def _meeting_in(minutes: int, **kw):
+    start = timezone.now() + timedelta(minutes=minutes)
+    return MeetingFactory(
+        starts_at=start, ends_at=start + timedelta(hours=1), topic="学习贯彻全会精神", **kw
+    )
+
+
+@pytest.fixture
+def fresh(db):
+    """A member of a new branch (no meeting of the demo's in their way) and the branch."""
+    branch = make_branch(full=2)
+    person = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
+    return make_user("member_fresh", person=person, roles=[(Role.MEMBER, None, None)]), branch
+
+
+def test_a_member_sees_their_next_meeting_with_a_one_tap_checkin_while_it_is_open(fresh, client):
+    user, branch = fresh
+    m = _meeting_in(10, branch=branch)  # the window opens before the meeting starts
+    [task] = _tasks(user, "orglife.next_meeting")
+    assert task.title == "会议签到：学习贯彻全会精神"
+    assert task.action == "签到"
+    assert task.url == reverse("orglife:checkin", args=[m.pk, m.checkin_token])
+    assert "党员活动室" in task.detail
+    # the tap checks in; the task then says so and offers nothing more
+    client.force_login(user)
+    assert client.post(task.url).status_code == 302
+    row = Attendance.objects.get(meeting=m, person=user.person)
+    assert row.status == AttendanceStatus.PRESENT
+    [task] = _tasks(user, "orglife.next_meeting")
+    assert task.action == "" and "已签到" in task.detail
+
+
+def test_a_meeting_whose_window_is_not_open_is_shown_without_checkin(fresh):
+    user, branch = fresh
+    m = _meeting_in(60 * 24 * 2, branch=branch)
+    [task] = _tasks(user, "orglife.next_meeting")
+    assert task.action == ""
+    assert task.url == reverse("orglife:meeting", args=[m.pk])
+    assert task.due == m.day
+
+
+def test_nobody_off_the_roster_gets_the_meeting(fresh, users):
+    user, branch = fresh
+    _meeting_in(10, branch=branch, roster=[user.person])
+    assert _tasks(user, "orglife.next_meeting")
+    for name in ("hosp", "hosp2", "city"):
+        assert _tasks(users[name], "orglife.next_meeting") == []
+    other = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
+    off = make_user("member_off", person=other, roles=[(Role.MEMBER, None, None)])
+    assert _tasks(off, "orglife.next_meeting") == []
+
+
+def _unrecorded(user) -> int:
+    return sum(t.count for t in _tasks(user, "orglife.unrecorded"))
+
+
+def test_a_meeting_held_but_not_recorded_waits_on_its_secretary_and_hospital(users):
+    before = {n: _unrecorded(users[n]) for n in ("sec", "hosp", "hosp2", "city", "member")}
+    start = timezone.now() - timedelta(days=2)
+    MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    after = {n: _unrecorded(users[n]) for n in before}
+    assert after["sec"] == before["sec"] + 1
+    assert after["hosp"] == before["hosp"] + 1
+    assert after["city"] == before["city"] + 1
+    assert after["hosp2"] == before["hosp2"]
+    assert after["member"] == 0
+
+
+def test_the_city_sees_unrecorded_meetings_summed_per_hospital(users):
+    start = timezone.now() - timedelta(days=1)
+    MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    [task] = _tasks(users["city"], "orglife.unrecorded")
+    assert sec_branch().hospital.name in task.detail
+
+
+def test_a_secretary_is_told_of_requirements_overdue_and_about_to_be(db):
+    branch = make_branch(full=3)
+    person = make_person(branch=branch, political_status=PoliticalStatus.MEMBER)
+    user = make_user("sec_fresh", person=person, roles=[(Role.BRANCH_SECRETARY, None, branch)])
+    day = date(today().year, 6, 20)  # the first quarter is over, the second ends soon
+    got = {t.title: t for t in _tasks(user, "orglife.compliance", day)}
+    assert got["组织生活已逾期"].urgency == todos.OVERDUE
+    assert "第1季度" in got["组织生活已逾期"].detail
+    assert got["组织生活即将到期"].due == date(day.year, 6, 30)
+    assert got["组织生活即将到期"].url == reverse("orglife:calendar", args=[branch.pk])
+    # no one else is asked about this branch as its secretary
+    other = make_user(
+        "member_fresh",
+        person=make_person(branch=branch, political_status=PoliticalStatus.MEMBER),
+        roles=[(Role.MEMBER, None, None)],
+    )
+    assert _tasks(other, "orglife.compliance", day) == []
+
+
+def test_a_hospital_admin_sees_the_counts_of_their_hospital_only(users):
+    from hongfan.orglife.models import ComplianceTally
+
+    b = make_branch(second())
+    ComplianceTally.objects.create(
+        branch=b, hospital=b.hospital, year=today().year, computed_on=today(), overdue=5, due=2
+    )
+    got = {t.title: t.count for t in _tasks(users["hosp2"], "orglife.compliance")}
+    assert got.get("组织生活逾期事项", 0) >= 5
+    mine = {t.title: t.count for t in _tasks(users["hosp"], "orglife.compliance")}
+    theirs_before = mine.get("组织生活逾期事项", 0)
+    ComplianceTally.objects.filter(branch=b).update(overdue=9)
+    mine = {t.title: t.count for t in _tasks(users["hosp"], "orglife.compliance")}
+    assert mine.get("组织生活逾期事项", 0) == theirs_before
