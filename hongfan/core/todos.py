@@ -43,10 +43,13 @@ class Todo:
     urgency: str = NORMAL
     action: str = ""  # the button's words when the task is one tap away: "签到"
     source: str = ""  # filled in by core: the registering source's name (for tests)
+    post: bool = False  # the action is done by posting to ``url`` (one tap), not by opening it
 
     def __post_init__(self) -> None:
         if self.urgency not in URGENCIES:
             raise ValueError(f"unknown urgency {self.urgency!r}")
+        if self.post and not self.action:
+            raise ValueError("a task done by posting needs its button's words")
         if not self.title or not self.url:
             raise ValueError("a task needs a title and a link")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -82,9 +83,9 @@ def next_meeting(access: Access, day: date) -> Iterable[Todo]:
             f"会议签到：{m.topic}",
             reverse("orglife:checkin", args=[m.pk, m.checkin_token]),
             detail=detail,
-            due=m.day,
             urgency=SOON,
             action="签到",
+            post=True,  # one tap checks in (the QR page's own POST), its page says how it went
         )
         return
     soon = (m.day - day).days <= 1
@@ -92,7 +93,6 @@ def next_meeting(access: Access, day: date) -> Iterable[Todo]:
         f"会议：{m.topic}",
         reverse("orglife:meeting", args=[m.pk]),
         detail=detail,
-        due=m.day,
         urgency=SOON if soon else NORMAL,
     )
 
@@ -126,52 +126,51 @@ def meetings_unrecorded(access: Access, day: date) -> Iterable[Todo]:
 
 
 def compliance_due(access: Access, day: date) -> Iterable[Todo]:
-    """A secretary's requirements overdue, or due and ending within the month."""
+    """Requirements overdue, or due and ending within the month: a secretary's (named, to
+    their calendar) or a hospital's (counted by branch, to the matrix)."""
     alerts = compliance_alerts(access=access, today=day)
     if not alerts:
         return
     overdue = [a for a in alerts if a.status == Compliance.OVERDUE]
     due = [a for a in alerts if a.status != Compliance.OVERDUE]
-    url = reverse("orglife:calendar", args=[alerts[0].branch.pk])
+    if access.hospital_ids:
+        url = reverse("orglife:matrix")
+
+        def detail(found: list[Any]) -> str:
+            return f"涉及{len({a.branch.pk for a in found})}个支部"
+    else:
+        url = reverse("orglife:calendar", args=[alerts[0].branch.pk])
+
+        def detail(found: list[Any]) -> str:
+            return "、".join(a.label for a in found[:3]) + ("等" if len(found) > 3 else "")
+
     if overdue:
         yield Todo(
-            "组织生活已逾期",
-            url,
-            count=len(overdue),
-            detail="、".join(a.label for a in overdue[:3]) + ("等" if len(overdue) > 3 else ""),
-            urgency=OVERDUE,
+            "组织生活已逾期", url, count=len(overdue), detail=detail(overdue), urgency=OVERDUE
         )
     if due:
         yield Todo(
             "组织生活即将到期",
             url,
             count=len(due),
-            detail="、".join(a.label for a in due[:3]) + ("等" if len(due) > 3 else ""),
+            detail=detail(due),
             due=due[0].ends,
             urgency=SOON if (due[0].ends - day).days <= 10 else NORMAL,
         )
 
 
-def compliance_scope(access: Access, day: date) -> Iterable[Todo]:
-    """A hospital's (or the city's) branches with requirements overdue or due."""
+def compliance_city(access: Access, day: date) -> Iterable[Todo]:
+    """For the city: the hospitals' branches with requirements overdue, per hospital."""
     rows = compliance_counts(access=access, year=day.year)
     overdue = sum(r.overdue for r in rows)
-    due = sum(r.due for r in rows)
-    url = reverse("orglife:city") if access.is_city else reverse("orglife:matrix")
     if overdue:
-        detail = (
-            _per_hospital([(r.hospital, r.branches_overdue) for r in rows]) + " 个支部"
-            if access.is_city
-            else f"{sum(r.branches_overdue for r in rows)}个支部有逾期事项"
-        )
-        yield Todo("组织生活逾期事项", url, count=overdue, detail=detail, urgency=OVERDUE)
-    if due:
+        detail = _per_hospital([(r.hospital, r.branches_overdue) for r in rows]) + " 个支部"
         yield Todo(
-            "组织生活待开展事项",
-            url,
-            count=due,
-            detail="本期尚未完成，逾期前督促落实",
-            urgency=NORMAL,
+            "组织生活逾期事项",
+            reverse("orglife:city"),
+            count=overdue,
+            detail=detail,
+            urgency=OVERDUE,
         )
 
 
@@ -181,6 +180,6 @@ TODOS = [
     TodoSource("orglife.unrecorded_hospital", "hospital", meetings_unrecorded, order=10),
     TodoSource("orglife.unrecorded_city", "city", meetings_unrecorded, order=10),
     TodoSource("orglife.compliance", "branch", compliance_due, order=11),
-    TodoSource("orglife.compliance_hospital", "hospital", compliance_scope, order=11),
-    TodoSource("orglife.compliance_city", "city", compliance_scope, order=11),
+    TodoSource("orglife.compliance_hospital", "hospital", compliance_due, order=11),
+    TodoSource("orglife.compliance_city", "city", compliance_city, order=11),
 ]

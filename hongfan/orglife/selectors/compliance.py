@@ -309,11 +309,13 @@ class ComplianceAlert:
 
 
 def compliance_alerts(*, access: Access, today: date) -> list[ComplianceAlert]:
-    """The secretary's branches' requirements overdue this year or about to be (five
-    queries whatever the number of their branches), most pressing first."""
+    """The requirements overdue this year or about to be, of the branches the user runs: a
+    secretary's, or every branch of the hospitals they administer (five queries whatever
+    the number of branches), most pressing first."""
     access.require_business()
+    scope = Q(pk__in=access.branch_ids) | Q(hospital_id__in=access.hospital_ids)
     branches = list(
-        Branch.objects.filter(pk__in=access.branch_ids, active=True, kind=BranchKind.BRANCH)
+        Branch.objects.filter(scope, active=True, kind=BranchKind.BRANCH)
         .select_related("hospital")
         .order_by("pk")
     )
@@ -351,15 +353,15 @@ class ComplianceCount:
 
 
 def compliance_counts(*, access: Access, year: int) -> list[ComplianceCount]:
-    """Per hospital administered (or every hospital, for the city): the overdue and due
-    cells of their branches this year, from the stored tallies (one query; the tallies are
-    refreshed each day by the reminder run and when a meeting is recorded)."""
+    """For the city: per hospital, the overdue and due cells of its branches this year, from
+    the stored tallies (one query; the tallies are refreshed each day by the reminder run,
+    when a meeting is recorded and when the city's summary is opened)."""
     access.require_business()
+    if not access.is_city:
+        raise PermissionDenied("只有市卫健委可以查看全市汇总")
     qs = ComplianceTally.objects.filter(
         year=year, branch__active=True, branch__kind=BranchKind.BRANCH
     )
-    if not access.is_city:
-        qs = qs.filter(hospital_id__in=access.hospital_ids)
     rows = (
         qs.order_by()
         .values("hospital_id", "hospital__name")

@@ -46,7 +46,7 @@ def test_a_member_sees_their_next_meeting_with_a_one_tap_checkin_while_it_is_ope
     m = _meeting_in(10, branch=branch)  # the window opens before the meeting starts
     [task] = _tasks(user, "orglife.next_meeting")
     assert task.title == "会议签到：学习贯彻全会精神"
-    assert task.action == "签到"
+    assert task.action == "签到" and task.post
     assert task.url == reverse("orglife:checkin", args=[m.pk, m.checkin_token])
     assert "党员活动室" in task.detail
     # the tap checks in; the task then says so and offers nothing more
@@ -64,7 +64,7 @@ def test_a_meeting_whose_window_is_not_open_is_shown_without_checkin(fresh):
     [task] = _tasks(user, "orglife.next_meeting")
     assert task.action == ""
     assert task.url == reverse("orglife:meeting", args=[m.pk])
-    assert task.due == m.day
+    assert f"{m.day.month}月{m.day.day}日" in task.detail
 
 
 def test_nobody_off_the_roster_gets_the_meeting(fresh, users):
@@ -120,17 +120,27 @@ def test_a_secretary_is_told_of_requirements_overdue_and_about_to_be(db):
     assert _tasks(other, "orglife.compliance", day) == []
 
 
-def test_a_hospital_admin_sees_the_counts_of_their_hospital_only(users):
+def test_a_hospital_admin_sees_their_branches_counted_and_the_city_the_tallies(users):
     from hongfan.orglife.models import ComplianceTally
 
-    b = make_branch(second())
+    day = date(today().year, 6, 20)
+
+    def overdue(name: str) -> int:
+        found = _tasks(users[name], "orglife.compliance", day)
+        return sum(t.count for t in found if t.title == "组织生活已逾期")
+
+    before = {n: overdue(n) for n in ("hosp", "hosp2")}
+    b = make_branch(second(), full=2)
+    assert overdue("hosp2") > before["hosp2"]
+    assert overdue("hosp") == before["hosp"]
+    [task] = [
+        t for t in _tasks(users["hosp2"], "orglife.compliance", day) if t.title == "组织生活已逾期"
+    ]
+    assert task.url == reverse("orglife:matrix") and "个支部" in task.detail
+    # the city reads the stored tallies, per hospital
     ComplianceTally.objects.create(
-        branch=b, hospital=b.hospital, year=today().year, computed_on=today(), overdue=5, due=2
+        branch=b, hospital=b.hospital, year=day.year, computed_on=day, overdue=5, due=2
     )
-    got = {t.title: t.count for t in _tasks(users["hosp2"], "orglife.compliance")}
-    assert got.get("组织生活逾期事项", 0) >= 5
-    mine = {t.title: t.count for t in _tasks(users["hosp"], "orglife.compliance")}
-    theirs_before = mine.get("组织生活逾期事项", 0)
-    ComplianceTally.objects.filter(branch=b).update(overdue=9)
-    mine = {t.title: t.count for t in _tasks(users["hosp"], "orglife.compliance")}
-    assert mine.get("组织生活逾期事项", 0) == theirs_before
+    [city] = _tasks(users["city"], "orglife.compliance", day)
+    assert city.count >= 5 and second().name in city.detail
+    assert _tasks(users["member"], "orglife.compliance", day) == []
