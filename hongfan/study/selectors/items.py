@@ -162,7 +162,7 @@ def required_undone(*, access: Access) -> list[StudyItem]:
     """The required items the acting member has not finished, the earliest due first (one
     query; none for a user who does not study)."""
     meant = learner_filter(access)
-    if meant is None:
+    if meant is None or access.person_id is None:
         return []
     return list(
         StudyItem.objects.filter(
@@ -177,7 +177,7 @@ def items_latest(*, access: Access, limit: int = 3) -> list[ItemProgress]:
     """The newest items meant for the acting member, with whether they finished each (two
     queries; none for a user who does not study)."""
     meant = learner_filter(access)
-    if meant is None:
+    if meant is None or access.person_id is None:
         return []
     items = list(
         StudyItem.objects.filter(meant, withdrawn_at__isnull=True, published_at__lte=timezone.now())
