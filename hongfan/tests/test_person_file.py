@@ -1,4 +1,4 @@
-"""The 党员档案 (org's person page) in tabs: its own 基本信息 and 发展, and the 积分, 组织生活,
+"""(Across the apps, hence here above the layers.) The 党员档案 (org's person page) in tabs: its own 基本信息 and 发展, and the 积分, 组织生活,
 学习, 民主评议 and 季度之星 the apps lend it through core.panels. Each tab is a link that
 works without JavaScript and an htmx fragment; the page's scope holds for every tab."""
 

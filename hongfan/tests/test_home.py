@@ -1,4 +1,4 @@
-"""The home page (首页): what each role sees on it — a member's tasks, points and branch news,
+"""(Across the apps, hence here above the layers.) The home page (首页): what each role sees on it — a member's tasks, points and branch news,
 a secretary's and an admin's work with counts, the 三员 sent to their pages — the 待办 badge
 of the menu bar, the phone's bottom tab bar, and a query count that does not grow with the
 data."""
