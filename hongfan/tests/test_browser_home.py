@@ -121,9 +121,22 @@ def test_a_members_morning_on_a_phone(demo_city: Any, open_page: Any) -> None:
 def test_each_roles_home_on_a_desktop(demo_city: Any, open_page: Any, name: str) -> None:
     from playwright.sync_api import expect
 
+    from hongfan.points.tests.factories import PointClaimFactory
+
+    PointClaimFactory()  # a claim of the demo member waits on sec and hosp
     page = open_page(DESKTOP)
     login(page, demo_city.url, name)
     expect(page.locator("#todos")).to_be_visible()
+    badge = page.locator(".hf-todo-badge:visible")
+    if name in ("sec", "hosp"):
+        expect(badge).to_contain_text("待办")
+        expect(page.locator(".hf-todo", has_text="待审核的积分申报")).to_be_visible()
+        with page.expect_navigation():
+            page.locator(".hf-todo", has_text="待审核的积分申报").get_by_role("link").first.click()
+        assert page.url.endswith("/points/claims/review/")
+        page.go_back()
+    else:
+        expect(badge).to_have_count(0)
     expect(page.locator(".hf-tabbar")).to_be_hidden()  # a desktop has the menu bar
     assert horizontal_overflow(page) == 0
     shot(page, f"home-{name}-desktop")
