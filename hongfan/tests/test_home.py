@@ -35,7 +35,8 @@ def test_a_member_sees_their_tasks_points_and_branch_news(client_for, users):
 def test_a_secretary_sees_what_waits_with_counts_and_the_badge_links_there(client_for, users):
     PointClaimFactory()
     html = _page(client_for, "sec")
-    assert "待办事项" in html
+    assert "待办事项" in html and "待我处理" in html
+    assert "本院概况" not in html and "全市概况" not in html
     assert "待审核的积分申报" in html
     assert reverse("points:claim_review") in html
     waiting = todos.waiting_count(access_for(users["sec"]), today())
@@ -55,6 +56,7 @@ def test_a_hospital_admin_sees_their_hospital_and_counts(client_for):
     html = _page(client_for, "hosp")
     assert "济宁市第三人民医院" in html
     assert "待审核的积分申报" in html
+    assert "本院概况" in html and "党支部" in html
 
 
 def test_another_hospitals_admin_does_not_see_this_hospitals_claims(client_for, users):
@@ -69,7 +71,7 @@ def test_the_city_sees_the_hospitals_summed(client_for):
 
     MeetingFactory(starts_at=start, ends_at=start + timedelta(hours=1))
     html = _page(client_for, "city")
-    assert "全市" in html
+    assert "全市" in html and "全市概况" in html
     assert "会议已召开，待完成记录" in html
 
 

@@ -243,3 +243,34 @@ def home_heading(*, access: Access) -> str:
     )
     rows = Branch.objects.filter(pk__in=branch_ids).select_related("hospital").order_by("pk")
     return "、".join(f"{b.hospital.name} {b.name}" for b in rows)
+
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    """The size of what a manager runs, for their home page: hospitals, branches, members."""
+
+    hospitals: int
+    branches: int
+    members: int
+    hospital_id: int | None  # the one hospital administered (for its links), else None
+
+
+def scope_counts(*, access: Access) -> ScopeCounts | None:
+    """For the city (every hospital) and a hospital admin (theirs): how many hospitals,
+    branches and active members (two queries); None for anyone else."""
+    access.require_business()
+    if access.is_city:
+        hospitals = Hospital.objects.all()
+    elif access.hospital_ids:
+        hospitals = Hospital.objects.filter(pk__in=access.hospital_ids)
+    else:
+        return None
+    ids = list(hospitals.values_list("pk", flat=True))
+    branches = Branch.objects.filter(hospital_id__in=ids, active=True, kind=BranchKind.BRANCH)
+    members = Person.objects.filter(ACTIVE, IS_MEMBER, hospital_id__in=ids)
+    return ScopeCounts(
+        hospitals=len(ids),
+        branches=branches.count(),
+        members=members.count(),
+        hospital_id=ids[0] if len(ids) == 1 else None,
+    )
