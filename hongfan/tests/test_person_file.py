@@ -33,7 +33,7 @@ def test_a_member_opens_their_file_on_the_basic_tab_with_every_tab_offered(clien
         ("points", "本季度积分"),
         ("orglife", "出勤率"),
         ("study", "本年学时"),
-        ("appraisal", "民主评议等次"),
+        ("appraisal", "<h2>民主评议"),
         ("stars", "季度之星"),
     ],
 )
