@@ -21,12 +21,15 @@ selector does; a source with nothing to do yields nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from hongfan.core.access import Access
 from hongfan.core.nav import AUDIENCES
+
+logger = logging.getLogger(__name__)
 
 # How pressing a task is; the home page orders and colours by it.
 OVERDUE, SOON, NORMAL, INFO = "overdue", "soon", "normal", "info"
@@ -103,9 +106,14 @@ def todos_for(access: Access, today: date, *, badge_only: bool = False) -> list[
             continue
         if not source.applies(access):
             continue
-        for todo in source.provider(access, today):
-            if todo.count > 0:
-                found.append(replace(todo, source=source.name))
+        try:
+            got = [replace(t, source=source.name) for t in source.provider(access, today)]
+        except Exception:
+            # One app's failing source costs its own tasks, not the page: the badge is drawn
+            # on every page. The error goes to the log (and to the error reports).
+            logger.exception("to-do source %s failed", source.name)
+            continue
+        found += [t for t in got if t.count > 0]
     return sorted(found, key=_sort_key)
 
 

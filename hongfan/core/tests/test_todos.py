@@ -107,3 +107,16 @@ def test_a_page_that_collected_the_tasks_hands_them_to_the_badge():
     ]
     counter = todos.waiting_counter(SECRETARY, TODAY, known=known)
     assert counter is not None and counter.count == 2
+
+
+def test_a_failing_source_costs_its_own_tasks_and_is_logged(caplog):
+    def broken(access: Access, today: date) -> list[todos.Todo]:
+        raise RuntimeError("boom")
+
+    todos.register(
+        todos.TodoSource("orglife.broken", "branch", broken, badge=True),
+        todos.TodoSource("points.claims", "branch", _claims, badge=True),
+    )
+    assert [t.title for t in todos.todos_for(SECRETARY, TODAY)] == ["待审核的积分申报"]
+    assert todos.waiting_count(SECRETARY, TODAY) == 3
+    assert "orglife.broken" in caplog.text
