@@ -91,3 +91,14 @@ def preference_table(*, access: Access) -> list[PreferenceRow]:
         )
         for category in CATEGORIES
     ]
+
+
+def notifications_latest(*, access: Access, limit: int = 3) -> list[Notification]:
+    """My newest notifications, read or not (the home page)."""
+    if access.user_id is None:
+        return []
+    return list(
+        Notification.objects.filter(recipient_id=access.user_id).order_by("-created_at", "-pk")[
+            :limit
+        ]
+    )

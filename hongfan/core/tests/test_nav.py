@@ -101,3 +101,27 @@ def test_a_new_app_adds_its_entries_without_editing_core(monkeypatch, users):
 def test_an_entry_with_an_unknown_audience_or_place_is_refused(kw: dict[str, str]):
     with pytest.raises(ValueError):
         nav.MenuEntry("x", "home", **kw)
+
+
+# --- the phone's bottom tab bar -----------------------------------------------------------------
+
+
+def test_a_member_gets_four_tabs_and_the_one_of_the_page_is_lit(users):
+    access = access_for(users["member"])
+    bar = nav.tab_bar(access, "/study/items/3/")
+    assert [t.label for t in bar] == ["首页", "学习", "积分", "我的"]
+    assert [t.label for t in bar if t.active] == ["学习"]
+    assert [t.label for t in nav.tab_bar(access, "/")] == ["首页", "学习", "积分", "我的"]
+    assert [t.label for t in nav.tab_bar(access, "/") if t.active] == ["首页"]
+    assert [t.label for t in nav.tab_bar(access, "/points/claims/mine/") if t.active] == ["积分"]
+    assert not any(t.active for t in nav.tab_bar(access, "/notices/"))
+
+
+@pytest.mark.parametrize("name", ["hosp", "hosp2", "city", "audit", "security", "sysadmin"])
+def test_a_role_without_a_person_of_its_own_as_member_gets_no_tab_bar(users, name):
+    assert nav.tab_bar(access_for(users[name]), "/") == []
+
+
+def test_a_tab_of_an_unknown_audience_is_refused():
+    with pytest.raises(ValueError, match="unknown audience"):
+        nav.TabEntry("x", "home", "nobody")

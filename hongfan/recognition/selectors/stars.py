@@ -392,3 +392,16 @@ def hospital_stars(
         .select_related("selection", "person")
         .order_by("-selection__quarter", "rank", "person_id")
     )
+
+
+def star_notices_open(*, access: Access, today: date) -> list[StarSelection]:
+    """The 季度之星 of the member's hospital in public notice (公示) today (one query)."""
+    if access.person_hospital_id is None or not access.is_business:
+        return []
+    return list(
+        StarSelection.objects.filter(
+            hospital_id=access.person_hospital_id, status=StarStatus.NOTICE
+        )
+        .exclude(notice_end__lt=today)
+        .order_by("-year", "-quarter")
+    )

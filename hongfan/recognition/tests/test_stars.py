@@ -363,7 +363,7 @@ def test_the_person_and_hospital_pages_show_the_stars_as_before(confirmed, clien
     star = QuarterStar.objects.filter(selection=sel).order_by("rank", "pk").first()
     assert star is not None
     person = star.person
-    page = client.get(reverse("org:person", args=[person.pk])).content.decode()
+    page = client.get(reverse("org:person", args=[person.pk]) + "?tab=stars").content.decode()
     section = render_to_string(
         "recognition/partials/_stars.html",
         {"stars": star_selectors.person_stars(w.admin, person)},

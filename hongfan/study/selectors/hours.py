@@ -262,3 +262,95 @@ def hours_table(
     rule = study_rule_for(hospital.authority_id, rule_day(year))
     rows = _hours_rows(people, hospital=hospital, year=year, people_q=people_q, rule=rule)
     return HoursTable(hospital=hospital, branch=branch, year=year, rule=rule, rows=rows)
+
+
+# --- the home page's tasks and the person page (core.todos, core.panels) ------------------------
+
+
+def _committee_in(hospital_ids: set[int]) -> set[int]:
+    """``committee_people`` over several hospitals (two queries)."""
+    current = Subquery(
+        BranchCommittee.objects.filter(branch_id=OuterRef("committee__branch_id"))
+        .order_by("-term_start", "-pk")
+        .values("pk")[:1]
+    )
+    seats = CommitteeSeat.objects.filter(
+        committee__branch__hospital_id__in=hospital_ids,
+        person__branch_id=F("committee__branch_id"),
+        committee_id=current,
+    ).values_list("person_id", flat=True)
+    secretaries = Branch.objects.filter(
+        hospital_id__in=hospital_ids, active=True, secretary__isnull=False
+    ).values_list("secretary_id", flat=True)
+    return set(seats) | set(secretaries)
+
+
+@dataclass(frozen=True)
+class Behind:
+    """How many members of a hospital (in the user's scope) are behind the even pace of
+    their yearly target, and the first branch among them (for the link)."""
+
+    hospital_id: int
+    hospital: str
+    behind: int
+    members: int
+    branch_id: int | None
+
+
+def behind_counts(*, access: Access, year: int) -> list[Behind]:
+    """Per hospital in the user's scope (a secretary's branches, an admin's hospitals, every
+    hospital for the city): members behind on study hours. Six queries or so, whatever the
+    number of members or hospitals."""
+    access.require_business()
+    members = Person.objects.filter(
+        status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+    )
+    if access.is_city:
+        pass
+    elif access.hospital_ids:
+        members = members.filter(
+            Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids)
+        )
+    elif access.branch_ids:
+        members = members.filter(branch_id__in=access.branch_ids)
+    else:
+        return []
+    people = list(
+        members.order_by("hospital_id", "branch_id", "pk").values_list(
+            "pk", "hospital_id", "hospital__name", "hospital__authority_id", "branch_id"
+        )
+    )
+    if not people:
+        return []
+    q = Q(person__in=members.values("pk"))
+    own, group = self_minutes(q, year), group_minutes(q, year)
+    committee = _committee_in({h for _, h, _, _, _ in people})
+    rules = {a: study_rule_for(a, rule_day(year)) for a in sorted({a for *_, a, _ in people})}
+    share = year_share(year)
+    out: dict[int, Behind] = {}
+    for pid, hid, name, authority, branch_id in people:
+        rule = rules[authority]
+        target = rule.committee_target_hours if pid in committee else rule.member_target_hours
+        hours = Hours(pid, "", "", own.get(pid, 0), group.get(pid, 0), target, False, share)
+        row = out.get(hid) or Behind(hid, name, 0, 0, None)
+        late = hours.behind
+        out[hid] = Behind(
+            hid,
+            name,
+            row.behind + late,
+            row.members + 1,
+            row.branch_id if row.branch_id is not None or not late else branch_id,
+        )
+    return list(out.values())
+
+
+def person_hours(*, access: Access, person: Person, year: int) -> Hours | None:
+    """A person's hours for the 党员档案, for whoever may read them (themself, their
+    branch's secretary, their hospital's admin, the city), else None."""
+    access.require_business()
+    allowed = (
+        access.person_id == person.pk
+        or access.manages_branch(person.branch_id, person.hospital_id)
+        or access.reads_hospital(person.hospital_id)
+    )
+    return my_hours(person, year) if allowed else None
