@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -13,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from hongfan.accounts.policy import get_policy
+from hongfan.accounts import policy as session_policy
+from hongfan.accounts.policy import LOGIN_AT_KEY, REMEMBER_KEY, get_policy, session_limits
 from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.roles import ADMIN_ROLES
@@ -32,10 +32,25 @@ class SecurityPolicyMiddleware:
         user = request.user
         if user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             policy = get_policy(request)
-            now = time.time()
+            now = session_policy.clock()
             last = request.session.get(LAST_SEEN_KEY)
-            if last is not None and now - last > policy.session_idle_minutes * 60:
-                audit_log(action=AuditAction.SESSION_TIMEOUT, request=request, user=user)
+            started = request.session.get(LOGIN_AT_KEY)
+            if started is None:
+                started = request.session[LOGIN_AT_KEY] = now
+            idle, lifetime = session_limits(
+                policy,
+                admin=bool(access_for(user).roles & ADMIN_ROLES),
+                remembered=bool(request.session.get(REMEMBER_KEY)),
+            )
+            expired = ""
+            if last is not None and now - last > idle:
+                expired = "idle"
+            elif now - started > lifetime:
+                expired = "lifetime"
+            if expired:
+                audit_log(
+                    action=AuditAction.SESSION_TIMEOUT, request=request, user=user, reason=expired
+                )
                 logout(request)
                 if request.path.startswith("/api/"):
                     return HttpResponse(

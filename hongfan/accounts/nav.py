@@ -11,4 +11,7 @@ ENTRIES = [
     MenuEntry("安全策略", "security:policy", "security", TAIL, 2),
     MenuEntry("账号解锁", "security:unlock", "security", TAIL, 3),
     MenuEntry("账号管理", "system:users", "system", TAIL, 1),
+    MenuEntry("按花名册开通", "system:roster_accounts", "system", TAIL, 2),
+    MenuEntry("批量授权", "security:roles_bulk", "security", TAIL, 4),
+    MenuEntry("账号安全", "accounts:security", "user", "我的", 20),
 ]

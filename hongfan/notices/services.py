@@ -29,3 +29,36 @@ def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def sms_send(*, mobile: str, text: str) -> bool:
+    """Send one text to one number now, outside the inbox (an SMS login code): through the
+    first SMS backend of ``HONGFAN_NOTIFY_BACKENDS`` (``HttpSmsBackend`` in production), or
+    ``LogSmsBackend`` outside production when none is configured. False when there is no
+    SMS backend or it failed (logged, masked); the caller decides what the user is told."""
+    import logging
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from hongfan.core import pii
+    from hongfan.notices.backends import LogSmsBackend, SmsBackend
+
+    backend: SmsBackend | None = None
+    for path in settings.HONGFAN_NOTIFY_BACKENDS:
+        cls = import_string(path)
+        if isinstance(cls, type) and issubclass(cls, SmsBackend):
+            backend = cls()
+            break
+    if backend is None and settings.HONGFAN_ENV != "prod":
+        backend = LogSmsBackend()
+    if backend is None:
+        return False
+    try:
+        backend.send_sms(mobile, text)
+    except Exception as exc:
+        logging.getLogger("hongfan.notify").warning(
+            "SMS to %s failed: %s", pii.mask_mobile(mobile), type(exc).__name__
+        )
+        return False
+    return True

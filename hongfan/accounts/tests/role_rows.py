@@ -24,6 +24,12 @@ def policy_payload(t: Any) -> dict[str, Any]:
         "password_min_classes": 3,
         "password_max_age_days": 90,
         "session_idle_minutes": 30,
+        "admin_session_hours": 8,
+        "member_idle_minutes": 120,
+        "member_session_hours": 12,
+        "remember_device_days": 7,
+        "sms_per_mobile_hour": 5,
+        "sms_per_ip_hour": 60,
     }
 
 
