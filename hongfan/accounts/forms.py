@@ -21,7 +21,12 @@ class MobileField(forms.CharField):
         kwargs.setdefault("label", "手机号")
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
-            "error_messages", {"max_length": BAD_MOBILE, "null_characters_not_allowed": BAD_MOBILE}
+            "error_messages",
+            {
+                "max_length": BAD_MOBILE,
+                "required": "请输入手机号",
+                "null_characters_not_allowed": BAD_MOBILE,
+            },
         )
         super().__init__(**kwargs)
         self.widget.attrs.update(
@@ -43,7 +48,7 @@ class MobileField(forms.CharField):
 class CodeField(forms.RegexField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            regex=r"^\d{6}$",
+            regex=r"^[0-9]{6}$",
             label="短信验证码",
             max_length=6,
             error_messages={
