@@ -13,14 +13,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.accounts import policy as session_policy
-from hongfan.accounts.policy import LOGIN_AT_KEY, REMEMBER_KEY, get_policy, session_limits
+from hongfan.accounts.policy import (
+    LAST_SEEN_KEY,
+    LOGIN_AT_KEY,
+    REMEMBER_KEY,
+    get_policy,
+    session_limits,
+)
 from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.roles import ADMIN_ROLES
 
 _OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
+__all__ = ["LAST_SEEN_KEY", "SecurityPolicyMiddleware"]
 _SETUP_PATHS = ("/accounts/password", "/accounts/2fa", "/accounts/logout")
-LAST_SEEN_KEY = "hongfan_last_seen"
 LAST_SEEN_EVERY = 60  # seconds
 
 

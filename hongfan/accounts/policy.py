@@ -64,6 +64,7 @@ def axes_lockout_parameters(request: Any, credentials: Any = None) -> list[Any]:
 # --- sessions: idle timeout and lifetime per role ---------------------------------------------
 
 LOGIN_AT_KEY = "hongfan_login_at"
+LAST_SEEN_KEY = "hongfan_last_seen"
 REMEMBER_KEY = "hongfan_remember"
 
 
