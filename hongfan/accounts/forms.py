@@ -5,7 +5,7 @@ from django import forms
 
 from hongfan.accounts.models import SecurityPolicy
 from hongfan.accounts.services import POLICY_FIELDS
-from hongfan.core.forms import SearchSelect
+from hongfan.core.forms import SearchSelect, id_or_none
 from hongfan.core.roles import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -142,7 +142,31 @@ class PolicyForm(forms.ModelForm):
         fields = list(POLICY_FIELDS)  # what policy_update writes
 
 
-class PersonChoice(forms.ModelChoiceField):
+class IdChoice(forms.ModelChoiceField):
+    """A row picked by id: anything that cannot be an id (text, a NUL byte, a number too
+    large for the column) is the same "not among the choices" error, never a 500."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and id_or_none(str(value)) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value: Any) -> Any:
+        for v in value:
+            if id_or_none(str(v)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": ""},
+                )
+        return super()._check_values(value)
+
+
+class PersonChoice(IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         dept = f" · {obj.department.name}" if getattr(obj, "department", None) else ""
         return f"{obj.name}（{obj.hospital.name}{dept}）"
@@ -169,13 +193,13 @@ class UserCreateForm(forms.Form):
 
 
 class RosterAccountsForm(forms.Form):
-    hospital = forms.ModelChoiceField(
+    hospital = IdChoice(
         label="医院",
         queryset=None,
         empty_label="请选择医院",
         error_messages={"invalid_choice": "请选择医院", "required": "请选择医院"},
     )
-    branch = forms.ModelChoiceField(
+    branch = IdChoice(
         label="支部（不选则为全院）",
         queryset=None,
         required=False,
@@ -192,7 +216,7 @@ class RosterAccountsForm(forms.Form):
 
 
 class BulkGrantForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users = IdMultipleChoice(
         label="账号",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -203,8 +227,18 @@ class BulkGrantForm(forms.Form):
         },
     )
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    hospital = forms.ModelChoiceField(label="医院（医院管理员）", queryset=None, required=False)
-    branch = forms.ModelChoiceField(label="支部（支部书记）", queryset=None, required=False)
+    hospital = IdChoice(
+        label="医院（医院管理员）",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "请选择医院"},
+    )
+    branch = IdChoice(
+        label="支部（支部书记）",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "请选择支部"},
+    )
 
     def __init__(
         self, *args: Any, users: Any, hospitals: Any, branches: Any, **kwargs: Any

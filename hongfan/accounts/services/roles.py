@@ -50,6 +50,12 @@ def role_grant(  # noqa: C901
         hospital = None
     if role != Role.BRANCH_SECRETARY:
         branch = None
+    # The unique constraint treats empty scopes as distinct (NULL), so a second grant of a
+    # role without a hospital or a branch is caught here.
+    if RoleAssignment.objects.filter(
+        user=user, role=role, hospital=hospital, branch=branch
+    ).exists():
+        raise ValidationError({"role": "该用户已有此角色"})
     try:
         with transaction.atomic():
             ra = RoleAssignment.objects.create(
