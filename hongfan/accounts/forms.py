@@ -192,6 +192,11 @@ class UserCreateForm(forms.Form):
         field.queryset = people.select_related("hospital", "department")
 
 
+class BranchChoice(IdChoice):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.hospital.name} · {obj.name}"
+
+
 class RosterAccountsForm(forms.Form):
     hospital = IdChoice(
         label="医院",
@@ -199,7 +204,7 @@ class RosterAccountsForm(forms.Form):
         empty_label="请选择医院",
         error_messages={"invalid_choice": "请选择医院", "required": "请选择医院"},
     )
-    branch = IdChoice(
+    branch = BranchChoice(
         label="支部（不选则为全院）",
         queryset=None,
         required=False,
@@ -233,7 +238,7 @@ class BulkGrantForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "请选择医院"},
     )
-    branch = IdChoice(
+    branch = BranchChoice(
         label="支部（支部书记）",
         queryset=None,
         required=False,

@@ -136,6 +136,9 @@ def test_a_person_activates_their_account_by_sms_code(pending, outbox):
     assert "密码至少需要8个字符" in weak.content.decode()
     done = activate(client, outbox.last_code("13955550000"))
     assert done.status_code == 302
+    # no role yet (the security admin grants it): 账号安全, not a 403 page
+    assert done["Location"] == "/accounts/security/"
+    assert "安全管理员授予角色后" in client.get(done["Location"]).content.decode()
     pending.refresh_from_db()
     assert pending.is_active and not pending.activation_pending and pending.check_password(NEW)
     assert client.session.get("_auth_user_id") == str(pending.pk)

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django_otp import login as otp_login
 
 from hongfan.accounts import selectors, services
@@ -18,6 +19,7 @@ from hongfan.accounts.backends import wechat_oauth
 from hongfan.accounts.forms import OTPForm, PasswordChangeForm, SmsPasswordForm
 from hongfan.accounts.models import SmsPurpose, User
 from hongfan.accounts.views.login import finish_login, mobile_shown, send_code
+from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.forms import apply_errors
 from hongfan.core.qr import qr_svg
@@ -153,5 +155,10 @@ def account_activate(request: HttpRequest) -> HttpResponse:
     if response is not None:
         return response
     assert user is not None
-    messages.success(request, "账号已激活")
-    return finish_login(request, user, remember=False, next_url="", via="activation")
+    if access_for(user).roles:
+        messages.success(request, "账号已激活")
+        return finish_login(request, user, remember=False, next_url="", via="activation")
+    messages.success(request, "账号已激活。安全管理员授予角色后，即可使用党员学习、积分等功能。")
+    return finish_login(
+        request, user, remember=False, next_url=reverse("accounts:security"), via="activation"
+    )

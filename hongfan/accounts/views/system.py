@@ -105,12 +105,6 @@ def roster_accounts(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"已开通{len(result.created)}个账号（待激活），"
-                    f"{len(result.skipped)}人未开通。请通知职工打开“激活账号”页面，用手机验证码激活。",
-                )
         if not form.errors:
             people = selectors.people_without_account(
                 access=access, hospital=hospital, branch=branch
