@@ -11,4 +11,12 @@ class AccountsConfig(AppConfig):
         from hongfan.core import nav
 
         nav.register(*ENTRIES)
+        from hongfan.accounts.selectors import wechat_ids
+        from hongfan.core import notify
+
+        # The WeChat message backends read bound openids through core.notify's registry
+        # (where that registry exists).
+        register = getattr(notify, "register_wechat_ids", None)
+        if register is not None:
+            register(wechat_ids)
         from hongfan.accounts import signals  # noqa: F401

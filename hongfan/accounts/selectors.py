@@ -249,13 +249,15 @@ def wechat_binding_for(*, user: Any) -> Any:
     return WechatBinding.objects.filter(user_id=user.pk).first()
 
 
-def wechat_ids(user_ids: Any) -> dict[int, str]:
-    """{user id: openid} of the given users bound to WeChat (the WeChat message backend
-    reads it through ``hongfan.core.notify``'s registry; unbound users are absent)."""
+def wechat_ids(user_ids: Any, kind: str = "mp") -> dict[int, str]:
+    """{user id: openid} of the given active users bound to WeChat (unbound users are
+    absent). The bindings are 公众号 (``kind`` "mp") openids; 企业微信 userids ("work") are
+    not bound here. The WeChat message backend reads it through ``hongfan.core.notify``'s
+    registry (registered in AccountsConfig.ready)."""
     from hongfan.accounts.models import WechatBinding
 
     ids = [int(i) for i in user_ids]
-    if not ids:
+    if not ids or kind != "mp":
         return {}
     rows = WechatBinding.objects.filter(user_id__in=ids, user__is_active=True)
     return dict(rows.values_list("user_id", "openid"))

@@ -232,3 +232,9 @@ def test_wechat_ids_gives_the_openids_of_bound_active_users(db, users):
     found = wechat_ids([users["member"].pk, users["sec"].pk, users["hosp"].pk])
     assert found == {users["member"].pk: "openid-m"}
     assert wechat_ids([]) == {}
+
+
+def test_wechat_ids_answers_only_for_official_account_openids(db, users):
+    WechatBinding.objects.create(user=users["member"], openid="openid-m")
+    assert wechat_ids({users["member"].pk}, "mp") == {users["member"].pk: "openid-m"}
+    assert wechat_ids({users["member"].pk}, "work") == {}
