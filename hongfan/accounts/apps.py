@@ -20,3 +20,7 @@ class AccountsConfig(AppConfig):
         if register is not None:
             register(wechat_ids)
         from hongfan.accounts import signals  # noqa: F401
+        from hongfan.accounts.demo import build_city_accounts
+        from hongfan.core import demo
+
+        demo.register(demo.DemoStep("accounts", 10, build_city_accounts))

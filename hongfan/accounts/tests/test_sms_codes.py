@@ -347,3 +347,12 @@ def test_an_old_code_cannot_be_used_after_its_time_even_for_a_reset(member, outb
     clock.advance(minutes=5, seconds=1)
     assert "验证码错误或已过期" in reset(client, code).content.decode()
     assert timezone.now() > SmsCode.objects.get().expires_at
+
+
+def test_the_demo_member_has_a_known_mobile_for_trying_sms_login(db, users, outbox):
+    from hongfan.accounts.demo import DEMO_MOBILE
+
+    users["member"].person.refresh_from_db()
+    assert users["member"].person.mobile == DEMO_MOBILE
+    ask(Client(), mobile=DEMO_MOBILE)
+    assert outbox.last_code(DEMO_MOBILE)
