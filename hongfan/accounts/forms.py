@@ -231,17 +231,19 @@ class BulkGrantForm(forms.Form):
             "invalid_pk_value": "所选账号不存在",
         },
     )
-    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    role = forms.ChoiceField(label="角色", choices=Role.choices, initial=Role.MEMBER)
     hospital = IdChoice(
         label="医院（医院管理员）",
         queryset=None,
         required=False,
+        empty_label="不指定",
         error_messages={"invalid_choice": "请选择医院"},
     )
     branch = BranchChoice(
         label="支部（支部书记）",
         queryset=None,
         required=False,
+        empty_label="不指定",
         error_messages={"invalid_choice": "请选择支部"},
     )
 

@@ -121,3 +121,39 @@ def test_accounts_are_opened_from_the_roster_and_activated_by_sms(demo_city, ope
     shot(phone, "accounts-activate-done-phone")
     account.refresh_from_db()
     assert account.is_active and account.check_password(NEW)
+
+
+def test_an_account_is_linked_to_a_person_found_by_name(demo_city, open_page):
+    base = demo_city.url
+    person = make_person(branch=sec_branch(), name="欧阳关联")
+    page = open_page(DESKTOP)
+    login(page, base, "sysadmin")
+    page.goto(f"{base}/system/users/")
+    page.fill("#id_username", "ouyang")
+    page.fill("#id_display_name", "欧阳关联")
+    page.fill("#id_password", NEW)
+    page.locator("#id_person-ts-control").fill("欧阳")
+    option = page.locator(".ts-dropdown .option", has_text="欧阳关联").first
+    option.click()
+    shot(page, "accounts-link-person-desktop")
+    with page.expect_navigation():
+        page.click("text=创建")
+    assert "账号 ouyang 已创建" in page.inner_text("body")
+    assert User.objects.get(username="ouyang").person == person
+
+
+def test_account_security_bulk_grant_and_policy_pages_fit(demo_city, open_page):
+    base = demo_city.url
+    phone = open_page(PHONE)
+    login(phone, base, "member")
+    phone.goto(f"{base}/accounts/security/")
+    assert "微信" in phone.inner_text("main") and horizontal_overflow(phone) == 0
+    shot(phone, "accounts-security-phone")
+    sec = open_page(DESKTOP)
+    login(sec, base, "security")
+    sec.goto(f"{base}/security/roles/bulk/")
+    assert "授予所选账号" in sec.inner_text("main")
+    shot(sec, "accounts-roles-bulk-desktop")
+    sec.goto(f"{base}/security/policy/")
+    assert "记住此设备" in sec.inner_text("main")
+    shot(sec, "accounts-policy-desktop")
