@@ -163,7 +163,7 @@ class IdMultipleChoice(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": ""},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class PersonChoice(IdChoice):

@@ -13,7 +13,8 @@ from hongfan.core.audit import AuditAction, audit_log
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     via = getattr(request, "_hongfan_login_via", "")
-    audit_log(action=AuditAction.LOGIN, request=request, user=user, **({"via": via} if via else {}))
+    detail: dict[str, Any] = {"via": via} if via else {}
+    audit_log(action=AuditAction.LOGIN, request=request, user=user, **detail)
     session = getattr(request, "session", None)
     if session is not None:
         # the session's lifetime and its idle time count from here

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -90,6 +91,9 @@ def sms_code_request(*, purpose: str, mobile: str, request: HttpRequest | None =
             expires_at=now + CODE_TTL,
         )
     sent = user is not None and sms_send(mobile=mobile, text=sms_text(purpose=purpose, code=code))
+    why: dict[str, Any] = (
+        {} if sent else {"reason": "no_account" if user is None else "send_failed"}
+    )
     audit_log(
         action=AuditAction.SMS_CODE_SENT,
         request=request,
@@ -97,7 +101,7 @@ def sms_code_request(*, purpose: str, mobile: str, request: HttpRequest | None =
         success=bool(sent),
         purpose=purpose,
         mobile=pii.mask_mobile(mobile),
-        **({} if sent else {"reason": "no_account" if user is None else "send_failed"}),
+        **why,
     )
 
 

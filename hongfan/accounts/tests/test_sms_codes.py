@@ -356,3 +356,26 @@ def test_the_demo_member_has_a_known_mobile_for_trying_sms_login(db, users, outb
     assert users["member"].person.mobile == DEMO_MOBILE
     ask(Client(), mobile=DEMO_MOBILE)
     assert outbox.last_code(DEMO_MOBILE)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"username": "mem\x00ber", "password": PASSWORD},
+        {"username": "m" * 500, "password": PASSWORD},
+        {"username": "", "password": ""},
+    ],
+)
+def test_a_malformed_password_login_is_answered_in_chinese(db, data):
+    client = Client()
+    response = client.post("/accounts/login/", data)
+    assert response.status_code == 200
+    assert "请输入正确的用户名和密码" in response.content.decode()
+    assert logged_in_as(client) is None
+
+
+def test_a_bad_next_is_ignored(member, outbox):
+    client = Client()
+    ask(client)
+    response = sms_login(client, outbox.last_code(), next="https://evil.example/\x00")
+    assert response.status_code == 302 and response["Location"] == "/"

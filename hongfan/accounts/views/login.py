@@ -128,7 +128,7 @@ def send_code(request: HttpRequest, purpose: str) -> tuple[str, str, int]:
     """The 获取验证码 button of every code form: (notice, error, status)."""
     form = SmsSendForm(request.POST)
     if not form.is_valid():
-        return "", form.errors["mobile"][0], 200
+        return "", str(form.errors["mobile"][0]), 200
     try:
         services.sms_code_request(
             purpose=purpose, mobile=form.cleaned_data["mobile"], request=request
@@ -174,6 +174,8 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
 def _password_login(request: HttpRequest) -> HttpResponse:
     error = "长时间未操作，会话已超时，请重新登录。" if request.GET.get("timeout") else ""
     form = LoginForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        error = "请输入正确的用户名和密码"
     if request.method == "POST" and form.is_valid():
         _, wait = selectors.login_throttle(ip=client_ip(request), policy=get_policy(request))
         if wait:
