@@ -45,12 +45,15 @@ def sms_send(*, mobile: str, text: str) -> bool:
     from hongfan.notices.backends import LogSmsBackend, SmsBackend
 
     backend: SmsBackend | None = None
+    production = settings.HONGFAN_ENV == "prod"
     for path in settings.HONGFAN_NOTIFY_BACKENDS:
         cls = import_string(path)
+        # the log backend writes the text to the log: never a code in production
         if isinstance(cls, type) and issubclass(cls, SmsBackend):
-            backend = cls()
-            break
-    if backend is None and settings.HONGFAN_ENV != "prod":
+            if not (production and issubclass(cls, LogSmsBackend)):
+                backend = cls()
+                break
+    if backend is None and not production:
         backend = LogSmsBackend()
     if backend is None:
         return False
