@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from hongfan.accounts.models import User, WechatBinding
@@ -238,3 +239,26 @@ def test_wechat_ids_answers_only_for_official_account_openids(db, users):
     WechatBinding.objects.create(user=users["member"], openid="openid-m")
     assert wechat_ids({users["member"].pk}, "mp") == {users["member"].pk: "openid-m"}
     assert wechat_ids({users["member"].pk}, "work") == {}
+
+
+def test_a_checkin_qr_scanned_inside_wechat_lands_logged_in_on_the_checkin_page(db, wechat, users):
+    # orglife sits a layer above accounts: its model by name, not by import
+    attendance = apps.get_model("orglife", "Attendance")
+    row = (
+        attendance.objects.filter(person=users["member"].person)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    assert row is not None
+    meeting = row.meeting
+    WechatBinding.objects.create(user=users["member"], openid="openid-m")
+    url = f"/orglife/checkin/{meeting.pk}/{meeting.checkin_token}/"
+    client = wechat_client()
+    to_login = client.get(url)
+    to_wechat = client.get(to_login["Location"])
+    back = authorise(client, wechat, "openid-m", client.get(to_wechat["Location"]))
+    assert back["Location"] == url
+    page = client.get(url)
+    assert page.status_code == 200
+    assert meeting.topic in page.content.decode()
