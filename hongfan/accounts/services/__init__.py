@@ -15,6 +15,7 @@ from hongfan.accounts.services.sms_codes import (
     account_activate,
     password_reset,
     sms_code_request,
+    sms_codes_prune,
     sms_login,
 )
 from hongfan.accounts.services.users import (
@@ -47,6 +48,7 @@ __all__ = [
     "roles_grant_bulk",
     "roster_accounts_create",
     "sms_code_request",
+    "sms_codes_prune",
     "sms_login",
     "totp_device_pending",
     "unlock_user",

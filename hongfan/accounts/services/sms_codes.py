@@ -210,3 +210,14 @@ def account_activate(
         )
         audit_log(action=AuditAction.ACCOUNT_ACTIVATED, request=request, user=user, via="sms")
     return user
+
+
+CODE_KEEP_DAYS = 2
+
+
+def sms_codes_prune(*, older_than_days: int = CODE_KEEP_DAYS) -> int:
+    """Drop code rows older than the rate limits look back (an hour); the audit trail keeps
+    every send and use."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = SmsCode.objects.filter(created_at__lt=cutoff).delete()
+    return int(deleted)

@@ -74,8 +74,9 @@ def user_set_active(
     if user.pk == access.user_id:
         raise ValidationError({"user": "不能停用自己的账号"})
     user.is_active = active
-    if not active:
-        user.activation_pending = False  # a disabled account is not activated by SMS
+    # Either way the account is no longer waiting for its person: a disabled one is not
+    # activated by SMS, and one enabled by hand logs in by SMS code or resets a password.
+    user.activation_pending = False
     user.save(update_fields=["is_active", "activation_pending"])
     audit_log(
         action=AuditAction.USER_CHANGED,

@@ -291,3 +291,19 @@ def test_a_role_without_a_scope_is_not_granted_twice(db, users):
     with pytest.raises(Exception, match="该用户已有此角色"):
         services.role_grant(access=security, user=users["member"], role=Role.MEMBER)
     assert RoleAssignment.objects.filter(user=users["member"]).count() == before
+
+
+def test_an_account_enabled_by_hand_before_activation_can_log_in_by_sms(
+    pending, outbox, client_for
+):
+    client_for("sysadmin").post(f"/system/users/{pending.pk}/active/", {"active": "1"})
+    pending.refresh_from_db()
+    assert pending.is_active and not pending.activation_pending
+    client = Client()
+    client.post("/accounts/login/?by=sms", {"by": "sms", "mobile": "13955550000", "action": "send"})
+    response = client.post(
+        "/accounts/login/?by=sms",
+        {"by": "sms", "mobile": "13955550000", "code": outbox.last_code("13955550000")},
+    )
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(pending.pk)

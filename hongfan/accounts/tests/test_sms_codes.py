@@ -379,3 +379,13 @@ def test_a_bad_next_is_ignored(member, outbox):
     ask(client)
     response = sms_login(client, outbox.last_code(), next="https://evil.example/\x00")
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_old_codes_are_pruned_and_recent_ones_kept(member, outbox):
+    from hongfan.accounts.services import sms_codes_prune
+
+    ask(Client())
+    assert sms_codes_prune() == 0
+    age_codes(days=3)
+    assert sms_codes_prune() == 1
+    assert SmsCode.objects.count() == 0
