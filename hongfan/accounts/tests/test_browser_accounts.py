@@ -42,6 +42,8 @@ def test_a_member_logs_in_with_an_sms_code(demo_city, open_page, outbox, size):
     page.click("text=短信验证码登录")
     assert horizontal_overflow(page) == 0
     code = get_code(page, MOBILE, outbox)
+    resend = page.locator("button[name=action][value=send]")
+    assert "秒后重新获取" in resend.inner_text() and resend.is_disabled()
     page.fill("#id_code", code)
     shot(page, f"accounts-sms-login-{size_name(size)}")
     with page.expect_navigation():

@@ -167,7 +167,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     context.setdefault("next", _next_field(request))
     context.setdefault("wechat_waiting", WECHAT_PENDING in request.session)
-    context.setdefault("remember_days", get_policy(request).remember_device_days)
     return render(request, "accounts/login.html", context, status=status)
 
 
