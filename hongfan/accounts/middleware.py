@@ -1,4 +1,5 @@
-"""Session idle timeout, password expiry, mandatory 2FA for admins, audited denials."""
+"""Session idle timeout and lifetime per role (``policy.session_limits``), password expiry,
+mandatory 2FA for admins, audited denials."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.roles import ADMIN_ROLES
 
-_OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
 __all__ = ["LAST_SEEN_KEY", "SecurityPolicyMiddleware"]
+
+_OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
 _SETUP_PATHS = ("/accounts/password", "/accounts/2fa", "/accounts/logout")
 LAST_SEEN_EVERY = 60  # seconds
 
