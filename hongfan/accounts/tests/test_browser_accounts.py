@@ -155,6 +155,10 @@ def test_account_security_bulk_grant_and_policy_pages_fit(demo_city, open_page):
     login(sec, base, "security")
     sec.goto(f"{base}/security/roles/bulk/")
     assert "授予所选账号" in sec.inner_text("main")
+    sec.check("input[data-check-all]")
+    boxes = sec.locator("input[name=users]")
+    assert boxes.count() > 0
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
     shot(sec, "accounts-roles-bulk-desktop")
     sec.goto(f"{base}/security/policy/")
     assert "记住此设备" in sec.inner_text("main")
