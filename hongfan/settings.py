@@ -318,11 +318,30 @@ HONGFAN_SITE_URL = _http_url("HONGFAN_SITE_URL")
 # HttpSmsBackend: POST {"mobile", "text"} as JSON with "Authorization: Bearer <token>".
 HONGFAN_SMS_URL = _http_url("HONGFAN_SMS_URL")
 HONGFAN_SMS_TOKEN = env_str("HONGFAN_SMS_TOKEN", "")
-# WeChat web authorisation (公众号网页授权) for binding an openid to an account and logging
-# in inside WeChat's browser; off unless the app id is set. The base URLs are settings so
-# that tests (and a mock in a closed network) can stand in for the provider.
-HONGFAN_WECHAT_APPID = env_str("HONGFAN_WECHAT_APPID", "")
-HONGFAN_WECHAT_SECRET = env_str("HONGFAN_WECHAT_SECRET", "")
+# WechatWorkBackend (企业微信: corp id, the app's secret and agent id) and
+# WechatOfficialBackend (公众号: app id, secret and the template message's id). The API's
+# address is configurable so that tests can point it at a local fake server.
+HONGFAN_WECHAT_API_URL = _http_url("HONGFAN_WECHAT_API_URL")
+HONGFAN_WECHAT_CORP_ID = env_str("HONGFAN_WECHAT_CORP_ID", "")
+HONGFAN_WECHAT_CORP_SECRET = env_str("HONGFAN_WECHAT_CORP_SECRET", "")
+HONGFAN_WECHAT_AGENT_ID = env_str("HONGFAN_WECHAT_AGENT_ID", "")
+HONGFAN_WECHAT_APP_ID = env_str("HONGFAN_WECHAT_APP_ID", "")
+HONGFAN_WECHAT_APP_SECRET = env_str("HONGFAN_WECHAT_APP_SECRET", "")
+HONGFAN_WECHAT_TEMPLATE_ID = env_str("HONGFAN_WECHAT_TEMPLATE_ID", "")
+# Which field of the chosen template gets what: "<field>:<title|body|category|time>,…"
+HONGFAN_WECHAT_TEMPLATE_FIELDS = env_str(
+    "HONGFAN_WECHAT_TEMPLATE_FIELDS", "first:title,keyword1:category,keyword2:time,remark:body"
+)
+HONGFAN_WECHAT_TIMEOUT = env_int("HONGFAN_WECHAT_TIMEOUT", 5, minimum=1)
+# WeChat web authorisation (公众号网页授权) with the same 公众号 (APP_ID, APP_SECRET above):
+# binding an openid to an account and logging in inside WeChat's browser. Off unless
+# HONGFAN_WECHAT_LOGIN is on (the 公众号 must list this site's domain for 网页授权 first).
+# The base URLs are settings so that tests (and a gateway in a closed network) can stand in.
+HONGFAN_WECHAT_LOGIN = env_bool("HONGFAN_WECHAT_LOGIN", False)
+if HONGFAN_WECHAT_LOGIN and not (HONGFAN_WECHAT_APP_ID and HONGFAN_WECHAT_APP_SECRET):
+    raise ImproperlyConfigured(
+        "HONGFAN_WECHAT_LOGIN needs HONGFAN_WECHAT_APP_ID and HONGFAN_WECHAT_APP_SECRET"
+    )
 HONGFAN_WECHAT_AUTHORIZE_URL = _http_url("HONGFAN_WECHAT_AUTHORIZE_URL") or (
     "https://open.weixin.qq.com/connect/oauth2/authorize"
 )

@@ -14,11 +14,8 @@ class AccountsConfig(AppConfig):
         from hongfan.accounts.selectors import wechat_ids
         from hongfan.core import notify
 
-        # The WeChat message backends read bound openids through core.notify's registry
-        # (where that registry exists).
-        register = getattr(notify, "register_wechat_ids", None)
-        if register is not None:
-            register(wechat_ids)
+        # The WeChat message backends read bound openids through core.notify's registry.
+        notify.register_wechat_ids(wechat_ids)
         from hongfan.accounts import signals  # noqa: F401
         from hongfan.accounts.demo import build_city_accounts
         from hongfan.core import demo

@@ -39,8 +39,8 @@ class WechatWebOAuth(WechatOAuth):
     timeout: ClassVar[float] = 5
 
     def __init__(self) -> None:
-        self.appid = settings.HONGFAN_WECHAT_APPID
-        self.secret = settings.HONGFAN_WECHAT_SECRET
+        self.appid = settings.HONGFAN_WECHAT_APP_ID
+        self.secret = settings.HONGFAN_WECHAT_APP_SECRET
 
     def authorize_url(self, *, redirect_uri: str, state: str) -> str:
         query = urlencode(
@@ -76,8 +76,8 @@ class WechatWebOAuth(WechatOAuth):
 
 
 def wechat_oauth() -> WechatOAuth | None:
-    """The configured backend, or None when WeChat login is not set up (no app id)."""
-    if not settings.HONGFAN_WECHAT_APPID:
+    """The configured backend, or None when WeChat login is off (``HONGFAN_WECHAT_LOGIN``)."""
+    if not (settings.HONGFAN_WECHAT_LOGIN and settings.HONGFAN_WECHAT_APP_ID):
         return None
     cls = import_string(settings.HONGFAN_WECHAT_OAUTH_BACKEND)
     if not (isinstance(cls, type) and issubclass(cls, WechatOAuth)):

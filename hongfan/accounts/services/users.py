@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.accounts.models import User
@@ -15,6 +16,7 @@ from hongfan.accounts.policy import get_policy
 from hongfan.accounts.selectors import login_throttle, password_change_wait_minutes
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
+from hongfan.core.notify import ACCOUNT, notify
 from hongfan.core.roles import Role
 
 
@@ -62,7 +64,22 @@ def user_create(
         target=user,
         change="created" if password is not None else "created_pending_activation",
     )
+    notify_account_created(user)
     return user
+
+
+def notify_account_created(user: User) -> None:
+    """账号已开通 to the new user: in the app, and by SMS to their mobile (category 账号).
+    It names the username, never the password (handed over by the administrator)."""
+    notify(
+        recipients=[user],
+        title="红帆账号已开通",
+        body=f"您的用户名是{user.username}，初始密码请向管理员领取，首次登录后请修改密码",
+        link=reverse("accounts:login"),
+        category=ACCOUNT,
+        key=f"accounts.user:{user.pk}:created",
+        important=True,
+    )
 
 
 @transaction.atomic

@@ -66,7 +66,7 @@ TABLE: dict[str, Row] = {
         payload=lambda t: {"mobile": "13700000009", "action": "send"},
     ),
     "accounts:security": Row(get=LOGGED_IN),
-    # WeChat login is off unless HONGFAN_WECHAT_APPID is set (tests/test_wechat.py sets it)
+    # WeChat login is off unless HONGFAN_WECHAT_LOGIN is on (tests/test_wechat.py sets it)
     "accounts:wechat_start": Row(get=roles(MISSING, anonymous=MISSING)),
     "accounts:wechat_callback": Row(get=roles(MISSING, anonymous=MISSING)),
     "accounts:wechat_unbind": Row(post=roles(REDIRECT)),

@@ -63,8 +63,9 @@ class FakeWechat:
 @pytest.fixture
 def wechat(settings) -> Iterator[FakeWechat]:
     fake = FakeWechat()
-    settings.HONGFAN_WECHAT_APPID = "wx-test"
-    settings.HONGFAN_WECHAT_SECRET = "s3cret"
+    settings.HONGFAN_WECHAT_LOGIN = True
+    settings.HONGFAN_WECHAT_APP_ID = "wx-test"
+    settings.HONGFAN_WECHAT_APP_SECRET = "s3cret"
     settings.HONGFAN_WECHAT_AUTHORIZE_URL = f"{fake.base}/connect/oauth2/authorize"
     settings.HONGFAN_WECHAT_TOKEN_URL = f"{fake.base}/sns/oauth2/access_token"
     yield fake
@@ -207,7 +208,7 @@ def test_an_unreachable_wechat_falls_back_to_the_login_page(db, wechat, settings
 
 
 def test_without_wechat_configured_the_login_page_is_shown_and_the_urls_are_404(db, settings):
-    settings.HONGFAN_WECHAT_APPID = ""
+    settings.HONGFAN_WECHAT_LOGIN = False
     client = wechat_client()
     assert client.get("/accounts/login/").status_code == 200
     assert client.get("/accounts/wechat/").status_code == 404

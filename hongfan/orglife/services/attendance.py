@@ -18,6 +18,7 @@ from hongfan.orglife.selectors.attendance import BAD_CODE, NOT_ON_ROSTER, code_m
 from hongfan.orglife.selectors.meetings import current_committee
 from hongfan.orglife.services.meetings import (
     meeting_lock,
+    notify_scheduled,
     require_meeting_manager,
     require_still_planned,
 )
@@ -39,7 +40,10 @@ def attendance_add(*, access: Access, meeting: Meeting, person: Person) -> Atten
         voting = committee is not None and committee.seats.filter(person=person).exists()
     elif m.kind == MeetingKind.TALK:
         voting = False
-    return Attendance.objects.create(meeting=m, person=person, voting=voting)
+    row = Attendance.objects.create(meeting=m, person=person, voting=voting)
+    if m.starts_at > timezone.now():
+        notify_scheduled(m, people=[person])  # the invited hear of it as the others did
+    return row
 
 
 @transaction.atomic

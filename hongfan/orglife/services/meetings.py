@@ -13,11 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import ORGLIFE, notify
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus
 from hongfan.org.models import Branch, PartyGroup, Person
@@ -172,7 +175,55 @@ def meeting_schedule(  # noqa: C901
         kind=kind,
         expected=len(roster),
     )
+    notify_scheduled(meeting)
     return meeting
+
+
+# --- messages to the roster (hongfan.core.notify, delivered on commit) -----------------------
+
+
+def meeting_when(m: Meeting) -> str:
+    """ "12月05日 14:30，三楼会议室" — when and where, for a message."""
+    where = "线上" if m.online and not m.place else (m.place or "地点另行通知")
+    return f"{timezone.localtime(m.starts_at):%m月%d日 %H:%M}，{where}"
+
+
+def notify_scheduled(m: Meeting, people: Sequence[Person] | None = None) -> int:
+    """会议通知 to the roster (or to ``people`` added to it later: the same message, once)."""
+    return notify_roster(
+        m,
+        title=f"会议通知：{m.get_kind_display()}",
+        body=f"{meeting_when(m)}，{m.topic}",
+        key=f"orglife.meeting:{m.pk}:scheduled",
+        people=people,
+    )
+
+
+def notify_roster(
+    m: Meeting,
+    *,
+    title: str,
+    body: str,
+    key: str,
+    important: bool = False,
+    people: Sequence[Person] | None = None,
+) -> int:
+    """A message to everyone on the meeting's roster (or only ``people`` of it), linking to
+    the meeting's page; ``key`` makes it once per person."""
+    users = User.objects.filter(is_active=True)
+    if people is None:
+        users = users.filter(person__meeting_attendance__meeting=m)
+    else:
+        users = users.filter(person__in=people)
+    return notify(
+        recipients=users,
+        title=title,
+        body=body,
+        link=reverse("orglife:meeting", args=[m.pk]),
+        category=ORGLIFE,
+        key=key,
+        important=important,
+    )
 
 
 # The checks every write of a meeting or its roster starts with (shared with
@@ -235,18 +286,27 @@ def meeting_update(  # noqa: C901
             errors["minutes"] = "会议记录过长（超过5万字）"
     if errors:
         raise ValidationError(errors)
+    before = (m.starts_at, m.ends_at, m.place, m.online)
     for name, value in values.items():
         setattr(m, name, value.strip() if isinstance(value, str) else value)
     if "starts_at" in values or "ends_at" in values:
         set_checkin_window(m)
     m.save()
-    audit_log(
+    event = audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,
         actor_id=access.user_id,
         target=m,
         fields=sorted(values),
     )
+    if m.status == MeetingStatus.PLANNED and before != (m.starts_at, m.ends_at, m.place, m.online):
+        notify_roster(
+            m,
+            title=f"会议变更：{m.get_kind_display()}",
+            body=f"{m.topic}改为{meeting_when(m)}",
+            key=f"orglife.meeting:{m.pk}:changed:{event.pk}",
+            important=True,
+        )
     return m
 
 
@@ -403,6 +463,13 @@ def meeting_cancel(
         actor_id=access.user_id,
         target=m,
         cancelled=True,
+    )
+    notify_roster(
+        m,
+        title=f"会议取消：{m.get_kind_display()}",
+        body=f"原定{timezone.localtime(m.starts_at):%m月%d日 %H:%M}的“{m.topic}”已取消：{m.cancel_reason}",
+        key=f"orglife.meeting:{m.pk}:cancelled",
+        important=True,
     )
     return m
 

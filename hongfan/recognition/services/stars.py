@@ -16,12 +16,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import chinese_date, today
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STARS, notify
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
 from hongfan.points.periods import QUARTER_CN, quarter_bounds, quarter_label
@@ -363,6 +366,19 @@ def star_selection_publish(
         fallback=result.notice,
         stars=len(stars),
     )
+    notify(
+        recipients=User.objects.filter(
+            is_active=True,
+            person__hospital_id=locked.hospital_id,
+            person__status=PersonStatus.ACTIVE,
+            person__political_status__in=MEMBER_STATUSES,
+        ),
+        title=f"{quarter_label(locked.year, locked.quarter)}“季度之星”名单公示",
+        body=f"共{len(stars)}人，公示期至{chinese_date(result.value)}，如有意见请向医院党委反映",
+        link=reverse("recognition:stars"),
+        category=STARS,
+        key=f"recognition.stars:{locked.pk}:notice",
+    )
     selection.refresh_from_db()
     return locked
 
@@ -394,6 +410,14 @@ def star_selection_confirm(
         target=locked,
         step="confirm",
         stars=QuarterStar.objects.filter(selection=locked).count(),
+    )
+    notify(
+        recipients=User.objects.filter(person__stars__selection=locked),
+        title=f"您当选{quarter_label(locked.year, locked.quarter)}“季度之星”",
+        body=f"{locked.hospital.name}“季度之星”名单已公示期满并确认，祝贺您！",
+        link=reverse("recognition:stars"),
+        category=STARS,
+        key=f"recognition.stars:{locked.pk}:confirmed",
     )
     selection.refresh_from_db()
     return locked

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Person
@@ -38,3 +39,15 @@ def meant_for(person: Person) -> Q:
     return Q(hospital_id=person.hospital_id) & (
         Q(branch__isnull=True) | Q(branch_id=person.branch_id)
     )
+
+
+def learner_users(*, hospital_id: int, branch_id: int | None) -> QuerySet[User]:
+    """The accounts of the members an item or exam is meant for (the hospital's, or one
+    branch's, active members): whom its message goes to."""
+    users = User.objects.filter(
+        is_active=True,
+        person__hospital_id=hospital_id,
+        person__status=PersonStatus.ACTIVE,
+        person__political_status__in=MEMBER_STATUSES,
+    )
+    return users if branch_id is None else users.filter(person__branch_id=branch_id)

@@ -17,11 +17,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STUDY, notify
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
 from hongfan.points.rules import STUDY_QUIZ
@@ -30,7 +32,7 @@ from hongfan.study.choices import Difficulty
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.policy import writes_scoped
 from hongfan.study.selectors.exams import GRACE
-from hongfan.study.selectors.learners import learner_for
+from hongfan.study.selectors.learners import learner_for, learner_users
 from hongfan.study.selectors.questions import bank_counts
 from hongfan.study.validators import normalise_answer
 
@@ -154,6 +156,15 @@ def exam_create(
         target=exam,
         branch=branch.pk if branch else None,
         questions=exam.question_count,
+    )
+    opens, closes = timezone.localtime(exam.opens_at), timezone.localtime(exam.closes_at)
+    notify(
+        recipients=learner_users(hospital_id=hospital.pk, branch_id=exam.branch_id),
+        title=f"考试：{exam.title}",
+        body=f"答题时间{opens:%m月%d日 %H:%M}至{closes:%m月%d日 %H:%M}，限{exam.max_attempts}次",
+        link=reverse("study:exam", args=[exam.pk]),
+        category=STUDY,
+        key=f"study.exam:{exam.pk}:opened",
     )
     return exam
 

@@ -18,12 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STUDY, notify
 from hongfan.core.uploads import CheckedUpload
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
@@ -33,7 +35,7 @@ from hongfan.study import validators
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
 from hongfan.study.policy import reads_scoped, writes_scoped
-from hongfan.study.selectors.learners import learner_for
+from hongfan.study.selectors.learners import learner_for, learner_users
 from hongfan.study.selectors.rules import study_rule_for
 
 TITLE_MAX = 100
@@ -221,6 +223,16 @@ def item_publish(
         published_by_id=access.user_id,
     )
     _save_item(item, content.document, access=access, request=request)
+    if item.required:
+        due = f"请于{item.due_on:%m月%d日}前完成学习" if item.due_on else "请及时完成学习"
+        notify(
+            recipients=learner_users(hospital_id=hospital.pk, branch_id=item.branch_id),
+            title=f"必学内容：{item.title}",
+            body=f"{due}（约{item.expected_minutes}分钟）",
+            link=reverse("study:item", args=[item.pk]),
+            category=STUDY,
+            key=f"study.item:{item.pk}:published",
+        )
     return item
 
 
