@@ -153,3 +153,8 @@ def my_items(*, access: Access) -> list[ItemProgress]:
 def item_finished_count(item: StudyItem) -> int:
     """How many members finished an item."""
     return StudyCompletion.objects.filter(item=item).count()
+
+
+def my_item_progress(*, access: Access, item: StudyItem) -> ItemProgress:
+    """The acting member's progress on one item (after finishing it, for the page)."""
+    return item_progress(learner_for(access), [item])[0]
