@@ -112,7 +112,7 @@ def log_submit(
     if len(note) > NOTE_MAX:
         errors["note"] = f"学习体会不能超过{NOTE_MAX}字（现有{len(note)}字）"
     if not errors:
-        errors = _item_errors(person, item, m) or _day_errors(person, item, studied_on, m)
+        errors = _day_errors(person, item, studied_on, m) or _item_errors(person, item, m)
     if errors:
         raise ValidationError(errors)
     log = StudyLog.objects.create(
