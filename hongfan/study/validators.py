@@ -99,6 +99,13 @@ def video_playable(url: str) -> bool:
     return urlsplit(url or "").path.lower().endswith(PLAYABLE)
 
 
+def video_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) a playable video is loaded from, for the page's
+    Content-Security-Policy (``media-src``)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def document_check(upload: UploadedFile) -> tuple[str | None, CheckedUpload | None]:
     """(error, checked document) of an uploaded study document: its size, its real type
     and a name that agrees with it (``core.uploads``)."""

@@ -113,6 +113,9 @@ def test_the_page_plays_the_video_and_hides_the_typed_minutes(world):
     page = client.get(reverse("study:item", args=[item.pk])).content.decode()
     assert 'id="study-video"' in page and "data-watch-url=" in page
     assert 'id="log-form"' not in page and "study-watch.js" in page
+    policy = client.get(reverse("study:item", args=[item.pk]))["Content-Security-Policy"]
+    assert "media-src 'self' https://video.example.org" in policy
+    assert "script-src 'self'" in policy
     response = client.post(reverse("study:item_watch", args=[item.pk]), {"watched": "-1"})
     assert response.status_code == 400 and "0—43200秒" in response.json()["detail"]
     response = client.post(reverse("study:item_watch", args=[item.pk]), {"watched": "0"})

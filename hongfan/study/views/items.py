@@ -91,7 +91,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         token = item_services.read_token(item_id=obj.pk, person_id=learner.pk)
     manages = policy.writes_scoped(access, hospital_id=obj.hospital_id, branch_id=obj.branch_id)
     playable = obj.kind == ItemKind.VIDEO and validators.video_playable(obj.video_url)
-    return render(
+    response = render(
         request,
         "study/item.html",
         {
@@ -110,6 +110,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+    if playable:  # the page's player loads the video from where it is published
+        response._csp_update = {"media-src": ["'self'", validators.video_origin(obj.video_url)]}  # type: ignore[attr-defined]
+    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
