@@ -721,9 +721,7 @@ def build_study_history(
             "pk", "secretary__user"
         )
     )
-    already = set(
-        StudyLog.objects.filter(hospital=hospital).values_list("person_id", "item_id")
-    )
+    already = set(StudyLog.objects.filter(hospital=hospital).values_list("person_id", "item_id"))
     logs: list[StudyLog] = []
     for person in members:
         zeal = _zeal(rng)
@@ -828,9 +826,7 @@ def _past_exam(
         if rng.random() > 0.8:
             continue
         skill = rng.uniform(0.45, 0.98)
-        questions = (
-            rng.sample(pools[1], 4) + rng.sample(pools[2], 4) + rng.sample(pools[3], 2)
-        )
+        questions = rng.sample(pools[1], 4) + rng.sample(pools[2], 4) + rng.sample(pools[3], 2)
         answered = [(q, rng.random() < skill) for q in questions]
         right = sum(ok for _, ok in answered)
         started = exam.opens_at + timedelta(minutes=rng.randrange(60, 19 * 24 * 60))

@@ -13,9 +13,9 @@ attempts). Importing them here is how Django finds the models of the app.
 from hongfan.study.models.exams import AttemptQuestion, Exam, ExamAttempt
 from hongfan.study.models.items import StudyCompletion, StudyItem, StudyTopic
 from hongfan.study.models.logs import StudyLog
-from hongfan.study.models.videos import VideoProgress
 from hongfan.study.models.questions import Question
 from hongfan.study.models.rules import StudyRule
+from hongfan.study.models.videos import VideoProgress
 
 __all__ = [
     "AttemptQuestion",

@@ -58,4 +58,3 @@ class StudyLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.item_id} {self.minutes}分钟"
-

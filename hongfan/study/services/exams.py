@@ -265,9 +265,7 @@ def _answering(access: Access, attempt: ExamAttempt, now: datetime, verb: str) -
     if fresh.submitted_at is not None:
         raise ValidationError({"attempt": "本次答题已交卷，不能再修改答案"})
     if now > fresh.deadline + GRACE:
-        raise ValidationError(
-            {"attempt": "已超过答题时限，不能再作答"}
-        )
+        raise ValidationError({"attempt": "已超过答题时限，不能再作答"})
     return fresh
 
 

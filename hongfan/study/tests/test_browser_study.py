@@ -143,7 +143,9 @@ def test_exam_answers_survive_a_reload_on_a_phone(study_city, open_page):
         for letter in aq.question.answer:
             page.locator(f"#q{aq.pk}{letter}").check()
     for aq in rows[:2]:
-        page.locator(f'fieldset[data-question="{aq.pk}"] .hf-save-status', has_text="已保存").wait_for()
+        page.locator(
+            f'fieldset[data-question="{aq.pk}"] .hf-save-status', has_text="已保存"
+        ).wait_for()
     shot(page, "study-exam-saved-phone")
     before = int(page.locator("#countdown").get_attribute("data-remaining"))
     page.reload()

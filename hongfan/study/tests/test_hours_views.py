@@ -113,7 +113,11 @@ def test_the_branch_leaderboard_lists_my_branch_by_hours_and_marks_me(client_for
     assert [r.mine for r in board.rows].count(True) == 1
     text = page.content.decode()
     assert 'id="board-me"' in text and member.name in text.split('id="board-me"')[1][:200]
-    outsider = Person.objects.filter(hospital=member.hospital, political_status__in=MEMBER_STATUSES).exclude(branch=branch).first()
+    outsider = (
+        Person.objects.filter(hospital=member.hospital, political_status__in=MEMBER_STATUSES)
+        .exclude(branch=branch)
+        .first()
+    )
     assert outsider is not None and outsider.name not in {r.name for r in board.rows}
 
 

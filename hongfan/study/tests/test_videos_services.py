@@ -80,8 +80,16 @@ def test_a_short_video_counts_when_nine_tenths_of_it_are_watched(world):
 
 @pytest.mark.parametrize(
     "raw, says",
-    [("-5", "0—43200秒"), ("9" * 40, "0—43200秒"), ("nan", "0—43200秒"), ("inf", "0—43200秒"),
-     ("1e9", "0—43200秒"), ("abc", "观看时长应为秒数"), ("1\x00", "观看时长应为秒数"), ("", "观看时长应为秒数")],
+    [
+        ("-5", "0—43200秒"),
+        ("9" * 40, "0—43200秒"),
+        ("nan", "0—43200秒"),
+        ("inf", "0—43200秒"),
+        ("1e9", "0—43200秒"),
+        ("abc", "观看时长应为秒数"),
+        ("1\x00", "观看时长应为秒数"),
+        ("", "观看时长应为秒数"),
+    ],
 )
 def test_bad_seconds_are_refused_and_change_nothing(world, raw, says):
     person, item = world.a[1], video(world)

@@ -30,7 +30,12 @@ def item_watch(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ValidationError as exc:
         return JsonResponse({"ok": False, "detail": error_text(exc)}, status=400)
-    data = {"ok": True, "percent": done.percent, "finished": done.completed, "message": done.message}
+    data = {
+        "ok": True,
+        "percent": done.percent,
+        "finished": done.completed,
+        "message": done.message,
+    }
     if done.finished is not None:
         data["progress"] = render_to_string(
             "study/partials/_my_item.html",
