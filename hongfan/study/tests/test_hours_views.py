@@ -131,3 +131,11 @@ def test_the_leaderboard_is_for_members_only(client_for):
     assert client_for("city").get(reverse("study:board")).status_code == 403
     assert client_for("audit").get(reverse("study:board")).status_code == 403
     assert Client().get(reverse("study:board")).status_code == 302
+
+
+def test_the_leaderboard_costs_the_same_whatever_the_size_of_the_branch(
+    client_for, django_assert_max_num_queries
+):
+    client = client_for("member")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("study:board")).status_code == 200
