@@ -1,7 +1,10 @@
-"""Demo study data for one hospital: topics, a handful of study items, a question bank of
-about forty questions over three topics, one open exam, and some self-study records of
-the demo accounts ``member`` and ``sec``. Idempotent: a hospital that already has the
-demo topics is left as it is. ``manage.py builddemo`` calls ``build_study_demo``."""
+"""Demo study data for a hospital: topics, a handful of current study items, a question bank
+of about forty questions over three topics, one open exam, the demo accounts' (``member``,
+``sec``) own entries, and this year's study of every member (fortnightly material, each
+member's finished items with their points, last quarter's exam). The study points of the
+ledger are paid from these records (points' demo leaves STUDY-ITEM and STUDY-QUIZ to us),
+so the ledger and the records agree. Idempotent: a hospital that already has the demo
+topics is left as it is. ``manage.py builddemo`` calls ``build_city_study``."""
 
 from __future__ import annotations
 
