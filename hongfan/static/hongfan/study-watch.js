@@ -10,7 +10,7 @@
   var status = document.getElementById("watch-status"), bar = document.getElementById("watch-bar");
   if (!video || !form || !video.dataset.watchUrl) return;
   var token = form.querySelector("input[name=csrfmiddlewaretoken]");
-  var watched = 0, last = null, sentAt = 0, done = false, started = false, busy = false;
+  var watched = 0, last = null, sentAt = 0, done = false, started = false, busy = false, again = false;
 
   function show(percent, text, kind) {
     if (bar) {
@@ -21,7 +21,8 @@
   }
 
   function report() {
-    if (done || busy) return;
+    if (done) return;
+    if (busy) { again = true; return; }  // sent once the report in flight is answered
     busy = true;
     sentAt = watched;
     var body = new FormData();
@@ -40,7 +41,10 @@
         }
       })
       .catch(function () { show(0, "网络异常，观看进度稍后再记录", "text-warning"); })
-      .then(function () { busy = false; });
+      .then(function () {
+        busy = false;
+        if (again) { again = false; report(); }
+      });
   }
 
   video.addEventListener("play", function () {
