@@ -103,6 +103,11 @@ def answer_payload(t: Any = None) -> dict[str, Any]:
     return {"question": str(row.pk), "answer": "A"}
 
 
+def api_answer_payload(t: Any = None) -> dict[str, Any]:
+    row = answer_payload(t)
+    return {"id": row["question"], "answer": "A"}
+
+
 def study_log(t: Any = None) -> StudyLog:
     """A self-study entry of the demo member waiting for confirmation."""
     member = User.objects.get(username="member").person

@@ -115,6 +115,11 @@ TABLE: dict[str, Row] = {
         payload=lambda t: {},
         args=EXAM,
     ),
+    "api-study-attempt-answer": Row(
+        post={**roles(FORBIDDEN, member=OK, hosp2=MISSING), "anonymous": FORBIDDEN},
+        payload=m.api_answer_payload,
+        args=ATTEMPT,
+    ),
     "api-study-attempt-submit": Row(
         post={**roles(FORBIDDEN, member=OK, hosp2=MISSING), "anonymous": FORBIDDEN},
         payload=lambda t: {},

@@ -112,7 +112,7 @@ def test_start_returns_questions_without_answers_and_submit_grades(client_for, d
     data = response.json()
     assert len(data["questions"]) == 10 and 0 < data["remaining_seconds"] <= 15 * 60
     for q in data["questions"]:
-        assert set(q) == {"id", "position", "kind", "text", "options"}
+        assert set(q) == {"id", "position", "kind", "text", "options", "saved"}
     again = client.post(f"/api/study/exams/{exam.pk}/start/")
     assert again.status_code == 200 and again.json()["id"] == data["id"]
     attempt = ExamAttempt.objects.get(pk=data["id"])
@@ -191,3 +191,32 @@ def test_study_endpoints_are_in_the_openapi_schema(client_for):
     ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/study/log/"]
+
+
+def test_an_answer_saved_through_the_api_comes_back_when_the_attempt_is_reopened(client_for, demo):
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
+    client = client_for("member")
+    data = client.post(f"/api/study/exams/{exam.pk}/start/").json()
+    first = data["questions"][0]
+    saved = client.post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": first["id"], "answer": "A"},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200 and saved.json()["saved"] == "A"
+    again = client.post(f"/api/study/exams/{exam.pk}/start/").json()
+    assert again["questions"][0]["saved"] == "A"
+    before = study_state()
+    bad = client.post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": 10**30, "answer": "A"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and study_state() == before, bad.json()
+    assert "题目" in str(bad.json())
+    other = client_for("sec").post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": first["id"], "answer": "B"},
+        content_type="application/json",
+    )
+    assert other.status_code == 403 and study_state() == before
