@@ -80,6 +80,11 @@ class MyExam:
         return self.exam.opens_at <= self.now < self.exam.closes_at
 
     @property
+    def remaining(self) -> int:
+        """Attempts still to be used."""
+        return max(0, self.exam.max_attempts - self.used)
+
+    @property
     def can_start(self) -> bool:
         return self.in_progress is not None or (self.is_open and self.used < self.exam.max_attempts)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 
@@ -19,6 +20,7 @@ from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Attendance
 from hongfan.study.choices import LogStatus
 from hongfan.study.models import StudyLog, StudyRule
+from hongfan.study.selectors.learners import learner_for
 from hongfan.study.selectors.rules import rule_day, study_rule_for
 
 
@@ -354,3 +356,50 @@ def person_hours(*, access: Access, person: Person, year: int) -> Hours | None:
         or access.reads_hospital(person.hospital_id)
     )
     return my_hours(person, year) if allowed else None
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    name: str
+    hours: Decimal
+    mine: bool
+
+
+@dataclass
+class Board:
+    branch: Branch
+    year: int
+    rows: list[BoardRow]
+
+    @property
+    def my_row(self) -> BoardRow | None:
+        return next((r for r in self.rows if r.mine), None)
+
+
+def branch_board(*, access: Access, year: int) -> Board:
+    """学习榜: the study hours of every active member of the acting member's own branch in a
+    year, most first (equal hours share a rank). Only the member's own branch: names and
+    hours, nothing else. Four queries whatever the size of the branch."""
+    person = learner_for(access)
+    if person.branch_id is None or person.branch is None:
+        raise PermissionDenied("您尚未编入党支部，暂无支部学习榜")
+    people_q = Q(person__branch_id=person.branch_id)
+    people = list(
+        Person.objects.filter(
+            branch_id=person.branch_id,
+            status=PersonStatus.ACTIVE,
+            political_status__in=MEMBER_STATUSES,
+        ).values_list("pk", "name")
+    )
+    own = self_minutes(people_q, year)
+    group = group_minutes(people_q, year)
+    totals = sorted(
+        ((own.get(pid, 0) + group.get(pid, 0), name, pid) for pid, name in people),
+        key=lambda r: (-r[0], r[1], r[2]),
+    )
+    rows: list[BoardRow] = []
+    for i, (minutes, name, pid) in enumerate(totals):
+        rank = rows[-1].rank if rows and totals[i - 1][0] == minutes else i + 1
+        rows.append(BoardRow(rank, name, hours_text(minutes), pid == person.pk))
+    return Board(person.branch, year, rows)

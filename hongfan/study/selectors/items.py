@@ -192,3 +192,8 @@ def items_latest(*, access: Access, limit: int = 3) -> list[ItemProgress]:
     return [
         ItemProgress(i, completion=StudyCompletion(item=i) if i.pk in done else None) for i in items
     ]
+
+
+def my_item_progress(*, access: Access, item: StudyItem) -> ItemProgress:
+    """The acting member's progress on one item (after finishing it, for the page)."""
+    return item_progress(learner_for(access), [item])[0]

@@ -7,7 +7,6 @@ hospital without that rule gives no points and the page says so."""
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -378,34 +377,67 @@ def read_complete(
                 "token": f"阅读时间不足：至少需要阅读{minimum}秒（本次{max(0, int(elapsed))}秒），请认真阅读全文"
             }
         )
-    if StudyCompletion.objects.filter(person=person, item=item).exists():
+    done = finish_by_player(
+        person, item, method=LogMethod.READ, access=access, request=request, seconds=elapsed
+    )
+    if not done.created:
+        return done
+    return Finished(
+        done.completion,
+        True,
+        f"已读完全文，计入学习时长{credited_minutes(item)}分钟。{done.message}",
+    )
+
+
+def credited_minutes(item: StudyItem) -> int:
+    """The study time an item credits when it is read or watched to its end: the time the
+    item states ("约N分钟"), one value shown and counted."""
+    return item.expected_minutes
+
+
+def finish_by_player(
+    person: Person,
+    item: StudyItem,
+    *,
+    method: str,
+    access: Access,
+    request: HttpRequest | None,
+    seconds: float,
+) -> Finished:
+    """Record that the page saw an item read or watched to its end: a confirmed entry of
+    the item's stated minutes and the item finished, once. The member's row is locked
+    first, so that a double click or two tabs wait for each other (PostgreSQL); the
+    database's ``study_log_finished_once`` is the last word."""
+    lock_one(Person, person.pk)
+    existing = StudyCompletion.objects.filter(person=person, item=item).first()
+    if existing is not None:
+        return Finished(existing, False, "该学习内容此前已完成")
+    minutes = credited_minutes(item)
+    day = today()
+    try:
+        with transaction.atomic():
+            log = StudyLog.objects.create(
+                hospital_id=person.hospital_id,
+                person=person,
+                item=item,
+                method=method,
+                status=LogStatus.CONFIRMED,
+                minutes=minutes,
+                studied_on=day,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError:
         return Finished(
             StudyCompletion.objects.get(person=person, item=item), False, "该学习内容此前已完成"
         )
-    minutes = max(1, min(item.expected_minutes, math.ceil(elapsed / 60)))
-    day = today()
-    log = StudyLog.objects.create(
-        hospital_id=person.hospital_id,
-        person=person,
-        item=item,
-        method=LogMethod.READ,
-        status=LogStatus.CONFIRMED,
-        minutes=minutes,
-        studied_on=day,
-        decided_at=timezone.now(),
-    )
-    done = item_finish(
-        access=None, person=person, item=item, method=LogMethod.READ, log=log, day=day
-    )
+    done = item_finish(access=None, person=person, item=item, method=method, log=log, day=day)
     audit_log(
         action=AuditAction.DATA_CREATED,
         request=request,
         actor_id=access.user_id,
         target=log,
-        method="read",
+        method=method,
         minutes=minutes,
-        seconds=int(elapsed),
+        seconds=int(seconds),
     )
-    return Finished(
-        done.completion, done.created, f"已读完全文，计入学习时长{minutes}分钟。{done.message}"
-    )
+    return done
