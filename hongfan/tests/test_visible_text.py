@@ -31,8 +31,8 @@ BAD = [
     ("Django empty choice", re.compile(r"-{5,}")),
 ]
 SKIP_PREFIXES = ("/audit/", "/api/", "/static/", "/media/", "/accounts/logout")
-MAX_PAGES = 45
-DEPTH = 2
+MAX_PAGES = 60
+DEPTH = 3
 SHOWN_ATTRS = ("title", "placeholder", "aria-label")
 
 

@@ -505,6 +505,7 @@ def test_the_admin_picks_among_the_tied_on_the_page(ranked, client_for):
     html = client.get(url).content.decode()
     assert "同分待定：全院最后1个名额" in html and 'name="person"' in html
     assert "有同分待定的名额" in html
+    assert "人员编号" not in html  # the rules no longer say ties go by id
     tie = reverse("recognition:star_tie", args=[sel.pk])
     r = client.post(tie, {"person": ["x", "99999999999999999999999"]}, follow=True)
     assert "请勾选入选的同分人员" in r.content.decode()
