@@ -133,3 +133,20 @@ def test_the_bar_charts_labels_fit_and_do_not_overlap(
     page.goto(f"{demo_city.url}/org/hospitals/{hospital.pk}/")
     _labels_fit(page, "chart-branches", 22)
     shot(page, f"{size}-chart-branches")
+
+
+def test_a_table_wider_than_a_phone_takes_the_keyboard_focus_and_has_a_name(
+    demo_city: Any, open_page: Any
+) -> None:
+    page = open_page(PHONE)
+    login(page, demo_city.url, "hosp")
+    page.goto(f"{demo_city.url}/orglife/matrix/")
+    scrolling = page.evaluate(
+        """() => Array.from(document.querySelectorAll(".table-responsive"))
+          .filter(b => b.scrollWidth > b.clientWidth + 1)
+          .map(b => [b.getAttribute("tabindex"), b.getAttribute("role"),
+                     b.getAttribute("aria-label")])"""
+    )
+    assert scrolling, "the matrix is wider than a phone"
+    for tabindex, role, label in scrolling:
+        assert tabindex == "0" and role == "region" and label and "可左右滚动" in label
