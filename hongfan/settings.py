@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "hongfan.urls"
 WSGI_APPLICATION = "hongfan.wsgi.application"
 
+# Django's renderer, with 请选择 for the empty choice instead of "---------".
+FORM_RENDERER = "hongfan.core.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
