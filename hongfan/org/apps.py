@@ -7,11 +7,24 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与党员"
 
     def ready(self) -> None:
-        from hongfan.core import nav, todos
-        from hongfan.org.nav import ENTRIES, TODOS
+        from hongfan.core import nav, panels, todos
+        from hongfan.org.nav import ENTRIES, TABS, TODOS
+        from hongfan.org.selectors.hospitals import scope_counts
 
+        # What the app lends core: its menu entries, the phone tabs 首页 and 我的, and the
+        # size of a manager's hospital (or the city) on their home page.
         nav.register(*ENTRIES)
         todos.register(*TODOS)
+        nav.register_tabs(*TABS)
+        panels.register(
+            panels.Panel(
+                panels.HOME,
+                "org/partials/_home_scope.html",
+                lambda access, _: {"scope": scope_counts(access=access)},
+                5,
+                when=lambda access, _: access.is_city or bool(access.hospital_ids),
+            )
+        )
         from hongfan.core import demo
         from hongfan.org.demo.development import build_development_steps
 

@@ -1,4 +1,5 @@
-"""org's menu entries (collected by hongfan.core.nav) and its task sources (core.todos)."""
+"""org's menu entries, the phone tabs 首页 and 我的 (collected by hongfan.core.nav) and
+its task sources (core.todos)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 from django.urls import reverse
 
 from hongfan.core.access import Access
-from hongfan.core.nav import MenuEntry
+from hongfan.core.nav import MenuEntry, TabEntry
 from hongfan.core.todos import OVERDUE, SOON, Todo, TodoSource
 
 ENTRIES = [
@@ -81,4 +82,16 @@ def development_steps_due(access: Access, today: date) -> Iterator[Todo]:
 TODOS = [
     TodoSource("org.development_steps", "branch", development_steps_due, badge=True),
     TodoSource("org.development_steps_hospital", "hospital", development_steps_due, badge=True),
+]
+
+TABS = [
+    TabEntry("首页", "home", "member", 10, icon="home"),
+    TabEntry(
+        "我的",
+        lambda a: reverse("org:person", args=[a.person_id]),
+        "member",
+        40,
+        icon="me",
+        match="/org/people/",
+    ),
 ]

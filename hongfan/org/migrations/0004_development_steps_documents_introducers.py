@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_person_roster_order_index'),
+        ('org', '0003_hospital_alias'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
