@@ -19,7 +19,7 @@ from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.locks import lock_one
-from hongfan.core.notify import notify
+from hongfan.core.notify import DEVELOPMENT, notify
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import (
     DevelopmentStatus,
@@ -459,7 +459,7 @@ def development_reminders_send(*, today: date, days: int = REMIND_DAYS) -> list[
                 "办理后请按实际日期登记并上传材料。"
             ),
             link=reverse("org:development_edit", args=[dev.pk]),
-            category="发展党员",
+            category=DEVELOPMENT,
             key=f"org.development:{dev.pk}:{plan.rule.kind}:{plan.latest.isoformat()}",
         )
         if n:

@@ -411,3 +411,18 @@ def test_bad_step_rules_are_refused_in_chinese_and_nothing_is_published(client_f
 def test_the_city_finds_the_step_rules_from_the_organisation_rules(client_for):
     page = client_for("city").get(reverse("org:rules")).content.decode()
     assert f'href="{reverse("org:development_rules")}"' in page
+
+
+def test_the_person_page_shows_the_steps_and_a_late_one(client_for, dev, sec):
+    from hongfan.org.services.development import development_step_record
+
+    development_step_record(
+        access=sec, development=dev, kind="talk", done_on=today(), late_reason="外出进修"
+    )
+    page = (
+        client_for("sec")
+        .get(reverse("org:person", args=[dev.person_id]) + "?tab=development")
+        .content.decode()
+    )
+    assert "党组织派人谈话" in page and "逾期办理 1 项" in page
+    assert "下一步：确定为入党积极分子" in page

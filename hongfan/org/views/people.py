@@ -88,17 +88,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         )
     elif tab == DEVELOPMENT:
         dev = getattr(p, "development", None) if hasattr(p, "development") else None
-        next_step = None
+        steps = None
         if dev is not None:
-            from hongfan.org.rules import development_next_step
-
-            rule = structure_selectors.org_rule_for(p.hospital.authority_id)
-            next_step = development_next_step(
-                development_selectors.dev_dates(dev), rule=rule, today=today()
-            )
+            steps = development_selectors.development_steps(access=access, development=dev)
         context.update(
             dev=dev,
-            next_step=next_step,
+            steps=steps,
             cultivations=list(p.cultivations.select_related("mentor")),
             can_start_dev=(
                 not p.is_member
