@@ -28,8 +28,9 @@ class OrgConfig(AppConfig):
         from hongfan.core import demo
         from hongfan.org.demo.development import build_development_steps
 
-        # After the people and accounts (builddemo), before the apps that read org.
-        demo.register(demo.DemoStep("org.development", 10, build_development_steps))
+        # Last: after the people and accounts, and after the other apps drew their demo data
+        # from the same people (a new applicant must not change what they drew).
+        demo.register(demo.DemoStep("org.development", 90, build_development_steps))
         from auditlog.registry import auditlog
 
         from hongfan.org import models
