@@ -60,4 +60,43 @@ def audit_log(
     )
 
 
-__all__ = ["AuditAction", "audit_log", "client_ip"]
+def data_created_many(instances: list[Any], *, request: HttpRequest | None = None) -> int:
+    """Record rows written with ``bulk_create`` (which sends no signals, so django-auditlog
+    does not see them) in the data-change log, as auditlog records one saved row: a CREATE
+    entry per row with its fields (the model's registered exclusions apply, so personal data
+    stays out), the acting user and address. The rows must have their primary keys (as
+    ``bulk_create`` returns them on SQLite and PostgreSQL). Returns the entries written."""
+    from auditlog.cid import get_cid
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    if not instances:
+        return 0
+    user = getattr(request, "user", None) if request is not None else None
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    content_type = ContentType.objects.get_for_model(instances[0])
+    use_json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
+    cid = get_cid()
+    entries = [
+        LogEntry(
+            content_type=content_type,
+            object_pk=str(obj.pk),
+            object_id=obj.pk if isinstance(obj.pk, int) else None,
+            object_repr=str(obj)[:200],
+            action=LogEntry.Action.CREATE,
+            changes=model_instance_diff(None, obj, use_json_for_changes=use_json),
+            actor=user,
+            actor_email=getattr(user, "email", None) if user is not None else None,
+            remote_addr=client_ip(request),
+            cid=cid,
+        )
+        for obj in instances
+    ]
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
+__all__ = ["AuditAction", "audit_log", "client_ip", "data_created_many"]

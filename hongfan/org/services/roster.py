@@ -12,12 +12,12 @@ from __future__ import annotations
 import random
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from openpyxl import Workbook
@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from hongfan.core import pii
 from hongfan.core.access import Access
-from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.audit import AuditAction, audit_log, data_created_many
 from hongfan.core.dates import today
 from hongfan.core.exports import audit_filename, escape_cell
 from hongfan.core.idcard import make_id_number
@@ -92,6 +92,8 @@ def roster_import(
     try:
         with transaction.atomic():
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
+            # bulk_create sends no signals: the data-change log is written here
+            data_created_many(people, request=request)
             audit(rows=len(people))
     except IntegrityError as exc:
         audit(success=False, errors=1)
@@ -316,13 +318,16 @@ def roster_export(
     hospital: Hospital,
     filters: RosterFilters | None = None,
     full: bool = False,
+    reason: str = "",
+    order: Sequence[Any] = ("name_key", "pk"),
     request: HttpRequest | None = None,
 ) -> RosterExport:
     """The people list of ``hospital`` (same filters as the people page) as .xlsx.
 
     Hospital admins and the city admin may export; 身份证号/手机号 are masked unless
-    ``full`` — allowed only for an admin of this hospital, and audited as a reveal. Every
-    export writes an EXPORT audit row (count, masked or not, filters; never PII)."""
+    ``full`` — allowed only for an admin of this hospital, with a ``reason``, and audited
+    as a reveal with that reason. Every export writes an EXPORT audit row (count, masked or
+    not, filters, order; never PII). ``order``: the people page's sort (``core.tables``)."""
     filters = filters or RosterFilters()
     if not access.reads_hospital(hospital.pk):
         raise PermissionDenied("只有医院党委管理员可以导出名册")
@@ -335,15 +340,21 @@ def roster_export(
             scope="roster_export",
         )
         raise PermissionDenied("只有本院党委管理员可以导出完整的身份证号和手机号")
-    qs = people_selectors.person_list(
-        access,
-        hospital=hospital,
-        branch_id=filters.branch_id,
-        department_id=filters.department_id,
-        political_status=filters.political_status,
-        status=filters.status,
-        q=filters.q,
-    ).select_related("party_group")
+    if full and not reason.strip():
+        raise ValidationError({"reason": "请填写导出用途（将记入审计日志）"})
+    qs = (
+        people_selectors.person_list(
+            access,
+            hospital=hospital,
+            branch_id=filters.branch_id,
+            department_id=filters.department_id,
+            political_status=filters.political_status,
+            status=filters.status,
+            q=filters.q,
+        )
+        .select_related("party_group")
+        .order_by(*order)
+    )
     out = tempfile.TemporaryFile()  # handed to the streaming response, which closes it
     try:
         count = _write_export(out, qs.iterator(chunk_size=BATCH_SIZE), full=full)
@@ -371,5 +382,6 @@ def roster_export(
             scope="roster_export",
             fields=["id_number", "mobile"],
             count=count,
+            reason=reason.strip()[:200],
         )
     return RosterExport(file=out, filename=filename, count=count, full=full)

@@ -11,10 +11,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hongfan.core import exports
+from hongfan.core import exports, tables
 from hongfan.core.access import hospital_for, request_access
-from hongfan.org.filters import PersonFilter
-from hongfan.org.forms.roster import RosterUploadForm
+from hongfan.org.filters import PERSON_COLUMNS, PersonFilter
+from hongfan.org.forms.roster import FullExportForm, RosterUploadForm
 from hongfan.org.imports import roster_parsing
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.services import roster
@@ -76,14 +76,46 @@ def roster_template(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 def roster_export(request: HttpRequest) -> HttpResponseBase:
+    """The people page's rows (its filters and order) as .xlsx, masked."""
     access = request_access(request)
     h = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    table = tables.Table(request, PERSON_COLUMNS, default="name")
     export = roster.roster_export(
         access=access,
         hospital=h,
         filters=PersonFilter(request.GET).roster_filters(),
-        full=request.GET.get("full") == "1",
+        order=table.ordering(),
         request=request,
     )
-    # audited by the service (the export, and the reveal of a full one)
+    # audited by the service
     return exports.xlsx_response(export.file, export.filename, fallback="roster.xlsx")
+
+
+@login_required
+def roster_export_full(request: HttpRequest) -> HttpResponseBase:
+    """导出完整名册: the same rows unmasked (身份证号, 手机号), for the hospital's own admin
+    only, with a reason; the file can be edited and imported again. GET shows the form of
+    the reason, POST downloads (the filters and order ride in the query string)."""
+    access = request_access(request)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    form = FullExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        table = tables.Table(request, PERSON_COLUMNS, default="name")
+        export = roster.roster_export(
+            access=access,
+            hospital=h,
+            filters=PersonFilter(request.GET).roster_filters(),
+            full=True,
+            reason=form.cleaned_data["reason"],
+            order=table.ordering(),
+            request=request,
+        )
+        # audited by the service (the export, and the reveal with its reason)
+        return exports.xlsx_response(export.file, export.filename, fallback="roster_full.xlsx")
+    if not access.administers_hospital(h.pk):
+        raise PermissionDenied("只有本院党委管理员可以导出完整的身份证号和手机号")
+    return render(
+        request,
+        "org/roster_export_full.html",
+        {"h": h, "form": form, "query": request.GET.urlencode()},
+    )
