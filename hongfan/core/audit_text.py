@@ -232,16 +232,18 @@ def describe_changes(model: Any, changes: dict[str, Any] | None) -> list[tuple[s
         old, new = (
             (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
         )
-        choices = dict(getattr(field, "flatchoices", None) or [])
-
-        def show(v: Any) -> str:
-            if v in (None, "", "None"):
-                return "（空）"
-            if str(v) in {str(k) for k in choices}:
-                return str(next(lab for k, lab in choices.items() if str(k) == str(v)))
-            if str(v) in ("True", "False"):
-                return "是" if str(v) == "True" else "否"
-            return str(v)[:60]
-
-        out.append((label, f"{show(old)} → {show(new)}"))
+        choices = {str(k): str(v) for k, v in (getattr(field, "flatchoices", None) or [])}
+        out.append((label, f"{_shown(old, choices)} → {_shown(new, choices)}"))
     return out
+
+
+def _shown(value: Any, choices: dict[str, str]) -> str:
+    """One side of a change: a choice by its label, true/false as 是/否, empty as （空）."""
+    if value in (None, "", "None"):
+        return "（空）"
+    text = str(value)
+    if text in choices:
+        return choices[text]
+    if text in ("True", "False"):
+        return "是" if text == "True" else "否"
+    return text[:60]

@@ -27,8 +27,6 @@ class PersonQuerySet(models.QuerySet["Person"]):
 class Person(models.Model):
     """职工. Party members are people whose political status is member/probationary."""
 
-    objects = PersonQuerySet.as_manager()
-
     hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="people")
     name = models.CharField("姓名", max_length=30)
     # The pinyin sort key of the name (core.pinyin.sort_key), kept by save() and bulk_create:
@@ -83,6 +81,8 @@ class Person(models.Model):
     left_reason = models.CharField("离开原因", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "职工"
