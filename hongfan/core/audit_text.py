@@ -119,6 +119,24 @@ VALUES: dict[str, str] = {
     "questions": "题库",
     "points_ranking": "积分排名",
     "study_hours": "学习学时",
+    "audit_trail": "安全审计日志",
+    "data_changes": "数据变更记录",
+    "compliance_matrix": "组织生活落实矩阵",
+    "compliance_city": "全市组织生活落实情况",
+    "at": "时间",
+    "timestamp": "时间",
+    "user": "用户",
+    "actor": "操作人",
+    "action": "操作",
+    "hospital": "医院",
+    "branch": "支部",
+    "department": "科室",
+    "birth_date": "出生日期",
+    "gender": "性别",
+    "political_status": "政治面貌",
+    "post": "岗位/职称",
+    "overdue": "逾期",
+    "done": "已完成",
     "yearbook_docx": "年度组织生活记录（Word）",
     "roster_export": "导出名册",
     "created": "新建",
@@ -209,6 +227,15 @@ def describe(detail: dict[str, Any] | None) -> list[tuple[str, str]]:
 def describe_text(detail: dict[str, Any] | None) -> str:
     """``describe`` on one line (the export's 详情 column)."""
     return "；".join(f"{label}：{text}" for label, text in describe(detail))
+
+
+# django-auditlog's actions (it has no Chinese translation of its own)
+CHANGE_ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看"}
+
+
+def change_action(entry: Any) -> str:
+    """A django-auditlog entry's action in Chinese."""
+    return CHANGE_ACTIONS.get(getattr(entry, "action", None), "其他")
 
 
 def describe_changes(model: Any, changes: dict[str, Any] | None) -> list[tuple[str, str]]:

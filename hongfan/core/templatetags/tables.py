@@ -74,3 +74,28 @@ def day(value: Any, with_time: bool = False) -> str:
 def daytime(value: Any) -> str:
     """``day`` with the time of day."""
     return day(value, True)
+
+
+@register.filter
+def audit_detail(detail: Any) -> list[tuple[str, str]]:
+    """An audit event's detail as (label, text) pairs in Chinese (``core.audit_text``)."""
+    from hongfan.core.audit_text import describe
+
+    return describe(detail if isinstance(detail, dict) else {})
+
+
+@register.filter
+def data_changes(entry: Any) -> list[tuple[str, str]]:
+    """A django-auditlog entry's changes as (field, "old → new") pairs in Chinese."""
+    from hongfan.core.audit_text import describe_changes
+
+    model = entry.content_type.model_class() if getattr(entry, "content_type_id", None) else None
+    return describe_changes(model, entry.changes_dict)
+
+
+@register.filter
+def change_action(entry: Any) -> str:
+    """A django-auditlog entry's action (新增, 修改, 删除) in Chinese."""
+    from hongfan.core.audit_text import change_action as action
+
+    return action(entry)
