@@ -107,6 +107,7 @@ class SortForm(forms.Form):
 
 @dataclass
 class Header:
+    key: str
     label: str
     url: str
     css: str
@@ -130,7 +131,7 @@ class Table:
         form = SortForm(self.request.GET, keys=keys)
         self.sort = form.cleaned_data["sort"] if form.is_valid() else self.default
         if not self.sort:
-            self.sort = self.default
+            self.sort = self.default  # "" (no default): the rows' own order
 
     # --- the order asked for ---------------------------------------------------------------
 
@@ -143,12 +144,14 @@ class Table:
         return self.sort.startswith("-")
 
     @property
-    def column(self) -> Column:
-        return next(c for c in self.columns if c.key == self.sort_key)
+    def column(self) -> Column | None:
+        return next((c for c in self.columns if c.key == self.sort_key), None)
 
     def ordering(self, *, tie: str = "pk") -> list[Any]:
         """The ORM order of the sort asked for (then ``tie``, so pages never overlap); empty
         values last whichever the direction."""
+        if self.column is None:
+            return [tie]
         fields = self.column.order or (self.sort_key,)
         if self.descending:
             order: list[Any] = [F(f).desc(nulls_last=True) for f in fields]
@@ -165,6 +168,8 @@ class Table:
         that tie keep the order they came in. Empty values last whichever the direction."""
         column = self.column
         rows = list(rows)
+        if column is None:
+            return rows
         present = [r for r in rows if column.sort_value(r) not in (None, "")]
         absent = [r for r in rows if column.sort_value(r) in (None, "")]
         present.sort(key=column.sort_value, reverse=self.descending)
@@ -183,19 +188,23 @@ class Table:
         out = []
         for c in self.columns:
             if not c.sortable:
-                out.append(Header(c.label, "", c.css, "", False))
+                out.append(Header(c.key, c.label, "", c.css, "", False))
                 continue
             if c.key == self.sort_key:
                 state = "descending" if self.descending else "ascending"
                 target = c.key if self.descending else f"-{c.key}"
             else:
                 state, target = "", c.key
-            out.append(Header(c.label, self.url(sort=target, page=None), c.css, state, True))
+            out.append(Header(c.key, c.label, self.url(sort=target, page=None), c.css, state, True))
         return out
 
+    def header(self, key: str) -> Header:
+        return next(h for h in self.headers() if h.key == key)
+
     def sort_choices(self) -> list[tuple[str, str, bool]]:
-        """(value, label, chosen) for the phone's sort chooser."""
-        out = []
+        """(value, label, chosen) for the phone's sort chooser ("" for the rows' own order
+        when the table has no default sort)."""
+        out: list[tuple[str, str, bool]] = [] if self.default else [("", "默认顺序", not self.sort)]
         for c in self.columns:
             if c.sortable:
                 for value, arrow in ((c.key, "升序"), (f"-{c.key}", "降序")):

@@ -28,6 +28,12 @@ def table_head(table: Table) -> dict[str, Any]:
     return {"headers": table.headers()}
 
 
+@register.inclusion_tag("partials/_table_sort_link.html")
+def table_sort_link(table: Table, key: str) -> dict[str, Any]:
+    """One sortable header's link (for a header drawn by the page, as the matrix's)."""
+    return {"h": table.header(key)}
+
+
 @register.inclusion_tag("partials/_table_sort.html")
 def table_sort(table: Table) -> dict[str, Any]:
     """A sort chooser for phones (the header row is hidden where rows are cards)."""
