@@ -233,7 +233,9 @@ class Table:
     def paginate(self, rows: Any) -> Page[Any]:
         """The page asked for (``?page=``): the first for text, the last for a number past
         the end (however large)."""
-        return Paginator(rows, self.per_page).get_page(_page_number(self.request.GET.get("page")))
+        paginator = Paginator(rows, self.per_page)
+        number = _page_number(self.request.GET.get("page"))
+        return paginator.get_page(paginator.num_pages if number == "last" else number)
 
     def workbook(self, rows: Iterable[Any], *, title: str = "数据") -> Any:
         return table_workbook(self.columns, rows, title=title)

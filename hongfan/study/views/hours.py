@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from hongfan.core import tables
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import xlsx_response
 from hongfan.core.forms import year_param
+from hongfan.core.pinyin import sort_key
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.selectors import structure as org_structure_selectors
 from hongfan.study import exports
@@ -25,13 +27,24 @@ def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Bran
     return hospital, branch, year_param(request)
 
 
+HOURS_COLUMNS = (
+    tables.Column("name", "姓名", sort=lambda r: sort_key(r.name)),
+    tables.Column("branch", "支部", sort=lambda r: sort_key(r.branch)),
+    tables.Column("self_hours", "自学", css="text-end"),
+    tables.Column("group_hours", "集中", css="text-end"),
+    tables.Column("hours", "合计/目标", css="text-end"),
+    tables.Column("percent", "进度"),
+)
+
+
 @login_required
 def hours(request: HttpRequest) -> HttpResponse:
     """学时统计: members' study hours against the yearly target; who is behind."""
     access = request_access(request)
     hospital, branch, year = _hours_request(request, access)
     table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
-    rows = table.rows
+    sorting = tables.Table(request, HOURS_COLUMNS, default="", label="党员")
+    rows = sorting.order_list(table.rows)
     if request.GET.get("behind") == "1":
         rows = [r for r in rows if r.behind]
     return render(
@@ -40,6 +53,7 @@ def hours(request: HttpRequest) -> HttpResponse:
         {
             "t": table,
             "rows": rows,
+            "table": sorting,
             "behind_only": request.GET.get("behind") == "1",
             "branches": org_structure_selectors.branch_options(access, hospital.pk),
             "years": range(today().year, today().year - 4, -1),
@@ -53,6 +67,7 @@ def hours_export(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     hospital, branch, year = _hours_request(request, access)
     table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
+    table.rows = tables.Table(request, HOURS_COLUMNS, default="").order_list(table.rows)  # as shown
     scope = table.branch.name if table.branch is not None else ""
     return xlsx_response(
         exports.hours_workbook(table),
