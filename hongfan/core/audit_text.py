@@ -139,6 +139,7 @@ VALUES: dict[str, str] = {
     "done": "已完成",
     "yearbook_docx": "年度组织生活记录（Word）",
     "roster_export": "导出名册",
+    "roster_errors": "名册导入错误标注文件",
     "created": "新建",
     "enabled": "启用",
     "disabled": "停用",

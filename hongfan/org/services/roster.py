@@ -9,14 +9,20 @@ admin asks for full values (audited as a reveal), escaping spreadsheet formulas.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import secrets
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -31,7 +37,7 @@ from hongfan.core.dates import today
 from hongfan.core.exports import audit_filename, escape_cell
 from hongfan.core.idcard import make_id_number
 from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
-from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET
+from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET, annotate_errors
 from hongfan.org.choices import Education, Gender, PersonStatus, PoliticalStatus
 from hongfan.org.imports.roster_parsing import (
     COLUMNS,
@@ -102,6 +108,98 @@ def roster_import(
             "未导入任何数据，请重新上传"
         ) from exc
     return RosterImportResult(count=len(people), warnings=tuple(validated.warnings))
+
+
+# --- a failed import, marked ---------------------------------------------------------------
+
+FAILURE_KEEP_SECONDS = 3600  # a failed upload is kept this long for its marked download
+
+
+def _failure_dir() -> Path:
+    path = Path(settings.IMPORT_FAILURE_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _failure_sweep(directory: Path) -> None:
+    """Delete kept uploads older than ``FAILURE_KEEP_SECONDS``."""
+    limit = time.time() - FAILURE_KEEP_SECONDS
+    for path in directory.glob("*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
+
+
+@dataclass(frozen=True)
+class RosterFailure:
+    """A kept failed upload: where its bytes are, for whom, and its errors."""
+
+    token: str
+    hospital_id: int
+    user_id: int | None
+
+
+def roster_failure_keep(
+    *, access: Access, hospital: Hospital, filename: str, data: bytes, failure: RosterInvalid
+) -> str | None:
+    """Keep a failed upload (readable, with row errors) for an hour so that its uploader
+    can download it with the bad cells marked (``roster_failure_marked``); returns the
+    token naming it, or None when there is nothing to mark. The file stays outside the
+    media folder, readable by the server only."""
+    if not access.administers_hospital(hospital.pk) or not failure.errors:
+        return None
+    directory = _failure_dir()
+    _failure_sweep(directory)
+    token = secrets.token_urlsafe(24)
+    meta = {
+        "hospital_id": hospital.pk,
+        "user_id": access.user_id,
+        "filename": filename[:200],
+        "errors": [(e.row, e.letter, e.message) for e in failure.errors],
+    }
+    for suffix, content in ((".bin", data), (".json", json.dumps(meta).encode())):
+        path = directory / f"{token}{suffix}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+    return token
+
+
+def roster_failure_marked(
+    *, access: Access, hospital: Hospital, token: str, request: HttpRequest | None = None
+) -> tuple[bytes, str]:
+    """The kept upload ``token`` as .xlsx with each bad cell filled and commented with its
+    message (``core.spreadsheets.annotate_errors``), and its file name. Only for the admin
+    who uploaded it, within the hour; audited as an export of the hospital's data.
+    Raises ``PermissionDenied`` otherwise (a missing or expired file: ValidationError)."""
+    if not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("只有本院党委管理员可以下载")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
+        raise ValidationError("文件已过期，请重新上传")
+    directory = _failure_dir()
+    try:
+        meta = json.loads((directory / f"{token}.json").read_bytes())
+        data = (directory / f"{token}.bin").read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ValidationError("文件已过期（保留1小时），请重新上传") from exc
+    if meta["hospital_id"] != hospital.pk or meta["user_id"] != access.user_id:
+        raise PermissionDenied("只能下载本人上传的文件")
+    filename = meta["filename"]
+    table = roster_read(filename=filename, data=data)
+    marked = annotate_errors(table, data, [tuple(e) for e in meta["errors"]])
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "", filename.rsplit(".", 1)[0])[:60] or "名册"
+    name = f"{stem}_错误标注.xlsx"
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        hospital_id=hospital.pk,
+        kind="roster_errors",
+        count=len(meta["errors"]),
+        file=audit_filename(name),
+    )
+    return marked, name
 
 
 # --- template ------------------------------------------------------------------------------

@@ -315,6 +315,8 @@ TABLE: dict[str, Row] = {
         post=only(DONE, hosp=True, hosp2=True),  # each into their own hospital
         payload=roster_payload,
     ),
+    # without a kept upload: back to the import page with a message
+    "org:roster_import_marked": Row(get=only(REDIRECT, hosp=True, hosp2=True)),
     "org:roster_template": Row(get=only(city=True, hosp=True, hosp2=True)),
     "org:roster_export": Row(get=only(city=True, hosp=True, hosp2=True)),
     # the unmasked export: only a hospital's own admin (each their own hospital), with a reason

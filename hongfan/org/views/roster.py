@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,19 +28,24 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有本院党委管理员可以导入名册")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     failure: roster_parsing.RosterInvalid | None = None
+    marked: str | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
             result = roster.roster_import(
                 access=access,
                 hospital=h,
                 filename=upload.name or "",
-                data=upload.read(),
+                data=data,
                 ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
                 request=request,
             )
         except roster_parsing.RosterInvalid as exc:
             failure = exc
+            marked = roster.roster_failure_keep(
+                access=access, hospital=h, filename=upload.name or "", data=data, failure=exc
+            )
         else:
             messages.success(request, f"导入成功：已新增 {result.count} 人")
             for warning in result.warnings:
@@ -53,11 +58,32 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             "h": h,
             "form": form,
             "failure": failure,
+            "marked": marked,
             "columns": roster_parsing.COLUMNS,
             "max_shown": roster_parsing.MAX_SHOWN_ERRORS,
             "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
         },
     )
+
+
+@login_required
+def roster_import_marked(request: HttpRequest) -> HttpResponseBase:
+    """A failed upload with its bad cells filled and commented (kept an hour, for the admin
+    who uploaded it)."""
+    access = request_access(request)
+    h = hospital_for(request, access, hospitals=hospital_choices(access=access))
+    try:
+        data, filename = roster.roster_failure_marked(
+            access=access,
+            hospital=h,
+            token=request.GET.get("token", "")[:100],
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{reverse('org:roster_import')}?hospital={h.pk}")
+    # audited by the service
+    return exports.xlsx_response(data, filename, fallback="roster_errors.xlsx")
 
 
 @login_required
