@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the roster tests' ``org`` fixture, imported, is each test's argument)
 """A failed roster import can be downloaded as the uploaded file with the bad cells filled
 and commented with their Chinese message; fixed, it imports. Only its uploader may
 download it, within the hour; the download is audited."""
