@@ -103,7 +103,9 @@ class DataChangeFilterForm(forms.Form):
 
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "全部"), *models]
+        field = self.fields["model"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "全部"), *models]
 
     def valid_filters(self) -> dict[str, Any]:
         self.is_valid()

@@ -236,7 +236,8 @@ CHANGE_ACTIONS = {0: "新增", 1: "修改", 2: "删除", 3: "查看"}
 
 def change_action(entry: Any) -> str:
     """A django-auditlog entry's action in Chinese."""
-    return CHANGE_ACTIONS.get(getattr(entry, "action", None), "其他")
+    action = getattr(entry, "action", None)
+    return CHANGE_ACTIONS.get(action, "其他") if isinstance(action, int) else "其他"
 
 
 def describe_changes(model: Any, changes: dict[str, Any] | None) -> list[tuple[str, str]]:

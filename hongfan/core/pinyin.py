@@ -21,6 +21,7 @@ with the same function."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pypinyin import Style, pinyin
 
@@ -44,14 +45,17 @@ def _other_key(char: str) -> str:
     return "z" * SYLLABLE + "9" if char.isalpha() else ""
 
 
+def _apart(text: str) -> Any:
+    """pypinyin's ``errors``: characters it has no pinyin for, each apart and marked."""
+    return [f"\x00{c}" for c in text]
+
+
 @lru_cache(maxsize=16384)
 def sort_key(name: str) -> str:
     """The pinyin sort key of ``name`` (see the module docstring): ASCII letters and digits."""
     if not name:
         return ""
-    words = pinyin(
-        name, style=Style.TONE3, heteronym=False, errors=lambda s: [f"\x00{c}" for c in s]
-    )
+    words = pinyin(name, style=Style.TONE3, heteronym=False, errors=_apart)
     parts: list[str] = []
     for word in words:
         text = word[0] if word else ""

@@ -179,7 +179,7 @@ class Table:
 
     def url(self, **changes: Any) -> str:
         """The page's query string with ``changes`` (None removes a parameter)."""
-        params = [(k, v) for k, v in self.request.GET.lists() for v in v]
+        params = [(k, value) for k, values in self.request.GET.lists() for value in values]
         keep = [(k, v) for k, v in params if k not in changes and k != EXPORT_PARAM]
         keep += [(k, str(v)) for k, v in changes.items() if v is not None]
         return "?" + urlencode([(k, v.replace("\x00", "")) for k, v in keep])

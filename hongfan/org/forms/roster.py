@@ -19,6 +19,9 @@ class RosterUploadForm(forms.Form):
     ignore_unknown_columns = forms.BooleanField(
         label="忽略无法识别的列（这些列的内容不会导入）", required=False
     )
+    update_existing = forms.BooleanField(
+        label="按身份证号更新已在册人员（如导出的完整名册改后重新导入）", required=False
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

@@ -36,6 +36,7 @@ from hongfan.core.audit import AuditAction, audit_log, data_created_many
 from hongfan.core.dates import today
 from hongfan.core.exports import audit_filename, escape_cell
 from hongfan.core.idcard import make_id_number
+from hongfan.core.locks import lock_rows
 from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
 from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET, annotate_errors
 from hongfan.org.choices import Education, Gender, PersonStatus, PoliticalStatus
@@ -55,8 +56,51 @@ BATCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class RosterImportResult:
-    count: int
+    count: int  # people added
     warnings: tuple[str, ...] = ()
+    updated: int = 0  # people already on the roster whose data the file changed
+    unchanged: int = 0  # ... and whose data it left as it was
+
+
+# What an import may change of a person already on the roster (``update_existing``): their
+# data, not their branch or political status (a 转接 or a development step of its own).
+UPDATE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "department_id",
+    "post",
+    "title",
+    "is_middle_cadre",
+    "is_department_head",
+    "joined_on",
+    "full_member_on",
+    "party_group_id",
+)
+
+
+def _roster_update(rows: list[tuple[Person, str]]) -> tuple[int, int]:
+    """Write the file's values onto the people already on the roster, each with ``save``
+    (so the data-change log records what changed, field by field); rows locked in pk
+    order. Returns (changed, unchanged)."""
+    if not rows:
+        return 0, 0
+    current = {p.pk: p for p in lock_rows(Person.objects.filter(pk__in=[r.pk for r, _ in rows]))}
+    changed = 0
+    for row, mobile in rows:
+        person = current[row.pk]
+        fields = [f for f in UPDATE_FIELDS if getattr(person, f) != getattr(row, f)]
+        for f in fields:
+            setattr(person, f, getattr(row, f))
+        if mobile and pii.keyed_hash(mobile) != person.mobile_hash:
+            person.mobile = mobile
+            fields += ["mobile_enc", "mobile_hash"]
+        if fields:  # every value was checked by roster_validate, row by row
+            person.save(update_fields=[*fields, "updated_at"])
+            changed += 1
+    return changed, len(rows) - changed
 
 
 def roster_import(
@@ -66,9 +110,13 @@ def roster_import(
     filename: str,
     data: bytes,
     ignore_unknown_columns: bool = False,
+    update_existing: bool = False,
     request: HttpRequest | None = None,
 ) -> RosterImportResult:
-    """Import a whole roster file into ``hospital``: every row or none.
+    """Import a whole roster file into ``hospital``: every row or none. With
+    ``update_existing``, a row whose 身份证号 is already on the roster corrects that
+    person's data (``UPDATE_FIELDS``; a different branch or political status is an error),
+    as when the full export is edited and imported again.
 
     Raises ``PermissionDenied`` unless ``access`` administers the hospital, and
     ``RosterInvalid`` (message + row errors) when anything in the file is wrong."""
@@ -89,7 +137,10 @@ def roster_import(
     try:
         table = roster_read(filename=filename, data=data)
         validated = roster_validate(
-            hospital=hospital, table=table, ignore_unknown_columns=ignore_unknown_columns
+            hospital=hospital,
+            table=table,
+            ignore_unknown_columns=ignore_unknown_columns,
+            update_existing=update_existing,
         )
     except RosterInvalid as exc:
         audit(success=False, errors=exc.total)
@@ -100,14 +151,20 @@ def roster_import(
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
             # bulk_create sends no signals: the data-change log is written here
             data_created_many(people, request=request)
-            audit(rows=len(people))
+            updated, unchanged = _roster_update(validated.updates)
+            audit(rows=len(people), updated=updated)
     except IntegrityError as exc:
         audit(success=False, errors=1)
         raise RosterInvalid(
             "保存时发现与已有数据冲突（可能有人同时录入了相同身份证号的人员），"
             "未导入任何数据，请重新上传"
         ) from exc
-    return RosterImportResult(count=len(people), warnings=tuple(validated.warnings))
+    return RosterImportResult(
+        count=len(people),
+        warnings=tuple(validated.warnings),
+        updated=updated,
+        unchanged=unchanged,
+    )
 
 
 # --- a failed import, marked ---------------------------------------------------------------

@@ -638,8 +638,9 @@ def test_duplicate_id_against_existing_people_of_the_hospital(org):
     p.save()
     exc = import_errors(org, xlsx([masses(), masses(**{"身份证号": idn.lower()})]))
     assert [(e.row, e.column, e.message) for e in exc.errors] == [
-        (3, "身份证号", "本院已有相同身份证号的职工")
+        (3, "身份证号", roster_validation.EXISTING_MESSAGE)
     ]
+    assert roster_validation.EXISTING_MESSAGE.startswith("本院已有相同身份证号的职工")
     assert people_of(org.h).count() == 1
     # The same person may be on another hospital's roster.
     q = Person(hospital=org.other, name="乙院人员", gender="F", birth_date=date(1980, 1, 1))

@@ -39,6 +39,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 filename=upload.name or "",
                 data=data,
                 ignore_unknown_columns=form.cleaned_data["ignore_unknown_columns"],
+                update_existing=form.cleaned_data["update_existing"],
                 request=request,
             )
         except roster_parsing.RosterInvalid as exc:
@@ -47,7 +48,10 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 access=access, hospital=h, filename=upload.name or "", data=data, failure=exc
             )
         else:
-            messages.success(request, f"导入成功：已新增 {result.count} 人")
+            done = f"导入成功：已新增 {result.count} 人"
+            if form.cleaned_data["update_existing"]:
+                done += f"，修改 {result.updated} 人（{result.unchanged} 人无变化）"
+            messages.success(request, done)
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect(f"{reverse('org:people')}?hospital={h.pk}")

@@ -3,6 +3,9 @@ the city's summary. Thin: reads in ``selectors.compliance``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -102,6 +105,11 @@ def _cell_text(cell: compliance_selectors.Cell) -> str:
     return f"{Compliance(cell.status).label}（{done}）"
 
 
+def _cell_of(key: str, index: int) -> Callable[[Any], str]:
+    """The export's value of one requirement's period in a branch's row."""
+    return lambda row: _cell_text(row.cells[key][index])
+
+
 def _matrix_columns(reqs: list[Requirement]) -> tuple[tables.Column, ...]:
     """The matrix's columns: the branch (by pinyin), one per requirement and period (the
     export's; not sortable), the overdue count."""
@@ -110,7 +118,7 @@ def _matrix_columns(reqs: list[Requirement]) -> tuple[tables.Column, ...]:
             f"{r.key}-{i}",
             f"{r.label}·{name}",
             sortable=False,
-            value=lambda row, key=r.key, i=i: _cell_text(row.cells[key][i]),
+            value=_cell_of(r.key, i),
         )
         for r in reqs
         for i, name in enumerate(_period_names(r))
