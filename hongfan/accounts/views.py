@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hongfan.accounts import selectors, services
-from hongfan.accounts.filters import UserFilter
+from hongfan.accounts.filters import AUDIT_COLUMNS, CHANGE_COLUMNS, UserFilter
 from hongfan.accounts.forms import (
     AuditFilterForm,
     DataChangeFilterForm,
@@ -34,8 +34,6 @@ from hongfan.accounts.policy import get_policy
 from hongfan.core import tables
 from hongfan.core.access import request_access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
-from hongfan.core.audit_text import change_action, describe_changes, describe_text
-from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors
 from hongfan.core.qr import qr_svg
 from hongfan.core.roles import Role
@@ -368,72 +366,21 @@ def system_user_active(request: HttpRequest, pk: int) -> HttpResponse:
 # --- auditor ----------------------------------------------------------------------------------
 
 
-def _actor_name(user: Any, username: str = "") -> str:
-    """Who acted, by name (the user name in brackets when it differs), or 系统."""
-    if user is None:
-        return username or "系统"
-    name = user.display_name
-    return f"{name}（{user.username}）" if name != user.username else name
-
-
-AUDIT_EXPORT_MAX = 50_000  # rows in one export of the trail (narrow the filter for more)
-
-AUDIT_COLUMNS = (
-    tables.Column("at", "时间", value=lambda e: e.at),
-    tables.Column(
-        "user", "用户", order=("username",), value=lambda e: _actor_name(e.user, e.username)
-    ),
-    tables.Column("ip", "来源", value=lambda e: e.ip or ""),
-    tables.Column("action", "操作", value=lambda e: e.get_action_display()),
-    tables.Column("target", "对象", sortable=False, value=lambda e: e.target_repr),
-    tables.Column("detail", "详情", sortable=False, value=lambda e: describe_text(e.detail)),
-    tables.Column("success", "结果", value=lambda e: "成功" if e.success else "失败"),
-)
-
-
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponseBase:
     """安全审计日志: filter, sort, page, export (the export itself is audited)."""
     access = request_access(request)
     form = AuditFilterForm(request.GET or None)
-    events = selectors.audit_event_list(access=access, filters=form.valid_filters())
-    table = tables.Table(request, AUDIT_COLUMNS, default="-at", label="审计日志")
-    events = table.order_queryset(events)
-    if table.wants_export:
-        return table.export(
-            events[:AUDIT_EXPORT_MAX],
-            f"安全审计日志_{today():%Y%m%d}.xlsx",
-            fallback="audit_trail.xlsx",
-            audit={"what": "audit_trail"},
-            title="审计日志",
-        )
-    page = table.paginate(events)
-    return render(
-        request, "accounts/audit_trail.html", {"form": form, "page": page, "table": table}
+    return tables.table_response(
+        request,
+        "accounts/audit_trail.html",
+        table=tables.Table(request, AUDIT_COLUMNS, default="-at", label="审计日志"),
+        rows=selectors.audit_event_list(access=access, filters=form.valid_filters()),
+        context={"form": form},
+        filename="安全审计日志_{date}.xlsx",
+        fallback="audit_trail.xlsx",
+        audit={"what": "audit_trail"},
     )
-
-
-def _changes_text(entry: Any) -> str:
-    model = entry.content_type.model_class() if entry.content_type_id else None
-    return "；".join(f"{k}：{v}" for k, v in describe_changes(model, entry.changes_dict))
-
-
-CHANGE_COLUMNS = (
-    tables.Column("timestamp", "时间", value=lambda e: e.timestamp),
-    tables.Column(
-        "actor", "操作人", order=("actor__first_name",), value=lambda e: _actor_name(e.actor)
-    ),
-    tables.Column("remote_addr", "来源", value=lambda e: e.remote_addr or ""),
-    tables.Column(
-        "kind",
-        "数据类型",
-        order=("content_type__model",),
-        value=lambda e: e.content_type.name if e.content_type_id else "",
-    ),
-    tables.Column("object", "对象", order=("object_repr",), value=lambda e: e.object_repr),
-    tables.Column("action", "动作", value=change_action),
-    tables.Column("changes", "变更内容", sortable=False, value=_changes_text),
-)
 
 
 @login_required
@@ -441,18 +388,13 @@ def audit_changes(request: HttpRequest) -> HttpResponseBase:
     """业务数据变更记录 (django-auditlog): filter, sort, page, export (audited)."""
     access = request_access(request)
     form = DataChangeFilterForm(request.GET or None, models=selectors.data_change_models())
-    entries = selectors.data_change_list(access=access, filters=form.valid_filters())
-    table = tables.Table(request, CHANGE_COLUMNS, default="-timestamp", label="数据变更")
-    entries = table.order_queryset(entries)
-    if table.wants_export:
-        return table.export(
-            entries[:AUDIT_EXPORT_MAX],
-            f"数据变更记录_{today():%Y%m%d}.xlsx",
-            fallback="data_changes.xlsx",
-            audit={"what": "data_changes"},
-            title="数据变更",
-        )
-    page = table.paginate(entries)
-    return render(
-        request, "accounts/audit_changes.html", {"form": form, "page": page, "table": table}
+    return tables.table_response(
+        request,
+        "accounts/audit_changes.html",
+        table=tables.Table(request, CHANGE_COLUMNS, default="-timestamp", label="数据变更"),
+        rows=selectors.data_change_list(access=access, filters=form.valid_filters()),
+        context={"form": form},
+        filename="数据变更记录_{date}.xlsx",
+        fallback="data_changes.xlsx",
+        audit={"what": "data_changes"},
     )

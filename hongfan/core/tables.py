@@ -45,6 +45,7 @@ from hongfan.core.exports import escape_cell, xlsx_response
 from hongfan.core.forms import LenientText
 
 PER_PAGE = 50
+EXPORT_MAX = 50_000  # rows in one export (narrow the filter for more)
 EXPORT_PARAM = "export"
 EXPORT_VALUE = "xlsx"
 SORT_PARAM = "sort"
@@ -259,6 +260,39 @@ class Table:
             request=self.request,
             audit={"count": len(rows), "sort": self.sort, **audit},
         )
+
+
+def table_response(
+    request: HttpRequest,
+    template: str,
+    *,
+    table: Table,
+    rows: Any,
+    filename: str,
+    fallback: str,
+    audit: dict[str, Any],
+    context: dict[str, Any] | None = None,
+    title: str = "",
+    export_max: int = EXPORT_MAX,
+) -> HttpResponseBase:
+    """The whole of a plain list page: ``rows`` (a queryset or a list) in the order asked
+    for, then either the .xlsx (``?export=xlsx``: at most ``export_max`` rows, audited with
+    ``audit``; ``{date}`` in ``filename`` becomes today's, 20261203) or ``template`` with
+    ``page`` and ``table`` added to ``context``."""
+    from django.shortcuts import render
+
+    rows = table.order_queryset(rows) if isinstance(rows, QuerySet) else table.order_list(rows)
+    if table.wants_export:
+        from hongfan.core.dates import today
+
+        title = title or table.label or "数据"
+        filename = filename.replace("{date}", f"{today():%Y%m%d}")
+        return table.export(
+            rows[:export_max], filename, fallback=fallback, audit=audit, title=title
+        )
+    return render(
+        request, template, {**(context or {}), "page": table.paginate(rows), "table": table}
+    )
 
 
 def _page_number(raw: str | None) -> str:

@@ -205,3 +205,21 @@ def test_roster_import_writes_each_new_person_to_the_data_change_log(client_for,
         assert p.id_number not in text and "id_number" not in text and "name_key" not in text
     html = client_for("audit").get("/audit/changes/", {"model": "org.person"}).content.decode()
     assert "导入甲" in html and "导入乙" in html
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/audit/changes/"])
+def test_audit_pages_queries_do_not_grow_with_rows(
+    client_for, users, url, django_assert_max_num_queries
+):
+    from hongfan.org.models import Person
+
+    for who in ("member", "sec", "hosp", "city"):
+        audit_log(action=AuditAction.LOGIN, user=users[who], kind="roster", count=3)
+    for person in Person.objects.all()[:20]:
+        person.post = f"{person.post}·改"
+        person.save()
+    client = client_for("audit")
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get(url, {"export": "xlsx"}).status_code == 200
