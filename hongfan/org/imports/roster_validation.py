@@ -143,7 +143,7 @@ class _Lookups:
             key = _fold(g.name)
             groups.setdefault((g.branch_id, key), []).append(g)
             group_branches.setdefault(key, set()).add(g.branch_id)
-        existing = {
+        existing: dict[str, tuple[int, str, int | None, str]] = {
             h: (pk, status, branch_id, political)
             for h, pk, status, branch_id, political in Person.objects.filter(hospital=hospital)
             .exclude(id_number_hash="")
