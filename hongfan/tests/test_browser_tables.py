@@ -122,3 +122,24 @@ def test_matrix_group_headers_stay_visible_when_scrolled_on_a_phone(demo_city: A
     assert -2 <= months_gap < 4, months_gap  # the months' row right under it
     assert abs(row_before - row_gap - scrolled) < 2  # the rows moved up under the headers
     shot(page, "tables-matrix-phone-scrolled")
+
+
+def test_audit_trail_reads_in_chinese_on_desktop_and_phone(demo_city: Any, open_page: Any):
+    from playwright.sync_api import expect
+
+    base = demo_city.url
+    hosp = open_page(DESKTOP)
+    login(hosp, base, "hosp")
+    hosp.goto(f"{base}/org/people/")
+    with hosp.expect_download():
+        hosp.get_by_role("link", name="导出Excel", exact=True).click()
+    for size, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = open_page(size)
+        login(page, base, "audit")
+        page.goto(f"{base}/audit/?action=export")
+        detail = page.locator("table.hf-cards tbody td[data-label=详情]").first
+        expect(detail).to_contain_text("内容：人员名册")
+        text = page.locator("table.hf-cards tbody").inner_text()
+        assert "=" not in text and "roster" not in text and "masked" not in text
+        assert horizontal_overflow(page) == 0
+        shot(page, f"tables-audit-{name}")
