@@ -95,6 +95,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "hongfan.urls"
 WSGI_APPLICATION = "hongfan.wsgi.application"
 
+# Django's renderer, with 请选择 for the empty choice instead of "---------".
+FORM_RENDERER = "hongfan.core.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -167,6 +169,10 @@ SECURITY_DEFAULTS = {
     "password_min_classes": env_int("HONGFAN_PASSWORD_MIN_CLASSES", 3, minimum=1),
     "password_max_age_days": env_int("HONGFAN_PASSWORD_MAX_AGE_DAYS", 90, minimum=0),
     "session_idle_minutes": env_int("HONGFAN_SESSION_IDLE_MINUTES", 30, minimum=1),
+    "admin_session_hours": env_int("HONGFAN_ADMIN_SESSION_HOURS", 8, minimum=1),
+    "member_idle_minutes": env_int("HONGFAN_MEMBER_IDLE_MINUTES", 120, minimum=1),
+    "member_session_hours": env_int("HONGFAN_MEMBER_SESSION_HOURS", 12, minimum=1),
+    "remember_device_days": env_int("HONGFAN_REMEMBER_DEVICE_DAYS", 7, minimum=0),
     "require_2fa_for_admins": env_bool("HONGFAN_REQUIRE_2FA_FOR_ADMINS", False),
 }
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,7 +192,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure: the per-address co
 AXES_FAILURE_LIMIT = "hongfan.accounts.policy.axes_failure_limit"
 AXES_COOLOFF_TIME = "hongfan.accounts.policy.axes_cooloff_time"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "hongfan.accounts.views.lockout_response"
+AXES_LOCKOUT_CALLABLE = "hongfan.accounts.views.login.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -217,7 +223,9 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The client's address from the proxy's X-Forwarded-For entry (audit, lockout, throttle).
     MIDDLEWARE.insert(0, "hongfan.core.middleware.ProxyClientAddressMiddleware")
-SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
+# The longest a cookie lives (a member's remembered device); each login sets its own expiry
+# from the security policy (hongfan.accounts.middleware).
+SESSION_COOKIE_AGE = int(timedelta(days=30).total_seconds())
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -317,6 +325,39 @@ HONGFAN_SITE_URL = _http_url("HONGFAN_SITE_URL")
 # HttpSmsBackend: POST {"mobile", "text"} as JSON with "Authorization: Bearer <token>".
 HONGFAN_SMS_URL = _http_url("HONGFAN_SMS_URL")
 HONGFAN_SMS_TOKEN = env_str("HONGFAN_SMS_TOKEN", "")
+# WechatWorkBackend (企业微信: corp id, the app's secret and agent id) and
+# WechatOfficialBackend (公众号: app id, secret and the template message's id). The API's
+# address is configurable so that tests can point it at a local fake server.
+HONGFAN_WECHAT_API_URL = _http_url("HONGFAN_WECHAT_API_URL")
+HONGFAN_WECHAT_CORP_ID = env_str("HONGFAN_WECHAT_CORP_ID", "")
+HONGFAN_WECHAT_CORP_SECRET = env_str("HONGFAN_WECHAT_CORP_SECRET", "")
+HONGFAN_WECHAT_AGENT_ID = env_str("HONGFAN_WECHAT_AGENT_ID", "")
+HONGFAN_WECHAT_APP_ID = env_str("HONGFAN_WECHAT_APP_ID", "")
+HONGFAN_WECHAT_APP_SECRET = env_str("HONGFAN_WECHAT_APP_SECRET", "")
+HONGFAN_WECHAT_TEMPLATE_ID = env_str("HONGFAN_WECHAT_TEMPLATE_ID", "")
+# Which field of the chosen template gets what: "<field>:<title|body|category|time>,…"
+HONGFAN_WECHAT_TEMPLATE_FIELDS = env_str(
+    "HONGFAN_WECHAT_TEMPLATE_FIELDS", "first:title,keyword1:category,keyword2:time,remark:body"
+)
+HONGFAN_WECHAT_TIMEOUT = env_int("HONGFAN_WECHAT_TIMEOUT", 5, minimum=1)
+# WeChat web authorisation (公众号网页授权) with the same 公众号 (APP_ID, APP_SECRET above):
+# binding an openid to an account and logging in inside WeChat's browser. Off unless
+# HONGFAN_WECHAT_LOGIN is on (the 公众号 must list this site's domain for 网页授权 first).
+# The base URLs are settings so that tests (and a gateway in a closed network) can stand in.
+HONGFAN_WECHAT_LOGIN = env_bool("HONGFAN_WECHAT_LOGIN", False)
+if HONGFAN_WECHAT_LOGIN and not (HONGFAN_WECHAT_APP_ID and HONGFAN_WECHAT_APP_SECRET):
+    raise ImproperlyConfigured(
+        "HONGFAN_WECHAT_LOGIN needs HONGFAN_WECHAT_APP_ID and HONGFAN_WECHAT_APP_SECRET"
+    )
+HONGFAN_WECHAT_AUTHORIZE_URL = _http_url("HONGFAN_WECHAT_AUTHORIZE_URL") or (
+    "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+HONGFAN_WECHAT_TOKEN_URL = _http_url("HONGFAN_WECHAT_TOKEN_URL") or (
+    "https://api.weixin.qq.com/sns/oauth2/access_token"
+)
+HONGFAN_WECHAT_OAUTH_BACKEND = env_str(
+    "HONGFAN_WECHAT_OAUTH_BACKEND", "hongfan.accounts.backends.WechatWebOAuth"
+)
 # EmailBackend: Django's SMTP settings.
 EMAIL_HOST = env_str("HONGFAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("HONGFAN_EMAIL_PORT", 25, minimum=1)

@@ -1,8 +1,8 @@
-"""Session idle timeout, password expiry, mandatory 2FA for admins, audited denials."""
+"""Session idle timeout and lifetime per role (``policy.session_limits``), password expiry,
+mandatory 2FA for admins, audited denials."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -13,14 +13,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from hongfan.accounts.policy import get_policy
+from hongfan.accounts import policy as session_policy
+from hongfan.accounts.policy import (
+    LAST_SEEN_KEY,
+    LOGIN_AT_KEY,
+    REMEMBER_KEY,
+    get_policy,
+    session_limits,
+)
 from hongfan.core.access import access_for
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.roles import ADMIN_ROLES
 
+__all__ = ["LAST_SEEN_KEY", "SecurityPolicyMiddleware"]
+
 _OPEN_PREFIXES = ("/static/", "/accounts/login", "/accounts/logout")
 _SETUP_PATHS = ("/accounts/password", "/accounts/2fa", "/accounts/logout")
-LAST_SEEN_KEY = "hongfan_last_seen"
 LAST_SEEN_EVERY = 60  # seconds
 
 
@@ -32,10 +40,25 @@ class SecurityPolicyMiddleware:
         user = request.user
         if user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             policy = get_policy(request)
-            now = time.time()
+            now = session_policy.clock()
             last = request.session.get(LAST_SEEN_KEY)
-            if last is not None and now - last > policy.session_idle_minutes * 60:
-                audit_log(action=AuditAction.SESSION_TIMEOUT, request=request, user=user)
+            started = request.session.get(LOGIN_AT_KEY)
+            if started is None:
+                started = request.session[LOGIN_AT_KEY] = now
+            idle, lifetime = session_limits(
+                policy,
+                admin=bool(access_for(user).roles & ADMIN_ROLES),
+                remembered=bool(request.session.get(REMEMBER_KEY)),
+            )
+            expired = ""
+            if last is not None and now - last > idle:
+                expired = "idle"
+            elif now - started > lifetime:
+                expired = "lifetime"
+            if expired:
+                audit_log(
+                    action=AuditAction.SESSION_TIMEOUT, request=request, user=user, reason=expired
+                )
                 logout(request)
                 if request.path.startswith("/api/"):
                     return HttpResponse(

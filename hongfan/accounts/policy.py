@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -58,3 +59,42 @@ def axes_lockout_parameters(request: Any, credentials: Any = None) -> list[Any]:
         if known:
             return [["username", "ip_address"]]
     return ["username"]
+
+
+# --- sessions: idle timeout and lifetime per role ---------------------------------------------
+
+LOGIN_AT_KEY = "hongfan_login_at"
+LAST_SEEN_KEY = "hongfan_last_seen"
+REMEMBER_KEY = "hongfan_remember"
+
+
+def clock() -> float:
+    """Seconds since the epoch (a function so that tests can move time)."""
+    return time.time()
+
+
+def session_limits(policy: SecurityPolicy, *, admin: bool, remembered: bool) -> tuple[int, int]:
+    """(idle seconds, lifetime seconds) of a session. Admins (city, hospital, 三员) get the
+    等保 timeouts whatever they ticked; members and secretaries the longer member ones, or
+    the remembered-device days when they ticked 记住此设备 and the policy allows it."""
+    if admin:
+        return policy.session_idle_minutes * 60, policy.admin_session_hours * 3600
+    if remembered and policy.remember_device_days:
+        days = policy.remember_device_days * 86400
+        return days, days
+    return policy.member_idle_minutes * 60, policy.member_session_hours * 3600
+
+
+def session_begin(request: HttpRequest, *, remember: bool = False) -> None:
+    """After a login: note when it began and whether the device is remembered, and let the
+    cookie live as long as the session may (a browser-session cookie otherwise)."""
+    from hongfan.core.access import access_for
+    from hongfan.core.roles import ADMIN_ROLES
+
+    policy = get_policy(request)
+    admin = bool(access_for(request.user).roles & ADMIN_ROLES)
+    remembered = remember and not admin and policy.remember_device_days > 0
+    request.session[LOGIN_AT_KEY] = clock()
+    request.session[REMEMBER_KEY] = remembered
+    _, lifetime = session_limits(policy, admin=admin, remembered=remembered)
+    request.session.set_expiry(lifetime if remembered else 0)

@@ -195,3 +195,162 @@ def totp_device_confirmed(*, user: Any) -> Any:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+# --- SMS codes (services/sms_codes.py) ------------------------------------------------------
+
+RESEND_SECONDS = 60
+
+
+def sms_code_refusal(*, mobile_hash: str, ip: str | None, policy: SecurityPolicy) -> str:
+    """Why another code may not be sent now ("" when it may): one a minute and the policy's
+    count an hour per number (whatever the purpose), the policy's count an hour per address."""
+    from hongfan.accounts.models import SmsCode
+
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    recent = list(
+        SmsCode.objects.filter(mobile_hash=mobile_hash, created_at__gte=hour_ago)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: policy.sms_per_mobile_hour]
+    )
+    if recent and (now - recent[0]).total_seconds() < RESEND_SECONDS:
+        wait = RESEND_SECONDS - int((now - recent[0]).total_seconds())
+        return f"获取验证码过于频繁，请{max(wait, 1)}秒后再试"
+    if len(recent) >= policy.sms_per_mobile_hour:
+        minutes = math.ceil((recent[-1] + timedelta(hours=1) - now).total_seconds() / 60)
+        return f"该手机号获取验证码次数过多，请{max(minutes, 1)}分钟后再试"
+    if ip and (
+        SmsCode.objects.filter(ip=ip, created_at__gte=hour_ago).count() >= policy.sms_per_ip_hour
+    ):
+        return "获取验证码过于频繁，请稍后再试"
+    return ""
+
+
+def sms_account_eligible(*, purpose: str, user: User) -> bool:
+    """Whether ``user`` may use a code of ``purpose``: logging in and resetting need an
+    active account, activating one still waiting for its person."""
+    from hongfan.accounts.models import SmsPurpose
+
+    if purpose == SmsPurpose.ACTIVATE:
+        return user.activation_pending and not user.is_active
+    return user.is_active and not user.activation_pending
+
+
+def sms_account(*, purpose: str, mobile_hash: str) -> User | None:
+    """The one account whose person has this number and may use a code of ``purpose`` (None
+    when there is none, or more than one: those log in by user name)."""
+    found = [
+        u
+        for u in User.objects.filter(person__mobile_hash=mobile_hash).order_by("pk")[:3]
+        if sms_account_eligible(purpose=purpose, user=u)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def sms_code_latest(*, purpose: str, mobile_hash: str) -> int | None:
+    """The id of the newest code of ``purpose`` for the number (older ones are dead)."""
+    from hongfan.accounts.models import SmsCode
+
+    return (
+        SmsCode.objects.filter(purpose=purpose, mobile_hash=mobile_hash)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+# --- WeChat ---------------------------------------------------------------------------------
+
+
+def wechat_user(*, openid: str) -> User | None:
+    """The active account bound to ``openid``, or None."""
+    from hongfan.accounts.models import WechatBinding
+
+    binding = WechatBinding.objects.select_related("user").filter(openid=openid).first()
+    if binding is None or not binding.user.is_active:
+        return None
+    return binding.user
+
+
+def wechat_binding_for(*, user: Any) -> Any:
+    from hongfan.accounts.models import WechatBinding
+
+    return WechatBinding.objects.filter(user_id=user.pk).first()
+
+
+def wechat_ids(user_ids: Any, kind: str = "mp") -> dict[int, str]:
+    """{user id: openid} of the given active users bound to WeChat (unbound users are
+    absent). The bindings are 公众号 (``kind`` "mp") openids; 企业微信 userids ("work") are
+    not bound here. The WeChat message backend reads it through ``hongfan.core.notify``'s
+    registry (registered in AccountsConfig.ready)."""
+    from hongfan.accounts.models import WechatBinding
+
+    ids = [int(i) for i in user_ids]
+    if not ids or kind != "mp":
+        return {}
+    rows = WechatBinding.objects.filter(user_id__in=ids, user__is_active=True)
+    return dict(rows.values_list("user_id", "openid"))
+
+
+# --- accounts from the roster ---------------------------------------------------------------
+
+
+def people_without_account(*, access: Access, hospital: Any, branch: Any = None) -> list[Any]:
+    """The system admin's view of a hospital's (or a branch's) current staff who have no
+    account yet, by name."""
+    from hongfan.org.models import Person
+
+    if not access.has(Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以管理账号")
+    qs = Person.objects.filter(hospital=hospital, status="active", user__isnull=True)
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    return list(qs.order_by("name", "pk"))
+
+
+def usernames_taken(*, access: Access, usernames: list[str]) -> set[str]:
+    wanted = [u for u in usernames if u]
+    return set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+
+
+def person_search(*, access: Access, text: str, limit: int = 20) -> list[Any]:
+    """The system admin's type-ahead for linking an account to a person: current staff
+    without an account whose name contains ``text`` (none for an empty search)."""
+
+    if not access.has(Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以管理账号")
+    text = text.replace("\x00", "").strip()[:20]
+    if not text:
+        return []
+    return list(
+        account_person_options(access=access)
+        .filter(name__contains=text)
+        .select_related("hospital", "department")
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def account_person_options(*, access: Access) -> QuerySet[Any]:
+    """The people an account may be linked to: current staff without an account."""
+    from hongfan.org.models import Person
+
+    return Person.objects.filter(status="active", user__isnull=True)
+
+
+def grantable_users(*, access: Access, hospital_id: int | None, text: str) -> QuerySet[User]:
+    """The security admin's list for granting a role in bulk: active accounts, narrowed to a
+    hospital's people and by part of a user name or a display name."""
+    role_assignment_list(access=access)
+    qs = User.objects.filter(is_active=True).select_related("person", "person__hospital")
+    if hospital_id:
+        qs = qs.filter(person__hospital_id=hospital_id)
+    text = text.replace("\x00", "").strip()[:30]
+    if text:
+        qs = qs.filter(username__icontains=text) | qs.filter(first_name__icontains=text)
+    return qs.prefetch_related("role_assignments").order_by("username")
+
+
+def users_by_ids(*, access: Access, ids: list[int]) -> list[User]:
+    role_assignment_list(access=access)
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))

@@ -6,12 +6,19 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from hongfan.accounts.policy import LAST_SEEN_KEY, LOGIN_AT_KEY, clock
 from hongfan.core.audit import AuditAction, audit_log
 
 
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_log(action=AuditAction.LOGIN, request=request, user=user)
+    via = getattr(request, "_hongfan_login_via", "")
+    detail: dict[str, Any] = {"via": via} if via else {}
+    audit_log(action=AuditAction.LOGIN, request=request, user=user, **detail)
+    session = getattr(request, "session", None)
+    if session is not None:
+        # the session's lifetime and its idle time count from here
+        session[LOGIN_AT_KEY] = session[LAST_SEEN_KEY] = clock()
 
 
 @receiver(user_logged_out)

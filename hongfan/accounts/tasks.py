@@ -7,7 +7,7 @@ import logging
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from hongfan.accounts.services import login_failures_prune
+from hongfan.accounts.services import login_failures_prune, sms_codes_prune
 
 logger = logging.getLogger("hongfan.accounts")
 
@@ -16,4 +16,11 @@ logger = logging.getLogger("hongfan.accounts")
 def prune_login_failures() -> int:
     removed = login_failures_prune()
     logger.info("login failure log: %d old rows removed", removed)
+    return removed
+
+
+@db_periodic_task(crontab(hour="3", minute="40"))
+def prune_sms_codes() -> int:
+    removed = sms_codes_prune()
+    logger.info("SMS codes: %d old rows removed", removed)
     return removed

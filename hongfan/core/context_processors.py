@@ -5,15 +5,21 @@ from typing import Any
 from django.http import HttpRequest
 
 from hongfan.core.access import request_access
-from hongfan.core.nav import inbox_url, menu, unread_counter
+from hongfan.core.dates import today
+from hongfan.core.nav import inbox_url, menu, tab_bar, unread_counter
 from hongfan.core.roles import Role
+from hongfan.core.todos import waiting_counter
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The menu (collected from the apps' nav.py by ``hongfan.core.nav``), the user's roles
-    and the 消息 badge."""
+    """The menu (collected from the apps' nav.py by ``hongfan.core.nav``), the user's roles,
+    the 消息 and 待办 badges (counted only if drawn) and the phone's bottom bar. A page that
+    has collected the user's tasks already leaves them on ``request.hongfan_todos``."""
     access = request_access(request)
+    known = getattr(request, "hongfan_todos", None)
     return {
+        "nav_todo": waiting_counter(access, today(), known=known),
+        "nav_tabs": tab_bar(access, request.path),
         "nav_items": menu(access),
         "nav_roles": [Role(r).label for r in sorted(access.roles)],
         "nav_inbox": inbox_url(),

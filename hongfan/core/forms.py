@@ -7,10 +7,28 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from hongfan.core.dates import today
+
+DJANGO_EMPTY = "---------"
+EMPTY_LABEL = "请选择"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer (``FORM_RENDERER``), with Django's empty choice ``---------``
+    read as 请选择 in every select, so no form has to remember to set ``empty_label``."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if isinstance(widget, dict):
+            for _group, options, _index in widget.get("optgroups") or ():
+                for option in options:
+                    if option.get("label") == DJANGO_EMPTY:
+                        option["label"] = EMPTY_LABEL
+        return super().render(template_name, context, request)
 
 
 class SearchSelect(forms.Select):

@@ -26,6 +26,11 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
     REVEAL = "reveal", "查看敏感信息"
     SESSION_TIMEOUT = "session_timeout", "会话超时"
+    SMS_CODE_SENT = "sms_code_sent", "发送短信验证码"
+    PASSWORD_RESET = "password_reset", "找回密码"
+    ACCOUNT_ACTIVATED = "account_activated", "激活账号"
+    WECHAT_BOUND = "wechat_bound", "绑定微信"
+    WECHAT_UNBOUND = "wechat_unbound", "解绑微信"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

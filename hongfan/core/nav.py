@@ -13,7 +13,7 @@ the tail. Within a place, entries follow the audiences' order, then their ``orde
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -62,9 +62,39 @@ class MenuEntry:
         return self.url(access) if callable(self.url) else reverse(self.url)
 
 
+@dataclass(frozen=True)
+class TabEntry:
+    """A tab of the bottom bar a phone shows (首页 / 学习 / 积分 / 我的): few, and always there.
+    ``icon`` names one of the bar's drawings (home, study, points, me); ``match`` is the
+    start of the addresses that light it (its own address when empty)."""
+
+    label: str
+    url: str | Url
+    audience: str
+    order: int = 0
+    icon: str = ""
+    match: str = ""
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {self.audience!r}")
+
+    def href(self, access: Access) -> str:
+        return self.url(access) if callable(self.url) else reverse(self.url)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    href: str
+    icon: str
+    active: bool
+
+
 @dataclass
 class _Registry:
     entries: list[MenuEntry]
+    tabs: list[TabEntry] = field(default_factory=list)
     inbox: str | None = None  # the URL name of the inbox (消息), whose badge counts unread
     unread: Callable[[int], int] | None = None
 
@@ -75,6 +105,30 @@ _registry = _Registry(entries=[])
 def register(*entries: MenuEntry) -> None:
     """Called by an app's ``AppConfig.ready`` with its menu entries."""
     _registry.entries.extend(entries)
+
+
+def register_tabs(*tabs: TabEntry) -> None:
+    """Called by an app's ``AppConfig.ready`` with its tabs of the phone's bottom bar."""
+    _registry.tabs.extend(tabs)
+
+
+def tab_bar(access: Access, path: str) -> list[Tab]:
+    """The phone's bottom bar for the acting user (none for an audience without tabs), the
+    tab of ``path`` lit: the one whose address, or ``match``, starts it most closely."""
+    chosen = sorted(
+        (t for t in _registry.tabs if AUDIENCES[t.audience](access)), key=lambda t: t.order
+    )
+    hrefs = [t.href(access) for t in chosen]
+    best, best_len = -1, 0
+    for i, (t, href) in enumerate(zip(chosen, hrefs, strict=True)):
+        prefix = t.match or href
+        hit = path == href or (prefix != "/" and path.startswith(prefix))
+        if hit and len(prefix) > best_len:
+            best, best_len = i, len(prefix)
+    return [
+        Tab(t.label, href, t.icon, i == best)
+        for i, (t, href) in enumerate(zip(chosen, hrefs, strict=True))
+    ]
 
 
 def register_inbox(*, url_name: str, unread: Callable[[int], int]) -> None:

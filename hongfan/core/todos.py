@@ -21,12 +21,15 @@ selector does; a source with nothing to do yields nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from hongfan.core.access import Access
 from hongfan.core.nav import AUDIENCES
+
+logger = logging.getLogger(__name__)
 
 # How pressing a task is; the home page orders and colours by it.
 OVERDUE, SOON, NORMAL, INFO = "overdue", "soon", "normal", "info"
@@ -43,10 +46,13 @@ class Todo:
     urgency: str = NORMAL
     action: str = ""  # the button's words when the task is one tap away: "签到"
     source: str = ""  # filled in by core: the registering source's name (for tests)
+    post: bool = False  # the action is done by posting to ``url`` (one tap), not by opening it
 
     def __post_init__(self) -> None:
         if self.urgency not in URGENCIES:
             raise ValueError(f"unknown urgency {self.urgency!r}")
+        if self.post and not self.action:
+            raise ValueError("a task done by posting needs its button's words")
         if not self.title or not self.url:
             raise ValueError("a task needs a title and a link")
 
@@ -100,15 +106,60 @@ def todos_for(access: Access, today: date, *, badge_only: bool = False) -> list[
             continue
         if not source.applies(access):
             continue
-        for todo in source.provider(access, today):
-            if todo.count > 0:
-                found.append(replace(todo, source=source.name))
+        try:
+            got = [replace(t, source=source.name) for t in source.provider(access, today)]
+        except Exception:
+            # One app's failing source costs its own tasks, not the page: the badge is drawn
+            # on every page. The error goes to the log (and to the error reports).
+            logger.exception("to-do source %s failed", source.name)
+            continue
+        found += [t for t in got if t.count > 0]
     return sorted(found, key=_sort_key)
 
 
 def waiting_count(access: Access, today: date) -> int:
     """The number on the 待办 badge: the items waiting on this user."""
     return sum(t.count for t in todos_for(access, today, badge_only=True))
+
+
+def has_badge(access: Access) -> bool:
+    """Whether any badge source asks this user (no query)."""
+    return any(s.badge and s.applies(access) for s in sources())
+
+
+class WaitingCount:
+    """The 待办 badge: counted once, and only when a page renders it (as core.nav's
+    ``UnreadCount``). A page that has already collected the user's tasks (the home page)
+    hands them over in ``known`` so that they are not asked twice."""
+
+    def __init__(self, access: Access, today: date, known: list[Todo] | None = None) -> None:
+        self.access = access
+        self.today = today
+        self._known = known
+        self._count: int | None = None
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            if self._known is not None:
+                badged = {s.name for s in sources() if s.badge}
+                self._count = sum(t.count for t in self._known if t.source in badged)
+            else:
+                self._count = waiting_count(self.access, self.today)
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __str__(self) -> str:
+        return "99+" if self.count > 99 else str(self.count)
+
+
+def waiting_counter(
+    access: Access, today: date, *, known: list[Todo] | None = None
+) -> WaitingCount | None:
+    """The 待办 badge for the acting user, or None for a user no badge source asks."""
+    return WaitingCount(access, today, known) if has_badge(access) else None
 
 
 __all__ = [
@@ -118,8 +169,11 @@ __all__ = [
     "SOON",
     "Todo",
     "TodoSource",
+    "WaitingCount",
+    "has_badge",
     "register",
     "sources",
     "todos_for",
     "waiting_count",
+    "waiting_counter",
 ]

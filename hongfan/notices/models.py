@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from hongfan.core.notify import is_local_path, is_safe_link
+from hongfan.core.notify import CHANNELS, LEVELS, is_local_path, is_safe_link
 
 
 class Notification(models.Model):
@@ -66,3 +66,34 @@ class Notification(models.Model):
     def external_link(self) -> str:
         """An http(s) link elsewhere, shown as a plain link; anything else is never rendered."""
         return self.link if self.link and not self.local_link and is_safe_link(self.link) else ""
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of how much of one category they receive on one channel (短信, 微信,
+    e-mail); without a row the category's default applies (``hongfan.core.notify``). The
+    inbox is never turned off."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    category = models.CharField("类别", max_length=32)
+    channel = models.CharField("渠道", max_length=16, choices=list(CHANNELS.items()))
+    level = models.CharField("接收", max_length=12, choices=list(LEVELS.items()))
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "消息设置"
+        verbose_name_plural = "消息设置"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "category", "channel"],
+                name="notification_preference_once",
+                violation_error_message="该类别和渠道已有设置",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}·{self.get_channel_display()}：{self.get_level_display()}"

@@ -9,8 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
+from hongfan.core.forms import form_save
 from hongfan.core.notify import is_local_path
 from hongfan.notices import selectors, services
+from hongfan.notices.forms import PreferencesForm
 
 PAGE_SIZE = 50
 
@@ -51,3 +53,21 @@ def read_all(request: HttpRequest) -> HttpResponse:
     if count:
         messages.success(request, f"已将{count}条消息标为已读")
     return redirect("notices:inbox")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """消息设置: per category, which messages come by SMS or WeChat (the inbox always)."""
+    table = selectors.preference_table(access=request_access(request))
+    form = PreferencesForm(request.POST if request.method == "POST" else None, table=table)
+    saved, _ = form_save(
+        request,
+        form,
+        lambda data: services.preferences_save(
+            user=request.user, levels=form.levels(), request=request
+        ),
+        success="消息设置已保存",
+    )
+    if saved:
+        return redirect("notices:preferences")
+    return render(request, "notices/preferences.html", {"form": form})

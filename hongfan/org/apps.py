@@ -7,10 +7,23 @@ class OrgConfig(AppConfig):
     verbose_name = "组织与党员"
 
     def ready(self) -> None:
-        from hongfan.core import nav
-        from hongfan.org.nav import ENTRIES
+        from hongfan.core import nav, panels
+        from hongfan.org.nav import ENTRIES, TABS
+        from hongfan.org.selectors.hospitals import scope_counts
 
+        # What the app lends core: its menu entries, the phone tabs 首页 and 我的, and the
+        # size of a manager's hospital (or the city) on their home page.
         nav.register(*ENTRIES)
+        nav.register_tabs(*TABS)
+        panels.register(
+            panels.Panel(
+                panels.HOME,
+                "org/partials/_home_scope.html",
+                lambda access, _: {"scope": scope_counts(access=access)},
+                5,
+                when=lambda access, _: access.is_city or bool(access.hospital_ids),
+            )
+        )
         from auditlog.registry import auditlog
 
         from hongfan.org import models

@@ -1,10 +1,10 @@
-"""org's menu entries (collected by hongfan.core.nav)."""
+"""org's menu entries and the phone tabs 首页 and 我的 (collected by hongfan.core.nav)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from hongfan.core.nav import MenuEntry
+from hongfan.core.nav import MenuEntry, TabEntry
 
 ENTRIES = [
     MenuEntry("全市医院", "org:hospitals", "city"),
@@ -34,5 +34,17 @@ ENTRIES = [
         "我的",
         8,
         when=lambda a: bool(a.person_branch_id) and not a.branch_ids,
+    ),
+]
+
+TABS = [
+    TabEntry("首页", "home", "member", 10, icon="home"),
+    TabEntry(
+        "我的",
+        lambda a: reverse("org:person", args=[a.person_id]),
+        "member",
+        40,
+        icon="me",
+        match="/org/people/",
     ),
 ]

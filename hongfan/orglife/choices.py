@@ -28,6 +28,14 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "缺席"
 
 
+class LeaveStatus(models.TextChoices):
+    """A leave request (请假申请) and its answer."""
+
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
 class CheckinMethod(models.TextChoices):
     QR = "qr", "扫码签到"
     ROSTER = "roster", "书记登记"

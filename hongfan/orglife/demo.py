@@ -152,6 +152,11 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
                 if r < 0.96
                 else AttendanceStatus.ABSENT
             )
+            method = (
+                rng.choice([CheckinMethod.QR, CheckinMethod.ROSTER])
+                if status == AttendanceStatus.PRESENT
+                else ""
+            )
             rows.append(
                 Attendance(
                     meeting=m,
@@ -159,10 +164,9 @@ def build_demo_orglife(hospital: Hospital, *, year: int, until: date, seed: int)
                     voting=voting,
                     status=status,
                     reason="外出会诊" if status == AttendanceStatus.LEAVE else "",
-                    method=rng.choice([CheckinMethod.QR, CheckinMethod.ROSTER])
-                    if status == AttendanceStatus.PRESENT
-                    else "",
-                    checked_in_at=m.starts_at if status == AttendanceStatus.PRESENT else None,
+                    method=method,
+                    # a tick by the secretary has no arrival time (only a QR scan does)
+                    checked_in_at=m.starts_at if method == CheckinMethod.QR else None,
                 )
             )
         if m.kind in counted:

@@ -22,8 +22,9 @@ from hongfan.points.periods import ALL_PERIODS, period_start
 # code -> (chance per member per working day, typical quantity)
 ACTIVITY = {
     codes.ORG_MEETING: (0.12, 1),
-    codes.STUDY_ITEM: (0.2, 2),
-    codes.STUDY_QUIZ: (0.10, 1),
+    # STUDY-ITEM and STUDY-QUIZ are paid by study's demo for the items its members finish
+    # and the exams they pass (hongfan.study.demo), so that the ledger and the study
+    # records agree.
     codes.VOL_HOUR: (0.03, 3),
     codes.PUBLIC_PRAISE: (0.015, 1),
     codes.POST_DUTY: (0.05, 1),

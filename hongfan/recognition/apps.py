@@ -7,17 +7,24 @@ class RecognitionConfig(AppConfig):
     verbose_name = "评优表彰"
 
     def ready(self) -> None:
-        from hongfan.core import nav, panels
-        from hongfan.recognition.nav import ENTRIES
+        from hongfan.core import nav, panels, todos
+        from hongfan.recognition.nav import ENTRIES, TODOS
         from hongfan.recognition.selectors.stars import hospital_stars, person_stars
 
-        # What the app lends core: its menu entries, and the 季度之星 sections of org's
-        # person and hospital pages (org draws them without naming this app).
+        # What the app lends core: its menu entries and today's tasks, and the 季度之星
+        # sections of org's person page (its tab of the 党员档案) and hospital page (org
+        # draws them without naming this app).
         nav.register(*ENTRIES)
+        todos.register(*TODOS)
         stars = "recognition/partials/_stars.html"
         panels.register(
             panels.Panel(
-                panels.PERSON, stars, lambda access, p: {"stars": person_stars(access, p)}, 10
+                panels.PERSON,
+                stars,
+                lambda access, p: {"stars": person_stars(access, p), "show_empty": True},
+                70,
+                tab="stars",
+                tab_label="季度之星",
             ),
             panels.Panel(
                 panels.HOSPITAL,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("stars/<int:pk>/edit/", stars.star_edit, name="star_edit"),
     path("stars/<int:pk>/draft/", stars.star_draft, name="star_draft"),
     path("stars/<int:pk>/remove/", stars.star_remove, name="star_remove"),
+    path("stars/<int:pk>/tie/", stars.star_tie, name="star_tie"),
     path("stars/<int:pk>/publish/", stars.star_publish, name="star_publish"),
     path("stars/<int:pk>/confirm/", stars.star_confirm, name="star_confirm"),
     path("stars/<int:pk>/announcement.docx", stars.star_export, name="star_export"),

@@ -12,6 +12,7 @@ class LogMethod(models.TextChoices):
 
     SELF = "self", "本人登记"
     READ = "read", "读完全文"
+    WATCH = "watch", "看完视频"
 
 
 class LogStatus(models.TextChoices):

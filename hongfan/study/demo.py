@@ -1,11 +1,15 @@
-"""Demo study data for one hospital: topics, a handful of study items, a question bank of
-about forty questions over three topics, one open exam, and some self-study records of
-the demo accounts ``member`` and ``sec``. Idempotent: a hospital that already has the
-demo topics is left as it is. ``manage.py builddemo`` calls ``build_study_demo``."""
+"""Demo study data for a hospital: topics, a handful of current study items, a question bank
+of about forty questions over three topics, one open exam, the demo accounts' (``member``,
+``sec``) own entries, and this year's study of every member (fortnightly material, each
+member's finished items with their points, last quarter's exam). The study points of the
+ledger are paid from these records (points' demo leaves STUDY-ITEM and STUDY-QUIZ to us),
+so the ledger and the records agree. Idempotent: a hospital that already has the demo
+topics is left as it is. ``manage.py builddemo`` calls ``build_city_study``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -13,9 +17,21 @@ from django.utils import timezone
 
 from hongfan.accounts.models import User
 from hongfan.core.dates import today
+from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
+from hongfan.points.rules import STUDY_ITEM, STUDY_QUIZ
+from hongfan.points.services.awarding import CodedAward, award_many_by_code
 from hongfan.study.choices import JUDGE_OPTIONS, ItemKind, LogMethod, LogStatus, QuestionKind
-from hongfan.study.models import Exam, Question, StudyItem, StudyLog, StudyTopic
+from hongfan.study.models import (
+    AttemptQuestion,
+    Exam,
+    ExamAttempt,
+    Question,
+    StudyCompletion,
+    StudyItem,
+    StudyLog,
+    StudyTopic,
+)
 from hongfan.study.selectors.learners import is_member
 from hongfan.study.services.items import item_finish
 
@@ -594,7 +610,7 @@ def build_study_demo(hospital: Hospital) -> int:
 
     member = users["member"].person if "member" in users else None
     if member is not None and is_member(member):
-        read = log(member, plenum, 28, 3, LogStatus.CONFIRMED, LogMethod.READ)
+        read = log(member, plenum, plenum.expected_minutes, 3, LogStatus.CONFIRMED, LogMethod.READ)
         item_finish(
             access=None,
             person=member,
@@ -605,7 +621,9 @@ def build_study_demo(hospital: Hospital) -> int:
         )
         log(member, ethics, 40, 1, LogStatus.PENDING, LogMethod.SELF)
     if sec_person is not None and is_member(sec_person):
-        confirmed = log(sec_person, conduct, 20, 4, LogStatus.CONFIRMED, LogMethod.SELF)
+        confirmed = log(
+            sec_person, conduct, conduct.expected_minutes, 4, LogStatus.CONFIRMED, LogMethod.SELF
+        )
         confirmed.decided_by = author
         confirmed.save(update_fields=["decided_by"])
         item_finish(
@@ -617,12 +635,253 @@ def build_study_demo(hospital: Hospital) -> int:
             day=confirmed.studied_on,
         )
         log(sec_person, rules, 15, 2, LogStatus.PENDING, LogMethod.SELF)
+    build_study_history(hospital, topics=topics, author=author, seed=hospital.pk)
     return made
 
 
 def build_city_study(authority: Any) -> None:
-    """The demo city's study (a step of ``builddemo``, registered in apps.py): material, a
-    question bank and an open exam in the demo accounts' hospital."""
-    from hongfan.org.demo.city import PRIMARY
+    """The demo city's study (a step of ``builddemo``, registered in apps.py): in every
+    hospital material, a question bank, an open exam and this year's study of every member
+    (with the points it earned), the demo accounts' own entries in theirs."""
+    for hospital in Hospital.objects.order_by("pk"):
+        build_study_demo(hospital)
 
-    build_study_demo(Hospital.objects.get(name=PRIMARY))
+
+# --- a year of study for every member ------------------------------------------------------------
+
+FORTNIGHTLY = [
+    (THEORY, ItemKind.ARTICLE, "学习习近平新时代中国特色社会主义思想专题（{n}）", 70),
+    (ETHICS, ItemKind.VIDEO, "医德医风微课堂（{n}）", 50),
+    (CONDUCT, ItemKind.ARTICLE, "廉洁从业警示教育案例（{n}）", 45),
+    (THEORY, ItemKind.VIDEO, "党史学习教育专题片（{n}）", 80),
+    (THEORY, ItemKind.ARTICLE, "党纪学习教育：《中国共产党纪律处分条例》解读（{n}）", 60),
+    (ETHICS, ItemKind.ARTICLE, "改善就医感受、提升患者体验（{n}）", 40),
+]
+HISTORY_BODY = (
+    "<p>本期学习内容围绕党的创新理论和卫生健康工作展开，请结合岗位实际认真学习，"
+    "在支部学习交流中谈体会、找差距、定措施。</p>"
+)
+# How members keep up: (share of members, least and most share of the material finished).
+# Most keep pace; some are behind, a few far ahead.
+KEEPING_UP = [(0.12, 0.3, 0.6), (0.58, 0.7, 0.92), (0.3, 0.92, 1.0)]
+
+
+def _zeal(rng: random.Random) -> float:
+    r, acc = rng.random(), 0.0
+    for share, low, high in KEEPING_UP:
+        acc += share
+        if r < acc:
+            return rng.uniform(low, high)
+    return 1.0
+
+
+def build_study_history(
+    hospital: Hospital,
+    *,
+    topics: dict[str, StudyTopic],
+    author: User | None,
+    seed: int,
+) -> int:
+    """This year's fortnightly study material of the hospital and every member's study of it:
+    each item finished is a confirmed entry of the minutes the item states, its completion
+    and its points (through the points door, so that the ledger and the study records are
+    one account). Members are spread: most on pace with the yearly target, some behind, a
+    few ahead. Returns the number of items finished."""
+    rng = random.Random(seed)
+    day = today()
+    start = date(day.year, 1, 1)
+    tz = timezone.get_current_timezone()
+    library: list[StudyItem] = []
+    week = 0
+    while start + timedelta(weeks=2 * week, days=3) < day - timedelta(days=1):
+        published = start + timedelta(weeks=2 * week, days=rng.randrange(0, 4))
+        topic, kind, title, minutes = FORTNIGHTLY[week % len(FORTNIGHTLY)]
+        library.append(
+            StudyItem(
+                hospital=hospital,
+                topic=topics[topic],
+                kind=kind,
+                title=title.format(n=week // len(FORTNIGHTLY) + 1),
+                summary=f"{published.month}月学习内容",
+                body=HISTORY_BODY if kind == ItemKind.ARTICLE else "",
+                video_url="https://www.12371.cn/" if kind == ItemKind.VIDEO else "",
+                required=week % 2 == 0,
+                due_on=published + timedelta(days=21),
+                expected_minutes=minutes,
+                published_at=datetime.combine(published, time(9, 0), tzinfo=tz),
+                published_by=author,
+            )
+        )
+        week += 1
+    StudyItem.objects.bulk_create(library)
+    members = list(
+        Person.objects.filter(
+            hospital=hospital, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+        ).order_by("pk")
+    )
+    secretaries = dict(
+        Branch.objects.filter(hospital=hospital, secretary__isnull=False).values_list(
+            "pk", "secretary__user"
+        )
+    )
+    already = set(StudyLog.objects.filter(hospital=hospital).values_list("person_id", "item_id"))
+    logs: list[StudyLog] = []
+    for person in members:
+        zeal = _zeal(rng)
+        for obj in library:
+            if (person.pk, obj.pk) in already or rng.random() > zeal:
+                continue
+            published = timezone.localtime(obj.published_at).date()
+            studied = min(day - timedelta(days=1), published + timedelta(days=rng.randrange(0, 18)))
+            reads = obj.kind == ItemKind.ARTICLE
+            logs.append(
+                StudyLog(
+                    hospital=hospital,
+                    person=person,
+                    item=obj,
+                    method=LogMethod.READ if reads else LogMethod.SELF,
+                    status=LogStatus.CONFIRMED,
+                    minutes=obj.expected_minutes,
+                    studied_on=studied,
+                    note="" if reads else "认真观看，结合岗位谈体会",
+                    decided_by_id=None if reads else secretaries.get(person.branch_id or 0),
+                    decided_at=datetime.combine(studied, time(18, 0), tzinfo=tz),
+                )
+            )
+    StudyLog.objects.bulk_create(logs, batch_size=2000)
+    completions = StudyCompletion.objects.bulk_create(
+        [
+            StudyCompletion(
+                hospital=hospital,
+                person=log.person,
+                item=log.item,
+                method=log.method,
+                log=log,
+                completed_on=log.studied_on,
+            )
+            for log in logs
+        ],
+        batch_size=2000,
+    )
+    _pay_completions(completions)
+    _past_exam(hospital, topics=topics, author=author, members=members, rng=rng)
+    return len(completions)
+
+
+def _pay_completions(completions: list[StudyCompletion]) -> None:
+    """The points of finished items, as ``item_finish`` pays them (same source), in bulk."""
+    results = award_many_by_code(
+        access=None,
+        awards=[
+            CodedAward(
+                c.person,
+                STUDY_ITEM,
+                c.completed_on,
+                "study",
+                f"{c.item.pk}-{c.person.pk}",
+                reason=f"完成学习：{c.item.title}"[:200],
+            )
+            for c in completions
+        ],
+    )
+    for c, result in zip(completions, results, strict=True):
+        c.points_entry = result.entry if result else None
+        c.points_note = (result.message if result else "本院未启用学习积分规则")[:200]
+    StudyCompletion.objects.bulk_update(
+        completions, ["points_entry", "points_note"], batch_size=2000
+    )
+
+
+def _past_exam(
+    hospital: Hospital,
+    *,
+    topics: dict[str, StudyTopic],
+    author: User | None,
+    members: list[Person],
+    rng: random.Random,
+) -> None:
+    """Last quarter's exam, closed: most members took it once, most of them passed, and
+    the passes are paid as ``attempt_submit`` pays them."""
+    day = today()
+    this_quarter = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    closes = datetime.combine(this_quarter - timedelta(days=5), time(18, 0))
+    closes = closes.replace(tzinfo=timezone.get_current_timezone())
+    exam = Exam.objects.create(
+        hospital=hospital,
+        title=f"{closes.year}年第{(closes.month - 1) // 3 + 1}季度理论知识答题",
+        count_easy=4,
+        count_medium=4,
+        count_hard=2,
+        time_limit_minutes=15,
+        pass_mark=60,
+        max_attempts=3,
+        opens_at=closes - timedelta(days=20),
+        closes_at=closes,
+        created_by=author,
+    )
+    exam.topics.set(topics.values())
+    pools: dict[int, list[Question]] = {1: [], 2: [], 3: []}
+    for q in Question.objects.filter(hospital=hospital, active=True):
+        pools[q.difficulty].append(q)
+    attempts: list[ExamAttempt] = []
+    drawn: list[list[tuple[Question, bool]]] = []
+    for person in members:
+        if rng.random() > 0.8:
+            continue
+        skill = rng.uniform(0.45, 0.98)
+        questions = rng.sample(pools[1], 4) + rng.sample(pools[2], 4) + rng.sample(pools[3], 2)
+        answered = [(q, rng.random() < skill) for q in questions]
+        right = sum(ok for _, ok in answered)
+        started = exam.opens_at + timedelta(minutes=rng.randrange(60, 19 * 24 * 60))
+        score = right * 10
+        attempts.append(
+            ExamAttempt(
+                exam=exam,
+                hospital=hospital,
+                person=person,
+                number=1,
+                started_at=started,
+                deadline=started + timedelta(minutes=15),
+                submitted_at=started + timedelta(minutes=rng.randrange(4, 14)),
+                question_count=len(questions),
+                correct_count=right,
+                score=score,
+                passed=score >= exam.pass_mark,
+            )
+        )
+        drawn.append(answered)
+    ExamAttempt.objects.bulk_create(attempts, batch_size=2000)
+    wrong_of = {1: "B", 0: "A"}
+    AttemptQuestion.objects.bulk_create(
+        [
+            AttemptQuestion(
+                attempt=a,
+                question=q,
+                position=i,
+                chosen=q.answer if ok else wrong_of[int(q.answer.startswith("A"))],
+                correct=ok,
+            )
+            for a, answered in zip(attempts, drawn, strict=True)
+            for i, (q, ok) in enumerate(answered, start=1)
+        ],
+        batch_size=5000,
+    )
+    passed = [a for a in attempts if a.passed]
+    results = award_many_by_code(
+        access=None,
+        awards=[
+            CodedAward(
+                a.person,
+                STUDY_QUIZ,
+                timezone.localtime(a.submitted_at).date(),  # type: ignore[arg-type]
+                "exam",
+                f"{exam.pk}-{a.person.pk}",
+                reason=f"答题合格：{exam.title}"[:200],
+            )
+            for a in passed
+        ],
+    )
+    for a, result in zip(passed, results, strict=True):
+        a.points_entry = result.entry if result else None
+        a.points_note = (result.message if result else "本院未启用答题积分规则")[:200]
+    ExamAttempt.objects.bulk_update(passed, ["points_entry", "points_note"], batch_size=2000)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hongfan.study.views import exams, hours, items, logs, questions, rules
+from hongfan.study.views import exams, hours, items, logs, questions, rules, videos
 
 app_name = "study"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/new/", items.item_new, name="item_new"),
     path("items/<int:pk>/", items.item, name="item"),
     path("items/<int:pk>/read/", items.item_read, name="item_read"),
+    path("items/<int:pk>/watch/", videos.item_watch, name="item_watch"),
     path("items/<int:pk>/document/", items.item_document, name="item_document"),
     path("items/<int:pk>/log/", logs.log_new, name="log_new"),
     path("items/<int:pk>/withdraw/", items.item_withdraw, name="item_withdraw"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("log/<int:pk>/decide/", logs.log_decide, name="log_decide"),
     path("hours/", hours.hours, name="hours"),
     path("hours/export/", hours.hours_export, name="hours_export"),
+    path("board/", hours.board, name="board"),
     path("rules/", rules.rules, name="rules"),
     path("questions/", questions.questions, name="questions"),
     path("questions/import/", questions.question_import_view, name="question_import"),
@@ -26,5 +28,6 @@ urlpatterns = [
     path("exams/<int:pk>/start/", exams.exam_start, name="exam_start"),
     path("exams/<int:pk>/stats/", exams.exam_stats, name="exam_stats"),
     path("attempts/<int:pk>/", exams.attempt_detail, name="attempt"),
+    path("attempts/<int:pk>/answer/", exams.attempt_answer, name="attempt_answer"),
     path("attempts/<int:pk>/submit/", exams.attempt_submit, name="attempt_submit"),
 ]

@@ -90,6 +90,22 @@ def video_url_error(url: str) -> str | None:
     return None
 
 
+PLAYABLE = (".mp4", ".webm", ".ogv", ".m4v")
+
+
+def video_playable(url: str) -> bool:
+    """A video file the page's own player plays (and reports watching of), rather than a
+    page on another site."""
+    return urlsplit(url or "").path.lower().endswith(PLAYABLE)
+
+
+def video_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) a playable video is loaded from, for the page's
+    Content-Security-Policy (``media-src``)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def document_check(upload: UploadedFile) -> tuple[str | None, CheckedUpload | None]:
     """(error, checked document) of an uploaded study document: its size, its real type
     and a name that agrees with it (``core.uploads``)."""

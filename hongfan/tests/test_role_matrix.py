@@ -56,10 +56,13 @@ from hongfan.org.tests.factories import primary, sec_branch, second
 from hongfan.orglife.models import (
     Appraisal,
     AppraisalGrade,
+    AppraisalVote,
     Attendance,
+    LeaveRequest,
     Meeting,
     MeetingFile,
     MeetingRequirement,
+    SelfAssessment,
 )
 from hongfan.orglife.tests import role_rows as orglife_rows
 from hongfan.points.models import (
@@ -259,6 +262,9 @@ def snapshot(t: Targets) -> dict[str, Any]:
             MeetingRequirement,
             Appraisal,
             AppraisalGrade,
+            LeaveRequest,
+            SelfAssessment,
+            AppraisalVote,
             Notification,
         )
     }
@@ -284,6 +290,12 @@ def snapshot(t: Targets) -> dict[str, Any]:
             Meeting.objects.order_by("pk").values_list("pk", "status", "topic", "minutes")
         ),
         "attendance": list(Attendance.objects.order_by("pk").values_list("pk", "status")),
+        "leave": list(LeaveRequest.objects.order_by("pk").values_list("pk", "status", "note")),
+        "appraisals": list(
+            Appraisal.objects.order_by("pk").values_list(
+                "pk", "status", "vote_opened_at", "vote_closed_at"
+            )
+        ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "study": study_state(),
     }

@@ -12,5 +12,5 @@ class DaySource(models.TextChoices):
 
 
 class YearSource(models.TextChoices):
-    LIBRARY = "library", "chinesecalendar 库"
+    LIBRARY = "library", "系统内置"
     ADMIN = "admin", "管理员录入"

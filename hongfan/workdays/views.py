@@ -32,12 +32,15 @@ def index(request: HttpRequest) -> HttpResponse:
 def year(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
     access = request_access(request)
-    cal = selectors.calendar_year_get(year=year, today=today())
+    day = today()
+    cal = selectors.calendar_year_get(year=year, today=day)
     return render(
         request,
         "workdays/year.html",
         {
             "cal": cal,
+            # this year's page opens at this month (on a phone the months are stacked)
+            "current_month": day.month if year == day.year else None,
             "week_header": WEEK_HEADER,
             "can_edit": services.can_edit_calendar(access),
             "prev_year": year - 1 if year > MIN_YEAR else None,

@@ -59,3 +59,6 @@ def clock(monkeypatch) -> Clock:
 
     monkeypatch.setattr(timezone, "now", now)
     return moved
+
+
+from hongfan.accounts.tests.sms import outbox  # noqa: E402,F401  (the SMS outbox fixture)

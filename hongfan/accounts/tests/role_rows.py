@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from hongfan.core.roles import Role
-from hongfan.core.testing.role_matrix import DONE, OK, REDIRECT, Row, only, roles
+from hongfan.core.testing.role_matrix import DONE, MISSING, OK, REDIRECT, Row, only, roles
 from hongfan.org.models import Branch
 from hongfan.org.tests.factories import second
 
@@ -24,6 +24,12 @@ def policy_payload(t: Any) -> dict[str, Any]:
         "password_min_classes": 3,
         "password_max_age_days": 90,
         "session_idle_minutes": 30,
+        "admin_session_hours": 8,
+        "member_idle_minutes": 120,
+        "member_session_hours": 12,
+        "remember_device_days": 7,
+        "sms_per_mobile_hour": 5,
+        "sms_per_ip_hour": 60,
     }
 
 
@@ -47,10 +53,32 @@ TABLE: dict[str, Row] = {
             "new_password2": "Xin#Mima2027",
         },
     ),
+    # 找回密码 and 激活账号 are reached without logging in; asking for a code answers the
+    # same page (and sends nothing to a number without an account).
+    "accounts:password_reset": Row(
+        get=roles(OK, anonymous=OK),
+        post=roles(OK, anonymous=OK),
+        payload=lambda t: {"mobile": "13700000009", "action": "send"},
+    ),
+    "accounts:activate": Row(
+        get=roles(OK, anonymous=OK),
+        post=roles(OK, anonymous=OK),
+        payload=lambda t: {"mobile": "13700000009", "action": "send"},
+    ),
+    "accounts:security": Row(get=LOGGED_IN),
+    # WeChat login is off unless HONGFAN_WECHAT_LOGIN is on (tests/test_wechat.py sets it)
+    "accounts:wechat_start": Row(get=roles(MISSING, anonymous=MISSING)),
+    "accounts:wechat_callback": Row(get=roles(MISSING, anonymous=MISSING)),
+    "accounts:wechat_unbind": Row(post=roles(REDIRECT)),
     "accounts:2fa": Row(get=LOGGED_IN, post=LOGGED_IN, payload=lambda t: {"token": "000000"}),
     # --- 三员: security admin, system admin, auditor
     "security:roles": Row(
         get=only(security=True), post=only(DONE, security=True), payload=grant_payload
+    ),
+    "security:roles_bulk": Row(
+        get=only(security=True),
+        post=only(DONE, security=True),
+        payload=lambda t: {"users": [t.account.pk], "role": Role.CITY_ADMIN},
     ),
     "security:revoke": Row(post=only(DONE, security=True), args=lambda t: [t.assignment.pk]),
     "security:policy": Row(
@@ -69,6 +97,12 @@ TABLE: dict[str, Row] = {
             "display_name": "新同事",
             "password": "Xin#Mima2027",
         },
+    ),
+    "system:person_search": Row(get=only(sysadmin=True)),
+    "system:roster_accounts": Row(
+        get=only(sysadmin=True),
+        post=only(sysadmin=True),
+        payload=lambda t: {"hospital": t.hospital.pk, "branch": t.branch.pk},
     ),
     "system:user_active": Row(
         post=only(DONE, sysadmin=True),

@@ -149,6 +149,12 @@ def test_the_security_admin_sets_the_address_threshold_in_the_policy(db, client_
             "password_min_classes": 3,
             "password_max_age_days": 90,
             "session_idle_minutes": 30,
+            "admin_session_hours": 8,
+            "member_idle_minutes": 120,
+            "member_session_hours": 12,
+            "remember_device_days": 7,
+            "sms_per_mobile_hour": 5,
+            "sms_per_ip_hour": 60,
         },
     )
     assert response.status_code == 302
@@ -173,6 +179,12 @@ def test_an_address_threshold_outside_its_bounds_is_refused_in_chinese(db, clien
             "password_min_classes": 3,
             "password_max_age_days": 90,
             "session_idle_minutes": 30,
+            "admin_session_hours": 8,
+            "member_idle_minutes": 120,
+            "member_session_hours": 12,
+            "remember_device_days": 7,
+            "sms_per_mobile_hour": 5,
+            "sms_per_ip_hour": 60,
         },
     )
     assert response.status_code == 200

@@ -155,6 +155,12 @@ def test_the_security_admins_policy_change_takes_effect(db, client_for):
             "password_min_classes": 3,
             "password_max_age_days": 90,
             "session_idle_minutes": 30,
+            "admin_session_hours": 8,
+            "member_idle_minutes": 120,
+            "member_session_hours": 12,
+            "remember_device_days": 7,
+            "sms_per_mobile_hour": 5,
+            "sms_per_ip_hour": 60,
         },
     )
     assert response.status_code == 302
@@ -181,6 +187,12 @@ def test_a_policy_outside_its_bounds_is_refused_in_chinese(db, client_for):
             "password_min_classes": 3,
             "password_max_age_days": 90,
             "session_idle_minutes": 30,
+            "admin_session_hours": 8,
+            "member_idle_minutes": 120,
+            "member_session_hours": 12,
+            "remember_device_days": 7,
+            "sms_per_mobile_hour": 5,
+            "sms_per_ip_hour": 60,
         },
     )
     assert response.status_code == 200
@@ -292,8 +304,8 @@ def idle(client: Client, minutes: float) -> None:
     session.save()
 
 
-def test_a_session_idle_for_30_minutes_is_logged_out(db, client_for, users):
-    client = client_for("member")
+def test_an_admin_session_idle_for_30_minutes_is_logged_out(db, client_for, users):
+    client = client_for("hosp")
     page = f"/org/people/{users['member'].person_id}/"
     assert client.get(page).status_code == 200
     idle(client, 31)
@@ -301,13 +313,13 @@ def test_a_session_idle_for_30_minutes_is_logged_out(db, client_for, users):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?timeout=1")
     assert not logged_in(client)
-    assert AuditEvent.objects.filter(action="session_timeout", username="member").exists()
+    assert AuditEvent.objects.filter(action="session_timeout", username="hosp").exists()
     login_page = client.get(response["Location"]).content.decode()
     assert "会话已超时" in login_page
 
 
-def test_a_session_used_within_30_minutes_stays_open(db, client_for, users):
-    client = client_for("member")
+def test_an_admin_session_used_within_30_minutes_stays_open(db, client_for, users):
+    client = client_for("hosp")
     page = f"/org/people/{users['member'].person_id}/"
     client.get(page)
     idle(client, 29)
@@ -317,7 +329,7 @@ def test_a_session_used_within_30_minutes_stays_open(db, client_for, users):
 
 def test_the_idle_timeout_follows_the_policy(db, client_for, users):
     set_policy(session_idle_minutes=10)
-    client = client_for("member")
+    client = client_for("hosp")
     page = f"/org/people/{users['member'].person_id}/"
     client.get(page)
     idle(client, 11)

@@ -55,3 +55,42 @@ def test_the_panel_tag_draws_like_an_include(tmp_path, settings):
     shown = [panels.Shown("panel.html", {"label": "甲"})]
     context = {"page": "·人员", "shown": shown}
     assert page.render(Context(context)) == include.render(Context(context)) == "[<b>甲·人员</b>]"
+
+
+def test_a_tabbed_page_lists_its_tabs_and_computes_only_the_chosen_one(registry):
+    asked: list[str] = []
+
+    def ctx(name: str) -> Any:
+        def context(access: Access, obj: Any) -> dict[str, Any]:
+            asked.append(name)
+            return {"name": name}
+
+        return context
+
+    panels.register(
+        panels.Panel(panels.PERSON, "s.html", ctx("stars"), 70, tab="stars", tab_label="季度之星"),
+        panels.Panel(panels.PERSON, "p.html", ctx("points"), 30, tab="points", tab_label="积分"),
+        panels.Panel(panels.PERSON, "u.html", ctx("untabbed"), 5),
+    )
+    tabs = panels.tabs_for(panels.PERSON, access=Access(None), obj=None)
+    assert [(t.key, t.label) for t in tabs] == [("points", "积分"), ("stars", "季度之星")]
+    assert asked == []  # listing the tabs computes nothing
+    shown = panels.panels_for(panels.PERSON, access=Access(None), obj=None, tab="stars")
+    assert [s.template for s in shown] == ["s.html"] and asked == ["stars"]
+    shown = panels.panels_for(panels.PERSON, access=Access(None), obj=None, tab="")
+    assert [s.template for s in shown] == ["u.html"]
+
+
+def test_a_panel_kept_off_a_page_by_when_is_neither_listed_nor_computed(registry):
+    def boom(access: Access, obj: Any) -> dict[str, Any]:
+        raise AssertionError("computed")
+
+    panels.register(
+        panels.Panel(panels.HOME, "m.html", boom, when=lambda a, _: a.person_id is not None)
+    )
+    assert panels.panels_for(panels.HOME, access=Access(None), obj=None) == []
+
+
+def test_a_tab_needs_both_a_key_and_a_label():
+    with pytest.raises(ValueError, match="a tab needs"):
+        panels.Panel(panels.PERSON, "x.html", _context("x"), tab="points")

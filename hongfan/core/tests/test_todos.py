@@ -79,3 +79,44 @@ def test_an_unknown_audience_or_urgency_is_refused():
         todos.Todo("t", "/x/", urgency="later")
     with pytest.raises(ValueError):
         todos.Todo("", "/x/")
+
+
+def test_the_badge_is_offered_only_to_users_a_badge_source_asks_and_counted_once():
+    calls: list[int] = []
+
+    def claims(access: Access, today: date) -> list[todos.Todo]:
+        calls.append(1)
+        return [todos.Todo("待审核的积分申报", "/points/review/", count=120)]
+
+    todos.register(todos.TodoSource("points.claims", "branch", claims, badge=True))
+    assert todos.waiting_counter(MEMBER, TODAY) is None
+    counter = todos.waiting_counter(SECRETARY, TODAY)
+    assert counter is not None and calls == []  # nothing asked until the badge is drawn
+    assert str(counter) == "99+" and counter.count == 120 and bool(counter)
+    assert calls == [1]
+
+
+def test_a_page_that_collected_the_tasks_hands_them_to_the_badge():
+    def claims(access: Access, today: date) -> list[todos.Todo]:
+        raise AssertionError("asked twice")
+
+    todos.register(todos.TodoSource("points.claims", "branch", claims, badge=True))
+    known = [
+        todos.Todo("待审核的积分申报", "/r/", count=2, source="points.claims"),
+        todos.Todo("补记会议", "/m/", count=5, source="orglife.meetings"),
+    ]
+    counter = todos.waiting_counter(SECRETARY, TODAY, known=known)
+    assert counter is not None and counter.count == 2
+
+
+def test_a_failing_source_costs_its_own_tasks_and_is_logged(caplog):
+    def broken(access: Access, today: date) -> list[todos.Todo]:
+        raise RuntimeError("boom")
+
+    todos.register(
+        todos.TodoSource("orglife.broken", "branch", broken, badge=True),
+        todos.TodoSource("points.claims", "branch", _claims, badge=True),
+    )
+    assert [t.title for t in todos.todos_for(SECRETARY, TODAY)] == ["待审核的积分申报"]
+    assert todos.waiting_count(SECRETARY, TODAY) == 3
+    assert "orglife.broken" in caplog.text

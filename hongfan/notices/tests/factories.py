@@ -21,7 +21,7 @@ class NotificationFactory(DjangoModelFactory):
         read = factory.Trait(read_at=factory.LazyFunction(timezone.now))
 
     recipient = factory.SubFactory(UserFactory, member=True)
-    category = "orglife"
+    category = "组织生活"
     title = factory.Sequence(lambda n: f"测试通知{n}")
     body = "请按时参加支部党员大会。"
     link = "/orglife/mine/"

@@ -32,4 +32,7 @@ TABLE: dict[str, Row] = {
         args=lambda t: [member_notification(t).pk],
     ),
     "notices:read_all": Row(post=roles(DONE), payload=lambda t: {}),
+    # 消息设置: everyone their own (the inbox is always on; nothing to choose without an
+    # SMS or WeChat backend, and then a POST only says so)
+    "notices:preferences": Row(get=LOGGED_IN, post=roles(DONE), payload=lambda t: {}),
 }

@@ -134,7 +134,7 @@ def test_scrub_masks_mobiles_and_id_numbers():
 @override_settings(HONGFAN_NOTIFY_BACKENDS=[INBOX, LOG_SMS])
 def test_log_sms_through_notify_runs_in_the_worker_task(alice, committed, caplog):
     with caplog.at_level(logging.INFO, logger="hongfan.notify"), committed():
-        notify(recipients=[alice], title="学习提醒", body="")
+        notify(recipients=[alice], title="账号已开通", body="", category="账号")
     assert f"SMS to {mask_mobile(alice.person.mobile)}" in caplog.text
 
 
@@ -198,7 +198,9 @@ def test_http_sms_through_notify_after_commit(alice, bob, gateway, committed, ca
         ),
         committed(),
     ):
-        notify(recipients=[alice, bob], title="活动报名成功", body="")
+        notify(
+            recipients=[alice, bob], title="会议取消", body="", category="组织生活", important=True
+        )
         assert state.requests == []
     assert sorted(r["json"]["mobile"] for r in state.requests) == sorted(
         [alice.person.mobile, bob.person.mobile]

@@ -69,7 +69,7 @@ def test_notification_reaches_the_inbox_only_when_the_transaction_commits(alice,
         "支部党员大会提醒",
         "本月支部党员大会尚未召开",
         "/orglife/",
-        "三会一课",
+        "组织生活",  # the category's name before categories were data, mapped
         "",
         None,
     )
@@ -191,3 +191,24 @@ def test_users_without_a_person_still_get_the_inbox(committed):
     with committed():
         assert notify(recipients=[lone], title="通知", body="") == 1
     assert len(inbox_of(lone)) == 1
+
+
+def test_the_reminders_sent_as_sanhui_yike_move_to_orglife(alice):
+    """notices' migration 0003: the category named before categories were data becomes
+    组织生活, a message without one 系统; the others stay."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "hongfan.notices.migrations.0003_meeting_reminders_under_orglife"
+    )
+    old = Notification.objects.create(recipient=alice, title="提醒", category="三会一课")
+    bare = Notification.objects.create(recipient=alice, title="通知", category="")
+    points = Notification.objects.create(recipient=alice, title="积分", category="积分")
+    migration.forwards(apps, None)
+    assert [Notification.objects.get(pk=n.pk).category for n in (old, bare, points)] == [
+        "组织生活",
+        "系统",
+        "积分",
+    ]

@@ -51,6 +51,7 @@ class HospitalSpec:
     staff: int
     members: int
     branches: int
+    alias: str = ""  # the hospital's other name, if it has two
     level: str = "三级甲等"
     region: str = "370811"
     brand: str = ""
@@ -176,6 +177,7 @@ def build_hospital(authority: Authority, spec: HospitalSpec, *, seed: int, day: 
         authority=authority,
         name=spec.name,
         short_name=spec.short_name,
+        alias=spec.alias,
         level=spec.level,
         region_code=spec.region,
         reported_staff=spec.reported_staff,

@@ -6,6 +6,9 @@ from __future__ import annotations
 from hongfan.org.demo.build import HospitalSpec
 
 DEMO_PASSWORD = "Hongfan@2026"
+# One hospital with two names, as the report on it says (济宁市第三人民医院, also named
+# 济宁市兖州区人民医院): one hospital of the demo city, the other name its 别名.
+ALIAS_OF_PRIMARY = "济宁市兖州区人民医院"
 
 JINING = [
     HospitalSpec(
@@ -36,6 +39,7 @@ JINING = [
     HospitalSpec(
         name="济宁市第三人民医院",
         short_name="市三院",
+        alias=ALIAS_OF_PRIMARY,
         staff=1500,
         members=348,
         branches=22,
@@ -55,15 +59,6 @@ JINING = [
         region="370811",
         brand="抓党建、促业务、提服务",
         warnings=False,
-    ),
-    HospitalSpec(
-        name="济宁市兖州区人民医院",
-        short_name="兖州区医院",
-        staff=1150,
-        members=236,
-        branches=14,
-        region="370812",
-        level="三级综合",
     ),
     HospitalSpec(
         name="金乡县人民医院",
@@ -108,6 +103,7 @@ def small_city() -> list[HospitalSpec]:
         HospitalSpec(
             name=PRIMARY,
             short_name="市三院",
+            alias=ALIAS_OF_PRIMARY,
             staff=160,
             members=48,
             branches=6,

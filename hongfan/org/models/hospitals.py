@@ -23,6 +23,9 @@ class Hospital(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="hospitals")
     name = models.CharField("医院名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=30, blank=True)
+    # One hospital, two names (济宁市第三人民医院 is also 济宁市兖州区人民医院): the other
+    # name is shown beside the first, never as a second hospital.
+    alias = models.CharField("别名", max_length=100, blank=True)
     level = models.CharField("等级", max_length=20, blank=True)
     region_code = models.CharField("行政区划代码", max_length=6, default="370800")
     reported_staff = models.PositiveIntegerField("职工总数（含未录入）", null=True, blank=True)

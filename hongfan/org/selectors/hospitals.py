@@ -228,3 +228,49 @@ def member_hospital(*, access: Access) -> Hospital:
     """The acting member's own hospital."""
     assert access.person_hospital_id is not None
     return Hospital.objects.get(pk=access.person_hospital_id)
+
+
+def home_heading(*, access: Access) -> str:
+    """Whose home page it is, for its heading: the city, the administered hospital, the
+    secretary's branch, or the member's branch (one query, none for the city)."""
+    if access.is_city:
+        return "全市"
+    if access.hospital_ids:
+        names = Hospital.objects.filter(pk__in=access.hospital_ids).order_by("pk")
+        return "、".join(names.values_list("name", flat=True))
+    branch_ids = access.branch_ids or (
+        {access.person_branch_id} if access.person_branch_id else set()
+    )
+    rows = Branch.objects.filter(pk__in=branch_ids).select_related("hospital").order_by("pk")
+    return "、".join(f"{b.hospital.name} {b.name}" for b in rows)
+
+
+@dataclass(frozen=True)
+class ScopeCounts:
+    """The size of what a manager runs, for their home page: hospitals, branches, members."""
+
+    hospitals: int
+    branches: int
+    members: int
+    hospital_id: int | None  # the one hospital administered (for its links), else None
+
+
+def scope_counts(*, access: Access) -> ScopeCounts | None:
+    """For the city (every hospital) and a hospital admin (theirs): how many hospitals,
+    branches and active members (two queries); None for anyone else."""
+    access.require_business()
+    if access.is_city:
+        hospitals = Hospital.objects.all()
+    elif access.hospital_ids:
+        hospitals = Hospital.objects.filter(pk__in=access.hospital_ids)
+    else:
+        return None
+    ids = list(hospitals.values_list("pk", flat=True))
+    branches = Branch.objects.filter(hospital_id__in=ids, active=True, kind=BranchKind.BRANCH)
+    members = Person.objects.filter(ACTIVE, IS_MEMBER, hospital_id__in=ids)
+    return ScopeCounts(
+        hospitals=len(ids),
+        branches=branches.count(),
+        members=members.count(),
+        hospital_id=ids[0] if len(ids) == 1 else None,
+    )

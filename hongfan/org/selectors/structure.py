@@ -220,6 +220,8 @@ def branch_detail(*, access: Access, branch: Branch) -> BranchDetail:
     transfers = Transfer.objects.filter(
         Q(to_branch=branch) | Q(from_branch=branch), transferred_on__year=day.year
     ).count()
+    # The branch's health warnings are for those who run it (secretary, admins, the city),
+    # not for a member reading their branch's page.
     warnings = branch_warnings(
         rule=rule,
         today=day,
@@ -229,6 +231,8 @@ def branch_detail(*, access: Access, branch: Branch) -> BranchDetail:
         has_committee=committee is not None,
         term_end=committee.term_end if committee else None,
     )
+    if not (access.is_city or access.manages_branch(branch.pk, branch.hospital_id)):
+        warnings = []
     return BranchDetail(
         branch,
         rule,

@@ -215,7 +215,8 @@ MANAGER_LIST = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
 API_LIST = {**MANAGER_LIST, "anonymous": FORBIDDEN}
 
 TABLE: dict[str, Row] = {
-    "home": Row(get=roles(REDIRECT)),
+    # every business role's 首页; the 三员 are sent to the page they work on
+    "home": Row(get=roles(OK, audit=REDIRECT, security=REDIRECT, sysadmin=REDIRECT)),
     # --- organisation
     "org:hospitals": Row(get=only(city=True)),
     "org:hospital": Row(get=HOSPITAL_READ, args=HOSPITAL),

@@ -37,6 +37,7 @@ from hongfan.core.testing.browser import (
     login,
     shot,
 )
+from hongfan.org.tests.factories import primary, sec_branch
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,9 @@ def test_hospital_admin_logs_in_and_sees_overview_and_development_board(
     for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page = open_page(size)
         login(page, demo_city.url, "hosp")
+        # 首页 first (its tasks), then the hospital's overview from the menu bar's 医院概况
+        expect(page.locator("#todos")).to_be_visible()
+        page.goto(f"{demo_city.url}/org/hospitals/{primary().pk}/")
         expect_hospital_overview(page)
         shot(page, f"hosp-overview-{size_name}")
 
@@ -99,7 +103,8 @@ def test_secretary_sees_branch_and_member_sees_own_page_on_a_phone(
 
     page = open_page(PHONE)
     login(page, demo_city.url, "sec")
-    assert re.search(r"/org/branches/\d+/$", page.url), page.url
+    assert page.url.rstrip("/") == demo_city.url.rstrip("/")  # 首页 first
+    page.goto(f"{demo_city.url}/org/branches/{sec_branch().pk}/")
     expect(page.locator(".hf-stat").first).to_contain_text("党员")
     expect(page.get_by_role("heading", name=re.compile("支部委员会"))).to_be_visible()
     shot(page, "sec-branch-phone")
@@ -107,6 +112,9 @@ def test_secretary_sees_branch_and_member_sees_own_page_on_a_phone(
 
     page = open_page(PHONE)
     login(page, demo_city.url, "member")
+    # 首页 first; the bottom bar's 我的 opens the member's own page (党员档案)
+    with page.expect_navigation():
+        page.locator(".hf-tabbar").get_by_role("link", name="我的").click()
     assert re.search(r"/org/people/\d+/$", page.url), page.url
     expect(page.get_by_role("heading", name="基本信息")).to_be_visible()
     expect(page.get_by_role("heading", name="党组织信息")).to_be_visible()

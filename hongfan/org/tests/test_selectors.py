@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hongfan.core.access import access_for
 from hongfan.core.dates import today
+from hongfan.core.roles import Role
 from hongfan.org.choices import BranchKind, PersonStatus, PoliticalStatus
 from hongfan.org.models import (
     Branch,
@@ -34,6 +35,7 @@ from hongfan.org.tests.factories import (
     make_branch,
     make_development,
     make_person,
+    make_user,
     other_branch,
     primary,
     sec_branch,
@@ -181,6 +183,20 @@ def test_branch_page_warns_about_branch_health(client_for, access, shape, code):
     assert set(warnings) == {code}
     page = client_for("hosp").get(f"/org/branches/{branch.pk}/").content.decode()
     assert warnings[code] in page
+
+
+def test_a_member_reads_their_branch_page_without_the_admins_warnings(client_for, access):
+    branch = make_branch(full=2)
+    reader = make_user("warned_member", person=branch.secretary, roles=[(Role.MEMBER, None, None)])
+    assert (
+        structure_selectors.branch_detail(access=access_for(reader), branch=branch).warnings == []
+    )
+    client = client_for("hosp")
+    client.force_login(reader)
+    page = client.get(f"/org/branches/{branch.pk}/").content.decode()
+    assert "预警" not in page and "不足3人" not in page
+    admin_page = client_for("hosp").get(f"/org/branches/{branch.pk}/").content.decode()
+    assert "预警" in admin_page and "不足3人" in admin_page
 
 
 def test_a_healthy_branch_has_no_warnings(access):

@@ -58,41 +58,63 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The 党员档案's own tabs; the apps lend the others through core.panels (积分, 组织生活, 学习,
+# 民主评议, 季度之星), so that org names no higher app.
+BASIC, DEVELOPMENT = "basic", "development"
+OWN_TABS = [panels.Tab(BASIC, "基本信息"), panels.Tab(DEVELOPMENT, "发展")]
+
+
 @login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 党员档案: a person's data in tabs, each a link (``?tab=``) that htmx swaps in
+    place on a phone or a desktop; an unknown tab shows the first."""
     access = request_access(request)
     p = people_selectors.person_get(access=access, pk=pk)
-    dev = getattr(p, "development", None) if hasattr(p, "development") else None
-    next_step = None
-    if dev is not None:
-        from hongfan.org.rules import development_next_step
-
-        rule = structure_selectors.org_rule_for(p.hospital.authority_id)
-        next_step = development_next_step(
-            development_selectors.dev_dates(dev), rule=rule, today=today()
+    tabs = OWN_TABS + panels.tabs_for(panels.PERSON, access=access, obj=p)
+    keys = [t.key for t in tabs]
+    tab = request.GET.get("tab", BASIC)
+    tab = tab if tab in keys else BASIC
+    context: dict[str, Any] = {
+        "p": p,
+        "tabs": tabs,
+        "tab": tab,
+        "can_edit": people_services._can_write_person(access, p.hospital_id, p.branch_id),
+        "is_admin": access.administers_hospital(p.hospital_id),
+    }
+    if tab == BASIC:
+        context.update(
+            panels=panels.panels_for(panels.PERSON, access=access, obj=p, tab=""),
+            history=people_selectors.person_history(p),
+            seats=list(p.seats.select_related("committee", "committee__branch")),
+            can_reveal=access.administers_hospital(p.hospital_id) or access.person_id == p.pk,
         )
-    return render(
-        request,
-        "org/person.html",
-        {
-            "p": p,
-            "panels": panels.panels_for(panels.PERSON, access=access, obj=p),
-            "history": people_selectors.person_history(p),
-            "dev": dev,
-            "next_step": next_step,
-            "cultivations": list(p.cultivations.select_related("mentor")),
-            "seats": list(p.seats.select_related("committee", "committee__branch")),
-            "can_edit": people_services._can_write_person(access, p.hospital_id, p.branch_id),
-            "is_admin": access.administers_hospital(p.hospital_id),
-            "can_reveal": access.administers_hospital(p.hospital_id) or access.person_id == p.pk,
-            "can_start_dev": (
+    elif tab == DEVELOPMENT:
+        dev = getattr(p, "development", None) if hasattr(p, "development") else None
+        next_step = None
+        if dev is not None:
+            from hongfan.org.rules import development_next_step
+
+            rule = structure_selectors.org_rule_for(p.hospital.authority_id)
+            next_step = development_next_step(
+                development_selectors.dev_dates(dev), rule=rule, today=today()
+            )
+        context.update(
+            dev=dev,
+            next_step=next_step,
+            cultivations=list(p.cultivations.select_related("mentor")),
+            can_start_dev=(
                 not p.is_member
                 and dev is None
                 and p.status == PersonStatus.ACTIVE
                 and (access.administers_hospital(p.hospital_id) or bool(access.branch_ids))
             ),
-        },
-    )
+        )
+    else:
+        context["panels"] = panels.panels_for(panels.PERSON, access=access, obj=p, tab=tab)
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return render(request, "org/partials/_person_tab.html", context)
+    return render(request, "org/person.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from hongfan.org.models import Person
+from hongfan.orglife.forms.leave import Text
 from hongfan.orglife.models import Meeting
 
 NOTE_MAX = 200
@@ -49,11 +50,48 @@ class AppraisalForm(forms.Form):
         notes = {p.pk: (data.get(_note(p.pk)) or "")[:NOTE_MAX] for p in self.full}
         for key in self.data:
             pk = key[6:]
-            if key.startswith("grade-") and pk.isdigit() and int(pk) not in full_ids:
+            if (
+                key.startswith("grade-")
+                and pk.isascii()
+                and pk.isdigit()
+                and len(pk) < 19
+                and int(pk) not in full_ids
+            ):
                 grades[int(pk)] = self.data[key]
         raw = data.get("meeting") or ""
         data["grades"] = grades
         data["notes"] = notes
         data["meeting"] = next((m for m in self.meetings if str(m.pk) == raw), None)
         data["final"] = data.get("action") == "final"
+        data["action"] = data.get("action") or "draft"
         return data
+
+
+class SelfAssessmentForm(forms.Form):
+    text = Text(
+        label="自我评价",
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "placeholder": "对照党员标准，从政治思想、学习、工作、作风、纪律等方面写一写",
+            }
+        ),
+        error_messages={"required": "请填写自我评价", "max_length": "自我评价不能超过2000字"},
+    )
+
+
+class BallotForm(forms.Form):
+    """A member's ballot: fields ``vote-<person>``, each one of the grades or empty. The
+    votes are handed on as posted (the service refuses a peer or grade that is not allowed,
+    in Chinese); an id that is not a number, or too big to be one, is dropped."""
+
+    def votes(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        for key in self.data:
+            raw = key[5:]
+            if key.startswith("vote-") and raw.isascii() and raw.isdigit() and len(raw) < 19:
+                value = str(self.data.get(key) or "").replace("\x00", "")
+                if value:
+                    out[int(raw)] = value[:20]
+        return out

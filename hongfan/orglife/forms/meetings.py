@@ -58,19 +58,24 @@ class MeetingForm(_Times):
     place = forms.CharField(label="地点", max_length=200, required=False)
     online = forms.BooleanField(label="线上会议", required=False)
     party_group = forms.ModelChoiceField(
-        label="党小组（党小组会必选）", queryset=PartyGroup.objects.none(), required=False
+        label="党小组", queryset=PartyGroup.objects.none(), required=False, empty_label="请选择"
     )
-    host = PersonChoice(label="主持人", queryset=Person.objects.none(), required=False)
-    recorder = PersonChoice(label="记录人", queryset=Person.objects.none(), required=False)
+    host = PersonChoice(
+        label="主持人", queryset=Person.objects.none(), required=False, empty_label="暂不指定"
+    )
+    recorder = PersonChoice(
+        label="记录人", queryset=Person.objects.none(), required=False, empty_label="暂不指定"
+    )
     lecturer = PersonChoice(
-        label="授课人（党课必填）",
+        label="授课人",
         queryset=Person.objects.none(),
         required=False,
+        empty_label="请输入姓名搜索",
         widget=SearchSelect,
-        help_text="先选择支部，再输入姓名搜索本院人员",
+        help_text="输入姓名搜索本院人员",
     )
     people = forms.ModelMultipleChoiceField(
-        label="谈话对象（谈心谈话）",
+        label="谈话对象",
         queryset=Person.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
@@ -79,10 +84,22 @@ class MeetingForm(_Times):
         label="议程", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
+    # The fields only some kinds of meeting have (shown when the kind is chosen; the others
+    # are hidden, in the page and by static/hongfan/meeting-form.js as the kind changes).
+    KIND_FIELDS: dict[str, tuple[str, ...]] = {
+        "party_group": (MeetingKind.GROUP,),
+        "lecturer": (MeetingKind.LECTURE,),
+        "people": (MeetingKind.TALK,),
+    }
+    # Required for those kinds (the service says so when missing; the page marks them).
+    KIND_REQUIRED = {"party_group", "lecturer", "people"}
+
     def __init__(
         self, *args: Any, branches: Any, people: Any, lecturers: Any, groups: Any, **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
+        for name, kinds in self.KIND_FIELDS.items():
+            self.fields[name].kinds = " ".join(kinds)  # type: ignore[attr-defined]
         self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
         for name in ("host", "recorder", "people"):
             self.fields[name].queryset = people  # type: ignore[attr-defined]
@@ -104,6 +121,7 @@ class MeetingEditForm(_Times):
 
 class CloseForm(forms.Form):
     minutes = forms.CharField(label="会议记录", max_length=60_000, widget=forms.HiddenInput)
+    early = forms.BooleanField(label="会议已提前结束，确认现在完成记录", required=False)
     resolutions = forms.CharField(
         label="决议事项",
         required=False,

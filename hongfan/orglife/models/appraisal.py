@@ -30,6 +30,10 @@ class Appraisal(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The online part: members write their self-assessments and vote on their peers between
+    # the opening and the closing of the vote (民主测评).
+    vote_opened_at = models.DateTimeField("测评开始", null=True, blank=True)
+    vote_closed_at = models.DateTimeField("测评结束", null=True, blank=True)
 
     class Meta:
         verbose_name = "民主评议党员"
@@ -65,3 +69,53 @@ class AppraisalGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.grade}"
+
+
+class SelfAssessment(models.Model):
+    """A member's 自我评价 for the branch's appraisal of a year."""
+
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField("自我评价")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "自我评价"
+        ordering = ["appraisal_id", "person_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "person"],
+                name="self_assessment_once",
+                violation_error_message="本年度已填写自我评价",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal_id} {self.person_id}"
+
+
+class AppraisalVote(models.Model):
+    """One member's anonymous vote (民主测评) on a peer of their branch. The voter is kept
+    only as a keyed hash of (appraisal, voter) — enough to refuse a second vote on the same
+    peer and to tell a member what they have done, never enough to show who voted what —
+    and no time is kept that could give them away."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="votes")
+    voter_key = models.CharField(max_length=64)
+    peer = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField("测评等次", max_length=12, choices=Grade.choices)
+
+    class Meta:
+        verbose_name = "民主测评票"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appraisal", "voter_key", "peer"],
+                name="appraisal_vote_once_per_peer",
+                violation_error_message="你已对此人投过票，不能重复投票",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal_id} → {self.peer_id}"

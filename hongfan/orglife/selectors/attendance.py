@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -163,3 +163,92 @@ def attendance_counts(*, hospital_id: int, start: date, end: date) -> dict[int, 
         )
         for person_id, by in tally.items()
     }
+
+
+# --- the home page and the person page (core.todos, core.panels) --------------------------------
+
+
+def attendance_next(*, access: Access, now: datetime) -> Attendance | None:
+    """The member's next meeting (their roster row): planned and its check-in window not yet
+    closed, the soonest first (one query)."""
+    if access.person_id is None:
+        return None
+    return (
+        attendance_list(access=access)
+        .filter(meeting__status=MeetingStatus.PLANNED, meeting__checkin_closes_at__gte=now)
+        .order_by("meeting__starts_at", "meeting_id")
+        .first()
+    )
+
+
+def checkin_open(meeting: Meeting, now: datetime) -> bool:
+    """Whether the meeting's QR check-in accepts a member now (the window
+    ``services.attendance.meeting_checkin`` enforces)."""
+    return (
+        meeting.status == MeetingStatus.PLANNED
+        and meeting.checkin_opens_at <= now <= meeting.checkin_closes_at
+    )
+
+
+def attendance_recent(*, access: Access, limit: int = 3) -> list[Attendance]:
+    """The member's latest meetings held (what is new in their branch's 组织生活)."""
+    if access.person_id is None:
+        return []
+    return list(attendance_list(access=access).filter(meeting__status=MeetingStatus.HELD)[:limit])
+
+
+@dataclass(frozen=True)
+class PersonAttendance:
+    year: int
+    held: int
+    present: int
+    leave: int
+    absent: int
+    rows: list[Attendance]
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.present / self.held) if self.held else None
+
+
+def _reads_person(access: Access, person: Person) -> bool:
+    return (
+        access.person_id == person.pk
+        or access.manages_branch(person.branch_id, person.hospital_id)
+        or access.reads_hospital(person.hospital_id)
+    )
+
+
+def person_attendance(
+    *, access: Access, person: Person, year: int, limit: int = 20
+) -> PersonAttendance | None:
+    """A person's 组织生活 for the 党员档案: this year's held meetings counted by their mark,
+    and their latest roster rows (two queries); None for a user who may not read them."""
+    access.require_business()
+    if not _reads_person(access, person):
+        return None
+    rows = (
+        Attendance.objects.filter(person=person)
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting", "points_entry")
+        .order_by("-meeting__starts_at", "-pk")
+    )
+    counts = dict(
+        rows.filter(
+            meeting__status=MeetingStatus.HELD,
+            meeting__kind__in=COUNTED_KINDS,
+            meeting__starts_at__year=year,
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return PersonAttendance(
+        year=year,
+        held=sum(counts.values()),
+        present=counts.get(AttendanceStatus.PRESENT, 0),
+        leave=counts.get(AttendanceStatus.LEAVE, 0),
+        absent=counts.get(AttendanceStatus.ABSENT, 0),
+        rows=list(rows[:limit]),
+    )

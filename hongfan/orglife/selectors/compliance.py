@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -14,8 +14,14 @@ from hongfan.core.access import Access
 from hongfan.core.dates import month_bounds, year_bounds
 from hongfan.org.choices import BranchKind
 from hongfan.org.models import Branch, BranchCommittee, Hospital, PartyGroup
-from hongfan.orglife.choices import Compliance, MeetingKind, MeetingStatus, RequirementPeriod
-from hongfan.orglife.models import ComplianceTally, Meeting
+from hongfan.orglife.choices import (
+    AppraisalStatus,
+    Compliance,
+    MeetingKind,
+    MeetingStatus,
+    RequirementPeriod,
+)
+from hongfan.orglife.models import Appraisal, ComplianceTally, Meeting
 from hongfan.orglife.selectors.rules import Requirement, requirements_for
 
 
@@ -96,7 +102,7 @@ class _Held:
 
 
 def _held(ids: list[int], year: int) -> _Held:
-    """Four queries: committee terms, groups, and meetings held per month (twelve conditional
+    """Five queries: committee terms, groups, decided appraisals, and meetings held per month (twelve conditional
     counts with local month boundaries computed here: no per-row date function in the
     database, whatever the number of meetings)."""
     start, end = year_bounds(year)
@@ -132,6 +138,15 @@ def _held(ids: list[int], year: int) -> _Held:
             key = (branch_id, kind, by_sec)
             have = counts.setdefault(key, [0] * 12)
             counts[key] = [x + y for x, y in zip(have, months, strict=True)]
+    # A decided 民主评议 (online, without a meeting of its own recorded) is the year's
+    # 民主评议党员: counted in the month it was decided (December for a year decided later).
+    for bid, decided_on in Appraisal.objects.filter(
+        branch_id__in=ids, year=year, status=AppraisalStatus.FINAL
+    ).values_list("branch_id", "decided_on"):
+        have = counts.setdefault((bid, MeetingKind.APPRAISAL, False), [0] * 12)
+        if not any(have):
+            month = decided_on.month if decided_on and decided_on.year == year else 12
+            have[month - 1] += 1
     group_counts: dict[int, list[int]] = {}
     for group_id, *group_months in (
         held.filter(kind=MeetingKind.GROUP, party_group__isnull=False)
@@ -289,3 +304,90 @@ def city_summary(*, access: Access, year: int, today: date) -> list[HospitalSumm
             HospitalSummary(h, t["branches"] if t else 0, done + due + overdue, done, overdue, due)
         )
     return out
+
+
+# --- the home page's tasks (core.todos) ----------------------------------------------------------
+
+# A period still open is "about to go red" when it ends within this many days.
+ALERT_DAYS = 31
+
+
+@dataclass(frozen=True)
+class ComplianceAlert:
+    """A requirement of a branch not yet met: overdue (red), or due and its period ending
+    within ``ALERT_DAYS`` (about to go red)."""
+
+    branch: Branch
+    label: str  # "支部委员会 12月"
+    status: str  # Compliance.OVERDUE or Compliance.DUE
+    ends: date  # the period's last day
+
+
+def compliance_alerts(*, access: Access, today: date) -> list[ComplianceAlert]:
+    """The requirements overdue this year or about to be, of the branches the user runs: a
+    secretary's, or every branch of the hospitals they administer (five queries whatever
+    the number of branches), most pressing first."""
+    access.require_business()
+    scope = Q(pk__in=access.branch_ids) | Q(hospital_id__in=access.hospital_ids)
+    branches = list(
+        Branch.objects.filter(scope, active=True, kind=BranchKind.BRANCH)
+        .select_related("hospital")
+        .order_by("pk")
+    )
+    if not branches:
+        return []
+    out: list[ComplianceAlert] = []
+    for authority_id in sorted({b.hospital.authority_id for b in branches}):
+        mine = [b for b in branches if b.hospital.authority_id == authority_id]
+        reqs, rows = compliance(mine, today.year, today, authority_id)
+        for bc in rows:
+            for r in reqs:
+                for cell in bc.cells.get(r.key, []):
+                    last = (
+                        date(today.year, 12, 31)
+                        if cell.last_month == 12
+                        else date(today.year, cell.last_month + 1, 1) - timedelta(days=1)
+                    )
+                    soon = cell.status == Compliance.DUE and (last - today).days < ALERT_DAYS
+                    if cell.status == Compliance.OVERDUE or soon:
+                        out.append(
+                            ComplianceAlert(bc.branch, f"{r.label} {cell.label}", cell.status, last)
+                        )
+    return sorted(out, key=lambda a: (a.status != Compliance.OVERDUE, a.ends, a.branch.pk))
+
+
+@dataclass(frozen=True)
+class ComplianceCount:
+    """One hospital's branches' stored tallies: overdue and due cells, and how many branches
+    have something overdue."""
+
+    hospital: str
+    overdue: int
+    due: int
+    branches_overdue: int
+
+
+def compliance_counts(*, access: Access, year: int) -> list[ComplianceCount]:
+    """For the city: per hospital, the overdue and due cells of its branches this year, from
+    the stored tallies (one query; the tallies are refreshed each day by the reminder run,
+    when a meeting is recorded and when the city's summary is opened)."""
+    access.require_business()
+    if not access.is_city:
+        raise PermissionDenied("只有市卫健委可以查看全市汇总")
+    qs = ComplianceTally.objects.filter(
+        year=year, branch__active=True, branch__kind=BranchKind.BRANCH
+    )
+    rows = (
+        qs.order_by()
+        .values("hospital_id", "hospital__name")
+        .annotate(
+            overdue_n=Sum("overdue"),
+            due_n=Sum("due"),
+            late=Count("id", filter=Q(overdue__gt=0)),
+        )
+        .order_by("hospital_id")
+    )
+    return [
+        ComplianceCount(r["hospital__name"], r["overdue_n"] or 0, r["due_n"] or 0, r["late"])
+        for r in rows
+    ]

@@ -3,17 +3,18 @@ lecture at a branch's meeting, and a branch's meetings of a year (the yearbook).
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from hongfan.core.access import Access
 from hongfan.core.dates import year_bounds
 from hongfan.org.choices import BranchKind, PersonStatus
 from hongfan.org.models import Branch, BranchCommittee, PartyGroup, Person
-from hongfan.orglife.choices import AttendanceStatus
+from hongfan.orglife.choices import AttendanceStatus, MeetingStatus
 from hongfan.orglife.models import Attendance, Meeting, MeetingFile
 
 
@@ -164,3 +165,34 @@ def meetings_of_year(branch: Branch, year: int) -> list[Meeting]:
         )
         .order_by("starts_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ToRecord:
+    """Meetings of one hospital whose time has passed and that are not yet recorded."""
+
+    hospital: str
+    count: int
+    first_pk: int  # the oldest (earliest ended) of them
+    since: datetime  # when it ended
+
+
+def meetings_to_record(*, access: Access, now: datetime) -> list[ToRecord]:
+    """Per hospital in the user's scope (their branches, their hospitals, the city's every
+    hospital): the planned meetings that have ended and still wait for their record (one
+    query)."""
+    access.require_business()
+    rows = (
+        _meeting_qs(access)
+        .filter(status=MeetingStatus.PLANNED, ends_at__lt=now)
+        .order_by()
+        .values("hospital_id", "hospital__name")
+        .annotate(n=Count("id"), first=Min("ends_at"))
+        .order_by("hospital_id")
+    )
+    out = [ToRecord(r["hospital__name"], r["n"], 0, r["first"]) for r in rows]
+    if len(out) == 1 and out[0].count == 1:  # one meeting: link straight to it
+        pending = _meeting_qs(access).filter(status=MeetingStatus.PLANNED, ends_at__lt=now)
+        pk = pending.values_list("pk", flat=True).first() or 0
+        out[0] = ToRecord(out[0].hospital, 1, pk, out[0].since)
+    return out

@@ -18,6 +18,7 @@ from hongfan.orglife.selectors.attendance import BAD_CODE, NOT_ON_ROSTER, code_m
 from hongfan.orglife.selectors.meetings import current_committee
 from hongfan.orglife.services.meetings import (
     meeting_lock,
+    notify_scheduled,
     require_meeting_manager,
     require_still_planned,
 )
@@ -39,7 +40,10 @@ def attendance_add(*, access: Access, meeting: Meeting, person: Person) -> Atten
         voting = committee is not None and committee.seats.filter(person=person).exists()
     elif m.kind == MeetingKind.TALK:
         voting = False
-    return Attendance.objects.create(meeting=m, person=person, voting=voting)
+    row = Attendance.objects.create(meeting=m, person=person, voting=voting)
+    if m.starts_at > timezone.now():
+        notify_scheduled(m, people=[person])  # the invited hear of it as the others did
+    return row
 
 
 @transaction.atomic
@@ -68,8 +72,11 @@ def attendance_mark(
     row.status = status
     row.reason = reason if status == AttendanceStatus.LEAVE else ""
     if status == AttendanceStatus.PRESENT:
-        row.method = row.method or CheckinMethod.ROSTER
-        row.checked_in_at = row.checked_in_at or timezone.now()
+        # A QR check-in keeps the time the member scanned; a tick by the secretary records
+        # who registered it, never the moment of the click as if it were an arrival time.
+        if row.method != CheckinMethod.QR:
+            row.method = CheckinMethod.ROSTER
+            row.checked_in_at = None
     else:
         row.method = ""
         row.checked_in_at = None
@@ -84,7 +91,7 @@ def attendance_mark_rest_present(*, access: Access, meeting: Meeting) -> int:
     m = meeting_lock(meeting)
     require_still_planned(m)
     return Attendance.objects.filter(meeting=m, status=AttendanceStatus.EXPECTED).update(
-        status=AttendanceStatus.PRESENT, method=CheckinMethod.ROSTER, checked_in_at=timezone.now()
+        status=AttendanceStatus.PRESENT, method=CheckinMethod.ROSTER, checked_in_at=None
     )
 
 

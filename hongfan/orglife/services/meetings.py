@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 
 import nh3
@@ -13,11 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import ORGLIFE, notify
 from hongfan.core.uploads import FILE_TYPES, UploadRefused, upload_check
 from hongfan.org.choices import MEMBER_STATUSES, BranchKind, PersonStatus
 from hongfan.org.models import Branch, PartyGroup, Person
@@ -39,15 +43,23 @@ MINUTES_MAX = 50_000  # characters of sanitised HTML
 FILE_ACCEPTS = "照片（JPEG、PNG、WebP）、PDF、Word（.docx）或Excel（.xlsx）文件"
 
 
-# Rich text of the minutes: what a secretary's editor produces, nothing that runs.
+# Rich text of the minutes: what a secretary's editor produces, nothing that runs. The
+# browser's editor writes each line typed after Enter as a ``div`` (Chrome, WeChat) or a
+# ``p``: both are kept, so that the lines stay lines on the page and in the Word record.
 MINUTES_TAGS = {
-    "p", "br", "b", "strong", "i", "em", "u", "s", "ol", "ul", "li", "h3", "h4",
+    "p", "div", "br", "b", "strong", "i", "em", "u", "s", "ol", "ul", "li", "h3", "h4",
     "blockquote", "table", "thead", "tbody", "tr", "th", "td", "span",
 }  # fmt: skip
 
 
 def sanitise_minutes(html: str) -> str:
-    return nh3.clean(html or "", tags=MINUTES_TAGS, attributes={}, link_rel=None).strip()
+    """The minutes as safe HTML. Text without any tag (typed into a plain box, sent by the
+    API) keeps its lines: each becomes a paragraph."""
+    html = (html or "").replace("\x00", "")
+    if "<" not in html and "\n" in html.strip():
+        lines = [escape(line.strip()) for line in html.splitlines() if line.strip()]
+        html = "".join(f"<p>{line}</p>" for line in lines)
+    return nh3.clean(html, tags=MINUTES_TAGS, attributes={}, link_rel=None).strip()
 
 
 def set_checkin_window(meeting: Meeting) -> None:
@@ -172,7 +184,55 @@ def meeting_schedule(  # noqa: C901
         kind=kind,
         expected=len(roster),
     )
+    notify_scheduled(meeting)
     return meeting
+
+
+# --- messages to the roster (hongfan.core.notify, delivered on commit) -----------------------
+
+
+def meeting_when(m: Meeting) -> str:
+    """ "12月05日 14:30，三楼会议室" — when and where, for a message."""
+    where = "线上" if m.online and not m.place else (m.place or "地点另行通知")
+    return f"{timezone.localtime(m.starts_at):%m月%d日 %H:%M}，{where}"
+
+
+def notify_scheduled(m: Meeting, people: Sequence[Person] | None = None) -> int:
+    """会议通知 to the roster (or to ``people`` added to it later: the same message, once)."""
+    return notify_roster(
+        m,
+        title=f"会议通知：{m.get_kind_display()}",
+        body=f"{meeting_when(m)}，{m.topic}",
+        key=f"orglife.meeting:{m.pk}:scheduled",
+        people=people,
+    )
+
+
+def notify_roster(
+    m: Meeting,
+    *,
+    title: str,
+    body: str,
+    key: str,
+    important: bool = False,
+    people: Sequence[Person] | None = None,
+) -> int:
+    """A message to everyone on the meeting's roster (or only ``people`` of it), linking to
+    the meeting's page; ``key`` makes it once per person."""
+    users = User.objects.filter(is_active=True)
+    if people is None:
+        users = users.filter(person__meeting_attendance__meeting=m)
+    else:
+        users = users.filter(person__in=people)
+    return notify(
+        recipients=users,
+        title=title,
+        body=body,
+        link=reverse("orglife:meeting", args=[m.pk]),
+        category=ORGLIFE,
+        key=key,
+        important=important,
+    )
 
 
 # The checks every write of a meeting or its roster starts with (shared with
@@ -235,18 +295,27 @@ def meeting_update(  # noqa: C901
             errors["minutes"] = "会议记录过长（超过5万字）"
     if errors:
         raise ValidationError(errors)
+    before = (m.starts_at, m.ends_at, m.place, m.online)
     for name, value in values.items():
         setattr(m, name, value.strip() if isinstance(value, str) else value)
     if "starts_at" in values or "ends_at" in values:
         set_checkin_window(m)
     m.save()
-    audit_log(
+    event = audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,
         actor_id=access.user_id,
         target=m,
         fields=sorted(values),
     )
+    if m.status == MeetingStatus.PLANNED and before != (m.starts_at, m.ends_at, m.place, m.online):
+        notify_roster(
+            m,
+            title=f"会议变更：{m.get_kind_display()}",
+            body=f"{m.topic}改为{meeting_when(m)}",
+            key=f"orglife.meeting:{m.pk}:changed:{event.pk}",
+            important=True,
+        )
     return m
 
 
@@ -257,18 +326,31 @@ def meeting_close(
     meeting: Meeting,
     minutes: str,
     resolutions: str = "",
+    early: bool = False,
     request: HttpRequest | None = None,
 ) -> tuple[Meeting, list[str]]:
     """Record a meeting as held: whoever has not checked in or been marked is absent; the
     quorum is counted; attendance earns and unexcused absence costs points (one entry per
     attendance row, so a meeting never pays twice); the lecturer of a 党课 earns the
-    lecture's points. Returns the meeting and notes for the page (e.g. a cap reached)."""
+    lecture's points. Returns the meeting and notes for the page (e.g. a cap reached).
+
+    A meeting still in progress (before its planned end) is closed only when the secretary
+    confirms that it ended early (``early``): closing ends the QR check-in and marks everyone
+    not yet checked in absent."""
     require_meeting_manager(access, meeting)
     m = meeting_lock(meeting)
     require_still_planned(m)
     now = timezone.now()
     if m.starts_at > now:
         raise ValidationError({"status": "会议尚未开始，不能记录为已召开"})
+    if now < m.ends_at and not early:
+        ends = timezone.localtime(m.ends_at)
+        raise ValidationError(
+            {
+                "early": f"会议预定{ends:%H:%M}结束，现在仍在进行中：完成记录后签到即关闭，"
+                "未签到的人将记为缺席。如会议已提前结束，请勾选确认后再完成"
+            }
+        )
     clean = sanitise_minutes(minutes)
     if not nh3.clean(clean, tags=set()).strip():
         raise ValidationError({"minutes": "请填写会议记录"})
@@ -403,6 +485,13 @@ def meeting_cancel(
         actor_id=access.user_id,
         target=m,
         cancelled=True,
+    )
+    notify_roster(
+        m,
+        title=f"会议取消：{m.get_kind_display()}",
+        body=f"原定{timezone.localtime(m.starts_at):%m月%d日 %H:%M}的“{m.topic}”已取消：{m.cancel_reason}",
+        key=f"orglife.meeting:{m.pk}:cancelled",
+        important=True,
     )
     return m
 

@@ -81,7 +81,7 @@ def send_reminders(*, today: date, days: int = REMIND_DAYS) -> list[Reminder]:  
                             f"{ends:%m月%d日}结束，还剩{left}天，尚未记录。请及时安排并录入会议记录。"
                         ),
                         link=reverse("orglife:calendar", args=[row.branch.pk]),
-                        category="三会一课",
+                        category="组织生活",
                         key=f"orglife.remind:{row.branch.pk}:{r.key}:{today.year}-{cell.first_month:02d}",
                     )
                     if n:

@@ -106,6 +106,14 @@ def unit(db: Any) -> Unit:
     )
 
 
+def account_of(person: Person) -> Access:
+    """The person's account as a member (made if they have none)."""
+    user = User.objects.filter(person=person).first()
+    if user is not None:
+        return access_for(user)
+    return make_user(person, (Role.MEMBER, None, None))
+
+
 # --- helpers of the service tests ---------------------------------------------------------------
 
 

@@ -29,7 +29,9 @@ from hongfan.core.testing.role_matrix import (
     roles,
 )
 from hongfan.org.models import Person
-from hongfan.orglife.models import Meeting, MeetingFile
+from hongfan.orglife.models import Appraisal, LeaveRequest, Meeting, MeetingFile
+from hongfan.orglife.services.appraisal import appraisal_vote_open
+from hongfan.orglife.services.leave import leave_request
 from hongfan.orglife.services.meetings import meeting_file_add, meeting_schedule
 
 SEPARATED = ("audit", "security", "sysadmin")  # 三员
@@ -65,6 +67,49 @@ def ol_meeting(t: Any) -> Meeting:
         )
         t.values["meeting"] = m
     return t.values["meeting"]
+
+
+def ol_upcoming(t: Any) -> Meeting:
+    """A 主题党日 of sec's branch tomorrow (a member may still ask for leave from it)."""
+    if "upcoming" not in t.values:
+        sec = access_for(User.objects.get(username="sec"))
+        starts = timezone.now() + timedelta(days=1)
+        t.values["upcoming"] = meeting_schedule(
+            access=sec,
+            branch=t.branch,
+            kind="theme_day",
+            topic="矩阵测试请假",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
+    return t.values["upcoming"]
+
+
+def ol_leave(t: Any) -> LeaveRequest:
+    """The demo member's request for leave from ``ol_upcoming``, waiting for an answer."""
+    if "leave" not in t.values:
+        member = access_for(User.objects.get(username="member"))
+        t.values["leave"] = leave_request(access=member, meeting=ol_upcoming(t), reason="值班")
+    return t.values["leave"]
+
+
+def ol_appraisal(t: Any) -> Appraisal:
+    """This year's 民主评议 of sec's branch with its online vote open."""
+    if "appraisal" not in t.values:
+        sec = access_for(User.objects.get(username="sec"))
+        t.values["appraisal"] = appraisal_vote_open(access=sec, branch=t.branch, year=today().year)
+    return t.values["appraisal"]
+
+
+def ol_peer(t: Any) -> Person:
+    """A full member of sec's branch whom both sec and the demo member may vote on."""
+    sec = User.objects.get(username="sec").person
+    return (
+        Person.objects.filter(branch=t.branch, status="active", political_status="member")
+        .exclude(pk__in=[sec.pk, demo_member(t).pk])
+        .order_by("pk")
+        .first()
+    )
 
 
 def ol_file(t: Any) -> MeetingFile:
@@ -126,7 +171,7 @@ TABLE: dict[str, Row] = {
     "orglife:meeting_close": Row(
         get=MANAGED,
         post=MANAGED_WRITE,
-        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": ""},
+        payload=lambda t: {"minutes": "<p>会议记录</p>", "resolutions": "", "early": "on"},
         args=lambda t: [ol_meeting(t).pk],
     ),
     "orglife:meeting_cancel": Row(
@@ -157,6 +202,32 @@ TABLE: dict[str, Row] = {
         post=roles(FORBIDDEN, hosp=DONE, sec=DONE, hosp2=MISSING),
         payload=lambda t: {"action": "draft"},
         args=lambda t: [t.branch.pk, today().year],
+    ),
+    # 请假: whoever is on the roster asks (a page for whoever may read the meeting); the
+    # branch's managers answer.
+    "orglife:leave_new": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, sec=DONE, member=DONE, hosp2=MISSING),
+        payload=lambda t: {"reason": "门诊值班"},
+        args=lambda t: [ol_upcoming(t).pk],
+    ),
+    "orglife:leave_list": Row(get=only(hosp=True, sec=True, hosp2=True)),
+    "orglife:leave_answer": Row(
+        post=MANAGED_WRITE,
+        payload=lambda t: {"decision": "approve", "note": "同意"},
+        args=lambda t: [ol_leave(t).pk],
+    ),
+    # 民主评议 online: the branch's members vote (a page for whoever reads the branch); the
+    # tally is for the committee (its managers, its committee members, the city).
+    "orglife:appraisal_vote": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        post=roles(FORBIDDEN, sec=DONE, member=DONE, hosp2=MISSING),
+        payload=lambda t: {f"vote-{ol_peer(t).pk}": "qualified", "action": "vote"},
+        args=lambda t: [ol_appraisal(t).pk],
+    ),
+    "orglife:appraisal_tally": Row(
+        get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=MISSING),
+        args=lambda t: [ol_appraisal(t).pk],
     ),
     "orglife:matrix": Row(get=roles(FORBIDDEN, city=OK, hosp=OK, sec=REDIRECT, hosp2=OK)),
     "orglife:city": Row(get=only(city=True)),

@@ -81,3 +81,30 @@ def test_leave_needs_a_reason_and_outsiders_cannot_be_marked(unit: Unit):
         lambda: attendance_add(access=unit.sec, meeting=m, person=outsider),
         "不是本支部在册人员",
     )
+
+
+# --- issue 10: a secretary's tick is not an arrival time ------------------------------------
+
+
+def test_a_secretarys_tick_records_no_arrival_time_but_a_qr_check_in_keeps_its_own(unit: Unit):
+    m = schedule(unit)
+    ticked = attendance_mark(
+        access=unit.sec, meeting=m, person=unit.full[0], status=AttendanceStatus.PRESENT
+    )
+    assert (ticked.method, ticked.checked_in_at) == ("roster", None)
+    scanned = meeting_checkin(person=unit.member_person, meeting_id=m.pk, token=m.checkin_token)
+    when = scanned.checked_in_at
+    again = attendance_mark(
+        access=unit.sec, meeting=m, person=unit.member_person, status=AttendanceStatus.PRESENT
+    )
+    assert (again.method, again.checked_in_at) == ("qr", when)
+
+
+def test_marking_the_rest_present_records_no_arrival_time(unit: Unit):
+    from hongfan.orglife.models import Attendance
+    from hongfan.orglife.services.attendance import attendance_mark_rest_present
+
+    m = schedule(unit)
+    attendance_mark_rest_present(access=unit.sec, meeting=m)
+    rows = Attendance.objects.filter(meeting=m)
+    assert rows.count() and all(r.checked_in_at is None and r.method == "roster" for r in rows)

@@ -106,6 +106,9 @@ def test_secretary_schedules_member_checks_in_by_qr_minutes_close_calendar_green
     editor.click()
     editor.type("书记带领党员学习志愿服务制度，随后分组在门诊大厅为患者提供导诊、轮椅和打印服务。")
     sec.fill("#id_resolutions", "每月第二周周三固定开展红帆驿站志愿服务")
+    # the meeting is still in progress: the page says so and asks for a confirmation
+    expect(sec.locator("#close-in-progress")).to_be_visible()
+    sec.check("#id_early")
     shot(sec, "orglife-close-form")
     with sec.expect_navigation():
         sec.locator("#close-submit").click()

@@ -182,7 +182,7 @@ def test_the_city_summary_sums_stored_tallies_refreshed_when_a_meeting_closes(
         starts_at=ago(minutes=30),
         ends_at=ago(minutes=1),
     )
-    meeting_close(access=unit.sec, meeting=m, minutes="<p>开展志愿服务</p>")
+    meeting_close(early=True, access=unit.sec, meeting=m, minutes="<p>开展志愿服务</p>")
     after = {r.hospital.pk: r for r in city_summary(access=city, year=today.year, today=today)}
     hospital = unit.branch.hospital_id
     if m.day.month == today.month:  # (a meeting a minute after midnight belongs to yesterday)

@@ -90,7 +90,11 @@ def hold(
         attendance_mark(access=access, meeting=m, person=person, status=status, reason=reason)
     if close:
         m, _notes = meeting_close(
-            access=access, meeting=m, minutes=minutes, resolutions="一、同意某某转正"
+            access=access,
+            meeting=m,
+            minutes=minutes,
+            resolutions="一、同意某某转正",
+            early=True,
         )
     return Meeting.objects.select_related(
         "branch", "party_group", "host", "recorder", "lecturer"
@@ -527,3 +531,42 @@ def test_a_yearbook_of_an_unlikely_year_is_a_404(client_for: Callable[[str], Cli
 def test_next_years_yearbook_is_allowed(client_for: Callable[[str], Client]):
     url = reverse("orglife:yearbook_docx", args=[sec_branch().pk, today().year + 1])
     assert client_for("sec").get(url).status_code == 200
+
+
+# --- issue 10: minutes typed with Enter keep their lines ------------------------------------
+
+
+EDITOR_LINES = (
+    "一、传达上级精神<div>二、学习党章第三章</div><div><br></div><div>三、布置下月工作</div>"
+)
+
+
+def test_minutes_typed_with_enter_keep_their_lines_on_the_page_and_in_the_word_record(
+    unit: Unit,
+):
+    """The browser's editor writes each line after Enter as a <div>: the sanitiser keeps
+    them, the page shows three lines and the Word record three paragraphs."""
+    clean = sanitise_minutes(EDITOR_LINES)
+    assert clean.count("<div>") == 3, clean
+    m = hold(unit.sec, unit.branch, minutes=EDITOR_LINES, day=date(YEAR, 5, 12))
+    page = Client()
+    page.force_login(User.objects.get(pk=unit.sec.user_id))
+    html = page.get(reverse("orglife:meeting", args=[m.pk])).content.decode()
+    assert "一、传达上级精神<div>二、学习党章第三章</div>" in html
+    texts = [b.text for b in minutes_blocks(m.minutes)]
+    assert texts == ["一、传达上级精神", "二、学习党章第三章", "三、布置下月工作"]
+    document = docx.Document(io.BytesIO(meeting_docx(m)))
+    cell = next(
+        row.cells[1]
+        for table in document.tables
+        for row in table.rows
+        if row.cells[0].text == "会议内容"
+    )
+    assert [p.text for p in cell.paragraphs] == texts
+
+
+def test_plain_text_minutes_keep_their_lines_as_paragraphs():
+    assert sanitise_minutes("第一项\n第二项\r\n\n第三项 & 其他") == (
+        "<p>第一项</p><p>第二项</p><p>第三项 &amp; 其他</p>"
+    )
+    assert sanitise_minutes("第一项\x00\n第二项") == "<p>第一项</p><p>第二项</p>"

@@ -93,14 +93,14 @@ def test_a_general_meeting_needs_more_than_half_of_its_full_members_by_default(u
     m = schedule(unit, MeetingKind.GENERAL)
     for p in unit.full[:3]:
         attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
-    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+    m, _ = meeting_close(early=True, access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (5, 3, True)
 
 
 def test_a_kind_set_to_need_no_quorum_is_closed_without_counting_one(unit: Unit):
     revise(unit, MeetingKind.GENERAL, quorum=QuorumOf.NONE)
     m = schedule(unit, MeetingKind.GENERAL)
-    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+    m, _ = meeting_close(early=True, access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (None, None, None)
 
 
@@ -110,7 +110,7 @@ def test_a_quorum_of_the_whole_roster_counts_the_probationary_members_too(unit: 
     attendance_mark(
         access=unit.sec, meeting=m, person=unit.probationary, status=AttendanceStatus.PRESENT
     )
-    m, _ = meeting_close(access=unit.sec, meeting=m, minutes="<p>记录</p>")
+    m, _ = meeting_close(early=True, access=unit.sec, meeting=m, minutes="<p>记录</p>")
     assert (m.voters_expected, m.voters_present, m.quorate) == (len(unit.people), 1, False)
 
 

@@ -85,7 +85,7 @@ def test_the_host_must_belong_to_the_branch(unit: Unit):
 
 
 def close(u: Unit, m: Meeting, minutes: str = "<p>会议讨论了本季度工作。</p>"):
-    return meeting_close(access=u.sec, meeting=m, minutes=minutes)
+    return meeting_close(early=True, access=u.sec, meeting=m, minutes=minutes)
 
 
 def test_closing_counts_the_quorum_marks_the_rest_absent_and_pays_points(unit: Unit):

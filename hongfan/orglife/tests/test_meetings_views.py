@@ -196,7 +196,11 @@ def test_closing_through_the_page_reports_the_quorum(unit: Unit):
         attendance_mark(access=unit.sec, meeting=m, person=p, status="present")
     r = client(unit.sec).post(
         reverse("orglife:meeting_close", args=[m.pk]),
-        {"minutes": "<p>研究了发展党员工作。</p>", "resolutions": "同意列为积极分子"},
+        {
+            "minutes": "<p>研究了发展党员工作。</p>",
+            "resolutions": "同意列为积极分子",
+            "early": "on",
+        },
         follow=True,
     )
     assert "达到法定人数" in r.content.decode()
@@ -339,3 +343,56 @@ def test_another_hospitals_branch_is_not_a_filter_for_a_secretary(unit: Unit, cl
 def test_the_meeting_book_api_refuses_a_member(unit: Unit):
     r = client(unit.member).get(reverse("api-orglife-meeting-book"))
     assert r.status_code == 403
+
+
+# --- issue 10: closing a meeting in progress asks first; the form follows the kind ----------
+
+
+def test_closing_a_meeting_in_progress_warns_and_needs_a_confirmation(unit: Unit):
+    m = meeting(unit)  # began ten minutes ago, ends in fifty
+    c = client(unit.sec)
+    url = reverse("orglife:meeting_close", args=[m.pk])
+    page = c.get(url).content.decode()
+    assert "会议正在进行中" in page and 'name="early"' in page
+    before = orglife_state()
+    r = c.post(url, {"minutes": "<p>提前结束</p>"})
+    assert r.status_code == 200 and "仍在进行中" in r.content.decode()
+    assert orglife_state() == before
+    r = c.post(url, {"minutes": "<p>提前结束</p>", "early": "on"})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert m.status == "held"
+
+
+def test_closing_a_meeting_that_has_ended_needs_no_confirmation(unit: Unit):
+    m = meeting(unit, starts=timezone.now() - timedelta(hours=2))
+    c = client(unit.sec)
+    url = reverse("orglife:meeting_close", args=[m.pk])
+    assert "会议正在进行中" not in c.get(url).content.decode()
+    assert c.post(url, {"minutes": "<p>按时结束</p>"}).status_code == 302
+
+
+def _wrapper_hidden(page: str, field: str) -> bool:
+    """Whether the wrapper of a form field is drawn hidden."""
+    at = page.index(f'id="id_{field}"')
+    start = page.rfind('<div class="col-12', 0, at)
+    tag = page[start : page.index(">", start)]
+    return " hidden" in tag
+
+
+def test_the_meeting_form_follows_the_kind_without_dashes_or_a_refresh_button(unit: Unit):
+    c = client(unit.sec)
+    page = c.get(reverse("orglife:meeting_new")).content.decode()
+    assert "---------" not in page
+    assert "按所选支部刷新人员" not in page
+    for field in ("party_group", "lecturer", "people"):
+        assert _wrapper_hidden(page, field), field
+    assert not _wrapper_hidden(page, "host")
+    lecture = c.get(reverse("orglife:meeting_new") + "?kind=party_lecture").content.decode()
+    assert not _wrapper_hidden(lecture, "lecturer")
+    assert _wrapper_hidden(lecture, "party_group") and _wrapper_hidden(lecture, "people")
+    group = c.post(
+        reverse("orglife:meeting_new"),
+        {"branch": unit.branch.pk, "kind": "group_meeting", "topic": "", "day": "x"},
+    ).content.decode()
+    assert not _wrapper_hidden(group, "party_group") and _wrapper_hidden(group, "lecturer")

@@ -17,7 +17,9 @@ from hongfan.core.access import request_access
 from hongfan.core.dates import today
 from hongfan.orglife.choices import AttendanceStatus, MeetingStatus
 from hongfan.orglife.forms.attendance import AttendanceForm
+from hongfan.orglife.selectors import appraisal as appraisal_selectors
 from hongfan.orglife.selectors import attendance as attendance_selectors
+from hongfan.orglife.selectors import leave as leave_selectors
 from hongfan.orglife.selectors.meetings import meeting_get
 from hongfan.orglife.services import attendance as attendance_services
 from hongfan.orglife.views.meetings import meeting_detail
@@ -110,6 +112,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     access.require_business()
     rows = attendance_selectors.attendance_list(access=access)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    leaves = leave_selectors.leave_by_meeting(
+        access=access, meeting_ids=[r.meeting_id for r in page]
+    )
     year = today().year
     year_rows = [
         r for r in rows if r.meeting.day.year == year and r.meeting.status == MeetingStatus.HELD
@@ -120,6 +125,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         "orglife/attendance/mine.html",
         {
             "page": page,
+            "leaves": leaves,
+            "votes": appraisal_selectors.appraisals_voting_for_member(access=access),
             "now": timezone.now(),
             "year": year,
             "held": len(year_rows),

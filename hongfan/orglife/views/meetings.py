@@ -24,7 +24,7 @@ from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.models import Branch
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.org.selectors.structure import branch_get
-from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
+from hongfan.orglife.choices import AttendanceStatus, LeaveStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.filters import MeetingFilter
 from hongfan.orglife.forms.meetings import (
     CancelForm,
@@ -35,6 +35,7 @@ from hongfan.orglife.forms.meetings import (
     person_label,
 )
 from hongfan.orglife.selectors import attendance as attendance_selectors
+from hongfan.orglife.selectors import leave as leave_selectors
 from hongfan.orglife.selectors import meetings as meeting_selectors
 from hongfan.orglife.services import meetings as meeting_services
 
@@ -172,7 +173,11 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             return redirect("orglife:meeting", meeting.pk)
     elif request.method == "POST" and "reload" in request.POST:
         form.errors.clear()
-    return render(request, "orglife/meetings/form.html", {"form": form, "title": "安排组织生活"})
+    return render(
+        request,
+        "orglife/meetings/form.html",
+        {"form": form, "title": "安排组织生活", "kind": form["kind"].value() or ""},
+    )
 
 
 @login_required
@@ -189,11 +194,23 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for r in rows:
         counts[r.status] += 1
     now = timezone.now()
+    leave_pending = leave_selectors.leave_pending_of(access=access, meeting=m)
+    my_leave = leave_selectors.leave_of(access=access, meeting=m) if mine else None
     return render(
         request,
         "orglife/meetings/detail.html",
         {
             "m": m,
+            "leave_pending": leave_pending,
+            "leave_waiting": sorted(leave_pending.values(), key=lambda r: r.pk)
+            if m.status == MeetingStatus.PLANNED
+            else [],
+            "my_leave": my_leave,
+            "may_ask_leave": mine is not None
+            and m.status == MeetingStatus.PLANNED
+            and now < m.starts_at
+            and mine.status not in (AttendanceStatus.LEAVE, AttendanceStatus.PRESENT)
+            and (my_leave is None or my_leave.status != LeaveStatus.PENDING),
             "rows": rows if manages or access.is_city else [],
             "mine": mine,
             "manages": manages,
@@ -285,6 +302,7 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=m,
                 minutes=form.cleaned_data["minutes"],
                 resolutions=form.cleaned_data["resolutions"],
+                early=form.cleaned_data["early"],
                 request=request,
             )
         except ValidationError as exc:
@@ -296,10 +314,19 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"会议记录已完成{quorum}" + "".join(f"；{n}" for n in notes))
             return redirect("orglife:meeting", m.pk)
     pending = sum(1 for r in rows if r.status == AttendanceStatus.EXPECTED)
+    now = timezone.now()
     return render(
         request,
         "orglife/meetings/close.html",
-        {"m": m, "form": form, "pending": pending, "rows": rows},
+        {
+            "m": m,
+            "form": form,
+            "pending": pending,
+            "rows": rows,
+            "in_progress": m.starts_at <= now < m.ends_at,
+            "leave_waiting": len(leave_selectors.leave_pending_of(access=access, meeting=m)),
+            "not_started": now < m.starts_at,
+        },
     )
 
 

@@ -59,7 +59,7 @@ class PointRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.name
 
 
 class PointRuleVersion(EffectiveDated):

@@ -337,3 +337,99 @@ def hospital_ranking(*, access: Access, period: str, start: date) -> list[Hospit
     for i, r in enumerate(rows):
         r.rank = rows[i - 1].rank if i and rows[i - 1].average == r.average else i + 1
     return rows
+
+
+# --- the home page and the person page (core.panels) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePoints:
+    """A member's points today and this quarter, and their rank in their branch this
+    quarter (the home page)."""
+
+    today_total: Decimal
+    quarter: Decimal
+    rank_branch: int | None
+    branch_size: int
+
+
+def home_points(*, access: Access) -> HomePoints | None:
+    """The acting member's own figures, from the rollups (four queries at most); None for a
+    user without a person."""
+    if access.person_id is None or access.person_hospital_id is None:
+        return None
+    day = today()
+    q_start = period_start(Period.QUARTER, day)
+    totals = {
+        period: points
+        for period, points in PointTotal.objects.filter(
+            person_id=access.person_id, rule__isnull=True
+        )
+        .filter(
+            Q(period=Period.DAY, period_start=day) | Q(period=Period.QUARTER, period_start=q_start)
+        )
+        .values_list("period", "points")
+    }
+    rank = None
+    size = 0
+    branch_id = access.person_branch_id
+    if branch_id is not None:
+        person = Person(pk=access.person_id, hospital_id=access.person_hospital_id)
+        rank = member_rank(
+            hospital_id=access.person_hospital_id,
+            person=person,
+            period=Period.QUARTER,
+            start=q_start,
+            branch_id=branch_id,
+        )
+        size = Person.objects.filter(
+            branch_id=branch_id, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+        ).count()
+    return HomePoints(
+        today_total=totals.get(Period.DAY, Decimal(0)),
+        quarter=totals.get(Period.QUARTER, Decimal(0)),
+        rank_branch=rank,
+        branch_size=size,
+    )
+
+
+@dataclass(frozen=True)
+class PersonPoints:
+    """A person's points this year and quarter and their latest entries (the 党员档案)."""
+
+    year: Decimal
+    quarter: Decimal
+    entries: list[PointEntry]
+
+
+def person_points(*, access: Access, person: Person, limit: int = 15) -> PersonPoints | None:
+    """A person's points for whoever may read them (themself, their branch's secretary,
+    their hospital's admin, the city), else None (two queries)."""
+    access.require_business()
+    allowed = (
+        access.person_id == person.pk
+        or access.manages_branch(person.branch_id, person.hospital_id)
+        or access.reads_hospital(person.hospital_id)
+    )
+    if not allowed:
+        return None
+    day = today()
+    totals = {
+        period: points
+        for period, points in PointTotal.objects.filter(person=person, rule__isnull=True)
+        .filter(
+            Q(period=Period.YEAR, period_start=period_start(Period.YEAR, day))
+            | Q(period=Period.QUARTER, period_start=period_start(Period.QUARTER, day))
+        )
+        .values_list("period", "points")
+    }
+    entries = list(
+        PointEntry.objects.filter(person=person)
+        .select_related("rule")
+        .order_by("-occurred_on", "-id")[:limit]
+    )
+    return PersonPoints(
+        year=totals.get(Period.YEAR, Decimal(0)),
+        quarter=totals.get(Period.QUARTER, Decimal(0)),
+        entries=entries,
+    )

@@ -7,13 +7,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.notify import POINTS, notify
 from hongfan.points.choices import EntryKind
 from hongfan.points.models import AppealStatus, PointAppeal, PointEntry
-from hongfan.points.services.claims import decision_checks
+from hongfan.points.services.claims import decision_checks, notify_member, reviewers
 from hongfan.points.services.ledger import points_reverse
 
 APPEAL_REASON_MAX = 500
@@ -55,6 +57,15 @@ def appeal_submit(
         target=appeal,
         hospital_id=entry.hospital_id,
         entry=entry.pk,
+    )
+    person = entry.person
+    notify(
+        recipients=reviewers(person),
+        title="积分申诉待处理",
+        body=f"{person.name}对“{entry.reason}”提出申诉，请处理",
+        link=reverse("points:appeal_review"),
+        category=POINTS,
+        key=f"points.appeal:{appeal.pk}:filed",
     )
     return appeal
 
@@ -108,5 +119,16 @@ def appeal_decide(
         hospital_id=fresh.entry.hospital_id,
         decision=fresh.status,
         reversal=fresh.reversal_id,
+    )
+    notify_member(
+        fresh.person,
+        title="积分申诉成立" if uphold else "积分申诉未获支持",
+        body=(
+            f"“{fresh.entry.reason}”已冲正"
+            if uphold
+            else f"“{fresh.entry.reason}”维持原记录：{reason}"
+        ),
+        link=reverse("points:mine"),
+        key=f"points.appeal:{fresh.pk}:decided",
     )
     return fresh

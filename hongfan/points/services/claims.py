@@ -18,14 +18,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import POINTS, notify
+from hongfan.core.roles import Role
 from hongfan.core.uploads import IMAGE_TYPES, CheckedUpload, UploadRefused, upload_check
 from hongfan.org.models import Person
 from hongfan.points.models import ClaimStatus, PointClaim, PointRule
@@ -86,6 +90,34 @@ def decision_checks(
             {field: f"该{what}已{verb}（{fresh.get_status_display()}），不能重复{verb}"}
         )
     return reason, fresh
+
+
+def reviewers(person: Person) -> QuerySet[User]:
+    """Who reviews a member's claims and appeals: the secretaries of their branch (never the
+    member themself); where there is none, the hospital's admins."""
+    users = User.objects.filter(is_active=True).exclude(person_id=person.pk).distinct()
+    if person.branch_id is not None:
+        secretaries = users.filter(
+            role_assignments__role=Role.BRANCH_SECRETARY,
+            role_assignments__branch_id=person.branch_id,
+        )
+        if secretaries.exists():
+            return secretaries
+    return users.filter(
+        role_assignments__role=Role.HOSPITAL_ADMIN, role_assignments__hospital_id=person.hospital_id
+    )
+
+
+def notify_member(person: Person, *, title: str, body: str, link: str, key: str) -> None:
+    """A message to the member a decision is about (if they have an account)."""
+    notify(
+        recipients=User.objects.filter(person_id=person.pk),
+        title=title,
+        body=body,
+        link=link,
+        category=POINTS,
+        key=key,
+    )
 
 
 def _quantity_error(quantity: Any) -> tuple[str | None, Decimal]:
@@ -199,6 +231,14 @@ def claim_submit(  # noqa: C901
         if stored:
             claim.photo.storage.delete(stored)
         raise
+    notify(
+        recipients=reviewers(person),
+        title="积分申报待审核",
+        body=f"{person.name}申报“{rule.name}”（{occurred_on:%m月%d日}），请审核",
+        link=reverse("points:claim_review"),
+        category=POINTS,
+        key=f"points.claim:{claim.pk}:filed",
+    )
     return claim
 
 
@@ -275,5 +315,17 @@ def claim_decide(
         decision=fresh.status,
         points=str(result.granted) if result else None,
         capped=capped,
+    )
+    if result is not None:
+        body = f"“{fresh.rule.name}”已通过，计{result.granted.normalize():f}分"
+        body += f"（{result.message}）" if capped else ""
+    else:
+        body = f"“{fresh.rule.name}”未通过：{reason}"
+    notify_member(
+        person,
+        title="积分申报已通过" if approve else "积分申报被驳回",
+        body=body,
+        link=reverse("points:claims_mine"),
+        key=f"points.claim:{fresh.pk}:decided",
     )
     return ClaimDecision(fresh, result, message, capped)

@@ -3,6 +3,6 @@ producers record (points, meetings). One module per noun: ``stars`` (季度之�
 them here is how Django finds the models of the app."""
 
 from hongfan.recognition.choices import QuotaMode, StarStatus
-from hongfan.recognition.models.stars import QuarterStar, StarSelection
+from hongfan.recognition.models.stars import QuarterStar, StarSelection, StarTieChoice
 
-__all__ = ["QuarterStar", "QuotaMode", "StarSelection", "StarStatus"]
+__all__ = ["QuarterStar", "QuotaMode", "StarSelection", "StarStatus", "StarTieChoice"]

@@ -108,3 +108,32 @@ class QuarterStar(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.selection}"
+
+
+class StarTieChoice(models.Model):
+    """The admin's pick among members tied on points for the last places of a quota: one
+    row per member picked (those tied and not picked have none). The list follows the picks
+    while they still fill exactly the places left at that tie."""
+
+    selection = models.ForeignKey(
+        StarSelection, on_delete=models.CASCADE, related_name="tie_choices"
+    )
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "季度之星同分选定"
+        ordering = ["selection_id", "person_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "person"],
+                name="star_tie_choice_once",
+                violation_error_message="此人已被选定",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.selection} 同分选定 {self.person}"

@@ -16,9 +16,13 @@ Eligibility for quarter Q (``star_evaluate``), all of these:
   earns nor costs points; planned and cancelled meetings do not count; a member with no
   such row counts as 1.0 (shown as "—").
 
-Candidates are ranked by quarter points (descending, ties by person id); the list is the
-first ``quota`` eligible of each branch (``per_branch``; an active member always has one,
-a database constraint) or of the hospital (``hospital_total``). ``QuarterStar.rank`` keeps
+Candidates are ranked by quarter points (descending); the list is the first ``quota``
+eligible of each branch (``per_branch``; an active member always has one, a database
+constraint) or of the hospital (``hospital_total``). When members tie on points for the
+last places of a quota, none of the tied is listed by the system: the tie is shown
+(``StarEvaluation.ties``) and the admin picks among them (``StarTieChoice``, through
+``services.stars.star_selection_break_tie``); a list with an undecided tie is not
+published. ``QuarterStar.rank`` keeps
 the member's competition rank (1, 2, 2, 4) among all the hospital's active members that
 quarter.
 """
@@ -43,7 +47,13 @@ from hongfan.points.choices import EntryKind, Period, RuleCategory
 from hongfan.points.models import PointEntry, PointRule, PointTotal
 from hongfan.points.periods import quarter_bounds, quarter_label
 from hongfan.points.rules import DED_COMPLAINT
-from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
+from hongfan.recognition.models import (
+    QuarterStar,
+    QuotaMode,
+    StarSelection,
+    StarStatus,
+    StarTieChoice,
+)
 from hongfan.workdays.selectors import WorkdayResult, add_workdays_result
 
 NEAR_MISS_LIMIT = 10  # ineligible members shown with their reasons
@@ -89,6 +99,7 @@ class Candidate:
     complaints: int = 0
     reasons: list[str] = field(default_factory=list)
     selected: bool = False
+    tied: bool = False  # tied on points for the last places of a quota
     note: str = ""  # why an eligible member is not on the list (名额已满)
 
     @property
@@ -114,12 +125,38 @@ class Candidate:
 
 
 @dataclass
+class Tie:
+    """Members tied on points for the last ``places`` places of a quota (of the hospital,
+    or of one branch): the admin picks who is listed."""
+
+    where: str  # 全院 or the branch's name
+    points: Decimal
+    places: int
+    candidates: list[Candidate]
+    decided: bool  # the admin's picks fill the places exactly
+
+    @property
+    def names(self) -> str:
+        return "、".join(c.name for c in self.candidates)
+
+    @property
+    def picked(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.selected]
+
+
+@dataclass
 class StarEvaluation:
     selection: StarSelection
     start: date
     end: date
     candidates: list[Candidate]  # every active member, by points desc then person id
     notes: list[str]  # ties at a quota's edge and similar facts the admin should know
+    ties: list[Tie] = field(default_factory=list)
+
+    @property
+    def open_ties(self) -> list[Tie]:
+        """Ties the admin has not decided yet: the list cannot be published."""
+        return [t for t in self.ties if not t.decided]
 
     @property
     def eligible(self) -> list[Candidate]:
@@ -228,12 +265,12 @@ def star_evaluation(selection: StarSelection) -> StarEvaluation:
 
     for c in candidates:
         c.reasons.extend(_reasons(selection, c))
+    chosen = set(
+        StarTieChoice.objects.filter(selection=selection).values_list("person_id", flat=True)
+    )
+    notes, ties = _fill_quotas(selection, candidates, chosen)
     return StarEvaluation(
-        selection=selection,
-        start=start,
-        end=end,
-        candidates=candidates,
-        notes=_fill_quotas(selection, candidates),
+        selection=selection, start=start, end=end, candidates=candidates, notes=notes, ties=ties
     )
 
 
@@ -257,30 +294,52 @@ def _reasons(selection: StarSelection, c: Candidate) -> list[str]:
     return reasons
 
 
-def _fill_quotas(selection: StarSelection, candidates: list[Candidate]) -> list[str]:
-    """Mark the first ``quota`` eligible of each branch (or of the hospital) as selected;
-    return the notes on ties at a quota's edge."""
+def _fill_quotas(
+    selection: StarSelection, candidates: list[Candidate], chosen: set[int]
+) -> tuple[list[str], list[Tie]]:
+    """Mark the first ``quota`` eligible of each branch (or of the hospital) as selected.
+    Members tied on points for the last places are listed only as the admin picked them
+    (``chosen``, when the picks fill those places exactly); return the notes and the ties."""
     per_branch = selection.quota_mode == QuotaMode.PER_BRANCH
+    full = "本支部名额已满" if per_branch else "名额已满"
     notes: list[str] = []
+    ties: list[Tie] = []
     groups: dict[int | None, list[Candidate]] = defaultdict(list)
     for c in candidates:
         if c.eligible:
             groups[c.branch_id if per_branch else None].append(c)
     for group in groups.values():
-        for i, c in enumerate(group):
-            if i < selection.quota:
+        quota = selection.quota
+        edge = group[quota - 1].points if len(group) > quota else None
+        if edge is None or group[quota].points != edge:
+            for i, c in enumerate(group):
+                c.selected = i < quota
+                c.note = "" if c.selected else full
+            continue
+        tied = [c for c in group if c.points == edge]
+        places = quota - sum(1 for c in group if c.points > edge)
+        decided = sum(1 for c in tied if c.person_id in chosen) == places
+        for c in group:
+            if c.points > edge:
                 c.selected = True
+            elif c.points < edge:
+                c.note = full
             else:
-                c.note = "本支部名额已满" if per_branch else "名额已满"
-        if len(group) > selection.quota:
-            last, first_out = group[selection.quota - 1], group[selection.quota]
-            if last.points == first_out.points:
-                where = f"{last.branch}" if per_branch else "全院"
-                notes.append(
-                    f"{where}名额的最后一名{last.name}与{first_out.name}同为"
-                    f"{points_text(last.points)}分，按人员编号先后取舍"
-                )
-    return notes
+                c.tied = True
+                c.selected = decided and c.person_id in chosen
+                c.note = "" if c.selected else ("同分未选定" if decided else "同分待定")
+        where = (group[0].branch or "未分支部") if per_branch else "全院"
+        tie = Tie(where, edge, places, tied, decided)
+        ties.append(tie)
+        notes.append(
+            f"{where}名额的最后{places}个名额有{len(tied)}人同为{points_text(edge)}分（{tie.names}）："
+            + (
+                f"已选定{'、'.join(c.name for c in tie.picked)}"
+                if decided
+                else f"请选定{places}人后再发布公示"
+            )
+        )
+    return notes, ties
 
 
 def star_evaluate(access: Access, selection: StarSelection) -> StarEvaluation:
@@ -391,4 +450,17 @@ def hospital_stars(
         )
         .select_related("selection", "person")
         .order_by("-selection__quarter", "rank", "person_id")
+    )
+
+
+def star_notices_open(*, access: Access, today: date) -> list[StarSelection]:
+    """The 季度之星 of the member's hospital in public notice (公示) today (one query)."""
+    if access.person_hospital_id is None or not access.is_business:
+        return []
+    return list(
+        StarSelection.objects.filter(
+            hospital_id=access.person_hospital_id, status=StarStatus.NOTICE
+        )
+        .exclude(notice_end__lt=today)
+        .order_by("-year", "-quarter")
     )

@@ -1,7 +1,8 @@
 """Writes of 季度之星 (the quarterly star selection).
 
 The workflow of a ``StarSelection``: the hospital admin creates it with its rules (草拟),
-draws the draft list from the ranking (and may take a person off it, with a reason),
+draws the draft list from the ranking (and may take a person off it, with a reason; when
+members tie on points for the last places, picks among them),
 publishes it for a notice period of ``notice_workdays`` working days (公示中), and confirms
 it once the period is over (已确认). A confirmed selection never changes. Who is eligible
 is read by ``selectors.stars``; the announcement in Word is ``documents.stars``.
@@ -16,16 +17,25 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import chinese_date, today
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STARS, notify
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Hospital, Person
 from hongfan.points.periods import QUARTER_CN, quarter_bounds, quarter_label
-from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
+from hongfan.recognition.models import (
+    QuarterStar,
+    QuotaMode,
+    StarSelection,
+    StarStatus,
+    StarTieChoice,
+)
 from hongfan.recognition.models.stars import (
     DEFAULT_EXCLUDE_COMPLAINTS,
     DEFAULT_MIN_ATTENDANCE_SHARE,
@@ -34,7 +44,11 @@ from hongfan.recognition.models.stars import (
     DEFAULT_QUOTA,
     DEFAULT_QUOTA_MODE,
 )
-from hongfan.recognition.selectors.stars import star_evaluation, star_notice_period
+from hongfan.recognition.selectors.stars import (
+    points_text,
+    star_evaluation,
+    star_notice_period,
+)
 
 MAX_QUOTA = 500
 MAX_NOTICE_WORKDAYS = 30
@@ -313,6 +327,60 @@ def star_selection_remove(
     )
 
 
+MAX_TIE_PICKS = 500
+
+
+@transaction.atomic
+def star_selection_break_tie(
+    *,
+    access: Access,
+    selection: StarSelection,
+    person_ids: list[int],
+    request: HttpRequest | None = None,
+) -> list[QuarterStar]:
+    """Pick who among members tied on points takes the last places of a quota (the admin's
+    decision, recorded and audited); the draft list is drawn again with the pick."""
+    _require_admin(access, selection.hospital_id)
+    locked = lock_one(StarSelection.objects.select_related("hospital"), selection.pk)
+    _require_draft(locked, "选定同分人员")
+    picked = set(person_ids[:MAX_TIE_PICKS])
+    if not picked:
+        raise ValidationError({"person": "请勾选入选的同分人员"})
+    evaluation = star_evaluation(locked)
+    tie = next((t for t in evaluation.ties if picked & {c.person_id for c in t.candidates}), None)
+    if tie is None or not picked <= {c.person_id for c in tie.candidates}:
+        raise ValidationError({"person": "所选人员不在同分待定的名单中，请刷新页面后重新选择"})
+    if len(picked) != tie.places:
+        raise ValidationError(
+            {
+                "person": f"{tie.where}余{tie.places}个名额，请选定{tie.places}人（已选{len(picked)}人）"
+            }
+        )
+    StarTieChoice.objects.filter(
+        selection=locked, person_id__in=[c.person_id for c in tie.candidates]
+    ).delete()
+    StarTieChoice.objects.bulk_create(
+        [
+            StarTieChoice(selection=locked, person_id=pk, chosen_by_id=access.user_id)
+            for pk in sorted(picked)
+        ]
+    )
+    stars = _draw(locked)
+    audit_log(
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        actor_id=access.user_id,
+        target=locked,
+        step="tie",
+        where=tie.where,
+        points=str(tie.points),
+        places=tie.places,
+        tied="、".join(c.name for c in tie.candidates),
+        chosen="、".join(c.name for c in tie.candidates if c.person_id in picked),
+    )
+    return stars
+
+
 @transaction.atomic
 def star_selection_publish(
     *,
@@ -346,6 +414,16 @@ def star_selection_publish(
         raise ValidationError(
             f"{'、'.join(gone)}已不是本院在册党员，请移出名单或重新生成名单后再公示"
         )
+    open_ties = star_evaluation(locked).open_ties
+    if open_ties:
+        raise ValidationError(
+            "；".join(
+                f"{t.where}最后{t.places}个名额有{len(t.candidates)}人同为"
+                f"{points_text(t.points)}分，尚未选定"
+                for t in open_ties
+            )
+            + "。请先在同分人员中选定入选者再公示"
+        )
     result = star_notice_period(selection=locked, start=start)
     locked.status = StarStatus.NOTICE
     locked.notice_start = start
@@ -362,6 +440,19 @@ def star_selection_publish(
         notice_end=str(result.value),
         fallback=result.notice,
         stars=len(stars),
+    )
+    notify(
+        recipients=User.objects.filter(
+            is_active=True,
+            person__hospital_id=locked.hospital_id,
+            person__status=PersonStatus.ACTIVE,
+            person__political_status__in=MEMBER_STATUSES,
+        ),
+        title=f"{quarter_label(locked.year, locked.quarter)}“季度之星”名单公示",
+        body=f"共{len(stars)}人，公示期至{chinese_date(result.value)}，如有意见请向医院党委反映",
+        link=reverse("recognition:stars"),
+        category=STARS,
+        key=f"recognition.stars:{locked.pk}:notice",
     )
     selection.refresh_from_db()
     return locked
@@ -394,6 +485,14 @@ def star_selection_confirm(
         target=locked,
         step="confirm",
         stars=QuarterStar.objects.filter(selection=locked).count(),
+    )
+    notify(
+        recipients=User.objects.filter(person__stars__selection=locked),
+        title=f"您当选{quarter_label(locked.year, locked.quarter)}“季度之星”",
+        body=f"{locked.hospital.name}“季度之星”名单已公示期满并确认，祝贺您！",
+        link=reverse("recognition:stars"),
+        category=STARS,
+        key=f"recognition.stars:{locked.pk}:confirmed",
     )
     selection.refresh_from_db()
     return locked

@@ -84,6 +84,8 @@ TABLE: dict[str, Row] = {
     ),
     "recognition:star_draft": Row(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
     "recognition:star_remove": Row(post=STAR_WRITE, payload=star_remove_payload, args=STAR),
+    # hosp: back to the page with the refusal when the target has no tie to pick in
+    "recognition:star_tie": Row(post=STAR_WRITE, payload=star_remove_payload, args=STAR),
     "recognition:star_publish": Row(post=STAR_WRITE, payload=lambda t: {}, args=STAR),
     # hosp: back to the page with "名单尚未公示…" (the target is a draft): a refusal, not a 403
     "recognition:star_confirm": Row(post=STAR_WRITE, payload=lambda t: {}, args=STAR),

@@ -36,7 +36,13 @@ from hongfan.points.services.awarding import points_award
 from hongfan.points.services.ledger import points_reverse
 from hongfan.points.tests.conftest import World
 from hongfan.recognition.documents import stars as star_documents
-from hongfan.recognition.models import QuarterStar, QuotaMode, StarSelection, StarStatus
+from hongfan.recognition.models import (
+    QuarterStar,
+    QuotaMode,
+    StarSelection,
+    StarStatus,
+    StarTieChoice,
+)
 from hongfan.recognition.selectors import stars as star_selectors
 from hongfan.recognition.services import stars as star_services
 from hongfan.recognition.views import stars as star_views
@@ -158,6 +164,7 @@ def state() -> tuple[Any, ...]:
     return (
         list(StarSelection.objects.order_by("pk").values()),
         list(QuarterStar.objects.order_by("pk").values()),
+        list(StarTieChoice.objects.order_by("pk").values()),
     )
 
 
@@ -363,7 +370,7 @@ def test_the_person_and_hospital_pages_show_the_stars_as_before(confirmed, clien
     star = QuarterStar.objects.filter(selection=sel).order_by("rank", "pk").first()
     assert star is not None
     person = star.person
-    page = client.get(reverse("org:person", args=[person.pk])).content.decode()
+    page = client.get(reverse("org:person", args=[person.pk]) + "?tab=stars").content.decode()
     section = render_to_string(
         "recognition/partials/_stars.html",
         {"stars": star_selectors.person_stars(w.admin, person)},
@@ -397,24 +404,115 @@ def ranked(world: World, give: Callable[..., None]) -> World:
     return world
 
 
-def test_hospital_total_quota_takes_the_top_k_and_breaks_ties_by_person_id(ranked):
+def pick(w: World, sel: StarSelection, *people: Person) -> list[QuarterStar]:
+    return star_services.star_selection_break_tie(
+        access=w.admin, selection=sel, person_ids=[p.pk for p in people]
+    )
+
+
+def test_hospital_total_quota_takes_the_top_k_and_shows_a_tie_at_its_edge(ranked):
     w = ranked
     a, b = w.a, w.b
     sel = create(w, quota=3, **OPEN)
     ev = star_selectors.star_evaluate(w.admin, sel)
-    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk]
+    # a[1] and a[2] tie on 40 for the last place: neither is listed by the system
+    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk]
     c = by_person(ev)
-    assert c[a[2].pk].eligible and not c[a[2].pk].selected and c[a[2].pk].note == "名额已满"
+    assert c[a[1].pk].tied and c[a[2].pk].tied and c[a[1].pk].note == "同分待定"
+    assert c[a[3].pk].note == "名额已满" and not c[a[3].pk].tied
     assert [c[p.pk].rank for p in (a[0], b[0], a[1], a[2], a[3])] == [1, 2, 3, 3, 5]
-    assert len(ev.notes) == 1 and "同为40分" in ev.notes[0] and "人员编号" in ev.notes[0]
+    [tie] = ev.open_ties
+    assert (tie.where, tie.points, tie.places) == ("全院", 40, 1)
+    assert [x.person_id for x in tie.candidates] == [a[1].pk, a[2].pk]
+    assert len(ev.notes) == 1 and "同为40分" in ev.notes[0] and "人员编号" not in ev.notes[0]
 
     drawn = star_services.star_selection_draft(access=w.admin, selection=sel)
-    assert [(s.person_id, s.points, s.rank) for s in drawn] == [
-        (a[0].pk, 50, 1),
-        (b[0].pk, 45, 2),
-        (a[1].pk, 40, 3),
-    ]
-    assert {s.branch_id for s in drawn} == {w.branch_a.pk, w.branch_b.pk}
+    assert [(s.person_id, s.points, s.rank) for s in drawn] == [(a[0].pk, 50, 1), (b[0].pk, 45, 2)]
+
+
+def test_the_admin_picks_among_the_tied_and_the_pick_is_recorded_and_audited(ranked):
+    w = ranked
+    a, b = w.a, w.b
+    sel = create(w, quota=3, **OPEN)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    drawn = pick(w, sel, a[2])  # the later id: the admin's choice, not the id's
+    assert [(s.person_id, s.rank) for s in drawn] == [(a[0].pk, 1), (b[0].pk, 2), (a[2].pk, 3)]
+    choice = StarTieChoice.objects.get(selection=sel)
+    assert choice.person == a[2] and choice.chosen_by_id == w.admin.user_id
+    ev = star_selectors.star_evaluate(w.admin, sel)
+    assert not ev.open_ties and ev.ties[0].decided
+    assert by_person(ev)[a[1].pk].note == "同分未选定"
+    event = AuditEvent.objects.filter(
+        target_type="recognition.starselection", target_id=str(sel.pk), detail__step="tie"
+    ).get()
+    assert event.detail["chosen"] == a[2].name
+    assert event.detail["tied"] == f"{a[1].name}、{a[2].name}"
+    # the admin may change their mind before publishing
+    pick(w, sel, a[1])
+    assert set(QuarterStar.objects.filter(selection=sel).values_list("person_id", flat=True)) == {
+        a[0].pk,
+        b[0].pk,
+        a[1].pk,
+    }
+    # drawing again keeps the pick
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    assert QuarterStar.objects.filter(selection=sel, person=a[1]).exists()
+
+
+def test_a_list_with_an_undecided_tie_is_not_published(ranked):
+    w = ranked
+    sel = create(w, quota=3, **OPEN)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    refused(
+        lambda: star_services.star_selection_publish(
+            access=w.admin, selection=sel, start=date(2026, 11, 2)
+        ),
+        says="全院最后1个名额有2人同为40分，尚未选定",
+    )
+    pick(w, sel, w.a[1])
+    star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
+    assert StarSelection.objects.get(pk=sel.pk).status == StarStatus.NOTICE
+
+
+@pytest.mark.parametrize(
+    "who,says",
+    [
+        (lambda w: [], "请勾选入选的同分人员"),
+        (lambda w: [w.a[1], w.a[2]], "余1个名额，请选定1人（已选2人）"),
+        (lambda w: [w.a[0]], "不在同分待定的名单中"),
+        (lambda w: [w.a[1], w.a[3]], "不在同分待定的名单中"),
+    ],
+)
+def test_a_wrong_pick_among_the_tied_is_refused_and_changes_nothing(ranked, who, says):
+    w = ranked
+    sel = create(w, quota=3, **OPEN)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    refused(lambda: pick(w, sel, *who(w)), says=says)
+    refused(
+        lambda: star_services.star_selection_break_tie(
+            access=w.sec_a, selection=sel, person_ids=[w.a[1].pk]
+        ),
+        exc=PermissionDenied,
+    )
+
+
+def test_the_admin_picks_among_the_tied_on_the_page(ranked, client_for):
+    w = ranked
+    sel = create(w, quota=3, **OPEN)
+    star_services.star_selection_draft(access=w.admin, selection=sel)
+    client = _client_as(w.admin, client_for)
+    url = reverse("recognition:star_detail", args=[sel.pk])
+    html = client.get(url).content.decode()
+    assert "同分待定：全院最后1个名额" in html and 'name="person"' in html
+    assert "有同分待定的名额" in html
+    assert "人员编号" not in html  # the rules no longer say ties go by id
+    tie = reverse("recognition:star_tie", args=[sel.pk])
+    r = client.post(tie, {"person": ["x", "99999999999999999999999"]}, follow=True)
+    assert "请勾选入选的同分人员" in r.content.decode()
+    r = client.post(tie, {"person": [str(w.a[2].pk)]}, follow=True)
+    html = r.content.decode()
+    assert "已选定同分人员" in html and "同分已选定" in html
+    assert QuarterStar.objects.filter(selection=sel, person=w.a[2]).exists()
 
 
 def test_per_branch_quota_takes_the_top_k_of_each_branch(ranked):
@@ -422,9 +520,14 @@ def test_per_branch_quota_takes_the_top_k_of_each_branch(ranked):
     a, b = w.a, w.b
     sel = create(w, quota_mode=QuotaMode.PER_BRANCH, quota=2, **OPEN)
     ev = star_selectors.star_evaluate(w.admin, sel)
-    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[1].pk, b[1].pk]
-    assert by_person(ev)[a[2].pk].note == "本支部名额已满"
-    assert any(w.branch_a.name in n for n in ev.notes)  # a[1] and a[2] tie at the edge
+    # a[1] and a[2] tie at branch a's edge: the admin picks
+    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, b[1].pk]
+    assert by_person(ev)[a[3].pk].note == "本支部名额已满"
+    assert [t.where for t in ev.open_ties] == [w.branch_a.name]
+    assert any(w.branch_a.name in n for n in ev.notes)
+    pick(w, sel, a[2])
+    ev = star_selectors.star_evaluate(w.admin, sel)
+    assert [c.person_id for c in ev.selected] == [a[0].pk, b[0].pk, a[2].pk, b[1].pk]
 
 
 def test_drafting_again_replaces_the_list(ranked):
@@ -449,7 +552,7 @@ def test_drafting_again_replaces_the_list(ranked):
 
 def test_admin_removes_one_person_from_a_draft_with_a_reason(ranked):
     w = ranked
-    sel = create(w, quota=3, **OPEN)
+    sel = create(w, quota=4, **OPEN)
     star_services.star_selection_draft(access=w.admin, selection=sel)
     refused(
         lambda: star_services.star_selection_remove(
@@ -475,6 +578,7 @@ def test_admin_removes_one_person_from_a_draft_with_a_reason(ranked):
     assert list(QuarterStar.objects.filter(selection=sel).values_list("person_id", flat=True)) == [
         w.b[0].pk,
         w.a[1].pk,
+        w.a[2].pk,
     ]
     event = AuditEvent.objects.filter(
         target_type="recognition.starselection", target_id=str(sel.pk), detail__step="remove"
@@ -537,6 +641,7 @@ def test_only_the_hospitals_admin_creates_a_selection(world, users):
 def drafted(ranked: World) -> tuple[World, StarSelection]:
     sel = create(ranked, quota=3, **OPEN)
     star_services.star_selection_draft(access=ranked.admin, selection=sel)
+    pick(ranked, sel, ranked.a[1])  # a[1] and a[2] tie on 40 for the last place
     return ranked, sel
 
 
@@ -607,7 +712,7 @@ def test_publishing_an_empty_list_or_twice_is_refused(world, ranked):
         lambda: star_services.star_selection_publish(access=w.admin, selection=empty),
         says="名单为空",
     )
-    sel = create(w, quota=3, **OPEN)
+    sel = create(w, quota=4, **OPEN)
     star_services.star_selection_draft(access=w.admin, selection=sel)
     star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
     refused(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import docx_response
-from hongfan.core.forms import error_text, run_form
+from hongfan.core.forms import error_text, id_or_none, run_form
 from hongfan.org.models import Hospital
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.points import periods
@@ -32,6 +32,7 @@ from hongfan.recognition.models import StarSelection, StarStatus
 from hongfan.recognition.selectors import stars as star_selectors
 from hongfan.recognition.services import stars as star_services
 
+TIE_PICKS = 500  # checkboxes read from one tie form
 RULE_KEYS = (
     "quota_mode",
     "quota",
@@ -230,6 +231,22 @@ def star_remove(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
         return f"已将{person.name}移出草拟名单"
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def star_tie(request: HttpRequest, pk: int) -> HttpResponse:
+    def run(access: Access, selection: StarSelection) -> str:
+        picked = [id_or_none(raw) for raw in request.POST.getlist("person")[:TIE_PICKS]]
+        star_services.star_selection_break_tie(
+            access=access,
+            selection=selection,
+            person_ids=[pk for pk in picked if pk is not None],
+            request=request,
+        )
+        return "已选定同分人员，草拟名单已更新"
 
     return _act(request, pk, run)
 

@@ -66,6 +66,37 @@
     }
   }, true);
 
-  document.addEventListener("DOMContentLoaded", function () { initSearch(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { initSearch(e.target); });
+  // A table wider than its box (.table-responsive) scrolls sideways: it takes the keyboard
+  // focus (tabindex=0) and is named by its card's heading, so it can be scrolled without a
+  // mouse and a screen reader says what it is.
+  function focusableScrollers(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.hasAttribute("tabindex") || box.scrollWidth <= box.clientWidth + 1) return;
+      var card = box.closest(".hf-card");
+      var heading = card && card.querySelector("h2, h3");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (heading ? heading.textContent.trim() + "：" : "") + "表格，可左右滚动");
+    });
+  }
+
+  // <div data-scroll-here>: the page opens scrolled to it when it is below the screen
+  // (this month of the working-day calendar, twelfth in line on a phone).
+  function scrollHere() {
+    var el = document.querySelector("[data-scroll-here]");
+    if (!el || location.hash) return;
+    var box = el.getBoundingClientRect();
+    if (box.top > 0 && box.bottom <= window.innerHeight) return;
+    el.scrollIntoView({ block: "start", behavior: "instant" });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    initSearch(document);
+    focusableScrollers(document);
+    scrollHere();
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    initSearch(e.target);
+    focusableScrollers(e.target);
+  });
 })();

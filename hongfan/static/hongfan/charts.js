@@ -12,9 +12,25 @@
   var red = ["#b71c1c", "#d84343", "#f6a623", "#ffd166", "#8e1212", "#e57373"];
   var charts = [];
 
+  // Category labels that fit their box: every label shown, turned and cut short as the
+  // box narrows (a phone has ~16px per branch), never drawn over each other.
+  function categoryLabels(box, count, longest) {
+    var slot = box.clientWidth / Math.max(count, 1);
+    var narrow = box.clientWidth < 576;
+    var keep = slot < 24 ? 4 : narrow ? 5 : longest;
+    return {
+      interval: slot < 12 ? "auto" : 0,
+      rotate: slot < 60 ? (narrow ? 60 : 45) : 0,
+      fontSize: narrow ? 10 : 11,
+      hideOverlap: true,
+      formatter: function (v) { return v.length > keep ? v.slice(0, keep) + "…" : v; },
+    };
+  }
+
   function draw(id, option) {
     var box = document.getElementById(id);
     if (!box) return;
+    if (typeof option === "function") option = option(box);
     var chart = echarts.init(box);
     option.tooltip = Object.assign({ renderMode: "richText" }, option.tooltip);
     chart.setOption(option);
@@ -22,19 +38,18 @@
   }
 
   // org/hospital.html: members per branch, age structure, recruitment pipeline.
-  draw("chart-branches", {
-    tooltip: { trigger: "axis" },
-    grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
-    xAxis: {
-      type: "category",
-      data: d.branches,
-      axisLabel: {
-        rotate: 45, fontSize: 10, interval: 0,
-        formatter: function (v) { return v.length > 6 ? v.slice(0, 6) + "…" : v; },
+  draw("chart-branches", function (box) {
+    return {
+      tooltip: { trigger: "axis" },
+      grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
+      xAxis: {
+        type: "category",
+        data: d.branches,
+        axisLabel: categoryLabels(box, (d.branches || []).length, 6),
       },
-    },
-    yAxis: { type: "value" },
-    series: [{ type: "bar", data: d.branch_members, itemStyle: { color: "#b71c1c" } }],
+      yAxis: { type: "value" },
+      series: [{ type: "bar", data: d.branch_members, itemStyle: { color: "#b71c1c" } }],
+    };
   });
   draw("chart-age", {
     color: red,
@@ -57,16 +72,22 @@
   });
 
   // org/hospitals.html: members and member share of every hospital.
-  draw("chart-hosp", {
-    tooltip: { trigger: "axis" },
-    legend: { data: ["党员数", "党员占比%"] },
-    grid: { left: 40, right: 40, bottom: 80 },
-    xAxis: { type: "category", data: d.names, axisLabel: { rotate: 35, fontSize: 11 } },
-    yAxis: [{ type: "value", name: "人" }, { type: "value", name: "%" }],
-    series: [
-      { name: "党员数", type: "bar", data: d.members, itemStyle: { color: "#b71c1c" } },
-      { name: "党员占比%", type: "line", yAxisIndex: 1, data: d.share, itemStyle: { color: "#f6a623" } },
-    ],
+  draw("chart-hosp", function (box) {
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { data: ["党员数", "党员占比%"] },
+      grid: { left: 8, right: 8, top: 48, bottom: 8, containLabel: true },
+      xAxis: {
+        type: "category",
+        data: d.names,
+        axisLabel: categoryLabels(box, (d.names || []).length, 8),
+      },
+      yAxis: [{ type: "value", name: "人" }, { type: "value", name: "%" }],
+      series: [
+        { name: "党员数", type: "bar", data: d.members, itemStyle: { color: "#b71c1c" } },
+        { name: "党员占比%", type: "line", yAxisIndex: 1, data: d.share, itemStyle: { color: "#f6a623" } },
+      ],
+    };
   });
 
   window.addEventListener("resize", function () {

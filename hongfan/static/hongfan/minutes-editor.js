@@ -8,6 +8,9 @@
   var field = document.getElementById("id_minutes");
   var form = document.getElementById("close-form");
   if (!editor || !field || !form) return;
+  // Each line typed after Enter becomes a paragraph (the server also keeps the <div>s
+  // other browsers write): the lines stay lines on the page and in the Word record.
+  try { document.execCommand("defaultParagraphSeparator", false, "p"); } catch (e) { /* old browsers */ }
   var resolutions = document.getElementById("id_resolutions");
   if (resolutions) resolutions.classList.add("form-control");
   form.querySelectorAll("[data-cmd]").forEach(function (b) {

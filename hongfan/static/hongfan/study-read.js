@@ -23,7 +23,13 @@
       headers: {"Accept": "application/json", "X-Requested-With": "fetch"}})
       .then(function (r) { return r.json().then(function (d) { return {ok: r.ok, d: d}; }); })
       .then(function (res) {
-        if (res.ok) { say(res.d.message, "success"); }
+        if (res.ok) {
+          say(res.d.message, "success");
+          // 我的学习 on this page shows the credited minutes at once; the log form goes.
+          var card = document.getElementById("my-item-progress"), log = document.getElementById("log-form");
+          if (card && res.d.progress) { card.innerHTML = res.d.progress; }
+          if (log) { log.remove(); }
+        }
         else { say(res.d.detail || "记录失败，请刷新后重试", "warning"); sent = false; form.classList.remove("d-none"); }
       })
       .catch(function () { sent = false; say("网络异常，请点击下方按钮提交", "warning"); form.classList.remove("d-none"); });

@@ -82,10 +82,13 @@ class QuestionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="question.kind")
     text = serializers.CharField(source="question.text")
     options = serializers.SerializerMethodField()
+    saved = serializers.CharField(
+        source="chosen", help_text="已保存的作答（选项字母；未作答为空），重新打开时据此恢复"
+    )
 
     class Meta:
         model = AttemptQuestion
-        fields = ["id", "position", "kind", "text", "options"]
+        fields = ["id", "position", "kind", "text", "options", "saved"]
 
     def get_options(self, obj: AttemptQuestion) -> list[dict[str, str]]:
         return [{"letter": k, "text": v} for k, v in obj.question.lettered_options]
@@ -151,7 +154,15 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    answers = AnswerSerializer(many=True, required=False, help_text="未作答的题按答错计")
+    answers = AnswerSerializer(
+        many=True, required=False, help_text="未在此提交的题按已保存的作答评分；未作答的题按答错计"
+    )
+
+
+class SavedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    saved = serializers.CharField(source="chosen")
 
 
 class ResultSerializer(serializers.ModelSerializer):

@@ -8,6 +8,11 @@ urlpatterns = [
     path("study/exams/", views.MyExamsAPI.as_view(), name="api-study-exams"),
     path("study/exams/<int:pk>/start/", views.ExamStartAPI.as_view(), name="api-study-exam-start"),
     path(
+        "study/attempts/<int:pk>/answer/",
+        views.AttemptAnswerAPI.as_view(),
+        name="api-study-attempt-answer",
+    ),
+    path(
         "study/attempts/<int:pk>/submit/",
         views.AttemptSubmitAPI.as_view(),
         name="api-study-attempt-submit",

@@ -16,11 +16,13 @@ from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
 from hongfan.study.api.serializers import (
+    AnswerSerializer,
     AttemptSerializer,
     ItemProgressSerializer,
     LogSerializer,
     MyExamSerializer,
     ResultSerializer,
+    SavedSerializer,
     SubmitSerializer,
 )
 from hongfan.study.models import StudyLog
@@ -109,6 +111,26 @@ class ExamStartAPI(APIView):
         rows = exam_selectors.attempt_questions(started.attempt)
         data = AttemptSerializer(started.attempt, context={"rows": rows}).data
         return Response(data, status=200 if started.resumed else 201)
+
+
+class AttemptAnswerAPI(APIView):
+    @extend_schema(
+        summary="保存一道题的作答（随答随存；交卷后或超时将被拒绝）",
+        request=AnswerSerializer,
+        responses=SavedSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = request_access(request)
+        attempt = exam_selectors.attempt_get(access=access, pk=pk)
+        s = AnswerSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        row = exam_services.attempt_answer(
+            access=access,
+            attempt=attempt,
+            question_id=s.validated_data["id"],
+            answer=s.validated_data["answer"],
+        )
+        return Response(SavedSerializer(row).data)
 
 
 class AttemptSubmitAPI(APIView):

@@ -15,6 +15,7 @@ from hongfan.study.models.items import StudyCompletion, StudyItem, StudyTopic
 from hongfan.study.models.logs import StudyLog
 from hongfan.study.models.questions import Question
 from hongfan.study.models.rules import StudyRule
+from hongfan.study.models.videos import VideoProgress
 
 __all__ = [
     "AttemptQuestion",
@@ -26,4 +27,5 @@ __all__ = [
     "StudyLog",
     "StudyRule",
     "StudyTopic",
+    "VideoProgress",
 ]

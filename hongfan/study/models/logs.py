@@ -46,6 +46,14 @@ class StudyLog(models.Model):
                 condition=Q(minutes__gte=1) & Q(minutes__lte=600),
                 violation_error_message="学习时长应为1—600分钟",
             ),
+            # Reading an article or watching a video to its end is recorded once per
+            # member and item: a double click or a second tab cannot log it twice.
+            models.UniqueConstraint(
+                fields=["person", "item"],
+                condition=Q(method__in=["read", "watch"]),
+                name="study_log_finished_once",
+                violation_error_message="该学习内容已记录完成",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import QuestionKind
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt
 from hongfan.study.policy import reads_scoped
-from hongfan.study.selectors.learners import learner_for, meant_for
+from hongfan.study.selectors.learners import learner_filter, learner_for, meant_for
 
 GRACE = timedelta(seconds=30)  # a submission this late after the time limit still counts
 
@@ -78,6 +78,11 @@ class MyExam:
     @property
     def is_open(self) -> bool:
         return self.exam.opens_at <= self.now < self.exam.closes_at
+
+    @property
+    def remaining(self) -> int:
+        """Attempts still to be used."""
+        return max(0, self.exam.max_attempts - self.used)
 
     @property
     def can_start(self) -> bool:
@@ -263,3 +268,56 @@ def exam_stats(*, access: Access, exam: Exam, hardest: int = 10) -> ExamStats:
     ]
     stats.sort(key=lambda s: (s.right / s.drawn if s.drawn else 1, -s.drawn, s.question_id))
     return ExamStats(exam, branch if branch_ids else None, rows, stats[:hardest])
+
+
+# --- the home page's tasks and the person page (core.todos, core.panels) ------------------------
+
+
+@dataclass(frozen=True)
+class ExamWaiting:
+    exam: Exam
+    used: int  # attempts used
+
+
+def exams_waiting(*, access: Access, now: datetime) -> list[ExamWaiting]:
+    """The open exams meant for the acting member that they have not passed and may still
+    attempt, the first to close first (one query; none for a user who does not study)."""
+    meant = learner_filter(access)
+    if meant is None:
+        return []
+    mine = Q(attempts__person_id=access.person_id)
+    rows = (
+        Exam.objects.filter(meant, opens_at__lte=now, closes_at__gt=now)
+        .annotate(
+            used=Count("attempts", filter=mine),
+            passed_n=Count("attempts", filter=mine & Q(attempts__passed=True)),
+        )
+        .filter(passed_n=0)
+        .order_by("closes_at", "pk")
+    )
+    return [ExamWaiting(e, e.used) for e in rows if e.used < e.max_attempts]
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    title: str
+    attempts: int
+    best: int | None
+    passed: bool
+    closes_at: datetime
+
+
+def exam_results(person: Person) -> list[ExamResult]:
+    """A person's exams taken, with their best score and whether they passed (one query);
+    for the 党员档案, whose page has checked who may read the person."""
+    rows = (
+        ExamAttempt.objects.filter(person=person)
+        .order_by()
+        .values("exam_id", "exam__title", "exam__closes_at")
+        .annotate(n=Count("id"), best=Max("score"), passed_n=Count("id", filter=Q(passed=True)))
+        .order_by("-exam__closes_at", "-exam_id")
+    )
+    return [
+        ExamResult(r["exam__title"], r["n"], r["best"], r["passed_n"] > 0, r["exam__closes_at"])
+        for r in rows
+    ]

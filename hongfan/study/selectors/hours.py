@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 
@@ -19,6 +20,7 @@ from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
 from hongfan.orglife.models import Attendance
 from hongfan.study.choices import LogStatus
 from hongfan.study.models import StudyLog, StudyRule
+from hongfan.study.selectors.learners import learner_for
 from hongfan.study.selectors.rules import rule_day, study_rule_for
 
 
@@ -262,3 +264,142 @@ def hours_table(
     rule = study_rule_for(hospital.authority_id, rule_day(year))
     rows = _hours_rows(people, hospital=hospital, year=year, people_q=people_q, rule=rule)
     return HoursTable(hospital=hospital, branch=branch, year=year, rule=rule, rows=rows)
+
+
+# --- the home page's tasks and the person page (core.todos, core.panels) ------------------------
+
+
+def _committee_in(hospital_ids: set[int]) -> set[int]:
+    """``committee_people`` over several hospitals (two queries)."""
+    current = Subquery(
+        BranchCommittee.objects.filter(branch_id=OuterRef("committee__branch_id"))
+        .order_by("-term_start", "-pk")
+        .values("pk")[:1]
+    )
+    seats = CommitteeSeat.objects.filter(
+        committee__branch__hospital_id__in=hospital_ids,
+        person__branch_id=F("committee__branch_id"),
+        committee_id=current,
+    ).values_list("person_id", flat=True)
+    secretaries = Branch.objects.filter(
+        hospital_id__in=hospital_ids, active=True, secretary__isnull=False
+    ).values_list("secretary_id", flat=True)
+    return set(seats) | set(secretaries)
+
+
+@dataclass(frozen=True)
+class Behind:
+    """How many members of a hospital (in the user's scope) are behind the even pace of
+    their yearly target, and the first branch among them (for the link)."""
+
+    hospital_id: int
+    hospital: str
+    behind: int
+    members: int
+    branch_id: int | None
+
+
+def behind_counts(*, access: Access, year: int) -> list[Behind]:
+    """Per hospital in the user's scope (a secretary's branches, an admin's hospitals, every
+    hospital for the city): members behind on study hours. Six queries or so, whatever the
+    number of members or hospitals."""
+    access.require_business()
+    members = Person.objects.filter(
+        status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+    )
+    if access.is_city:
+        pass
+    elif access.hospital_ids:
+        members = members.filter(
+            Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids)
+        )
+    elif access.branch_ids:
+        members = members.filter(branch_id__in=access.branch_ids)
+    else:
+        return []
+    people = list(
+        members.order_by("hospital_id", "branch_id", "pk").values_list(
+            "pk", "hospital_id", "hospital__name", "hospital__authority_id", "branch_id"
+        )
+    )
+    if not people:
+        return []
+    q = Q(person__in=members.values("pk"))
+    own, group = self_minutes(q, year), group_minutes(q, year)
+    committee = _committee_in({h for _, h, _, _, _ in people})
+    rules = {a: study_rule_for(a, rule_day(year)) for a in sorted({a for *_, a, _ in people})}
+    share = year_share(year)
+    out: dict[int, Behind] = {}
+    for pid, hid, name, authority, branch_id in people:
+        rule = rules[authority]
+        target = rule.committee_target_hours if pid in committee else rule.member_target_hours
+        hours = Hours(pid, "", "", own.get(pid, 0), group.get(pid, 0), target, False, share)
+        row = out.get(hid) or Behind(hid, name, 0, 0, None)
+        late = hours.behind
+        out[hid] = Behind(
+            hid,
+            name,
+            row.behind + late,
+            row.members + 1,
+            row.branch_id if row.branch_id is not None or not late else branch_id,
+        )
+    return list(out.values())
+
+
+def person_hours(*, access: Access, person: Person, year: int) -> Hours | None:
+    """A person's hours for the 党员档案, for whoever may read them (themself, their
+    branch's secretary, their hospital's admin, the city), else None."""
+    access.require_business()
+    allowed = (
+        access.person_id == person.pk
+        or access.manages_branch(person.branch_id, person.hospital_id)
+        or access.reads_hospital(person.hospital_id)
+    )
+    return my_hours(person, year) if allowed else None
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    name: str
+    hours: Decimal
+    mine: bool
+
+
+@dataclass
+class Board:
+    branch: Branch
+    year: int
+    rows: list[BoardRow]
+
+    @property
+    def my_row(self) -> BoardRow | None:
+        return next((r for r in self.rows if r.mine), None)
+
+
+def branch_board(*, access: Access, year: int) -> Board:
+    """学习榜: the study hours of every active member of the acting member's own branch in a
+    year, most first (equal hours share a rank). Only the member's own branch: names and
+    hours, nothing else. Four queries whatever the size of the branch."""
+    person = learner_for(access)
+    if person.branch_id is None or person.branch is None:
+        raise PermissionDenied("您尚未编入党支部，暂无支部学习榜")
+    people_q = Q(person__branch_id=person.branch_id)
+    people = list(
+        Person.objects.filter(
+            branch_id=person.branch_id,
+            status=PersonStatus.ACTIVE,
+            political_status__in=MEMBER_STATUSES,
+        ).values_list("pk", "name")
+    )
+    own = self_minutes(people_q, year)
+    group = group_minutes(people_q, year)
+    totals = sorted(
+        ((own.get(pid, 0) + group.get(pid, 0), name, pid) for pid, name in people),
+        key=lambda r: (-r[0], r[1], r[2]),
+    )
+    rows: list[BoardRow] = []
+    for i, (minutes, name, pid) in enumerate(totals):
+        rank = rows[-1].rank if rows and totals[i - 1][0] == minutes else i + 1
+        rows.append(BoardRow(rank, name, hours_text(minutes), pid == person.pk))
+    return Board(person.branch, year, rows)

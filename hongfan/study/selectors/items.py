@@ -16,7 +16,7 @@ from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
 from hongfan.study.policy import reads_scoped
-from hongfan.study.selectors.learners import learner_for, meant_for
+from hongfan.study.selectors.learners import learner_filter, learner_for, meant_for
 
 
 def publish_branches(*, access: Access, hospital: Hospital) -> QuerySet[Branch]:
@@ -153,3 +153,47 @@ def my_items(*, access: Access) -> list[ItemProgress]:
 def item_finished_count(item: StudyItem) -> int:
     """How many members finished an item."""
     return StudyCompletion.objects.filter(item=item).count()
+
+
+# --- the home page's tasks and sections (core.todos, core.panels) -------------------------------
+
+
+def required_undone(*, access: Access) -> list[StudyItem]:
+    """The required items the acting member has not finished, the earliest due first (one
+    query; none for a user who does not study)."""
+    meant = learner_filter(access)
+    if meant is None or access.person_id is None:
+        return []
+    return list(
+        StudyItem.objects.filter(
+            meant, required=True, withdrawn_at__isnull=True, published_at__lte=timezone.now()
+        )
+        .exclude(completions__person_id=access.person_id)
+        .order_by(F("due_on").asc(nulls_last=True), "-published_at", "-id")
+    )
+
+
+def items_latest(*, access: Access, limit: int = 3) -> list[ItemProgress]:
+    """The newest items meant for the acting member, with whether they finished each (two
+    queries; none for a user who does not study)."""
+    meant = learner_filter(access)
+    if meant is None or access.person_id is None:
+        return []
+    items = list(
+        StudyItem.objects.filter(meant, withdrawn_at__isnull=True, published_at__lte=timezone.now())
+        .select_related("topic")
+        .order_by("-published_at", "-id")[:limit]
+    )
+    done = set(
+        StudyCompletion.objects.filter(
+            person_id=access.person_id, item_id__in=[i.pk for i in items]
+        ).values_list("item_id", flat=True)
+    )
+    return [
+        ItemProgress(i, completion=StudyCompletion(item=i) if i.pk in done else None) for i in items
+    ]
+
+
+def my_item_progress(*, access: Access, item: StudyItem) -> ItemProgress:
+    """The acting member's progress on one item (after finishing it, for the page)."""
+    return item_progress(learner_for(access), [item])[0]

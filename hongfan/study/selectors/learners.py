@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, Q, QuerySet
 
+from hongfan.accounts.models import User
 from hongfan.core.access import Access
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Person
@@ -38,3 +39,32 @@ def meant_for(person: Person) -> Q:
     return Q(hospital_id=person.hospital_id) & (
         Q(branch__isnull=True) | Q(branch_id=person.branch_id)
     )
+
+
+def learner_users(*, hospital_id: int, branch_id: int | None) -> QuerySet[User]:
+    """The accounts of the members an item or exam is meant for (the hospital's, or one
+    branch's, active members): whom its message goes to."""
+    users = User.objects.filter(
+        is_active=True,
+        person__hospital_id=hospital_id,
+        person__status=PersonStatus.ACTIVE,
+        person__political_status__in=MEMBER_STATUSES,
+    )
+    return users if branch_id is None else users.filter(person__branch_id=branch_id)
+
+
+def learner_filter(access: Access) -> Q | None:
+    """Items and exams meant for the acting user when they study (an active Party member),
+    as a condition that asks no query of its own (None for a user without a person): their
+    hospital's, for everyone or their branch, and only while they are an active member."""
+    if access.person_id is None or access.person_hospital_id is None or not access.is_business:
+        return None
+    studies = Exists(
+        Person.objects.filter(
+            pk=access.person_id, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
+        )
+    )
+    branch = Q(branch__isnull=True)
+    if access.person_branch_id is not None:
+        branch |= Q(branch_id=access.person_branch_id)
+    return Q(studies) & Q(hospital_id=access.person_hospital_id) & branch

@@ -17,11 +17,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STUDY, notify
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
 from hongfan.points.rules import STUDY_QUIZ
@@ -30,7 +32,7 @@ from hongfan.study.choices import Difficulty
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.policy import writes_scoped
 from hongfan.study.selectors.exams import GRACE
-from hongfan.study.selectors.learners import learner_for
+from hongfan.study.selectors.learners import learner_for, learner_users
 from hongfan.study.selectors.questions import bank_counts
 from hongfan.study.validators import normalise_answer
 
@@ -155,6 +157,15 @@ def exam_create(
         branch=branch.pk if branch else None,
         questions=exam.question_count,
     )
+    opens, closes = timezone.localtime(exam.opens_at), timezone.localtime(exam.closes_at)
+    notify(
+        recipients=learner_users(hospital_id=hospital.pk, branch_id=exam.branch_id),
+        title=f"考试：{exam.title}",
+        body=f"答题时间{opens:%m月%d日 %H:%M}至{closes:%m月%d日 %H:%M}，限{exam.max_attempts}次",
+        link=reverse("study:exam", args=[exam.pk]),
+        category=STUDY,
+        key=f"study.exam:{exam.pk}:opened",
+    )
     return exam
 
 
@@ -256,6 +267,54 @@ def attempt_start(
     return Started(attempt, False)
 
 
+def _answering(access: Access, attempt: ExamAttempt, now: datetime, verb: str) -> ExamAttempt:
+    """The attempt, locked, when its own member may still answer it (else refused)."""
+    access.require_business()
+    if access.person_id is None or access.person_id != attempt.person_id:
+        raise access.denied(attempt.hospital_id, "答卷", verb)
+    fresh = lock_one(ExamAttempt.objects.select_related("exam"), attempt.pk)
+    if fresh.submitted_at is not None:
+        raise ValidationError({"attempt": "本次答题已交卷，不能再修改答案"})
+    if now > fresh.deadline + GRACE:
+        raise ValidationError({"attempt": "已超过答题时限，不能再作答"})
+    return fresh
+
+
+@transaction.atomic
+def attempt_answer(
+    *,
+    access: Access,
+    attempt: ExamAttempt,
+    question_id: int | None,
+    answer: Any,
+    now: datetime | None = None,
+) -> AttemptQuestion:
+    """Keep one answer as it is given (the page saves each choice at once), so that a
+    reload or a lost connection loses nothing; grading waits for the submission. Refused,
+    nothing changed: another's attempt; submitted or past its time; a question not of this
+    attempt; an answer that is not a possible one. Not audited one by one: the submission
+    is."""
+    now = now or timezone.now()
+    fresh = _answering(access, attempt, now, "作答")
+    row = (
+        AttemptQuestion.objects.select_related("question")
+        .filter(attempt=fresh, pk=question_id)
+        .first()
+        if question_id is not None
+        else None
+    )
+    if row is None:
+        raise ValidationError({"question": "题目不属于本次答题，请刷新页面后重新作答"})
+    try:
+        chosen = normalise_answer(row.question, answer)
+    except ValueError as exc:
+        raise ValidationError({"answer": f"第{row.position}题：{exc}"}) from None
+    if row.chosen != chosen:
+        row.chosen = chosen
+        row.save(update_fields=["chosen"])
+    return row
+
+
 @dataclass(frozen=True)
 class Submitted:
     attempt: ExamAttempt
@@ -318,7 +377,10 @@ def attempt_submit(
     chosen: dict[int, str] = {}
     for aq in rows:
         try:
-            chosen[aq.pk] = normalise_answer(aq.question, answers.get(aq.pk))
+            # A question not in the form (time ran out, a checkbox cleared) keeps the
+            # answer saved while answering.
+            given = answers[aq.pk] if aq.pk in answers else aq.chosen
+            chosen[aq.pk] = normalise_answer(aq.question, given)
         except ValueError as exc:
             errors.append(f"第{aq.position}题：{exc}")
     if errors:

@@ -7,7 +7,6 @@ hospital without that rule gives no points and the page says so."""
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,12 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
 from hongfan.core.locks import lock_one
+from hongfan.core.notify import STUDY, notify
 from hongfan.core.uploads import CheckedUpload
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.models import PointEntry
@@ -33,7 +34,7 @@ from hongfan.study import validators
 from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
 from hongfan.study.policy import reads_scoped, writes_scoped
-from hongfan.study.selectors.learners import learner_for
+from hongfan.study.selectors.learners import learner_for, learner_users
 from hongfan.study.selectors.rules import study_rule_for
 
 TITLE_MAX = 100
@@ -221,6 +222,16 @@ def item_publish(
         published_by_id=access.user_id,
     )
     _save_item(item, content.document, access=access, request=request)
+    if item.required:
+        due = f"请于{item.due_on:%m月%d日}前完成学习" if item.due_on else "请及时完成学习"
+        notify(
+            recipients=learner_users(hospital_id=hospital.pk, branch_id=item.branch_id),
+            title=f"必学内容：{item.title}",
+            body=f"{due}（约{item.expected_minutes}分钟）",
+            link=reverse("study:item", args=[item.pk]),
+            category=STUDY,
+            key=f"study.item:{item.pk}:published",
+        )
     return item
 
 
@@ -366,34 +377,67 @@ def read_complete(
                 "token": f"阅读时间不足：至少需要阅读{minimum}秒（本次{max(0, int(elapsed))}秒），请认真阅读全文"
             }
         )
-    if StudyCompletion.objects.filter(person=person, item=item).exists():
+    done = finish_by_player(
+        person, item, method=LogMethod.READ, access=access, request=request, seconds=elapsed
+    )
+    if not done.created:
+        return done
+    return Finished(
+        done.completion,
+        True,
+        f"已读完全文，计入学习时长{credited_minutes(item)}分钟。{done.message}",
+    )
+
+
+def credited_minutes(item: StudyItem) -> int:
+    """The study time an item credits when it is read or watched to its end: the time the
+    item states ("约N分钟"), one value shown and counted."""
+    return item.expected_minutes
+
+
+def finish_by_player(
+    person: Person,
+    item: StudyItem,
+    *,
+    method: str,
+    access: Access,
+    request: HttpRequest | None,
+    seconds: float,
+) -> Finished:
+    """Record that the page saw an item read or watched to its end: a confirmed entry of
+    the item's stated minutes and the item finished, once. The member's row is locked
+    first, so that a double click or two tabs wait for each other (PostgreSQL); the
+    database's ``study_log_finished_once`` is the last word."""
+    lock_one(Person, person.pk)
+    existing = StudyCompletion.objects.filter(person=person, item=item).first()
+    if existing is not None:
+        return Finished(existing, False, "该学习内容此前已完成")
+    minutes = credited_minutes(item)
+    day = today()
+    try:
+        with transaction.atomic():
+            log = StudyLog.objects.create(
+                hospital_id=person.hospital_id,
+                person=person,
+                item=item,
+                method=method,
+                status=LogStatus.CONFIRMED,
+                minutes=minutes,
+                studied_on=day,
+                decided_at=timezone.now(),
+            )
+    except IntegrityError:
         return Finished(
             StudyCompletion.objects.get(person=person, item=item), False, "该学习内容此前已完成"
         )
-    minutes = max(1, min(item.expected_minutes, math.ceil(elapsed / 60)))
-    day = today()
-    log = StudyLog.objects.create(
-        hospital_id=person.hospital_id,
-        person=person,
-        item=item,
-        method=LogMethod.READ,
-        status=LogStatus.CONFIRMED,
-        minutes=minutes,
-        studied_on=day,
-        decided_at=timezone.now(),
-    )
-    done = item_finish(
-        access=None, person=person, item=item, method=LogMethod.READ, log=log, day=day
-    )
+    done = item_finish(access=None, person=person, item=item, method=method, log=log, day=day)
     audit_log(
         action=AuditAction.DATA_CREATED,
         request=request,
         actor_id=access.user_id,
         target=log,
-        method="read",
+        method=method,
         minutes=minutes,
-        seconds=int(elapsed),
+        seconds=int(seconds),
     )
-    return Finished(
-        done.completion, done.created, f"已读完全文，计入学习时长{minutes}分钟。{done.message}"
-    )
+    return done

@@ -42,6 +42,25 @@ def _minutes(minutes: Any, errors: dict[str, str]) -> int:
     return m
 
 
+def _item_errors(person: Person, item: StudyItem, m: int) -> dict[str, str]:
+    """An item credits at most the time it states ("约N分钟"), however it is logged."""
+    used = (
+        StudyLog.objects.filter(person=person, item=item)
+        .exclude(status=LogStatus.REJECTED)
+        .aggregate(s=Sum("minutes"))["s"]
+        or 0
+    )
+    left = item.expected_minutes - used
+    if left <= 0:
+        return {"minutes": f"本资料计学时{item.expected_minutes}分钟，已全部登记，无需再登记"}
+    if m > left:
+        return {
+            "minutes": f"本资料计学时{item.expected_minutes}分钟，已登记{used}分钟，"
+            f"最多还能登记{left}分钟"
+        }
+    return {}
+
+
 def _day_errors(person: Person, item: StudyItem, studied_on: date, m: int) -> dict[str, str]:
     """One pending entry per item and day, and at most 16 hours a day in all."""
     if StudyLog.objects.filter(
@@ -93,7 +112,7 @@ def log_submit(
     if len(note) > NOTE_MAX:
         errors["note"] = f"学习体会不能超过{NOTE_MAX}字（现有{len(note)}字）"
     if not errors:
-        errors = _day_errors(person, item, studied_on, m)
+        errors = _day_errors(person, item, studied_on, m) or _item_errors(person, item, m)
     if errors:
         raise ValidationError(errors)
     log = StudyLog.objects.create(

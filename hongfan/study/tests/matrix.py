@@ -61,6 +61,53 @@ def study_document(t: Any = None) -> StudyItem:
     return item
 
 
+def log_item(t: Any = None) -> StudyItem:
+    """A hospital-wide document of two hours: room for everyone's self-study entries."""
+    hospital = _hospital()
+    item = StudyItem.objects.filter(hospital=hospital, title="矩阵测试自学资料").first()
+    if item is None:
+        item = StudyItem(
+            hospital=hospital,
+            topic=StudyTopic.objects.get(hospital=hospital, name="党的理论学习"),
+            kind=ItemKind.DOCUMENT,
+            title="矩阵测试自学资料",
+            document_type="pdf",
+            document_size=len(PDF),
+            expected_minutes=120,
+        )
+        item.document.save("matrix-log.pdf", ContentFile(PDF), save=False)
+        item.save()
+    return item
+
+
+def video_item(t: Any = None) -> StudyItem:
+    """A hospital-wide video the page's player plays (its watching is reported)."""
+    hospital = _hospital()
+    item, _ = StudyItem.objects.get_or_create(
+        hospital=hospital,
+        title="矩阵测试视频",
+        defaults={
+            "topic": StudyTopic.objects.get(hospital=hospital, name="党的理论学习"),
+            "kind": ItemKind.VIDEO,
+            "video_url": "https://video.example.org/study/matrix.mp4",
+            "expected_minutes": 10,
+        },
+    )
+    return item
+
+
+def answer_payload(t: Any = None) -> dict[str, Any]:
+    """The first question of the demo member's attempt in progress, answered A."""
+    row = study_attempt(t).questions.order_by("position").first()
+    assert row is not None
+    return {"question": str(row.pk), "answer": "A"}
+
+
+def api_answer_payload(t: Any = None) -> dict[str, Any]:
+    row = answer_payload(t)
+    return {"id": row["question"], "answer": "A"}
+
+
 def study_log(t: Any = None) -> StudyLog:
     """A self-study entry of the demo member waiting for confirmation."""
     member = User.objects.get(username="member").person
@@ -68,7 +115,7 @@ def study_log(t: Any = None) -> StudyLog:
     if log is None:
         log = log_services.log_submit(
             access=access_for(User.objects.get(username="member")),
-            item=study_item(t),
+            item=log_item(t),
             minutes=20,
             studied_on=today(),
         )
@@ -110,7 +157,7 @@ def log_payload(t: Any = None) -> dict[str, Any]:
 
 
 def api_log_payload(t: Any = None) -> dict[str, Any]:
-    return {"item": study_item(t).pk, **log_payload(t)}
+    return {"item": log_item(t).pk, **log_payload(t)}
 
 
 def read_payload(t: Any = None) -> dict[str, Any]:

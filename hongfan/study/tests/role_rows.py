@@ -46,8 +46,14 @@ TABLE: dict[str, Row] = {
         get=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
         post=roles(FORBIDDEN, hosp=DONE, sec=DONE, member=DONE, hosp2=MISSING),
         payload=m.log_payload,
-        args=ITEM,
+        args=lambda t: [m.log_item(t).pk],
     ),
+    "study:item_watch": Row(
+        post=roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
+        payload=lambda t: {"watched": "0", "duration": "600"},
+        args=lambda t: [m.video_item(t).pk],
+    ),
+    "study:board": Row(get=LEARNERS),
     "study:item_withdraw": Row(
         post=roles(FORBIDDEN, hosp=DONE, hosp2=MISSING), payload=lambda t: {}, args=ITEM
     ),
@@ -87,6 +93,9 @@ TABLE: dict[str, Row] = {
     "study:attempt": Row(
         get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING), args=ATTEMPT
     ),
+    "study:attempt_answer": Row(
+        post=roles(FORBIDDEN, member=OK, hosp2=MISSING), payload=m.answer_payload, args=ATTEMPT
+    ),
     "study:attempt_submit": Row(
         post=roles(FORBIDDEN, member=DONE, hosp2=MISSING), payload=lambda t: {}, args=ATTEMPT
     ),
@@ -105,6 +114,11 @@ TABLE: dict[str, Row] = {
         },
         payload=lambda t: {},
         args=EXAM,
+    ),
+    "api-study-attempt-answer": Row(
+        post={**roles(FORBIDDEN, member=OK, hosp2=MISSING), "anonymous": FORBIDDEN},
+        payload=m.api_answer_payload,
+        args=ATTEMPT,
     ),
     "api-study-attempt-submit": Row(
         post={**roles(FORBIDDEN, member=OK, hosp2=MISSING), "anonymous": FORBIDDEN},

@@ -25,7 +25,7 @@ def test_my_items_come_with_my_progress(client_for, demo):
     assert response.status_code == 200
     rows = {r["title"]: r for r in response.json()}
     plenum = rows["党的二十届三中全会精神学习要点"]
-    assert plenum["finished"] and plenum["required"] and plenum["confirmed_minutes"] == 28
+    assert plenum["finished"] and plenum["required"] and plenum["confirmed_minutes"] == 30
     video = rows["医德医风专题教育片"]
     assert not video["finished"] and video["pending_minutes"] == 40 and video["kind"] == "video"
 
@@ -103,7 +103,7 @@ def test_logging_another_branchs_item_is_403_and_another_hospitals_404(client_fo
 
 
 def test_start_returns_questions_without_answers_and_submit_grades(client_for, demo):
-    exam = Exam.objects.get(hospital=demo)
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
     client = client_for("member")
     listed = client.get("/api/study/exams/").json()
     assert any(e["id"] == exam.pk and e["can_start"] for e in listed)
@@ -112,7 +112,7 @@ def test_start_returns_questions_without_answers_and_submit_grades(client_for, d
     data = response.json()
     assert len(data["questions"]) == 10 and 0 < data["remaining_seconds"] <= 15 * 60
     for q in data["questions"]:
-        assert set(q) == {"id", "position", "kind", "text", "options"}
+        assert set(q) == {"id", "position", "kind", "text", "options", "saved"}
     again = client.post(f"/api/study/exams/{exam.pk}/start/")
     assert again.status_code == 200 and again.json()["id"] == data["id"]
     attempt = ExamAttempt.objects.get(pk=data["id"])
@@ -138,7 +138,7 @@ def test_start_returns_questions_without_answers_and_submit_grades(client_for, d
 
 
 def test_a_bad_answer_is_a_400_with_the_question_number(client_for, demo):
-    exam = Exam.objects.get(hospital=demo)
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
     client = client_for("member")
     data = client.post(f"/api/study/exams/{exam.pk}/start/").json()
     first = data["questions"][0]
@@ -154,7 +154,7 @@ def test_a_bad_answer_is_a_400_with_the_question_number(client_for, demo):
 
 
 def test_nobody_else_submits_my_attempt(client_for, demo):
-    exam = Exam.objects.get(hospital=demo)
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
     data = client_for("member").post(f"/api/study/exams/{exam.pk}/start/").json()
     url = f"/api/study/attempts/{data['id']}/submit/"
     before = study_state()
@@ -166,7 +166,7 @@ def test_nobody_else_submits_my_attempt(client_for, demo):
 
 
 def test_a_form_encoded_submit_without_answers_scores_zero(client_for, demo):
-    exam = Exam.objects.get(hospital=demo)
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
     client = client_for("member")
     data = client.post(f"/api/study/exams/{exam.pk}/start/").json()
     response = client.post(f"/api/study/attempts/{data['id']}/submit/", {})
@@ -191,3 +191,32 @@ def test_study_endpoints_are_in_the_openapi_schema(client_for):
     ):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/study/log/"]
+
+
+def test_an_answer_saved_through_the_api_comes_back_when_the_attempt_is_reopened(client_for, demo):
+    exam = Exam.objects.filter(hospital=demo).latest("closes_at")  # the open one
+    client = client_for("member")
+    data = client.post(f"/api/study/exams/{exam.pk}/start/").json()
+    first = data["questions"][0]
+    saved = client.post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": first["id"], "answer": "A"},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200 and saved.json()["saved"] == "A"
+    again = client.post(f"/api/study/exams/{exam.pk}/start/").json()
+    assert again["questions"][0]["saved"] == "A"
+    before = study_state()
+    bad = client.post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": 10**30, "answer": "A"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and study_state() == before, bad.json()
+    assert "题目" in str(bad.json())
+    other = client_for("sec").post(
+        f"/api/study/attempts/{data['id']}/answer/",
+        {"id": first["id"], "answer": "B"},
+        content_type="application/json",
+    )
+    assert other.status_code == 403 and study_state() == before

@@ -186,8 +186,17 @@ def test_reading_an_article_to_the_end_after_the_minimum_time_finishes_it(world)
     done = read(world, person, item, seconds_ago=125)
     assert done.created
     log = StudyLog.objects.get(person=person, item=item)
-    assert (log.status, log.method, log.minutes) == (LogStatus.CONFIRMED, "read", 3)
+    assert (log.status, log.method, log.minutes) == (LogStatus.CONFIRMED, "read", 20)
     assert done.completion.points_entry is not None
+
+
+def test_reading_credits_the_minutes_the_item_states_not_the_seconds_on_the_page(world):
+    """The item says 约20分钟; finishing it after the least reading time credits those 20
+    minutes (it credited 2: the minutes the page happened to be open)."""
+    item = world.item(expected_minutes=20)
+    done = read(world, world.a[1], item, seconds_ago=61)
+    assert StudyLog.objects.get(item=item).minutes == 20
+    assert "计入学习时长20分钟" in done.message
 
 
 def test_a_bot_posting_at_once_is_refused(world):
@@ -253,13 +262,14 @@ def test_points_are_awarded_once_per_member_and_item_even_after_a_confirmation(w
     person = world.a[1]
     member = world.member(person)
     item = world.item()
-    read(world, person, item, seconds_ago=100)
     log = log_services.log_submit(access=member, item=item, minutes=10, studied_on=today())
     decision = log_services.log_decide(access=world.sec, log=log, confirm=True)
-    assert decision.finished is not None and not decision.finished.created
+    assert decision.finished is not None and decision.finished.created
+    again = read(world, person, item, seconds_ago=100)
+    assert not again.created
     assert StudyCompletion.objects.filter(person=person, item=item).count() == 1
     assert PointEntry.objects.filter(person=person, source_type="study").count() == 1
-    assert StudyLog.objects.filter(person=person, item=item, status="confirmed").count() == 2
+    assert StudyLog.objects.filter(person=person, item=item, status="confirmed").count() == 1
 
 
 def test_a_hospital_without_the_study_rule_gives_no_points_and_says_so(world):

@@ -92,7 +92,7 @@ def test_bad_self_study_entries_are_refused(world, kwargs, says):
 
 def test_one_pending_entry_per_item_and_day_and_at_most_16_hours_a_day(world):
     member = world.member(world.a[1])
-    item, other = world.item(), world.item()
+    item, other = world.item(expected_minutes=600), world.item(expected_minutes=600)
     log_services.log_submit(access=member, item=item, minutes=600, studied_on=today())
     refused(
         lambda: log_services.log_submit(access=member, item=item, minutes=10, studied_on=today()),

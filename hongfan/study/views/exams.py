@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import hospital_for, request_access
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import apply_errors, error_text, id_or_none
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.study import policy
 from hongfan.study.forms.exams import ExamForm
@@ -166,6 +166,25 @@ def attempt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "remaining": max(0, int((attempt.deadline - now).total_seconds())),
         },
     )
+
+
+@login_required
+@require_POST
+def attempt_answer(request: HttpRequest, pk: int) -> JsonResponse:
+    """The answering page saves each answer here as it is given (``question``: the row,
+    ``answer``: the letters chosen, one or several)."""
+    access = request_access(request)
+    attempt = exam_selectors.attempt_get(access=access, pk=pk)
+    try:
+        row = exam_services.attempt_answer(
+            access=access,
+            attempt=attempt,
+            question_id=id_or_none(request.POST.get("question", "")),
+            answer=request.POST.getlist("answer"),
+        )
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "detail": error_text(exc)}, status=400)
+    return JsonResponse({"ok": True, "message": f"第{row.position}题已保存"})
 
 
 @login_required

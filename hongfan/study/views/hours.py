@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -11,9 +12,10 @@ from hongfan.core import tables
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import xlsx_response
-from hongfan.core.forms import year_param
+from hongfan.core.forms import id_or_none, year_param
 from hongfan.core.pinyin import sort_key
 from hongfan.org.models import Branch, Hospital
+from hongfan.org.selectors import hospitals as hospital_selectors
 from hongfan.org.selectors import structure as org_structure_selectors
 from hongfan.study import exports
 from hongfan.study.selectors import hours as hour_selectors
@@ -22,10 +24,14 @@ from hongfan.study.views.items import manager_hospital
 
 def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Branch | None, int]:
     hospital = manager_hospital(request, access)
-    raw = request.GET.get("branch", "")
-    branch = org_structure_selectors.branch_get(access, int(raw)) if raw.isdigit() else None
+    pk = id_or_none(request.GET.get("branch", ""))
+    branch = org_structure_selectors.branch_get(access, pk) if pk is not None else None
+    if branch is not None and branch.hospital_id != hospital.pk:
+        branch = None  # the city changed hospital: the other hospital's branch no longer applies
     return hospital, branch, year_param(request)
 
+
+PAGE_SIZE = 50
 
 HOURS_COLUMNS = (
     tables.Column("name", "姓名", sort=lambda r: sort_key(r.name)),
@@ -47,13 +53,18 @@ def hours(request: HttpRequest) -> HttpResponse:
     rows = sorting.order_list(table.rows)
     if request.GET.get("behind") == "1":
         rows = [r for r in rows if r.behind]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "study/hours.html",
         {
             "t": table,
-            "rows": rows,
             "table": sorting,
+            "page": page,
+            "rows": page.object_list,
+            "hospitals": hospital_selectors.hospital_qs(access=access).order_by("pk")
+            if access.is_city
+            else None,
             "behind_only": request.GET.get("behind") == "1",
             "branches": org_structure_selectors.branch_options(access, hospital.pk),
             "years": range(today().year, today().year - 4, -1),
@@ -82,4 +93,16 @@ def hours_export(request: HttpRequest) -> HttpResponseBase:
             "branch": table.branch.pk if table.branch else None,
             "count": len(table.rows),
         },
+    )
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """学习榜: this year's study hours of the member's own branch, for its members."""
+    access = request_access(request)
+    year = year_param(request)
+    return render(
+        request,
+        "study/board.html",
+        {"b": hour_selectors.branch_board(access=access, year=year), "year": year},
     )

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, hospital_for, request_access
@@ -44,6 +46,7 @@ def manager_hospital(request: HttpRequest, access: Access) -> Hospital:
 # --- my study ----------------------------------------------------------------------------------------
 
 
+@never_cache  # back to 我的学习 after finishing an item shows the new hours, not a stored page
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
@@ -75,6 +78,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 # --- study material ----------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 def item(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
@@ -86,7 +90,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     if learner is not None and obj.kind == ItemKind.ARTICLE and progress and not progress.finished:
         token = item_services.read_token(item_id=obj.pk, person_id=learner.pk)
     manages = policy.writes_scoped(access, hospital_id=obj.hospital_id, branch_id=obj.branch_id)
-    return render(
+    playable = obj.kind == ItemKind.VIDEO and validators.video_playable(obj.video_url)
+    response = render(
         request,
         "study/item.html",
         {
@@ -95,8 +100,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "token": token,
             "min_seconds": item_services.read_min_seconds(obj) if token else 0,
+            "playable": playable,
             "log_form": LogForm(initial={"studied_on": today(), "minutes": obj.expected_minutes})
-            if learner
+            if learner and progress and not progress.finished and not playable
             else None,
             "manages": manages,
             "finished_count": item_selectors.item_finished_count(obj)
@@ -104,6 +110,9 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+    if playable:  # the page's player loads the video from where it is published
+        response._csp_update = {"media-src": ["'self'", validators.video_origin(obj.video_url)]}  # type: ignore[attr-defined]
+    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -128,7 +137,14 @@ def item_read(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error_text(exc))
     else:
         if _wants_json(request):
-            return JsonResponse({"ok": True, "finished": True, "message": done.message})
+            card = render_to_string(
+                "study/partials/_my_item.html",
+                {"progress": item_selectors.my_item_progress(access=access, item=obj)},
+                request=request,
+            )
+            return JsonResponse(
+                {"ok": True, "finished": True, "message": done.message, "progress": card}
+            )
         messages.success(request, done.message)
     return redirect("study:item", pk=obj.pk)
 

@@ -56,6 +56,11 @@ def library_days() -> dict[date, tuple[str, str]]:
     return days
 
 
+# What a user reads about a seeded year (the library and its version are for the audit
+# trail and ``seedholidays``' output, not for the page).
+LIBRARY_NOTE = "国务院办公厅节假日安排通知"
+
+
 def seed_from_library(*, year_model: Any = None, day_model: Any = None) -> SeedResult:
     if year_model is None or day_model is None:
         from hongfan.workdays.models import CalendarYear, DayOverride
@@ -65,7 +70,7 @@ def seed_from_library(*, year_model: Any = None, day_model: Any = None) -> SeedR
     result = SeedResult(years=sorted({d.year for d in wanted}))
     if not wanted:
         return result
-    note = f"国务院办公厅节假日安排通知（据 chinesecalendar {library_version()} 收录）"
+    note = LIBRARY_NOTE
     with transaction.atomic():
         years = {y.year: y for y in year_model.objects.filter(year__in=result.years)}
         result.skipped_admin_years = sorted(y for y, row in years.items() if row.source == ADMIN)

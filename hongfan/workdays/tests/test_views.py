@@ -92,7 +92,13 @@ def test_the_edit_page_shows_the_library_year_as_ranges(client_for):
     html = client_for("city").get(edit_url(2026)).content.decode()
     assert "2026-02-15~2026-02-23 春节" in html
     assert "2026-02-14 春节调休" in html
-    assert "chinesecalendar" in html
+    assert "系统内置的国务院办公厅节假日安排" in html and "chinesecalendar" not in html
+
+
+def test_the_year_page_names_its_source_without_the_library(client_for):
+    html = client_for("member").get(year_url(2026)).content.decode()
+    assert "国务院办公厅节假日安排" in html
+    assert "chinesecalendar" not in html and "1.11" not in html
 
 
 def test_the_city_admin_enters_2027_and_deadlines_use_it(client_for, users):

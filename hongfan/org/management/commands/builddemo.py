@@ -39,6 +39,8 @@ class Command(BaseCommand):
             built = 0
             for i, spec in enumerate(specs):
                 if Hospital.objects.filter(name=spec.name).exists():
+                    # A city built before the hospital's other name was known gets it now.
+                    Hospital.objects.filter(name=spec.name, alias="").update(alias=spec.alias)
                     continue
                 build_hospital(authority, spec, seed=2026 + i, day=today())
                 built += 1

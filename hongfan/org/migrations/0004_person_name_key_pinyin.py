@@ -22,7 +22,7 @@ def fill_name_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0002_person_roster_order_index'),
+        ('org', '0003_hospital_alias'),
     ]
 
     operations = [

@@ -1,5 +1,4 @@
-"""Account writes under 三员分立: the security admin grants roles and sets policy, the
-system admin keeps accounts, the auditor only reads."""
+"""Accounts: the system admin keeps them; a user changes their own password."""
 
 from __future__ import annotations
 
@@ -7,118 +6,18 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from hongfan.accounts.models import RoleAssignment, SecurityPolicy, User
+from hongfan.accounts.models import User
 from hongfan.accounts.policy import get_policy
 from hongfan.accounts.selectors import login_throttle, password_change_wait_minutes
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log, client_ip
+from hongfan.core.notify import ACCOUNT, notify
 from hongfan.core.roles import Role
-
-POLICY_FIELDS = (
-    "lockout_failures",
-    "lockout_minutes",
-    "ip_throttle_failures",
-    "ip_throttle_window_minutes",
-    "password_min_length",
-    "password_min_classes",
-    "password_max_age_days",
-    "session_idle_minutes",
-    "require_2fa_for_admins",
-)
-SEPARATED_ROLES = {Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}
-
-
-@transaction.atomic
-def role_grant(  # noqa: C901
-    *,
-    access: Access,
-    user: User,
-    role: str,
-    hospital: Any = None,
-    branch: Any = None,
-    request: HttpRequest | None = None,
-) -> RoleAssignment:
-    if not access.has(Role.SECURITY_ADMIN):
-        raise PermissionDenied("只有安全管理员可以授予角色")
-    errors: dict[str, str] = {}
-    if role not in Role.values:
-        errors["role"] = "无效角色"
-    if user.pk == access.user_id:
-        errors["user"] = "不能给自己授予角色"
-    if role == Role.HOSPITAL_ADMIN and hospital is None:
-        errors["hospital"] = "医院管理员必须指定医院"
-    if role == Role.BRANCH_SECRETARY and branch is None:
-        errors["branch"] = "支部书记必须指定支部"
-    if role == Role.MEMBER and user.person_id is None:
-        errors["user"] = "该账号未关联职工，不能授予党员/职工角色"
-    held = set(user.role_assignments.values_list("role", flat=True))
-    if role in SEPARATED_ROLES and held - {role}:
-        errors["role"] = "三员分立：系统管理员、安全管理员、审计管理员不能兼任其他角色"
-    if held & SEPARATED_ROLES and role not in held:
-        errors["role"] = "三员分立：该账号已是三员之一，不能再授予其他角色"
-    if errors:
-        raise ValidationError(errors)
-    if role != Role.HOSPITAL_ADMIN:
-        hospital = None
-    if role != Role.BRANCH_SECRETARY:
-        branch = None
-    try:
-        with transaction.atomic():
-            ra = RoleAssignment.objects.create(
-                user=user, role=role, hospital=hospital, branch=branch, granted_by_id=access.user_id
-            )
-    except IntegrityError as exc:
-        raise ValidationError({"role": "该用户已有此角色"}) from exc
-    audit_log(
-        action=AuditAction.ROLE_GRANTED,
-        request=request,
-        target=user,
-        role=role,
-        hospital=getattr(hospital, "pk", None),
-        branch=getattr(branch, "pk", None),
-    )
-    return ra
-
-
-@transaction.atomic
-def role_revoke(
-    *, access: Access, assignment: RoleAssignment, request: HttpRequest | None = None
-) -> None:
-    if not access.has(Role.SECURITY_ADMIN):
-        raise PermissionDenied("只有安全管理员可以撤销角色")
-    if assignment.user_id == access.user_id:
-        raise ValidationError({"role": "不能撤销自己的角色"})
-    audit_log(
-        action=AuditAction.ROLE_REVOKED,
-        request=request,
-        target=assignment.user,
-        role=assignment.role,
-    )
-    assignment.delete()
-
-
-@transaction.atomic
-def policy_update(
-    *, access: Access, data: dict[str, Any], request: HttpRequest | None = None
-) -> SecurityPolicy:
-    if not access.has(Role.SECURITY_ADMIN):
-        raise PermissionDenied("只有安全管理员可以修改安全策略")
-    policy = get_policy()
-    before = {f: getattr(policy, f) for f in POLICY_FIELDS}
-    for f in POLICY_FIELDS:
-        if f in data:
-            setattr(policy, f, data[f])
-    policy.full_clean()
-    policy.save()
-    changed = {
-        f: [before[f], getattr(policy, f)] for f in POLICY_FIELDS if before[f] != getattr(policy, f)
-    }
-    audit_log(action=AuditAction.POLICY_CHANGED, request=request, changes=changed)
-    return policy
 
 
 @transaction.atomic
@@ -127,10 +26,12 @@ def user_create(
     access: Access,
     username: str,
     display_name: str,
-    password: str,
+    password: str | None,
     person: Any = None,
     request: HttpRequest | None = None,
 ) -> User:
+    """A new login. Without a password (``None``: made in bulk from the roster) the account
+    waits, inactive, until its person activates it by an SMS code and sets one."""
     if not access.has(Role.SYSTEM_ADMIN):
         raise PermissionDenied("只有系统管理员可以创建账号")
     errors: dict[str, str] = {}
@@ -142,17 +43,43 @@ def user_create(
     if person is not None and User.objects.filter(person=person).exists():
         errors["person"] = "该职工已有账号"
     user = User(username=username, first_name=display_name.strip()[:150], person=person)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        errors["password"] = "；".join(exc.messages)
+    if password is not None:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = "；".join(exc.messages)
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+        user.is_active = False
+        user.activation_pending = True
+    else:
+        user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
-    audit_log(action=AuditAction.USER_CHANGED, request=request, target=user, change="created")
+    audit_log(
+        action=AuditAction.USER_CHANGED,
+        request=request,
+        target=user,
+        change="created" if password is not None else "created_pending_activation",
+    )
+    notify_account_created(user)
     return user
+
+
+def notify_account_created(user: User) -> None:
+    """账号已开通 to the new user: in the app, and by SMS to their mobile (category 账号).
+    It names the username, never the password (handed over by the administrator)."""
+    notify(
+        recipients=[user],
+        title="红帆账号已开通",
+        body=f"您的用户名是{user.username}，初始密码请向管理员领取，首次登录后请修改密码",
+        link=reverse("accounts:login"),
+        category=ACCOUNT,
+        key=f"accounts.user:{user.pk}:created",
+        important=True,
+    )
 
 
 @transaction.atomic
@@ -164,7 +91,10 @@ def user_set_active(
     if user.pk == access.user_id:
         raise ValidationError({"user": "不能停用自己的账号"})
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    # Either way the account is no longer waiting for its person: a disabled one is not
+    # activated by SMS, and one enabled by hand logs in by SMS code or resets a password.
+    user.activation_pending = False
+    user.save(update_fields=["is_active", "activation_pending"])
     audit_log(
         action=AuditAction.USER_CHANGED,
         request=request,

@@ -1,0 +1,76 @@
+"""Accounts made in bulk from the roster (花名册): the system admin picks a hospital or a
+branch, and everyone there without an account gets one waiting for activation (用户名 =
+手机号; the roster has no 工号 yet). Each is made by ``users.user_create``, so whatever that
+service does for a new account happens for each of them too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+
+from hongfan.accounts import selectors
+from hongfan.accounts.models import User
+from hongfan.accounts.services.users import user_create
+from hongfan.core.access import Access
+from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.roles import Role
+
+NO_MOBILE = "花名册中没有手机号，无法短信激活"
+TAKEN = "用户名（手机号）已被其他账号使用"
+
+
+@dataclass
+class RosterAccounts:
+    created: list[User] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (姓名, why)
+
+
+def roster_username(person: Any) -> str:
+    """The user name of a person's account: the 工号 where the roster has one, else the
+    mobile (the same number they activate and log in with)."""
+    return (getattr(person, "employee_number", "") or person.mobile or "").strip()
+
+
+@transaction.atomic
+def roster_accounts_create(
+    *, access: Access, hospital: Any, branch: Any = None, request: HttpRequest | None = None
+) -> RosterAccounts:
+    if not access.has(Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以创建账号")
+    if branch is not None and branch.hospital_id != hospital.pk:
+        raise ValidationError({"branch": "该支部不属于所选医院"})
+    result = RosterAccounts()
+    people = selectors.people_without_account(access=access, hospital=hospital, branch=branch)
+    taken = selectors.usernames_taken(access=access, usernames=[roster_username(p) for p in people])
+    for person in people:
+        username = roster_username(person)
+        if not person.mobile:
+            result.skipped.append((person.name, NO_MOBILE))
+        elif username in taken:
+            result.skipped.append((person.name, TAKEN))
+        else:
+            result.created.append(
+                user_create(
+                    access=access,
+                    username=username,
+                    display_name=person.name,
+                    password=None,
+                    person=person,
+                    request=request,
+                )
+            )
+            taken.add(username)
+    audit_log(
+        action=AuditAction.USER_CHANGED,
+        request=request,
+        hospital_id=hospital.pk,
+        change="bulk_created",
+        branch=branch.name if branch is not None else "",
+        created=len(result.created),
+        skipped=len(result.skipped),
+    )
+    return result
