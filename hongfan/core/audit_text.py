@@ -111,6 +111,18 @@ LABELS: dict[str, str | None] = {
     "workdays": "工作日",
     "year": "年度",
     "department": "科室",
+    "approved": "批准",
+    "chosen": "选定",
+    "mobile": "手机号（脱敏）",
+    "notification_preferences": "消息设置条数",
+    "places": "名额",
+    "purpose": "用途",
+    "skipped": "跳过",
+    "tied": "并列人选",
+    "vote_closed": "结束投票",
+    "vote_opened": "开始投票",
+    "votes": "票数",
+    "where": "位置",
 }
 
 # Codes written as values, by their Chinese names.
@@ -140,6 +152,9 @@ VALUES: dict[str, str] = {
     "yearbook_docx": "年度组织生活记录（Word）",
     "roster_export": "导出名册",
     "roster_errors": "名册导入错误标注文件",
+    "login": "短信登录",
+    "reset": "找回密码",
+    "activate": "激活账号",
     "created": "新建",
     "enabled": "启用",
     "disabled": "停用",
