@@ -45,7 +45,11 @@ def test_each_tab_shows_its_section_and_not_the_basic_data(client_for, users, ta
 
 
 def test_the_points_tab_lists_the_persons_entries(client_for, users):
-    entry = PointEntry.objects.filter(person_id=users["member"].person_id).order_by("-id").first()
+    entry = (
+        PointEntry.objects.filter(person_id=users["member"].person_id)
+        .order_by("-occurred_on", "-id")
+        .first()
+    )
     assert entry is not None  # the demo city pays the member points
     html = client_for("member").get(_url(users, "points")).content.decode()
     assert entry.rule.name in html
