@@ -274,6 +274,11 @@ UPLOAD_IMAGE_MAX_BYTES = env_int("HONGFAN_UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 10
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A failed import's upload is kept here for an hour, for its download with the errors marked
+# (outside MEDIA_ROOT: never served as a file).
+IMPORT_FAILURE_DIR = Path(
+    env_str("HONGFAN_IMPORT_FAILURE_DIR", str(BASE_DIR / "var" / "import-failures"))
+)
 IMPORT_MAX_BYTES = env_int("HONGFAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Reading one uploaded spreadsheet (core/spreadsheets.py) stops after this many seconds.
 IMPORT_MAX_SECONDS = env_int("HONGFAN_IMPORT_MAX_SECONDS", 60, minimum=1)

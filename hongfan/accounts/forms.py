@@ -5,7 +5,7 @@ from django import forms
 
 from hongfan.accounts.models import SecurityPolicy
 from hongfan.accounts.services import POLICY_FIELDS
-from hongfan.core.forms import SearchSelect, id_or_none
+from hongfan.core.forms import LenientText, SearchSelect, id_or_none
 from hongfan.core.roles import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -258,7 +258,10 @@ class BulkGrantForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    username = forms.CharField(label="用户名", required=False)
+    """The audit trail's filters. A field that is not valid (a malformed date, an unknown
+    action) is ignored on its own; the others still filter (``valid_filters``)."""
+
+    username = LenientText(label="用户（姓名或用户名）", required=False, max_length=150)
     action = forms.ChoiceField(label="操作", required=False)
     success = forms.ChoiceField(
         label="结果", required=False, choices=[("", "全部"), ("1", "成功"), ("0", "失败")]
@@ -275,3 +278,37 @@ class AuditFilterForm(forms.Form):
         from hongfan.core.models import AuditAction
 
         self.fields["action"].choices = [("", "全部")] + list(AuditAction.choices)
+
+    def valid_filters(self) -> dict[str, Any]:
+        """The fields that are valid (an invalid one is left out, never an error page)."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+
+
+class DataChangeFilterForm(forms.Form):
+    """The data-change log's filters (django-auditlog's entries): who, what kind of record,
+    which action, which days. Invalid fields are ignored on their own."""
+
+    actor = LenientText(label="操作人（姓名或用户名）", required=False, max_length=150)
+    model = forms.ChoiceField(label="数据类型", required=False)
+    action = forms.ChoiceField(
+        label="动作",
+        required=False,
+        choices=[("", "全部"), ("0", "新增"), ("1", "修改"), ("2", "删除")],
+    )
+    date_from = forms.DateField(
+        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["model"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "全部"), *models]
+
+    def valid_filters(self) -> dict[str, Any]:
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}

@@ -6,7 +6,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -17,11 +17,14 @@ from hongfan.core.roles import Role
 
 
 def audit_event_list(*, access: Access, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """The security audit trail, newest first, with the acting user (for their name).
+    ``username``: part of the user name or the person's name."""
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
-    qs = AuditEvent.objects.all()
-    if filters.get("username"):
-        qs = qs.filter(username__icontains=filters["username"])
+    qs = AuditEvent.objects.select_related("user")
+    who = (filters.get("username") or "").strip()
+    if who:
+        qs = qs.filter(Q(username__icontains=who) | Q(user__first_name__icontains=who))
     if filters.get("action"):
         qs = qs.filter(action=filters["action"])
     if filters.get("success") in ("0", "1"):
@@ -33,10 +36,37 @@ def audit_event_list(*, access: Access, filters: dict[str, Any]) -> QuerySet[Aud
     return qs.order_by("-at", "-id")
 
 
-def data_change_list(*, access: Access) -> QuerySet[LogEntry]:
+def data_change_models() -> list[tuple[str, str]]:
+    """The kinds of record the data-change log holds (django-auditlog's registered models),
+    as (app_label.model, Chinese name) choices."""
+    from auditlog.registry import auditlog
+
+    models = sorted(auditlog.get_models(), key=lambda m: str(m._meta.verbose_name))
+    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in models]
+
+
+def data_change_list(
+    *, access: Access, filters: dict[str, Any] | None = None
+) -> QuerySet[LogEntry]:
+    """django-auditlog's entries, newest first, with the actor and the kind of record."""
     if not access.has(Role.AUDITOR):
         raise PermissionDenied("只有审计管理员可以查看审计日志")
-    return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    filters = filters or {}
+    qs = LogEntry.objects.select_related("actor", "content_type")
+    who = (filters.get("actor") or "").strip()
+    if who:
+        qs = qs.filter(Q(actor__username__icontains=who) | Q(actor__first_name__icontains=who))
+    model = filters.get("model") or ""
+    if "." in model:
+        app_label, name = model.split(".", 1)
+        qs = qs.filter(content_type__app_label=app_label, content_type__model=name)
+    if filters.get("action") in ("0", "1", "2"):
+        qs = qs.filter(action=int(filters["action"]))
+    if filters.get("date_from"):
+        qs = qs.filter(timestamp__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(timestamp__date__lte=filters["date_to"])
+    return qs.order_by("-timestamp", "-id")
 
 
 def role_assignment_list(*, access: Access) -> QuerySet[RoleAssignment]:

@@ -109,6 +109,7 @@ class Table:
     header_row: int = 1
     rows: list[Row] = field(default_factory=list)
     epoch: datetime = WINDOWS_EPOCH
+    sheet: str = ""  # the worksheet read (an .xlsx), "" for a .csv
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -279,7 +280,13 @@ class _Reader:
                 if found is None:
                     continue
                 number, headers = found
-                table = Table(self.filename, list(headers), header_row=number, epoch=wb.epoch)
+                table = Table(
+                    self.filename,
+                    list(headers),
+                    header_row=number,
+                    epoch=wb.epoch,
+                    sheet=ws.title,
+                )
                 below = ws.iter_rows(
                     min_row=number + 1, max_col=self.fmt.max_columns, values_only=True
                 )
@@ -536,3 +543,53 @@ def _is_text(text: str) -> bool:
     """No control characters but tabs and line breaks: binary data decoded as UTF-16 is
     full of them."""
     return not any(c < " " and c not in "\t\r\n" for c in text)
+
+
+# --- the uploaded file with its errors marked ----------------------------------------------------
+
+ERROR_FILL_COLOR = "FFC7CE"  # Excel's light red of "bad" cells
+
+
+def annotate_errors(
+    table: Table, data: bytes, errors: Iterable[tuple[int, str, str]], *, author: str = "红帆"
+) -> bytes:
+    """The uploaded file as .xlsx with each bad cell filled light red and commented with its
+    Chinese message: ``errors`` are (sheet row, column letter, message); an error of a whole
+    row or of a missing column ("" letter) goes on the row's first cell. An .xlsx is the
+    user's own workbook (its other sheets and formats kept); a .csv becomes one sheet of its
+    cells as text (a cell starting with ``=`` stays text, never a formula)."""
+    from collections import defaultdict
+
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    if table.sheet:
+        wb = load_workbook(io.BytesIO(data))
+        ws = wb[table.sheet]
+    else:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "数据"
+        for number, values in [(table.header_row, table.headers), *table.rows]:
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=number, column=col, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+    marks: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for row, letter, message in errors:
+        marks[(max(1, row), letter or "A")].append(message)
+    fill = PatternFill("solid", fgColor=ERROR_FILL_COLOR)
+    for (row, letter), messages in marks.items():
+        cell = ws[f"{letter}{row}"]
+        cell.fill = fill
+        text = "\n".join(dict.fromkeys(messages))
+        comment = Comment(text, author)
+        comment.width = 320
+        comment.height = 40 + 20 * len(messages)
+        cell.comment = comment
+    wb.active = wb.worksheets.index(ws)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

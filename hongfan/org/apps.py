@@ -36,7 +36,7 @@ class OrgConfig(AppConfig):
         from hongfan.org import models
 
         # Data changes go to django-auditlog; personal data columns are never copied there.
-        pii = ["id_number_enc", "id_number_hash", "mobile_enc", "mobile_hash"]
+        pii = ["id_number_enc", "id_number_hash", "mobile_enc", "mobile_hash", "name_key"]
         auditlog.register(models.Person, exclude_fields=pii)
         for model in (
             models.Hospital,

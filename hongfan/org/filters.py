@@ -6,12 +6,26 @@ import django_filters
 from django.db.models import QuerySet
 
 from hongfan.core.forms import TextFilter, id_or_none
+from hongfan.core.tables import Column
 from hongfan.org.choices import PersonStatus, PoliticalStatus
 from hongfan.org.models import Person
 from hongfan.org.selectors.people import IS_MEMBER, people_matching
 from hongfan.org.services.roster import RosterFilters
 
 Q_MAX = 50
+
+# The people page's columns: what sorts (names by pinyin: core.pinyin) and its card labels.
+PERSON_COLUMNS = (
+    Column("name", "姓名", order=("name_key",)),
+    Column("gender", "性别", value=lambda p: p.get_gender_display()),
+    Column("birth_date", "出生日期"),
+    Column("department", "科室", order=("department__name",), value=lambda p: p.department),
+    Column("post", "岗位/职称", order=("post", "title")),
+    Column("political_status", "政治面貌", value=lambda p: p.get_political_status_display()),
+    Column("branch", "支部", order=("branch__name",), value=lambda p: p.branch),
+    Column("id_number", "身份证号", sortable=False),
+    Column("mobile", "手机号", sortable=False),
+)
 
 
 class PersonFilter(django_filters.FilterSet):

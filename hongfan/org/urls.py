@@ -61,7 +61,9 @@ urlpatterns = [
     ),
     path("cultivation/", cultivation.cultivation, name="cultivation"),
     path("roster/import/", roster.roster_import, name="roster_import"),
+    path("roster/import/marked/", roster.roster_import_marked, name="roster_import_marked"),
     path("roster/template/", roster.roster_template, name="roster_template"),
     path("roster/export/", roster.roster_export, name="roster_export"),
+    path("roster/export/full/", roster.roster_export_full, name="roster_export_full"),
     path("cultivation/<int:pk>/close/", cultivation.cultivation_close, name="cultivation_close"),
 ]

@@ -45,8 +45,6 @@ def test_each_tab_shows_its_section_and_not_the_basic_data(client_for, users, ta
 
 
 def test_the_points_tab_lists_the_persons_entries(client_for, users):
-    # the latest by the day it happened (the tab lists the newest first), not by row id: a
-    # demo exam passed in September may be written after November's study
     entry = (
         PointEntry.objects.filter(person_id=users["member"].person_id)
         .order_by("-occurred_on", "-id")

@@ -181,10 +181,15 @@ def _fold(text: str) -> str:
     return _WS_RE.sub("", text)
 
 
+_ESCAPED_FORMULA = ("'=", "'+", "'-", "'@")  # core.exports.escape_cell, undone
+
+
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if value.startswith(_ESCAPED_FORMULA):
+            value = value[1:]  # our own export's escaping: the text as it was
         return value.strip(EDGE_WHITESPACE)
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -56,9 +56,16 @@ from hongfan.org.selectors import structure as structure_selectors
 class RosterValidated:
     people: list[Person]
     warnings: list[str] = field(default_factory=list)
+    # rows of people already on the roster (``update_existing``): each an unsaved Person
+    # carrying the existing row's pk and the file's values, and the file's mobile ("" keeps)
+    updates: list[tuple[Person, str]] = field(default_factory=list)
 
 
 # --- validation ----------------------------------------------------------------------------
+
+EXISTING_MESSAGE = (
+    "本院已有相同身份证号的职工（如要用本文件修改已在册人员，请勾选“按身份证号更新已在册人员”）"
+)
 
 
 class _Errors:
@@ -120,7 +127,11 @@ class _Lookups:
     branches: dict[str, Branch]
     groups: dict[tuple[int, str], list[PartyGroup]]
     group_branches: dict[str, set[int]]
-    existing_hashes: set[str]
+    existing: dict[str, tuple[int, str, int | None, str]]  # hash -> pk, status, branch, pol.
+
+    @property
+    def existing_hashes(self) -> set[str]:
+        return set(self.existing)
 
     @classmethod
     def load(cls, hospital: Hospital) -> _Lookups:
@@ -132,12 +143,13 @@ class _Lookups:
             key = _fold(g.name)
             groups.setdefault((g.branch_id, key), []).append(g)
             group_branches.setdefault(key, set()).add(g.branch_id)
-        hashes = set(
-            Person.objects.filter(hospital=hospital)
+        existing: dict[str, tuple[int, str, int | None, str]] = {
+            h: (pk, status, branch_id, political)
+            for h, pk, status, branch_id, political in Person.objects.filter(hospital=hospital)
             .exclude(id_number_hash="")
-            .values_list("id_number_hash", flat=True)
-        )
-        return cls(departments, branches, groups, group_branches, hashes)
+            .values_list("id_number_hash", "pk", "status", "branch_id", "political_status")
+        }
+        return cls(departments, branches, groups, group_branches, existing)
 
 
 @dataclass
@@ -147,6 +159,7 @@ class _Row:
     person: Person
     id_number: str
     mobile: str
+    existing: bool = False  # an update of the person already on the roster (person.pk)
 
 
 class _RowValidator:
@@ -160,8 +173,11 @@ class _RowValidator:
         rule: RuleNumbers,
         epoch: datetime,
         errors: _Errors,
+        update_existing: bool = False,
     ):
         self.hospital_id = hospital.pk
+        self.update_existing = update_existing
+        self.matched: tuple[int, str, int | None, str] | None = None  # the row's existing person
         self.rule = rule
         self.positions = positions
         self.letters = {k: get_column_letter(i + 1) for k, i in positions.items()}
@@ -196,6 +212,7 @@ class _RowValidator:
         """Check one row, column by column and then across columns; every problem is added
         to ``self.errors``. Returns the unsaved person, or None when anything failed."""
         failed: list[str] = []
+        self.matched = None
         name = self._name(row, values, failed)
         gender = self._gender(row, values, failed)
         ethnicity = self._ethnicity(row, values, failed)
@@ -222,6 +239,8 @@ class _RowValidator:
             failed=failed,
         )
 
+        if self.matched is not None and not failed:
+            self._unchanged_membership(row, political=political, branch=branch, failed=failed)
         if failed or self.errors.total or not id_ok or birth is None:
             return None
         person = Person(
@@ -244,7 +263,32 @@ class _RowValidator:
             id_number_hash=id_hash,
             status=PersonStatus.ACTIVE,
         )
+        if self.matched is not None:
+            person.pk = self.matched[0]
+            return _Row(person, id_number, mobile, existing=True)
         return _Row(person, id_number, mobile)
+
+    def _unchanged_membership(
+        self, row: int, *, political: str, branch: Branch | None, failed: list[str]
+    ) -> None:
+        """An update may correct a person's data, not move them: a change of branch is a
+        转接 and a change of 政治面貌 a step of its own, each done on the person's page."""
+        assert self.matched is not None
+        _, _, branch_id, was_political = self.matched
+        if political != was_political:
+            self._err(
+                row,
+                "political_status",
+                "与系统中不同：政治面貌的变更请在人员页办理（导入只修改基本信息）",
+                failed,
+            )
+        if (branch.pk if branch else None) != branch_id:
+            self._err(
+                row,
+                "branch",
+                "与系统中不同：支部变更请通过“组织关系转接”办理（导入只修改基本信息）",
+                failed,
+            )
 
     # --- one method per column (or pair of columns), in the order the errors are listed ---
 
@@ -308,9 +352,18 @@ class _RowValidator:
             first = self.seen_ids.get(id_hash)
             if first is not None:
                 err(row, "id_number", f"身份证号与第{first}行重复", failed)
-            elif id_hash in self.lookups.existing_hashes:
+            elif id_hash in self.lookups.existing:
                 self.seen_ids[id_hash] = row
-                err(row, "id_number", "本院已有相同身份证号的职工", failed)
+                found = self.lookups.existing[id_hash]
+                if not self.update_existing:
+                    err(row, "id_number", EXISTING_MESSAGE, failed)
+                elif found[1] != PersonStatus.ACTIVE:
+                    err(
+                        row, "id_number", "此人已离开本院，不能通过导入修改；请在人员页办理", failed
+                    )
+                else:
+                    self.matched = found
+                    id_ok = True
             else:
                 self.seen_ids[id_hash] = row
                 id_ok = True
@@ -508,6 +561,7 @@ def roster_validate(
     table: RosterTable,
     day: date | None = None,
     ignore_unknown_columns: bool = False,
+    update_existing: bool = False,
 ) -> RosterValidated:
     """Check every row; return unsaved people with encrypted PII, or raise ``RosterInvalid``
     listing every problem (row, column, reason). Five queries, whatever the row count."""
@@ -529,6 +583,7 @@ def roster_validate(
         rule=structure_selectors.org_rule_for(hospital.authority_id, day),
         epoch=table.epoch,
         errors=errors,
+        update_existing=update_existing,
     )
     good: list[_Row] = []
     for number, values in table.rows:
@@ -548,11 +603,15 @@ def roster_validate(
     encrypt = pii.encrypt
     keyed_hash = pii.keyed_hash
     people = []
+    updates = []
     for item in good:
         p = item.person
+        if item.existing:
+            updates.append((p, item.mobile))
+            continue
         p.id_number_enc = encrypt(item.id_number)
         if item.mobile:
             p.mobile_enc = encrypt(item.mobile)
             p.mobile_hash = keyed_hash(item.mobile)
         people.append(p)
-    return RosterValidated(people=people, warnings=warnings)
+    return RosterValidated(people=people, warnings=warnings, updates=updates)

@@ -9,9 +9,19 @@ from django.db import models
 from django.db.models import Q
 
 from hongfan.core import pii
+from hongfan.core.pinyin import sort_key
 from hongfan.org.choices import MEMBER_STATUSES, Education, Gender, PersonStatus, PoliticalStatus
 from hongfan.org.models.hospitals import Hospital
 from hongfan.org.models.structure import Branch, Department, PartyGroup
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Fill each person's pinyin sort key (``save`` does it for one)."""
+        objs = list(objs)
+        for person in objs:
+            person.name_key = sort_key(person.name)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Person(models.Model):
@@ -19,6 +29,9 @@ class Person(models.Model):
 
     hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="people")
     name = models.CharField("姓名", max_length=30)
+    # The pinyin sort key of the name (core.pinyin.sort_key), kept by save() and bulk_create:
+    # lists sort by it so that the order is the same on SQLite and PostgreSQL.
+    name_key = models.CharField(max_length=255, blank=True, editable=False, default="")
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=10, default="汉族")
     birth_date = models.DateField("出生日期")
@@ -69,6 +82,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         verbose_name = "职工"
         ordering = ["hospital_id", "pk"]
@@ -81,6 +96,9 @@ class Person(models.Model):
             ),
             models.Index(
                 fields=["hospital", "status", "name", "id"], name="person_roster_order_idx"
+            ),
+            models.Index(
+                fields=["hospital", "status", "name_key", "id"], name="person_pinyin_order_idx"
             ),
         ]
         constraints = [
@@ -100,6 +118,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name_key = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     # Personal data: ciphertext + keyed hash; plain values only through these accessors.
     @property

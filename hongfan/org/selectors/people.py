@@ -79,7 +79,7 @@ def person_list(
         qs = qs.filter(political_status=political_status)
     if status:
         qs = qs.filter(status=status)
-    return people_matching(qs, q or "").order_by("name", "pk")
+    return people_matching(qs, q or "").order_by("name_key", "pk")  # by pinyin
 
 
 def people_matching(people: QuerySet[Person], text: str) -> QuerySet[Person]:

@@ -9,15 +9,21 @@ admin asks for full values (audited as a reveal), escaping spreadsheet formulas.
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
+import secrets
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from openpyxl import Workbook
@@ -26,12 +32,13 @@ from openpyxl.utils import get_column_letter
 
 from hongfan.core import pii
 from hongfan.core.access import Access
-from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.audit import AuditAction, audit_log, data_created_many
 from hongfan.core.dates import today
 from hongfan.core.exports import audit_filename, escape_cell
 from hongfan.core.idcard import make_id_number
+from hongfan.core.locks import lock_rows
 from hongfan.core.spreadsheet_templates import HEAD_FILL, HEAD_FONT, Template
-from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET
+from hongfan.core.spreadsheets import HELP_SHEET, OPTIONS_SHEET, annotate_errors
 from hongfan.org.choices import Education, Gender, PersonStatus, PoliticalStatus
 from hongfan.org.imports.roster_parsing import (
     COLUMNS,
@@ -49,8 +56,51 @@ BATCH_SIZE = 2000
 
 @dataclass(frozen=True)
 class RosterImportResult:
-    count: int
+    count: int  # people added
     warnings: tuple[str, ...] = ()
+    updated: int = 0  # people already on the roster whose data the file changed
+    unchanged: int = 0  # ... and whose data it left as it was
+
+
+# What an import may change of a person already on the roster (``update_existing``): their
+# data, not their branch or political status (a 转接 or a development step of its own).
+UPDATE_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "department_id",
+    "post",
+    "title",
+    "is_middle_cadre",
+    "is_department_head",
+    "joined_on",
+    "full_member_on",
+    "party_group_id",
+)
+
+
+def _roster_update(rows: list[tuple[Person, str]]) -> tuple[int, int]:
+    """Write the file's values onto the people already on the roster, each with ``save``
+    (so the data-change log records what changed, field by field); rows locked in pk
+    order. Returns (changed, unchanged)."""
+    if not rows:
+        return 0, 0
+    current = {p.pk: p for p in lock_rows(Person.objects.filter(pk__in=[r.pk for r, _ in rows]))}
+    changed = 0
+    for row, mobile in rows:
+        person = current[row.pk]
+        fields = [f for f in UPDATE_FIELDS if getattr(person, f) != getattr(row, f)]
+        for f in fields:
+            setattr(person, f, getattr(row, f))
+        if mobile and pii.keyed_hash(mobile) != person.mobile_hash:
+            person.mobile = mobile
+            fields += ["mobile_enc", "mobile_hash"]
+        if fields:  # every value was checked by roster_validate, row by row
+            person.save(update_fields=[*fields, "updated_at"])
+            changed += 1
+    return changed, len(rows) - changed
 
 
 def roster_import(
@@ -60,9 +110,13 @@ def roster_import(
     filename: str,
     data: bytes,
     ignore_unknown_columns: bool = False,
+    update_existing: bool = False,
     request: HttpRequest | None = None,
 ) -> RosterImportResult:
-    """Import a whole roster file into ``hospital``: every row or none.
+    """Import a whole roster file into ``hospital``: every row or none. With
+    ``update_existing``, a row whose 身份证号 is already on the roster corrects that
+    person's data (``UPDATE_FIELDS``; a different branch or political status is an error),
+    as when the full export is edited and imported again.
 
     Raises ``PermissionDenied`` unless ``access`` administers the hospital, and
     ``RosterInvalid`` (message + row errors) when anything in the file is wrong."""
@@ -83,7 +137,10 @@ def roster_import(
     try:
         table = roster_read(filename=filename, data=data)
         validated = roster_validate(
-            hospital=hospital, table=table, ignore_unknown_columns=ignore_unknown_columns
+            hospital=hospital,
+            table=table,
+            ignore_unknown_columns=ignore_unknown_columns,
+            update_existing=update_existing,
         )
     except RosterInvalid as exc:
         audit(success=False, errors=exc.total)
@@ -92,14 +149,114 @@ def roster_import(
     try:
         with transaction.atomic():
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
-            audit(rows=len(people))
+            # bulk_create sends no signals: the data-change log is written here
+            data_created_many(people, request=request)
+            updated, unchanged = _roster_update(validated.updates)
+            audit(rows=len(people), updated=updated)
     except IntegrityError as exc:
         audit(success=False, errors=1)
         raise RosterInvalid(
             "保存时发现与已有数据冲突（可能有人同时录入了相同身份证号的人员），"
             "未导入任何数据，请重新上传"
         ) from exc
-    return RosterImportResult(count=len(people), warnings=tuple(validated.warnings))
+    return RosterImportResult(
+        count=len(people),
+        warnings=tuple(validated.warnings),
+        updated=updated,
+        unchanged=unchanged,
+    )
+
+
+# --- a failed import, marked ---------------------------------------------------------------
+
+FAILURE_KEEP_SECONDS = 3600  # a failed upload is kept this long for its marked download
+
+
+def _failure_dir() -> Path:
+    path = Path(settings.IMPORT_FAILURE_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _failure_sweep(directory: Path) -> None:
+    """Delete kept uploads older than ``FAILURE_KEEP_SECONDS``."""
+    limit = time.time() - FAILURE_KEEP_SECONDS
+    for path in directory.glob("*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
+
+
+@dataclass(frozen=True)
+class RosterFailure:
+    """A kept failed upload: where its bytes are, for whom, and its errors."""
+
+    token: str
+    hospital_id: int
+    user_id: int | None
+
+
+def roster_failure_keep(
+    *, access: Access, hospital: Hospital, filename: str, data: bytes, failure: RosterInvalid
+) -> str | None:
+    """Keep a failed upload (readable, with row errors) for an hour so that its uploader
+    can download it with the bad cells marked (``roster_failure_marked``); returns the
+    token naming it, or None when there is nothing to mark. The file stays outside the
+    media folder, readable by the server only."""
+    if not access.administers_hospital(hospital.pk) or not failure.errors:
+        return None
+    directory = _failure_dir()
+    _failure_sweep(directory)
+    token = secrets.token_urlsafe(24)
+    meta = {
+        "hospital_id": hospital.pk,
+        "user_id": access.user_id,
+        "filename": filename[:200],
+        "errors": [(e.row, e.letter, e.message) for e in failure.errors],
+    }
+    for suffix, content in ((".bin", data), (".json", json.dumps(meta).encode())):
+        path = directory / f"{token}{suffix}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+    return token
+
+
+def roster_failure_marked(
+    *, access: Access, hospital: Hospital, token: str, request: HttpRequest | None = None
+) -> tuple[bytes, str]:
+    """The kept upload ``token`` as .xlsx with each bad cell filled and commented with its
+    message (``core.spreadsheets.annotate_errors``), and its file name. Only for the admin
+    who uploaded it, within the hour; audited as an export of the hospital's data.
+    Raises ``PermissionDenied`` otherwise (a missing or expired file: ValidationError)."""
+    if not access.administers_hospital(hospital.pk):
+        raise PermissionDenied("只有本院党委管理员可以下载")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""):
+        raise ValidationError("文件已过期，请重新上传")
+    directory = _failure_dir()
+    try:
+        meta = json.loads((directory / f"{token}.json").read_bytes())
+        data = (directory / f"{token}.bin").read_bytes()
+    except (OSError, ValueError) as exc:
+        raise ValidationError("文件已过期（保留1小时），请重新上传") from exc
+    if meta["hospital_id"] != hospital.pk or meta["user_id"] != access.user_id:
+        raise PermissionDenied("只能下载本人上传的文件")
+    filename = meta["filename"]
+    table = roster_read(filename=filename, data=data)
+    marked = annotate_errors(table, data, [tuple(e) for e in meta["errors"]])
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "", filename.rsplit(".", 1)[0])[:60] or "名册"
+    name = f"{stem}_错误标注.xlsx"
+    audit_log(
+        action=AuditAction.EXPORT,
+        request=request,
+        hospital_id=hospital.pk,
+        kind="roster_errors",
+        count=len(meta["errors"]),
+        file=audit_filename(name),
+    )
+    return marked, name
 
 
 # --- template ------------------------------------------------------------------------------
@@ -316,13 +473,16 @@ def roster_export(
     hospital: Hospital,
     filters: RosterFilters | None = None,
     full: bool = False,
+    reason: str = "",
+    order: Sequence[Any] = ("name_key", "pk"),
     request: HttpRequest | None = None,
 ) -> RosterExport:
     """The people list of ``hospital`` (same filters as the people page) as .xlsx.
 
     Hospital admins and the city admin may export; 身份证号/手机号 are masked unless
-    ``full`` — allowed only for an admin of this hospital, and audited as a reveal. Every
-    export writes an EXPORT audit row (count, masked or not, filters; never PII)."""
+    ``full`` — allowed only for an admin of this hospital, with a ``reason``, and audited
+    as a reveal with that reason. Every export writes an EXPORT audit row (count, masked or
+    not, filters, order; never PII). ``order``: the people page's sort (``core.tables``)."""
     filters = filters or RosterFilters()
     if not access.reads_hospital(hospital.pk):
         raise PermissionDenied("只有医院党委管理员可以导出名册")
@@ -335,15 +495,21 @@ def roster_export(
             scope="roster_export",
         )
         raise PermissionDenied("只有本院党委管理员可以导出完整的身份证号和手机号")
-    qs = people_selectors.person_list(
-        access,
-        hospital=hospital,
-        branch_id=filters.branch_id,
-        department_id=filters.department_id,
-        political_status=filters.political_status,
-        status=filters.status,
-        q=filters.q,
-    ).select_related("party_group")
+    if full and not reason.strip():
+        raise ValidationError({"reason": "请填写导出用途（将记入审计日志）"})
+    qs = (
+        people_selectors.person_list(
+            access,
+            hospital=hospital,
+            branch_id=filters.branch_id,
+            department_id=filters.department_id,
+            political_status=filters.political_status,
+            status=filters.status,
+            q=filters.q,
+        )
+        .select_related("party_group")
+        .order_by(*order)
+    )
     out = tempfile.TemporaryFile()  # handed to the streaming response, which closes it
     try:
         count = _write_export(out, qs.iterator(chunk_size=BATCH_SIZE), full=full)
@@ -371,5 +537,6 @@ def roster_export(
             scope="roster_export",
             fields=["id_number", "mobile"],
             count=count,
+            reason=reason.strip()[:200],
         )
     return RosterExport(file=out, filename=filename, count=count, full=full)

@@ -422,8 +422,16 @@ TABLE: dict[str, Row] = {
         post=only(DONE, hosp=True, hosp2=True),  # each into their own hospital
         payload=roster_payload,
     ),
+    # without a kept upload: back to the import page with a message
+    "org:roster_import_marked": Row(get=only(REDIRECT, hosp=True, hosp2=True)),
     "org:roster_template": Row(get=only(city=True, hosp=True, hosp2=True)),
     "org:roster_export": Row(get=only(city=True, hosp=True, hosp2=True)),
+    # the unmasked export: only a hospital's own admin (each their own hospital), with a reason
+    "org:roster_export_full": Row(
+        get=only(hosp=True, hosp2=True),
+        post=only(hosp=True, hosp2=True),
+        payload=lambda t: {"reason": "核对手机号后重新导入"},
+    ),
     # --- API (DRF answers an anonymous caller with 403 rather than a redirect)
     "api-people": Row(get=API_LIST),
     "api-person": Row(

@@ -638,8 +638,9 @@ def test_duplicate_id_against_existing_people_of_the_hospital(org):
     p.save()
     exc = import_errors(org, xlsx([masses(), masses(**{"身份证号": idn.lower()})]))
     assert [(e.row, e.column, e.message) for e in exc.errors] == [
-        (3, "身份证号", "本院已有相同身份证号的职工")
+        (3, "身份证号", roster_validation.EXISTING_MESSAGE)
     ]
+    assert roster_validation.EXISTING_MESSAGE.startswith("本院已有相同身份证号的职工")
     assert people_of(org.h).count() == 1
     # The same person may be on another hospital's roster.
     q = Person(hospital=org.other, name="乙院人员", gender="F", birth_date=date(1980, 1, 1))
@@ -881,17 +882,24 @@ def test_export_is_masked_by_default_and_audited(org, client, staff):
 
 
 def test_full_export_only_for_the_hospital_admin_and_audited_as_reveal(org, client, staff):
+    full = reverse("org:roster_export_full")
     client.force_login(org.admin)
-    rows = _export_rows(client.get(f"{reverse('org:roster_export')}?hospital={org.h.pk}&full=1"))
+    page = client.get(f"{full}?hospital={org.h.pk}")
+    assert page.status_code == 200 and "导出用途" in page.content.decode()
+    rows = _export_rows(
+        client.post(f"{full}?hospital={org.h.pk}", {"reason": "核对手机号后重新导入"})
+    )
     assert {row[LABELS.index("身份证号")] for row in rows[1:]} == {p.id_number for p in staff}
     assert {row[LABELS.index("手机号")] for row in rows[1:]} == {"13912345678"}
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, hospital_id=org.h.pk)
     assert event.detail["masked"] is False and event.detail["count"] == 3
     reveal = AuditEvent.objects.get(action=AuditAction.REVEAL, hospital_id=org.h.pk)
     assert reveal.success and reveal.detail["count"] == 3
+    assert reveal.detail["reason"] == "核对手机号后重新导入"
 
     client.force_login(org.city)
-    r = client.get(f"{reverse('org:roster_export')}?hospital={org.h.pk}&full=1")
+    assert client.get(f"{full}?hospital={org.h.pk}").status_code == 403
+    r = client.post(f"{full}?hospital={org.h.pk}", {"reason": "核对手机号后重新导入"})
     assert r.status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, hospital_id=org.h.pk).count() == 1
     assert (
@@ -900,8 +908,20 @@ def test_full_export_only_for_the_hospital_admin_and_audited_as_reveal(org, clie
         ).count()
         == 1
     )
-    rows = _export_rows(client.get(f"{reverse('org:roster_export')}?hospital={org.h.pk}"))
+    # the masked export ignores an old ?full=1
+    rows = _export_rows(client.get(f"{reverse('org:roster_export')}?hospital={org.h.pk}&full=1"))
     assert len(rows) == 4 and all("****" in row[LABELS.index("身份证号")] for row in rows[1:])
+
+
+def test_full_export_needs_a_reason_and_exports_nothing_without_one(org, client, staff):
+    full = reverse("org:roster_export_full")
+    client.force_login(org.admin)
+    for reason in ("", "  ", "\x00\x00", "短"):
+        r = client.post(f"{full}?hospital={org.h.pk}", {"reason": reason})
+        assert r.status_code == 200
+        assert "导出用途" in r.content.decode() and r["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.REVEAL).exists()
 
 
 def test_export_uses_the_people_page_filters(org, client, staff):
@@ -932,7 +952,8 @@ def test_export_escapes_spreadsheet_formulas(org, client, staff):
     posts = {ws.cell(row=i, column=post_col).value for i in range(2, 5)}
     assert posts == {"'=1+2", "'@SUM(A1)", "'+cmd|' /C calc'!A0"}
     assert all(ws.cell(row=i, column=post_col).data_type == "s" for i in range(2, 5))
-    assert ws.cell(row=2, column=1).value == "'-孙立"  # ordered by name
+    names = [ws.cell(row=i, column=1).value for i in range(2, 5)]
+    assert names == ["钱进", "'-孙立", "赵敏"]  # by pinyin: qian, sun, zhao
     assert exports.escape_cell("\tx") == "'\tx" and exports.escape_cell("\rx") == "'\rx"
     assert exports.escape_cell("张三") == "张三"
 
@@ -1003,3 +1024,15 @@ def test_admin_sees_the_import_page(org, client):
     html = r.content.decode()
     assert "导入人员名册" in html and 'enctype="multipart/form-data"' in html
     assert reverse("org:roster_template") in html
+
+
+def test_export_follows_the_people_page_sort(org, client, staff):
+    client.force_login(org.admin)
+    url = f"{reverse('org:roster_export')}?hospital={org.h.pk}&status=all"
+    names = [r[0] for r in _export_rows(client.get(f"{url}&sort=-name"))[1:]]
+    assert names == ["赵敏", "'-孙立", "钱进"]
+    for bogus in ("%00", "nosuch", "-" * 300, "id_number", "--name"):
+        names = [r[0] for r in _export_rows(client.get(f"{url}&sort={bogus}"))[1:]]
+        assert names == ["钱进", "'-孙立", "赵敏"]  # ignored: the default, by pinyin
+    event = AuditEvent.objects.filter(action=AuditAction.EXPORT).first()
+    assert event is not None and event.detail["count"] == 3

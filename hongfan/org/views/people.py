@@ -7,18 +7,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hongfan.core import panels
+from hongfan.core import panels, tables
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import apply_errors, run_form
 from hongfan.org.choices import PersonStatus, PoliticalStatus
-from hongfan.org.filters import PersonFilter
+from hongfan.org.filters import PERSON_COLUMNS, PersonFilter
 from hongfan.org.forms.people import LeaveForm, PersonForm, TransferForm
 from hongfan.org.models import Hospital
 from hongfan.org.selectors import development as development_selectors
@@ -35,16 +34,18 @@ def people(request: HttpRequest) -> HttpResponse:
     _require_manager(access)
     h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     g = request.GET
+    table = tables.Table(request, PERSON_COLUMNS, default="name", per_page=30, label="人员")
     qs = PersonFilter(
         g, queryset=people_selectors.person_list(access, hospital=h, status=None), request=request
     ).qs
-    page = Paginator(qs, 30).get_page(g.get("page"))
+    page = table.paginate(table.order_queryset(qs))
     return render(
         request,
         "org/people.html",
         {
             "h": h,
             "page": page,
+            "table": table,
             "branches": structure_selectors.branch_options(access, h.pk),
             "departments": structure_selectors.department_options(access=access, hospital=h),
             "statuses": PoliticalStatus.choices,
@@ -52,6 +53,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "can_add": access.administers_hospital(h.pk) or bool(access.branch_ids),
             "can_export": access.reads_hospital(h.pk),
             "can_import": access.administers_hospital(h.pk),
+            "can_export_full": access.administers_hospital(h.pk),
         },
     )
 

@@ -172,6 +172,7 @@ class RankRow:
     branch: str
     department: str
     points: Decimal
+    hospital: str = ""
 
 
 def member_ranking(
@@ -211,6 +212,7 @@ def member_ranking(
             "person__branch__name",
             "person__department__name",
             "points",
+            "hospital__name",
         )[offset : offset + limit]
     )
     # Members with no points this period are not listed but stand at 0: anyone below 0
@@ -224,7 +226,7 @@ def member_ranking(
             branch_id=branch.pk if branch else None,
         )
     out: list[RankRow] = []
-    for i, (pid, name, bname, dname, pts) in enumerate(rows):
+    for i, (pid, name, bname, dname, pts, hname) in enumerate(rows):
         below_zero = unlisted if pts < 0 else 0
         if out and out[-1].points == pts:
             rank = out[-1].rank
@@ -232,7 +234,7 @@ def member_ranking(
             rank = qs.filter(points__gt=pts).count() + 1 + below_zero
         else:
             rank = offset + i + 1 + below_zero
-        out.append(RankRow(rank, pid, name, bname or "", dname or "", pts))
+        out.append(RankRow(rank, pid, name, bname or "", dname or "", pts, hname or ""))
     return out
 
 
@@ -283,6 +285,55 @@ def branch_ranking(
         avg = (total / b.n).quantize(Decimal("0.1")) if b.n else Decimal(0)  # type: ignore[attr-defined]
         rows.append(BranchRankRow(0, b.pk, b.name, b.n, total, avg))  # type: ignore[attr-defined]
     rows.sort(key=lambda r: (-r.average, r.branch_id))
+    for i, r in enumerate(rows):
+        r.rank = rows[i - 1].rank if i and rows[i - 1].average == r.average else i + 1
+    return rows
+
+
+@dataclass
+class HospitalRankRow:
+    rank: int
+    hospital_id: int
+    name: str
+    members: int
+    total: Decimal
+    average: Decimal
+
+
+def hospital_ranking(*, access: Access, period: str, start: date) -> list[HospitalRankRow]:
+    """The city's hospitals by average points per active member (members with no points
+    count as 0), with their members and total; ties share a rank. The city's only."""
+    if not access.is_city:
+        raise PermissionDenied("医院排名仅市卫健委可见")
+    totals = dict(
+        PointTotal.objects.filter(
+            rule__isnull=True,
+            period=period,
+            period_start=start,
+            person__status=PersonStatus.ACTIVE,
+            person__political_status__in=MEMBER_STATUSES,
+        )
+        .order_by()
+        .values_list("hospital_id")
+        .annotate(s=Sum("points"))
+    )
+    hospitals = list(
+        Hospital.objects.annotate(
+            n=Count(
+                "people",
+                filter=Q(
+                    people__status=PersonStatus.ACTIVE, people__political_status__in=MEMBER_STATUSES
+                ),
+            )
+        ).order_by("pk")
+    )
+    rows = []
+    for h in hospitals:
+        n = h.n  # type: ignore[attr-defined]
+        total = totals.get(h.pk) or Decimal(0)
+        avg = (total / n).quantize(Decimal("0.1")) if n else Decimal(0)
+        rows.append(HospitalRankRow(0, h.pk, h.name, n, total, avg))
+    rows.sort(key=lambda r: (-r.average, r.hospital_id))
     for i, r in enumerate(rows):
         r.rank = rows[i - 1].rank if i and rows[i - 1].average == r.average else i + 1
     return rows

@@ -1,39 +1,81 @@
-"""Pages of rankings: members and branches for a month, quarter or year, and their export."""
+"""Pages of rankings: members, branches and (for the city) hospitals for a month, quarter or
+year, and their export."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from hongfan.core import tables
 from hongfan.core.access import request_access
+from hongfan.core.exports import escape_cell, xlsx_response
+from hongfan.core.pinyin import sort_key
 from hongfan.org.selectors import structure as org_structure_selectors
 from hongfan.points.choices import Period
 from hongfan.points.filters import RankingQuery
 from hongfan.points.periods import period_label
 from hongfan.points.selectors import standings
 
+SHOWN = 100  # members listed on the page; the export has them all
 
-@login_required
-def rankings(request: HttpRequest) -> HttpResponse:
+MEMBER_COLUMNS = (
+    tables.Column("rank", "名次"),
+    tables.Column("name", "姓名", sort=lambda r: sort_key(r.name)),
+    tables.Column("hospital", "医院", sort=lambda r: sort_key(r.hospital)),
+    tables.Column("branch", "支部", sort=lambda r: sort_key(r.branch)),
+    tables.Column("department", "科室", sort=lambda r: sort_key(r.department)),
+    tables.Column("points", "积分", css="text-end"),
+)
+
+
+def _member_columns(city: bool) -> tuple[tables.Column, ...]:
+    """The hospital column only where the ranking spans hospitals (the city's)."""
+    return MEMBER_COLUMNS if city else tuple(c for c in MEMBER_COLUMNS if c.key != "hospital")
+
+
+def _ranking(request: HttpRequest, limit: int) -> dict[str, Any]:
     access = request_access(request)
     asked = RankingQuery(request).ranking(access)
     period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
+    table = tables.Table(request, _member_columns(hospital is None), default="rank", label="党员")
     rows = standings.member_ranking(
-        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100
+        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=limit
     )
-    branch_rows = (
-        standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
-        if hospital is not None and branch is None
-        else []
-    )
+    return {
+        "access": access,
+        "asked": asked,
+        "table": table,
+        "rows": table.order_list(rows),
+        "branch_rows": (
+            standings.branch_ranking(access=access, hospital=hospital, period=period, start=start)
+            if hospital is not None and branch is None
+            else []
+        ),
+        "hospital_rows": (
+            standings.hospital_ranking(access=access, period=period, start=start)
+            if hospital is None
+            else []
+        ),
+    }
+
+
+@login_required
+def rankings(request: HttpRequest) -> HttpResponse:
+    r = _ranking(request, SHOWN)
+    asked, access = r["asked"], r["access"]
+    period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
     return render(
         request,
         "points/rankings.html",
         {
-            "rows": rows,
-            "branch_rows": branch_rows,
+            "rows": r["rows"],
+            "table": r["table"],
+            "branch_rows": r["branch_rows"],
+            "hospital_rows": r["hospital_rows"],
             "period": period,
             "start": start,
             "label": period_label(period, start),
@@ -50,40 +92,23 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rankings_export(request: HttpRequest) -> HttpResponseBase:
-    """The ranking on screen as .xlsx (members and branches), audited as an export."""
-    from openpyxl import Workbook
-
-    from hongfan.core.exports import escape_cell, xlsx_response
-
-    access = request_access(request)
-    asked = RankingQuery(request).ranking(access)
+    """The ranking on screen as .xlsx — every member, in the page's order; the branches of a
+    hospital or the city's hospitals on a second sheet — audited as an export."""
+    r = _ranking(request, 100000)
+    asked, access, rows, table = r["asked"], r["access"], r["rows"], r["table"]
     period, start, hospital, branch = asked.period, asked.start, asked.hospital, asked.branch
-    rows = standings.member_ranking(
-        access=access, hospital=hospital, period=period, start=start, branch=branch, limit=100000
-    )
     title = f"{hospital.name if hospital else '全市'}{branch.name if branch else ''}{period_label(period, start)}积分排名"
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "党员排名"
-    ws.append(["名次", "姓名", "支部", "科室", "积分"])
-    for r in rows:
-        ws.append(
-            [
-                r.rank,
-                escape_cell(r.name),
-                escape_cell(r.branch),
-                escape_cell(r.department),
-                float(r.points),
-            ]
-        )
-    if hospital is not None and branch is None:
+    wb = table.workbook(rows, title="党员排名")
+    if r["branch_rows"]:
         bs = wb.create_sheet("支部排名")
         bs.append(["名次", "支部", "党员数", "总积分", "人均积分"])
-        for b in standings.branch_ranking(
-            access=access, hospital=hospital, period=period, start=start
-        ):
+        for b in r["branch_rows"]:
             bs.append([b.rank, escape_cell(b.name), b.members, float(b.total), float(b.average)])
+    if r["hospital_rows"]:
+        hs = wb.create_sheet("医院排名")
+        hs.append(["名次", "医院", "党员数", "总积分", "人均积分"])
+        for h in r["hospital_rows"]:
+            hs.append([h.rank, escape_cell(h.name), h.members, float(h.total), float(h.average)])
     return xlsx_response(
         wb,
         f"{title}.xlsx",
@@ -96,6 +121,7 @@ def rankings_export(request: HttpRequest) -> HttpResponseBase:
             "period": period,
             "start": str(start),
             "count": len(rows),
+            "sort": table.sort,
         },
         cache_control=None,
     )

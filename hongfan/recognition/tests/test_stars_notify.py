@@ -16,7 +16,7 @@ from hongfan.org.choices import MEMBER_STATUSES
 from hongfan.points.tests.conftest import World
 from hongfan.recognition.models import QuarterStar
 from hongfan.recognition.services import stars as star_services
-from hongfan.recognition.tests.test_stars import OPEN, create, give, ranked
+from hongfan.recognition.tests.test_stars import OPEN, create, give, pick, ranked
 
 __all__ = ["give", "ranked"]  # the fixtures of the stars tests, used here too
 
@@ -47,6 +47,7 @@ def test_the_notice_reaches_the_members_and_the_confirmation_the_stars(everyone,
     w = everyone
     sel = create(w, quota=3, **OPEN)
     star_services.star_selection_draft(access=w.admin, selection=sel)
+    pick(w, sel, w.a[1])  # a[1] and a[2] tie on 40 for the last place: the admin decides
     with committed():
         star_services.star_selection_publish(access=w.admin, selection=sel, start=date(2026, 11, 2))
     members = [p for p in w.a + w.b if p.political_status in MEMBER_STATUSES]

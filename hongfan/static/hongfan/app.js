@@ -11,6 +11,10 @@
     root.querySelectorAll("select[data-search]").forEach(function (el) {
       if (el.tomselect) return;
       var url = el.getAttribute("data-search");
+      // Tom Select points the field's <label> at its own typing box; the original select
+      // stays in the page (hidden), so it keeps its name for screen readers.
+      var label = el.labels && el.labels.length ? el.labels[0].textContent : "";
+      label = label.replace(/\*/g, "").trim() || el.getAttribute("placeholder") || "输入姓名搜索";
       new TomSelect(el, {
         valueField: "value",
         labelField: "text",
@@ -37,6 +41,7 @@
           loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"></div>'; },
         },
       });
+      el.setAttribute("aria-label", label);
     });
   }
 

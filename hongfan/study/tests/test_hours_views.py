@@ -51,10 +51,11 @@ def test_the_hours_table_is_read_a_page_at_a_time(client_for, monkeypatch):
     n = members_of(primary())
     assert n > hour_views.PAGE_SIZE, "the small demo city has enough members for two pages"
     first = city.get(reverse("study:hours") + f"?hospital={primary().pk}")
-    assert first.content.decode().count("<tr><td>") == hour_views.PAGE_SIZE
+    row = '<tr><td class="hf-card-title" data-label="姓名">'  # one per member (core.tables)
+    assert first.content.decode().count(row) == hour_views.PAGE_SIZE
     assert f"共{n}条" in first.content.decode()
     last = city.get(reverse("study:hours") + f"?hospital={primary().pk}&page=99")
-    assert last.content.decode().count("<tr><td>") == (n - 1) % hour_views.PAGE_SIZE + 1
+    assert last.content.decode().count(row) == (n - 1) % hour_views.PAGE_SIZE + 1
     # the figures above the table count the whole hospital, not the page
     assert last.context["t"].rows.__len__() == n
 
@@ -139,3 +140,21 @@ def test_the_leaderboard_costs_the_same_whatever_the_size_of_the_branch(
     client = client_for("member")
     with django_assert_max_num_queries(14):
         assert client.get(reverse("study:board")).status_code == 200
+
+
+def test_the_hours_table_sorts_by_pinyin_across_pages_and_keeps_the_sort_in_its_links(
+    client_for, monkeypatch
+):
+    from hongfan.core.pinyin import sort_key
+    from hongfan.study.views import hours as hour_views
+
+    monkeypatch.setattr(hour_views, "PAGE_SIZE", 20)
+    city = client_for("city")
+    url = reverse("study:hours") + f"?hospital={primary().pk}&sort=-name"
+    response = city.get(url)
+    names = [r.name for r in response.context["rows"]]
+    everyone = sorted((r.name for r in response.context["t"].rows), key=sort_key, reverse=True)
+    assert names == everyone[: len(names)]
+    assert "sort=-name" in response.content.decode().split('class="pagination')[1][:400]
+    for bogus in ("\x00", "nosuch", "9" * 40):
+        assert city.get(url.replace("-name", bogus)).status_code == 200

@@ -8,10 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from hongfan.core import tables
 from hongfan.core.access import Access, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import xlsx_response
 from hongfan.core.forms import id_or_none, year_param
+from hongfan.core.pinyin import sort_key
 from hongfan.org.models import Branch, Hospital
 from hongfan.org.selectors import hospitals as hospital_selectors
 from hongfan.org.selectors import structure as org_structure_selectors
@@ -31,6 +33,15 @@ def _hours_request(request: HttpRequest, access: Access) -> tuple[Hospital, Bran
 
 PAGE_SIZE = 50
 
+HOURS_COLUMNS = (
+    tables.Column("name", "姓名", sort=lambda r: sort_key(r.name)),
+    tables.Column("branch", "支部", sort=lambda r: sort_key(r.branch)),
+    tables.Column("self_hours", "自学", css="text-end"),
+    tables.Column("group_hours", "集中", css="text-end"),
+    tables.Column("hours", "合计/目标", css="text-end"),
+    tables.Column("percent", "进度"),
+)
+
 
 @login_required
 def hours(request: HttpRequest) -> HttpResponse:
@@ -38,7 +49,8 @@ def hours(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     hospital, branch, year = _hours_request(request, access)
     table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
-    rows = table.rows
+    sorting = tables.Table(request, HOURS_COLUMNS, default="", label="党员")
+    rows = sorting.order_list(table.rows)
     if request.GET.get("behind") == "1":
         rows = [r for r in rows if r.behind]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -47,6 +59,7 @@ def hours(request: HttpRequest) -> HttpResponse:
         "study/hours.html",
         {
             "t": table,
+            "table": sorting,
             "page": page,
             "rows": page.object_list,
             "hospitals": hospital_selectors.hospital_qs(access=access).order_by("pk")
@@ -65,6 +78,7 @@ def hours_export(request: HttpRequest) -> HttpResponseBase:
     access = request_access(request)
     hospital, branch, year = _hours_request(request, access)
     table = hour_selectors.hours_table(access=access, hospital=hospital, year=year, branch=branch)
+    table.rows = tables.Table(request, HOURS_COLUMNS, default="").order_list(table.rows)  # as shown
     scope = table.branch.name if table.branch is not None else ""
     return xlsx_response(
         exports.hours_workbook(table),

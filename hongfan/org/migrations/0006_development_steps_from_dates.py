@@ -42,6 +42,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("org", "0004_development_steps_documents_introducers")]
+    dependencies = [("org", "0005_development_steps_documents_introducers")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_hospital_alias'),
+        ('org', '0004_person_name_key_pinyin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
