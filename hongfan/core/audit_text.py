@@ -123,10 +123,21 @@ LABELS: dict[str, str | None] = {
     "vote_opened": "开始投票",
     "votes": "票数",
     "where": "位置",
+    "document": "材料",
+    "done_on": "办理日期",
+    "late": "逾期办理",
+    "months": "月数",
+    "steps": "步骤",
 }
 
 # Codes written as values, by their Chinese names.
 VALUES: dict[str, str] = {
+    "introducers": "入党介绍人",
+    "extension": "延长预备期",
+    "development_step_rules": "发展党员步骤规则",
+    "activist_notice": "入党积极分子公示",
+    "candidate_notice": "发展对象公示",
+    "volunteer_cover": "入党志愿书封面及基本信息",
     "roster": "人员名册",
     "questions": "题库",
     "points_ranking": "积分排名",
