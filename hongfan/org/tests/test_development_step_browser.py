@@ -162,3 +162,33 @@ def test_an_applicant_is_found_by_typing_a_name_and_registered(
         page.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-success")).to_contain_text(f"已登记 {person.name} 的入党申请")
     expect(page.locator("#step-application")).to_contain_text("已完成")
+
+
+def _axe_blocking(page: Any) -> list[str]:
+    from django.templatetags.static import static
+
+    page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,
+                        at: v.nodes[0] && v.nodes[0].target.join(" ")}))"""
+    )
+    return [f"{v['impact']} {v['id']} ×{v['n']} ({v['at']})" for v in found
+            if v["impact"] in ("critical", "serious")]  # fmt: skip
+
+
+def test_the_development_pages_have_no_critical_or_serious_accessibility_violation(
+    demo_city: Any, open_page: Any
+) -> None:
+    from hongfan.org.models import Development
+    from hongfan.org.tests.factories import sec_branch
+
+    dev = Development.objects.filter(branch=sec_branch(), stage="activist").order_by("pk").first()
+    assert dev is not None
+    for size in (PHONE, DESKTOP):
+        page = open_page(size)
+        login(page, demo_city.url, "sec")
+        for url in ("/org/development/", f"/org/development/{dev.pk}/"):
+            page.goto(f"{demo_city.url}{url}")
+            page.wait_for_load_state("networkidle")
+            assert not _axe_blocking(page), (url, _axe_blocking(page))
