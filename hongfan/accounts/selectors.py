@@ -309,9 +309,15 @@ def people_without_account(*, access: Access, hospital: Any, branch: Any = None)
     return list(qs.order_by("name", "pk"))
 
 
-def usernames_taken(*, access: Access, usernames: list[str]) -> set[str]:
-    wanted = [u for u in usernames if u]
-    return set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+def usernames_starting(*, access: Access, prefixes: set[str]) -> set[str]:
+    """The user names in use that start with any of ``prefixes`` (one query over the user
+    names only, filtered here: a city has some tens of thousands, and an OR of thousands of
+    LIKEs would pass SQLite's expression depth): what a new ``zhangsan`` must step around."""
+    wanted = tuple(sorted(p for p in prefixes if p))
+    if not wanted:
+        return set()
+    names = User.objects.values_list("username", flat=True)
+    return {n for n in names.iterator(chunk_size=5000) if n.startswith(wanted)}
 
 
 def person_search(*, access: Access, text: str, limit: int = 20) -> list[Any]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 SYLLABLE = 6  # the longest pinyin syllable (zhuang, chuang, shuang) has 6 letters
 KEY_MAX = 255
@@ -61,3 +61,10 @@ def sort_key(name: str) -> str:
         text = word[0] if word else ""
         parts.append(_other_key(text[1:]) if text.startswith("\x00") else _syllable(text))
     return "".join(parts)[:KEY_MAX]
+
+
+def name_letters(name: str) -> str:
+    """``张三`` → ``zhangsan``: the name's pinyin without tones, lowercase, ASCII letters and
+    digits only (what a user name made from a name is)."""
+    text = "".join(lazy_pinyin(name or "", style=Style.NORMAL, errors="ignore"))
+    return "".join(c for c in text.lower().replace("ü", "v") if c.isascii() and c.isalnum())

@@ -1,7 +1,10 @@
 """Accounts made in bulk from the roster (花名册): the system admin picks a hospital or a
-branch, and everyone there without an account gets one waiting for activation (用户名 =
-手机号; the roster has no 工号 yet). Each is made by ``users.user_create``, so whatever that
-service does for a new account happens for each of them too."""
+branch, and everyone there without an account gets one waiting for activation. The user
+name is the 工号 where the roster has one, else the name in pinyin (``zhangsan``, then
+``zhangsan2`` …): never the mobile, which would put the number in clear on every page that
+lists accounts and in the audit trail (people activate and may log in with the mobile and a
+code anyway). Each is made by ``users.user_create``, so whatever that service does for a new
+account happens for each of them too."""
 
 from __future__ import annotations
 
@@ -17,10 +20,11 @@ from hongfan.accounts.models import User
 from hongfan.accounts.services.users import user_create
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
+from hongfan.core.pinyin import name_letters
 from hongfan.core.roles import Role
 
 NO_MOBILE = "花名册中没有手机号，无法短信激活"
-TAKEN = "用户名（手机号）已被其他账号使用"
+TAKEN = "工号已被其他账号用作用户名"
 
 
 @dataclass
@@ -30,9 +34,25 @@ class RosterAccounts:
 
 
 def roster_username(person: Any) -> str:
-    """The user name of a person's account: the 工号 where the roster has one, else the
-    mobile (the same number they activate and log in with)."""
-    return (getattr(person, "employee_number", "") or person.mobile or "").strip()
+    """The wished user name of a person's account: the 工号 where the roster has one, else
+    the name in pinyin, letters only (``user`` for a name with none)."""
+    number = (getattr(person, "employee_number", "") or "").strip()
+    if number:
+        return number
+    return "".join(c for c in name_letters(person.name) if "a" <= c <= "z")[:30] or "user"
+
+
+def _free(wished: str, taken: set[str], numbered: bool) -> str | None:
+    """``wished`` if nobody has it, else (for a pinyin name) the first free ``wished2``,
+    ``wished3`` …; None for a 工号 already in use."""
+    if wished not in taken:
+        return wished
+    if not numbered:
+        return None
+    n = 2
+    while f"{wished}{n}" in taken:
+        n += 1
+    return f"{wished}{n}"
 
 
 @transaction.atomic
@@ -45,12 +65,14 @@ def roster_accounts_create(
         raise ValidationError({"branch": "该支部不属于所选医院"})
     result = RosterAccounts()
     people = selectors.people_without_account(access=access, hospital=hospital, branch=branch)
-    taken = selectors.usernames_taken(access=access, usernames=[roster_username(p) for p in people])
+    wished = {p.pk: roster_username(p) for p in people}
+    taken = selectors.usernames_starting(access=access, prefixes=set(wished.values()))
     for person in people:
-        username = roster_username(person)
+        numbered = not (getattr(person, "employee_number", "") or "").strip()
+        username = _free(wished[person.pk], taken, numbered)
         if not person.mobile:
             result.skipped.append((person.name, NO_MOBILE))
-        elif username in taken:
+        elif username is None:
             result.skipped.append((person.name, TAKEN))
         else:
             result.created.append(

@@ -106,7 +106,7 @@ def test_accounts_are_opened_from_the_roster_and_activated_by_sms(demo_city, ope
     assert "待激活" in admin.inner_text("body")
     shot(admin, "accounts-roster-done-desktop")
     account = User.objects.get(person=person)
-    assert account.username == "13955551234" and not account.is_active
+    assert account.username == "xinlaidedangyuan" and not account.is_active
 
     phone = open_page(PHONE)
     phone.goto(f"{base}/accounts/login/")

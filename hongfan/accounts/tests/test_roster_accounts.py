@@ -13,6 +13,7 @@ from django.test import Client
 from hongfan.accounts.models import RoleAssignment, SmsCode, User
 from hongfan.accounts.tests.sms import give_mobile
 from hongfan.core.models import AuditEvent
+from hongfan.core.pinyin import name_letters
 from hongfan.core.roles import Role
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import make_person, primary, sec_branch, second
@@ -52,7 +53,10 @@ def test_accounts_are_opened_for_a_branch_waiting_for_activation(db, client_for)
     assert made.count() == len(people) - 1
     assert f"已开通 {len(people) - 1} 个账号" in page and "无手机：花名册中没有手机号" in page
     for user in made:
-        assert user.username == user.person.mobile
+        # the name in pinyin, never the mobile (which would show in clear wherever
+        # accounts are listed)
+        assert user.username.startswith(name_letters(user.person.name))
+        assert user.person.mobile not in user.username
         assert not user.is_active and user.activation_pending and not user.has_usable_password()
     assert not User.objects.filter(person=nomobile).exists()
     bulk = AuditEvent.objects.filter(action="user_changed", detail__change="bulk_created").get()
@@ -128,7 +132,7 @@ def activate(client: Client, code: str, password: str = NEW):
 
 
 def test_a_person_activates_their_account_by_sms_code(pending, outbox):
-    assert pending.username == "13955550000"
+    assert pending.username.isascii() and "13955550000" not in pending.username
     client = Client()
     sent = client.post("/accounts/activate/", {"mobile": "13955550000", "action": "send"})
     assert "验证码已发送" in sent.content.decode()
@@ -170,7 +174,7 @@ def test_an_active_account_gets_no_activation_code(db, users, outbox):
 
 def test_the_login_page_links_to_activation_and_the_users_page_shows_pending(pending, client_for):
     assert "激活账号" in Client().get("/accounts/login/").content.decode()
-    page = client_for("sysadmin").get("/system/users/", {"q": "13955550000"}).content.decode()
+    page = client_for("sysadmin").get("/system/users/", {"q": pending.username}).content.decode()
     assert "待激活" in page
 
 
@@ -307,3 +311,19 @@ def test_an_account_enabled_by_hand_before_activation_can_log_in_by_sms(
     )
     assert response.status_code == 302
     assert client.session.get("_auth_user_id") == str(pending.pk)
+
+
+def test_namesakes_get_numbered_pinyin_user_names_and_never_their_mobile(db, client_for):
+    branch = sec_branch()
+    User.objects.create(username="zhangweiguo", is_active=True)  # an older account
+    first = make_person(branch=branch, political_status="member", name="张卫国")
+    second_one = make_person(branch=branch, political_status="member", name="张卫国")
+    give_mobile(first, "13955550101")
+    give_mobile(second_one, "13955550102")
+    client_for("sysadmin").post(
+        "/system/users/roster/", {"hospital": branch.hospital_id, "branch": branch.pk}
+    )
+    names = sorted(
+        User.objects.filter(person__in=[first, second_one]).values_list("username", flat=True)
+    )
+    assert names == ["zhangweiguo2", "zhangweiguo3"]
