@@ -309,6 +309,15 @@ def people_without_account(*, access: Access, hospital: Any, branch: Any = None)
     return list(qs.order_by("name", "pk"))
 
 
+def activation_pending(*, user_ids: list[int]) -> list[User]:
+    """The accounts among ``user_ids`` still waiting for activation, with their person."""
+    return list(
+        User.objects.filter(pk__in=user_ids, is_active=False, activation_pending=True)
+        .select_related("person")
+        .order_by("pk")
+    )
+
+
 def usernames_starting(*, access: Access, prefixes: set[str]) -> set[str]:
     """The user names in use that start with any of ``prefixes`` (one query over the user
     names only, filtered here: a city has some tens of thousands, and an OR of thousands of

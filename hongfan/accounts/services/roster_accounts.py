@@ -86,6 +86,9 @@ def roster_accounts_create(
                 )
             )
             taken.add(username)
+    if result.created:
+        ids = [u.pk for u in result.created]
+        transaction.on_commit(lambda: _enqueue_activation_texts(ids), robust=True)
     audit_log(
         action=AuditAction.USER_CHANGED,
         request=request,
@@ -96,3 +99,30 @@ def roster_accounts_create(
         skipped=len(result.skipped),
     )
     return result
+
+
+def activation_text(*, username: str) -> str:
+    return (
+        f"【红帆】已为您开通红帆党建账号，用户名{username}。请打开红帆登录页，点“激活账号”，"
+        "用本手机号获取验证码激活并设置密码。"
+    )
+
+
+def activation_texts_send(*, user_ids: list[int]) -> int:
+    """Tell each newly opened, still inactive account's person how to activate it, by SMS
+    to the roster's mobile (the worker's side; slow gateways stay out of the request).
+    Returns how many texts went out."""
+    from hongfan.notices.services import sms_send
+
+    sent = 0
+    for user in selectors.activation_pending(user_ids=user_ids):
+        mobile = user.person.mobile if user.person is not None else ""
+        if mobile and sms_send(mobile=mobile, text=activation_text(username=user.username)):
+            sent += 1
+    return sent
+
+
+def _enqueue_activation_texts(user_ids: list[int]) -> None:
+    from hongfan.accounts.tasks import send_activation_texts
+
+    send_activation_texts(user_ids)

@@ -5,12 +5,14 @@ name, never by a typed id."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 from django.test import Client
 
 from hongfan.accounts.models import RoleAssignment, SmsCode, User
+from hongfan.accounts.services.roster_accounts import activation_texts_send
 from hongfan.accounts.tests.sms import give_mobile
 from hongfan.core.models import AuditEvent
 from hongfan.core.pinyin import name_letters
@@ -327,3 +329,27 @@ def test_namesakes_get_numbered_pinyin_user_names_and_never_their_mobile(db, cli
         User.objects.filter(person__in=[first, second_one]).values_list("username", flat=True)
     )
     assert names == ["zhangweiguo2", "zhangweiguo3"]
+
+
+def test_people_opened_from_the_roster_are_told_by_sms_how_to_activate(
+    db, client_for, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.INFO, logger="hongfan.notify")
+    branch = sec_branch()
+    person = make_person(branch=branch, political_status="member", name="新党员")
+    give_mobile(person, "13955550000")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("sysadmin").post(
+            "/system/users/roster/", {"hospital": branch.hospital_id, "branch": branch.pk}
+        )
+    user = User.objects.get(person=person)
+    texts = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "hongfan.notify" and "139****0000" in r.getMessage()
+    ]
+    assert len(texts) == 1
+    assert user.username in texts[0] and "激活账号" in texts[0]
+    # an account already activated is not told again
+    User.objects.filter(pk=user.pk).update(is_active=True, activation_pending=False)
+    assert activation_texts_send(user_ids=[user.pk]) == 0
