@@ -128,7 +128,7 @@ def appraisal_tally_todos(access: Access, day: date) -> Iterable[Todo]:
         yield Todo(
             title=f"{a.year}年民主测评结果已出，待确定等次",
             url=reverse("orglife:appraisal", args=[a.branch_id, a.year]),
-            detail=f"{a.branch.name} · 优秀不超过三分之一",
+            detail=f"{a.branch.name} · 优秀按规定比例确定",
             due=date(a.year, 12, 31) if a.year == day.year else None,
             urgency=NORMAL,
             action="确定等次",

@@ -158,6 +158,10 @@ class OrgRule(EffectiveDated):
     dev_conversion_grace_days = models.PositiveSmallIntegerField(
         "预备期满后讨论转正时限（天）", default=30
     )
+    # 民主评议党员: 优秀 at most one N-th of the full members graded (N = 3 by default).
+    appraisal_excellent_divisor = models.PositiveSmallIntegerField(
+        "民主评议优秀比例上限（正式党员数的N分之一，N=）", default=3
+    )
 
     class Meta:
         verbose_name = "组织规则"

@@ -42,6 +42,7 @@ RULE_FIELDS = (
     "dev_extension_min_months",
     "dev_extension_max_months",
     "dev_conversion_grace_days",
+    "appraisal_excellent_divisor",
 )
 
 
@@ -283,6 +284,8 @@ def org_rule_publish(
             errors["term_max_years"] = "任期上限不能小于下限"
         if values["dev_extension_min_months"] > values["dev_extension_max_months"]:
             errors["dev_extension_max_months"] = "延长预备期上限不能小于下限"
+        if values["appraisal_excellent_divisor"] < 1:
+            errors["appraisal_excellent_divisor"] = "优秀比例的分母至少为1"
         if values["min_full_members"] < 1:
             errors["min_full_members"] = "支部最少正式党员数至少为1"
         if values["committee_threshold"] < values["min_full_members"]:

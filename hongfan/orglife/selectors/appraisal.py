@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -14,6 +15,7 @@ from hongfan.core.access import Access, get_scoped
 from hongfan.core.pii import keyed_hash
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.models import Branch, Person
+from hongfan.org.selectors.structure import org_rule_for
 from hongfan.orglife.choices import AppraisalStatus, Grade, MeetingKind
 from hongfan.orglife.models import (
     Appraisal,
@@ -34,9 +36,22 @@ def appraisal_candidates(branch: Branch) -> tuple[list[Person], list[Person]]:
     return full, probationary
 
 
-def excellent_limit(graded: int) -> int:
-    """优秀 may be at most one third of those graded."""
-    return graded // 3
+_NUMERALS = dict(enumerate("零一二三四五六七八九十"))
+
+
+def excellent_divisor(branch: Branch, day: date | None = None) -> int:
+    """优秀 may be at most one N-th of the full members graded: N from the city's rule in
+    force (``OrgRule.appraisal_excellent_divisor``, 3 by default)."""
+    return max(1, org_rule_for(branch.hospital.authority_id, day).appraisal_excellent_divisor)
+
+
+def excellent_limit(graded: int, *, divisor: int = 3) -> int:
+    return graded // max(1, divisor)
+
+
+def share_text(divisor: int) -> str:
+    """``3`` → ``三分之一`` (the words of the limit in messages)."""
+    return f"{_NUMERALS.get(divisor, str(divisor))}分之一" if divisor > 1 else "全部"
 
 
 def grade_counts(grades: Iterable[str]) -> dict[str, int]:
@@ -115,11 +130,13 @@ def appraisal_problems(
             error("grades", "尚未评定等次：" + "、".join(missing[:10]) + more)
     # Every full member is graded in the end: the third is of all of them.
     excellent = sum(1 for g in grades.values() if g == Grade.EXCELLENT)
-    limit = excellent_limit(len(full))
+    divisor = excellent_divisor(branch)
+    limit = excellent_limit(len(full), divisor=divisor)
     if excellent > limit:
         error(
             "grades",
-            f"评为优秀的{excellent}人，超过参评正式党员{len(full)}人的三分之一（最多{limit}人）",
+            f"评为优秀的{excellent}人，超过参评正式党员{len(full)}人的{share_text(divisor)}"
+            f"（最多{limit}人）",
         )
     if meeting is not None and (
         meeting.branch_id != branch.pk or meeting.kind != MeetingKind.APPRAISAL

@@ -52,6 +52,37 @@ def test_more_than_a_third_excellent_is_refused(unit: Unit):
     )
 
 
+def test_the_citys_rule_sets_the_share_of_excellent_from_its_date(unit: Unit):
+    """The cap is versioned rule data (组织规则): a city that allows one half lets two of
+    five be 优秀; before its date the third still holds."""
+    from datetime import date
+
+    from hongfan.org.models import OrgRule
+    from hongfan.org.selectors.structure import org_rule_for
+
+    year = timezone.localdate().year
+    authority_id = unit.branch.hospital.authority_id
+    current = org_rule_for(authority_id)
+    values = {
+        f.name: getattr(current, f.name)
+        for f in OrgRule._meta.concrete_fields
+        if f.name not in ("id", "authority", "effective_from", "created_at", "created_by")
+    }
+    values["appraisal_excellent_divisor"] = 2
+    OrgRule.objects.create(authority_id=authority_id, effective_from=timezone.localdate(), **values)
+    record = appraisal_record(
+        access=unit.sec, branch=unit.branch, year=year, grades=grades(unit, 2)
+    )
+    assert record is not None
+    assert org_rule_for(authority_id, date(2000, 1, 2)).appraisal_excellent_divisor == 3
+    refused(
+        lambda: appraisal_record(
+            access=unit.sec, branch=unit.branch, year=year, grades=grades(unit, 3)
+        ),
+        "超过参评正式党员5人的二分之一（最多2人）",
+    )
+
+
 def test_probationary_members_are_not_graded(unit: Unit):
     year = timezone.localdate().year
     g = grades(unit, 1) | {unit.probationary.pk: Grade.QUALIFIED}

@@ -136,6 +136,7 @@ def appraisal(request: HttpRequest, pk: int, year: int) -> HttpResponse:  # noqa
         else None
     )
     tally_by = {line.person.pk: line for line in tally.lines} if tally else {}
+    divisor = appraisal_selectors.excellent_divisor(branch)
     return render(
         request,
         "orglife/appraisal/grades.html",
@@ -146,7 +147,8 @@ def appraisal(request: HttpRequest, pk: int, year: int) -> HttpResponse:  # noqa
             "full": [(p, existing.get(p.pk), tally_by.get(p.pk)) for p in full],
             "probationary": probationary,
             "grades": Grade.choices,
-            "limit": appraisal_selectors.excellent_limit(len(full)),
+            "limit": appraisal_selectors.excellent_limit(len(full), divisor=divisor),
+            "share": appraisal_selectors.share_text(divisor),
             "counts": [(label, counts.get(value, 0)) for value, label in Grade.choices],
             "meetings": meetings,
             "error": error,
@@ -221,6 +223,7 @@ def appraisal_tally(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     record = appraisal_selectors.appraisal_get(access=access, pk=pk)
     tally = appraisal_selectors.appraisal_tally(access=access, appraisal=record)
+    divisor = appraisal_selectors.excellent_divisor(record.branch)
     return render(
         request,
         "orglife/appraisal/tally.html",
@@ -228,7 +231,8 @@ def appraisal_tally(request: HttpRequest, pk: int) -> HttpResponse:
             "a": record,
             "tally": tally,
             "grades": Grade.choices,
-            "limit": appraisal_selectors.excellent_limit(len(tally.lines)),
+            "limit": appraisal_selectors.excellent_limit(len(tally.lines), divisor=divisor),
+            "share": appraisal_selectors.share_text(divisor),
             "manages": access.manages_branch(record.branch_id, record.hospital_id),
         },
     )
