@@ -134,6 +134,16 @@ def attempt_get(*, access: Access, pk: int) -> ExamAttempt:
     raise access.denied(attempt.hospital_id, "答题记录")
 
 
+def expired_attempt_ids(*, now: datetime, limit: int = 500) -> list[int]:
+    """Attempts never handed in whose deadline passed before ``now`` (the worker grades
+    them), oldest first."""
+    return list(
+        ExamAttempt.objects.filter(submitted_at__isnull=True, deadline__lt=now)
+        .order_by("deadline", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def attempt_questions(attempt: ExamAttempt) -> list[AttemptQuestion]:
     return list(attempt.questions.select_related("question").order_by("position"))
 

@@ -31,7 +31,7 @@ from hongfan.points.services.awarding import award_by_code
 from hongfan.study.choices import Difficulty
 from hongfan.study.models import AttemptQuestion, Exam, ExamAttempt, Question, StudyTopic
 from hongfan.study.policy import writes_scoped
-from hongfan.study.selectors.exams import GRACE
+from hongfan.study.selectors.exams import GRACE, expired_attempt_ids
 from hongfan.study.selectors.learners import learner_for, learner_users
 from hongfan.study.selectors.questions import bank_counts
 from hongfan.study.validators import normalise_answer
@@ -385,6 +385,21 @@ def attempt_submit(
             errors.append(f"第{aq.position}题：{exc}")
     if errors:
         raise ValidationError({"answers": errors})
+    return _grade(fresh, rows, chosen, when=now, actor_id=access.user_id, request=request)
+
+
+def _grade(
+    fresh: ExamAttempt,
+    rows: list[AttemptQuestion],
+    chosen: dict[int, str],
+    *,
+    when: datetime,
+    actor_id: int | None,
+    request: HttpRequest | None = None,
+) -> Submitted:
+    """Score a locked attempt from ``chosen`` (its question rows' answers), store it as
+    handed in at ``when`` and pay the points of a pass."""
+    now = when
     right = 0
     for aq in rows:
         aq.chosen = chosen[aq.pk]
@@ -414,10 +429,34 @@ def attempt_submit(
     audit_log(
         action=AuditAction.DATA_CHANGED,
         request=request,
-        actor_id=access.user_id,
+        actor_id=actor_id,
         target=fresh,
         exam=fresh.exam_id,
         score=score,
         passed=passed,
     )
     return Submitted(fresh, message)
+
+
+def attempts_expired_grade(*, now: datetime | None = None) -> int:
+    """Hand in every attempt whose time (and grace) ran out before it was submitted, with the
+    answers saved while answering (unanswered questions count as wrong), as of its deadline:
+    a member whose phone died or who closed the page still gets the score they earned.
+    Run by the worker every few minutes; returns how many were graded."""
+    now = now or timezone.now()
+    graded = 0
+    for pk in expired_attempt_ids(now=now - GRACE):
+        with transaction.atomic():
+            fresh = lock_one(ExamAttempt.objects.select_related("exam", "person"), pk)
+            if fresh.submitted_at is not None:
+                continue
+            rows = list(fresh.questions.select_related("question").order_by("position"))
+            chosen: dict[int, str] = {}
+            for aq in rows:
+                try:
+                    chosen[aq.pk] = normalise_answer(aq.question, aq.chosen)
+                except ValueError:
+                    chosen[aq.pk] = ""
+            _grade(fresh, rows, chosen, when=fresh.deadline, actor_id=None)
+            graded += 1
+    return graded

@@ -199,3 +199,29 @@ def test_starting_asks_first_and_says_how_many_attempts_remain(world, bank):
     page = client.get(reverse("study:exam", args=[exam.pk])).content.decode()
     assert "继续答题" in page and "data-confirm=" not in page.split("exam_start")[0][-5:]
     assert in_progress.number == 2
+
+
+def test_an_attempt_left_unsubmitted_is_graded_with_its_saved_answers_when_time_runs_out(
+    world, bank
+):
+    """A member whose phone died mid-exam still gets the score their saved answers earn,
+    as of the deadline, and the points of a pass; an attempt still running is left alone."""
+    from django.utils import timezone
+
+    person, other = world.a[1], world.a[2]
+    attempt = started(world, person, world.exam())
+    running = started(world, other, world.exam())
+    access = world.member(person)
+    for row in rows(attempt):
+        exam_services.attempt_answer(
+            access=access, attempt=attempt, question_id=row.pk, answer=row.question.answer
+        )
+    ExamAttempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=5))
+    assert exam_services.attempts_expired_grade() == 1
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is not None and attempt.score == 100 and attempt.passed
+    assert attempt.submitted_at == attempt.deadline
+    assert attempt.points_entry is not None
+    running.refresh_from_db()
+    assert running.submitted_at is None
+    assert exam_services.attempts_expired_grade() == 0  # nothing twice
