@@ -1,6 +1,7 @@
 """Real-browser check of a member's morning on a phone inside WeChat (390×844, WeChat's user
 agent): log in → 首页 shows the meeting with its 签到 → one tap checks in → 学习 tab → open a
-study item → 积分 tab; the bottom tab bar stays put without hiding the page. Then each
+study item → back home, the open exam from its task, answers kept through a reload mid-exam,
+handed in → 积分 tab; the bottom tab bar stays put without hiding the page. Then each
 business role's home page on a desktop. Screenshots: test-artifacts/screenshots/home-*.png.
 """
 
@@ -17,6 +18,7 @@ from hongfan.core.testing.browser import DESKTOP, PHONE, horizontal_overflow, lo
 from hongfan.orglife.choices import AttendanceStatus
 from hongfan.orglife.models import Attendance
 from hongfan.orglife.tests.factories import MeetingFactory
+from hongfan.study.models import ExamAttempt
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +99,38 @@ def test_a_members_morning_on_a_phone(demo_city: Any, open_page: Any) -> None:
     expect(page.locator("h1")).to_be_visible()
     assert horizontal_overflow(page) == 0
     shot(page, "home-member-study-item")
+
+    # back home: the open exam's task leads to it; answers survive a reload mid-exam
+    with page.expect_navigation():
+        page.locator(".hf-tabbar").get_by_role("link", name="首页").click()
+    exam_task = page.locator(".hf-todo", has_text="考试：")
+    with page.expect_navigation():
+        exam_task.get_by_role("link", name="去答题").first.click()
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    with page.expect_navigation():
+        page.locator("button", has_text="开始答题").click()
+    assert asked and "还剩" in asked[0]
+    attempt = ExamAttempt.objects.get(person=person, submitted_at__isnull=True)
+    rows = list(attempt.questions.select_related("question").order_by("position"))
+    for aq in rows[:2]:
+        for letter in aq.question.answer:
+            page.locator(f"#q{aq.pk}{letter}").check()
+        page.locator(
+            f'fieldset[data-question="{aq.pk}"] .hf-save-status', has_text="已保存"
+        ).wait_for()
+    page.reload()
+    for aq in rows[:2]:
+        for letter in aq.question.answer:
+            assert page.locator(f"#q{aq.pk}{letter}").is_checked()
+    shot(page, "home-member-exam-after-reload")
+    for aq in rows[2:]:
+        for letter in aq.question.answer:
+            page.locator(f"#q{aq.pk}{letter}").check()
+    page.once("dialog", lambda d: d.accept())
+    with page.expect_navigation():
+        page.locator("#submit-answers").click()
+    assert page.locator("#score").inner_text().strip() == "100"
 
     # 积分: the member's points
     with page.expect_navigation():
