@@ -2,6 +2,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection
 
 from hongfan.accounts.models import SecurityPolicy
 from hongfan.accounts.services import POLICY_FIELDS
@@ -137,9 +139,47 @@ class RoleGrantForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
+    """The numbers of the security policy. Their limits are the policy's own check
+    constraints, with Chinese messages; the column's range (PostgreSQL's smallint, none on
+    SQLite) would otherwise answer first, in other words on each database ("≤32767"), so a
+    number beyond it gets the constraint's message here instead."""
+
     class Meta:
         model = SecurityPolicy
         fields = list(POLICY_FIELDS)  # what policy_update writes
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField):
+                field.validators = [
+                    v
+                    for v in field.validators
+                    if not isinstance(v, MaxValueValidator | MinValueValidator)
+                ]
+                field.max_value = field.min_value = None
+                field.widget.attrs.pop("max", None)
+                field.widget.attrs.pop("min", None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, bool) or not isinstance(value, int):
+                continue
+            model_field = SecurityPolicy._meta.get_field(name)
+            low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+            if (high is not None and value > high) or (low is not None and value < low):
+                self.add_error(name, _limit_message(name))
+        return data
+
+
+def _limit_message(name: str) -> str:
+    """The Chinese message of the policy's check constraint on ``name``."""
+    for constraint in SecurityPolicy._meta.constraints:
+        condition = getattr(constraint, "condition", None)
+        if condition is not None and f"'{name}__" in str(condition):
+            return str(constraint.violation_error_message)
+    return "数值超出允许范围"
 
 
 class IdChoice(forms.ModelChoiceField):
