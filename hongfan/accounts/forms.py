@@ -162,7 +162,7 @@ class PolicyForm(forms.ModelForm):
                 field.widget.attrs.pop("min", None)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name, value in list(data.items()):
             if isinstance(value, bool) or not isinstance(value, int):
                 continue
