@@ -8,13 +8,13 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from hongfan.core import nav, panels, todos
-        from hongfan.org.nav import ENTRIES, TABS, TODOS
+        from hongfan.org.nav import ENTRIES, TABS, TASK_SOURCES
         from hongfan.org.selectors.hospitals import scope_counts
 
         # What the app lends core: its menu entries, the phone tabs 首页 and 我的, and the
         # size of a manager's hospital (or the city) on their home page.
         nav.register(*ENTRIES)
-        todos.register(*TODOS)
+        todos.register(*TASK_SOURCES)
         nav.register_tabs(*TABS)
         panels.register(
             panels.Panel(

@@ -81,7 +81,7 @@ def development_steps_due(access: Access, today: date) -> Iterator[Todo]:
 
 # On the home page, not in the 待办 badge of every page (the badge counts what others wait
 # on; a step coming due is the secretary's own calendar, and reading it costs a few queries).
-TODOS = [
+TASK_SOURCES = [
     TodoSource("org.development_steps", "branch", development_steps_due),
     TodoSource("org.development_steps_hospital", "hospital", development_steps_due),
 ]

@@ -10,7 +10,13 @@ class OrglifeConfig(AppConfig):
         from hongfan.core import demo, nav, panels, todos
         from hongfan.core.dates import today
         from hongfan.orglife.demo import build_city_orglife
-        from hongfan.orglife.nav import APPRAISAL_TODOS, ENTRIES, LEAVE_ENTRIES, LEAVE_TODOS, TODOS
+        from hongfan.orglife.nav import (
+            APPRAISAL_TASKS,
+            ENTRIES,
+            LEAVE_ENTRIES,
+            LEAVE_TASKS,
+            TASK_SOURCES,
+        )
         from hongfan.orglife.selectors.appraisal import appraisal_grade_list
         from hongfan.orglife.selectors.attendance import attendance_recent, person_attendance
 
@@ -18,7 +24,7 @@ class OrglifeConfig(AppConfig):
         # city, the 组织生活 and 民主评议 tabs of org's 党员档案, and the member's latest
         # meetings on the home page.
         nav.register(*ENTRIES, *LEAVE_ENTRIES)
-        todos.register(*TODOS, *LEAVE_TODOS, *APPRAISAL_TODOS)
+        todos.register(*TASK_SOURCES, *LEAVE_TASKS, *APPRAISAL_TASKS)
         demo.register(demo.DemoStep("orglife", 30, build_city_orglife))
         panels.register(
             panels.Panel(

@@ -92,7 +92,7 @@ def leave_answered_todos(access: Access, day: date) -> Iterable[Todo]:
         )
 
 
-LEAVE_TODOS = [
+LEAVE_TASKS = [
     TodoSource("orglife.leave_waiting", "branch", leave_waiting_todos, badge=True),
     TodoSource("orglife.leave_answered", "member", leave_answered_todos),
 ]
@@ -135,7 +135,7 @@ def appraisal_tally_todos(access: Access, day: date) -> Iterable[Todo]:
         )
 
 
-APPRAISAL_TODOS = [
+APPRAISAL_TASKS = [
     TodoSource("orglife.appraisal_vote_open", "member", appraisal_vote_todos),
     TodoSource("orglife.appraisal_tally_ready", "branch", appraisal_tally_todos, badge=True),
 ]
@@ -280,7 +280,7 @@ def compliance_city(access: Access, day: date) -> Iterable[Todo]:
         )
 
 
-TODOS = [
+TASK_SOURCES = [
     TodoSource("orglife.next_meeting", "member", next_meeting, order=1),
     TodoSource("orglife.unrecorded", "branch", meetings_unrecorded, order=10),
     TodoSource("orglife.unrecorded_hospital", "hospital", meetings_unrecorded, order=10),

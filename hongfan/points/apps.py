@@ -9,14 +9,14 @@ class PointsConfig(AppConfig):
     def ready(self) -> None:
         from hongfan.core import demo, nav, panels, todos
         from hongfan.points.demo import build_city_points
-        from hongfan.points.nav import ENTRIES, TABS, TODOS
+        from hongfan.points.nav import ENTRIES, TABS, TASK_SOURCES
         from hongfan.points.selectors.standings import home_points, person_points
 
         # What the app lends core: its menu entries, phone tab and today's tasks, its part of
         # the demo city, the 积分 tab of org's 党员档案 and the member's points on the home page.
         nav.register(*ENTRIES)
         nav.register_tabs(*TABS)
-        todos.register(*TODOS)
+        todos.register(*TASK_SOURCES)
         panels.register(
             panels.Panel(
                 panels.PERSON,

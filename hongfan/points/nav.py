@@ -91,7 +91,7 @@ def decided(access: Access, day: date) -> Iterable[Todo]:
         )
 
 
-TODOS = [
+TASK_SOURCES = [
     TodoSource("points.waiting", "branch", waiting, order=5, badge=True),
     TodoSource("points.waiting_hospital", "hospital", waiting, order=5, badge=True),
     TodoSource("points.waiting_city", "city", waiting_in_city, order=5),

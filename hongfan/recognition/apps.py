@@ -8,14 +8,14 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from hongfan.core import nav, panels, todos
-        from hongfan.recognition.nav import ENTRIES, TODOS
+        from hongfan.recognition.nav import ENTRIES, TASK_SOURCES
         from hongfan.recognition.selectors.stars import hospital_stars, person_stars
 
         # What the app lends core: its menu entries and today's tasks, and the 季度之星
         # sections of org's person page (its tab of the 党员档案) and hospital page (org
         # draws them without naming this app).
         nav.register(*ENTRIES)
-        todos.register(*TODOS)
+        todos.register(*TASK_SOURCES)
         stars = "recognition/partials/_stars.html"
         panels.register(
             panels.Panel(

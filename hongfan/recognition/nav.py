@@ -40,4 +40,4 @@ def star_notice(access: Access, day: date) -> Iterable[Todo]:
         )
 
 
-TODOS = [TodoSource("recognition.star_notice", "member", star_notice, order=30)]
+TASK_SOURCES = [TodoSource("recognition.star_notice", "member", star_notice, order=30)]

@@ -13,7 +13,7 @@ class StudyConfig(AppConfig):
         from hongfan.core.dates import today
         from hongfan.study import models
         from hongfan.study.demo import build_city_study
-        from hongfan.study.nav import ENTRIES, TABS, TODOS
+        from hongfan.study.nav import ENTRIES, TABS, TASK_SOURCES
         from hongfan.study.selectors.exams import exam_results
         from hongfan.study.selectors.hours import person_hours
         from hongfan.study.selectors.items import items_latest
@@ -22,7 +22,7 @@ class StudyConfig(AppConfig):
         # the demo city, the 学习 tab of org's 党员档案 and the newest items on the home page.
         nav.register(*ENTRIES)
         nav.register_tabs(*TABS)
-        todos.register(*TODOS)
+        todos.register(*TASK_SOURCES)
 
         def person_study(access, p):  # type: ignore[no-untyped-def]
             hours = person_hours(access=access, person=p, year=today().year)

@@ -98,7 +98,7 @@ def behind(access: Access, day: date) -> Iterable[Todo]:
     yield Todo("学时进度落后的党员", url, count=total, detail=detail, urgency=NORMAL)
 
 
-TODOS = [
+TASK_SOURCES = [
     TodoSource("study.required", "member", required_study, order=2),
     TodoSource("study.exams", "member", open_exams, order=3),
     TodoSource("study.behind", "branch", behind, order=20),

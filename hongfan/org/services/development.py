@@ -147,16 +147,7 @@ def development_update(
         dev.introducers = introducers
     dev.stage = development_stage(dates)
     _person_follows(dev)
-    dev.save()
-    audit_log(
-        actor_id=access.user_id,
-        action=AuditAction.DATA_CHANGED,
-        request=request,
-        target=dev,
-        hospital_id=dev.hospital_id,
-        stage=dev.stage,
-    )
-    return dev
+    return _dev_changed(access, dev, request, None, stage=dev.stage)
 
 
 def _person_follows(dev: Development) -> None:
@@ -192,19 +183,10 @@ def development_stop(
         raise ValidationError({"reason": "此发展记录已结束"})
     dev.status = DevelopmentStatus.STOPPED
     dev.note = reason.strip()[:200]
-    dev.save(update_fields=["status", "note", "updated_at"])
     if dev.person.political_status == PoliticalStatus.APPLICANT:
         dev.person.political_status = PoliticalStatus.MASSES
         dev.person.save(update_fields=["political_status", "updated_at"])
-    audit_log(
-        actor_id=access.user_id,
-        action=AuditAction.DATA_CHANGED,
-        request=request,
-        target=dev,
-        hospital_id=dev.hospital_id,
-        change="stopped",
-    )
-    return dev
+    return _dev_changed(access, dev, request, ["status", "note"], change="stopped")
 
 
 # --- steps -------------------------------------------------------------------------------
@@ -391,16 +373,9 @@ def development_introducers_set(
     dev.introducer_1 = first
     dev.introducer_2 = second
     dev.introducers = f"{first.name}、{second.name}"[:60]
-    dev.save(update_fields=["introducer_1", "introducer_2", "introducers", "updated_at"])
-    audit_log(
-        actor_id=access.user_id,
-        action=AuditAction.DATA_CHANGED,
-        request=request,
-        target=dev,
-        hospital_id=dev.hospital_id,
-        change="introducers",
+    return _dev_changed(
+        access, dev, request, ["introducer_1", "introducer_2", "introducers"], change="introducers"
     )
-    return dev
 
 
 # --- reminders (run daily: hongfan/org/tasks.py) -----------------------------------------
@@ -496,17 +471,9 @@ def development_extend(
         raise ValidationError(errors)
     dev.extension_months = months
     dev.note = f"延长预备期{months}个月：{reason}"[:200]
-    dev.save(update_fields=["extension_months", "note", "updated_at"])
-    audit_log(
-        actor_id=access.user_id,
-        action=AuditAction.DATA_CHANGED,
-        request=request,
-        target=dev,
-        hospital_id=dev.hospital_id,
-        change="extension",
-        months=months,
+    return _dev_changed(
+        access, dev, request, ["extension_months", "note"], change="extension", months=months
     )
-    return dev
 
 
 # --- the city's step rules ---------------------------------------------------------------
@@ -600,3 +567,24 @@ def development_step_rules_publish(
         steps=[r.label for r in rows],
     )
     return rows
+
+
+def _dev_changed(
+    access: Access,
+    dev: Development,
+    request: HttpRequest | None,
+    fields: list[str] | None,
+    **detail: Any,
+) -> Development:
+    """Save ``fields`` of a development record (all of them for None) and write its
+    DATA_CHANGED audit row with ``detail``: the tail every change service shares."""
+    dev.save(update_fields=None if fields is None else [*fields, "updated_at"])
+    audit_log(
+        actor_id=access.user_id,
+        action=AuditAction.DATA_CHANGED,
+        request=request,
+        target=dev,
+        hospital_id=dev.hospital_id,
+        **detail,
+    )
+    return dev
