@@ -62,9 +62,6 @@ capture_output = False
 # (HONGFAN_BEHIND_PROXY) decide what the application trusts.
 forwarded_allow_ips = os.environ.get("HONGFAN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "hongfan-web"
-# Temporary files of the worker heartbeat on tmpfs when there is one (systemd's PrivateTmp
-# or a container's /tmp may be on disk; /dev/shm is memory).
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # gunicorn's control socket (gunicornc) is not used: systemd and signals manage the server,
 # and no extra socket is left in the service account's home.
 control_socket_disable = True
