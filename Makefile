@@ -1,4 +1,5 @@
 # Hongfan — the two commands: `make demo` and `make test`.
+# `make serve` runs the production web server, `make dev` Django's development server.
 SHELL := /bin/bash
 # uv from PATH, else the uv that `make install` puts in Python's site-packages (python3 -m uv).
 UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
@@ -6,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := hongfan.settings
 
-.PHONY: uv demo test install migrate seed serve worker lint typecheck test-browser test-postgres bench clean
+.PHONY: uv demo dev test install migrate seed serve static worker accounts lint typecheck test-browser test-postgres bench clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -22,7 +23,41 @@ migrate: install
 seed: migrate
 	$(UV) run python manage.py builddemo
 
-demo: seed
+# --- Serving (issue 11, production server): make demo / serve / dev / static ---------------
+# make demo: the demo city served the way a hospital runs it: gunicorn (deploy/gunicorn.conf.py),
+# DEBUG off, the Chinese error pages, compressed static files through whitenoise and the huey
+# worker beside it, on plain HTTP at 127.0.0.1. HONGFAN_ENV=prod with real secrets generated
+# once into var/demo.env (0600, git-ignored; own database var/demo.sqlite3). Ctrl-C stops both.
+demo: install
+	@$(UV) run python deploy/demo_env.py var/demo.env
+	@set -a && . var/demo.env && set +a && \
+		$(UV) run python manage.py migrate --noinput && \
+		$(UV) run python manage.py builddemo && \
+		$(MAKE) --no-print-directory static accounts && \
+		UV="$(UV)" HOST=$(HOST) PORT=$(PORT) deploy/web-and-worker
+
+# make serve: the production web server alone with the environment's configuration (.env;
+# DEBUG off unless HONGFAN_DEBUG says otherwise); run `make worker` beside it. systemd units
+# for a real installation: deploy/ and docs/deployment.md.
+serve: static
+	HONGFAN_DEBUG=$${HONGFAN_DEBUG:-false} HOST=$(HOST) PORT=$(PORT) $(UV) run gunicorn -c deploy/gunicorn.conf.py
+
+# make dev: Django's development server (DEBUG on, reloads on change) on the development
+# database var/hongfan.sqlite3, for developers.
+dev: seed accounts
+	$(UV) run python manage.py runserver $(HOST):$(PORT)
+
+# Static files with hashed names and their .gz/.br copies in var/static (collected again only
+# when a file under hongfan/static or hongfan/public, or uv.lock, is newer than the manifest).
+static serve: export HONGFAN_STATIC_MANIFEST = true
+STATIC_SOURCES := $(shell find hongfan/static hongfan/public -type f 2>/dev/null) uv.lock
+static: install
+	@$(MAKE) --no-print-directory var/static/staticfiles.json
+var/static/staticfiles.json: $(STATIC_SOURCES)
+	$(UV) run python manage.py collectstatic --noinput -v 1
+	@touch $@
+
+accounts:
 	@echo ""
 	@echo "红帆 Hongfan demo: open http://$(HOST):$(PORT)/"
 	@echo "Demo accounts (password Hongfan@2026):"
@@ -33,7 +68,7 @@ demo: seed
 	@echo "  hosp2     admin of 济宁市第二人民医院"
 	@echo "  audit     auditor        security  security admin        sysadmin  system admin"
 	@echo ""
-	$(UV) run python manage.py runserver $(HOST):$(PORT) --noreload
+# --- end of serving ---------------------------------------------------------------------
 
 # The background worker (huey): notification e-mail/SMS and the periodic tasks of every
 # app's tasks.py (reminders). Run it beside the web server.

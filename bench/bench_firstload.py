@@ -11,7 +11,10 @@ followed, the final page counted); every stylesheet, script and image the HTML n
 every font or image a stylesheet names with ``url(...)``, is read from the static files
 (``django.contrib.staticfiles.finders``) as a browser with an empty cache would fetch it.
 Sizes are given uncompressed and gzip-compressed (level 9, as whitenoise's precompressed
-files are); an asset is counted once per page.
+files are), and brotli-compressed (quality 11, whitenoise's .br files, sent to browsers over
+HTTPS); an asset is counted once per page. With ``HONGFAN_STATIC_MANIFEST=true`` (as
+``make serve`` and ``make demo`` run; ``make static`` first) the pages name hashed files,
+read from ``STATIC_ROOT``.
 
 Results: a table on stdout and ``bench/results/firstload_<label>.json``.
 """
@@ -25,6 +28,8 @@ import os
 import re
 import sys
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +77,10 @@ def static_bytes(url: str) -> bytes | None:
     path = url.split("?", 1)[0].split("#", 1)[0]
     if not path.startswith(settings.STATIC_URL):
         return None
-    found = finders.find(path[len(settings.STATIC_URL) :])
+    name = path[len(settings.STATIC_URL) :]
+    found = finders.find(name)
+    if not found and (Path(settings.STATIC_ROOT) / name).is_file():
+        found = str(Path(settings.STATIC_ROOT) / name)  # a hashed name, as collected
     return Path(found).read_bytes() if found else None
 
 
@@ -122,22 +130,24 @@ def measure(client, label: str, url: str) -> dict:
         "assets": [],
         "missing": [],
     }
-    totals = {k: [0, 0] for k in ("html", "css", "js", "font", "image")}
-    totals["html"] = [len(html), len(gzip.compress(html, 9))]
+    totals = {k: [0, 0, 0] for k in ("html", "css", "js", "font", "image")}
+    totals["html"] = [len(html), len(gzip.compress(html, 9)), len(brotli.compress(html))]
     for asset in assets_of(html.decode("utf-8", "replace")):
         data = static_bytes(asset)
         if data is None:
             row["missing"].append(asset)
             continue
         kind = kind_of(asset)
-        raw, gz = len(data), len(gzip.compress(data, 9))
+        raw, gz, br = len(data), len(gzip.compress(data, 9)), len(brotli.compress(data))
         totals[kind][0] += raw
         totals[kind][1] += gz
-        row["assets"].append({"url": asset, "kind": kind, "bytes": raw, "gzip": gz})
-    row["totals"] = {k: {"bytes": v[0], "gzip": v[1]} for k, v in totals.items()}
+        totals[kind][2] += br
+        row["assets"].append({"url": asset, "kind": kind, "bytes": raw, "gzip": gz, "br": br})
+    row["totals"] = {k: {"bytes": v[0], "gzip": v[1], "br": v[2]} for k, v in totals.items()}
     row["total"] = {
         "bytes": sum(v[0] for v in totals.values()),
         "gzip": sum(v[1] for v in totals.values()),
+        "br": sum(v[2] for v in totals.values()),
     }
     return row
 
@@ -183,6 +193,7 @@ def main() -> None:
             + " ".join(f"{c:>17}" for c in cells)
             + f" {total:>17}"
         )
+        print(f"{'':<10} {'':<28} total brotli {kb(r['total']['br']).strip()} KiB")
         if r["missing"]:
             print(f"  not found among the static files: {', '.join(r['missing'])}")
     out = ROOT / "bench" / "results" / f"firstload_{args.label}.json"

@@ -264,9 +264,42 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files and error pages (issue 11, production server) ---------------------------
+# whitenoise serves /static/ from the production server itself (or nginx serves var/static;
+# see docs/deployment.md). In production `collectstatic` (make serve / make demo) writes
+# hashed names (bootstrap.min.<hash>.css) with .gz and .br beside each file; whitenoise sends
+# the compressed variant the browser accepts and, for hashed names, a far-future
+# Cache-Control (immutable). Development and tests keep Django's plain storage (no
+# collectstatic needed; whitenoise then reads the app's static folders directly);
+# HONGFAN_STATIC_MANIFEST=true/false overrides.
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "hongfan" / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("HONGFAN_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_MANIFEST = env_bool("HONGFAN_STATIC_MANIFEST", IS_PROD)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Without the manifest, whitenoise reads the files where they are (no collectstatic step;
+# the empty STATIC_ROOT only spares whitenoise's "no directory" warning).
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
+if not STATIC_MANIFEST:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Files at the site's root (/favicon.ico), served by whitenoise without a hash.
+WHITENOISE_ROOT = BASE_DIR / "hongfan" / "public"
+# Right after SecurityMiddleware and CSP (static responses carry their headers too) and
+# before sessions, auth and everything that reads the database.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+# A CSRF failure answers with our Chinese page (400/403/404/500: handlers in hongfan/urls.py).
+CSRF_FAILURE_VIEW = "hongfan.core.views.csrf_failure"
+# --- end of static files and error pages --------------------------------------------------
 # Uploaded evidence (claim photos) is private: served only through views that check access.
 MEDIA_ROOT = Path(env_str("HONGFAN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"

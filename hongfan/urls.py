@@ -24,5 +24,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
 
+# The Chinese error pages (issue 11; the CSRF failure page: CSRF_FAILURE_VIEW in settings).
+handler400 = "hongfan.core.views.bad_request"
+handler403 = "hongfan.core.views.permission_denied"
 handler404 = "hongfan.core.views.not_found"
 handler500 = "hongfan.core.views.server_error"
