@@ -17,7 +17,7 @@ class Captured:
     filter ran (``name message`` and traceback), to find code that relies on the net."""
 
     stream: io.StringIO = field(default_factory=io.StringIO)
-    raw_stream: io.StringIO = field(default_factory=io.StringIO)
+    raw_records: list[tuple[str, str]] = field(default_factory=list)  # (logger, text)
 
     @property
     def text(self) -> str:
@@ -25,11 +25,21 @@ class Captured:
 
     @property
     def raw(self) -> str:
-        return self.raw_stream.getvalue()
+        return "\n".join(f"{name} {text}" for name, text in self.raw_records)
 
     @property
     def lines(self) -> list[str]:
         return [line for line in self.text.splitlines() if line.strip()]
+
+
+class _RawHandler(logging.Handler):
+    def __init__(self, into: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.into = into
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append((record.name, self.format(record)))
 
 
 def console_handler() -> logging.Handler:
@@ -42,8 +52,7 @@ def captured_logs(
 ) -> Iterator[Captured]:
     console = console_handler()
     captured = Captured()
-    raw = logging.StreamHandler(captured.raw_stream)
-    raw.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    raw = _RawHandler(captured.raw_records)
     handler = logging.StreamHandler(captured.stream)
     for f in console.filters:
         handler.addFilter(f)
