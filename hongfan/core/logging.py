@@ -47,12 +47,19 @@ def current_request_id() -> str:
     return request_id_var.get()
 
 
+def _stamp(record: logging.LogRecord) -> None:
+    """Give ``record`` its ``request_id``: the current request's or task's; for Django's
+    lines about a response (logged after the middleware returned), the request's own."""
+    if not hasattr(record, "request_id"):
+        rid = getattr(getattr(record, "request", None), "request_id", None)
+        record.request_id = rid if isinstance(rid, str) else request_id_var.get()
+
+
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to every record (the current request's or task's)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+        _stamp(record)
         return True
 
 
@@ -89,8 +96,7 @@ class TextFormatter(logging.Formatter):
         )
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+        _stamp(record)
         return mask_pii(super().format(record))
 
 
@@ -128,8 +134,7 @@ class JsonFormatter(_JsonFormatter):
         super().__init__(*args, **kwargs)
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+        _stamp(record)
         return mask_pii(super().format(record))
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:

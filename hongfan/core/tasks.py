@@ -21,7 +21,7 @@ def beat() -> None:
     HUEY.put(HEARTBEAT_KEY, time.time())
 
 
-@periodic_task(crontab(), name="hongfan.core.tasks.heartbeat", expires=120)
+@periodic_task(crontab(), expires=120)
 def heartbeat() -> None:
     """Every minute: the worker is alive and runs the periodic tasks."""
     beat()

@@ -108,11 +108,21 @@ def test_an_anonymous_request_has_no_user_id(db):
     assert line["user_id"] is None and line["status"] == 200
 
 
-def test_healthz_is_logged_only_when_it_fails(db, settings):
-    with captured_logs(level=logging.INFO) as logs:
-        settings.HEALTH_MIN_FREE_MB = 10**9
+def test_healthz_is_logged_only_when_it_fails_and_then_with_its_request_id(db, settings):
+    import hongfan.core.tasks  # noqa: F401
+
+    hongfan.core.tasks.heartbeat()
+    with captured_logs(level=logging.INFO, formatter=JsonFormatter()) as logs:
+        settings.HEALTH_MIN_FREE_MB = 1
         Client().get("/healthz")
-    assert "GET /healthz 503" in logs.text
+        assert logs.text == ""
+        settings.HEALTH_MIN_FREE_MB = 10**9
+        failing = Client().get("/healthz")
+    lines = json_lines(logs.text)
+    assert {(r["logger"], r["request_id"]) for r in lines} == {
+        ("hongfan.access", failing["X-Request-ID"]),
+        ("django.request", failing["X-Request-ID"]),  # logged after the middleware returned
+    }
 
 
 # --- failures: logged with the id, shown to the user -------------------------------------------
