@@ -9,9 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextvars import Token
-from typing import Any
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
 
 from hongfan.core.logging import request_id_var
@@ -100,31 +98,17 @@ class RequestIdMiddleware:
     call finds the lines. Then writes the request's access line.
 
     First in MIDDLEWARE (after ``ProxyClientAddressMiddleware``, so the line has the
-    client's address), so that every other middleware's records carry the id."""
+    client's address), so that every other middleware's records carry the id. Sync only:
+    under ASGI Django runs it in a thread like the middleware after it, and the id still
+    reaches every record (the context is copied into the thread)."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
 
-    def __call__(self, request: HttpRequest) -> Any:
-        if self.is_async:
-            return self.__acall__(request)
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         rid, token, started = self.begin(request)
         try:
             response = self.get_response(request)
-            return self.end(request, response, rid, started)
-        finally:
-            request_id_var.reset(token)
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        rid, token, started = self.begin(request)
-        try:
-            response = await self.get_response(request)
             return self.end(request, response, rid, started)
         finally:
             request_id_var.reset(token)
@@ -134,7 +118,9 @@ class RequestIdMiddleware:
         request.request_id = rid  # type: ignore[attr-defined]
         return rid, request_id_var.set(rid), time.perf_counter()
 
-    def end(self, request: HttpRequest, response: HttpResponse, rid: str, started: float) -> Any:
+    def end(
+        self, request: HttpRequest, response: HttpResponse, rid: str, started: float
+    ) -> HttpResponse:
         response[REQUEST_ID_HEADER] = rid
         log_access(request, response.status_code, started)
         return response

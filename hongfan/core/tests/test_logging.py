@@ -257,3 +257,18 @@ def test_the_net_masks_id_numbers_and_mobiles(text: str, expected: str):
 )
 def test_the_net_leaves_other_numbers_alone(text: str):
     assert mask_pii(text) == text
+
+
+@pytest.mark.urls(__name__)
+def test_under_asgi_the_request_gets_its_id_too(db):
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    nginx = "4f2a9c0e8b1d4e6fa3c5b7d9e1f30a2b"
+    with captured_logs(formatter=JsonFormatter()) as logs:
+        response = async_to_sync(AsyncClient().get)("/quiet/", headers={"X-Request-ID": nginx})
+    assert response.status_code == 200 and response["X-Request-ID"] == nginx
+    mine = [
+        r for r in json_lines(logs.text) if r["logger"] in {"hongfan.tests.boom", "hongfan.access"}
+    ]
+    assert [r["request_id"] for r in mine] == [nginx, nginx]
