@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # issue 11 (logs): first, so every record carries the request id; the proxy-address
+    # middleware, when installed below, goes before it.
+    "hongfan.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -412,14 +415,66 @@ HUEY = {
 if not HUEY["immediate"]:
     HUEY_FILE.parent.mkdir(parents=True, exist_ok=True)  # SqliteHuey opens it at start-up
 
+# --- Logs and /healthz (issue 11) ---------------------------------------------------------
+# Every line carries the request id (a huey task's id in the worker) and passes a net that
+# masks ID numbers and mobiles (hongfan.core.logging). JSON lines in production, plain text
+# in development and tests. One access line per request on "hongfan.access" (method, path
+# without its query string, status, duration, user id, client address).
+LOG_FORMAT = env_str("HONGFAN_LOG_FORMAT", "json" if IS_PROD else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"HONGFAN_LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
+_LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def _log_level(name: str, default: str) -> str:
+    value = env_str(name, default).strip().upper()
+    if value not in _LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(_LOG_LEVELS))}")
+    return value
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("HONGFAN_LOG_LEVEL", "WARNING")},
-    # notification deliveries (masked numbers only) are worth seeing in the worker's log
+    "filters": {
+        "request_id": {"()": "hongfan.core.logging.RequestIdFilter"},
+        "pii": {"()": "hongfan.core.logging.PiiFilter"},
+    },
+    "formatters": {
+        "text": {"()": "hongfan.core.logging.TextFormatter"},
+        "json": {"()": "hongfan.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "pii"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": _log_level("HONGFAN_LOG_LEVEL", "WARNING")},
     "loggers": {
-        "hongfan.notify": {"level": env_str("HONGFAN_NOTIFY_LOG_LEVEL", "INFO")},
-        "huey": {"propagate": False},  # `run_huey` gives it a handler of its own
+        # Django's own handlers (a DEBUG-only console, mail to ADMINS) are replaced: its
+        # records reach the root's handler, masked and with the request id.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines hold the query string; the access line replaces them.
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+        "hongfan.access": {"level": _log_level("HONGFAN_ACCESS_LOG_LEVEL", "INFO")},
+        # notification deliveries (masked numbers only) are worth seeing in the worker's log
+        "hongfan.notify": {"level": _log_level("HONGFAN_NOTIFY_LOG_LEVEL", "INFO")},
+        # huey's lines (a task started, done, failed with its traceback) at INFO as
+        # `run_huey` would log them, but through the same handler (format, request id =
+        # task id, masking); having a handler, `run_huey` adds none of its own.
+        "huey": {
+            "handlers": ["console"],
+            "level": _log_level("HONGFAN_HUEY_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }
+# /healthz (hongfan.core.health): free space required on the disks of the database, the
+# uploads and the backups; how long the worker's heartbeat may be silent.
+HEALTH_MIN_FREE_MB = env_int("HONGFAN_HEALTH_MIN_FREE_MB", 1024, minimum=0)
+HEALTH_WORKER_STALE_MINUTES = env_int("HONGFAN_HEALTH_WORKER_STALE_MINUTES", 5, minimum=2)
+# A monitor may probe the app server itself over HTTP on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# --- end of logs and /healthz ---------------------------------------------------------------

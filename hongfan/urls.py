@@ -2,10 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from hongfan.accounts.urls import audit_patterns, security_patterns, system_patterns
+from hongfan.core.views import healthz
 from hongfan.org.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),  # issue 11: monitoring (core.health)
     path("accounts/", include("hongfan.accounts.urls")),
     path("org/", include("hongfan.org.urls")),
     path("workdays/", include("hongfan.workdays.urls")),

@@ -7,10 +7,14 @@ is refused (which the context processors would trip over again)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from hongfan.core import health
 
 FORBIDDEN = "没有权限访问此页面"
 
@@ -43,3 +47,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _standalone(request, "csrf.html", 403, no_cookie=reason == REASON_NO_CSRF_COOKIE)
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For monitoring, without a login: 200 when every check passes, else 503, with
+    ``{"status": "ok"|"fail", "checks": {name: {"status", "detail", "ms"}}}``. It touches
+    neither the session nor the CSRF token, so it sets no cookie."""
+    ok, checks = health.run_checks()
+    return JsonResponse(
+        {"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503
+    )
