@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 import struct
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -32,6 +32,11 @@ CHUNK = 1024 * 1024
 _TAG = 16
 _HEADER = struct.Struct(">8s8s7sI")
 HEADER_SIZE = _HEADER.size
+
+
+class Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+    def flush(self) -> None: ...
 
 
 def parse_key(value: str) -> bytes:
@@ -56,7 +61,7 @@ def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
 class EncryptingWriter:
     """A write-only file object: what is written to it goes sealed to ``out``."""
 
-    def __init__(self, out: BinaryIO, key: bytes, chunk: int = CHUNK) -> None:
+    def __init__(self, out: Writable, key: bytes, chunk: int = CHUNK) -> None:
         self._out, self._aead, self._chunk = out, AESGCM(key), chunk
         self._prefix = os.urandom(7)
         self._header = _HEADER.pack(MAGIC, key_id(key), self._prefix, chunk)

@@ -177,7 +177,8 @@ def _run(args: list[str], env: dict[str, str], what: str) -> str:
 def _pg_snapshot(connection: BaseDatabaseWrapper, folder: Path) -> Snapshot:
     tool = _pg_tool("pg_dump")
     path = folder / DATABASE_MEMBERS["postgresql"]
-    raw = connection.Database.connect(**connection.get_connection_params())
+    database: Any = connection.Database  # type: ignore[attr-defined]  # psycopg
+    raw = database.connect(**connection.get_connection_params())
     try:
         with raw.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

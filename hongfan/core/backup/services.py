@@ -113,7 +113,9 @@ def backups_prune(
 ) -> list[Path]:
     """Delete the backups retention lets go (and their ``.sha256``); only Hongfan's own."""
     folder = directory or backup_directory()
-    current = timezone.make_naive(now or timezone.now())
+    current = now or timezone.now()
+    if timezone.is_aware(current):  # the names carry local time
+        current = timezone.make_naive(current)
     gone: list[Found] = to_delete(
         backups_in(folder),
         now=current,
