@@ -14,16 +14,23 @@ from __future__ import annotations
 import base64
 import io
 import re
+import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.test import Client
+from django.utils import timezone
+
+from hongfan.core.backup.services import backup_create, backup_restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,3 +131,42 @@ def test_a_backup_wiped_and_restored_gives_back_the_same_points_checks_pages_and
     after = pages()
     for key, html in before.items():
         assert after[key] == html, f"{key} renders differently after the restore"
+
+
+def test_a_backup_taken_while_the_server_writes_is_one_consistent_moment(
+    settings: Any, tmp_path: Path
+):
+    """A writer commits pairs of rows (one transaction each) during the backup: the backup
+    holds whole pairs only, and as many rows as its manifest says."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stop, written = threading.Event(), [0]
+    expires = timezone.now() + timedelta(days=1)
+
+    def writer() -> None:
+        try:
+            while not stop.is_set() or written[0] < 20:
+                n = written[0]
+                with transaction.atomic():
+                    for half in "ab":
+                        Session.objects.create(
+                            session_key=f"drill{n:08d}{half}", session_data="x", expire_date=expires
+                        )
+                written[0] += 1
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while written[0] < 5:  # writing before the backup starts
+            threading.Event().wait(0.01)
+        made = backup_create(directory=tmp_path, key=None)
+    finally:
+        stop.set()
+        thread.join()
+    assert written[0] >= 20
+
+    backup_restore(path=made.path, key=None)
+    drill = Session.objects.filter(session_key__startswith="drill").count()
+    assert drill % 2 == 0 and 10 <= drill < 2 * written[0] + 1
+    assert Session.objects.count() == made.manifest.counts["sessions.Session"]
