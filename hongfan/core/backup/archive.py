@@ -14,7 +14,7 @@ import os
 import re
 import tarfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -186,7 +186,7 @@ def read_archive(
     key: bytes | None,
     dest: Path | None,
     *,
-    check_manifest: callable | None = None,  # type: ignore[valid-type]
+    check_manifest: Callable[[Manifest], object] | None = None,
 ) -> ReadResult:
     """Read the whole archive, checking every member against the manifest; write the
     members under ``dest`` (when given). ``check_manifest(manifest)`` runs as soon as the
@@ -215,7 +215,9 @@ def read_archive(
     return ReadResult(manifest, encrypted)
 
 
-def _read_members(tar: tarfile.TarFile, dest: Path | None, check_manifest) -> Manifest:  # type: ignore[no-untyped-def]
+def _read_members(
+    tar: tarfile.TarFile, dest: Path | None, check_manifest: Callable[[Manifest], object] | None
+) -> Manifest:
     members: Iterator[tarfile.TarInfo] = iter(tar)
     first = next(members, None)
     if first is None or first.name != NAME or not first.isreg() or first.size > 16 * 1024 * 1024:

@@ -67,6 +67,12 @@ def backup_create(
     started = time.monotonic()
     connection = connections[using]
     folder = directory or backup_directory()
+    media_root = _media_root()
+    if folder.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(
+            f"HONGFAN_BACKUP_DIR ({folder}) lies inside MEDIA_ROOT ({media_root}): each backup "
+            "would hold the ones before it; choose a folder outside it"
+        )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = timezone.localtime()
     name = f"hongfan-{now:%Y%m%d-%H%M%S}-{connection.vendor}.hfbak"
@@ -78,7 +84,7 @@ def backup_create(
     try:
         snap = databases.snapshot(connection, staging)
         db = Member(snap.path.name, snap.path, snap.path.stat().st_size, file_sha256(snap.path))
-        media = media_members(_media_root())
+        media = media_members(media_root)
         manifest = Manifest(
             created_at=now.isoformat(timespec="seconds"),
             vendor=connection.vendor,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import io
 import os
+import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -270,3 +272,23 @@ def test_retention_by_age_always_keeps_the_newest_and_nothing_without_a_rule(tmp
     assert to_delete(found, now=now, keep_daily=None, keep_weekly=None, keep_days=None) == []
     gone = to_delete(found, now=now, keep_daily=None, keep_weekly=None, keep_days=7)
     assert [f.path.name for f in gone] == _names("20261001-020000")
+
+
+def test_a_malformed_backup_key_stops_the_start_up():
+    env = {**os.environ, "HONGFAN_ENV": "test", "HONGFAN_BACKUP_KEY": "c2hvcnQ="}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "hongfan.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "HONGFAN_BACKUP_KEY must decode to 32 bytes" in result.stderr
+
+
+def test_a_backup_folder_inside_the_uploads_is_refused(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(BackupError, match="inside MEDIA_ROOT"):
+        backup_create(directory=tmp_path / "backups", key=None)
+    assert not (tmp_path / "backups").exists()

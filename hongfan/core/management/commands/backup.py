@@ -72,9 +72,8 @@ class Command(BaseCommand):
         write(
             f"  database      {m.vendor}, {sum(m.counts.values())} rows in {len(m.counts)} tables"
         )
-        for label in ("org.Person", "points.PointEntry", "core.AuditEvent"):
-            if label in m.counts:
-                write(f"                {label}: {m.counts[label]}")
+        for label, rows in sorted(m.counts.items(), key=lambda kv: -kv[1])[:3]:
+            write(f"                {label}: {rows} rows")
         write(f"  uploads       {m.media['files']} files, {_size(m.media['bytes'])}")
         if result.key_id:
             write(f"  encrypted     yes (AES-256-GCM, key id {result.key_id})")
