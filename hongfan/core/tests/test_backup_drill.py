@@ -170,3 +170,25 @@ def test_a_backup_taken_while_the_server_writes_is_one_consistent_moment(
     drill = Session.objects.filter(session_key__startswith="drill").count()
     assert drill % 2 == 0 and 10 <= drill < 2 * written[0] + 1
     assert Session.objects.count() == made.manifest.counts["sessions.Session"]
+
+
+def test_a_backup_from_an_older_version_is_restored_then_migrated(settings: Any, tmp_path: Path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    table = apps.get_model("recognition", "StarTieChoice")._meta.db_table
+    call_command("migrate", "recognition", "0003", verbosity=0)
+    try:
+        made = backup_create(directory=tmp_path, key=None)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert "0004_star_tie_choice" not in made.manifest.migrations["recognition"]
+    people = apps.get_model("org", "Person").objects.count()
+
+    out = io.StringIO()
+    call_command("restore", str(made.path), "--yes", stdout=out)
+
+    assert "migrated to this version" in out.getvalue()
+    with connection.cursor() as cursor:
+        assert table in connection.introspection.table_names(cursor)
+    assert apps.get_model("org", "Person").objects.count() == people
+    out = io.StringIO()
+    call_command("migrate", "--check", stdout=out)  # nothing left to apply

@@ -49,6 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Restored {path.name} in {result.seconds:.1f} s"))
         if result.migrated:
             self.stdout.write("  the database was migrated to this version of Hongfan")
+            self.stdout.write("  start the web server and the worker again")
+            return
         if result.counts_differ:
             for label, (was, now) in sorted(result.counts_differ.items()):
                 self.stdout.write(self.style.WARNING(f"  {label}: {was} in the backup, {now} now"))
