@@ -219,7 +219,7 @@ def test_the_encryption_round_trips_any_length_in_chunks(size):
         writer.write(data[i : i + 1000])
     writer.close()
     sealed = out.getvalue()
-    assert data[:64] not in sealed or size == 0
+    assert size < 64 or data[:64] not in sealed  # (a byte or two may occur by chance)
     assert DecryptingReader(io.BytesIO(sealed), KEY).read() == data
     if size > 4096:  # cut at a chunk boundary: the last chunk is missing, and noticed
         cut = sealed[: HEADER_SIZE + 4096 + 16]
