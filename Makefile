@@ -96,5 +96,17 @@ typecheck: install
 bench: install
 	$(UV) run python bench/run_all.py
 
+# --- Backups (issue 11 §3; docs/backup.md) ----------------------------------------------
+.PHONY: backup restore
+# make backup [BACKUP_ARGS="--keep-daily 14 --keep-weekly 8"]: into HONGFAN_BACKUP_DIR (var/backups)
+backup: install
+	$(UV) run python manage.py backup $(BACKUP_ARGS)
+
+# make restore FILE=var/backups/hongfan-….hfbak: verifies, asks, then REPLACES the data
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/hongfan-YYYYMMDD-HHMMSS-sqlite.hfbak"; exit 2; }
+	$(UV) run python manage.py restore "$(FILE)"
+# --- end of backups ----------------------------------------------------------------------
+
 clean:
 	rm -rf var/*.sqlite3* var/static

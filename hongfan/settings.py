@@ -338,6 +338,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# --- Backups (issue 11 §3: manage.py backup / restore, docs/backup.md) ----------------------
+# Where `manage.py backup` writes hongfan-<YYYYMMDD-HHMMSS>-<vendor>.hfbak and its .sha256.
+# A relative path is taken from the project folder.
+HONGFAN_BACKUP_DIR = BASE_DIR / env_str("HONGFAN_BACKUP_DIR", "var/backups")
+# Optional: base64 of 32 random bytes; when set, backups are encrypted (AES-256-GCM) and a
+# restore needs the same key. A malformed key stops the start-up here.
+HONGFAN_BACKUP_KEY = (
+    env_base64_key("HONGFAN_BACKUP_KEY", None, nbytes=32)
+    if env_str("HONGFAN_BACKUP_KEY", "").strip()
+    else ""
+)
+# Retention when `backup` is given no --keep-daily/--keep-weekly: delete Hongfan's backups
+# older than this many days (0: keep every backup).
+HONGFAN_BACKUP_KEEP_DAYS = env_int("HONGFAN_BACKUP_KEEP_DAYS", 0, minimum=0)
+
 # --- Notifications and the background worker (huey) --------------------------------------
 # Where hongfan.core.notify.notify delivers: dotted paths of hongfan.core.notify.NotifyBackend
 # subclasses, e.g. "hongfan.notices.backends.InboxBackend,hongfan.notices.backends.LogSmsBackend".
