@@ -36,6 +36,10 @@ ROOT = Path(settings.BASE_DIR)
 PASSWORD = "Hongfan@2026"
 LOCKED = "连续登录失败次数过多，账号已锁定"
 
+if os.environ.get("HONGFAN_REDIS_TESTS_REQUIRED") and not settings.HONGFAN_REDIS_URL:
+    # make test-redis (CI's redis stage) must run these, never skip them quietly
+    raise RuntimeError("HONGFAN_REDIS_TESTS_REQUIRED is set but HONGFAN_REDIS_URL is not")
+
 needs_redis = pytest.mark.skipif(
     not settings.HONGFAN_REDIS_URL,
     reason="needs a Redis: set HONGFAN_REDIS_URL (make test-redis; CI's redis stage does)",
