@@ -59,7 +59,7 @@ HONGFAN_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 test-redis: install
 	redis-cli -u $(HONGFAN_TEST_REDIS_URL) flushdb >/dev/null
 	HONGFAN_ENV=test HONGFAN_REDIS_URL=$(HONGFAN_TEST_REDIS_URL) HONGFAN_REDIS_TESTS_REQUIRED=1 \
-		$(UV) run pytest -m "not browser" --create-db hongfan/core/tests/test_redis.py \
+		$(UV) run pytest -m "not browser" --create-db hongfan/tests/test_redis.py \
 		hongfan/accounts/tests hongfan/notices/tests
 	redis-cli -u $(HONGFAN_TEST_REDIS_URL) flushdb >/dev/null
 # --- end of Redis ------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Formulas in an uploaded .xlsx (docs/decisions/0014-spreadsheet-formulas.md): a cell that
 holds a formula is refused with its row and column, whether or not the file carries a cached
 value; text that merely starts with =, +, - or @ is kept as the text it is (and escaped on the
-way out, see test_export_escaping.py). Checked on the shared reader and through the roster and
-question-bank imports that use it."""
+way out, see hongfan/tests/test_export_escaping.py). Checked on the shared reader and through the roster and
+question-bank imports that use it (hongfan/tests/test_import_formulas.py)."""
 
 from __future__ import annotations
 
@@ -88,34 +88,6 @@ def test_a_formula_in_another_sheet_is_not_read_and_does_not_refuse_the_file():
     out = io.BytesIO()
     wb.save(out)
     assert [r[1][0] for r in read("名单.xlsx", out.getvalue()).rows] == ["张三"]
-
-
-# --- through the imports that share the reader -------------------------------------------------
-
-
-def test_the_roster_import_refuses_a_formula():
-    from hongfan.org.imports import roster_parsing
-
-    headers = [c.template_header for c in roster_parsing.COLUMNS]
-    row = ["" for _ in headers]
-    row[0] = HOSTILE[0]
-    with pytest.raises(roster_parsing.RosterInvalid) as info:
-        roster_parsing.roster_read(filename="名册.xlsx", data=workbook([headers, row]))
-    assert str(info.value).startswith(f"第2行「{headers[0]}」列是公式")
-
-
-def test_the_question_import_refuses_a_formula():
-    from hongfan.study.imports import question_parsing
-
-    data = workbook(
-        [
-            ["题型", "主题", "难度", "题目", "选项A", "正确答案"],
-            ["单选", "党史", "易", "=1+1", "2", "A"],
-        ]
-    )
-    with pytest.raises(question_parsing.ImportInvalid) as info:
-        question_parsing.question_read(filename="题库.xlsx", data=data)
-    assert str(info.value).startswith("第2行「题目」列是公式")
 
 
 def test_refused_is_the_importers_own_exception():
