@@ -8,6 +8,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := hongfan.settings
 
 .PHONY: uv demo dev test install migrate seed serve static worker accounts lint typecheck test-browser test-postgres bench clean
+.PHONY: test-redis
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -84,6 +85,19 @@ test-browser: install
 
 test-postgres: install
 	HONGFAN_ENV=test DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hongfan} $(UV) run pytest -m "not browser" --create-db
+
+# --- Redis (issue 11 §4: redis) ---------------------------------------------------------------
+# The Redis tests and the suites that lean on the cache, sessions, lockout and the queue, run
+# with HONGFAN_REDIS_URL on a Redis database of their own (emptied first: never point
+# HONGFAN_TEST_REDIS_URL at a database in use).
+HONGFAN_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+test-redis: install
+	redis-cli -u $(HONGFAN_TEST_REDIS_URL) flushdb >/dev/null
+	HONGFAN_ENV=test HONGFAN_REDIS_URL=$(HONGFAN_TEST_REDIS_URL) HONGFAN_REDIS_TESTS_REQUIRED=1 \
+		$(UV) run pytest -m "not browser" --create-db hongfan/tests/test_redis.py \
+		hongfan/accounts/tests hongfan/notices/tests
+	redis-cli -u $(HONGFAN_TEST_REDIS_URL) flushdb >/dev/null
+# --- end of Redis ------------------------------------------------------------------------------
 
 lint: install
 	$(UV) run ruff check .

@@ -15,6 +15,7 @@ from hongfan.core.env import (
     env_bool,
     env_int,
     env_list,
+    env_redis_url,
     env_secret,
     env_str,
     load_dotenv,
@@ -447,6 +448,40 @@ def _log_level(name: str, default: str) -> str:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(_LOG_LEVELS))}")
     return value
 
+# --- Redis at city scale (issue 11 §4: redis) --------------------------------------------------
+# HONGFAN_REDIS_URL (redis://host:port/db) moves the task queue, the cache and the session
+# reads to Redis, for a city running several app processes; unset, a hospital's single box
+# keeps SQLite for the queue, per-process memory for the cache and the database for sessions.
+# The login lockout stays in the database either way. See docs/decisions/0013.
+HONGFAN_REDIS_URL = env_redis_url("HONGFAN_REDIS_URL")
+# Prefix of every key (cache) and the queue's name: two installations may share one Redis.
+HONGFAN_REDIS_PREFIX = env_str("HONGFAN_REDIS_PREFIX", "hongfan").strip()
+if not HONGFAN_REDIS_PREFIX.replace("-", "").replace("_", "").isalnum():
+    raise ImproperlyConfigured("HONGFAN_REDIS_PREFIX must be letters, digits, - or _")
+if HONGFAN_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": HONGFAN_REDIS_URL,
+            "KEY_PREFIX": HONGFAN_REDIS_PREFIX,
+        }
+    }
+    # Sessions read from Redis, written through to the database: a Redis restart (or an
+    # eviction) logs nobody out, a remembered device keeps its days.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    HUEY = {
+        **{k: v for k, v in HUEY.items() if k != "filename"},
+        "huey_class": "huey.RedisHuey",
+        "name": HONGFAN_REDIS_PREFIX,
+        "connection": {"url": HONGFAN_REDIS_URL},
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Failures, lockouts and known addresses stay rows in the database with or without Redis:
+# the per-address throttle, the known-address rule and the 账号解锁 list read them (0006).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# --- end of Redis ------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

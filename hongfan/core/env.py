@@ -85,3 +85,41 @@ def env_secret(name: str, default: str | None, *, min_length: int) -> str:
     if len(value.strip()) < min_length:
         raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
     return value
+
+
+# --- Redis (issue 11 §4, docs/decisions/0013-redis-at-city-scale.md) ---------------------------
+
+
+def env_redis_url(name: str) -> str:
+    """An optional Redis URL (``redis://[:password@]host[:port][/db]``, ``rediss://`` for
+    TLS, ``unix:///path/to.sock[?db=n]``); "" when unset. A malformed one stops the start-up
+    here instead of at the first cache read or queued task. The messages never repeat the
+    value (it may hold a password)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    how = f"{name} must look like redis://127.0.0.1:6379/0"
+    if any(c.isspace() for c in value):
+        raise ImproperlyConfigured(f"{how}, got a value with spaces")
+    parts = urlsplit(value)
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"{how} (scheme redis, rediss or unix)")
+    try:
+        port = parts.port  # ValueError on a port that is not a number or out of range
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{how}: the port is not a number from 1 to 65535") from exc
+    if parts.scheme == "unix":
+        if not parts.path:
+            raise ImproperlyConfigured(f"{how}: a unix:// URL needs the socket's path")
+        db = parse_qs(parts.query).get("db", ["0"])[0]
+    else:
+        if not parts.hostname:
+            raise ImproperlyConfigured(f"{how}: the host is missing")
+        if port == 0:
+            raise ImproperlyConfigured(f"{how}: the port is not a number from 1 to 65535")
+        db = parts.path.strip("/") or "0"
+    if not db.isdigit():
+        raise ImproperlyConfigured(f"{how}: the database number must be an integer, got {db!r}")
+    return value

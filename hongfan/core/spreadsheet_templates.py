@@ -126,7 +126,17 @@ class Template:
         return sheet
 
     def save(self) -> bytes:
-        """The workbook's bytes, the help sheet's text wrapped."""
+        """The workbook's bytes, the help sheet's text wrapped. Every text that starts like
+        a formula (a branch named "=…" in 可选值 or in the example) is escaped as exports
+        escape it (``core.exports.escape_cell``; the imports undo it): a template holds no
+        formula."""
+        from hongfan.core.exports import escape_cell
+
+        for ws in self.workbook.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and escape_cell(cell.value) != cell.value:
+                        cell.value = escape_cell(cell.value)
         sheet = self.workbook[self.help_sheet]
         for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
             for cell in row:

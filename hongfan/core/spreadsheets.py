@@ -31,6 +31,13 @@ Worksheet and shared-strings budgets go only to the parts ``[Content_Types].xml`
 as such (as Excel, WPS and LibreOffice always do), never to the parts openpyxl reads whole.
 Only the first ``SheetFormat.max_columns`` columns of a data row are read (a wider header
 row is refused), and the whole read, scan included, stops after ``IMPORT_MAX_SECONDS``.
+
+Formulas. The same scan notes every cell holding a formula (``<f>``); a formula in the sheet
+read, in the header row or below and within the columns read, refuses the file with its row
+and column (「第3行「姓名」列是公式…」): the cached value beside it may be missing (files
+written by other tools than Excel) or stale, and only what a person typed is imported.
+Text that merely starts with =, +, - or @ is kept as it is; exports escape it
+(``hongfan.core.exports.escape_cell``). docs/decisions/0014-spreadsheet-formulas.md.
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ MAX_STRING_ELEMENTS = 10_000  # one shared string's rich-text runs
 MAX_INFLATION = 50  # the whole archive, against the upload limit
 SHARED_STRINGS_INFLATION = 2  # the shared-strings part, against the upload limit
 MAX_PARTS = 10_000  # zip entries
+MAX_FORMULAS_NOTED = 10_000  # formula cells noted per sheet (the first one refuses the file)
 _SCAN_CHUNK = 64 * 1024
 # What zipfile and zlib raise on a damaged or encrypted archive.
 _BROKEN_ZIP = (
@@ -177,6 +185,8 @@ class _Reader:
     max_rows: int
     deadline: float  # time.monotonic() value
     seconds: int
+    # {worksheet part: [(row, column), …]} of the cells holding a formula (the scan's finds)
+    formulas: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     # --- limits ----------------------------------------------------------------------------
 
@@ -280,6 +290,7 @@ class _Reader:
                 if found is None:
                     continue
                 number, headers = found
+                self.refuse_formulas(ws._worksheet_path, number, headers)
                 table = Table(
                     self.filename,
                     list(headers),
@@ -298,6 +309,20 @@ class _Reader:
         finally:
             wb.close()
         raise self.no_header()
+
+    def refuse_formulas(self, part: str, header_row: int, headers: Sequence[Any]) -> None:
+        """Refuse the sheet when a cell read as data (the header row and below, within the
+        columns read) holds a formula (docs/decisions/0014-spreadsheet-formulas.md): its
+        cached value may be missing or stale, and only what a person typed is imported."""
+        for row, col in self.formulas.get(part.lstrip("/"), []):
+            if row < header_row or col > self.fmt.max_columns:
+                continue
+            name = headers[col - 1] if col <= len(headers) else None
+            where = f"「{str(name).strip()}」列" if not is_blank(name) else f"第{col}列"
+            raise self.error(
+                f"第{row}行{where}是公式，请在 Excel/WPS 中复制后“选择性粘贴为数值”，"
+                "再重新上传（导入只接受填写的文字和数字）"
+            )
 
     def check_archive(self, archive: zipfile.ZipFile) -> None:
         """Refuse an archive whose parts would make openpyxl work without bound."""
@@ -322,7 +347,10 @@ class _Reader:
         for info in infos:
             if info.filename != "[Content_Types].xml" and not info.is_dir():
                 with archive.open(info) as part:
-                    _PartScan(self, roles.get(info.filename, "other")).feed(part)
+                    scan = _PartScan(self, roles.get(info.filename, "other"))
+                    scan.feed(part)
+                if scan.formulas:
+                    self.formulas[info.filename] = scan.formulas
 
     # --- .csv ------------------------------------------------------------------------------
 
@@ -417,6 +445,8 @@ class _PartScan:
         self.row_cells = 0
         self.row_elements = 0  # elements since the last <row> (or <si>)
         self.row_number = 0
+        self.column = 0  # of the current cell, 1 for A
+        self.formulas: list[tuple[int, int]] = []  # (row, column) of cells with a formula
         self.strings = 0
         self.overrides: list[tuple[str, str]] = []  # [Content_Types].xml: (part, type)
         parser = expat.ParserCreate()
@@ -473,7 +503,12 @@ class _PartScan:
                 raise self.reader.too_many_cells()
             if self.row_cells > MAX_CELLS_PER_ROW:
                 raise self.reader.row_too_wide(self.row_number)
+            self.column = _column_number(attributes, self.column)
+        elif local == "f":
+            if len(self.formulas) < MAX_FORMULAS_NOTED:
+                self.formulas.append((self.row_number, self.column))
         elif local == "row":
+            self.column = 0
             self.row_cells = 0
             self.row_elements = 0
             self.row_number = _row_number(attributes, self.row_number)
@@ -486,6 +521,19 @@ class _PartScan:
             raise self.reader.row_too_complex(self.row_number)
         if self.elements > self.max_elements:
             raise self.reader.error(_TOO_COMPLEX)
+
+
+def _column_number(attributes: list[str], previous: int) -> int:
+    """The column of a <c> from its reference (``r="BC12"``: 55), else the next one."""
+    for key, value in zip(attributes[::2], attributes[1::2], strict=True):
+        if key == "r":
+            number = 0
+            for char in value:
+                if not ("A" <= char <= "Z"):
+                    break
+                number = number * 26 + ord(char) - 64
+            return number or previous + 1
+    return previous + 1
 
 
 def _row_number(attributes: list[str], previous: int) -> int:

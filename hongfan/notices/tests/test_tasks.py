@@ -26,7 +26,11 @@ def settings_in(env: dict[str, str]) -> dict:
         "import json, hongfan.settings as s; "
         "print(json.dumps({k: v for k, v in s.HUEY.items() if k != 'consumer'}))"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HONGFAN_HUEY")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HONGFAN_HUEY") and k != "HONGFAN_REDIS_URL"  # the SQLite default
+    }
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, **env},
@@ -41,7 +45,8 @@ def settings_in(env: dict[str, str]) -> dict:
 
 def test_huey_is_a_sqlite_queue_under_var_run_at_once_in_tests():
     assert "huey.contrib.djhuey" in settings.INSTALLED_APPS
-    assert type(HUEY).__name__ == "SqliteHuey"
+    # make test-redis runs this with HONGFAN_REDIS_URL (core/tests/test_redis.py checks it)
+    assert type(HUEY).__name__ == ("RedisHuey" if settings.HONGFAN_REDIS_URL else "SqliteHuey")
     test = settings_in({"HONGFAN_ENV": "test"})
     assert test["huey_class"] == "huey.SqliteHuey"
     assert test["filename"] == str(settings.BASE_DIR / "var" / "huey.sqlite3")
