@@ -448,6 +448,7 @@ def _log_level(name: str, default: str) -> str:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(_LOG_LEVELS))}")
     return value
 
+
 # --- Redis at city scale (issue 11 §4: redis) --------------------------------------------------
 # HONGFAN_REDIS_URL (redis://host:port/db) moves the task queue, the cache and the session
 # reads to Redis, for a city running several app processes; unset, a hospital's single box
