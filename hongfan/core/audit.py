@@ -217,7 +217,7 @@ def chain_seal(source: str, rows: Sequence[Any]) -> None:
     to the previous one, move the head. Must run in the rows' own transaction."""
     if not rows:
         return
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint: the row's transaction
         head = _head_locked()
         seq, prev = head.seq, head.hash
         time_field = _time_field(source)
