@@ -11,10 +11,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from hongfan.core.env import (
-    env_base64_key,
     env_bool,
     env_int,
     env_list,
+    env_pii_keys,
     env_redis_url,
     env_secret,
     env_str,
@@ -36,15 +36,31 @@ _DEV_HASH_KEY = "dev-only-hash-key-hongfan"
 
 SECRET_KEY = env_secret("HONGFAN_SECRET_KEY", None if IS_PROD else _DEV_SECRET, min_length=50)
 # Malformed personal-data keys stop the start-up here, not at the first encryption.
-PII_ENCRYPTION_KEY = env_base64_key("HONGFAN_PII_KEY", None if IS_PROD else _DEV_PII_KEY, nbytes=32)
+# --- issue 11 (keys): personal-data key ring and the audit chain key -------------------
+# HONGFAN_PII_KEYS="k2:<b64>,k1:<b64>" (first encrypts, all decrypt) or the legacy single
+# HONGFAN_PII_KEY (id k1). See docs/decisions/0012-key-rotation-and-audit-chain.md.
+PII_KEYS = env_pii_keys(
+    "HONGFAN_PII_KEYS", "HONGFAN_PII_KEY", None if IS_PROD else _DEV_PII_KEY, nbytes=32
+)
+PII_CURRENT_KEY_ID = PII_KEYS[0][0]
+PII_ENCRYPTION_KEY = PII_KEYS[0][1]  # the current key (tests override it alone)
 PII_HASH_KEY = env_secret("HONGFAN_PII_HASH_KEY", None if IS_PROD else _DEV_HASH_KEY, min_length=16)
+_DEV_AUDIT_CHAIN_KEY = "dev-only-audit-chain-key-hongfan"
+AUDIT_CHAIN_KEY = env_secret(
+    "HONGFAN_AUDIT_CHAIN_KEY", None if IS_PROD else _DEV_AUDIT_CHAIN_KEY, min_length=16
+)
+# Audit rows (core's AuditEvent, auditlog's LogEntry, axes' AccessLog) younger than this
+# are never deleted; the floor is the 180 days 等保 asks for.
+AUDIT_RETENTION_DAYS = env_int("HONGFAN_AUDIT_RETENTION_DAYS", 180, minimum=180)
 for _name, _value, _dev in (
     ("HONGFAN_SECRET_KEY", SECRET_KEY, _DEV_SECRET),
-    ("HONGFAN_PII_KEY", PII_ENCRYPTION_KEY, _DEV_PII_KEY),
+    *(("HONGFAN_PII_KEYS/HONGFAN_PII_KEY", _key, _DEV_PII_KEY) for _, _key in PII_KEYS),
     ("HONGFAN_PII_HASH_KEY", PII_HASH_KEY, _DEV_HASH_KEY),
+    ("HONGFAN_AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY, _DEV_AUDIT_CHAIN_KEY),
 ):
     if IS_PROD and _value == _dev:
         raise ImproperlyConfigured(f"{_name} must be set to a real secret in production")
+# --- end issue 11 (keys) ---------------------------------------------------------------
 
 DEBUG = env_bool("HONGFAN_DEBUG", HONGFAN_ENV == "dev")
 ALLOWED_HOSTS = env_list("HONGFAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -85,6 +86,70 @@ def env_secret(name: str, default: str | None, *, min_length: int) -> str:
     if len(value.strip()) < min_length:
         raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
     return value
+
+
+# --- issue 11 (keys): personal-data key ring -------------------------------------------
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+LEGACY_PII_KEY_ID = "k1"
+
+
+def _check_base64_key(name: str, value: str, *, nbytes: int) -> str:
+    how = f'python -c "import os,base64;print(base64.b64encode(os.urandom({nbytes})).decode())"'
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be base64 of {nbytes} random bytes (make one with: {how})"
+        ) from exc
+    if len(raw) != nbytes:
+        raise ImproperlyConfigured(
+            f"{name} must decode to {nbytes} bytes, got {len(raw)} (make one with: {how})"
+        )
+    return value
+
+
+def env_pii_keys(
+    ring_name: str, single_name: str, default: str | None, *, nbytes: int = 32
+) -> list[tuple[str, str]]:
+    """The personal-data key ring as ``[(key_id, base64_key), ...]``, current key first.
+
+    ``HONGFAN_PII_KEYS="k2:<b64>,k1:<b64>"``: the first key encrypts, every key decrypts.
+    ``HONGFAN_PII_KEY=<b64>`` alone is the legacy single key, id ``k1`` (tokens written
+    before key ids existed, ``v1:…``, are under it). Both may be set only while the ring
+    holds that same key as ``k1`` (the usual first step of a rotation).
+    """
+    ring = os.environ.get(ring_name, "").strip()
+    single = os.environ.get(single_name, "").strip()
+    if not ring:
+        value = single or default
+        if value is None:
+            raise ImproperlyConfigured(
+                f"Environment variable {ring_name} or {single_name} is required"
+            )
+        return [(LEGACY_PII_KEY_ID, _check_base64_key(single_name, value.strip(), nbytes=nbytes))]
+    keys: list[tuple[str, str]] = []
+    for item in ring.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key_id, sep, value = item.partition(":")
+        key_id, value = key_id.strip(), value.strip()
+        if not sep or not _KEY_ID.match(key_id):
+            raise ImproperlyConfigured(
+                f"{ring_name} must read id:key,id:key (ids of letters, digits, _ or -, "
+                f"at most 16), got an entry {key_id[:16]!r}…"
+            )
+        if any(key_id == known for known, _ in keys):
+            raise ImproperlyConfigured(f"{ring_name} names the key id {key_id!r} twice")
+        keys.append((key_id, _check_base64_key(f"{ring_name} ({key_id})", value, nbytes=nbytes)))
+    if not keys:
+        raise ImproperlyConfigured(f"{ring_name} holds no key")
+    if single and dict(keys).get(LEGACY_PII_KEY_ID) != single:
+        raise ImproperlyConfigured(
+            f"{single_name} is set beside {ring_name} but the ring does not hold it as "
+            f"{LEGACY_PII_KEY_ID}: add it as {LEGACY_PII_KEY_ID}:<key> or unset {single_name}"
+        )
+    return keys
 
 
 # --- Redis (issue 11 §4, docs/decisions/0013-redis-at-city-scale.md) ---------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 
 
 class AuditAction(models.TextChoices):
@@ -73,7 +73,76 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None:
             raise PermissionError("The audit trail is append-only")
-        super().save(*args, **kwargs)
+        # One transaction for the row and its link in the audit chain (the post_save
+        # receiver in core.audit seals it).
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError("The audit trail is append-only")
+
+
+# --- issue 11 (keys): the tamper-evident chain over the audit trail ----------------------
+
+
+class AuditSource(models.TextChoices):
+    EVENT = "event", "安全审计日志"
+    CHANGE = "change", "业务数据变更记录"
+
+
+class AuditSealQuerySet(models.QuerySet["AuditSeal"]):
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit chain is append-only")
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit chain is append-only")
+
+
+class AuditSeal(models.Model):
+    """One link of the audit chain: ``hash`` = HMAC-SHA256(HONGFAN_AUDIT_CHAIN_KEY,
+    ``prev_hash`` + the sealed row's canonical content), written in the row's transaction.
+    ``seq`` counts 1, 2, 3… with no gap; ``manage.py auditverify`` walks it."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    source = models.CharField("来源", max_length=8, choices=AuditSource.choices)
+    row_id = models.BigIntegerField("记录编号")
+    at = models.DateTimeField("记录时间")
+    # Who acted, as written then (the row's user link is emptied if the user is deleted,
+    # so the hash covers this name and not the link).
+    actor = models.CharField("操作人", max_length=150, blank=True)
+    prev_hash = models.CharField("前一哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "审计链"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "row_id"], name="audit_seal_one_per_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.source}:{self.row_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("The audit chain is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("The audit chain is append-only")
+
+
+class AuditChainHead(models.Model):
+    """The single row (pk 1) holding the last link: writers lock it (``select_for_update``)
+    so two transactions cannot both extend the chain from the same link."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"

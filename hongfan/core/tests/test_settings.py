@@ -17,6 +17,7 @@ GOOD = {
     "HONGFAN_SECRET_KEY": "k3y-" + "x7Yq" * 14,
     "HONGFAN_PII_KEY": base64.b64encode(b"0123456789abcdef0123456789abcdef").decode(),
     "HONGFAN_PII_HASH_KEY": "hash-key-of-a-real-hospital-2026",
+    "HONGFAN_AUDIT_CHAIN_KEY": "audit-chain-key-of-a-real-hospital-2026",
     "HONGFAN_ALLOWED_HOSTS": "hongfan.example.org",
 }
 

@@ -70,9 +70,9 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="people",
     )
-    id_number_enc = models.TextField(blank=True, editable=False)
+    id_number_enc = pii.EncryptedTextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    mobile_enc = models.TextField(blank=True, editable=False)
+    mobile_enc = pii.EncryptedTextField(blank=True, editable=False)
     mobile_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     status = models.CharField(
         "状态", max_length=8, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
@@ -147,11 +147,11 @@ class Person(models.Model):
 
     @property
     def id_number_masked(self) -> str:
-        return pii.mask_id_number(self.id_number)
+        return pii.masked(self.id_number_enc, pii.mask_id_number, where="person.id_number")
 
     @property
     def mobile_masked(self) -> str:
-        return pii.mask_mobile(self.mobile)
+        return pii.masked(self.mobile_enc, pii.mask_mobile, where="person.mobile")
 
     @property
     def is_member(self) -> bool:

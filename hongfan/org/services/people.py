@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
+from hongfan.core import pii
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
 from hongfan.core.dates import today
@@ -332,4 +333,7 @@ def person_reveal(
     )
     if not allowed:
         raise PermissionDenied("没有查看完整敏感信息的权限")
-    return person.id_number if field == "id_number" else person.mobile
+    token = person.id_number_enc if field == "id_number" else person.mobile_enc
+    # A value under a key that is no longer configured shows a placeholder (and logs the
+    # key id), not a server error.
+    return pii.masked(token, lambda plain: plain, where=f"person.{field}")
