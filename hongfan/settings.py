@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from hongfan.core.env import (
+    env_base64_key,
     env_bool,
     env_int,
     env_list,
