@@ -198,10 +198,10 @@ def _error(description: str, *, validation: bool = False) -> OpenApiResponse:
 
 class ApiSchema(AutoSchema):
     """drf-spectacular's AutoSchema, plus the error answers every operation can give: 403
-    always (not logged in, no right, CSRF); 400 on a write (a bad body, or a business rule
-refusing it) and where query parameters are read;
-    404 where a path names an object or a page number is read. A view declares a further
-    code (a 404 for an object named in the body) with ``extend_schema(responses=…)``."""
+        always (not logged in, no right, CSRF); 400 on a write (a bad body, or a business rule
+    refusing it) and where query parameters are read;
+        404 where a path names an object or a page number is read. A view declares a further
+        code (a 404 for an object named in the body) with ``extend_schema(responses=…)``."""
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)

@@ -15,7 +15,8 @@ class MeetingBookQuerySerializer(serializers.Serializer):
     branch = IdField(required=False, help_text="支部编号")
     kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False)
     status = serializers.ChoiceField(choices=MeetingStatus.choices, required=False)
-    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=9999, required=False)
+    # 9998: a year's end is the next 1 January, and 10000 is past what a date can hold
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=9998, required=False)
 
 
 class MyMeetingSerializer(serializers.ModelSerializer):

@@ -103,20 +103,23 @@ class ClaimDecisionSerializer(serializers.Serializer):
 
 
 class RankingQuerySerializer(serializers.Serializer):
-    """The rankings' parameters, as RankingQuery reads them for the page; here a bad value is
-    a 400 instead of the default."""
+    """The rankings' parameters, read leniently by RankingQuery (shared with the page and its
+    export): a value that is not valid is read as the default, never a 400."""
 
-    period = serializers.ChoiceField(
-        choices=[("month", "月"), ("quarter", "季度"), ("year", "年")],
-        required=False,
-        help_text="统计期间，默认季度",
+    LENIENT = "；无效值按默认处理"
+    period = serializers.CharField(
+        required=False, help_text="统计期间：month、quarter 或 year，默认 quarter" + LENIENT
     )
-    at = serializers.DateField(required=False, help_text="期间内任一日期，默认今天；晚于今天按今天")
-    hospital = IdField(required=False, help_text="医院（市卫健委可选）；不可见时返回 404")
-    branch = IdField(required=False, help_text="支部；不可见时返回 404")
-    scope = serializers.ChoiceField(
-        choices=[("hospital", "医院"), ("city", "全市")], required=False, help_text="默认医院"
+    at = serializers.CharField(
+        required=False, help_text="期间内任一日期（YYYY-MM-DD），默认今天，晚于今天按今天" + LENIENT
     )
+    hospital = serializers.CharField(
+        required=False, help_text="医院编号（市卫健委可选）；不存在或不可见时返回 404"
+    )
+    branch = serializers.CharField(
+        required=False, help_text="支部编号；不存在或不可见时返回 404" + LENIENT
+    )
+    scope = serializers.CharField(required=False, help_text="city 为全市排名，默认本院" + LENIENT)
 
 
 class RankingSerializer(serializers.Serializer):
