@@ -31,7 +31,6 @@ from django.core.management import call_command
 from django.db import close_old_connections
 from django.test import Client
 
-
 ROLES = ["member", "sec", "hosp"]
 CSRF = "apicontractcsrftokenapicontract0"  # 32 characters: a CSRF secret Django accepts
 SCHEMA_URL = "/api/schema/?format=json"
