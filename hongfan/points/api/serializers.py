@@ -108,18 +108,26 @@ class RankingQuerySerializer(serializers.Serializer):
 
     LENIENT = "；无效值按默认处理"
     period = serializers.CharField(
-        required=False, help_text="统计期间：month、quarter 或 year，默认 quarter" + LENIENT
+        required=False,
+        allow_blank=True,
+        help_text="统计期间：month、quarter 或 year，默认 quarter" + LENIENT,
     )
     at = serializers.CharField(
-        required=False, help_text="期间内任一日期（YYYY-MM-DD），默认今天，晚于今天按今天" + LENIENT
+        required=False,
+        allow_blank=True,
+        help_text="期间内任一日期（YYYY-MM-DD），默认今天，晚于今天按今天" + LENIENT,
     )
     hospital = serializers.CharField(
-        required=False, help_text="医院编号（市卫健委可选）；不存在或不可见时返回 404"
+        required=False,
+        allow_blank=True,
+        help_text="医院编号（市卫健委可选）；不存在或不可见时返回 404",
     )
     branch = serializers.CharField(
-        required=False, help_text="支部编号；不存在或不可见时返回 404" + LENIENT
+        required=False, allow_blank=True, help_text="支部编号；不存在或不可见时返回 404" + LENIENT
     )
-    scope = serializers.CharField(required=False, help_text="city 为全市排名，默认本院" + LENIENT)
+    scope = serializers.CharField(
+        required=False, allow_blank=True, help_text="city 为全市排名，默认本院" + LENIENT
+    )
 
 
 class RankingSerializer(serializers.Serializer):
