@@ -342,19 +342,27 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hongfan.core.api.ApiSchema",  # issue 11: errors described
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "hongfan.core.pagination.Pagination",  # issue 11: page >= 1
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "hongfan.core.api.exception_handler",
 }
+# --- The API schema (issue 11, apischema): docs/api.md; tested by core/tests/test_api_contract.py
 SPECTACULAR_SETTINGS = {
     "TITLE": "红帆 Hongfan API",
-    "DESCRIPTION": "Party-building and medical work in public hospitals",
+    "DESCRIPTION": (
+        "Party-building and medical work in public hospitals. Session authentication "
+        "(log in through the site; unsafe methods also send X-CSRFToken); errors are "
+        '{"detail": "…"} or, for a 400, {field: ["…"]}. See docs/api.md.'
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # a request body and a response body are separate components (read-only fields, files)
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+# --- end of the API schema block
 
 # --- Backups (issue 11 §3: manage.py backup / restore, docs/backup.md) ----------------------
 # Where `manage.py backup` writes hongfan-<YYYYMMDD-HHMMSS>-<vendor>.hfbak and its .sha256.

@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from hongfan.accounts.urls import audit_patterns, security_patterns, system_patterns
+from hongfan.core.api import not_found as api_not_found
 from hongfan.core.views import healthz
 from hongfan.org.views.home import home
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/", include("hongfan.orglife.api.urls")),
     path("api/", include("hongfan.study.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    re_path(r"^api/", api_not_found),  # issue 11 (apischema): an unknown API address is JSON
 ]
 
 # The Chinese error pages (issue 11; the CSRF failure page: CSRF_FAILURE_VIEW in settings).

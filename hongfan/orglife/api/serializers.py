@@ -2,7 +2,21 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from hongfan.core.api import IdField
+from hongfan.orglife.choices import MeetingKind, MeetingStatus
+from hongfan.orglife.filters import YEAR_MIN
 from hongfan.orglife.models import Attendance, Meeting
+
+
+class MeetingBookQuerySerializer(serializers.Serializer):
+    """The meeting book's filters (as 组织生活记录 filters); a branch one does not manage
+    filters to nothing."""
+
+    branch = IdField(required=False, help_text="支部编号")
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False)
+    status = serializers.ChoiceField(choices=MeetingStatus.choices, required=False)
+    # 9998: a year's end is the next 1 January, and 10000 is past what a date can hold
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=9998, required=False)
 
 
 class MyMeetingSerializer(serializers.ModelSerializer):
@@ -50,7 +64,9 @@ class MyMeetingSerializer(serializers.ModelSerializer):
 
 
 class CheckinSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=100, help_text="会议二维码中的签到码")
+    token = serializers.CharField(
+        max_length=100, help_text="会议二维码中的签到码；签到码不对或不在签到时间时返回 400"
+    )
 
 
 class MeetingSerializer(serializers.ModelSerializer):

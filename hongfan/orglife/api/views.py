@@ -10,13 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
+from hongfan.core.api import ID_IN_PATH, object_id, query
 from hongfan.orglife.api.serializers import (
     CheckinSerializer,
+    MeetingBookQuerySerializer,
     MeetingSerializer,
     MyMeetingSerializer,
 )
 from hongfan.orglife.filters import MeetingFilter
-from hongfan.orglife.models import Attendance, Meeting
 from hongfan.orglife.selectors.attendance import acting_person, attendance_list
 from hongfan.orglife.selectors.meetings import meeting_list
 from hongfan.orglife.services.attendance import meeting_checkin
@@ -24,7 +25,7 @@ from hongfan.orglife.services.attendance import meeting_checkin
 
 class MyMeetingsAPI(generics.ListAPIView):
     serializer_class = MyMeetingSerializer
-    queryset = Attendance.objects.none()  # the model, for the schema; rows come from get_queryset
+    filter_backends: list[Any] = []
 
     @extend_schema(summary="我的组织生活：应参加的会议与本人出勤（最新在前）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -41,6 +42,7 @@ class MyMeetingsAPI(generics.ListAPIView):
 class CheckinAPI(APIView):
     @extend_schema(
         summary="扫码签到（签到码取自会议二维码）",
+        parameters=[ID_IN_PATH],
         request=CheckinSerializer,
         responses=MyMeetingSerializer,
     )
@@ -50,7 +52,9 @@ class CheckinAPI(APIView):
         s = CheckinSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         person = acting_person(access=access)
-        row = meeting_checkin(person=person, meeting_id=pk, token=s.validated_data["token"])
+        row = meeting_checkin(
+            person=person, meeting_id=object_id(pk), token=s.validated_data["token"]
+        )
         row = attendance_list(access=access).get(pk=row.pk)
         return Response(MyMeetingSerializer(row).data)
 
@@ -60,10 +64,12 @@ class MeetingBookAPI(generics.ListAPIView):
     every hospital's), filtered as the 组织生活记录 page is: ?branch=&kind=&status=&year=."""
 
     serializer_class = MeetingSerializer
-    queryset = Meeting.objects.none()  # the model, for the schema; rows come from get_queryset
-    filterset_class = MeetingFilter
+    filter_backends: list[Any] = []
 
-    @extend_schema(summary="组织生活记录：本人管理的支部的会议（按支部、类型、状态、年度筛选）")
+    @extend_schema(
+        summary="组织生活记录：本人管理的支部的会议（按支部、类型、状态、年度筛选）",
+        parameters=[MeetingBookQuerySerializer],
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -72,4 +78,11 @@ class MeetingBookAPI(generics.ListAPIView):
         access.require_business()
         if not (access.hospital_ids or access.branch_ids or access.is_city):
             raise PermissionDenied("只有支部书记、医院党委和市卫健委可以查看组织生活记录")
-        return meeting_list(access=access).select_related("branch")
+        asked = query(MeetingBookQuerySerializer, self.request)
+        meetings = meeting_list(access=access).select_related("branch")
+        book = MeetingFilter(
+            data={k: str(v) for k, v in asked.items()}, queryset=meetings, request=self.request
+        )
+        if not book.is_valid():  # the only error left: a branch the user does not manage
+            return meetings.none()
+        return book.qs

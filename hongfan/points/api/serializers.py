@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from hongfan.core.api import IdField
 from hongfan.points.models import PointEntry
 
 
@@ -31,7 +32,9 @@ class MyPointsSerializer(serializers.Serializer):
 class EntrySerializer(serializers.ModelSerializer):
     rule_code = serializers.CharField(source="rule.code", read_only=True)
     rule_name = serializers.CharField(source="rule.name", read_only=True)
-    reverses = serializers.IntegerField(source="reverses_id", read_only=True, allow_null=True)
+    reverses = serializers.IntegerField(
+        source="reverses_id", read_only=True, allow_null=True, help_text="冲正的原流水编号"
+    )
 
     class Meta:
         model = PointEntry
@@ -71,7 +74,7 @@ class BranchRankRowSerializer(serializers.Serializer):
 class ClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     person = serializers.CharField(source="person.name", read_only=True)
-    rule = serializers.IntegerField(source="rule_id")
+    rule = IdField(source="rule_id", help_text="积分规则编号；不存在时返回 404")
     rule_name = serializers.CharField(source="rule.name", read_only=True)
     occurred_on = serializers.DateField()
     quantity = serializers.DecimalField(max_digits=6, decimal_places=1, default=Decimal(1))
@@ -97,3 +100,42 @@ class ClaimSerializer(serializers.Serializer):
 class ClaimDecisionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(allow_blank=True, required=False, max_length=200)
+
+
+class RankingQuerySerializer(serializers.Serializer):
+    """The rankings' parameters, read leniently by RankingQuery (shared with the page and its
+    export): a value that is not valid is read as the default, never a 400."""
+
+    LENIENT = "；无效值按默认处理"
+    period = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="统计期间：month、quarter 或 year，默认 quarter" + LENIENT,
+    )
+    at = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="期间内任一日期（YYYY-MM-DD），默认今天，晚于今天按今天" + LENIENT,
+    )
+    hospital = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="医院编号（市卫健委可选）；不存在或不可见时返回 404",
+    )
+    branch = serializers.CharField(
+        required=False, allow_blank=True, help_text="支部编号；不存在或不可见时返回 404" + LENIENT
+    )
+    scope = serializers.CharField(
+        required=False, allow_blank=True, help_text="city 为全市排名，默认本院" + LENIENT
+    )
+
+
+class RankingSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    start = serializers.DateField(help_text="统计期间的第一天")
+    members = RankRowSerializer(many=True, help_text="党员排名（前100）")
+    branches = BranchRankRowSerializer(many=True, help_text="支部人均排名（仅全院排名时）")
+
+
+class ClaimDecidedSerializer(ClaimSerializer):
+    message = serializers.CharField(read_only=True, help_text="审核结果说明")

@@ -3,26 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
+from hongfan.core.api import ID_IN_PATH, ErrorSerializer, object_id
 from hongfan.org.selectors import people as org_people_selectors
 from hongfan.points.api.serializers import (
-    BranchRankRowSerializer,
+    ClaimDecidedSerializer,
     ClaimDecisionSerializer,
     ClaimSerializer,
     EntrySerializer,
     MyPointsSerializer,
-    RankRowSerializer,
+    RankingQuerySerializer,
+    RankingSerializer,
 )
 from hongfan.points.filters import RankingQuery
-from hongfan.points.models import PointClaim, PointEntry
 from hongfan.points.selectors import catalogue as catalogue_selectors
 from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.selectors import ledger as ledger_selectors
@@ -46,7 +47,7 @@ class MyPointsAPI(APIView):
 
 class MyLedgerAPI(generics.ListAPIView):
     serializer_class = EntrySerializer
-    queryset = PointEntry.objects.none()  # the model, for the schema; rows come from get_queryset
+    filter_backends: list[Any] = []
 
     @extend_schema(summary="我的积分流水（最新在前）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -57,25 +58,14 @@ class MyLedgerAPI(generics.ListAPIView):
         return ledger_selectors.entry_list(access=access, person=person)
 
 
-PERIOD_PARAMS = [
-    OpenApiParameter(
-        "period",
-        OpenApiTypes.STR,
-        enum=["month", "quarter", "year"],
-        description="统计期间，默认季度",
-    ),
-    OpenApiParameter("at", OpenApiTypes.DATE, description="期间内任一日期，默认今天"),
-    OpenApiParameter("hospital", OpenApiTypes.INT, description="医院（市卫健委可选）"),
-    OpenApiParameter("branch", OpenApiTypes.INT, description="支部"),
-    OpenApiParameter("scope", OpenApiTypes.STR, enum=["hospital", "city"]),
-]
-
-
 class RankingAPI(APIView):
     @extend_schema(
         summary="党员积分排名（前100）与支部人均排名",
-        parameters=PERIOD_PARAMS,
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[RankingQuerySerializer],
+        responses={
+            200: RankingSerializer,
+            404: OpenApiResponse(ErrorSerializer, "医院或支部不存在"),
+        },
     )
     def get(self, request: Request) -> Response:
         access = request_access(request)
@@ -90,12 +80,9 @@ class RankingAPI(APIView):
             else []
         )
         return Response(
-            {
-                "period": period,
-                "start": start,
-                "members": RankRowSerializer(rows, many=True).data,
-                "branches": BranchRankRowSerializer(branches, many=True).data,
-            }
+            RankingSerializer(
+                {"period": period, "start": start, "members": rows, "branches": branches}
+            ).data
         )
 
 
@@ -113,18 +100,16 @@ class ClaimsAPI(APIView):
     @extend_schema(
         summary="申报积分（文字说明或照片至少一项）",
         request=ClaimSerializer,
-        responses={201: ClaimSerializer},
+        responses={201: ClaimSerializer, 404: OpenApiResponse(ErrorSerializer, "积分规则不存在")},
     )
     def post(self, request: Request) -> Response:
-        from rest_framework.exceptions import ValidationError
-
         access, person = _me(request)
         s = ClaimSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
         rule = catalogue_selectors.rule_lookup(access=access, pk=d["rule_id"])
         if rule is None:
-            raise ValidationError({"rule": "积分规则不存在"})
+            raise NotFound("积分规则不存在")
         claim = claim_services.claim_submit(
             access=access,
             person=person,
@@ -140,7 +125,7 @@ class ClaimsAPI(APIView):
 
 class ClaimReviewAPI(generics.ListAPIView):
     serializer_class = ClaimSerializer
-    queryset = PointClaim.objects.none()  # the model, for the schema; rows come from get_queryset
+    filter_backends: list[Any] = []
 
     @extend_schema(summary="待审核的积分申报（书记：本支部；医院党委：全院）")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -153,12 +138,13 @@ class ClaimReviewAPI(generics.ListAPIView):
 class ClaimDecideAPI(APIView):
     @extend_schema(
         summary="审核积分申报（通过/驳回，驳回须写理由）",
+        parameters=[ID_IN_PATH],
         request=ClaimDecisionSerializer,
-        responses=ClaimSerializer,
+        responses=ClaimDecidedSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        claim = claim_selectors.claim_get(access=access, pk=pk)
+        claim = claim_selectors.claim_get(access=access, pk=object_id(pk))
         s = ClaimDecisionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         decision = claim_services.claim_decide(

@@ -5,6 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from hongfan.core.api import IdField
 from hongfan.study.models import AttemptQuestion, ExamAttempt, StudyLog
 
 
@@ -29,7 +30,7 @@ class ItemProgressSerializer(serializers.Serializer):
 
 
 class LogSerializer(serializers.ModelSerializer):
-    item = serializers.IntegerField(source="item_id")
+    item = IdField(source="item_id", noun="学习资料", help_text="学习资料编号；不存在时返回 404")
     item_title = serializers.CharField(source="item.title", read_only=True)
     minutes = serializers.IntegerField(min_value=1, max_value=600)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -147,7 +148,7 @@ class AttemptSerializer(serializers.ModelSerializer):
 
 
 class AnswerSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="题目在本次答题中的编号（开始答题时返回的 id）")
+    id = IdField(noun="题目", help_text="题目在本次答题中的编号（开始答题时返回的 id）")
     answer = serializers.CharField(
         allow_blank=True, max_length=20, help_text="选项字母，如 A 或 AC；判断题为 对 或 错"
     )

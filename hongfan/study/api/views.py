@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hongfan.core.access import request_access
+from hongfan.core.api import ID_IN_PATH, ErrorSerializer, object_id
 from hongfan.study.api.serializers import (
     AnswerSerializer,
     AttemptSerializer,
@@ -66,7 +67,7 @@ class MyLogAPI(generics.ListAPIView):
     @extend_schema(
         summary="登记个人自学（学习时长，待支部书记确认）",
         request=LogSerializer,
-        responses={201: LogSerializer},
+        responses={201: LogSerializer, 404: OpenApiResponse(ErrorSerializer, "学习资料不存在")},
     )
     def post(self, request: Request) -> Response:
         access = request_access(request)
@@ -101,12 +102,13 @@ class MyExamsAPI(APIView):
 class ExamStartAPI(APIView):
     @extend_schema(
         summary="开始答题：随机抽题（不含答案）；未交卷的答题会原样返回",
+        parameters=[ID_IN_PATH],
         request=None,
         responses={201: AttemptSerializer, 200: AttemptSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        exam = exam_selectors.exam_get(access=access, pk=pk)
+        exam = exam_selectors.exam_get(access=access, pk=object_id(pk))
         started = exam_services.attempt_start(access=access, exam=exam, request=request)  # type: ignore[arg-type]
         rows = exam_selectors.attempt_questions(started.attempt)
         data = AttemptSerializer(started.attempt, context={"rows": rows}).data
@@ -116,12 +118,13 @@ class ExamStartAPI(APIView):
 class AttemptAnswerAPI(APIView):
     @extend_schema(
         summary="保存一道题的作答（随答随存；交卷后或超时将被拒绝）",
+        parameters=[ID_IN_PATH],
         request=AnswerSerializer,
         responses=SavedSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        attempt = exam_selectors.attempt_get(access=access, pk=pk)
+        attempt = exam_selectors.attempt_get(access=access, pk=object_id(pk))
         s = AnswerSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         row = exam_services.attempt_answer(
@@ -136,12 +139,13 @@ class AttemptAnswerAPI(APIView):
 class AttemptSubmitAPI(APIView):
     @extend_schema(
         summary="交卷：服务器评分，返回得分、正确答案与解析（超时或重复提交将被拒绝）",
+        parameters=[ID_IN_PATH],
         request=SubmitSerializer,
         responses=ResultSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         access = request_access(request)
-        attempt = exam_selectors.attempt_get(access=access, pk=pk)
+        attempt = exam_selectors.attempt_get(access=access, pk=object_id(pk))
         s = SubmitSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         answers: dict[int, str] = {}
