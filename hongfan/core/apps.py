@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "hongfan.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        # before any URLconf is read: the project's URLs name their ids ``<id:pk>``
+        from django.urls import register_converter
+
+        from hongfan.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")

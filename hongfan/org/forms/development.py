@@ -6,17 +6,15 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import SearchSelect, set_queryset
+from hongfan.core.forms import IdChoice, SearchSelect, set_queryset
 from hongfan.org.choices import DueUnit
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Person
 
 
 class DevelopmentStartForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label="申请人", queryset=Person.objects.none(), widget=SearchSelect
-    )
-    branch = forms.ModelChoiceField(label="所在支部", queryset=Branch.objects.none())
+    person = IdChoice(label="申请人", queryset=Person.objects.none(), widget=SearchSelect)
+    branch = IdChoice(label="所在支部", queryset=Branch.objects.none())
     applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
     introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
 
@@ -65,13 +63,13 @@ class DocumentForm(forms.Form):
 class IntroducersForm(forms.Form):
     """入党介绍人: two full members of the hospital, searched as the user types."""
 
-    introducer_1 = forms.ModelChoiceField(
+    introducer_1 = IdChoice(
         label="入党介绍人（一）",
         queryset=Person.objects.none(),
         widget=SearchSelect,
         error_messages={"invalid_choice": "只能选择本院在职的正式党员"},
     )
-    introducer_2 = forms.ModelChoiceField(
+    introducer_2 = IdChoice(
         label="入党介绍人（二）",
         queryset=Person.objects.none(),
         widget=SearchSelect,

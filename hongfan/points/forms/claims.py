@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.dates import today
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import IdChoice, set_queryset
 from hongfan.org.forms.widgets import DATE
 from hongfan.points.models import PointRule, PointRuleVersion
 from hongfan.points.services import appeals as appeal_services
@@ -26,7 +26,7 @@ def rule_hint(version: PointRuleVersion) -> str:
     return "，".join(parts)
 
 
-class RuleChoiceField(forms.ModelChoiceField):
+class RuleChoiceField(IdChoice):
     """Rules labelled with what they earn under the version in force today."""
 
     labels: dict[int, str] = {}
