@@ -7,7 +7,14 @@ from django.db import connection
 
 from hongfan.accounts.models import SecurityPolicy
 from hongfan.accounts.services import POLICY_FIELDS
-from hongfan.core.forms import IdChoice, IdModelForm, IdMultipleChoice, LenientText, SearchSelect
+from hongfan.core.forms import (
+    DayField,
+    IdChoice,
+    IdModelForm,
+    IdMultipleChoice,
+    LenientText,
+    SearchSelect,
+)
 from hongfan.core.roles import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -282,12 +289,8 @@ class AuditFilterForm(forms.Form):
     success = forms.ChoiceField(
         label="结果", required=False, choices=[("", "全部"), ("1", "成功"), ("0", "失败")]
     )
-    date_from = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -312,12 +315,8 @@ class DataChangeFilterForm(forms.Form):
         required=False,
         choices=[("", "全部"), ("0", "新增"), ("1", "修改"), ("2", "删除")],
     )
-    date_from = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

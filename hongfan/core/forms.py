@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -185,6 +186,26 @@ class IdMultipleChoice(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]
 
 
+# The days a form accepts: a business date outside these is a typo, and 0001-01-01 or
+# 9999-12-31 overflow as soon as they meet a time zone or a day is added (a 500).
+DAY_MIN = date(1900, 1, 1)
+DAY_MAX = date(2199, 12, 31)
+
+
+class DayField(forms.DateField):
+    """A date typed in a form, between ``DAY_MIN`` and ``DAY_MAX`` (a Chinese error else).
+    Every date field of the project's forms is one; a ModelForm gets them through
+    ``IdModelForm``."""
+
+    def to_python(self, value: Any) -> Any:
+        day = super().to_python(value)
+        if day is not None and not DAY_MIN <= day <= DAY_MAX:
+            raise ValidationError(
+                f"日期应在 {DAY_MIN.isoformat()} 至 {DAY_MAX.isoformat()} 之间", code="out_of_range"
+            )
+        return day
+
+
 def id_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:  # type: ignore[type-arg]
     """A ModelForm's field for ``db_field``: a relation is picked with ``IdChoice`` /
     ``IdMultipleChoice``."""
@@ -192,6 +213,8 @@ def id_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:  
         kwargs.setdefault("form_class", IdChoice)
     elif isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", IdMultipleChoice)
+    elif type(db_field) is models.DateField:
+        kwargs.setdefault("form_class", DayField)
     return db_field.formfield(**kwargs)
 
 
@@ -214,9 +237,15 @@ class IdMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = IdMultipleChoice
 
 
+# The longest text a lenient filter reads (a search term longer than this is cut): SQLite
+# refuses a LIKE pattern of 100k characters ("pattern too complex"), a 500.
+LENIENT_MAX = 200
+
+
 class LenientText(forms.CharField):
     """Text as typed, never refused: a NUL byte is dropped (the database would refuse it),
-    surrounding spaces kept. For list filters, where bad input is ignored, not an error."""
+    surrounding spaces kept, and text beyond ``max_length`` (else ``LENIENT_MAX``) cut. For
+    list filters, where bad input is ignored, not an error."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("strip", False)
@@ -224,7 +253,8 @@ class LenientText(forms.CharField):
         self.validators = []
 
     def to_python(self, value: Any) -> str:
-        return str(super().to_python(value) or "").replace("\x00", "")
+        text = str(super().to_python(value) or "").replace("\x00", "")
+        return text[: self.max_length or LENIENT_MAX]
 
 
 class TextFilter(django_filters.CharFilter):

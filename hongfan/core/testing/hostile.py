@@ -189,14 +189,7 @@ def page_forms(html: str, page_url: str) -> list[ParsedForm]:
     return parser.forms
 
 
-# The hostile values sent to a form field, by the field's kind: ids and numbers get the
-# integers beyond the 64-bit range; dates the malformed ones; text the long string and the
-# right-to-left mark; every field a NUL byte.
-_BY_KIND = {
-    "id": ("huge", "-huge", "2**63", "nul"),
-    "date": ("2024-02-30", "0001-01-01", "9999-12-31", "2024-13-01", "nul"),
-    "text": ("nul", "100k", "rtl", "huge"),
-}
+# The kind of hostile value a form field gets, by the field's type.
 _KINDS = {
     "select": "id",
     "select-multiple": "id",
@@ -210,14 +203,10 @@ _KINDS = {
 }
 
 
-def values_for(kind: str) -> dict[str, str]:
-    """The hostile values worth sending to a field of this kind."""
-    return {k: HOSTILE[k] for k in _BY_KIND[_KINDS.get(kind, "text")]}
-
-
-# Tables a rejected request may write: the session, the login-failure records (django-axes)
-# and the security audit trail (a refused request is audited).
-EXPECTED_WRITES = re.compile(r"django_session|axes_|core_auditevent", re.I)
+# Tables a rejected request may write: the session, the login-failure records (django-axes),
+# the security audit trail (a refused request is audited) and django-otp's devices (a wrong
+# code counts towards the device's throttling, by design).
+EXPECTED_WRITES = re.compile(r"django_session|axes_|core_auditevent|otp_", re.I)
 _WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.I)
 
 
@@ -248,17 +237,29 @@ def table_digest(tables: set[str]) -> dict[str, str]:
     return out
 
 
+# Sent to every field of a form at once: values a field refuses by itself (Django cleans
+# every field, so each field's refusal is reached whatever the others hold).
+EVERY_FIELD = ("huge", "-huge", "2**63", "nul", "2024-02-30")
+# Sent to one field at a time, the others as the page offered them: values a field may
+# accept, so that what lies behind the form (a service, a query) sees them.
+ONE_FIELD = {
+    "id": ("huge",),
+    "date": ("0001-01-01", "9999-12-31", "2024-13-01"),
+    "text": ("rtl", "100k"),
+}
+
+
 def cases(form: ParsedForm) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The form submitted with each field in turn replaced by each hostile value of its kind,
-    then each field missing, then every field repeated, then nothing at all (the CSRF token
-    is kept by the caller)."""
+    """The form with every field set to one hostile value at a time; then each field alone
+    with the values of its kind that it may accept; then every field repeated, and nothing
+    at all (the caller keeps the CSRF token)."""
     data = form.data()
     names = [n for n in data if n != "csrfmiddlewaretoken"]
     names += [n for n in form.kinds if n not in data]  # unchecked boxes, empty selects
+    for label in EVERY_FIELD:
+        yield f"every field={label}", {**data, **dict.fromkeys(names, [HOSTILE[label]])}
     for name in names:
-        for label, value in values_for(form.kinds.get(name, "text")).items():
-            yield f"{name}={label}", {**data, name: [value]}
-        if name in data:
-            yield f"{name} missing", {k: v for k, v in data.items() if k != name}
+        for label in ONE_FIELD[_KINDS.get(form.kinds.get(name, "text"), "text")]:
+            yield f"{name}={label}", {**data, name: [HOSTILE[label]]}
     yield "every field repeated", {k: [*v, HOSTILE["huge"]] for k, v in data.items()}
     yield "nothing", {}

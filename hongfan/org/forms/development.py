@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import IdChoice, SearchSelect, set_queryset
+from hongfan.core.forms import DayField, IdChoice, SearchSelect, set_queryset
 from hongfan.org.choices import DueUnit
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Person
@@ -15,7 +15,7 @@ from hongfan.org.models import Branch, Person
 class DevelopmentStartForm(forms.Form):
     person = IdChoice(label="申请人", queryset=Person.objects.none(), widget=SearchSelect)
     branch = IdChoice(label="所在支部", queryset=Branch.objects.none())
-    applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
+    applied_on = DayField(label="递交入党申请书日期", widget=DATE)
     introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
 
     def __init__(self, *args: Any, people: Any, branches: Any, **kwargs: Any) -> None:
@@ -28,7 +28,7 @@ class StepForm(forms.Form):
     """Record one step: the day it really happened (never a later or an earlier one), the
     reason when it is late, its document."""
 
-    done_on = forms.DateField(
+    done_on = DayField(
         label="办理日期",
         widget=DATE,
         error_messages={"invalid": "请输入正确的日期，如2026-03-01", "required": "请填写办理日期"},
@@ -95,7 +95,7 @@ class ExtendForm(forms.Form):
 class StepRulesForm(forms.Form):
     """The city's numbers of each step, one row of fields per step (``<kind>__<field>``)."""
 
-    effective_from = forms.DateField(
+    effective_from = DayField(
         label="生效日期", widget=DATE, error_messages={"invalid": "请输入正确的日期"}
     )
 

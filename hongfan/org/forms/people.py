@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import IdChoice, IdModelForm, set_queryset
+from hongfan.core.forms import DayField, IdChoice, IdModelForm, set_queryset
 from hongfan.org.choices import Ethnicity
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, PartyGroup, Person
@@ -55,7 +55,7 @@ class PersonForm(IdModelForm):
 
 class TransferForm(forms.Form):
     to_branch = IdChoice(label="转入支部", queryset=Branch.objects.none())
-    on = forms.DateField(label="转接日期", widget=DATE)
+    on = DayField(label="转接日期", widget=DATE)
     reason = forms.CharField(label="原因", max_length=200)
 
     def __init__(self, *args: Any, branches: Any, **kwargs: Any) -> None:
@@ -64,7 +64,7 @@ class TransferForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    on = forms.DateField(label="离开日期", widget=DATE)
+    on = DayField(label="离开日期", widget=DATE)
     reason = forms.CharField(
         label="离开原因", max_length=100, help_text="如：调出、退休、辞职、去世"
     )

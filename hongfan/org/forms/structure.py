@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from hongfan.core.forms import IdChoice, IdModelForm, IdMultipleChoice, set_queryset
+from hongfan.core.forms import DayField, IdChoice, IdModelForm, IdMultipleChoice, set_queryset
 from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, OrgRule, Person
@@ -35,7 +35,7 @@ class BranchForm(forms.Form):
         label="书记", queryset=Person.objects.none(), required=False, help_text="须为本支部正式党员"
     )
     brand_name = forms.CharField(label="支部品牌", max_length=50, required=False)
-    founded_on = forms.DateField(label="成立日期", widget=DATE, required=False)
+    founded_on = DayField(label="成立日期", widget=DATE, required=False)
 
     def __init__(self, *args: Any, hospital_id: int, branch: Branch | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -72,9 +72,9 @@ class BranchForm(forms.Form):
 
 
 class CommitteeForm(forms.Form):
-    elected_on = forms.DateField(label="选举日期", widget=DATE)
-    term_start = forms.DateField(label="任期起", widget=DATE)
-    term_end = forms.DateField(label="任期止", widget=DATE)
+    elected_on = DayField(label="选举日期", widget=DATE)
+    term_start = DayField(label="任期起", widget=DATE)
+    term_end = DayField(label="任期止", widget=DATE)
 
 
 # Seats offered on the election form, in the order a committee lists them.

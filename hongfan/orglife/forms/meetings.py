@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from hongfan.core.forms import IdChoice, IdMultipleChoice, SearchSelect
+from hongfan.core.forms import DayField, IdChoice, IdMultipleChoice, SearchSelect
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
 from hongfan.orglife.choices import MeetingKind
@@ -52,7 +52,7 @@ class MeetingForm(_Times):
     )
     kind = forms.ChoiceField(label="会议类型", choices=[("", "请选择"), *MeetingKind.choices])
     topic = forms.CharField(label="主题", max_length=200)
-    day = forms.DateField(label="日期", widget=DATE)
+    day = DayField(label="日期", widget=DATE)
     start = forms.TimeField(label="开始时间", widget=TIME)
     end = forms.TimeField(label="结束时间", widget=TIME)
     place = forms.CharField(label="地点", max_length=200, required=False)
@@ -109,7 +109,7 @@ class MeetingForm(_Times):
 
 class MeetingEditForm(_Times):
     topic = forms.CharField(label="主题", max_length=200)
-    day = forms.DateField(label="日期", widget=DATE)
+    day = DayField(label="日期", widget=DATE)
     start = forms.TimeField(label="开始时间", widget=TIME)
     end = forms.TimeField(label="结束时间", widget=TIME)
     place = forms.CharField(label="地点", max_length=200, required=False)
