@@ -385,8 +385,7 @@ def test_every_model_choice_of_every_form_and_filter_is_a_bounded_id_choice():
 
 
 def test_every_id_in_a_path_is_read_by_the_id_converter():
-    from django.urls.converters import IntConverter
-
+    """A year stays ``<int:year>``: its views read any number as a year they answer 404 for."""
     loose = [
         f"{name}: {pattern}"
         for name in url_names()
@@ -394,4 +393,17 @@ def test_every_id_in_a_path_is_read_by_the_id_converter():
         if any(m.group(1) == "int" and m.group(2) != "year" for m in ID_ARG.finditer(pattern))
     ]
     assert not loose, f"paths with an <int:…> id (use <id:…>, core.converters): {loose}"
-    assert IntConverter  # the built-in stays for what is not an id (a year)
+
+
+def test_every_date_of_every_form_is_a_bounded_day():
+    from django.forms import DateField
+
+    from hongfan.core.forms import DayField
+
+    loose = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in _project_classes(BaseForm)
+        for name, f in getattr(cls, "base_fields", {}).items()
+        if type(f) is DateField and not isinstance(f, DayField)
+    ]
+    assert not loose, f"dates not read as bounded days (core.forms.DayField): {loose}"
