@@ -269,7 +269,19 @@ def _walk(name: str, client_for: Callable[[str], Client]) -> Walk:
     return walk
 
 
-@pytest.mark.parametrize("name", [n for n in url_names() if n not in SKIP])
+def _walked_names() -> list[Any]:
+    """Every URL pattern on SQLite (whose driver is the strict one: it cannot bind a number
+    beyond 64 bits). On PostgreSQL, which CI also runs and which is about twice as slow per
+    request, every second pattern in name order (a fixed half, so a run is repeatable), to
+    keep CI within its budget; the skipped half says so."""
+    names = sorted(n for n in url_names() if n not in SKIP)
+    if connection.vendor == "sqlite":
+        return names
+    skip = pytest.mark.skip(reason="PostgreSQL walks a fixed half of the patterns (CI time)")
+    return [pytest.param(n, marks=[skip] if i % 2 else []) for i, n in enumerate(names)]
+
+
+@pytest.mark.parametrize("name", _walked_names())
 def test_hostile_input_gets_no_500_and_a_rejected_write_changes_nothing(name, client_for):
     walk = _walk(name, client_for)
     print(walk.report())  # shown with -s: the requests sent per pattern
