@@ -7,7 +7,14 @@ from django.db import connection
 
 from hongfan.accounts.models import SecurityPolicy
 from hongfan.accounts.services import POLICY_FIELDS
-from hongfan.core.forms import LenientText, SearchSelect, id_or_none
+from hongfan.core.forms import (
+    DayField,
+    IdChoice,
+    IdModelForm,
+    IdMultipleChoice,
+    LenientText,
+    SearchSelect,
+)
 from hongfan.core.roles import Role
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -138,13 +145,13 @@ class RoleGrantForm(forms.Form):
     branch = forms.IntegerField(label="支部", required=False)
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(IdModelForm):
     """The numbers of the security policy. Their limits are the policy's own check
     constraints, with Chinese messages; the column's range (PostgreSQL's smallint, none on
     SQLite) would otherwise answer first, in other words on each database ("≤32767"), so a
     number beyond it gets the constraint's message here instead."""
 
-    class Meta:
+    class Meta(IdModelForm.Meta):
         model = SecurityPolicy
         fields = list(POLICY_FIELDS)  # what policy_update writes
 
@@ -180,30 +187,6 @@ def _limit_message(name: str) -> str:
         if condition is not None and f"'{name}__" in str(condition):
             return str(constraint.violation_error_message)
     return "数值超出允许范围"
-
-
-class IdChoice(forms.ModelChoiceField):
-    """A row picked by id: anything that cannot be an id (text, a NUL byte, a number too
-    large for the column) is the same "not among the choices" error, never a 500."""
-
-    def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and id_or_none(str(value)) is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-class IdMultipleChoice(forms.ModelMultipleChoiceField):
-    def _check_values(self, value: Any) -> Any:
-        for v in value:
-            if id_or_none(str(v)) is None:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": ""},
-                )
-        return super()._check_values(value)  # type: ignore[misc]
 
 
 class PersonChoice(IdChoice):
@@ -306,12 +289,8 @@ class AuditFilterForm(forms.Form):
     success = forms.ChoiceField(
         label="结果", required=False, choices=[("", "全部"), ("1", "成功"), ("0", "失败")]
     )
-    date_from = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -336,12 +315,8 @@ class DataChangeFilterForm(forms.Form):
         required=False,
         choices=[("", "全部"), ("0", "新增"), ("1", "修改"), ("2", "删除")],
     )
-    date_from = forms.DateField(
-        label="起", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="止", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = DayField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

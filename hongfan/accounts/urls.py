@@ -21,7 +21,7 @@ security_patterns = (
     [
         path("", security.security_roles, name="roles"),
         path("roles/bulk/", security.security_roles_bulk, name="roles_bulk"),
-        path("roles/<int:pk>/revoke/", security.security_revoke, name="revoke"),
+        path("roles/<id:pk>/revoke/", security.security_revoke, name="revoke"),
         path("policy/", security.security_policy, name="policy"),
         path("unlock/", security.security_unlock, name="unlock"),
     ],
@@ -33,7 +33,7 @@ system_patterns = (
         path("users/", system.system_users, name="users"),
         path("users/people/", system.person_search, name="person_search"),
         path("users/roster/", system.roster_accounts, name="roster_accounts"),
-        path("users/<int:pk>/active/", system.system_user_active, name="user_active"),
+        path("users/<id:pk>/active/", system.system_user_active, name="user_active"),
     ],
     "system",
 )

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
+from hongfan.core.forms import id_or_none
 from hongfan.core.roles import Role
 
 
@@ -135,19 +136,12 @@ def request_access(request: HttpRequest) -> Access:
 
 M = TypeVar("M", bound=Model)
 
+
 # The largest primary key a database column holds: a bigger one is simply not there (and
 # SQLite would overflow on it).
-_PK_MAX = 2**63 - 1
-
-
 def _pk(raw: Any) -> int | None:
-    """An id from a URL or a query string, or None when it cannot be one (not ASCII digits,
-    or too large for the column)."""
-    text = str(raw)
-    if not (text.isascii() and text.isdigit()):
-        return None
-    value = int(text)
-    return value if value <= _PK_MAX else None
+    """An id from a URL or a query string (``core.forms.id_or_none``)."""
+    return id_or_none(raw)
 
 
 def _picks_hospital(access: Access, hospital_id: int) -> bool:

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        # before any URLconf is read: the project's URLs name their ids ``<id:pk>``
+        from django.urls import register_converter
+
+        from hongfan.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")
+
         # Issue 11 (keys): seal every audit row into the chain; keep audit rows 180+ days.
         from hongfan.core import audit
 

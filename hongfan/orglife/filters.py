@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import year_bounds
+from hongfan.core.forms import IdChoiceFilter
 from hongfan.org.models import Branch
 from hongfan.orglife.choices import MeetingKind, MeetingStatus
 from hongfan.orglife.models import Meeting
@@ -21,9 +22,7 @@ class MeetingFilter(django_filters.FilterSet):
     """The filters of 组织生活记录. A value that is not valid (another hospital's branch, an
     unknown kind, a year out of range, text) is ignored, as the page always did."""
 
-    branch = django_filters.ModelChoiceFilter(
-        label="支部", queryset=Branch.objects.none(), empty_label="全部"
-    )
+    branch = IdChoiceFilter(label="支部", queryset=Branch.objects.none(), empty_label="全部")
     kind = django_filters.ChoiceFilter(
         label="类型", choices=MeetingKind.choices, empty_label="全部"
     )

@@ -6,18 +6,16 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import SearchSelect, set_queryset
+from hongfan.core.forms import DayField, IdChoice, SearchSelect, set_queryset
 from hongfan.org.choices import DueUnit
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Person
 
 
 class DevelopmentStartForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label="申请人", queryset=Person.objects.none(), widget=SearchSelect
-    )
-    branch = forms.ModelChoiceField(label="所在支部", queryset=Branch.objects.none())
-    applied_on = forms.DateField(label="递交入党申请书日期", widget=DATE)
+    person = IdChoice(label="申请人", queryset=Person.objects.none(), widget=SearchSelect)
+    branch = IdChoice(label="所在支部", queryset=Branch.objects.none())
+    applied_on = DayField(label="递交入党申请书日期", widget=DATE)
     introducers = forms.CharField(label="入党介绍人", max_length=60, required=False)
 
     def __init__(self, *args: Any, people: Any, branches: Any, **kwargs: Any) -> None:
@@ -30,7 +28,7 @@ class StepForm(forms.Form):
     """Record one step: the day it really happened (never a later or an earlier one), the
     reason when it is late, its document."""
 
-    done_on = forms.DateField(
+    done_on = DayField(
         label="办理日期",
         widget=DATE,
         error_messages={"invalid": "请输入正确的日期，如2026-03-01", "required": "请填写办理日期"},
@@ -65,13 +63,13 @@ class DocumentForm(forms.Form):
 class IntroducersForm(forms.Form):
     """入党介绍人: two full members of the hospital, searched as the user types."""
 
-    introducer_1 = forms.ModelChoiceField(
+    introducer_1 = IdChoice(
         label="入党介绍人（一）",
         queryset=Person.objects.none(),
         widget=SearchSelect,
         error_messages={"invalid_choice": "只能选择本院在职的正式党员"},
     )
-    introducer_2 = forms.ModelChoiceField(
+    introducer_2 = IdChoice(
         label="入党介绍人（二）",
         queryset=Person.objects.none(),
         widget=SearchSelect,
@@ -97,7 +95,7 @@ class ExtendForm(forms.Form):
 class StepRulesForm(forms.Form):
     """The city's numbers of each step, one row of fields per step (``<kind>__<field>``)."""
 
-    effective_from = forms.DateField(
+    effective_from = DayField(
         label="生效日期", widget=DATE, error_messages={"invalid": "请输入正确的日期"}
     )
 

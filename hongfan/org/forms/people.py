@@ -6,14 +6,14 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import DayField, IdChoice, IdModelForm, set_queryset
 from hongfan.org.choices import Ethnicity
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, PartyGroup, Person
 from hongfan.org.services.people import PERSON_FIELDS
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(IdModelForm):
     id_number = forms.CharField(
         label="身份证号",
         max_length=18,
@@ -23,7 +23,7 @@ class PersonForm(forms.ModelForm):
     mobile = forms.CharField(label="手机号", max_length=20, required=False)
     ethnicity = forms.ChoiceField(label="民族", choices=Ethnicity.choices, initial="汉族")
 
-    class Meta:
+    class Meta(IdModelForm.Meta):
         model = Person
         fields = list(PERSON_FIELDS)  # the fields the service writes
         widgets = {"birth_date": DATE, "joined_on": DATE, "full_member_on": DATE}
@@ -54,8 +54,8 @@ class PersonForm(forms.ModelForm):
 
 
 class TransferForm(forms.Form):
-    to_branch = forms.ModelChoiceField(label="转入支部", queryset=Branch.objects.none())
-    on = forms.DateField(label="转接日期", widget=DATE)
+    to_branch = IdChoice(label="转入支部", queryset=Branch.objects.none())
+    on = DayField(label="转接日期", widget=DATE)
     reason = forms.CharField(label="原因", max_length=200)
 
     def __init__(self, *args: Any, branches: Any, **kwargs: Any) -> None:
@@ -64,7 +64,7 @@ class TransferForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    on = forms.DateField(label="离开日期", widget=DATE)
+    on = DayField(label="离开日期", widget=DATE)
     reason = forms.CharField(
         label="离开原因", max_length=100, help_text="如：调出、退休、辞职、去世"
     )

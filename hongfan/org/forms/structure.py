@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import DayField, IdChoice, IdModelForm, IdMultipleChoice, set_queryset
 from hongfan.org.choices import BranchKind, DepartmentKind, PersonStatus, PoliticalStatus, SeatRole
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, OrgRule, Person
@@ -24,20 +24,18 @@ class DepartmentForm(forms.Form):
 class BranchForm(forms.Form):
     name = forms.CharField(label="支部名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=BranchKind.choices, initial=BranchKind.BRANCH)
-    parent = forms.ModelChoiceField(
-        label="上级党总支", queryset=Branch.objects.none(), required=False
-    )
-    departments = forms.ModelMultipleChoiceField(
+    parent = IdChoice(label="上级党总支", queryset=Branch.objects.none(), required=False)
+    departments = IdMultipleChoice(
         label="覆盖科室（“支部建在科室上”）",
         queryset=Department.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
-    secretary = forms.ModelChoiceField(
+    secretary = IdChoice(
         label="书记", queryset=Person.objects.none(), required=False, help_text="须为本支部正式党员"
     )
     brand_name = forms.CharField(label="支部品牌", max_length=50, required=False)
-    founded_on = forms.DateField(label="成立日期", widget=DATE, required=False)
+    founded_on = DayField(label="成立日期", widget=DATE, required=False)
 
     def __init__(self, *args: Any, hospital_id: int, branch: Branch | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -74,9 +72,9 @@ class BranchForm(forms.Form):
 
 
 class CommitteeForm(forms.Form):
-    elected_on = forms.DateField(label="选举日期", widget=DATE)
-    term_start = forms.DateField(label="任期起", widget=DATE)
-    term_end = forms.DateField(label="任期止", widget=DATE)
+    elected_on = DayField(label="选举日期", widget=DATE)
+    term_start = DayField(label="任期起", widget=DATE)
+    term_end = DayField(label="任期止", widget=DATE)
 
 
 # Seats offered on the election form, in the order a committee lists them.
@@ -93,7 +91,7 @@ SEAT_ROLES = [
 NOT_A_CANDIDATE = "所选人员不是本支部的正式党员"
 
 
-class SeatChoice(forms.ModelChoiceField):
+class SeatChoice(IdChoice):
     """One seat: a full member of the branch, or nobody. A value that is not a number leaves
     the seat empty (as the page always did); a number that is not a candidate is refused."""
 
@@ -142,7 +140,7 @@ class CommitteeSeatsForm(forms.Form):
 
 class GroupForm(forms.Form):
     name = forms.CharField(label="党小组名称", max_length=50)
-    leader = forms.ModelChoiceField(label="组长", queryset=Person.objects.none(), required=False)
+    leader = IdChoice(label="组长", queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args: Any, branch: Branch, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -157,8 +155,8 @@ class GroupForm(forms.Form):
         )
 
 
-class RuleForm(forms.ModelForm):
-    class Meta:
+class RuleForm(IdModelForm):
+    class Meta(IdModelForm.Meta):
         model = OrgRule
         fields = ["effective_from", *structure_services.RULE_FIELDS]
         widgets = {"effective_from": DATE}

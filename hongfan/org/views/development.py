@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.exports import docx_response
-from hongfan.core.forms import apply_errors, error_text, form_save, search_url
+from hongfan.core.forms import apply_errors, error_text, form_save, id_or_none, search_url
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.choices import DevelopmentStepKind
 from hongfan.org.documents import paper_docx
@@ -45,8 +45,8 @@ def development_board(request: HttpRequest) -> HttpResponse:
     h = hospital_for(request, access, hospitals=hospital_choices(access=access))
     branch_id = request.GET.get("branch", "")
     b = None
-    if branch_id.isdigit():
-        b = structure_selectors.branch_get(access, int(branch_id))
+    if (pk := id_or_none(branch_id)) is not None:
+        b = structure_selectors.branch_get(access, pk)
         if not (access.is_city or access.manages_branch(b.pk, b.hospital_id)):
             raise PermissionDenied("没有权限查看此支部的发展党员")
         h = b.hospital
@@ -96,8 +96,8 @@ def development_new(request: HttpRequest) -> HttpResponse:
     branches = structure_selectors.branch_options(access, h.pk)
     people_qs = development_selectors.applicant_options(access=access, hospital=h)
     initial: dict[str, Any] = {}
-    if request.GET.get("person", "").isdigit():
-        initial["person"] = int(request.GET["person"])
+    if (person_id := id_or_none(request.GET.get("person", ""))) is not None:
+        initial["person"] = person_id
     form = DevelopmentStartForm(
         request.POST or None, people=people_qs, branches=branches, initial=initial
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import add_months, today
-from hongfan.core.forms import apply_errors, run_form
+from hongfan.core.forms import apply_errors, id_or_none, run_form
 from hongfan.org.forms.structure import (
     BranchForm,
     CommitteeForm,
@@ -87,7 +87,11 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def branch_new(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     raw = request.GET.get("hospital", "")
-    hid = int(raw) if raw.isdigit() else (min(access.hospital_ids) if access.hospital_ids else 0)
+    hid = (
+        (id_or_none(raw) or 0)
+        if raw.isdigit()
+        else (min(access.hospital_ids) if access.hospital_ids else 0)
+    )
     h = hospitals_selectors.hospital_get(access=access, pk=hid) if hid else None
     if h is None or not access.administers_hospital(h.pk):
         raise PermissionDenied("支部设置由医院党委管理")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from hongfan.core.forms import id_or_none
 from hongfan.org.models import Person
 from hongfan.orglife.forms.leave import Text
 from hongfan.orglife.models import Meeting
@@ -49,15 +50,9 @@ class AppraisalForm(forms.Form):
         grades = {p.pk: data[_grade(p.pk)] for p in self.full if data.get(_grade(p.pk))}
         notes = {p.pk: (data.get(_note(p.pk)) or "")[:NOTE_MAX] for p in self.full}
         for key in self.data:
-            pk = key[6:]
-            if (
-                key.startswith("grade-")
-                and pk.isascii()
-                and pk.isdigit()
-                and len(pk) < 19
-                and int(pk) not in full_ids
-            ):
-                grades[int(pk)] = self.data[key]
+            pk = id_or_none(key[6:])
+            if key.startswith("grade-") and pk is not None and pk not in full_ids:
+                grades[pk] = self.data[key]
         raw = data.get("meeting") or ""
         data["grades"] = grades
         data["notes"] = notes
@@ -89,9 +84,9 @@ class BallotForm(forms.Form):
     def votes(self) -> dict[int, str]:
         out: dict[int, str] = {}
         for key in self.data:
-            raw = key[5:]
-            if key.startswith("vote-") and raw.isascii() and raw.isdigit() and len(raw) < 19:
+            pk = id_or_none(key[5:])
+            if key.startswith("vote-") and pk is not None:
                 value = str(self.data.get(key) or "").replace("\x00", "")
                 if value:
-                    out[int(raw)] = value[:20]
+                    out[pk] = value[:20]
         return out

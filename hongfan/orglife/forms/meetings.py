@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from hongfan.core.forms import SearchSelect
+from hongfan.core.forms import DayField, IdChoice, IdMultipleChoice, SearchSelect
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, PartyGroup, Person
 from hongfan.orglife.choices import MeetingKind
@@ -24,7 +24,7 @@ def person_label(person: Person) -> str:
     return f"{person.name}（{dept} · {status}）" if dept else f"{person.name}（{status}）"
 
 
-class PersonChoice(forms.ModelChoiceField):
+class PersonChoice(IdChoice):
     def label_from_instance(self, obj: Any) -> str:
         return person_label(obj)
 
@@ -44,7 +44,7 @@ class _Times(forms.Form):
 
 
 class MeetingForm(_Times):
-    branch = forms.ModelChoiceField(
+    branch = IdChoice(
         label="支部",
         queryset=Branch.objects.none(),
         empty_label="请选择",
@@ -52,12 +52,12 @@ class MeetingForm(_Times):
     )
     kind = forms.ChoiceField(label="会议类型", choices=[("", "请选择"), *MeetingKind.choices])
     topic = forms.CharField(label="主题", max_length=200)
-    day = forms.DateField(label="日期", widget=DATE)
+    day = DayField(label="日期", widget=DATE)
     start = forms.TimeField(label="开始时间", widget=TIME)
     end = forms.TimeField(label="结束时间", widget=TIME)
     place = forms.CharField(label="地点", max_length=200, required=False)
     online = forms.BooleanField(label="线上会议", required=False)
-    party_group = forms.ModelChoiceField(
+    party_group = IdChoice(
         label="党小组", queryset=PartyGroup.objects.none(), required=False, empty_label="请选择"
     )
     host = PersonChoice(
@@ -74,7 +74,7 @@ class MeetingForm(_Times):
         widget=SearchSelect,
         help_text="输入姓名搜索本院人员",
     )
-    people = forms.ModelMultipleChoiceField(
+    people = IdMultipleChoice(
         label="谈话对象",
         queryset=Person.objects.none(),
         required=False,
@@ -109,7 +109,7 @@ class MeetingForm(_Times):
 
 class MeetingEditForm(_Times):
     topic = forms.CharField(label="主题", max_length=200)
-    day = forms.DateField(label="日期", widget=DATE)
+    day = DayField(label="日期", widget=DATE)
     start = forms.TimeField(label="开始时间", widget=TIME)
     end = forms.TimeField(label="结束时间", widget=TIME)
     place = forms.CharField(label="地点", max_length=200, required=False)

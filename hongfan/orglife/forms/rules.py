@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from hongfan.core.forms import DayField
 from hongfan.org.forms.widgets import DATE
 from hongfan.orglife.choices import MeetingKind, QuorumOf, RequirementPeriod
 
@@ -15,7 +16,7 @@ class RequirementForm(forms.Form):
     by_secretary = forms.BooleanField(label="须由书记讲授（仅党课）", required=False)
     period = forms.ChoiceField(label="周期", choices=RequirementPeriod.choices)
     min_count = forms.IntegerField(label="每周期至少（次）", min_value=1, max_value=31)
-    effective_from = forms.DateField(label="生效日期", widget=DATE)
+    effective_from = DayField(label="生效日期", widget=DATE)
     active = forms.BooleanField(label="要求在用", required=False, initial=True)
 
 
@@ -28,4 +29,4 @@ class MeetingRuleForm(forms.Form):
         label="结束后可签到（分钟）", min_value=0, max_value=240, initial=30
     )
     quorum_of = forms.ChoiceField(label="法定人数", choices=QuorumOf.choices)
-    effective_from = forms.DateField(label="生效日期", widget=DATE)
+    effective_from = DayField(label="生效日期", widget=DATE)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors, search_url, year_param
+from hongfan.core.forms import apply_errors, id_or_none, search_url, year_param
 from hongfan.core.qr import qr_svg
 from hongfan.core.uploads import FILE_TYPES, file_response, stored_file_open
 from hongfan.org.models import Branch
@@ -92,7 +92,8 @@ def _chosen_branch(request: HttpRequest, access: Access) -> tuple[QuerySet[Branc
     the one picked); never a branch outside the user's scope."""
     branches = meeting_selectors.managed_branches(access=access).order_by("pk")
     raw = request.POST.get("branch") or request.GET.get("branch") or ""
-    chosen = branches.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    pk = id_or_none(raw)
+    chosen = branches.filter(pk=pk).first() if pk is not None else None
     if chosen is None and branches.count() == 1:
         chosen = branches.first()
     return branches, chosen

@@ -9,7 +9,7 @@ urlpatterns = [
     path("points/claims/", views.ClaimsAPI.as_view(), name="api-points-claims"),
     path("points/claims/review/", views.ClaimReviewAPI.as_view(), name="api-points-claim-review"),
     path(
-        "points/claims/<int:pk>/decide/",
+        "points/claims/<id:pk>/decide/",
         views.ClaimDecideAPI.as_view(),
         name="api-points-claim-decide",
     ),

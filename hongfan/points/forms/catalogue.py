@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from hongfan.core.forms import DayField
 from hongfan.org.forms.widgets import DATE
 from hongfan.points.choices import RuleCategory
 
@@ -15,7 +16,7 @@ def _cap(label: str) -> forms.DecimalField:
 
 
 class RuleVersionForm(forms.Form):
-    effective_from = forms.DateField(label="生效日期", widget=DATE)
+    effective_from = DayField(label="生效日期", widget=DATE)
     points = forms.DecimalField(label="分值（扣分填负数）", max_digits=7, decimal_places=1)
     daily_cap = _cap("每日上限")
     monthly_cap = _cap("每月上限")

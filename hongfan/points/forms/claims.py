@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.dates import today
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import DayField, IdChoice, set_queryset
 from hongfan.org.forms.widgets import DATE
 from hongfan.points.models import PointRule, PointRuleVersion
 from hongfan.points.services import appeals as appeal_services
@@ -26,7 +26,7 @@ def rule_hint(version: PointRuleVersion) -> str:
     return "，".join(parts)
 
 
-class RuleChoiceField(forms.ModelChoiceField):
+class RuleChoiceField(IdChoice):
     """Rules labelled with what they earn under the version in force today."""
 
     labels: dict[int, str] = {}
@@ -39,7 +39,7 @@ class ClaimForm(forms.Form):
     rule = RuleChoiceField(
         label="申报事项", queryset=PointRule.objects.none(), empty_label="请选择"
     )
-    occurred_on = forms.DateField(label="发生日期", widget=DATE)
+    occurred_on = DayField(label="发生日期", widget=DATE)
     quantity = forms.DecimalField(
         label="数量",
         max_digits=6,

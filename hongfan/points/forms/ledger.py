@@ -6,16 +6,16 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import DayField, IdChoice, set_queryset
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Person
 from hongfan.points.models import PointRule
 
 
 class ManualAwardForm(forms.Form):
-    person = forms.ModelChoiceField(label="党员", queryset=Person.objects.none())
-    rule = forms.ModelChoiceField(label="积分规则", queryset=PointRule.objects.none())
-    occurred_on = forms.DateField(label="发生日期", widget=DATE)
+    person = IdChoice(label="党员", queryset=Person.objects.none())
+    rule = IdChoice(label="积分规则", queryset=PointRule.objects.none())
+    occurred_on = DayField(label="发生日期", widget=DATE)
     quantity = forms.DecimalField(
         label="数量（如志愿服务小时数）", max_digits=6, decimal_places=1, initial=1
     )

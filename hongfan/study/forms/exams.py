@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import IdChoice, IdMultipleChoice, set_queryset
 from hongfan.org.models import Branch
 from hongfan.study.models import StudyTopic
 
@@ -15,10 +15,10 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 class ExamForm(forms.Form):
     title = forms.CharField(label="考试名称", max_length=100)
-    branch = forms.ModelChoiceField(
+    branch = IdChoice(
         label="面向", queryset=Branch.objects.none(), required=False, empty_label="全院党员"
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdMultipleChoice(
         label="出题主题",
         queryset=StudyTopic.objects.none(),
         required=False,

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.dates import today
-from hongfan.core.forms import set_queryset
+from hongfan.core.forms import DayField, IdChoice, set_queryset
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch
 from hongfan.study import validators
@@ -23,7 +23,7 @@ class ItemForm(forms.Form):
         help_text="选择已有主题或输入新主题",
         widget=forms.TextInput(attrs={"list": "study-topics", "autocomplete": "off"}),
     )
-    branch = forms.ModelChoiceField(
+    branch = IdChoice(
         label="面向", queryset=Branch.objects.none(), required=False, empty_label="全院党员"
     )
     summary = forms.CharField(label="简介", max_length=200, required=False)
@@ -45,7 +45,7 @@ class ItemForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ".pdf,.docx"}),
     )
     required = forms.BooleanField(label="必学", required=False)
-    due_on = forms.DateField(label="完成期限", required=False, widget=DATE)
+    due_on = DayField(label="完成期限", required=False, widget=DATE)
     expected_minutes = forms.IntegerField(
         label="预计学习时长（分钟）", min_value=1, max_value=600, initial=20
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from hongfan.core.dates import today
+from hongfan.core.forms import DayField
 from hongfan.org.forms.widgets import DATE
 
 
@@ -17,7 +18,7 @@ class LogForm(forms.Form):
         max_value=600,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    studied_on = forms.DateField(label="学习日期", widget=DATE)
+    studied_on = DayField(label="学习日期", widget=DATE)
     note = forms.CharField(
         label="学习体会",
         required=False,

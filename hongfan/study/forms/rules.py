@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from hongfan.core.forms import DayField
 from hongfan.org.forms.widgets import DATE
 
 
 class StudyRuleForm(forms.Form):
-    effective_from = forms.DateField(label="生效日期", widget=DATE)
+    effective_from = DayField(label="生效日期", widget=DATE)
     member_target_hours = forms.IntegerField(
         label="党员年度学习目标（学时）", min_value=1, max_value=1000
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from hongfan.core.access import hospital_for, request_access
 from hongfan.core.exports import xlsx_response
+from hongfan.core.forms import id_or_none
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.study.choices import Difficulty, QuestionKind
 from hongfan.study.forms.questions import UploadForm
@@ -34,7 +35,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     qs = question_selectors.question_list(
         access=access,
         hospital=hospital,
-        topic_id=int(topic) if topic.isdigit() else None,
+        topic_id=id_or_none(topic),
         kind=g.get("kind") or None,
         difficulty=int(difficulty) if difficulty.isdigit() else None,
     )
