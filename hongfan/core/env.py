@@ -62,10 +62,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_base64_key(name: str, default: str | None, *, nbytes: int) -> str:
-    """A key given as base64 of exactly ``nbytes`` random bytes; anything else stops the
-    start-up here instead of failing at the first use of the key."""
-    value = env_str(name, default).strip()
+def _check_base64_key(name: str, value: str, *, nbytes: int) -> str:
+    """``value`` if it is base64 of exactly ``nbytes`` bytes, else a clear start-up error."""
     how = f'python -c "import os,base64;print(base64.b64encode(os.urandom({nbytes})).decode())"'
     try:
         raw = base64.b64decode(value, validate=True)
@@ -78,6 +76,12 @@ def env_base64_key(name: str, default: str | None, *, nbytes: int) -> str:
             f"{name} must decode to {nbytes} bytes, got {len(raw)} (make one with: {how})"
         )
     return value
+
+
+def env_base64_key(name: str, default: str | None, *, nbytes: int) -> str:
+    """A key given as base64 of exactly ``nbytes`` random bytes; anything else stops the
+    start-up here instead of failing at the first use of the key."""
+    return _check_base64_key(name, env_str(name, default).strip(), nbytes=nbytes)
 
 
 def env_secret(name: str, default: str | None, *, min_length: int) -> str:
@@ -91,21 +95,6 @@ def env_secret(name: str, default: str | None, *, min_length: int) -> str:
 # --- issue 11 (keys): personal-data key ring -------------------------------------------
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 LEGACY_PII_KEY_ID = "k1"
-
-
-def _check_base64_key(name: str, value: str, *, nbytes: int) -> str:
-    how = f'python -c "import os,base64;print(base64.b64encode(os.urandom({nbytes})).decode())"'
-    try:
-        raw = base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured(
-            f"{name} must be base64 of {nbytes} random bytes (make one with: {how})"
-        ) from exc
-    if len(raw) != nbytes:
-        raise ImproperlyConfigured(
-            f"{name} must decode to {nbytes} bytes, got {len(raw)} (make one with: {how})"
-        )
-    return value
 
 
 def env_pii_keys(
