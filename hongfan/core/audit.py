@@ -212,6 +212,13 @@ def _head_locked() -> AuditChainHead:
     return head
 
 
+def chain_head() -> tuple[int, str]:
+    """The chain's last link (sequence, hash), e.g. for the backup log: a copy kept outside
+    the database lets auditverify's caller notice rows cut off after it (decision 0012)."""
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    return (head.seq, head.hash) if head is not None else (0, "")
+
+
 def chain_seal(source: str, rows: Sequence[Any]) -> None:
     """Append ``rows`` (saved, with their keys) to the chain: lock the head, link each row
     to the previous one, move the head. Must run in the rows' own transaction."""

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from hongfan.core.audit import chain_head
 from hongfan.core.backup import BackupError
 from hongfan.core.backup.services import backup_create, backup_key, backups_prune
 
@@ -84,6 +85,9 @@ class Command(BaseCommand):
                     "(they hold personal data)"
                 )
             )
+        seq, head = chain_head()
+        # The journal keeps this line outside the database: the anchor of the audit chain.
+        write(f"  audit chain   head {seq} {head or '-'}")
         if pruned:
             write(f"  retention     deleted {len(pruned)} old backup(s):")
             for path in pruned:
