@@ -23,6 +23,7 @@ VALUES: dict[str, Callable[[], str]] = {
     "HONGFAN_SECRET_KEY": lambda: secrets.token_urlsafe(64),
     "HONGFAN_PII_KEY": lambda: base64.b64encode(secrets.token_bytes(32)).decode(),
     "HONGFAN_PII_HASH_KEY": lambda: secrets.token_urlsafe(32),
+    "HONGFAN_AUDIT_CHAIN_KEY": lambda: secrets.token_urlsafe(32),
     "HONGFAN_SECURE_COOKIES": lambda: "false",
     "HONGFAN_ALLOWED_HOSTS": lambda: "127.0.0.1,localhost",
     "DATABASE_URL": lambda: "sqlite:///var/demo.sqlite3",

@@ -25,7 +25,8 @@ urlpatterns = [
     path("api/", include("hongfan.orglife.api.urls")),
     path("api/", include("hongfan.study.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    re_path(r"^api/", api_not_found),  # issue 11 (apischema): an unknown API address is JSON
+    # issue 11 (apischema): an unknown API address is a JSON 404, never the site's HTML page
+    re_path(r"^api/", api_not_found, name="api-unknown"),
 ]
 
 # The Chinese error pages (issue 11; the CSRF failure page: CSRF_FAILURE_VIEW in settings).

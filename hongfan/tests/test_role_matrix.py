@@ -159,6 +159,8 @@ TABLE: dict[str, Entry] = {
     # For monitoring: the same answer for everyone, logged in or not. No worker runs in the
     # tests, so its heartbeat check fails and the answer is 503 (hongfan/core/health.py).
     "healthz": Entry(get=dict.fromkeys(ROLES, "503")),
+    # An /api/ address that names no operation: the API's JSON 404, for everyone.
+    "api-unknown": Entry(get=dict.fromkeys(ROLES, MISSING)),
 }
 for app_rows in (
     accounts_rows.TABLE,

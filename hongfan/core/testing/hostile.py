@@ -204,9 +204,11 @@ _KINDS = {
 
 
 # Tables a rejected request may write: the session, the login-failure records (django-axes),
-# the security audit trail (a refused request is audited) and django-otp's devices (a wrong
+# the security audit trail with its chain seals (a refused request is audited) and django-otp's devices (a wrong
 # code counts towards the device's throttling, by design).
-EXPECTED_WRITES = re.compile(r"django_session|axes_|core_auditevent|otp_", re.I)
+EXPECTED_WRITES = re.compile(
+    r"django_session|axes_|core_auditevent|core_auditseal|core_auditchainhead|otp_", re.I
+)
 _WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.I)
 
 

@@ -219,6 +219,7 @@ def test_json_by_default_in_production_text_elsewhere_and_a_bad_value_stops_the_
         "HONGFAN_SECRET_KEY": "k3y-" + "x7Yq" * 14,
         "HONGFAN_PII_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         "HONGFAN_PII_HASH_KEY": "hash-key-of-a-real-hospital-2026",
+        "HONGFAN_AUDIT_CHAIN_KEY": "chain-key-of-a-real-hospital-2026",
     }
     assert settings_in(**prod).stdout.strip() == "json"
     assert settings_in(HONGFAN_ENV="dev").stdout.strip() == "text"
