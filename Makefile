@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := hongfan.settings
 
-.PHONY: uv demo test install migrate seed serve worker lint typecheck test-browser test-postgres bench clean
+.PHONY: uv demo test install migrate seed serve worker lint typecheck test-browser test-postgres bench bench-http clean
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -60,6 +60,10 @@ typecheck: install
 
 bench: install
 	$(UV) run python bench/run_all.py
+
+# (perf, issue 11 §2) pages under load through the production server: bench/README.md
+bench-http: install
+	$(UV) run python bench/bench_http.py $(BENCH_HTTP_ARGS)
 
 clean:
 	rm -rf var/*.sqlite3* var/static
