@@ -494,7 +494,12 @@ def run_server(server_name: str, pages: list[Page], args: argparse.Namespace) ->
             if row["target"] is None or row["ratio"] is None
             else row["ratio"] >= row["target"] and row["errors"] == 0
         )
-    return {"server": server_name, "command": server.command, "baseline_rps": baseline, "pages": merged}
+    return {
+        "server": server_name,
+        "command": server.command,
+        "baseline_rps": baseline,
+        "pages": merged,
+    }
 
 
 def format_row(row: dict) -> str:
@@ -507,13 +512,17 @@ def format_row(row: dict) -> str:
 
 def print_table(result: dict) -> None:
     print()
-    print(f"{result['server']} ({result['vendor']}, {result['clients']} clients, "
-          f"{result['duration']:g} s per page, {result['workers']} workers)")
+    print(
+        f"{result['server']} ({result['vendor']}, {result['clients']} clients, "
+        f"{result['duration']:g} s per page, {result['workers']} workers)"
+    )
     print(
         f"| {'page':<16} | {'path':<24} | req/s | p50 ms | p99 ms | errors | ratio | target "
         f"| CPU ms/req |"
     )
-    print(f"|{'-' * 18}|{'-' * 26}|------:|-------:|-------:|-------:|------:|:------:|-----------:|")
+    print(
+        f"|{'-' * 18}|{'-' * 26}|------:|-------:|-------:|-------:|------:|:------:|-----------:|"
+    )
     for row in result["pages"]:
         target = "" if row["target"] is None else f"≥{row['target']:.3g}"
         mark = {True: " ok", False: " MISS", None: ""}[row["meets_target"]]
@@ -535,9 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn gthread / granian blocking threads"
     )
-    parser.add_argument(
-        "--database-url", default=f"sqlite:///{ROOT / 'var' / 'hongfan.sqlite3'}"
-    )
+    parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'hongfan.sqlite3'}")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per page")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds unmeasured per page")

@@ -98,7 +98,9 @@ def main() -> int:
         f"{wall * 1000 / args.repeat:.1f} ms wall per request"
     )
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), args.top)
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(
+        *([args.filter] if args.filter else []), args.top
+    )
     print(out.getvalue())
     return 0
 
