@@ -113,15 +113,23 @@ def register(*entries: MenuEntry) -> None:
 def register_tabs(*tabs: TabEntry) -> None:
     """Called by an app's ``AppConfig.ready`` with its tabs of the phone's bottom bar."""
     _registry.tabs.extend(tabs)
+    _tab_memo.clear()
 
 
 def tab_bar(access: Access, path: str) -> list[Tab]:
     """The phone's bottom bar for the acting user (none for an audience without tabs), the
     tab of ``path`` lit: the one whose address, or ``match``, starts it most closely."""
-    chosen = sorted(
-        (t for t in _registry.tabs if AUDIENCES[t.audience](access)), key=lambda t: t.order
-    )
-    hrefs = [t.href(access) for t in chosen]
+    key = (access, today())
+    memo = _tab_memo.get(key)
+    if memo is None:
+        chosen = sorted(
+            (t for t in _registry.tabs if AUDIENCES[t.audience](access)), key=lambda t: t.order
+        )
+        memo = (chosen, [t.href(access) for t in chosen])
+        if len(_tab_memo) >= _MENU_MEMO_MAX:
+            _tab_memo.clear()
+        _tab_memo[key] = memo
+    chosen, hrefs = memo
     best, best_len = -1, 0
     for i, (t, href) in enumerate(zip(chosen, hrefs, strict=True)):
         prefix = t.match or href
@@ -158,6 +166,9 @@ def _place_links(access: Access, place: str, audiences: list[str]) -> list[Link]
 # A change of role gives another ``Access``, hence another key; ``register`` forgets them.
 _MENU_MEMO_MAX = 2048
 _menu_memo: dict[tuple[Access, date], list[Entry]] = {}
+# the tabs chosen for an ``Access`` and their addresses, memoised like the menu (the lit tab
+# depends on the path and is worked out per request)
+_tab_memo: dict[tuple[Access, date], tuple[list[TabEntry], list[str]]] = {}
 
 
 def menu(access: Access) -> list[Entry]:
