@@ -9,6 +9,7 @@ export DJANGO_SETTINGS_MODULE := hongfan.settings
 
 .PHONY: uv demo dev test install migrate seed serve static worker accounts lint typecheck test-browser test-postgres bench clean
 .PHONY: test-redis
+.PHONY: bench-http
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -121,6 +122,10 @@ restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/hongfan-YYYYMMDD-HHMMSS-sqlite.hfbak"; exit 2; }
 	$(UV) run python manage.py restore "$(FILE)"
 # --- end of backups ----------------------------------------------------------------------
+
+# (perf, issue 11 §2) pages under load through the production server: bench/README.md
+bench-http: install
+	$(UV) run python bench/bench_http.py $(BENCH_HTTP_ARGS)
 
 clean:
 	rm -rf var/*.sqlite3* var/static

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
 
 from hongfan.core.access import Access
+from hongfan.core.dates import today
 from hongfan.core.roles import Role
 
 HEAD, TAIL = "head", "tail"
@@ -105,20 +107,29 @@ _registry = _Registry(entries=[])
 def register(*entries: MenuEntry) -> None:
     """Called by an app's ``AppConfig.ready`` with its menu entries."""
     _registry.entries.extend(entries)
+    _menu_memo.clear()
 
 
 def register_tabs(*tabs: TabEntry) -> None:
     """Called by an app's ``AppConfig.ready`` with its tabs of the phone's bottom bar."""
     _registry.tabs.extend(tabs)
+    _tab_memo.clear()
 
 
 def tab_bar(access: Access, path: str) -> list[Tab]:
     """The phone's bottom bar for the acting user (none for an audience without tabs), the
     tab of ``path`` lit: the one whose address, or ``match``, starts it most closely."""
-    chosen = sorted(
-        (t for t in _registry.tabs if AUDIENCES[t.audience](access)), key=lambda t: t.order
-    )
-    hrefs = [t.href(access) for t in chosen]
+    key = (access, today())
+    memo = _tab_memo.get(key)
+    if memo is None:
+        chosen = sorted(
+            (t for t in _registry.tabs if AUDIENCES[t.audience](access)), key=lambda t: t.order
+        )
+        memo = (chosen, [t.href(access) for t in chosen])
+        if len(_tab_memo) >= _MENU_MEMO_MAX:
+            _tab_memo.clear()
+        _tab_memo[key] = memo
+    chosen, hrefs = memo
     best, best_len = -1, 0
     for i, (t, href) in enumerate(zip(chosen, hrefs, strict=True)):
         prefix = t.match or href
@@ -149,8 +160,31 @@ def _place_links(access: Access, place: str, audiences: list[str]) -> list[Link]
     return links
 
 
+# (perf, issue 11 §2) The bar is a function of the registry, the user's ``Access`` (roles and
+# ids) and the day (an entry's address may name the year), and building it costs ~40
+# ``reverse()`` calls: each process keeps the bars it has built, keyed by exactly those.
+# A change of role gives another ``Access``, hence another key; ``register`` forgets them.
+_MENU_MEMO_MAX = 2048
+_menu_memo: dict[tuple[Access, date], list[Entry]] = {}
+# the tabs chosen for an ``Access`` and their addresses, memoised like the menu (the lit tab
+# depends on the path and is worked out per request)
+_tab_memo: dict[tuple[Access, date], tuple[list[TabEntry], list[str]]] = {}
+
+
 def menu(access: Access) -> list[Entry]:
     """The bar a user sees: it follows their roles (pages check access again themselves)."""
+    key = (access, today())
+    bar = _menu_memo.get(key)
+    if bar is None:
+        bar = _menu(access)
+        if len(_menu_memo) >= _MENU_MEMO_MAX:
+            _menu_memo.clear()
+        _menu_memo[key] = bar
+    # a copy of the list, so that a caller may not change the memo
+    return [(label, list(target) if isinstance(target, list) else target) for label, target in bar]
+
+
+def _menu(access: Access) -> list[Entry]:
     audiences = [name for name, belongs in AUDIENCES.items() if belongs(access)]
     bar: list[Entry] = list(_place_links(access, HEAD, audiences))
     for title in GROUPS:

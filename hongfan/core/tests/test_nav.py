@@ -125,3 +125,24 @@ def test_a_role_without_a_person_of_its_own_as_member_gets_no_tab_bar(users, nam
 def test_a_tab_of_an_unknown_audience_is_refused():
     with pytest.raises(ValueError, match="unknown audience"):
         nav.TabEntry("x", "home", "nobody")
+
+
+# --- the per-process memo of the bar (issue 11 §2) ------------------------------------------------
+
+
+def test_a_role_granted_shows_in_the_menu_on_the_next_request(users):
+    from hongfan.core.roles import Role
+
+    member = users["member"]
+    again = type(member).objects.get  # the next request loads the user again
+    assert "全市医院" not in str(context_for(member)["nav_items"])
+    member.role_assignments.create(role=Role.CITY_ADMIN)
+    assert "全市医院" in str(context_for(again(pk=member.pk))["nav_items"])
+    member.role_assignments.filter(role=Role.CITY_ADMIN).delete()
+    assert "全市医院" not in str(context_for(again(pk=member.pk))["nav_items"])
+
+
+def test_changing_the_menu_a_page_got_does_not_change_the_next_one(users):
+    first = context_for(users["sec"])["nav_items"]
+    first.clear()
+    assert labels(context_for(users["sec"])["nav_items"]) == EXPECTED["sec"]
