@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 # One hostile value per leading character; each names its kind so a test failure says which.
 HOSTILE = {
-    "=": '=HYPERLINK("http://evil.example","点此")',
+    "=": '=HYPERLINK("http://e.x","点")',  # fits a 30-character column
     "+": "+1+cmd|' /C calc'!A0",
     "-": "-1+1",
     "@": "@SUM(1+1)*cmd|' /C calc'!A0",

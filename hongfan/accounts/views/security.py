@@ -96,6 +96,8 @@ def security_unlock(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "").strip()
         if not username:
             messages.error(request, "请填写要解锁的用户名")
+        elif "\x00" in username or len(username) > 150:
+            messages.error(request, "用户名无效，请检查后重新填写")
         else:
             services.unlock_user(access=access, username=username, request=request)
             messages.success(request, f"已解锁 {username}")
