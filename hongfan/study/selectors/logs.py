@@ -17,6 +17,11 @@ def logs_of_member(*, access: Access) -> QuerySet[StudyLog]:
     return member_logs(learner_for(access))
 
 
+def no_logs() -> QuerySet[StudyLog]:
+    """An empty log list (drf-spectacular builds the schema without a user)."""
+    return StudyLog.objects.none()
+
+
 def member_logs(person: Person) -> QuerySet[StudyLog]:
     """A member's study log, newest first (the member already checked by the caller)."""
     return (
