@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "hongfan.orglife",
     "hongfan.study",
     "hongfan.recognition",
+    "hongfan.service",
 ]
 
 MIDDLEWARE = [

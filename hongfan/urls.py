@@ -16,6 +16,7 @@ urlpatterns = [
     path("points/", include("hongfan.recognition.urls")),  # 季度之星, at their old addresses
     path("orglife/", include("hongfan.orglife.urls")),
     path("study/", include("hongfan.study.urls")),
+    path("service/", include("hongfan.service.urls")),
     path("notices/", include("hongfan.notices.urls")),
     path("security/", include(security_patterns)),
     path("system/", include(system_patterns)),

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from hongfan.core.roles import Role
+from hongfan.core.roles import OFFICE_ROLES, Role
 
 
 class User(AbstractUser):
@@ -65,6 +65,11 @@ class RoleAssignment(models.Model):
                 name="role_secretary_needs_branch",
                 condition=~Q(role=Role.BRANCH_SECRETARY) | Q(branch__isnull=False),
                 violation_error_message="支部书记必须指定支部",
+            ),
+            models.CheckConstraint(
+                name="role_office_needs_hospital",
+                condition=~Q(role__in=sorted(OFFICE_ROLES)) | Q(hospital__isnull=False),
+                violation_error_message="科室岗位角色必须指定医院",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "hospital", "branch"],

@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from hongfan.core.forms import id_or_none
-from hongfan.core.roles import Role
+from hongfan.core.roles import OFFICE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Access:
     person_id: int | None = None
     person_branch_id: int | None = None
     person_hospital_id: int | None = None
+    # (role, hospital id) of every office role held (core.roles.OFFICE_ROLES).
+    offices: frozenset[tuple[str, int]] = frozenset()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -48,6 +50,13 @@ class Access:
         return bool(
             self.roles & {Role.CITY_ADMIN, Role.HOSPITAL_ADMIN, Role.BRANCH_SECRETARY, Role.MEMBER}
         )
+
+    def holds(self, role: str, hospital_id: int | None) -> bool:
+        """Whether the user holds the office ``role`` for that hospital (e.g. 护理部)."""
+        return hospital_id is not None and (role, hospital_id) in self.offices
+
+    def office_hospital_ids(self, role: str) -> frozenset[int]:
+        return frozenset(h for r, h in self.offices if r == role)
 
     def administers_hospital(self, hospital_id: int | None) -> bool:
         return hospital_id is not None and hospital_id in self.hospital_ids
@@ -72,6 +81,7 @@ class Access:
         """Hospitals the user belongs to (admin, secretary or member there): inside them an
         out-of-scope object is a 403, elsewhere a 404 (docs/decisions/0001)."""
         own = set(self.hospital_ids) | set(self.branch_hospital_ids)
+        own |= {h for _, h in self.offices}
         if self.person_hospital_id is not None:
             own.add(self.person_hospital_id)
         return frozenset(own)
@@ -108,6 +118,7 @@ def access_for(user: Any) -> Access:
     hospitals: set[int] = set()
     branches: set[int] = set()
     branch_hospitals: set[int] = set()
+    offices: set[tuple[str, int]] = set()
     for ra in user.role_assignments.select_related("branch").all():
         roles.add(ra.role)
         if ra.role == Role.HOSPITAL_ADMIN and ra.hospital_id:
@@ -115,6 +126,8 @@ def access_for(user: Any) -> Access:
         if ra.role == Role.BRANCH_SECRETARY and ra.branch_id:
             branches.add(ra.branch_id)
             branch_hospitals.add(ra.branch.hospital_id)
+        if ra.role in OFFICE_ROLES and ra.hospital_id:
+            offices.add((ra.role, ra.hospital_id))
     person = user.person if user.person_id else None
     access = Access(
         user_id=user.pk,
@@ -125,6 +138,7 @@ def access_for(user: Any) -> Access:
         person_id=person.pk if person else None,
         person_branch_id=person.branch_id if person and Role.MEMBER in roles else None,
         person_hospital_id=person.hospital_id if person else None,
+        offices=frozenset(offices),
     )
     user._hongfan_access = access
     return access

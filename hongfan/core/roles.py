@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "审计管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
+    # Hospital-scoped office roles: they see one line of work of their hospital only.
+    NURSING_OFFICE = "nursing_office", "护理部（上门护理）"
 
 
 BUSINESS_ROLES = frozenset(
@@ -20,3 +22,5 @@ BUSINESS_ROLES = frozenset(
 ADMIN_ROLES = frozenset(
     {Role.CITY_ADMIN, Role.HOSPITAL_ADMIN, Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}
 )
+# Roles granted for one hospital that open one office's pages there (Access.holds).
+OFFICE_ROLES = frozenset({Role.NURSING_OFFICE})

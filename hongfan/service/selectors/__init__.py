@@ -1,0 +1,1 @@
+"""Reads of the service app, one module per noun (docs/app-anatomy.md)."""

@@ -1,0 +1,1 @@
+"""Writes of the service app, one module per noun (docs/app-anatomy.md)."""
