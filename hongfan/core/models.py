@@ -31,6 +31,8 @@ class AuditAction(models.TextChoices):
     ACCOUNT_ACTIVATED = "account_activated", "激活账号"
     WECHAT_BOUND = "wechat_bound", "绑定微信"
     WECHAT_UNBOUND = "wechat_unbound", "解绑微信"
+    BACKUP = "backup", "数据备份"
+    RESTORE = "restore", "数据恢复"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

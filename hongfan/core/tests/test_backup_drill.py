@@ -118,7 +118,10 @@ def test_a_backup_wiped_and_restored_gives_back_the_same_points_checks_pages_and
     out = io.StringIO()
     call_command("backup", stdout=out)
     assert "encrypted     yes" in out.getvalue()
-    seq, head = chain_head()
+    latest = apps.get_model("core", "AuditEvent").objects.latest("pk")
+    assert latest.action == "backup" and latest.detail["file"].endswith(".hfbak")
+    seq, head = chain_head()  # the backup's own row, after the snapshot
+    seq, head = seq - 1, apps.get_model("core", "AuditSeal").objects.get(seq=seq - 1).hash
     assert seq > 0 and f"audit chain   head {seq} {head}" in out.getvalue()
     (made,) = settings.HONGFAN_BACKUP_DIR.glob("hongfan-*.hfbak")
 
@@ -131,8 +134,15 @@ def test_a_backup_wiped_and_restored_gives_back_the_same_points_checks_pages_and
     out = io.StringIO()
     call_command("restore", str(made), "--yes", stdout=out)
     assert "row counts equal the backup's manifest" in out.getvalue()
-    # The audit trail came back whole: the chain verifies and ends where the log said.
-    assert chain_head() == (seq, head)
+    # The audit trail came back whole: the chain verifies and, before the restore's own
+    # row, ends where the backup's log said; the backup's row (written after the snapshot)
+    # is not in it.
+    events = apps.get_model("core", "AuditEvent").objects.order_by("-pk")
+    assert [e.action for e in events[:1]] == ["restore"]
+    assert events[0].detail["file"] == made.name
+    assert not events.filter(action="backup").exists()
+    assert apps.get_model("core", "AuditSeal").objects.get(seq=seq).hash == head
+    assert chain_head()[0] == seq + 1
     call_command("auditverify", stdout=io.StringIO())
 
     assert points_by_person() == totals

@@ -9,9 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from hongfan.core.audit import chain_head
+from hongfan.core.audit import audit_log, chain_head
 from hongfan.core.backup import BackupError
 from hongfan.core.backup.services import backup_create, backup_key, backups_prune
+from hongfan.core.models import AuditAction
 
 
 def _size(n: float) -> str:
@@ -86,8 +87,18 @@ class Command(BaseCommand):
                 )
             )
         seq, head = chain_head()
-        # The journal keeps this line outside the database: the anchor of the audit chain.
+        # The journal keeps this line outside the database: the anchor of the audit chain
+        # (its head when the snapshot was taken; the backup's own row below follows it).
         write(f"  audit chain   head {seq} {head or '-'}")
+        audit_log(
+            action=AuditAction.BACKUP,
+            username="system",
+            file=result.path.name,
+            sha256=result.sha256,
+            rows=sum(m.counts.values()),
+            encrypted=bool(result.key_id),
+            chain_head=seq,
+        )
         if pruned:
             write(f"  retention     deleted {len(pruned)} old backup(s):")
             for path in pruned:

@@ -10,8 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from hongfan.core.audit import audit_log
 from hongfan.core.backup import BackupError
 from hongfan.core.backup.services import backup_key, backup_restore, backup_verify
+from hongfan.core.models import AuditAction
 
 
 class Command(BaseCommand):
@@ -47,6 +49,15 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"restore refused: {exc}. Nothing was changed.") from exc
         self.stdout.write(self.style.SUCCESS(f"Restored {path.name} in {result.seconds:.1f} s"))
+        # Into the restored trail (after the row-count check's snapshot was read): who
+        # replaced the database, and with which file.
+        audit_log(
+            action=AuditAction.RESTORE,
+            username="system",
+            file=path.name,
+            backup_created_at=str(checked.manifest.created_at),
+            migrated=result.migrated,
+        )
         if result.migrated:
             self.stdout.write("  the database was migrated to this version of Hongfan")
             self.stdout.write("  start the web server and the worker again")
