@@ -8,10 +8,11 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hongfan.core.access import Access
+from hongfan.core.dates import year_bounds
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus, PoliticalStatus
 from hongfan.org.models import Branch, PartyGroup, Person
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -85,6 +86,36 @@ def attendance_list(*, access: Access) -> QuerySet[Attendance]:
         .select_related("meeting", "meeting__branch", "points_entry")
         .order_by("-meeting__starts_at")
     )
+
+
+@dataclass(frozen=True)
+class MyAttendanceCounts:
+    """A member's roster rows (cancelled meetings left out, as ``attendance_list``), and of
+    the year's held meetings how many they were on the roster of and present at."""
+
+    rows: int
+    held: int
+    attended: int
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.attended / self.held) if self.held else None
+
+
+def attendance_counts_mine(*, access: Access, year: int) -> MyAttendanceCounts:
+    """The figures of 我的组织生活 in one aggregate (the page's rows are not all loaded)."""
+    start, end = year_bounds(year)
+    held = Q(
+        meeting__status=MeetingStatus.HELD,
+        meeting__starts_at__gte=start,
+        meeting__starts_at__lt=end,
+    )
+    counts = attendance_list(access=access).aggregate(
+        rows=Count("pk"),
+        held=Count("pk", filter=held),
+        attended=Count("pk", filter=held & Q(status=AttendanceStatus.PRESENT)),
+    )
+    return MyAttendanceCounts(counts["rows"], counts["held"], counts["attended"])
 
 
 def roster(meeting: Meeting) -> list[Attendance]:

@@ -95,3 +95,41 @@ def test_the_roster_still_sees_the_meeting_and_checks_in(unit: Unit):
     url = reverse("orglife:checkin", args=[m.pk, m.checkin_token])
     page = client(unit.member).get(url).content.decode()
     assert m.topic in page and 'id="checkin-button"' in page
+
+
+def test_my_orglife_page_counts_the_year_in_one_query_and_shows_its_figures(
+    client_for, django_assert_max_num_queries
+):
+    """我的组织生活: the year's held meetings and attendance come from one aggregate (that
+    also counts the rows for the pager), not from loading every roster row of the member."""
+    from django.utils import timezone as tz
+
+    from hongfan.accounts.models import User as UserModel
+    from hongfan.core.dates import today as today_
+    from hongfan.orglife.choices import AttendanceStatus as Status
+    from hongfan.orglife.choices import MeetingStatus as MStatus
+    from hongfan.orglife.models import Attendance as Row
+
+    member = UserModel.objects.get(username="member")
+    client = client_for("member")
+    client.get(reverse("orglife:mine"))  # warm the per-process memos
+    with django_assert_max_num_queries(10):  # 11 before, and every roster row loaded
+        response = client.get(reverse("orglife:mine"))
+    assert response.status_code == 200
+    year = today_().year
+    rows = list(
+        Row.objects.filter(person_id=member.person_id)
+        .exclude(meeting__status=MStatus.CANCELLED)
+        .select_related("meeting")
+    )
+    held = [
+        r
+        for r in rows
+        if tz.localtime(r.meeting.starts_at).year == year and r.meeting.status == MStatus.HELD
+    ]
+    attended = sum(1 for r in held if r.status == Status.PRESENT)
+    ctx = response.context
+    assert (ctx["held"], ctx["attended"]) == (len(held), attended)
+    assert ctx["share"] == (round(100 * attended / len(held)) if held else None)
+    assert ctx["page"].paginator.count == len(rows)
+    assert len(ctx["page"]) == min(30, len(rows))

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.orglife.choices import AttendanceStatus, MeetingStatus
 from hongfan.orglife.forms.attendance import AttendanceForm
 from hongfan.orglife.selectors import appraisal as appraisal_selectors
 from hongfan.orglife.selectors import attendance as attendance_selectors
@@ -110,16 +109,14 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     access.require_business()
-    rows = attendance_selectors.attendance_list(access=access)
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    year = today().year
+    counts = attendance_selectors.attendance_counts_mine(access=access, year=year)
+    paginator = Paginator(attendance_selectors.attendance_list(access=access), 30)
+    paginator.count = counts.rows  # counted with the year's figures: no COUNT of its own
+    page = paginator.get_page(request.GET.get("page"))
     leaves = leave_selectors.leave_by_meeting(
         access=access, meeting_ids=[r.meeting_id for r in page]
     )
-    year = today().year
-    year_rows = [
-        r for r in rows if r.meeting.day.year == year and r.meeting.status == MeetingStatus.HELD
-    ]
-    attended = sum(1 for r in year_rows if r.status == AttendanceStatus.PRESENT)
     return render(
         request,
         "orglife/attendance/mine.html",
@@ -129,8 +126,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "votes": appraisal_selectors.appraisals_voting_for_member(access=access),
             "now": timezone.now(),
             "year": year,
-            "held": len(year_rows),
-            "attended": attended,
-            "share": round(100 * attended / len(year_rows)) if year_rows else None,
+            "held": counts.held,
+            "attended": counts.attended,
+            "share": counts.share,
         },
     )

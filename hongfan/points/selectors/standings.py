@@ -6,17 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from hongfan.core.access import Access
 from hongfan.core.dates import today
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.choices import Period
-from hongfan.points.models import PointEntry, PointRule, PointRuleVersion, PointTotal
-from hongfan.points.periods import period_start
+from hongfan.points.models import (
+    AppealStatus,
+    PointAppeal,
+    PointEntry,
+    PointRule,
+    PointRuleVersion,
+    PointTotal,
+)
+from hongfan.points.periods import ALL_PERIODS, period_start
 
 
 @dataclass
@@ -46,13 +54,6 @@ class MyPoints:
     branch_size: int
     hospital_size: int
     entries: QuerySet[PointEntry]
-
-
-def _total(person: Person, period: str, day: date) -> Decimal:
-    t = PointTotal.objects.filter(
-        person=person, rule__isnull=True, period=period, period_start=period_start(period, day)
-    ).first()
-    return t.points if t else Decimal(0)
 
 
 def _members_without_total(
@@ -103,63 +104,126 @@ def member_rank(
     return rank
 
 
+def _capped_versions(hospital_id: int, day: date) -> list[PointRuleVersion]:
+    """The versions in force today of the hospital's active rules that have a daily cap, in
+    the catalogue's order (with their rule): one query."""
+    versions = (
+        PointRuleVersion.objects.filter(rule__hospital_id=hospital_id, rule__active=True)
+        .select_related("rule")
+        .in_force_by(day, "rule_id")
+    )
+    return sorted(
+        (v for v in versions.values() if v.daily_cap),
+        key=lambda v: (v.rule.category, v.rule.code),
+    )
+
+
+def _my_totals(
+    person: Person, day: date, rule_ids: list[int]
+) -> tuple[dict[str, Decimal], dict[int, Decimal]]:
+    """The person's overall totals of today, the month, the quarter and the year, and what
+    each of these rules earned them today (its cap counter): one query, each branch of its
+    OR on one of the rollups' unique indexes."""
+    starts = {period: period_start(period, day) for period in ALL_PERIODS}
+    this = Q(
+        person_id=person.pk,
+        rule__isnull=True,
+        period__in=list(starts),
+        period_start__in=set(starts.values()),
+    )
+    if rule_ids:
+        this |= Q(person_id=person.pk, rule_id__in=rule_ids, period=Period.DAY, period_start=day)
+    overall: dict[str, Decimal] = {}
+    earned_today: dict[int, Decimal] = {}
+    for rule_id, period, start, points, earned in (
+        PointTotal.objects.filter(this)
+        .order_by()
+        .values_list("rule_id", "period", "period_start", "points", "earned")
+    ):
+        if rule_id is not None:
+            earned_today[rule_id] = earned
+        elif start == starts[period]:  # not another period's start (the IN asks a few more)
+            overall[period] = points
+    return overall, earned_today
+
+
+def _ranks(person: Person, mine: Decimal, start: date) -> tuple[int | None, int, int, int]:
+    """(rank in the branch, rank in the hospital, branch size, hospital size) this quarter,
+    as ``member_rank`` and the members counts say: two queries (one count over the rollups,
+    one over the members)."""
+    branch_id = person.branch_id
+    above = PointTotal.objects.filter(
+        hospital_id=person.hospital_id,
+        rule__isnull=True,
+        period=Period.QUARTER,
+        period_start=start,
+        points__gt=mine,
+        person__status=PersonStatus.ACTIVE,
+        person__political_status__in=MEMBER_STATUSES,
+    ).aggregate(hospital=Count("pk"), branch=Count("pk", filter=Q(person__branch_id=branch_id)))
+    in_branch = Q(branch_id=branch_id)
+    counts: dict[str, Any] = {
+        "hospital": Count("pk"),
+        "branch": Count("pk", filter=in_branch),
+    }
+    if mine < 0:  # members with no total stand at 0, above this member (as member_rank)
+        with_total = PointTotal.objects.filter(
+            rule__isnull=True, period=Period.QUARTER, period_start=start
+        ).values("person_id")
+        unlisted = ~Q(pk__in=with_total)
+        counts["hospital_unlisted"] = Count("pk", filter=unlisted)
+        counts["branch_unlisted"] = Count("pk", filter=in_branch & unlisted)
+    members = Person.objects.filter(
+        hospital_id=person.hospital_id,
+        status=PersonStatus.ACTIVE,
+        political_status__in=MEMBER_STATUSES,
+    ).aggregate(**counts)
+    rank_hospital = above["hospital"] + 1 + members.get("hospital_unlisted", 0)
+    rank_branch = above["branch"] + 1 + members.get("branch_unlisted", 0)
+    if branch_id is None:
+        return None, rank_hospital, 0, members["hospital"]
+    return rank_branch, rank_hospital, members["branch"], members["hospital"]
+
+
 def my_points(*, access: Access, person: Person) -> MyPoints:
+    """A member's points (today, month, quarter, year), today's progress against the daily
+    caps, their quarter's ranks and their ledger, for the member and their managers: five
+    queries, and the ledger's (each entry marked when reversed or under appeal)."""
     if access.person_id != person.pk and not access.manages_branch(
         person.branch_id, person.hospital_id
     ):
         if not access.is_city:
             raise PermissionDenied("只能查看自己的积分")
     day = today()
-    rules = list(
-        PointRule.objects.filter(hospital_id=person.hospital_id, active=True)
-        .prefetch_related("versions")
-        .order_by("category", "code")
+    capped = _capped_versions(person.hospital_id, day)
+    overall, earned_today = _my_totals(person, day, [v.rule_id for v in capped])
+    quarter = overall.get(Period.QUARTER, Decimal(0))
+    rank_branch, rank_hospital, branch_size, hospital_size = _ranks(
+        person, quarter, period_start(Period.QUARTER, day)
     )
-    earned_today = {
-        t.rule_id: t.earned
-        for t in PointTotal.objects.filter(
-            person=person, period=Period.DAY, period_start=day, rule__isnull=False
-        )
-    }
-    daily = []
-    for r in rules:
-        v = next(
-            (
-                v
-                for v in sorted(r.versions.all(), key=lambda v: v.effective_from, reverse=True)
-                if v.effective_from <= day
-            ),
-            None,
-        )
-        if v is not None and v.daily_cap:
-            daily.append(CapProgress(r, v, earned_today.get(r.pk, Decimal(0)), v.daily_cap))
-    members = Person.objects.filter(
-        status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
-    )
-    q_start = period_start(Period.QUARTER, day)
     return MyPoints(
         person=person,
-        today_total=_total(person, Period.DAY, day),
-        month=_total(person, Period.MONTH, day),
-        quarter=_total(person, Period.QUARTER, day),
-        year=_total(person, Period.YEAR, day),
-        daily=daily,
-        rank_branch=member_rank(
-            hospital_id=person.hospital_id,
-            person=person,
-            period=Period.QUARTER,
-            start=q_start,
-            branch_id=person.branch_id,
-        )
-        if person.branch_id
-        else None,
-        rank_hospital=member_rank(
-            hospital_id=person.hospital_id, person=person, period=Period.QUARTER, start=q_start
-        ),
-        branch_size=members.filter(branch_id=person.branch_id).count() if person.branch_id else 0,
-        hospital_size=members.filter(hospital_id=person.hospital_id).count(),
+        today_total=overall.get(Period.DAY, Decimal(0)),
+        month=overall.get(Period.MONTH, Decimal(0)),
+        quarter=quarter,
+        year=overall.get(Period.YEAR, Decimal(0)),
+        daily=[
+            CapProgress(
+                v.rule, v, earned_today.get(v.rule_id, Decimal(0)), v.daily_cap or Decimal(0)
+            )
+            for v in capped
+        ],
+        rank_branch=rank_branch,
+        rank_hospital=rank_hospital,
+        branch_size=branch_size,
+        hospital_size=hospital_size,
         entries=PointEntry.objects.filter(person=person)
-        .select_related("rule", "reverses")
+        .annotate(
+            is_reversed=Exists(PointEntry.objects.filter(reverses=OuterRef("pk"))),
+            appeal_open=Exists(
+                PointAppeal.objects.filter(entry=OuterRef("pk"), status=AppealStatus.PENDING)
+            ),
+        )
         .order_by("-occurred_on", "-id"),
     )
 

@@ -357,3 +357,34 @@ def test_rankings_and_my_points_take_a_fixed_number_of_queries(standings):
         counts.append(n)
     assert counts[0] == counts[1] == counts[2], counts
     assert counts[0][0] <= 3 and counts[0][1] <= 2 and counts[0][2] <= 16, counts
+
+
+def test_my_points_marks_reversed_entries_and_counts_a_negative_quarter_like_member_rank(world):
+    """The ledger says which entries were reversed; a member below 0 ranks after every
+    member with no points this quarter, as ``member_rank`` says."""
+
+    w = world
+    day = today()
+    plain = w.rule(3)
+    first = points_award(
+        access=w.admin, person=w.a[1], rule=plain, occurred_on=day, source_type="test"
+    )
+    points_reverse(access=w.admin, entry=first.entry, reason="误登记")
+    penalty = w.rule(-4)
+    points_award(access=w.admin, person=w.a[1], rule=penalty, occurred_on=day, source_type="t")
+    mine = my_points(access=w.admin, person=w.a[1])
+    marked = {e.pk: e.is_reversed for e in mine.entries}
+    assert marked[first.entry.pk] is True and sum(marked.values()) == 1
+    q_start = period_start(Period.QUARTER, day)
+    assert mine.quarter == -4
+    assert mine.rank_hospital == member_rank(
+        hospital_id=w.hospital.pk, person=w.a[1], period=Period.QUARTER, start=q_start
+    )
+    assert mine.rank_branch == member_rank(
+        hospital_id=w.hospital.pk,
+        person=w.a[1],
+        period=Period.QUARTER,
+        start=q_start,
+        branch_id=w.a[1].branch_id,
+    )
+    assert mine.rank_hospital == mine.hospital_size  # last: everyone else stands at 0

@@ -22,7 +22,6 @@ from hongfan.points.choices import Period
 from hongfan.points.forms.ledger import ManualAwardForm, ReverseForm
 from hongfan.points.periods import period_label, period_start
 from hongfan.points.selectors import catalogue as catalogue_selectors
-from hongfan.points.selectors import claims as claim_selectors
 from hongfan.points.selectors import ledger as ledger_selectors
 from hongfan.points.selectors import standings
 from hongfan.points.services import ledger as ledger_services
@@ -44,22 +43,16 @@ def person_points(request: HttpRequest, pk: int) -> HttpResponse:
 def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
     person = org_people_selectors.person_get(access=access, pk=person_pk)
     data = standings.my_points(access=access, person=person)
-    page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
-    reversed_ids = ledger_selectors.reversed_entry_ids(
-        access=access, entry_ids=[e.pk for e in page]
-    )
     return render(
         request,
         "points/mine.html",
         {
             "d": data,
-            "page": page,
-            "reversed_ids": reversed_ids,
+            # each entry says whether it was reversed and whether an appeal waits on it
+            "page": Paginator(data.entries, 20).get_page(request.GET.get("page")),
             "is_self": access.person_id == person.pk,
             "can_reverse": access.manages_branch(person.branch_id, person.hospital_id),
             "quarter_label": period_label(Period.QUARTER, period_start(Period.QUARTER, today())),
-            "reverse_form": ReverseForm(),
-            "open_appeal_ids": claim_selectors.open_appeal_entry_ids([e.pk for e in page]),
         },
     )
 

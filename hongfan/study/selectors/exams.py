@@ -104,6 +104,12 @@ def exams_for_member(person: Person, *, include_closed: bool = True) -> list[MyE
     return [MyExam(e, attempts.get(e.pk, []), now) for e in qs.order_by("closes_at", "-id")]
 
 
+def open_exam_count(person: Person) -> int:
+    """How many exams meant for a member are open now (我的学习's badge): one COUNT."""
+    now = timezone.now()
+    return Exam.objects.filter(meant_for(person), opens_at__lte=now, closes_at__gt=now).count()
+
+
 def my_exams(*, access: Access) -> list[MyExam]:
     return exams_for_member(learner_for(access))
 

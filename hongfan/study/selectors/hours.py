@@ -171,10 +171,14 @@ def _hours_rows(
     year: int,
     people_q: Q,
     rule: StudyRule,
+    one: bool = False,
 ) -> list[Hours]:
+    """``one``: a single member's row (the committee seats asked for them only)."""
     own = self_minutes(people_q, year)
     group = group_minutes(people_q, year)
-    committee = committee_people(hospital_id=hospital.pk)
+    committee = committee_people(
+        hospital_id=hospital.pk, person_ids=[pid for pid, _, _ in people] if one else None
+    )
     share = year_share(year)
     return [
         Hours(
@@ -201,6 +205,7 @@ def my_hours(person: Person, year: int) -> Hours:
         year=year,
         people_q=Q(person_id=person.pk),
         rule=study_rule_for(person.hospital.authority_id, rule_day(year)),
+        one=True,
     )
     return rows[0]
 

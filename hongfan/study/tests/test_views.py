@@ -414,3 +414,35 @@ def test_the_demo_is_idempotent(demo):
     count = StudyItem.objects.filter(hospital=demo).count()
     assert build_study_demo(demo) == 0
     assert StudyItem.objects.filter(hospital=demo).count() == count
+
+
+def test_my_study_page_takes_fewer_queries_and_counts_the_open_exams(
+    client_for, django_assert_max_num_queries
+):
+    """我的学习: the 答题 badge is one COUNT of the open exams (not every exam and attempt
+    loaded), and a member's target asks the committee seats for them only."""
+    from django.utils import timezone as tz
+
+    from hongfan.accounts.models import User as UserModel
+    from hongfan.study.models import Exam
+    from hongfan.study.selectors.hours import committee_people, my_hours
+
+    member = UserModel.objects.get(username="member")
+    person = member.person
+    client = client_for("member")
+    client.get(reverse("study:mine"))  # warm the per-process memos
+    with django_assert_max_num_queries(18):  # 19 before
+        response = client.get(reverse("study:mine"))
+    assert response.status_code == 200
+    now = tz.now()
+    open_now = [
+        e
+        for e in Exam.objects.filter(hospital_id=person.hospital_id)
+        if (e.branch_id is None or e.branch_id == person.branch_id)
+        and e.opens_at <= now < e.closes_at
+    ]
+    assert response.context["open_exams"] == len(open_now)
+    hours = response.context["hours"]
+    committee = person.pk in committee_people(hospital_id=person.hospital_id)
+    assert hours.committee == committee
+    assert hours == my_hours(person, response.context["year"])

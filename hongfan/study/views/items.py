@@ -70,7 +70,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "required_left": sum(1 for p in todo if p.item.required),
             "overdue": sum(1 for p in todo if p.overdue),
             "page": Paginator(logs, 20).get_page(request.GET.get("page")),
-            "open_exams": exam_selectors.exams_for_member(person, include_closed=False),
+            "open_exams": exam_selectors.open_exam_count(person),
         },
     )
 
