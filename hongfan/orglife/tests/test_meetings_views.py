@@ -398,3 +398,28 @@ def test_the_meeting_form_follows_the_kind_without_dashes_or_a_refresh_button(un
         {"branch": unit.branch.pk, "kind": "group_meeting", "topic": "", "day": "x"},
     ).content.decode()
     assert not _wrapper_hidden(group, "party_group") and _wrapper_hidden(group, "lecturer")
+
+
+def test_the_meeting_book_shows_each_meetings_counts_without_grouping_the_roster(
+    unit: Unit, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hongfan.orglife.choices import AttendanceStatus
+
+    first, second_ = meeting(unit), meeting(unit, MeetingKind.THEME_DAY)
+    roster = list(Attendance.objects.filter(meeting=first).order_by("pk"))
+    Attendance.objects.filter(pk__in=[a.pk for a in roster[:2]]).update(
+        status=AttendanceStatus.PRESENT
+    )
+    Attendance.objects.filter(meeting=second_).delete()
+    c = client(unit.sec)
+    c.get(reverse("orglife:meetings"))  # warm up the session
+    with django_assert_max_num_queries(13), CaptureQueriesContext(connection) as ctx:
+        r = c.get(reverse("orglife:meetings"))
+    rows = {m.pk: (m.present, m.expected) for m in r.context["page"]}
+    assert rows[first.pk] == (2, len(roster)) and rows[second_.pk] == (0, 0)
+    assert f"2/{len(roster)}" in r.content.decode()
+    # the counts are per-meeting subqueries: no GROUP BY over a join with the roster
+    assert not any('JOIN "orglife_attendance"' in q["sql"] for q in ctx.captured_queries)
