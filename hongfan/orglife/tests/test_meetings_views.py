@@ -423,3 +423,36 @@ def test_the_meeting_book_shows_each_meetings_counts_without_grouping_the_roster
     assert f"2/{len(roster)}" in r.content.decode()
     # the counts are per-meeting subqueries: no GROUP BY over a join with the roster
     assert not any('JOIN "orglife_attendance"' in q["sql"] for q in ctx.captured_queries)
+
+
+OLD_BOOK_ROWS = """{% load tables %}{% for m in page %}
+    <tr>
+      <td class="text-nowrap">{{ m.starts_at|daytime }}</td>
+      <td class="text-nowrap">{{ m.get_kind_display }}{% if m.online %} <span class="badge text-bg-info">线上</span>{% endif %}</td>
+      <td><a href="{% url 'orglife:meeting' m.pk %}">{{ m.topic }}</a></td>
+      <td class="text-nowrap">{{ m.branch.name }}{% if m.party_group %} · {{ m.party_group.name }}{% endif %}</td>
+      <td class="text-end">{{ m.present }}/{{ m.expected }}</td>
+      <td><span class="badge {% if m.status == 'held' %}text-bg-success{% elif m.status == 'cancelled' %}text-bg-secondary{% else %}text-bg-warning{% endif %}">{{ m.get_status_display }}</span>{% if m.quorate is False %} <span class="badge text-bg-danger">未达法定人数</span>{% endif %}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501 (the template's lines as they were)
+
+
+def test_the_meeting_books_rows_built_in_python_read_as_the_template_drew_them(unit: Unit):
+    from django.template import Context, Template
+
+    from hongfan.orglife.choices import MeetingStatus
+    from hongfan.orglife.views.meetings import _rows_html
+
+    Meeting.objects.filter(pk=meeting(unit).pk).update(topic="<b>党课</b> & 讨论")
+    meeting(unit, MeetingKind.GROUP, party_group=unit.groups[0], online=True)
+    meeting(unit, MeetingKind.THEME_DAY)
+    rows = list(meeting_list_of(unit))
+    rows[0].status, rows[0].quorate = MeetingStatus.HELD, False
+    rows[1].status, rows[1].quorate = MeetingStatus.CANCELLED, True
+    assert _rows_html(rows) == Template(OLD_BOOK_ROWS).render(Context({"page": rows}))
+
+
+def meeting_list_of(unit: Unit):
+    from hongfan.orglife.selectors.meetings import meeting_list
+
+    return meeting_list(access=unit.sec).filter(branch=unit.branch)
