@@ -107,3 +107,58 @@ def test_a_secretarys_exports_hold_only_their_branch(client_for):
         if r and r[0] and r[0] not in names_in_branch and "合计" not in str(r[0])
     ]
     assert got and not others, others[:3]
+
+
+OLD_ROWS = (
+    '{% load tables %}{% for p in page %}<tr><td class="hf-card-title" data-label="姓名">'
+    "<a href=\"{% url 'org:person' p.pk %}\">{{ p.name }}</a>{% if p.is_middle_cadre %} <span "
+    "class=\"badge text-bg-light border\">中层</span>{% endif %}{% if p.status == 'left' %} "
+    '<span class="badge text-bg-secondary">已离开</span>{% endif %}</td><td '
+    'data-label="性别">{{ p.get_gender_display }}</td><td data-label="出生日期">'
+    '{{ p.birth_date|day }}</td><td data-label="科室">{{ p.department.name|default:"—" }}'
+    '</td><td class="small" data-label="岗位/职称">{{ p.post }} {{ p.title }}</td><td '
+    'data-label="政治面貌">{{ p.get_political_status_display }}</td><td class="small" '
+    'data-label="支部">{{ p.branch.name|default:"—" }}</td><td class="font-monospace '
+    'small" data-label="身份证号">{{ p.id_number_masked }}</td><td class="font-monospace '
+    'small" data-label="手机号">{{ p.mobile_masked }}</td></tr>{% endfor %}'
+)
+
+
+def test_people_rows_built_in_python_read_as_the_template_drew_them():
+    from django.template import Context, Template
+
+    from hongfan.org.views.people import _options_html, _rows_html
+
+    people = list(
+        Person.objects.filter(hospital=primary())
+        .select_related("department", "branch")
+        .order_by("pk")[:6]
+    )
+    people[0].name, people[0].is_middle_cadre = "<i>张&三</i>", True
+    people[1].status, people[1].department, people[1].post = "left", None, "护士长 & 'x'"
+    people[2].branch, people[2].is_middle_cadre, people[2].status = None, True, "left"
+    old = Template(OLD_ROWS).render(Context({"page": people}))
+    assert _rows_html(people) == old
+    branches = [p.branch for p in people if p.branch]
+    options = Template(
+        "{% for b in branches %}<option value=\"{{ b.pk }}\" {% if chosen == b.pk|stringformat:'d' "
+        "%}selected{% endif %}>{{ b.name }}</option>{% endfor %}"
+    )
+    for chosen in (None, "", str(branches[0].pk), "x"):
+        drawn = options.render(Context({"branches": branches, "chosen": chosen}))
+        assert _options_html(branches, chosen) == drawn
+
+
+def test_the_roster_page_lists_its_people_in_a_fixed_number_of_queries(
+    client_for, django_assert_max_num_queries
+):
+    client = client_for("sec")
+    client.get(reverse("org:people"))  # warm up the session
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("org:people"))
+    people = list(response.context["page"])
+    html = response.content.decode()
+    assert people and {p.branch_id for p in people if p.branch_id} <= {sec_branch().pk}
+    for p in people:
+        assert f'<a href="{reverse("org:person", args=[p.pk])}">' in html
+        assert p.mobile_masked in html

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from hongfan.core.access import Access
@@ -107,14 +108,32 @@ def managed_branches(*, access: Access) -> QuerySet[Branch]:
 def meeting_list(*, access: Access) -> QuerySet[Meeting]:
     """The meeting book: the meetings the user manages or reads, with their attendance
     counts, newest first (filtered by ``hongfan.orglife.filters.MeetingFilter``)."""
+    # The counts are correlated subqueries, not a GROUP BY over a join with attendance: the
+    # grouped join sorted every column of every joined row before the page was cut (20 ms of
+    # SQLite on a secretary's year), and the page's COUNT(*) needed the join too.
+    # Only the branch and the Party group are drawn per row (not host, recorder, lecturer).
     return (
         _meeting_qs(access)
+        .select_related(None)
+        .select_related("branch", "party_group")
         .annotate(
-            expected=Count("attendance"),
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+            expected=Coalesce(_attendance_count(), 0),
+            present=Coalesce(_attendance_count(status=AttendanceStatus.PRESENT), 0),
         )
         .order_by("-starts_at", "-pk")
     )
+
+
+def _attendance_count(**where: object) -> Subquery:
+    """How many roster rows (``where`` narrowing them) the outer meeting has."""
+    rows = (
+        Attendance.objects.filter(meeting=OuterRef("pk"), **where)
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(rows, output_field=IntegerField())
 
 
 def current_committee(branch: Branch, day: date) -> BranchCommittee | None:

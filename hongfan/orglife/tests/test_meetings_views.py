@@ -398,3 +398,61 @@ def test_the_meeting_form_follows_the_kind_without_dashes_or_a_refresh_button(un
         {"branch": unit.branch.pk, "kind": "group_meeting", "topic": "", "day": "x"},
     ).content.decode()
     assert not _wrapper_hidden(group, "party_group") and _wrapper_hidden(group, "lecturer")
+
+
+def test_the_meeting_book_shows_each_meetings_counts_without_grouping_the_roster(
+    unit: Unit, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hongfan.orglife.choices import AttendanceStatus
+
+    first, second_ = meeting(unit), meeting(unit, MeetingKind.THEME_DAY)
+    roster = list(Attendance.objects.filter(meeting=first).order_by("pk"))
+    Attendance.objects.filter(pk__in=[a.pk for a in roster[:2]]).update(
+        status=AttendanceStatus.PRESENT
+    )
+    Attendance.objects.filter(meeting=second_).delete()
+    c = client(unit.sec)
+    c.get(reverse("orglife:meetings"))  # warm up the session
+    with django_assert_max_num_queries(13), CaptureQueriesContext(connection) as ctx:
+        r = c.get(reverse("orglife:meetings"))
+    rows = {m.pk: (m.present, m.expected) for m in r.context["page"]}
+    assert rows[first.pk] == (2, len(roster)) and rows[second_.pk] == (0, 0)
+    assert f"2/{len(roster)}" in r.content.decode()
+    # the counts are per-meeting subqueries: no GROUP BY over a join with the roster
+    assert not any('JOIN "orglife_attendance"' in q["sql"] for q in ctx.captured_queries)
+
+
+OLD_BOOK_ROWS = """{% load tables %}{% for m in page %}
+    <tr>
+      <td class="text-nowrap">{{ m.starts_at|daytime }}</td>
+      <td class="text-nowrap">{{ m.get_kind_display }}{% if m.online %} <span class="badge text-bg-info">线上</span>{% endif %}</td>
+      <td><a href="{% url 'orglife:meeting' m.pk %}">{{ m.topic }}</a></td>
+      <td class="text-nowrap">{{ m.branch.name }}{% if m.party_group %} · {{ m.party_group.name }}{% endif %}</td>
+      <td class="text-end">{{ m.present }}/{{ m.expected }}</td>
+      <td><span class="badge {% if m.status == 'held' %}text-bg-success{% elif m.status == 'cancelled' %}text-bg-secondary{% else %}text-bg-warning{% endif %}">{{ m.get_status_display }}</span>{% if m.quorate is False %} <span class="badge text-bg-danger">未达法定人数</span>{% endif %}</td>
+    </tr>
+  {% endfor %}"""  # noqa: E501 (the template's lines as they were)
+
+
+def test_the_meeting_books_rows_built_in_python_read_as_the_template_drew_them(unit: Unit):
+    from django.template import Context, Template
+
+    from hongfan.orglife.choices import MeetingStatus
+    from hongfan.orglife.views.meetings import _rows_html
+
+    Meeting.objects.filter(pk=meeting(unit).pk).update(topic="<b>党课</b> & 讨论")
+    meeting(unit, MeetingKind.GROUP, party_group=unit.groups[0], online=True)
+    meeting(unit, MeetingKind.THEME_DAY)
+    rows = list(meeting_list_of(unit))
+    rows[0].status, rows[0].quorate = MeetingStatus.HELD, False
+    rows[1].status, rows[1].quorate = MeetingStatus.CANCELLED, True
+    assert _rows_html(rows) == Template(OLD_BOOK_ROWS).render(Context({"page": rows}))
+
+
+def meeting_list_of(unit: Unit):
+    from hongfan.orglife.selectors.meetings import meeting_list
+
+    return meeting_list(access=unit.sec).filter(branch=unit.branch)

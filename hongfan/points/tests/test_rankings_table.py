@@ -128,3 +128,50 @@ def test_rankings_page_fits_its_query_budget_with_the_hospital_ranking(
     client = client_for("city")
     with django_assert_max_num_queries(20):
         assert client.get(reverse("points:rankings"), CITY).status_code == 200
+
+
+OLD_ROW = (
+    '{% for r in rows %}<tr><td data-label="名次">{% if r.rank <= 3 %}<span class="badge '
+    'text-bg-danger">{{ r.rank }}</span>{% else %}{{ r.rank }}{% endif %}</td><td '
+    'class="hf-card-title" data-label="姓名"><a href="{% url \'points:person\' r.person_id %}">'
+    '{{ r.name }}</a></td>{% if not hospital %}<td class="small" data-label="医院">'
+    '{{ r.hospital }}</td>{% endif %}<td class="small" data-label="支部">'
+    '{{ r.branch|default:"—" }}</td><td class="small" data-label="科室">'
+    '{{ r.department|default:"—" }}</td><td class="text-end fw-semibold" data-label="积分">'
+    '{{ r.points|floatformat:"-1" }}</td></tr>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("city", [True, False])
+def test_ranking_rows_built_in_python_read_as_the_template_drew_them(city):
+    from django.template import Context, Template
+
+    from hongfan.points.selectors.standings import RankRow
+    from hongfan.points.views.rankings import _rows_html
+
+    rows = [
+        RankRow(1, 7, "<b>张三</b>", "第一支部 & 二", "", Decimal("12.0"), "某医院"),
+        RankRow(1, 8, "李四", "", "内科", Decimal("12.0"), "'医院'"),
+        RankRow(3, 90, "王五", "b", "d", Decimal("-0.5"), "h"),
+        RankRow(4, 123456, "赵六", "b", "d", Decimal("3.5"), "h"),
+        RankRow(5, 2, "钱七", "b", "d", Decimal("0"), "h"),
+        RankRow(6, 3, '"孙八"', "b", "d", Decimal("-7.0"), "h"),
+    ]
+    old = Template("{% load l10n %}" + OLD_ROW).render(
+        Context({"rows": rows, "hospital": None if city else object()})
+    )
+    assert _rows_html(rows, city=city) == old
+
+
+def test_the_hospital_ranking_lists_its_members_in_a_fixed_number_of_queries(
+    client_for, django_assert_max_num_queries
+):
+    client = client_for("hosp")
+    client.get(reverse("points:rankings"))  # warm up the session
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("points:rankings"), {"period": "year"})
+    rows = _rows(response)
+    assert rows and [r.rank for r in rows] == sorted(r.rank for r in rows)
+    html = response.content.decode()
+    for r in rows[:5]:
+        assert f'<a href="{reverse("points:person", args=[r.person_id])}">' in html

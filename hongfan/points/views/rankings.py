@@ -3,12 +3,17 @@ year, and their export."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from hongfan.core import tables
 from hongfan.core.access import request_access
@@ -63,6 +68,31 @@ def _ranking(request: HttpRequest, limit: int) -> dict[str, Any]:
     }
 
 
+def _rows_html(rows: list[standings.RankRow], city: bool) -> str:
+    """The member ranking's rows, built here rather than in the template (as the hospital
+    matrix's are): 100 rows of a URL reversal, two filters and six cells cost the template
+    engine ~10 ms, this ~1 ms. The link is reversed once; names come from users and are
+    escaped; points are shown as ``floatformat:"-1"`` shows them (Django's own filter,
+    once per distinct value)."""
+    head, tail = reverse("points:person", args=[0]).rsplit("/0/", 1)
+    shown: dict[Decimal, str] = {}
+    parts = []
+    for r in rows:
+        pts = shown.get(r.points)
+        if pts is None:
+            pts = shown[r.points] = str(floatformat(r.points, "-1"))
+        rank = f'<span class="badge text-bg-danger">{r.rank}</span>' if r.rank <= 3 else r.rank
+        hospital = f'<td class="small" data-label="医院">{escape(r.hospital)}</td>' if city else ""
+        parts.append(
+            f'<tr><td data-label="名次">{rank}</td><td class="hf-card-title" data-label="姓名">'
+            f'<a href="{head}/{r.person_id}/{tail}">{escape(r.name)}</a></td>{hospital}'
+            f'<td class="small" data-label="支部">{escape(r.branch or "—")}</td>'
+            f'<td class="small" data-label="科室">{escape(r.department or "—")}</td>'
+            f'<td class="text-end fw-semibold" data-label="积分">{pts}</td></tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (built from escaped and internal values)
+
+
 @login_required
 def rankings(request: HttpRequest) -> HttpResponse:
     r = _ranking(request, SHOWN)
@@ -73,6 +103,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
         "points/rankings.html",
         {
             "rows": r["rows"],
+            "rows_html": _rows_html(r["rows"], city=hospital is None),
             "table": r["table"],
             "branch_rows": r["branch_rows"],
             "hospital_rows": r["hospital_rows"],
