@@ -23,6 +23,16 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("builddemo", "--small", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _empty_caches() -> None:
+    """Every test starts with empty Django caches (the security policy is cached, and a
+    test's database is rolled back while a per-process cache would keep its rows)."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def users(db: Any) -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=DEMO_ROLES)}

@@ -7,22 +7,54 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 
 from hongfan.accounts.models import SecurityPolicy
+
+# The policy is read on every logged-in request (the session middleware) and changes a few
+# times a year, so it is kept in Django's cache. Saving or deleting the row (the policy page,
+# the admin, a test's ``policy.save()``) drops the cached copy at once (``policy_changed``),
+# and again when the transaction commits, so the next request in this process (and in every
+# process when the cache is Redis) reads the new row. With the per-process LocMem cache of a
+# single box, the other worker processes see it within POLICY_CACHE_SECONDS: a minute of
+# the old lockout or timeout figures after a security admin's edit is harmless. Code that
+# changes the row with ``.update()`` (no signal) calls ``policy_changed()`` itself.
+POLICY_CACHE_KEY = "hongfan:security-policy"
+POLICY_CACHE_SECONDS = 60
 
 
 def get_policy(request: HttpRequest | None = None) -> SecurityPolicy:
     cached = getattr(request, "_hongfan_policy", None) if request is not None else None
     if cached is not None:
         return cached
-    policy = SecurityPolicy.objects.order_by("pk").first()
-    if policy is None:
-        policy = SecurityPolicy.objects.create(**settings.SECURITY_DEFAULTS)
+    policy = cache.get(POLICY_CACHE_KEY)
+    if not isinstance(policy, SecurityPolicy):
+        policy = SecurityPolicy.objects.order_by("pk").first()
+        if policy is None:
+            policy = SecurityPolicy.objects.create(**settings.SECURITY_DEFAULTS)
+        cache.set(POLICY_CACHE_KEY, policy, POLICY_CACHE_SECONDS)
     if request is not None:
         request._hongfan_policy = policy  # type: ignore[attr-defined]
     return policy
+
+
+def _forget_policy() -> None:
+    cache.delete(POLICY_CACHE_KEY)
+
+
+def policy_changed(**_: Any) -> None:
+    """Drop the cached policy now and once more when the transaction commits (a request
+    reading the row before the commit must not keep the old one for a minute)."""
+    _forget_policy()
+    transaction.on_commit(_forget_policy)
+
+
+post_save.connect(policy_changed, sender=SecurityPolicy, dispatch_uid="hongfan-policy-saved")
+post_delete.connect(policy_changed, sender=SecurityPolicy, dispatch_uid="hongfan-policy-deleted")
 
 
 def axes_failure_limit(request: HttpRequest | None, credentials: Any = None) -> int:

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from hongfan.core.forms import id_or_none
+from hongfan.core.prepared import PreparedQuery
 from hongfan.core.roles import OFFICE_ROLES, Role
 
 
@@ -108,6 +110,25 @@ class Access:
 ANONYMOUS = Access(user_id=None)
 
 
+def _access_query(user_id: int) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        ._default_manager.filter(pk=user_id)
+        .values_list(
+            "person__branch_id",
+            "person__hospital_id",
+            "role_assignments__role",
+            "role_assignments__hospital_id",
+            "role_assignments__branch_id",
+            "role_assignments__branch__hospital_id",
+        )
+        .order_by()
+    )
+
+
+_ACCESS_ROWS = PreparedQuery(_access_query)
+
+
 def access_for(user: Any) -> Access:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
@@ -119,25 +140,32 @@ def access_for(user: Any) -> Access:
     branches: set[int] = set()
     branch_hospitals: set[int] = set()
     offices: set[tuple[str, int]] = set()
-    for ra in user.role_assignments.select_related("branch").all():
-        roles.add(ra.role)
-        if ra.role == Role.HOSPITAL_ADMIN and ra.hospital_id:
-            hospitals.add(ra.hospital_id)
-        if ra.role == Role.BRANCH_SECRETARY and ra.branch_id:
-            branches.add(ra.branch_id)
-            branch_hospitals.add(ra.branch.hospital_id)
-        if ra.role in OFFICE_ROLES and ra.hospital_id:
-            offices.add((ra.role, ra.hospital_id))
-    person = user.person if user.person_id else None
+    # The roles and the person in one query (every logged-in request pays it): one row per
+    # role assignment (or one row of NULLs), each carrying the person's branch and hospital.
+    rows = _ACCESS_ROWS.rows(user.pk)
+    person_branch = person_hospital = None
+    for row in rows:
+        person_branch, person_hospital, role, hospital_id, branch_id, branch_hospital = row
+        if role is None:
+            continue
+        roles.add(role)
+        if role == Role.HOSPITAL_ADMIN and hospital_id:
+            hospitals.add(hospital_id)
+        if role == Role.BRANCH_SECRETARY and branch_id:
+            branches.add(branch_id)
+            branch_hospitals.add(branch_hospital)
+        if role in OFFICE_ROLES and hospital_id:
+            offices.add((role, hospital_id))
+    person_id = user.person_id
     access = Access(
         user_id=user.pk,
         roles=frozenset(roles),
         hospital_ids=frozenset(hospitals),
         branch_ids=frozenset(branches),
         branch_hospital_ids=frozenset(branch_hospitals),
-        person_id=person.pk if person else None,
-        person_branch_id=person.branch_id if person and Role.MEMBER in roles else None,
-        person_hospital_id=person.hospital_id if person else None,
+        person_id=person_id,
+        person_branch_id=person_branch if person_id and Role.MEMBER in roles else None,
+        person_hospital_id=person_hospital if person_id else None,
         offices=frozenset(offices),
     )
     user._hongfan_access = access

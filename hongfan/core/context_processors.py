@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.core.nav import inbox_url, menu, tab_bar, unread_counter
+from hongfan.core.nav import MenuHtml, inbox_url, menu, tab_bar, unread_counter
 from hongfan.core.roles import Role
 from hongfan.core.todos import waiting_counter
 
@@ -17,11 +17,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     has collected the user's tasks already leaves them on ``request.hongfan_todos``."""
     access = request_access(request)
     known = getattr(request, "hongfan_todos", None)
+    items = menu(access)
+    inbox = inbox_url()
+    unread = unread_counter(access.user_id)
     return {
         "nav_todo": waiting_counter(access, today(), known=known),
         "nav_tabs": tab_bar(access, request.path),
-        "nav_items": menu(access),
+        "nav_items": items,
+        "nav_menu": MenuHtml(access, request.path, inbox, unread),
         "nav_roles": [Role(r).label for r in sorted(access.roles)],
-        "nav_inbox": inbox_url(),
-        "nav_unread": unread_counter(access.user_id),
+        "nav_inbox": inbox,
+        "nav_unread": unread,
     }

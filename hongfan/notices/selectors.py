@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from hongfan.core.access import Access
 from hongfan.core.notify import CATEGORIES, LEVELS, Category, Choices, configured_channels
+from hongfan.core.prepared import PreparedQuery
 from hongfan.notices.models import Notification, NotificationPreference
 
 
@@ -29,8 +31,25 @@ def notification_get(*, access: Access, pk: int) -> Notification:
     return notification
 
 
+def _unread_query(user_id: int) -> QuerySet[Any]:
+    return (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+        .order_by()
+    )
+
+
+# The 消息 badge of every page: compiled once per process (hongfan.core.prepared).
+_UNREAD = PreparedQuery(_unread_query)
+
+
 def unread_count(*, user_id: int | None) -> int:
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+    if user_id is None:
+        return 0
+    rows = _UNREAD.rows(user_id)
+    return int(rows[0][0]) if rows else 0
 
 
 def sent_pairs(keys: set[str], user_ids: set[int]) -> set[tuple[int, str]]:

@@ -146,3 +146,44 @@ def test_changing_the_menu_a_page_got_does_not_change_the_next_one(users):
     first = context_for(users["sec"])["nav_items"]
     first.clear()
     assert labels(context_for(users["sec"])["nav_items"]) == EXPECTED["sec"]
+
+
+# The loop base.html had before the bar was made in Python (nav.MenuHtml): the markup must
+# stay the same, letter for letter.
+OLD_LOOP = (
+    '{% for label, target in nav_items %}{% if target|slice:":1" == "/" %}<li class="nav-item">'
+    '<a class="nav-link text-nowrap{% if request.path == target %} active{% endif %}" '
+    'href="{{ target }}">{{ label }}{% if target == nav_inbox and nav_unread %} <span class="'
+    'badge rounded-pill text-bg-warning" title="未读消息">{{ nav_unread }}</span>{% endif %}'
+    '</a></li>{% else %}<li class="nav-item dropdown"><a class="nav-link dropdown-toggle '
+    'text-nowrap" href="#" role="button" data-bs-toggle="dropdown" aria-expanded="false">'
+    '{{ label }}</a><ul class="dropdown-menu">{% for l, u in target %}<li><a class="dropdown-'
+    'item{% if request.path == u %} active{% endif %}" href="{{ u }}">{{ l }}</a></li>'
+    "{% endfor %}</ul></li>{% endif %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+@pytest.mark.parametrize("unread", [0, 3, 120])
+def test_the_bar_made_in_python_is_the_markup_of_the_old_template_loop(users, role, unread):
+    from django.template import engines
+
+    template = engines["django"].from_string(OLD_LOOP)
+    items = nav.menu(access_for(users[role]))
+    paths = ["/", "/nowhere/"] + [
+        u
+        for _, target in items
+        for u in ([target] if isinstance(target, str) else [x[1] for x in target])
+    ]
+    for path in paths:
+        request = RequestFactory().get(path)
+        request.user = users[role]
+        context = navigation(request)
+        context["nav_unread"] = (
+            nav.UnreadCount(users[role].pk, lambda _, n=unread: n)
+            if context["nav_unread"]
+            else None
+        )
+        context["nav_menu"].unread = context["nav_unread"]
+        old = template.render({**context, "request": request})
+        assert str(context["nav_menu"]) == old, (role, path)
