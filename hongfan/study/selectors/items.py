@@ -169,6 +169,7 @@ def required_undone(*, access: Access) -> list[StudyItem]:
             meant, required=True, withdrawn_at__isnull=True, published_at__lte=timezone.now()
         )
         .exclude(completions__person_id=access.person_id)
+        .only("title", "due_on", "published_at")  # what the task shows (not the bodies)
         .order_by(F("due_on").asc(nulls_last=True), "-published_at", "-id")
     )
 
