@@ -19,6 +19,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
 )
@@ -282,7 +283,8 @@ def hours_table(
 
 
 def _committee_in(hospital_ids: set[int]) -> set[int]:
-    """``committee_people`` over several hospitals (two queries)."""
+    """``committee_people`` over several hospitals (one query: the seats and the
+    secretaries as a union)."""
     current = Subquery(
         BranchCommittee.objects.filter(branch_id=OuterRef("committee__branch_id"))
         .order_by("-term_start", "-pk")
@@ -296,7 +298,7 @@ def _committee_in(hospital_ids: set[int]) -> set[int]:
     secretaries = Branch.objects.filter(
         hospital_id__in=hospital_ids, active=True, secretary__isnull=False
     ).values_list("secretary_id", flat=True)
-    return set(seats) | set(secretaries)
+    return set(seats.order_by().union(secretaries.order_by()))
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,11 @@ class _MeetingSeconds(Func):
 def _group_minutes_native(people: Q, year: int) -> dict[int, int]:
     """``group_minutes`` with the meetings' lengths summed by the database (one grouped
     query, no Python per attendance)."""
+    return {pid: int(s) // 60 for pid, s in _group_seconds(people, year) if s is not None}
+
+
+def _group_seconds(people: Q, year: int) -> QuerySet[Attendance, tuple[int, int]]:
+    """Per person, the seconds of the held group-study meetings they were present at."""
     start, end = year_bounds(year)
     # The year's group-study meetings as a list subquery: SQLite then reads the attendance
     # of those meetings by its meeting index instead of every attendance of every member.
@@ -345,13 +352,12 @@ def _group_minutes_native(people: Q, year: int) -> dict[int, int]:
         starts_at__gte=start,
         starts_at__lt=end,
     ).values("pk")
-    rows = (
+    return (
         Attendance.objects.filter(people, meeting_id__in=meetings, status=AttendanceStatus.PRESENT)
         .order_by()
         .values_list("person_id")
         .annotate(s=Sum(_MeetingSeconds()))
     )
-    return {pid: int(s) // 60 for pid, s in rows if s is not None}
 
 
 def behind_counts(*, access: Access, year: int) -> list[Behind]:
