@@ -56,13 +56,13 @@ LEAVE_ENTRIES = [
 def leave_waiting_todos(access: Access, day: date) -> Iterable[Todo]:
     """Leave requests waiting for the secretary's answer, one task for all of them, due on
     the day of the soonest meeting."""
-    from hongfan.orglife.selectors.leave import leave_waiting
+    from hongfan.orglife.selectors.leave import leave_waiting_brief
 
-    waiting = list(leave_waiting(access=access)[:200])
+    waiting = leave_waiting_brief(access=access)
     if not waiting:
         return
-    first = timezone.localtime(waiting[0].meeting.starts_at)
-    names = "、".join(dict.fromkeys(r.person.name for r in waiting[:3]))
+    first = timezone.localtime(waiting[0][0])
+    names = "、".join(dict.fromkeys(name for _, name in waiting[:3]))
     yield Todo(
         title="待审批的请假申请",
         url=reverse("orglife:leave_list"),

@@ -132,3 +132,80 @@ def test_the_home_page_asks_a_fixed_number_of_queries_whatever_the_data(
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries][-5:]
     with django_assert_max_num_queries(45):
         client.get("/")
+
+
+# --- what each role's home page costs, and that the cheaper reads still show the right things
+
+
+# The queries of the whole page (session, user, roles and menu included), pinned after the
+# home page's sources and panels were made cheaper (member 23, sec 45, hosp 31, city 19 before).
+HOME_QUERIES = {"member": 20, "sec": 41, "hosp": 30, "city": 18}
+
+
+@pytest.mark.parametrize("name", list(HOME_QUERIES))
+def test_each_roles_home_page_asks_no_more_than_its_pinned_queries(
+    client_for, django_assert_max_num_queries, name
+):
+    client = client_for(name)
+    client.get("/")  # warm the session and the caches
+    with django_assert_max_num_queries(HOME_QUERIES[name]):
+        assert client.get("/").status_code == 200
+
+
+def test_a_members_points_panel_shows_their_branch_rank_and_size(client_for, users):
+    from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
+    from hongfan.org.models import Person
+    from hongfan.points.choices import Period
+    from hongfan.points.periods import period_start
+    from hongfan.points.selectors.standings import member_rank
+
+    person = Person.objects.get(pk=users["member"].person_id)
+    rank = member_rank(
+        hospital_id=person.hospital_id,
+        person=person,
+        period=Period.QUARTER,
+        start=period_start(Period.QUARTER, today()),
+        branch_id=person.branch_id,
+    )
+    size = Person.objects.filter(
+        branch_id=person.branch_id,
+        status=PersonStatus.ACTIVE,
+        political_status__in=MEMBER_STATUSES,
+    ).count()
+    html = _page(client_for, "member")
+    assert f'{rank}<small class="fs-6 text-muted fw-normal">/{size}</small>' in html
+
+
+def test_a_members_new_items_panel_shows_an_item_finished_on_the_next_request(client_for, users):
+    from hongfan.org.models import Person
+    from hongfan.study.models import StudyCompletion
+    from hongfan.study.tests.factories import StudyItemFactory
+
+    person = Person.objects.get(pk=users["member"].person_id)
+    item = StudyItemFactory(hospital=person.hospital, title="首页面板测试资料")
+    html = _page(client_for, "member")
+    row = html[html.index("首页面板测试资料") :].split("</li>")[0]
+    assert "未学" in row and "已完成" not in row
+    StudyCompletion.objects.create(
+        item=item, person=person, hospital=person.hospital, method="read", completed_on=today()
+    )
+    row = _page(client_for, "member")
+    row = row[row.index("首页面板测试资料") :].split("</li>")[0]
+    assert "已完成" in row and "未学" not in row
+
+
+def test_the_members_study_behind_task_agrees_with_the_hours_table(client_for, users):
+    from hongfan.core.access import access_for as access_of
+    from hongfan.org.models import Hospital
+    from hongfan.study.selectors.hours import behind_counts, hours_table
+
+    hosp = access_of(users["hosp"])
+    hospital = Hospital.objects.get(pk=min(hosp.hospital_ids))
+    table = hours_table(access=hosp, hospital=hospital, year=today().year)
+    [row] = [
+        r for r in behind_counts(access=hosp, year=today().year) if r.hospital_id == hospital.pk
+    ]
+    assert (row.behind, row.members) == (table.behind_count, len(table.rows))
+    html = _page(client_for, "hosp")
+    if row.behind:
+        assert f"共{row.members}名党员，{row.behind}名低于全年学时目标的进度" in html

@@ -116,6 +116,18 @@ def plan_of(
     done: dict[str, list[date]] = defaultdict(list)
     for s in steps:
         done[s.kind].append(s.done_on)
+    return _plan_done(dev, done, rules, day=day, workdays=workdays)
+
+
+def _plan_done(
+    dev: Development,
+    done: dict[str, list[date]],
+    rules: list[StepRule],
+    *,
+    day: date,
+    workdays: _Workdays | None = None,
+) -> list[StepPlan]:
+    """``plan_of`` from the days each step was done (``done`` is filled in here)."""
     # The stage dates of the development count as their steps where no record says more
     # (records made before steps existed, or by an import).
     for kind, name in STEP_FIELDS.items():
@@ -315,10 +327,30 @@ def development_steps_due(
         qs = qs.filter(Q(hospital_id__in=access.hospital_ids) | Q(branch_id__in=access.branch_ids))
     if hospital_id is not None:
         qs = qs.filter(hospital_id=hospital_id)
-    devs = list(qs.select_related("person", "branch", "hospital").order_by("pk"))
-    steps: dict[int, list[DevelopmentStep]] = defaultdict(list)
-    for s in DevelopmentStep.objects.filter(development__in=qs).order_by("done_on", "pk"):
-        steps[s.development_id].append(s)
+    # Only what the plans, the to-do list and the reminders read (not the applicant's
+    # personal data, nor whole step rows: the days each step was done are enough).
+    devs = list(
+        qs.select_related("person", "branch", "hospital")
+        .only(
+            "hospital_id",
+            "branch_id",
+            "person_id",
+            "stage",
+            "extension_months",
+            *STEP_FIELDS.values(),
+            "person__name",
+            "branch__name",
+            "hospital__authority_id",
+        )
+        .order_by("pk")
+    )
+    done: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
+    for dev_id, kind, done_on in (
+        DevelopmentStep.objects.filter(development__in=qs)
+        .order_by("done_on", "pk")
+        .values_list("development_id", "kind", "done_on")
+    ):
+        done[dev_id][kind].append(done_on)
     rules_by_city: dict[int, list[StepRule]] = {}
     workdays = _Workdays()
     out: list[DueStep] = []
@@ -326,9 +358,7 @@ def development_steps_due(
         city = dev.hospital.authority_id
         if city not in rules_by_city:
             rules_by_city[city] = step_rules_for(city, day)
-        for p in plan_of(
-            dev, steps.get(dev.pk, []), rules_by_city[city], day=day, workdays=workdays
-        ):
+        for p in _plan_done(dev, done[dev.pk], rules_by_city[city], day=day, workdays=workdays):
             if p.open and p.latest is not None and (p.latest - day).days <= within:
                 if p.state == "waiting":
                     continue

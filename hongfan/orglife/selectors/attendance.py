@@ -204,9 +204,26 @@ def attendance_next(*, access: Access, now: datetime) -> Attendance | None:
     closed, the soonest first (one query)."""
     if access.person_id is None:
         return None
+    # Only what the home page's task reads of the row and its meeting.
     return (
-        attendance_list(access=access)
-        .filter(meeting__status=MeetingStatus.PLANNED, meeting__checkin_closes_at__gte=now)
+        Attendance.objects.filter(
+            person_id=access.person_id,
+            meeting__status=MeetingStatus.PLANNED,
+            meeting__checkin_closes_at__gte=now,
+        )
+        .select_related("meeting")
+        .only(
+            "status",
+            "meeting__status",
+            "meeting__kind",
+            "meeting__topic",
+            "meeting__starts_at",
+            "meeting__place",
+            "meeting__online",
+            "meeting__checkin_token",
+            "meeting__checkin_opens_at",
+            "meeting__checkin_closes_at",
+        )
         .order_by("meeting__starts_at", "meeting_id")
         .first()
     )
@@ -225,7 +242,14 @@ def attendance_recent(*, access: Access, limit: int = 3) -> list[Attendance]:
     """The member's latest meetings held (what is new in their branch's 组织生活)."""
     if access.person_id is None:
         return []
-    return list(attendance_list(access=access).filter(meeting__status=MeetingStatus.HELD)[:limit])
+    # Only what the home page's panel draws (attendance_list's rows, held, without their
+    # branch and points entry).
+    return list(
+        Attendance.objects.filter(person_id=access.person_id, meeting__status=MeetingStatus.HELD)
+        .select_related("meeting")
+        .only("status", "meeting__topic", "meeting__kind", "meeting__starts_at")
+        .order_by("-meeting__starts_at")[:limit]
+    )
 
 
 @dataclass(frozen=True)

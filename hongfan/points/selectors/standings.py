@@ -438,17 +438,28 @@ def home_points(*, access: Access) -> HomePoints | None:
     size = 0
     branch_id = access.person_branch_id
     if branch_id is not None:
-        person = Person(pk=access.person_id, hospital_id=access.person_hospital_id)
-        rank = member_rank(
+        # The branch's size and how many of its members stand above this one (member_rank's
+        # competition rank), counted together in one query.
+        mine = totals.get(Period.QUARTER, Decimal(0))
+        above = PointTotal.objects.filter(
+            person_id=OuterRef("pk"),
             hospital_id=access.person_hospital_id,
-            person=person,
+            rule__isnull=True,
             period=Period.QUARTER,
-            start=q_start,
-            branch_id=branch_id,
+            period_start=q_start,
+            points__gt=mine,
         )
-        size = Person.objects.filter(
+        got = Person.objects.filter(
             branch_id=branch_id, status=PersonStatus.ACTIVE, political_status__in=MEMBER_STATUSES
-        ).count()
+        ).aggregate(size=Count("pk"), above=Count("pk", filter=Q(Exists(above))))
+        size, rank = got["size"], got["above"] + 1
+        if mine < 0:
+            rank += _members_without_total(
+                hospital_id=access.person_hospital_id,
+                period=Period.QUARTER,
+                start=q_start,
+                branch_id=branch_id,
+            )
     return HomePoints(
         today_total=totals.get(Period.DAY, Decimal(0)),
         quarter=totals.get(Period.QUARTER, Decimal(0)),

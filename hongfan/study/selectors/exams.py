@@ -304,6 +304,7 @@ def exams_waiting(*, access: Access, now: datetime) -> list[ExamWaiting]:
     mine = Q(attempts__person_id=access.person_id)
     rows = (
         Exam.objects.filter(meant, opens_at__lte=now, closes_at__gt=now)
+        .only("title", "pass_mark", "max_attempts", "closes_at")  # what the task shows
         .annotate(
             used=Count("attempts", filter=mine),
             passed_n=Count("attempts", filter=mine & Q(attempts__passed=True)),

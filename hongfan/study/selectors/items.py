@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -169,29 +169,26 @@ def required_undone(*, access: Access) -> list[StudyItem]:
             meant, required=True, withdrawn_at__isnull=True, published_at__lte=timezone.now()
         )
         .exclude(completions__person_id=access.person_id)
+        .only("title", "due_on", "published_at")  # what the task shows (not the bodies)
         .order_by(F("due_on").asc(nulls_last=True), "-published_at", "-id")
     )
 
 
 def items_latest(*, access: Access, limit: int = 3) -> list[ItemProgress]:
-    """The newest items meant for the acting member, with whether they finished each (two
-    queries; none for a user who does not study)."""
+    """The newest items meant for the acting member, with whether they finished each (one
+    query, without the items' bodies; none for a user who does not study)."""
     meant = learner_filter(access)
     if meant is None or access.person_id is None:
         return []
+    mine = StudyCompletion.objects.filter(person_id=access.person_id, item_id=OuterRef("pk"))
     items = list(
         StudyItem.objects.filter(meant, withdrawn_at__isnull=True, published_at__lte=timezone.now())
         .select_related("topic")
+        .only("title", "required", "due_on", "published_at", "topic__name")
+        .annotate(done=Exists(mine))
         .order_by("-published_at", "-id")[:limit]
     )
-    done = set(
-        StudyCompletion.objects.filter(
-            person_id=access.person_id, item_id__in=[i.pk for i in items]
-        ).values_list("item_id", flat=True)
-    )
-    return [
-        ItemProgress(i, completion=StudyCompletion(item=i) if i.pk in done else None) for i in items
-    ]
+    return [ItemProgress(i, completion=StudyCompletion(item=i) if i.done else None) for i in items]
 
 
 def my_item_progress(*, access: Access, item: StudyItem) -> ItemProgress:

@@ -229,3 +229,21 @@ def test_the_hours_and_statistics_pages_cost_the_same_whatever_the_number_of_mem
     before = cost()
     _grow(world, 10)
     assert cost() == before
+
+
+def test_the_home_tasks_group_minutes_match_the_tables_summed_by_the_database(world):
+    # behind_counts (the home page's task) sums the meetings' lengths in the database; the
+    # hours table sums them in Python: the same minutes, local year bounds included.
+    from django.db.models import Q
+
+    year = today().year
+    p, q = world.a[1], world.a[2]
+    jan = date(year, 1, 10)
+    group_study(world.branch_a, starts=at(jan), minutes=95, present=[p, q])
+    group_study(world.branch_a, starts=at(jan, 14), minutes=61, present=[p], absent=[q])
+    group_study(world.branch_a, starts=at(date(year - 1, 12, 31), 23), minutes=90, present=[p])
+    group_study(world.branch_a, starts=at(jan, 16), minutes=30, present=[p], status="planned")
+    for y in (year - 1, year):
+        native = hour_selectors._group_minutes_native(Q(), y)
+        assert native == hour_selectors.group_minutes(Q(), y)
+    assert hour_selectors._group_minutes_native(Q(person_id=p.pk), year) == {p.pk: 156}
