@@ -82,6 +82,7 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
     from django.db import transaction
     from django.utils import timezone
 
+    from hongfan.core.pii import encrypt, keyed_hash
     from hongfan.org.choices import BranchKind, PersonStatus
     from hongfan.org.models import Branch, Person
     from hongfan.service.choices import ActivityStatus, PlaceKind, ServedKind
@@ -234,14 +235,20 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
             if a.kind == "home_visit":
                 for _ in range(rng.randint(3, 6)):
                     follow = rng.random() < 0.25
+                    mobile = f"13{rng.randint(0, 999_999_999):09d}"
                     households.append(
                         Household(
                             hospital=hospital,
                             activity=a,
-                            name=rng.choice("王李张刘陈杨赵黄周吴")
-                            + rng.choice(["秀英", "桂兰", "建国", "玉珍", "长青", "凤英"]),
-                            mobile=f"13{rng.randint(0, 999_999_999):09d}",
-                            address=f"{a.place.township}{a.place.name}{rng.randint(1, 120)}号",
+                            name=encrypt(
+                                rng.choice("王李张刘陈杨赵黄周吴")
+                                + rng.choice(["秀英", "桂兰", "建国", "玉珍", "长青", "凤英"])
+                            ),
+                            mobile=encrypt(mobile),
+                            mobile_hash=keyed_hash(mobile),
+                            address=encrypt(
+                                f"{a.place.township}{a.place.name}{rng.randint(1, 120)}号"
+                            ),
                             what_done=rng.choice(
                                 ["测血压、调整用药", "测血糖、饮食指导", "伤口换药", "康复训练指导"]
                             ),

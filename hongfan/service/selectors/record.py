@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 
 from hongfan.core.access import Access, get_scoped
-from hongfan.core.pii import mask_mobile
+from hongfan.core.pii import mask_mobile, masked
 from hongfan.service.models import Activity, ActivityPhoto, Household, ServiceRecord
 from hongfan.service.selectors.activity import activity_get, manages_activity
 
@@ -44,10 +44,17 @@ def mask_address(address: str) -> str:
     return (address[:6] + "……") if len(address) > 6 else address
 
 
+def masked_name(h: Household) -> str:
+    return masked(h.name, mask_name, where="service_household.name")
+
+
 def households_of(activity: Activity) -> list[HouseholdLine]:
     return [
         HouseholdLine(
-            h, mask_name(h.name), mask_mobile(h.mobile) if h.mobile else "", mask_address(h.address)
+            h,
+            masked_name(h),
+            masked(h.mobile, mask_mobile, where="service_household.mobile") if h.mobile else "",
+            masked(h.address, mask_address, where="service_household.address"),
         )
         for h in Household.objects.filter(activity=activity).order_by("recorded_at", "pk")
     ]

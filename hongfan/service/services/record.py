@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.pii import keyed_hash
+from hongfan.core.pii import encrypt, keyed_hash
 from hongfan.core.uploads import IMAGE_TYPES, UploadRefused, upload_check
 from hongfan.service.choices import ActivityKind, ActivityStatus, ServedKind
 from hongfan.service.models import (
@@ -74,6 +74,7 @@ def record_save(
             errors["counts"] = "服务项目不正确"
         elif value is None or not 0 <= value <= COUNT_MAX:
             errors[kind] = f"请填写0至{COUNT_MAX}之间的整数"
+    medicine_value = Decimal(str(medicine_value)) if medicine_value is not None else None  # type: ignore[assignment]
     if medicine_value is None or not Decimal(0) <= medicine_value < MEDICINE_MAX:
         errors["medicine_value"] = "赠送药品价值应在0至1000万元之间"
     if not errors and referrals > people_served:
@@ -146,10 +147,10 @@ def household_add(
     row = Household.objects.create(
         hospital_id=activity.hospital_id,
         activity=activity,
-        name=name,
-        mobile=mobile,
+        name=encrypt(name),
+        mobile=encrypt(mobile),
         mobile_hash=keyed_hash(mobile) if mobile else "",
-        address=(address or "").replace("\x00", "").strip()[:200],
+        address=encrypt((address or "").replace("\x00", "").strip()[:200]),
         what_done=what_done,
         follow_up_needed=follow_up_needed,
         follow_up_note=(follow_up_note or "").replace("\x00", "").strip()[:200],

@@ -9,6 +9,7 @@ from typing import Any
 
 from hongfan.core.testing.role_matrix import DONE, FORBIDDEN, MISSING, OK, Row, only, roles  # noqa: F401
 
+
 # --- activities: brand, measures, places, planning, records -------------------------------
 # Targets in the demo's primary hospital: a draft free clinic of sec's branch (``act_draft``),
 # a free clinic and a home visit of sec's branch that began an hour ago (``act_begun``,
@@ -177,7 +178,12 @@ ACTIVITY_ROWS: dict[str, Row] = {
     "service:place_edit": Row(
         get=_ADMIN_ROW,
         post=_ADMIN_ROW_WRITE,
-        payload=lambda t: {"name": "矩阵村2", "kind": "village", "township": "新驿镇", "active": "on"},
+        payload=lambda t: {
+            "name": "矩阵村2",
+            "kind": "village",
+            "township": "新驿镇",
+            "active": "on",
+        },
         args=lambda t: [primary_place(t).pk],
     ),
     "service:activities": Row(get=_ORGANISERS),

@@ -43,7 +43,11 @@ def refused(call: Any, says: str, exc: type = ValidationError) -> None:
     before = state()
     with pytest.raises(exc) as info:
         call()
-    text = " ".join(info.value.messages) if isinstance(info.value, ValidationError) else str(info.value)
+    text = (
+        " ".join(info.value.messages)
+        if isinstance(info.value, ValidationError)
+        else str(info.value)
+    )
     assert says in text, text
     assert state() == before
 
@@ -85,7 +89,9 @@ def test_a_shift_outside_the_activity_and_a_deadline_after_the_start_are_refused
     late = ShiftSpec(a.ends_at, a.ends_at + timedelta(hours=1), 5)
     refused(lambda: plan(shifts=[late]), "须在活动时间之内")
     refused(lambda: plan(shifts=[]), "至少安排一个班次")
-    refused(lambda: plan(signup_deadline=a.starts_at + timedelta(hours=1)), "报名截止不能晚于活动开始")
+    refused(
+        lambda: plan(signup_deadline=a.starts_at + timedelta(hours=1)), "报名截止不能晚于活动开始"
+    )
 
 
 def test_a_lead_of_another_hospital_is_refused() -> None:
@@ -176,7 +182,11 @@ def test_cancelling_needs_a_reason_and_tells_those_signed_up() -> None:
 
 def test_a_member_cannot_publish_or_cancel() -> None:
     a = plan()
-    refused(lambda: activity_publish(access=acc("member"), activity=a), "只能组织本支部", PermissionDenied)
+    refused(
+        lambda: activity_publish(access=acc("member"), activity=a),
+        "只能组织本支部",
+        PermissionDenied,
+    )
     refused(
         lambda: activity_cancel(access=acc("member"), activity=a, reason="x"),
         "只能组织本支部",

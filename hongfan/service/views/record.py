@@ -5,6 +5,8 @@ the follow-ups still open. Thin: writes in ``services.record``, reads in
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -64,7 +66,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             counts=form.counts(),
             referrals=d["referrals"] or 0,
             materials=d["materials"] or 0,
-            medicine_value=d["medicine_value"] or 0,
+            medicine_value=d["medicine_value"] or Decimal(0),
             summary=d["summary"],
             request=request,
         ),
@@ -134,7 +136,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         request,
         "service/record/follow_ups.html",
         {
-            "rows": [(h, record_selectors.mask_name(h.name)) for h in rows],
+            "rows": [(h, record_selectors.masked_name(h)) for h in rows],
         },
     )
 
