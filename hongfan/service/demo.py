@@ -142,22 +142,20 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
             stem = VILLAGE_STEMS[(k // len(towns)) % len(VILLAGE_STEMS)]
             round_ = k // (len(towns) * len(VILLAGE_STEMS))
             if k % 9 == 4:
-                pname, kind = f"{stem}社区", PlaceKind.COMMUNITY
+                pname, pkind = f"{stem}社区", PlaceKind.COMMUNITY
             elif k % 13 == 6:
-                pname, kind = f"{town[:2]}第{k % 5 + 1}小学", PlaceKind.SCHOOL
+                pname, pkind = f"{town[:2]}第{k % 5 + 1}小学", PlaceKind.SCHOOL
             else:
-                pname, kind = f"{stem}村", PlaceKind.VILLAGE
+                pname, pkind = f"{stem}村", PlaceKind.VILLAGE
             if round_:
                 pname = f"{pname[:-1]}{round_ + 1}{pname[-1]}"
             places.append(
-                Place(hospital=hospital, name=pname, kind=kind, township=town, county=county)
+                Place(hospital=hospital, name=pname, kind=pkind, township=town, county=county)
             )
-        seen: set[tuple[str, str]] = set()
-        places = [
-            p
-            for p in places
-            if (p.township, p.name) not in seen and not seen.add((p.township, p.name))
-        ]  # type: ignore[func-returns-value]
+        unique: dict[tuple[str, str], Any] = {}
+        for p in places:
+            unique.setdefault((p.township, p.name), p)
+        places = list(unique.values())
         places = Place.objects.bulk_create(places)
         # About four in five places are reached in a year (the reports: 200 villages).
         reachable = places[: max(1, int(len(places) * 0.82))]
@@ -246,9 +244,7 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
                             ),
                             mobile=encrypt(mobile),
                             mobile_hash=keyed_hash(mobile),
-                            address=encrypt(
-                                f"{a.place.township}{a.place.name}{rng.randint(1, 120)}号"
-                            ),
+                            address=encrypt(f"{a.place}{rng.randint(1, 120)}号"),
                             what_done=rng.choice(
                                 ["测血压、调整用药", "测血糖、饮食指导", "伤口换药", "康复训练指导"]
                             ),
@@ -274,9 +270,9 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
             )
         ServiceRecord.objects.bulk_create(records, batch_size=500)
         for r in records:
-            for kind in rng.sample(served_kinds, 3):
+            for skind in rng.sample(served_kinds, 3):
                 counts.append(
-                    ServedCount(record=r, kind=kind, count=rng.randint(10, r.people_served))
+                    ServedCount(record=r, kind=skind, count=rng.randint(10, r.people_served))
                 )
         ServedCount.objects.bulk_create(counts, batch_size=1000)
         Household.objects.bulk_create(households, batch_size=500)

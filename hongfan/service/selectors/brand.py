@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -79,7 +80,7 @@ def brand_figures(*, hospital: Hospital, year: int, today: date | None = None) -
     measures = list(measures_of(hospital))
     in_year = Activity.objects.filter(hospital=hospital, starts_at__gte=start, starts_at__lt=end)
     done = in_year.filter(held(now))
-    acts = {
+    acts: dict[Any, Any] = {
         r["measure_id"]: r
         for r in done.order_by()
         .values("measure_id")
@@ -92,7 +93,7 @@ def brand_figures(*, hospital: Hospital, year: int, today: date | None = None) -
         .values("activity__measure_id")
         .annotate(n=Sum("people_served"))
     }
-    hours = {
+    hours: dict[Any, Any] = {
         r["activity__measure_id"]: r
         for r in HourEntry.objects.filter(
             hospital=hospital,
@@ -106,7 +107,8 @@ def brand_figures(*, hospital: Hospital, year: int, today: date | None = None) -
     }
     rows = []
     for m in measures:
-        a, h = acts.get(m.pk, {}), hours.get(m.pk, {})
+        a: dict[str, Any] = acts.get(m.pk, {})
+        h: dict[str, Any] = hours.get(m.pk, {})
         rows.append(
             MeasureFigures(
                 m,

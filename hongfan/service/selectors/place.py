@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
@@ -84,7 +85,7 @@ def place_reach(*, hospital: Hospital, year: int) -> PlaceReach:
     activities held in the year, and per township how many of its places were reached.
     Two queries."""
     start, end = year_bounds(year)
-    visits = {
+    visits: dict[Any, Any] = {
         r["place_id"]: r
         for r in Activity.objects.filter(
             held(timezone.now()), hospital=hospital, starts_at__gte=start, starts_at__lt=end
@@ -96,7 +97,7 @@ def place_reach(*, hospital: Hospital, year: int) -> PlaceReach:
     }
     rows = []
     for p in Place.objects.filter(hospital=hospital).order_by("county", "township", "name"):
-        v = visits.get(p.pk, {})
+        v: dict[str, Any] = visits.get(p.pk, {})
         if not p.active and not v:
             continue
         rows.append(PlaceRow(p, v.get("n", 0), v.get("last")))

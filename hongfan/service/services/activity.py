@@ -189,7 +189,7 @@ def activity_create(
         departments=departments,
         shifts=shifts,
     )
-    activity = Activity.objects.create(
+    activity = Activity.objects.create(  # type: ignore[misc]  # None refused by _check above
         hospital=hospital,
         branch=branch,
         measure=measure,
@@ -285,7 +285,7 @@ def activity_update(
         measure_kept=a.measure_id,
         place_kept=a.place_id,
     )
-    a.kind, a.title, a.measure, a.place = kind, title, measure, place
+    a.kind, a.title, a.measure, a.place = kind, title, measure, place  # type: ignore[assignment]
     a.starts_at, a.ends_at = starts_at, ends_at  # type: ignore[assignment]
     a.signup_deadline, a.cancel_deadline = signup_deadline, cancel_deadline  # type: ignore[assignment]
     a.place_detail = (place_detail or "").replace("\x00", "").strip()[:100]

@@ -133,7 +133,7 @@ def _form(request: HttpRequest, access: Access, hospital: Hospital, initial: dic
         places=place_selectors.place_options(hospital.pk, keep.place_id if keep else None),
         departments=activity_selectors.department_options(hospital.pk),
     )  # fmt: skip
-    formset = ShiftFormSet(
+    formset = ShiftFormSet(  # type: ignore[call-arg]
         request.POST or None,
         initial=shifts,
         prefix="shift",
