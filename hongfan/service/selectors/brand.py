@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import year_bounds
 from hongfan.org.models import Hospital
 from hongfan.service.choices import ActivityStatus, HourKind
@@ -36,6 +37,19 @@ def held(now: datetime | None = None) -> Q:
 
 def brand_of(hospital: Hospital) -> ServiceBrand | None:
     return ServiceBrand.objects.filter(hospital=hospital).first()
+
+
+def measure_get(*, access: Access, pk: int) -> ServiceMeasure:
+    """A measure for its hospital's admin (who keeps the brand)."""
+    return get_scoped(
+        ServiceMeasure.objects.all(),
+        pk,
+        access,
+        noun="服务举措",
+        verb="修改",
+        may=lambda m: access.administers_hospital(m.hospital_id),
+        refusal="服务举措由医院党委维护",
+    )
 
 
 def measures_of(hospital: Hospital, *, active_only: bool = False) -> QuerySet[ServiceMeasure]:

@@ -10,13 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from hongfan.core.access import Access, get_scoped, hospital_for, request_access
+from hongfan.core.access import Access, hospital_for, request_access
 from hongfan.core.dates import today
 from hongfan.core.forms import run_form, year_param
 from hongfan.org.models import Hospital
 from hongfan.org.selectors.hospitals import hospital_choices
 from hongfan.service.forms.brand import BrandForm, MeasureEditForm, MeasureForm
-from hongfan.service.models import ServiceMeasure
 from hongfan.service.selectors import brand as brand_selectors
 from hongfan.service.services import brand as brand_services
 
@@ -136,15 +135,7 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    measure = get_scoped(
-        ServiceMeasure.objects.all(),
-        pk,
-        access,
-        noun="服务举措",
-        verb="修改",
-        may=lambda m: access.administers_hospital(m.hospital_id),
-        refusal="服务举措由医院党委维护",
-    )
+    measure = brand_selectors.measure_get(access=access, pk=pk)
     form = MeasureEditForm(
         request.POST or None,
         initial={
