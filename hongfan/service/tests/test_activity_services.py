@@ -205,3 +205,12 @@ class _on_commit:
 
     def __exit__(self, *exc: Any) -> None:
         self.ctx.__exit__(*exc)
+
+
+def test_the_hospital_plans_its_own_activity_and_tells_its_staff() -> None:
+    a = plan(acc("hosp"), branch=None, title="全院义诊")
+    assert a.branch_id is None
+    with _on_commit():
+        _, told = activity_publish(access=acc("hosp"), activity=a)
+    staff = Person.objects.filter(hospital=primary(), user__isnull=False, status="active")
+    assert told == staff.filter(user__is_active=True).count()

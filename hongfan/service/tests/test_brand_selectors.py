@@ -119,3 +119,45 @@ def test_the_city_dashboard_puts_the_hospitals_side_by_side() -> None:
     assert len(q) <= 10
     # the demo year gave both hospitals held activities
     assert all(line.activities > 0 for line in d.lines)
+
+
+def test_the_hospital_dashboard_reads_desk_help_loans_and_the_nursing_clock() -> None:
+    from hongfan.service.models import (
+        DeskHelp,
+        LendItem,
+        Loan,
+        NursingBooking,
+        NursingService,
+        ServiceDesk,
+    )
+
+    year = today().year
+    before = hospital_dashboard(hospital=primary(), year=year).total
+    now = timezone.now()
+    desk = ServiceDesk.objects.create(
+        hospital=primary(), name="统计驿站", location="门诊大厅", opening_hours="8-17"
+    )
+    DeskHelp.objects.create(
+        hospital=primary(), desk=desk, kind="guidance", count=12, occurred_at=now
+    )
+    item = LendItem.objects.create(
+        hospital=primary(), desk=desk, kind="wheelchair", name="统计轮椅", stock=3
+    )
+    Loan.objects.create(
+        hospital=primary(), item=item, borrower="x", mobile="x", mobile_hash="h",
+        lent_at=now, due_at=now + timedelta(hours=4),
+    )  # fmt: skip
+    service = NursingService.objects.create(hospital=primary(), category="basic", name="统计护理")
+    asked = now - timedelta(hours=30)
+    for n, arrived in enumerate((asked + timedelta(hours=20), asked + timedelta(hours=28), None)):
+        b = NursingBooking.objects.create(
+            hospital=primary(), reference=f"TJ{n}", service=service, patient_kind="elderly",
+            patient_name="x", mobile="x", mobile_hash="h", address="x", arrived_at=arrived,
+        )  # fmt: skip
+        NursingBooking.objects.filter(pk=b.pk).update(requested_at=asked)
+    after = hospital_dashboard(hospital=primary(), year=year).total
+    assert after.desk_help == before.desk_help + 12
+    assert after.loans == before.loans + 1
+    assert after.nursing == before.nursing + 3
+    assert after.nursing_visited == before.nursing_visited + 2
+    assert after.nursing_in_time == before.nursing_in_time + 1
