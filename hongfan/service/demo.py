@@ -157,8 +157,8 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
             unique.setdefault((p.township, p.name), p)
         places = list(unique.values())
         places = Place.objects.bulk_create(places)
-        # About four in five places are reached in a year (the reports: 200 villages).
-        reachable = places[: max(1, int(len(places) * 0.82))]
+        # Nine in ten places are reached in a year (the reports: 200 villages).
+        reachable = places[: max(1, int(len(places) * 0.9))]
 
         n = max(10, round(300 * staff / LARGEST_STAFF))
         tz = timezone.get_current_timezone()
