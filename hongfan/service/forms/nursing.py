@@ -17,10 +17,12 @@ _INPUT = {"class": "form-control"}
 
 
 class BookingForm(forms.Form):
-    service = IdChoice(
+    """The public booking. The service is picked among the hospital's active services,
+    given as (id, label) pairs: the page is public, so it is handed no rows."""
+
+    service = forms.TypedChoiceField(
         label="需要的服务",
-        queryset=NursingService.objects.none(),
-        empty_label="请选择",
+        coerce=int,
         error_messages={
             "required": "请选择需要的服务",
             "invalid_choice": "本院未开展该护理服务，请从列表中选择",
@@ -50,12 +52,11 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["service"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = services
-        field.label_from_instance = lambda s: f"{s.get_category_display()} · {s.name}"  # type: ignore[method-assign,assignment]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "请选择"), *services]
 
 
 class StatusForm(forms.Form):

@@ -110,6 +110,14 @@ def public_services(*, hospital_id: int) -> QuerySet[NursingService]:
     )
 
 
+def public_service_choices(*, hospital_id: int) -> list[tuple[int, str]]:
+    """The public page's choices: (id, "类别 · 项目") of the hospital's active services."""
+    return [
+        (s.pk, f"{s.get_category_display()} · {s.name}")
+        for s in public_services(hospital_id=hospital_id)
+    ]
+
+
 # --- nurses --------------------------------------------------------------------------------
 
 

@@ -325,7 +325,8 @@ def booking_visit(
     _step(b, (NursingStatus.ASSIGNED,), "预约派单后才能记录上门")
     errors = {}
     now = timezone.now()
-    if arrived_at < b.requested_at:
+    # The form gives the minute: a visit in the minute of the booking is not before it.
+    if arrived_at < b.requested_at.replace(second=0, microsecond=0):
         errors["arrived_at"] = "到达时间不能早于预约时间"
     elif arrived_at > now + timedelta(minutes=5):
         errors["arrived_at"] = "到达时间不能晚于现在"

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import ALL, get_usage
 
 from hongfan.core.access import request_access
 from hongfan.core.audit import client_ip
@@ -51,14 +51,17 @@ def _client(group: str, request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest, group: str, *, increment: bool) -> bool:
-    return is_ratelimited(
+    """Whether this client address has used up ``NURSING_BOOKING_RATE`` (asked before the
+    attempt), or count one more use (``increment``, after a booking or a wrong guess)."""
+    usage = get_usage(
         request,
         group=f"service.nursing.{group}",
         key=_client,
         rate=settings.NURSING_BOOKING_RATE,
-        method=is_ratelimited.ALL,
+        method=ALL,
         increment=increment,
     )
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
@@ -67,9 +70,10 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 
 def nursing_book(request: HttpRequest, hospital_id: int) -> HttpResponse:
     """The family's booking page (no login). A client address may book a few times an
-    hour (``NURSING_BOOKING_RATE``); beyond that a 429 page in Chinese."""
+    hour (``NURSING_BOOKING_RATE``); beyond that a 429 page in Chinese. The page is public:
+    it is handed the hospital's name and its services' labels, no rows."""
     hospital = sel.public_hospital(hospital_id=hospital_id)
-    services = sel.public_services(hospital_id=hospital.pk)
+    services = sel.public_service_choices(hospital_id=hospital.pk)
     form = BookingForm(request.POST if request.method == "POST" else None, services=services)
     if request.method == "POST":
         if _limited(request, "book", increment=False):
@@ -79,7 +83,7 @@ def nursing_book(request: HttpRequest, hospital_id: int) -> HttpResponse:
             try:
                 booking = svc.booking_create(
                     hospital=hospital,
-                    service_id=data["service"].pk,
+                    service_id=data["service"],
                     patient_kind=data["patient_kind"],
                     patient_name=data["patient_name"],
                     mobile=data["mobile"],
@@ -94,12 +98,17 @@ def nursing_book(request: HttpRequest, hospital_id: int) -> HttpResponse:
                 return render(
                     request,
                     "service/nursing/booked.html",
-                    {"booking": booking, "hospital": hospital, "rule": rule},
+                    {
+                        "reference": booking.reference,
+                        "service_name": booking.service.name,
+                        "hospital_name": hospital.name,
+                        "promise_hours": rule.promise_hours,
+                    },
                 )
     return render(
         request,
         "service/nursing/book.html",
-        {"form": form, "hospital": hospital, "offers": services.exists()},
+        {"form": form, "hospital_name": hospital.name, "offers": bool(services)},
     )
 
 
