@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from hongfan.org.models import Hospital
+from hongfan.org.models import Hospital, Person
 from hongfan.org.tests.factories import primary
 from hongfan.service.choices import NurseTitle, NursingStatus
 from hongfan.service.models import NurseProfile, NursingBooking, NursingRule
@@ -23,7 +23,9 @@ def _local(*args: int) -> datetime:
 
 
 def _served(b: NursingBooking, after: timedelta, status: str = NursingStatus.CLOSED) -> None:
-    NursingBooking.objects.filter(pk=b.pk).update(status=status, arrived_at=b.requested_at + after)
+    NursingBooking.objects.filter(pk=b.pk).update(
+        status=status, arrived_at=b.requested_at + after, nurse=Person.objects.order_by("pk")[0]
+    )
 
 
 def _empty_hospital() -> Hospital:

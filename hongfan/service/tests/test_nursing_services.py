@@ -79,14 +79,17 @@ def test_a_booking_with_bad_input_is_refused_in_chinese(field, value, message):
     assert NursingBooking.objects.count() == before
 
 
-def test_the_whole_case_runs_triage_assign_visit_close_and_tells_the_nurse(users):
+def test_the_whole_case_runs_triage_assign_visit_close_and_tells_the_nurse(
+    users, django_capture_on_commit_callbacks
+):
     nurse = a_nurse(primary())
     from hongfan.accounts.models import RoleAssignment, User
 
     account = User.objects.create(username="nurse-test", person=nurse)
     RoleAssignment.objects.create(user=account, role="member")
     b = a_booking(primary())
-    b = to_status(b, NursingStatus.ASSIGNED, nurse=nurse)
+    with django_capture_on_commit_callbacks(execute=True):
+        b = to_status(b, NursingStatus.ASSIGNED, nurse=nurse)
     assert b.nurse_id == nurse.pk and b.assigned_at is not None
     assert Notification.objects.filter(recipient=account, title__contains="上门护理派单").exists()
     acc = office()
