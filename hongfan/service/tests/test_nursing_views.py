@@ -242,3 +242,16 @@ def test_the_office_home_page_flags_bookings_past_the_promise(client_for):
     r = client_for("nursing").get(reverse("home"))
     assert r.status_code == 200
     assert "个上门护理预约已超过承诺时限" in r.content.decode()
+
+
+def test_the_queue_and_the_figures_keep_a_query_budget(client_for, django_assert_max_num_queries):
+    c = client_for("nursing")
+    c.get(reverse("service:nursing_queue"))  # sessions and menus warmed
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("service:nursing_queue")).status_code == 200
+    for _ in range(5):
+        a_booking(primary())
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("service:nursing_queue")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("service:nursing_promise")).status_code == 200
