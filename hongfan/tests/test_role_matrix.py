@@ -325,6 +325,7 @@ CHOICE_SCOPE: dict[str, Callable[[], set[int] | None]] = {
     "sec": lambda: {primary().pk},
     "member": lambda: {primary().pk},
     "hosp2": lambda: {second().pk},
+    "nursing": lambda: {primary().pk},
 }
 # Rows above the hospitals, which any role's form may offer.
 CITY_WIDE_MODELS = {"Authority"}
