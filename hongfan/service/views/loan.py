@@ -3,6 +3,8 @@ and lend / return / lost. Thin: writes in ``services.loan``, reads in ``selector
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from hongfan.core import tables
@@ -39,12 +42,9 @@ COLUMNS = (
 )
 
 
-def _staff_desk(request: HttpRequest, pk: int, verb: str = "办理"):  # type: ignore[no-untyped-def]
-    access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=desk):
-        raise access.denied(desk.hospital_id, "借用登记", verb)
-    return access, desk
+def yuan(amount: Decimal) -> str:
+    """200.00 -> "200", 12.50 -> "12.5"."""
+    return f"{amount:.2f}".rstrip("0").rstrip(".")
 
 
 @login_required
@@ -171,8 +171,8 @@ def lend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已借出{item.name}，请于{loan.due_at:%m月%d日 %H:%M}前归还"
-                + (f"，收取押金{loan.deposit}元" if loan.deposit else ""),
+                f"已借出{item.name}，请于{timezone.localtime(loan.due_at):%m月%d日 %H:%M}前归还"
+                + (f"，收取押金{yuan(loan.deposit)}元" if loan.deposit else ""),
             )
             return redirect(reverse("service:desk", args=[item.desk_id]) + "#loans")
     stock = loan_selectors.items_of(desk=item.desk)
@@ -228,7 +228,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        refund = f"，退还押金{loan.deposit}元" if loan.deposit else ""
+        refund = f"，退还押金{yuan(loan.deposit)}元" if loan.deposit else ""
         messages.success(request, f"已登记归还：{loan.item.name}{refund}")
     return _back(request, loan.item.desk_id)
 
