@@ -326,7 +326,12 @@ def _demo_posts(hospital: Any, rng: Any) -> None:
             designated_on=day0.replace(month=1, day=1) - timedelta(days=rng.randint(200, 900)),
         )
         mates = [p for p in by_dept.get(head.department_id, []) if p.pk != head.pk]
-        staff = [head, *rng.sample(mates, min(len(mates), rng.randint(3, 8)))]
+        # Mostly a third to a half Party members; now and then a post slips below the rule.
+        party = [p for p in mates if p.political_status in ("member", "probationary")]
+        others = [p for p in mates if p not in party]
+        chosen = rng.sample(party, min(len(party), rng.randint(1, 3)))
+        chosen += rng.sample(others, min(len(others), rng.randint(1, 4)))
+        staff = [head, *chosen]
         if head.pk == demo["sec"] and demo["member"]:
             member = Person.objects.get(pk=demo["member"])
             staff = [*staff, member] if member.pk not in {p.pk for p in staff} else staff

@@ -88,3 +88,37 @@ def test_member_on_duty_logs_help_lends_a_wheelchair_and_takes_it_back(
     expect(ledger_row).to_contain_text("已归还")
     expect(ledger_row).to_contain_text("王**")
     shot(admin, "service-desk-ledger-desktop")
+
+
+def test_admin_pages_of_rosters_and_posts_on_a_desktop_and_a_phone(
+    demo_city: Any, open_page: Any
+) -> None:
+    """The demo's fill rate, a roster, the model posts with their warnings, a post and its
+    printable card, as the hospital admin sees them (screenshots to look at)."""
+    from playwright.sync_api import expect
+
+    from hongfan.service.models import ModelPost, ServiceDesk
+
+    base = demo_city.url
+    desk = ServiceDesk.objects.filter(hospital=primary()).order_by("pk").first()
+    post = ModelPost.objects.filter(hospital=primary()).order_by("pk").first()
+    assert desk is not None and post is not None
+    admin = open_page(DESKTOP)
+    login(admin, base, "hosp")
+    admin.goto(f"{base}/service/desks/fill/")
+    expect(admin.locator("#fill-table")).to_contain_text(desk.name)
+    shot(admin, "service-desk-fill-desktop")
+    admin.goto(f"{base}/service/posts/")
+    expect(admin.locator("#post-table")).to_contain_text(post.name)
+    shot(admin, "service-posts-desktop")
+    admin.goto(f"{base}/service/posts/{post.pk}/card/")
+    expect(admin.locator("#post-card")).to_contain_text(post.commitment)
+    shot(admin, "service-post-card-desktop")
+    phone = open_page(PHONE)
+    login(phone, base, "sec")
+    phone.goto(f"{base}/service/desks/{desk.pk}/roster/")
+    shot(phone, "service-desk-roster-phone")
+    assert horizontal_overflow(phone) == 0
+    phone.goto(f"{base}/service/posts/")
+    shot(phone, "service-posts-phone")
+    assert horizontal_overflow(phone) == 0
