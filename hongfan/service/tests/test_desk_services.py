@@ -37,7 +37,7 @@ def test_admin_creates_a_desk_and_a_duplicate_name_is_refused():
     desk = desk_services.desk_create(
         access=acc("hosp"),
         hospital=primary(),
-        name="门诊大厅红帆驿站",
+        name="急诊测试红帆驿站",
         location="门诊楼一楼",
         opening_hours="07:30-17:30",
     )
@@ -46,12 +46,12 @@ def test_admin_creates_a_desk_and_a_duplicate_name_is_refused():
         desk_services.desk_create(
             access=acc("hosp"),
             hospital=primary(),
-            name="门诊大厅红帆驿站",
+            name="急诊测试红帆驿站",
             location="x",
             opening_hours="y",
         )
     assert "同名" in str(exc.value)
-    assert ServiceDesk.objects.filter(name="门诊大厅红帆驿站").count() == 1
+    assert ServiceDesk.objects.filter(name="急诊测试红帆驿站").count() == 1
 
 
 def test_secretary_and_other_hospital_admin_cannot_create_a_desk():
