@@ -75,13 +75,8 @@ HOURS_TABS: list[TabEntry] = []
 
 
 # --- 红帆驿站 and model posts --------------------------------------------------------------
-from collections.abc import Iterable  # noqa: E402
-from datetime import date  # noqa: E402
 
-from django.urls import reverse  # noqa: E402
 
-from hongfan.core.access import Access  # noqa: E402
-from hongfan.core.todos import OVERDUE, SOON, Todo  # noqa: E402
 from hongfan.service.selectors.desk import swaps_for_me  # noqa: E402
 from hongfan.service.selectors.loan import overdue_by_desk  # noqa: E402
 
