@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
-from hongfan.core.nav import HEAD, TAIL, MenuEntry, TabEntry
+from hongfan.core.nav import HEAD, MenuEntry, TabEntry
 from hongfan.core.todos import OVERDUE, SOON, Todo, TodoSource
 
 # --- activities: brand, measures, places, planning, records -------------------------------
@@ -108,15 +108,15 @@ def _swaps_waiting(access: Access, day: date) -> Iterable[Todo]:
 
 
 DESK_ENTRIES: list[MenuEntry] = [
-    MenuEntry("红帆驿站", "service:desks", "city", "组织生活", 60),
-    MenuEntry("驿站值班统计", "service:desk_fill", "city", "组织生活", 61),
-    MenuEntry("先锋岗示范岗", "service:posts", "city", "组织生活", 62),
-    MenuEntry("先锋岗认定规则", "service:post_rules", "city", "组织生活", 63),
-    MenuEntry("红帆驿站", "service:desks", "hospital", "组织生活", 60),
-    MenuEntry("驿站值班统计", "service:desk_fill", "hospital", "组织生活", 61),
-    MenuEntry("先锋岗示范岗", "service:posts", "hospital", "组织生活", 62),
-    MenuEntry("红帆驿站", "service:desks", "branch", "组织生活", 60),
-    MenuEntry("先锋岗示范岗", "service:posts", "branch", "组织生活", 62),
+    MenuEntry("红帆驿站", "service:desks", "city", "为民服务", 60),
+    MenuEntry("驿站值班统计", "service:desk_fill", "city", "为民服务", 61),
+    MenuEntry("先锋岗示范岗", "service:posts", "city", "为民服务", 62),
+    MenuEntry("先锋岗认定规则", "service:post_rules", "city", "为民服务", 63),
+    MenuEntry("红帆驿站", "service:desks", "hospital", "为民服务", 60),
+    MenuEntry("驿站值班统计", "service:desk_fill", "hospital", "为民服务", 61),
+    MenuEntry("先锋岗示范岗", "service:posts", "hospital", "为民服务", 62),
+    MenuEntry("红帆驿站", "service:desks", "branch", "为民服务", 60),
+    MenuEntry("先锋岗示范岗", "service:posts", "branch", "为民服务", 62),
     MenuEntry("红帆驿站值班", "service:desks", "member", "我的", 60),
 ]
 DESK_TASKS: list[TodoSource] = [
@@ -137,8 +137,8 @@ NURSING_ENTRIES: list[MenuEntry] = [
     MenuEntry("服务项目", "service:nursing_services", "nursing", HEAD, 2),
     MenuEntry("上门护士", "service:nursing_nurses", "nursing", HEAD, 3),
     MenuEntry("时限统计", "service:nursing_promise", "nursing", HEAD, 4),
-    MenuEntry("上门护理", "service:nursing_queue", "hospital", TAIL, 40),
-    MenuEntry("上门护理时限", "service:nursing_city", "city", TAIL, 40),
+    MenuEntry("上门护理", "service:nursing_queue", "hospital", "为民服务", 70),
+    MenuEntry("上门护理时限", "service:nursing_city", "city", "为民服务", 70),
     MenuEntry("上门护理任务", "service:nursing_mine", "member", "我的", 40, when=_is_home_nurse),
 ]
 
