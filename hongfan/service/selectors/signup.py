@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from hongfan.core.access import Access, get_scoped
@@ -85,10 +86,14 @@ def volunteer_person(*, access: Access) -> Person | None:
 
 
 def _shifts_with_counts() -> QuerySet[Shift]:
-    return Shift.objects.annotate(
-        taken=Count("signups", filter=Q(signups__status=SignupStatus.SIGNED)),
-        waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
-    ).order_by("starts_at", "pk")
+    return (
+        Shift.objects.annotate(
+            taken=Count("signups", filter=Q(signups__status=SignupStatus.SIGNED)),
+            waiting=Count("signups", filter=Q(signups__status=SignupStatus.WAITLISTED)),
+        )
+        .annotate(left=Greatest(F("capacity") - F("taken"), Value(0)))
+        .order_by("starts_at", "pk")
+    )
 
 
 def open_activities(*, access: Access, now: datetime | None = None) -> QuerySet[Activity]:
@@ -324,3 +329,60 @@ def signup_panel(*, access: Access, activity: Activity, now: datetime | None = N
             activity=activity, status=SignupStatus.SIGNED, checked_in_at__isnull=False
         ).count()
     return panel
+
+
+def shift_for_volunteer(*, access: Access, pk: object) -> Shift:
+    """A shift one may ask to sign up for: of one's own hospital (another's is a 404)."""
+    return get_scoped(
+        Shift.objects.select_related("activity"),
+        pk,
+        access,
+        noun="班次",
+        verb="报名",
+        may=lambda s: s.activity.hospital_id == access.person_hospital_id,
+        hospital_of=lambda s: s.activity.hospital_id,
+        business=False,
+    )
+
+
+def waitlist_position(signup: Signup) -> int:
+    return Signup.objects.filter(
+        shift_id=signup.shift_id,
+        status=SignupStatus.WAITLISTED,
+        created_at__lte=signup.created_at,
+    ).count()
+
+
+def activity_by_code(pk: object, token: str) -> Activity | None:
+    """The activity of a QR link, None when the link is not right (no hint which part)."""
+    from hongfan.core.forms import id_or_none
+
+    key = id_or_none(pk)
+    a = Activity.objects.select_related("place").filter(pk=key).first() if key else None
+    return a if a is not None and code_matches(a, token) else None
+
+
+def scan_state(*, activity: Activity, person: Person) -> Signup | None:
+    """The volunteer's sign-up a scan is about: the first not yet checked out, else the
+    last; None when they hold no place in the activity."""
+    rows = list(
+        Signup.objects.filter(activity=activity, person=person, status=SignupStatus.SIGNED)
+        .select_related("shift")
+        .order_by("shift__starts_at", "pk")
+    )
+    for r in rows:
+        if r.checked_out_at is None:
+            return r
+    return rows[-1] if rows else None
+
+
+def signup_for_correction(*, access: Access, pk: object) -> Signup:
+    """A sign-up whose hours the organiser of its activity may correct."""
+    return get_scoped(
+        Signup.objects.select_related("activity", "shift", "person"),
+        pk,
+        access,
+        noun="报名",
+        verb="更正时长",
+        may=lambda s: may_manage(access, s.activity),
+    )

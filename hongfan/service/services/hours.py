@@ -35,32 +35,12 @@ from hongfan.points.services.awarding import CodedAward, award_many_by_code
 from hongfan.points.services.ledger import points_reverse
 from hongfan.service.choices import ActivityStatus, HourKind, SignupStatus
 from hongfan.service.models import Activity, HourEntry, HourTotal, Signup
+from hongfan.service.selectors.hours import TENTH, signup_hours
 from hongfan.service.selectors.rules import volunteer_rule_for
 from hongfan.service.selectors.signup import activity_authority_id, may_manage
 from hongfan.service.services.signup import _users_of
 
 SOURCE_TYPE = "service.signup"
-TENTH = Decimal("0.1")
-
-
-def signup_hours(
-    *,
-    checked_in_at: datetime | None,
-    checked_out_at: datetime | None,
-    shift_starts_at: datetime,
-    shift_ends_at: datetime,
-    excluded_minutes: int,
-    day_cap: Decimal,
-) -> Decimal:
-    """The hours of one sign-up (0 without a check-in)."""
-    if checked_in_at is None:
-        return Decimal(0)
-    out = checked_out_at or max(shift_ends_at, checked_in_at)
-    minutes = Decimal((out - checked_in_at).total_seconds()) / 60
-    length = Decimal((shift_ends_at - shift_starts_at).total_seconds()) / 60
-    minutes = min(minutes, length) - Decimal(excluded_minutes)
-    minutes = max(Decimal(0), min(minutes, max(Decimal(0), day_cap) * 60))
-    return (minutes / 60).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def source_id(entry: HourEntry) -> str:
