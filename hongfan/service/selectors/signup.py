@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -24,6 +25,13 @@ BAD_CODE = "签到码无效，请重新扫描活动现场的二维码"
 
 def _hm(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%m月%d日 %H:%M}"
+
+
+def require_volunteer_role(access: Access) -> None:
+    """三员分立: the auditor, security admin and system admin use no volunteer page (a user
+    with no role at all — staff who are not members — may)."""
+    if access.roles and not access.is_business:
+        raise PermissionDenied("此角色不能使用志愿服务")
 
 
 def may_manage(access: Access, activity: Activity) -> bool:
@@ -172,6 +180,7 @@ def signups_on(*, access: Access, days: tuple) -> list[Signup]:
 
 def signup_get(*, access: Access, pk: object) -> Signup:
     """One sign-up: its person's own, or one the lead / organiser of its shift may see."""
+    require_volunteer_role(access)
     return get_scoped(
         Signup.objects.select_related("activity", "shift", "shift__activity", "person"),
         pk,
@@ -184,6 +193,7 @@ def signup_get(*, access: Access, pk: object) -> Signup:
 
 def activity_for_volunteer(*, access: Access, pk: object) -> Activity:
     """An activity as a volunteer reads it: of their own hospital (another's is a 404)."""
+    require_volunteer_role(access)
     return get_scoped(
         Activity.objects.select_related("place", "branch"),
         pk,
@@ -198,6 +208,7 @@ def activity_for_volunteer(*, access: Access, pk: object) -> Activity:
 
 def activity_for_lead(*, access: Access, pk: object) -> Activity:
     """An activity whose roster the user may keep: the organiser, or a lead of a shift."""
+    require_volunteer_role(access)
 
     def may(a: Activity) -> bool:
         if may_manage(access, a):
@@ -333,6 +344,9 @@ def signup_panel(*, access: Access, activity: Activity, now: datetime | None = N
 
 def shift_for_volunteer(*, access: Access, pk: object) -> Shift:
     """A shift one may ask to sign up for: of one's own hospital (another's is a 404)."""
+    require_volunteer_role(access)
+    if access.person_id is None:
+        raise PermissionDenied("当前账号未关联职工信息，不能报名志愿服务")
     return get_scoped(
         Shift.objects.select_related("activity"),
         pk,

@@ -33,6 +33,7 @@ def _back(request: HttpRequest, default: str) -> str:
 def volunteer(request: HttpRequest) -> HttpResponse:
     """志愿服务 on a phone: what is open to me (with places left) and my sign-ups."""
     access = request_access(request)
+    signup_selectors.require_volunteer_role(access)
     person = signup_selectors.volunteer_person(access=access)
     if person is None:
         raise PermissionDenied(signup_services.NO_PERSON)
@@ -91,6 +92,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """What a volunteer's phone opens from the activity's QR code: one big button."""
     access = request_access(request)
+    signup_selectors.require_volunteer_role(access)
     person = signup_selectors.volunteer_person(access=access)
     activity = signup_selectors.activity_by_code(pk, token)
     mine = (
