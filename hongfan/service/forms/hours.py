@@ -71,7 +71,7 @@ class ExportForm(forms.Form):
         max_value=2100,
         error_messages={"min_value": "年度不正确", "max_value": "年度不正确"},
     )
-    reason = LenientText(label="导出用途", max_length=200)
+    reason = LenientText(label="导出用途", max_length=200, required=False)
 
     def clean_reason(self) -> str:
         value = (self.cleaned_data.get("reason") or "").strip()
