@@ -57,6 +57,7 @@ def _hours_waiting(access: Access, day: date) -> Iterable[Todo]:
 
 HOURS_ENTRIES: list[MenuEntry] = [
     MenuEntry("志愿服务时长", "service:hours_table", "city", TAIL, 50),
+    MenuEntry("志愿服务规则", "service:volunteer_rules", "city", TAIL, 51),
     MenuEntry("确认志愿服务时长", "service:hours_pending", "hospital", TAIL, 50),
     MenuEntry("志愿服务时长", "service:hours_table", "hospital", TAIL, 51),
     MenuEntry("确认志愿服务时长", "service:hours_pending", "branch", TAIL, 50),

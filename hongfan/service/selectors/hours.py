@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
@@ -307,3 +308,12 @@ def certificate(*, access: Access, person: Person) -> Certificate:
         number=f"ZYFW-{day:%Y%m%d}-{person.hospital_id:03d}{person.pk:06d}",
         issued_on=day,
     )
+
+
+def volunteer_rule_versions(*, access: Access, authority_id: int) -> list[Any]:
+    """Every version of the city's volunteer rule, newest first (the city's page)."""
+    from hongfan.service.models import VolunteerRule
+
+    if not access.is_city:
+        raise PermissionDenied("志愿服务规则由市卫健委设定")
+    return list(VolunteerRule.objects.filter(authority_id=authority_id).order_by("-effective_from"))
