@@ -12,6 +12,7 @@ activity_patterns: list = []
 # --- sign-up, check-in, hours, volunteer record ------------------------------------------
 from hongfan.service.views import hours as hours_views  # noqa: E402
 from hongfan.service.views import signup as signup_views  # noqa: E402
+from hongfan.service.views import volunteer_rule as volunteer_rule_views  # noqa: E402
 
 hours_patterns: list = [
     path("volunteer/", signup_views.volunteer, name="volunteer"),
@@ -28,6 +29,7 @@ hours_patterns: list = [
     path("volunteer/me/", hours_views.my_record, name="my_record"),
     path("volunteer/people/<id:pk>/", hours_views.person_record, name="person_record"),
     path("volunteer/people/<id:pk>/certificate/", hours_views.certificate, name="certificate"),
+    path("volunteer/rules/", volunteer_rule_views.volunteer_rules, name="volunteer_rules"),
 ]
 
 

@@ -317,3 +317,13 @@ def volunteer_rule_versions(*, access: Access, authority_id: int) -> list[Any]:
     if not access.is_city:
         raise PermissionDenied("志愿服务规则由市卫健委设定")
     return list(VolunteerRule.objects.filter(authority_id=authority_id).order_by("-effective_from"))
+
+
+def person_panel(access: Access, person: Person) -> dict[str, Any]:
+    """The 志愿服务 tab of org's 党员档案 (core.panels): the record, None when the acting
+    user may not read it."""
+    if not may_read_person(access, person):
+        return {"record": None, "person": person}
+    record = volunteer_record(access=access, person=person)
+    record.entries = record.entries[:8]
+    return {"record": record, "person": person}

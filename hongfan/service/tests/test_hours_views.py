@@ -142,3 +142,13 @@ def test_the_national_export_has_full_id_numbers_and_is_audited_as_a_reveal(
 def test_the_national_export_needs_a_purpose(client_for: Any) -> None:
     r = client_for("hosp").post(reverse("service:hours_national"), {"year": "2026", "reason": ""})
     assert r.status_code == 200 and "请填写导出用途" in r.content.decode()
+
+
+def test_the_person_file_has_a_volunteer_tab(client_for: Any) -> None:
+    a, _ = _ended()
+    hours_confirm(access=demo_access("sec"), activity=a)
+    person = User.objects.get(username="member").person
+    html = client_for("sec").get(
+        reverse("org:person", args=[person.pk]) + "?tab=volunteer"
+    ).content.decode()
+    assert "志愿服务" in html and "送医上门" in html
