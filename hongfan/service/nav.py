@@ -56,13 +56,11 @@ def _hours_waiting(access: Access, day: date) -> Iterable[Todo]:
 
 
 HOURS_ENTRIES: list[MenuEntry] = [
+    # One entry per admin audience (the table links to the hours waiting and the rule).
     MenuEntry("志愿服务时长", "service:hours_table", "city", TAIL, 50),
-    MenuEntry("志愿服务规则", "service:volunteer_rules", "city", TAIL, 51),
-    MenuEntry("确认志愿服务时长", "service:hours_pending", "hospital", TAIL, 50),
-    MenuEntry("志愿服务时长", "service:hours_table", "hospital", TAIL, 51),
-    MenuEntry("确认志愿服务时长", "service:hours_pending", "branch", TAIL, 50),
-    MenuEntry("志愿服务时长", "service:hours_table", "branch", TAIL, 51),
-    MenuEntry("志愿服务报名", "service:volunteer", "member", "我的", 5),
+    MenuEntry("志愿服务时长", "service:hours_table", "hospital", TAIL, 50),
+    MenuEntry("志愿服务时长", "service:hours_table", "branch", TAIL, 50),
+    MenuEntry("志愿服务报名", "service:volunteer", "member", "我的", 6),
     MenuEntry("我的志愿服务", "service:my_record", "member", "我的", 6),
 ]
 HOURS_TASKS: list[TodoSource] = [

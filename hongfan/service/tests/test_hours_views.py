@@ -148,7 +148,9 @@ def test_the_person_file_has_a_volunteer_tab(client_for: Any) -> None:
     a, _ = _ended()
     hours_confirm(access=demo_access("sec"), activity=a)
     person = User.objects.get(username="member").person
-    html = client_for("sec").get(
-        reverse("org:person", args=[person.pk]) + "?tab=volunteer"
-    ).content.decode()
+    html = (
+        client_for("sec")
+        .get(reverse("org:person", args=[person.pk]) + "?tab=volunteer")
+        .content.decode()
+    )
     assert "志愿服务" in html and "送医上门" in html

@@ -219,6 +219,8 @@ def volunteer_table(request: HttpRequest) -> HttpResponseBase:
                 else None
             ),
             "admin": access.administers_hospital(hospital.pk),
+            "organiser": bool(access.hospital_ids or access.branch_ids),
+            "city": access.is_city,
         },
         title="志愿服务时长",
     )
