@@ -113,6 +113,7 @@ class _HoursPlan:
             self.p_young = 0.0
         self.busy: set[tuple[int, object]] = set()  # (person, day)
         self.demo_upcoming = False
+        self.waiting: list[Any] = []  # ended in the last days: hours wait for the organiser
 
     def _pick(self, day: object, taken: set[int]) -> Any:
         pool = self.young if self.young and self.rng.random() < self.p_young else self.older
@@ -176,6 +177,8 @@ class _HoursPlan:
                     rows.append(row)
             if past and not waiting:
                 closing.append(a)
+            elif waiting:
+                self.waiting.append(a)
         return rows, closing
 
 
@@ -237,7 +240,12 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
     for a in closing:
         a.status = ActivityStatus.CLOSED
         a.closed_at = a.closed_at or a.ends_at + timedelta(days=1)
-    Activity.objects.bulk_update(closing, ["status", "closed_at"], batch_size=1000)
+    for a in plan.waiting:  # their hours are not confirmed yet, whatever was planned
+        a.status = ActivityStatus.PUBLISHED
+        a.closed_at = None
+    Activity.objects.bulk_update(
+        [*closing, *plan.waiting], ["status", "closed_at"], batch_size=1000
+    )
     award_many_by_code(
         access=None,
         awards=[

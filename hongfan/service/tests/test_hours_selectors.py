@@ -120,7 +120,7 @@ def test_the_demo_fills_past_shifts_confirms_their_hours_and_pays_points_once() 
     now = timezone.now()
     for i in range(12):
         make_activity(h, starts_at=now - timedelta(days=10 + 7 * i), capacity=8, shifts=2)
-    make_activity(h, starts_at=now - timedelta(days=1), capacity=6)  # waits for the organiser
+    waiting = make_activity(h, branch=sec_branch(), starts_at=now - timedelta(days=1), capacity=6)
     upcoming = make_activity(h, starts_at=now + timedelta(days=3), capacity=10)
     assert build_hospital_hours(h) > 0
     entries = HourEntry.objects.filter(hospital=h, activity__isnull=False)
@@ -135,6 +135,10 @@ def test_the_demo_fills_past_shifts_confirms_their_hours_and_pays_points_once() 
         assert HourTotal.objects.filter(person_id=person_id).exists(), username
         assert Signup.objects.filter(person_id=person_id, activity=upcoming).exists(), username
     assert Signup.objects.filter(activity=upcoming, status=SignupStatus.SIGNED).exists()
+    from hongfan.service.selectors.signup import pending_confirmation
+
+    assert waiting in pending_confirmation(access=demo_access("sec"))
+    assert not HourEntry.objects.filter(activity=waiting).exists()
     before = Signup.objects.count()
     assert build_hospital_hours(h) == 0  # again: nothing new
     assert Signup.objects.count() == before
