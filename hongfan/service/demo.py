@@ -113,13 +113,23 @@ class _HoursPlan:
             self.p_young = 0.0
         self.busy: set[tuple[int, object]] = set()  # (person, day)
         self.demo_upcoming = False
+        self.cum: dict[int, list[float]] = {}
         self.waiting: list[Any] = []  # ended in the last days: hours wait for the organiser
+
+    def _cum(self, pool: list[Any]) -> list[float]:
+        from itertools import accumulate
+
+        key = id(pool)
+        if key not in self.cum:
+            self.cum[key] = list(accumulate(self.zeal[x.pk] for x in pool))
+        return self.cum[key]
 
     def _pick(self, day: object, taken: set[int]) -> Any:
         pool = self.young if self.young and self.rng.random() < self.p_young else self.older
         pool = pool or self.young
+        cum = self._cum(pool)
         for _ in range(12):
-            p = self.rng.choices(pool, weights=[self.zeal[x.pk] for x in pool])[0]
+            p = self.rng.choices(pool, cum_weights=cum)[0]
             if p.pk not in taken and (p.pk, day) not in self.busy:
                 return p
         return None
@@ -198,7 +208,6 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
     from hongfan.service.selectors.hours import signup_hours
     from hongfan.service.services.hours import SOURCE_TYPE, add_to_totals
 
-    Signup.objects.bulk_create(signups, batch_size=1000)
     closed = {a.pk for a in closing}
     entries: list[HourEntry] = []
     used: dict[tuple[int, object], Decimal] = {}
@@ -230,9 +239,10 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
                 signup=s,
             )
         )
-    Signup.objects.bulk_update(
-        [s for s in signups if s.confirmed_hours is not None], ["confirmed_hours"], batch_size=1000
-    )
+    # The hours are worked out before the sign-ups are written: one insert, no update.
+    Signup.objects.bulk_create(signups, batch_size=1000)
+    for e in entries:
+        e.signup_id = e.signup.pk
     HourEntry.objects.bulk_create(entries, batch_size=1000)
     add_to_totals(
         [(e.hospital_id, e.person_id, e.occurred_on.year, e.kind, e.hours, 1) for e in entries]
