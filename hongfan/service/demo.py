@@ -242,7 +242,7 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
     # The hours are worked out before the sign-ups are written: one insert, no update.
     Signup.objects.bulk_create(signups, batch_size=1000)
     for e in entries:
-        e.signup_id = e.signup.pk
+        e.signup_id = e.signup.pk if e.signup is not None else None
     HourEntry.objects.bulk_create(entries, batch_size=1000)
     add_to_totals(
         [(e.hospital_id, e.person_id, e.occurred_on.year, e.kind, e.hours, 1) for e in entries]
