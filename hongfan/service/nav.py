@@ -4,14 +4,16 @@ today's tasks (collected by hongfan.core.todos). One block per part of the app."
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.nav import HEAD, MenuEntry, TabEntry
-from hongfan.core.todos import OVERDUE, SOON, Todo, TodoSource
+from hongfan.core.todos import NORMAL, OVERDUE, SOON, Todo, TodoSource
+from hongfan.service.choices import SignupStatus
+from hongfan.service.selectors.signup import pending_confirmation, signups_on
 
 # --- activities: brand, measures, places, planning, records -------------------------------
 SERVICE_GROUP = "为民服务"
@@ -69,9 +71,56 @@ ACTIVITY_TASKS: list[TodoSource] = [
 
 
 # --- sign-up, check-in, hours, volunteer record ------------------------------------------
-HOURS_ENTRIES: list[MenuEntry] = []
-HOURS_TASKS: list[TodoSource] = []
-HOURS_TABS: list[TabEntry] = []
+def _signed_soon(access: Access, day: date) -> Iterable[Todo]:
+    """The member's volunteer shifts today and tomorrow."""
+    for s in signups_on(access=access, days=(day, day + timedelta(days=1))):
+        start = timezone.localtime(s.shift.starts_at)
+        when = "今天" if start.date() == day else "明天"
+        waiting = s.status == SignupStatus.WAITLISTED
+        yield Todo(
+            f"志愿服务：{s.activity.title}",
+            reverse("service:volunteer"),
+            due=start.date(),
+            detail=f"{when} {start:%H:%M}"
+            + (f" · {s.shift.label}" if s.shift.label else "")
+            + (" · 候补中" if waiting else ""),
+            urgency=SOON,
+        )
+
+
+def _hours_waiting(access: Access, day: date) -> Iterable[Todo]:
+    """Activities the organiser ran whose hours wait to be confirmed."""
+    rows = list(pending_confirmation(access=access)[:50])
+    if not rows:
+        return
+    first = rows[0]
+    one = len(rows) == 1
+    yield Todo(
+        f"确认志愿服务时长：{first.title}" if one else "志愿服务时长待确认",
+        reverse("service:confirm", args=[first.pk]) if one else reverse("service:hours_pending"),
+        count=len(rows),
+        detail=f"{len(rows)}项活动已结束，待确认参加人员的服务时长" if not one else "",
+        urgency=OVERDUE if (day - timezone.localtime(first.ends_at).date()).days > 7 else NORMAL,
+        action="去确认",
+    )
+
+
+HOURS_ENTRIES: list[MenuEntry] = [
+    # One entry per admin audience (the table links to the hours waiting and the rule).
+    MenuEntry("志愿服务时长", "service:hours_table", "city", SERVICE_GROUP, 50),
+    MenuEntry("志愿服务时长", "service:hours_table", "hospital", SERVICE_GROUP, 50),
+    MenuEntry("志愿服务时长", "service:hours_table", "branch", SERVICE_GROUP, 50),
+    MenuEntry("志愿服务报名", "service:volunteer", "member", "我的", 6),
+    MenuEntry("我的志愿服务", "service:my_record", "member", "我的", 7),
+]
+HOURS_TASKS: list[TodoSource] = [
+    TodoSource("service.signed_soon", "member", _signed_soon, order=4),
+    TodoSource("service.hours_waiting", "hospital", _hours_waiting, order=25, badge=True),
+    TodoSource("service.hours_waiting_branch", "branch", _hours_waiting, order=25, badge=True),
+]
+HOURS_TABS: list[TabEntry] = [
+    TabEntry("服务", "service:volunteer", "member", 25, icon="service", match="/service/volunteer/")
+]
 
 
 # --- 红帆驿站 and model posts --------------------------------------------------------------

@@ -171,6 +171,7 @@ for app_rows in (
     points_rows.TABLE,
     orglife_rows.TABLE,
     study_rows.TABLE,
+    service_rows.TABLE,
     recognition_rows.TABLE,
     service_rows.TABLE,
 ):

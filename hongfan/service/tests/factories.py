@@ -5,6 +5,11 @@ so that a new test finds the builders in one place."""
 
 from __future__ import annotations
 
-from hongfan.service.tests import factories_activities, factories_desks, factories_nursing
+from hongfan.service.tests import (
+    factories_activities,
+    factories_desks,
+    factories_hours,
+    factories_nursing,
+)
 
-PARTS = [factories_activities, factories_desks, factories_nursing]
+PARTS = [factories_activities, factories_hours, factories_desks, factories_nursing]
