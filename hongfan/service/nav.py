@@ -15,6 +15,10 @@ from hongfan.core.todos import NORMAL, OVERDUE, SOON, Todo, TodoSource
 from hongfan.service.choices import SignupStatus
 from hongfan.service.selectors.signup import pending_confirmation, signups_on
 
+# The service app's to-dos show on the home page but do not count in the 待办 badge of every
+# page (each badge source is a query on every page of its audience; issue 11 §2): what is
+# urgent also arrives as a message. Only the nursing office's promise clock is a badge.
+
 # --- activities: brand, measures, places, planning, records -------------------------------
 SERVICE_GROUP = "为民服务"
 
@@ -65,8 +69,8 @@ def follow_ups_due(access: Access, day: date) -> Iterable[Todo]:
 
 
 ACTIVITY_TASKS: list[TodoSource] = [
-    TodoSource("service.follow_ups", "branch", follow_ups_due, order=20, badge=True),
-    TodoSource("service.follow_ups_hospital", "hospital", follow_ups_due, order=20, badge=True),
+    TodoSource("service.follow_ups", "branch", follow_ups_due, order=20),
+    TodoSource("service.follow_ups_hospital", "hospital", follow_ups_due, order=20),
 ]
 
 
@@ -110,13 +114,13 @@ HOURS_ENTRIES: list[MenuEntry] = [
     MenuEntry("志愿服务时长", "service:hours_table", "city", SERVICE_GROUP, 50),
     MenuEntry("志愿服务时长", "service:hours_table", "hospital", SERVICE_GROUP, 50),
     MenuEntry("志愿服务时长", "service:hours_table", "branch", SERVICE_GROUP, 50),
-    MenuEntry("志愿服务报名", "service:volunteer", "member", "我的", 6),
-    MenuEntry("我的志愿服务", "service:my_record", "member", "我的", 7),
+    MenuEntry("志愿服务报名", "service:volunteer", "member", SERVICE_GROUP, 1),
+    MenuEntry("我的志愿服务", "service:my_record", "member", SERVICE_GROUP, 2),
 ]
 HOURS_TASKS: list[TodoSource] = [
     TodoSource("service.signed_soon", "member", _signed_soon, order=4),
-    TodoSource("service.hours_waiting", "hospital", _hours_waiting, order=25, badge=True),
-    TodoSource("service.hours_waiting_branch", "branch", _hours_waiting, order=25, badge=True),
+    TodoSource("service.hours_waiting", "hospital", _hours_waiting, order=25),
+    TodoSource("service.hours_waiting_branch", "branch", _hours_waiting, order=25),
 ]
 HOURS_TABS: list[TabEntry] = [
     TabEntry("服务", "service:volunteer", "member", 25, icon="service", match="/service/volunteer/")
@@ -166,11 +170,11 @@ DESK_ENTRIES: list[MenuEntry] = [
     MenuEntry("先锋岗示范岗", "service:posts", "hospital", "为民服务", 62),
     MenuEntry("红帆驿站", "service:desks", "branch", "为民服务", 60),
     MenuEntry("先锋岗示范岗", "service:posts", "branch", "为民服务", 62),
-    MenuEntry("红帆驿站值班", "service:desks", "member", "我的", 60),
+    MenuEntry("红帆驿站值班", "service:desks", "member", SERVICE_GROUP, 3),
 ]
 DESK_TASKS: list[TodoSource] = [
-    TodoSource("service.desk_overdue", "hospital", _desk_overdue, order=60, badge=True),
-    TodoSource("service.swaps_waiting", "member", _swaps_waiting, order=61, badge=True),
+    TodoSource("service.desk_overdue", "hospital", _desk_overdue, order=60),
+    TodoSource("service.swaps_waiting", "member", _swaps_waiting, order=61),
 ]
 
 
@@ -188,7 +192,9 @@ NURSING_ENTRIES: list[MenuEntry] = [
     MenuEntry("时限统计", "service:nursing_promise", "nursing", HEAD, 4),
     MenuEntry("上门护理", "service:nursing_queue", "hospital", "为民服务", 70),
     MenuEntry("上门护理时限", "service:nursing_city", "city", "为民服务", 70),
-    MenuEntry("上门护理任务", "service:nursing_mine", "member", "我的", 40, when=_is_home_nurse),
+    MenuEntry(
+        "上门护理任务", "service:nursing_mine", "member", SERVICE_GROUP, 4, when=_is_home_nurse
+    ),
 ]
 
 
