@@ -220,7 +220,12 @@ def build_hospital_activities(hospital: Any, *, seed: int, index: int = 0) -> in
                         label=("第一班", "第二班")[h] if halves == 2 else "全程",
                         starts_at=a.starts_at + length * h,
                         ends_at=a.starts_at + length * (h + 1),
-                        capacity=rng.randint(5, 15),
+                        # Free clinics, patrols and festival events take many hands (the
+                        # reports: 20,000+ hours a year for a large hospital); visits and
+                        # talks few.
+                        capacity=rng.randint(20, 40)
+                        if a.kind in ("free_clinic", "health_patrol", "festival")
+                        else rng.randint(6, 15),
                         lead_id=rng.choice(pool),
                     )
                 )
