@@ -218,6 +218,7 @@ def my_points(*, access: Access, person: Person) -> MyPoints:
         branch_size=branch_size,
         hospital_size=hospital_size,
         entries=PointEntry.objects.filter(person=person)
+        .only("id", "kind", "points", "requested", "occurred_on", "reason")
         .annotate(
             is_reversed=Exists(PointEntry.objects.filter(reverses=OuterRef("pk"))),
             appeal_open=Exists(
