@@ -144,7 +144,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     person = learner_selectors.learner_for(access)
     year = year_param(request)
-    progress = item_selectors.item_progress(person, list(item_selectors.items_for_member(person)))
+    progress = item_selectors.member_progress(person)
     todo = [p for p in progress if not p.finished]
     done = [p for p in progress if p.finished]
     logs = log_selectors.member_logs(person)
