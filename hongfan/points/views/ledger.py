@@ -36,6 +36,7 @@ from hongfan.points.selectors import standings
 from hongfan.points.services import ledger as ledger_services
 
 if TYPE_CHECKING:
+    from hongfan.org.models import Person
     from hongfan.points.models import PointEntry
 
 
@@ -44,12 +45,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     if not access.person_id:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return _points_page(request, access, access.person_id)
+    return _points_page(request, access, standings.own_person(access=access))
 
 
 @login_required
 def person_points(request: HttpRequest, pk: int) -> HttpResponse:
-    return _points_page(request, request_access(request), pk)
+    access = request_access(request)
+    return _points_page(request, access, org_people_selectors.person_get(access=access, pk=pk))
 
 
 def _id_url(name: str) -> tuple[str, str]:
@@ -117,8 +119,7 @@ def _rows_html(
     return mark_safe("".join(parts))  # noqa: S308 (built from escaped and internal values)
 
 
-def _points_page(request: HttpRequest, access: Access, person_pk: int) -> HttpResponse:
-    person = org_people_selectors.person_get(access=access, pk=person_pk)
+def _points_page(request: HttpRequest, access: Access, person: Person) -> HttpResponse:
     data = standings.my_points(access=access, person=person)
     # each entry says whether it was reversed and whether an appeal waits on it
     page = Paginator(data.entries, 20).get_page(request.GET.get("page"))
