@@ -147,7 +147,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     progress = item_selectors.member_progress(person)
     todo = [p for p in progress if not p.finished]
     done = [p for p in progress if p.finished]
-    logs = log_selectors.member_logs(person)
+    logs = log_selectors.member_log_rows(person)
     page = Paginator(logs, 20).get_page(request.GET.get("page"))
     item_url = reverse("study:item", args=[0]).rsplit("/0/", 1)
     return render(
