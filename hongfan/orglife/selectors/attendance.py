@@ -88,6 +88,28 @@ def attendance_list(*, access: Access) -> QuerySet[Attendance]:
     )
 
 
+def attendance_list_shown(*, access: Access) -> QuerySet[Attendance]:
+    """``attendance_list`` with only what 我的组织生活 shows of each row: the meeting's topic,
+    kind, place, start and status and the points earned (no branch, no meeting body)."""
+    return (
+        attendance_list(access=access)
+        .select_related(None)
+        .select_related("meeting", "points_entry")
+        .only(
+            "id",
+            "status",
+            "meeting_id",
+            "points_entry_id",
+            "meeting__topic",
+            "meeting__kind",
+            "meeting__place",
+            "meeting__starts_at",
+            "meeting__status",
+            "points_entry__points",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class MyAttendanceCounts:
     """A member's roster rows (cancelled meetings left out, as ``attendance_list``), and of

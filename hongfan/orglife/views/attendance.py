@@ -3,18 +3,31 @@ opens, and a member's own meetings. Thin: writes in ``services.attendance``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
+from hongfan.orglife.choices import (
+    AttendanceStatus,
+    LeaveStatus,
+    MeetingKind,
+    MeetingStatus,
+)
 from hongfan.orglife.forms.attendance import AttendanceForm
 from hongfan.orglife.selectors import appraisal as appraisal_selectors
 from hongfan.orglife.selectors import attendance as attendance_selectors
@@ -22,6 +35,9 @@ from hongfan.orglife.selectors import leave as leave_selectors
 from hongfan.orglife.selectors.meetings import meeting_get
 from hongfan.orglife.services import attendance as attendance_services
 from hongfan.orglife.views.meetings import meeting_detail
+
+if TYPE_CHECKING:
+    from hongfan.orglife.models import Attendance, LeaveRequest
 
 
 @login_required
@@ -105,26 +121,92 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     )
 
 
+_ROW_BADGE: dict[str, str] = {
+    AttendanceStatus.PRESENT: "text-bg-success",
+    AttendanceStatus.LEAVE: "text-bg-info",
+    AttendanceStatus.ABSENT: "text-bg-danger",
+}
+_LEAVE_BADGE: dict[str, str] = {
+    LeaveStatus.APPROVED: "text-bg-success",
+    LeaveStatus.REFUSED: "text-bg-warning",
+}
+_ROW_LABEL = {k: str(v) for k, v in AttendanceStatus.choices}
+_LEAVE_LABEL = {k: str(v) for k, v in LeaveStatus.choices}
+_KIND_LABEL = {k: str(v) for k, v in MeetingKind.choices}
+
+
+def _rows_html(
+    rows: Iterable[Attendance], leaves: Mapping[int, LeaveRequest], now: datetime
+) -> SafeString:
+    """我的组织生活's rows, built here rather than in the template: a ``{% url %}``, a
+    ``date`` filter, two ``get_*_display`` and a ``{% with %}`` per row cost the template
+    engine ~700 function calls a row. Same markup as the old template loop (its
+    indentation and line breaks too); the link is reversed once, topics and places (typed by
+    users) are escaped, points go through Django's own ``floatformat``."""
+    head, tail = reverse("orglife:meeting", args=[0]).rsplit("/0/", 1)
+    parts = []
+    for r in rows:
+        m = r.meeting
+        waiting = m.status == MeetingStatus.PLANNED and r.status == AttendanceStatus.EXPECTED
+        label = "待参加" if waiting else escape(_ROW_LABEL.get(r.status, r.status))
+        asked = leaves.get(r.meeting_id)
+        if asked:
+            leave = (
+                f'<div class="small">请假申请 <span class="badge '
+                f'{_LEAVE_BADGE.get(asked.status, "text-bg-info")}">'
+                f"{escape(_LEAVE_LABEL.get(asked.status, asked.status))}</span></div>"
+            )
+        elif waiting and m.starts_at > now:
+            leave = '<div class="small text-muted">如不能参加，可打开会议页请假</div>'
+        else:
+            leave = ""
+        place = f" · {escape(m.place)}" if m.place else ""
+        pts = ""
+        if r.points_entry:
+            pts = (
+                ' · <span class="text-success">'
+                f"积分{floatformat(r.points_entry.points, '-1')}</span>"
+            )
+        parts.append(
+            f'\n  <a class="list-group-item list-group-item-action" '
+            f'href="{head}/{r.meeting_id}/{tail}">\n'
+            '    <div class="d-flex justify-content-between gap-2">\n'
+            f'      <span class="fw-semibold">{escape(m.topic)}</span>\n'
+            '      <span class="badge flex-shrink-0 align-self-start '
+            f'{_ROW_BADGE.get(r.status, "text-bg-warning")}">{label}</span>\n'
+            "    </div>\n"
+            f"    {leave}\n"
+            f'    <div class="small text-muted">{escape(_KIND_LABEL.get(m.kind, m.kind))} · '
+            f"{timezone.localtime(m.starts_at):%Y-%m-%d %H:%M}{place}{pts}</div>\n"
+            "  </a>\n"
+        )
+    if not parts:
+        parts.append('\n  <div class="hf-card text-muted">暂无组织生活安排。</div>\n')
+    return mark_safe("".join(parts))  # noqa: S308 (built from escaped and internal values)
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
     access.require_business()
     year = today().year
     counts = attendance_selectors.attendance_counts_mine(access=access, year=year)
-    paginator = Paginator(attendance_selectors.attendance_list(access=access), 30)
+    paginator = Paginator(attendance_selectors.attendance_list_shown(access=access), 30)
     paginator.count = counts.rows  # counted with the year's figures: no COUNT of its own
     page = paginator.get_page(request.GET.get("page"))
     leaves = leave_selectors.leave_by_meeting(
         access=access, meeting_ids=[r.meeting_id for r in page]
     )
+    now = timezone.now()
     return render(
         request,
         "orglife/attendance/mine.html",
         {
             "page": page,
             "leaves": leaves,
+            "rows_html": _rows_html(page, leaves, now),
             "votes": appraisal_selectors.appraisals_voting_for_member(access=access),
-            "now": timezone.now(),
+            "now": now,
             "year": year,
             "held": counts.held,
             "attended": counts.attended,

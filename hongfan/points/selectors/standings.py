@@ -185,6 +185,17 @@ def _ranks(person: Person, mine: Decimal, start: date) -> tuple[int | None, int,
     return rank_branch, rank_hospital, members["branch"], members["hospital"]
 
 
+def own_person(*, access: Access) -> Person:
+    """The acting member's own person for 我的积分, with their branch: the page shows only the
+    name and the branch, so none of ``person_get``'s other joins (hospital, department,
+    party group). One's own person is always in scope (``person_qs`` includes it); the 三员
+    are refused as ``person_get`` refuses them."""
+    access.require_business()
+    if access.person_id is None:
+        raise PermissionDenied("此账号未关联党员，没有个人积分")
+    return Person.objects.select_related("branch").get(pk=access.person_id)
+
+
 def my_points(*, access: Access, person: Person) -> MyPoints:
     """A member's points (today, month, quarter, year), today's progress against the daily
     caps, their quarter's ranks and their ledger, for the member and their managers: five
@@ -218,6 +229,7 @@ def my_points(*, access: Access, person: Person) -> MyPoints:
         branch_size=branch_size,
         hospital_size=hospital_size,
         entries=PointEntry.objects.filter(person=person)
+        .only("id", "kind", "points", "requested", "occurred_on", "reason")
         .annotate(
             is_reversed=Exists(PointEntry.objects.filter(reverses=OuterRef("pk"))),
             appeal_open=Exists(

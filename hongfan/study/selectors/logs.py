@@ -31,6 +31,26 @@ def member_logs(person: Person) -> QuerySet[StudyLog]:
     )
 
 
+def member_log_rows(person: Person) -> QuerySet[StudyLog]:
+    """``member_logs`` with only what 我的学习's table shows: the day, minutes, method, status
+    and reason, and the item's title (not its body, nor who decided)."""
+    return (
+        StudyLog.objects.filter(person=person)
+        .select_related("item")
+        .only(
+            "id",
+            "item_id",
+            "studied_on",
+            "minutes",
+            "method",
+            "status",
+            "decision_reason",
+            "item__title",
+        )
+        .order_by("-studied_on", "-id")
+    )
+
+
 # --- the review queue ----------------------------------------------------------------------------
 
 
