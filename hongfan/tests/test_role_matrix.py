@@ -171,7 +171,6 @@ for app_rows in (
     points_rows.TABLE,
     orglife_rows.TABLE,
     study_rows.TABLE,
-    service_rows.TABLE,
     recognition_rows.TABLE,
     service_rows.TABLE,
 ):
