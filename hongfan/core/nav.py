@@ -26,7 +26,7 @@ from hongfan.core.dates import today
 from hongfan.core.roles import Role
 
 HEAD, TAIL = "head", "tail"
-GROUPS = ("组织", "组织生活", "学习", "积分", "我的")
+GROUPS = ("组织", "组织生活", "学习", "积分", "为民服务", "我的")
 
 # Audiences, in the order their entries appear within a place, and who belongs to each.
 # A secretary who is also a hospital admin acts as the admin (the branch view is implied).

@@ -79,6 +79,7 @@ from hongfan.points.models import (
 from hongfan.points.tests import role_rows as points_rows
 from hongfan.recognition.models import QuarterStar, StarSelection
 from hongfan.recognition.tests import role_rows as recognition_rows
+from hongfan.service.tests import role_rows as service_rows
 from hongfan.study.tests import role_rows as study_rows
 from hongfan.study.tests.conftest import study_state
 from hongfan.workdays.models import CalendarYear, DayOverride
@@ -171,6 +172,7 @@ for app_rows in (
     orglife_rows.TABLE,
     study_rows.TABLE,
     recognition_rows.TABLE,
+    service_rows.TABLE,
 ):
     assert not set(app_rows) & set(TABLE), f"two rows for {sorted(set(app_rows) & set(TABLE))}"
     TABLE.update(
