@@ -74,7 +74,8 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/hong
 # measures held to the target, and the measure whose query count must equal theirs
 TARGETS = {"dash_large": "dash_small", "city": "city_prev"}
 GROWTH = {"brand_large": "brand_small", "places_large": "places_small", "sel_hospital": "sel_hospital_small",
-          "fb_hospital": "fb_hospital_small", "fb_city": "fb_city_prev"}  # fmt: skip
+          "fb_hospital": "fb_hospital_small", "fb_city": "fb_city_prev",
+          "prop_hospital": "prop_hospital_small"}  # fmt: skip
 
 from bench_orglife import Call, Page, client_for, configure  # noqa: E402
 from bench_points import db_version, stats  # noqa: E402
@@ -202,6 +203,199 @@ def fallback_city(hospital_ids: list[int], year: int) -> dict:
                       t=Count("id", filter=Q(arrived_at__lte=F("requested_at") + timedelta(hours=24))))
         ),
     }  # fmt: skip
+
+
+# --- PROPOSED: the dashboards' selectors without per-row functions (to measure the gain) -----------
+#
+# The same figures as ``selectors.dashboard`` computes (checked against it in every run:
+# ``proposed_matches`` in the results), but: per-month figures as twelve conditional
+# aggregates over local month boundaries computed in Python (no ExtractMonth: on SQLite that
+# is a Python function called for every row); hours per month grouped by the day and folded
+# into months in Python; the city's hours from the yearly rollup (HourTotal, one row per
+# person and kind) instead of the ledger; people served joined on the activity's own filters
+# instead of ``activity_id IN (subquery)``.
+
+
+def _month_bounds(year: int) -> list:
+    from datetime import date, datetime, time
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return [
+        datetime.combine(date(year + (m > 12), (m - 1) % 12 + 1, 1), time.min, tzinfo=tz)
+        for m in range(1, 14)
+    ]
+
+
+def _monthly(field: str, bounds: list, agg, name: str, also=None) -> dict:  # type: ignore[no-untyped-def]
+    from django.db.models import Q
+
+    out = {}
+    for m in range(1, 13):
+        q = Q(**{f"{field}__gte": bounds[m - 1], f"{field}__lt": bounds[m]})
+        out[f"{name}{m}"] = agg(filter=q & also if also is not None else q)
+    return out
+
+
+def proposed_hospital(hospital, year: int) -> dict:  # type: ignore[no-untyped-def]
+    """Per month: activities, places, people served, hours, desk help, loans, nursing
+    (made, visited, in time); per branch: activities, places, people served, hours."""
+    from collections import defaultdict
+    from datetime import timedelta
+    from functools import partial
+
+    from django.db.models import Count, F, Q, Sum
+    from django.utils import timezone
+
+    from hongfan.service.choices import HourKind
+    from hongfan.service.models import (
+        Activity,
+        DeskHelp,
+        HourEntry,
+        Loan,
+        NursingBooking,
+        ServiceRecord,
+    )
+    from hongfan.service.selectors.brand import held
+    from hongfan.service.selectors.rules import nursing_rule_for
+
+    b = _month_bounds(year)
+    start, end = b[0], b[12]
+    now = timezone.now()
+    promise = nursing_rule_for(hospital.authority_id, timezone.localdate()).promise_hours
+    acts = Activity.objects.filter(
+        held(now), hospital=hospital, starts_at__gte=start, starts_at__lt=end
+    )
+    a = acts.aggregate(
+        **_monthly("starts_at", b, partial(Count, "id"), "n"),
+        **_monthly("starts_at", b, partial(Count, "place", distinct=True), "p"),
+        places=Count("place", distinct=True),
+    )
+    served = ServiceRecord.objects.filter(
+        activity__hospital=hospital, activity__starts_at__gte=start, activity__starts_at__lt=end,
+        activity__status__in=["published", "closed"], activity__starts_at__lte=now,
+    )  # fmt: skip
+    s = served.aggregate(**_monthly("activity__starts_at", b, partial(Sum, "people_served"), "s"))
+    entries = HourEntry.objects.filter(
+        hospital=hospital,
+        kind=HourKind.SERVICE,
+        occurred_on__gte=start.date(),
+        occurred_on__lt=end.date(),
+    )
+    hours: dict = defaultdict(int)
+    for day, h in entries.order_by().values_list("occurred_on").annotate(h=Sum("hours")):
+        hours[day.month] += h
+    help_ = DeskHelp.objects.filter(
+        hospital=hospital, occurred_at__gte=start, occurred_at__lt=end
+    ).aggregate(**_monthly("occurred_at", b, partial(Sum, "count"), "h"))
+    loans = Loan.objects.filter(hospital=hospital, lent_at__gte=start, lent_at__lt=end).aggregate(
+        **_monthly("lent_at", b, partial(Count, "id"), "l")
+    )
+    in_time = Q(arrived_at__lte=F("requested_at") + timedelta(hours=promise))
+    nursing = NursingBooking.objects.filter(
+        hospital=hospital, requested_at__gte=start, requested_at__lt=end
+    ).aggregate(
+        **_monthly("requested_at", b, partial(Count, "id"), "n"),
+        **_monthly("requested_at", b, partial(Count, "id"), "v", also=Q(arrived_at__isnull=False)),
+        **_monthly("requested_at", b, partial(Count, "id"), "t", also=in_time),
+    )
+    months = [
+        (m, a[f"n{m}"], a[f"p{m}"], s[f"s{m}"] or 0, hours.get(m, 0), help_[f"h{m}"] or 0, loans[f"l{m}"],
+         nursing[f"n{m}"], nursing[f"v{m}"], nursing[f"t{m}"])
+        for m in range(1, 13)
+    ]  # fmt: skip
+    by_branch = {
+        "acts": {r[0]: r[1:] for r in acts.order_by().values_list("branch_id").annotate(n=Count("id"), p=Count("place", distinct=True))},
+        "served": dict(served.order_by().values_list("activity__branch_id").annotate(n=Sum("people_served"))),
+        "hours": dict(entries.order_by().values_list("branch_id").annotate(n=Sum("hours"))),
+    }  # fmt: skip
+    return {"months": months, "places": a["places"], "branches": by_branch}
+
+
+def proposed_city(hospitals: list, year: int) -> dict:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.db.models import Count, F, Q, Sum
+    from django.utils import timezone
+
+    from hongfan.service.choices import HourKind
+    from hongfan.service.models import (
+        Activity,
+        DeskHelp,
+        HourTotal,
+        Loan,
+        NursingBooking,
+        ServiceRecord,
+    )
+    from hongfan.service.selectors.brand import held
+    from hongfan.service.selectors.rules import nursing_rule_for
+
+    b = _month_bounds(year)
+    start, end = b[0], b[12]
+    now = timezone.now()
+    ids = [h.pk for h in hospitals]
+    promise = nursing_rule_for(hospitals[0].authority_id, timezone.localdate()).promise_hours
+    acts = Activity.objects.filter(
+        held(now), hospital_id__in=ids, starts_at__gte=start, starts_at__lt=end
+    )
+    return {
+        "acts": {r[0]: r[1:] for r in acts.order_by().values_list("hospital_id").annotate(n=Count("id"), p=Count("place", distinct=True))},
+        "served": dict(
+            ServiceRecord.objects.filter(
+                activity__hospital_id__in=ids, activity__starts_at__gte=start, activity__starts_at__lt=end,
+                activity__status__in=["published", "closed"], activity__starts_at__lte=now,
+            ).order_by().values_list("activity__hospital_id").annotate(n=Sum("people_served"))
+        ),
+        "hours": dict(
+            HourTotal.objects.filter(hospital_id__in=ids, year=year, kind=HourKind.SERVICE)
+            .order_by().values_list("hospital_id").annotate(n=Sum("hours"))
+        ),
+        "help": dict(
+            DeskHelp.objects.filter(hospital_id__in=ids, occurred_at__gte=start, occurred_at__lt=end)
+            .order_by().values_list("hospital_id").annotate(n=Sum("count"))
+        ),
+        "loans": dict(
+            Loan.objects.filter(hospital_id__in=ids, lent_at__gte=start, lent_at__lt=end)
+            .order_by().values_list("hospital_id").annotate(n=Count("id"))
+        ),
+        "nursing": {r[0]: r[1:] for r in NursingBooking.objects.filter(
+            hospital_id__in=ids, requested_at__gte=start, requested_at__lt=end
+        ).order_by().values_list("hospital_id").annotate(
+            n=Count("id"), v=Count("id", filter=Q(arrived_at__isnull=False)),
+            t=Count("id", filter=Q(arrived_at__lte=F("requested_at") + timedelta(hours=promise))),
+        )},
+    }  # fmt: skip
+
+
+def proposed_matches(hospital, hospitals: list, authority, year: int) -> dict:  # type: ignore[no-untyped-def]
+    """Whether the proposed selectors give the figures ``selectors.dashboard`` gives."""
+    from hongfan.service.selectors import dashboard as dash
+
+    d = dash.hospital_dashboard(hospital=hospital, year=year)
+    p = proposed_hospital(hospital, year)
+    mine = [tuple(float(x) for x in row[1:]) for row in p["months"]]
+    theirs = [
+        tuple(float(x) for x in (ln.activities, ln.places, ln.people_served, ln.hours, ln.desk_help, ln.loans,
+                                 ln.nursing, ln.nursing_visited, ln.nursing_in_time))
+        for ln in d.lines
+    ]  # fmt: skip
+    c = dash.city_dashboard(authority=authority, hospitals=hospitals, year=year)
+    pc = proposed_city(hospitals, year)
+    city_mine = [
+        (float((pc["acts"].get(h.pk) or (0, 0))[0]), float(pc["served"].get(h.pk) or 0), float(pc["hours"].get(h.pk) or 0),
+         float(pc["help"].get(h.pk) or 0), float(pc["loans"].get(h.pk) or 0), float((pc["nursing"].get(h.pk) or (0,))[0]))
+        for h in hospitals
+    ]  # fmt: skip
+    city_theirs = [
+        (float(ln.activities), float(ln.people_served), float(ln.hours), float(ln.desk_help), float(ln.loans), float(ln.nursing))
+        for ln in c.lines
+    ]  # fmt: skip
+    return {
+        "hospital_months": mine == theirs,
+        "hospital_places": p["places"] == d.total.places,
+        "city": city_mine == city_theirs,
+    }
 
 
 # --- one database ---------------------------------------------------------------------------------
@@ -334,6 +528,19 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
                 )
             ),
         )
+        measures["prop_hospital"] = (
+            "PROPOSED hospital selectors, large",
+            Call(lambda: proposed_hospital(large, year)),
+        )
+        measures["prop_hospital_small"] = (
+            "PROPOSED hospital selectors, small",
+            Call(lambda: proposed_hospital(small, year)),
+        )
+        measures["prop_city"] = (
+            "PROPOSED city selectors",
+            Call(lambda: proposed_city(city_hospitals, year)),
+        )
+        info["proposed_matches"] = proposed_matches(large, city_hospitals, authority, year)
     else:
         ids = list(Hospital.objects.order_by("pk").values_list("pk", flat=True))
         measures.update({
