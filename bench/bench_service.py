@@ -793,6 +793,8 @@ def main() -> None:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--database-url", url,
                    "--requests", str(args.requests), "--warmup", str(args.warmup)]  # fmt: skip
             env = dict(os.environ, DATABASE_URL=url, PYTHONUNBUFFERED="1")
+            # no access line per request on the console (~800 per database)
+            env.setdefault("HONGFAN_ACCESS_LOG_LEVEL", "WARNING")
             print(f"\n$ DATABASE_URL={url} python bench/bench_service.py ...", flush=True)
             rc = subprocess.call(cmd, cwd=ROOT, env=env)
             if rc:
