@@ -8,6 +8,7 @@ Usage (from the project root)::
     uv run python bench/bench_service.py --database-url URL      # one database
     uv run python bench/bench_service.py --report                # the tables of the last results
     uv run python bench/bench_service.py --database-url URL --profile dash_large   # cProfile
+    uv run python bench/bench_service.py --database-url URL --per-query sel_city   # each query
 
 The databases are the ones bench/servicegen.py loads (``bench/var/service.sqlite3``,
 ``<BENCH_PG_URL name>_service``; build them first). For each the script runs itself once
@@ -550,6 +551,10 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
             "fb_city_prev": (f"FALLBACK city aggregates, {year - 1} (1/10)", Call(lambda: fallback_city(ids, year - 1))),
         })  # fmt: skip
 
+    if args.per_query:
+        per_query(measures[args.per_query][1])
+        return {}
+
     if args.profile:
         import cProfile
         import pstats
@@ -641,6 +646,40 @@ def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     }
     report["ok"] = all(r.get("ok", True) for r in rows)
     return report
+
+
+def per_query(fn) -> None:  # type: ignore[no-untyped-def]
+    """Each query of one call of ``fn``, run again to its last row three times: wall and CPU
+    ms (on SQLite the rows are computed while they are fetched, so timing ``execute`` alone
+    would miss most of the work)."""
+    from django.db import connection
+
+    caught: list = []
+
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        caught.append((sql, params))
+        return execute(sql, params, many, context)
+
+    if isinstance(fn, Call):
+        fn.prepare()
+    with connection.execute_wrapper(wrapper):
+        fn()
+    total = 0.0
+    print(f"{'wall':>7} {'cpu':>7} {'rows':>6}  query")
+    for sql, params in caught:
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            cur.fetchall()
+            c, w = time.process_time(), time.perf_counter()
+            for _ in range(3):
+                cur.execute(sql, params)
+                rows = cur.fetchall()
+            cpu = (time.process_time() - c) * 1000 / 3
+            total += cpu
+            print(
+                f"{(time.perf_counter() - w) * 1000 / 3:7.1f} {cpu:7.1f} {len(rows):>6}  {sql[:150]}"
+            )
+    print(f"{len(caught)} queries, {total:.1f} ms CPU in all")
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -757,6 +796,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument(
         "--profile", help="with --database-url: cProfile one measure (its key) instead of timing"
+    )
+    parser.add_argument(
+        "--per-query", metavar="KEY", help="with --database-url: each query of one measure, timed"
     )
     parser.add_argument("--profile-calls", type=int, default=20)
     parser.add_argument("--profile-sort", default="cumulative")
