@@ -412,8 +412,44 @@ def has_url(name: str) -> bool:
     return True
 
 
-def measure(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
+# Indexes the README proposes (the hours and desks parts' models); ``--with-indexes`` creates
+# them for one run and drops them afterwards (the bench database stays as migrated).
+PROPOSED_INDEXES = {
+    "bench_prop_hourentry": (
+        "service_hourentry",
+        "hospital_id, kind, occurred_on, branch_id, hours",
+    ),
+    "bench_prop_deskhelp": ("service_deskhelp", "hospital_id, occurred_at, count"),
+}
+
+
+def proposed_indexes(create: bool) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for name, (table, cols) in PROPOSED_INDEXES.items():
+            if create:
+                cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({cols})")
+                cur.execute(f"ANALYZE {table}")
+            else:
+                cur.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def measure(args: argparse.Namespace) -> dict:
     configure(args.database_url)
+    if not args.with_indexes:
+        return measure_one(args)
+    proposed_indexes(create=True)
+    try:
+        report = measure_one(args)
+    finally:
+        proposed_indexes(create=False)
+    if report:
+        report["label"] = "with the proposed indexes"
+    return report
+
+
+def measure_one(args: argparse.Namespace) -> dict:  # noqa: C901, PLR0915
     load_before = os.getloadavg()
     from django.conf import settings
     from django.db import connection
@@ -703,7 +739,9 @@ def verdict(r: dict) -> str:
 def print_one(rep: dict) -> None:
     d = rep["data"]
     print(
-        f"\n== service on {rep['database']['version']} ({d['mode']}): {d['year']}: "
+        f"\n== service on {rep['database']['version']} ({d['mode']}"
+        + (f", {rep['label']}" if rep.get("label") else "")
+        + f"): {d['year']}: "
         f"{d['city']['activities']:,} activities, {d['city']['hour_entries']:,} hour entries; "
         f"{d['year'] - 1}: {d['city_prev']['activities']:,} / {d['city_prev']['hour_entries']:,}; "
         f"{rep['requests']} calls after {rep['warmup']} warm-up =="
@@ -766,14 +804,15 @@ def print_side_by_side(reports: list[dict]) -> None:
         print(
             f"  {rep['vendor']}: {rep['when']}, load average {rep['loadavg_before'][0]}→"
             f"{rep['loadavg_after'][0]} on {rep['machine']}, {rep['data']['mode']}"
+            + (f", {rep['label']}" if rep.get("label") else "")
         )
 
 
 # --- the parent -----------------------------------------------------------------------------------
 
 
-def result_path(vendor: str) -> Path:
-    return RESULTS / f"service_{vendor}.json"
+def result_path(vendor: str, indexes: bool = False) -> Path:
+    return RESULTS / f"service_{vendor}{'_indexes' if indexes else ''}.json"
 
 
 def database_has_activities(url: str) -> bool | None:
@@ -798,6 +837,12 @@ def main() -> None:
         "--profile", help="with --database-url: cProfile one measure (its key) instead of timing"
     )
     parser.add_argument(
+        "--with-indexes",
+        action="store_true",
+        help="create the proposed indexes for this run (dropped after); results "
+        "service_<vendor>_indexes.json",
+    )
+    parser.add_argument(
         "--per-query", metavar="KEY", help="with --database-url: each query of one measure, timed"
     )
     parser.add_argument("--profile-calls", type=int, default=20)
@@ -811,7 +856,7 @@ def main() -> None:
         if not report:
             return
         RESULTS.mkdir(parents=True, exist_ok=True)
-        out = result_path(report["vendor"])
+        out = result_path(report["vendor"], args.with_indexes)
         out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
         print_one(report)
         print(f"written {out.relative_to(ROOT)}")
@@ -834,6 +879,8 @@ def main() -> None:
                 continue
             cmd = [sys.executable, str(Path(__file__).resolve()), "--database-url", url,
                    "--requests", str(args.requests), "--warmup", str(args.warmup)]  # fmt: skip
+            if args.with_indexes:
+                cmd.append("--with-indexes")
             env = dict(os.environ, DATABASE_URL=url, PYTHONUNBUFFERED="1")
             # no access line per request on the console (~800 per database)
             env.setdefault("HONGFAN_ACCESS_LOG_LEVEL", "WARNING")
@@ -841,7 +888,7 @@ def main() -> None:
             rc = subprocess.call(cmd, cwd=ROOT, env=env)
             if rc:
                 failed.append(f"{vendor}: exit {rc}")
-        path = result_path(vendor)
+        path = result_path(vendor, args.with_indexes)
         if path.exists():
             rep = json.loads(path.read_text())
             if args.report:
