@@ -959,6 +959,23 @@ def _valid(y: int, m: int, d: int) -> bool:
 # --- loading -------------------------------------------------------------------------------------
 
 
+def check_columns(tables: dict[str, Table]) -> None:
+    """Every column the load writes exists: a database migrated with service migrations that
+    were since regenerated (same names, other content) lacks the newer columns."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for tab in tables.values():
+            have = {c.name for c in connection.introspection.get_table_description(cur, tab.name)}
+            missing = [c for c in tab.all_columns if c not in have]
+            if missing:
+                raise SystemExit(
+                    f"servicegen: {tab.name} lacks {', '.join(missing)}: the database was "
+                    "migrated with older service migrations; rebuild it: bench/citygen.py "
+                    "(SQLite: the city it is copied from), then servicegen.py --fresh"
+                )
+
+
 def data_tables() -> list[str]:
     """Every table of the service app but the rules, M2M tables included (emptied first)."""
     from django.apps import apps
@@ -1183,9 +1200,10 @@ def main() -> None:  # noqa: PLR0915
     city = City()
     tables = tables_of()
     gen = Generator(city, tables, args, vendor=vendor, now=now)
-    gen.run()
     for tab in tables.values():
         tab.resolve_extra(connection)
+    check_columns(tables)
+    gen.run()
     timings["generate"] = time.monotonic() - t
     n_rows = sum(len(tab.rows) for tab in tables.values())
     print(f"  generated {n_rows:,} rows ({timings['generate']:.1f}s): " + ", ".join(
