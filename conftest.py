@@ -14,13 +14,41 @@ from hongfan.accounts.models import User
 
 pytest_plugins = ["hongfan.core.testing.browser"]
 
-DEMO_ROLES = ["city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+DEMO_ROLES = [
+    "city",
+    "hosp",
+    "sec",
+    "member",
+    "hosp2",
+    "nursing",
+    "audit",
+    "security",
+    "sysadmin",
+]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         call_command("builddemo", "--small", verbosity=0)
+        _nursing_office_user()
+
+
+def _nursing_office_user() -> None:
+    """The role matrix's ``nursing``: 护理部 of the demo's main hospital and nothing else (the
+    demo's own account of that role is ``nurse``; the matrix names its users by role)."""
+    from hongfan.accounts.models import RoleAssignment
+    from hongfan.core.roles import Role
+
+    nurse = User.objects.get(username="nurse")
+    user, _ = User.objects.get_or_create(
+        username="nursing", defaults={"first_name": "护理部", "password": nurse.password}
+    )
+    user.password_changed_at = nurse.password_changed_at
+    user.save()
+    for ra in nurse.role_assignments.all():
+        RoleAssignment.objects.get_or_create(user=user, role=ra.role, hospital_id=ra.hospital_id)
+    assert set(user.role_assignments.values_list("role", flat=True)) == {Role.NURSING_OFFICE}
 
 
 @pytest.fixture(autouse=True)

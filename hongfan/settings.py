@@ -206,6 +206,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "hongfan.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
+# The public home-nursing booking page (service): bookings (and wrong status checks) one
+# client address may make, in django-ratelimit's "<n>/<period>" (s, m, h, d). The test suite
+# books from one address many times; its own test of the limit sets a small one.
+NURSING_BOOKING_RATE = env_str(
+    "HONGFAN_NURSING_BOOKING_RATE", "1000/h" if HONGFAN_ENV == "test" else "10/h"
+)
 AXES_ENABLED = env_bool("HONGFAN_AXES_ENABLED", True)
 # By username (staff of one hospital share an IP address), but by username and address from
 # an address the account logged in from before; per-address throttling across usernames is

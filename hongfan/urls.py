@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("hongfan.points.api.urls")),
     path("api/", include("hongfan.orglife.api.urls")),
     path("api/", include("hongfan.study.api.urls")),
+    path("api/", include("hongfan.service.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # issue 11 (apischema): an unknown API address is a JSON 404, never the site's HTML page
     re_path(r"^api/", api_not_found, name="api-unknown"),

@@ -256,7 +256,7 @@ class BulkGrantForm(forms.Form):
     )
     role = forms.ChoiceField(label="角色", choices=Role.choices, initial=Role.MEMBER)
     hospital = IdChoice(
-        label="医院（医院管理员）",
+        label="医院（医院管理员、护理部）",
         queryset=None,
         required=False,
         empty_label="不指定",

@@ -34,6 +34,8 @@ AUDIENCES: dict[str, Callable[[Access], bool]] = {
     "city": lambda a: a.is_city,
     "hospital": lambda a: bool(a.hospital_ids),
     "branch": lambda a: bool(a.branch_ids) and not a.hospital_ids,
+    # 护理部 (an office role, granted for one hospital): its home-nursing pages only.
+    "nursing": lambda a: bool(a.office_hospital_ids(Role.NURSING_OFFICE)),
     "member": lambda a: a.has(Role.MEMBER) and a.person_id is not None,
     "auditor": lambda a: a.has(Role.AUDITOR),
     "security": lambda a: a.has(Role.SECURITY_ADMIN),

@@ -21,3 +21,17 @@ class ServiceConfig(AppConfig):
         demo.register(demo.DemoStep("service.hours", 51, service_demo.build_city_hours))
         demo.register(demo.DemoStep("service.desks", 52, service_demo.build_city_desks))
         demo.register(demo.DemoStep("service.nursing", 53, service_demo.build_city_nursing))
+        # hours: the 志愿服务 tab of org's 党员档案.
+        from hongfan.core import panels
+        from hongfan.service.selectors.hours import person_panel
+
+        panels.register(
+            panels.Panel(
+                panels.PERSON,
+                "service/partials/_hours_person.html",
+                person_panel,
+                55,
+                tab="volunteer",
+                tab_label="志愿服务",
+            )
+        )

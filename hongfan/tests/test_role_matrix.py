@@ -171,6 +171,7 @@ for app_rows in (
     points_rows.TABLE,
     orglife_rows.TABLE,
     study_rows.TABLE,
+    service_rows.TABLE,
     recognition_rows.TABLE,
     service_rows.TABLE,
 ):
@@ -311,7 +312,36 @@ def snapshot(t: Targets) -> dict[str, Any]:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         "study": study_state(),
+        "service": _service_state(),
     }
+
+
+def _service_state() -> Any:
+    """Every service table's row count, and the columns a denied write would change."""
+    from django.apps import apps as django_apps
+
+    from hongfan.service import models as sm
+
+    return (
+        {m.__name__: m.objects.count() for m in django_apps.get_app_config("service").get_models()},
+        list(sm.Activity.objects.order_by("pk").values_list("pk", "status", "title", "ends_at")),
+        list(sm.Shift.objects.order_by("pk").values_list("pk", "capacity", "lead_id")),
+        list(sm.Signup.objects.order_by("pk").values_list("pk", "person_id", "status")),
+        list(sm.Signup.objects.order_by("pk").values_list("checked_in_at", "confirmed_hours")),
+        list(sm.Loan.objects.order_by("pk").values_list("pk", "status")),
+        list(sm.LendItem.objects.order_by("pk").values_list("pk", "stock", "name", "active")),
+        list(sm.ServiceDesk.objects.order_by("pk").values_list("pk", "name", "active")),
+        list(sm.ShiftSwap.objects.order_by("pk").values_list("pk", "status")),
+        list(sm.ModelPost.objects.order_by("pk").values_list("pk", "name", "active")),
+        list(sm.ModelPostMember.objects.order_by("pk").values_list("pk", "left_on")),
+        list(sm.ServiceBrand.objects.values_list("pk", "name", "slogan")),
+        list(sm.ServiceMeasure.objects.order_by("pk").values_list("pk", "name", "active")),
+        list(sm.Place.objects.order_by("pk").values_list("pk", "name", "active")),
+        list(sm.NursingService.objects.order_by("pk").values_list("pk", "name", "active")),
+        list(sm.NursingBooking.objects.order_by("pk").values_list("pk", "status", "nurse_id")),
+        list(sm.NurseProfile.objects.order_by("pk").values_list("pk", "title", "active")),
+        list(sm.Household.objects.order_by("pk").values_list("pk", "followed_up_at")),
+    )
 
 
 # --- the matrix ----------------------------------------------------------------------------------
@@ -325,6 +355,7 @@ CHOICE_SCOPE: dict[str, Callable[[], set[int] | None]] = {
     "sec": lambda: {primary().pk},
     "member": lambda: {primary().pk},
     "hosp2": lambda: {second().pk},
+    "nursing": lambda: {primary().pk},
 }
 # Rows above the hospitals, which any role's form may offer.
 CITY_WIDE_MODELS = {"Authority"}

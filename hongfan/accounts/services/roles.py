@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access
 from hongfan.core.audit import AuditAction, audit_log
-from hongfan.core.roles import Role
+from hongfan.core.roles import OFFICE_ROLES, Role
 
 SEPARATED_ROLES = {Role.AUDITOR, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN}
 
@@ -37,6 +37,8 @@ def role_grant(  # noqa: C901
         errors["hospital"] = "医院管理员必须指定医院"
     if role == Role.BRANCH_SECRETARY and branch is None:
         errors["branch"] = "支部书记必须指定支部"
+    if role in OFFICE_ROLES and hospital is None:
+        errors["hospital"] = "护理部等科室岗位角色必须指定医院"
     if role == Role.MEMBER and user.person_id is None:
         errors["user"] = "该账号未关联职工，不能授予党员/职工角色"
     held = set(user.role_assignments.values_list("role", flat=True))
@@ -46,7 +48,7 @@ def role_grant(  # noqa: C901
         errors["role"] = "三员分立：该账号已是三员之一，不能再授予其他角色"
     if errors:
         raise ValidationError(errors)
-    if role != Role.HOSPITAL_ADMIN:
+    if role != Role.HOSPITAL_ADMIN and role not in OFFICE_ROLES:
         hospital = None
     if role != Role.BRANCH_SECRETARY:
         branch = None

@@ -9,7 +9,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ROLES = ["anonymous", "city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+ROLES = [
+    "anonymous",
+    "city",
+    "hosp",
+    "sec",
+    "member",
+    "hosp2",
+    "nursing",  # 护理部 of the main hospital (an office role: home nursing only)
+    "audit",
+    "security",
+    "sysadmin",
+]
 
 OK = "200"  # the page or result
 CREATED = "201"  # an API create

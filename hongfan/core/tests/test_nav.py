@@ -13,12 +13,27 @@ from hongfan.core.access import access_for
 from hongfan.core.context_processors import navigation
 
 MINE = ["我的组织生活", "我的学习", "答题", "我的积分", "申报积分", "我的申报", "我的信息"]
+MY_SERVICE = ["志愿服务报名", "我的志愿服务", "红帆驿站值班"]
+SERVICE_ADMIN = [
+    "为民服务统计",
+    "服务品牌",
+    "志愿服务活动",
+    "组织活动",
+    "服务地点",
+    "随访事项",
+    "志愿服务时长",
+    "红帆驿站",
+    "驿站值班统计",
+    "先锋岗示范岗",
+    "上门护理",
+]
 ADMIN = [
     "医院概况",
     ("组织", ["人员名册", "发展党员", "双培养", "组织设置", "名册导入"]),
     ("组织生活", ["会议记录", "安排会议", "落实矩阵", "请假审批"]),
     ("学习", ["学习资料", "确认学习记录", "学时统计", "题库", "考试"]),
     ("积分", ["积分排名", "积分审核", "积分规则", "季度之星"]),
+    ("为民服务", SERVICE_ADMIN),
     "工作日历",
     "消息",
 ]
@@ -29,6 +44,22 @@ EXPECTED: dict[str, list[Any]] = {
         ("组织生活", ["全市落实情况", "组织生活规则"]),
         ("学习", ["学时统计", "考试", "题库", "学时目标"]),
         ("积分", ["全市积分排名", "市级积分目录", "季度之星"]),
+        (
+            "为民服务",
+            [
+                "全市为民服务统计",
+                "各院服务统计",
+                "服务品牌",
+                "志愿服务活动",
+                "服务地点",
+                "志愿服务时长",
+                "红帆驿站",
+                "驿站值班统计",
+                "先锋岗示范岗",
+                "先锋岗认定规则",
+                "上门护理时限",
+            ],
+        ),
         "工作日历",
         "消息",
     ],
@@ -40,11 +71,19 @@ EXPECTED: dict[str, list[Any]] = {
         ("组织生活", ["会议记录", "安排会议", "落实日历", "民主评议", "请假审批"]),
         ("学习", ["学习资料", "确认学习记录", "学时统计", "考试"]),
         ("积分", ["积分排名", "积分审核", "季度之星"]),
+        (
+            "为民服务",
+            [*SERVICE_ADMIN[1:6], "志愿服务时长", "红帆驿站", "先锋岗示范岗", *MY_SERVICE],
+        ),
         ("我的", [*MINE, "账号安全"]),
         "消息",
     ],
     # The working-day calendar is the admins' (the city keeps it, hospitals read it).
-    "member": [("我的", [*MINE, "我的支部", "账号安全", "季度之星"]), "消息"],
+    "member": [
+        ("为民服务", [*MY_SERVICE, "服务品牌"]),
+        ("我的", [*MINE, "我的支部", "账号安全", "季度之星"]),
+        "消息",
+    ],
     "audit": ["审计日志", "数据变更", "消息"],
     "security": ["角色授权", "安全策略", "账号解锁", "批量授权", "消息"],
     "sysadmin": ["账号管理", "按花名册开通", "消息"],
@@ -106,12 +145,13 @@ def test_an_entry_with_an_unknown_audience_or_place_is_refused(kw: dict[str, str
 # --- the phone's bottom tab bar -----------------------------------------------------------------
 
 
-def test_a_member_gets_four_tabs_and_the_one_of_the_page_is_lit(users):
+def test_a_member_gets_five_tabs_and_the_one_of_the_page_is_lit(users):
     access = access_for(users["member"])
     bar = nav.tab_bar(access, "/study/items/3/")
-    assert [t.label for t in bar] == ["首页", "学习", "积分", "我的"]
+    assert [t.label for t in bar] == ["首页", "学习", "服务", "积分", "我的"]
     assert [t.label for t in bar if t.active] == ["学习"]
-    assert [t.label for t in nav.tab_bar(access, "/")] == ["首页", "学习", "积分", "我的"]
+    assert [t.label for t in nav.tab_bar(access, "/")] == ["首页", "学习", "服务", "积分", "我的"]
+    assert [t.label for t in nav.tab_bar(access, "/service/volunteer/") if t.active] == ["服务"]
     assert [t.label for t in nav.tab_bar(access, "/") if t.active] == ["首页"]
     assert [t.label for t in nav.tab_bar(access, "/points/claims/mine/") if t.active] == ["积分"]
     assert not any(t.active for t in nav.tab_bar(access, "/notices/"))

@@ -18,7 +18,8 @@ from hongfan.org.selectors.hospitals import home_heading
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     access = request_access(request)
-    if not access.is_business:
+    # An office role (护理部) is not a business role but has a home page: its tasks.
+    if not (access.is_business or access.offices):
         if access.has(Role.AUDITOR):
             return redirect("audit:trail")
         if access.has(Role.SECURITY_ADMIN):

@@ -126,6 +126,8 @@ def ol_upload(t: Any) -> dict[str, Any]:
 BRANCH = lambda t: [t.branch.pk]  # noqa: E731
 SEP_403 = {r: FORBIDDEN for r in SEPARATED}
 LOGGED_IN = roles(OK)
+# Not a business role: the 三员, and the 护理部 office (home nursing only).
+NOT_BUSINESS = {**SEP_403, "nursing": FORBIDDEN}
 # A record of sec's branch: its secretary and the hospital admin manage it.
 MANAGED = roles(FORBIDDEN, hosp=OK, sec=OK, hosp2=MISSING)
 MANAGED_WRITE = {**MANAGED, "hosp": DONE, "sec": DONE}
@@ -146,7 +148,7 @@ TABLE: dict[str, Row] = {
             "end": "09:00",
         },
     ),
-    "orglife:mine": Row(get={**LOGGED_IN, **SEP_403}),
+    "orglife:mine": Row(get={**LOGGED_IN, **NOT_BUSINESS}),
     "orglife:lecturer_search": Row(get=MANAGED, args=BRANCH),
     "orglife:meeting": Row(
         get=roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING),
@@ -189,8 +191,8 @@ TABLE: dict[str, Row] = {
     # The code is the secret: any business user holding it sees the meeting; only those on
     # the roster are checked in (the others get the refusal on the page, nothing changes).
     "orglife:checkin": Row(
-        get={**LOGGED_IN, **SEP_403},
-        post={**LOGGED_IN, **SEP_403, "sec": DONE, "member": DONE},
+        get={**LOGGED_IN, **NOT_BUSINESS},
+        post={**LOGGED_IN, **NOT_BUSINESS, "sec": DONE, "member": DONE},
         payload=lambda t: {},
         args=lambda t: [ol_meeting(t).pk, ol_meeting(t).checkin_token],
     ),
@@ -257,7 +259,7 @@ TABLE: dict[str, Row] = {
         get=roles(FORBIDDEN, anonymous=FORBIDDEN, city=OK, hosp=OK, sec=OK, hosp2=OK)
     ),
     "api-orglife-checkin": Row(
-        post=roles("400", anonymous=FORBIDDEN, sec=OK, member=OK, **SEP_403),
+        post=roles("400", anonymous=FORBIDDEN, sec=OK, member=OK, **NOT_BUSINESS),
         payload=lambda t: {"token": ol_meeting(t).checkin_token},
         args=lambda t: [ol_meeting(t).pk],
     ),

@@ -38,6 +38,10 @@ class HourEntry(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
+    # A correction: the new entry that replaces one reversed (its chain stays in the ledger).
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
     reason = models.CharField("说明", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -59,7 +63,7 @@ class HourEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["signup"],
-                condition=Q(signup__isnull=False, reverses__isnull=True),
+                condition=Q(signup__isnull=False, reverses__isnull=True, corrects__isnull=True),
                 name="service_hours_once_per_signup",
                 violation_error_message="该报名的时长已确认",
             ),

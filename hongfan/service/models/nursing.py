@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from hongfan.core.pii import EncryptedTextField
 from hongfan.service.choices import (
@@ -75,7 +76,7 @@ class NursingBooking(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=NursingStatus.choices, default=NursingStatus.BOOKED
     )
-    requested_at = models.DateTimeField("预约时间", auto_now_add=True)
+    requested_at = models.DateTimeField("预约时间", default=timezone.now)
     risk_level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, blank=True)
     assessment = models.TextField("首次评估", blank=True)
     triaged_at = models.DateTimeField("评估时间", null=True, blank=True)

@@ -105,6 +105,11 @@ class Command(BaseCommand):
             .order_by("pk")
             .first()
         )
+        nursing = (
+            Person.objects.filter(hospital=primary, department__name="护理部")
+            .order_by("pk")
+            .first()
+        )
         spec: list[
             tuple[str, str, Person | None, list[tuple[str, Hospital | None, Branch | None]]]
         ] = [
@@ -118,6 +123,7 @@ class Command(BaseCommand):
             ),
             ("member", member.name if member else "党员", member, [(Role.MEMBER, None, None)]),
             ("hosp2", "市二院党委办公室", office2, [(Role.HOSPITAL_ADMIN, second, None)]),
+            ("nurse", "市三院护理部", nursing, [(Role.NURSING_OFFICE, primary, None)]),
             ("audit", "审计管理员", None, [(Role.AUDITOR, None, None)]),
             ("security", "安全管理员", None, [(Role.SECURITY_ADMIN, None, None)]),
             ("sysadmin", "系统管理员", None, [(Role.SYSTEM_ADMIN, None, None)]),
@@ -138,4 +144,14 @@ class Command(BaseCommand):
                 )
 
 
-DEMO_USERS = ["city", "hosp", "sec", "member", "hosp2", "audit", "security", "sysadmin"]
+DEMO_USERS = [
+    "city",
+    "hosp",
+    "sec",
+    "member",
+    "hosp2",
+    "nurse",
+    "audit",
+    "security",
+    "sysadmin",
+]
