@@ -27,7 +27,15 @@ attendance rows) into a database of its own (``bench/var/orglife.sqlite3``,
 ``<city database>_orglife``) unless the same 12 months are there already (the first time
 about 1 minute on SQLite and 2.5 on PostgreSQL, citygen included), then
 ``bench_orglife.py`` times the compliance matrix and the city summary. Results:
-bench/results/orglife_<vendor>.json. Then a summary of everything.
+bench/results/orglife_<vendor>.json.
+
+Volunteer-service stage (``bench/bench_service.py``, skipped with ``--skip-service``):
+``bench/servicegen.py --if-present`` loads a year of volunteer service (9,000 activities,
+~300,000 hour entries, desks' help and loans, home nursing) into a database of its own
+(``bench/var/service.sqlite3``, ``<city database>_service``) unless this year is loaded
+already, then ``bench_service.py`` times the hospital and city service dashboards, the
+brand page and the place register. Results: bench/results/service_<vendor>.json. Then a
+summary of everything.
 
 PostgreSQL: ``--pg-url`` or ``BENCH_PG_URL``, default
 postgres://postgres@127.0.0.1:5432/hongfan_bench. When the server cannot be reached, the
@@ -192,6 +200,29 @@ def orglife_summary(vendors: list[str]) -> None:
     bench_orglife.print_side_by_side(reports)
 
 
+def service_url(vendor: str, pg_url: str) -> str:
+    """The volunteer-service benchmark's database (as bench/servicegen.py names it)."""
+    if vendor == "sqlite":
+        return f"sqlite:///{BENCH / 'var' / 'service.sqlite3'}"
+    base, _, query = pg_url.partition("?")
+    head, name = base.rsplit("/", 1)
+    return f"{head}/{name}_service" + (f"?{query}" if query else "")
+
+
+def service_summary(vendors: list[str]) -> None:
+    if not (BENCH / "bench_service.py").exists():
+        return
+    sys.path.insert(0, str(BENCH))
+    import bench_service
+
+    reports = [
+        json.loads(p.read_text())
+        for v in vendors
+        if (p := BENCH / "results" / f"service_{v}.json").exists()
+    ]
+    bench_service.print_side_by_side(reports)
+
+
 def summary(vendors: list[str]) -> None:
     reports = {}
     for v in vendors:
@@ -256,6 +287,7 @@ def main() -> None:  # noqa: C901, PLR0915
     )
     parser.add_argument("--skip-points", action="store_true", help="no points stage")
     parser.add_argument("--skip-orglife", action="store_true", help="no organisational-life stage")
+    parser.add_argument("--skip-service", action="store_true", help="no volunteer-service stage")
     args = parser.parse_args()
     sizes = [n.strip() for n in args.points_entries.split(",") if n.strip()]
 
@@ -266,6 +298,7 @@ def main() -> None:  # noqa: C901, PLR0915
     done = []
     points_done: list[str] = []
     orglife_done: list[str] = []
+    service_done: list[str] = []
     started = time.monotonic()
     for vendor, url in targets:
         print(f"\n######## {vendor} ########")
@@ -314,9 +347,20 @@ def main() -> None:  # noqa: C901, PLR0915
                 if run("bench_orglife.py", None, *orglife_args) != 0:
                     failures.append(f"{vendor}: bench_orglife failed or missed a target")
                 orglife_done.append(vendor)
+        if (BENCH / "bench_service.py").exists() and not args.skip_service:
+            gen = ["--database-url", service_url(vendor, args.pg_url), "--if-present"]
+            if run("servicegen.py", None, *gen) != 0:
+                failures.append(f"{vendor}: servicegen failed")
+            else:
+                service_args = ["--vendor", vendor, "--pg-url", args.pg_url]
+                service_args += ["--requests", args.requests, "--warmup", args.warmup]
+                if run("bench_service.py", None, *service_args) != 0:
+                    failures.append(f"{vendor}: bench_service failed or missed a target")
+                service_done.append(vendor)
     summary(done)
     points_summary(points_done, sizes)
     orglife_summary(orglife_done)
+    service_summary(service_done)
     print(f"\nrun_all: {time.monotonic() - started:.0f}s")
     if failures:
         print("run_all: " + "; ".join(failures))
