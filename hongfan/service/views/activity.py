@@ -272,6 +272,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "service/activity/detail.html",
         {
             "a": a,
+            "access": access,
             "manages": manages,
             "fills": fills,
             "capacity": sum(f.shift.capacity for f in fills),
