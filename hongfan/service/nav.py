@@ -179,12 +179,6 @@ DESK_TASKS: list[TodoSource] = [
 
 
 # --- 互联网+护理服务 -------------------------------------------------------------------------
-def _is_home_nurse(access: Access) -> bool:
-    from hongfan.service.selectors.nursing import is_home_nurse
-
-    return access.person_id is not None and is_home_nurse(person_id=access.person_id)
-
-
 NURSING_ENTRIES: list[MenuEntry] = [
     MenuEntry("上门护理", "service:nursing_queue", "nursing", HEAD, 1),
     MenuEntry("服务项目", "service:nursing_services", "nursing", HEAD, 2),
@@ -192,9 +186,9 @@ NURSING_ENTRIES: list[MenuEntry] = [
     MenuEntry("时限统计", "service:nursing_promise", "nursing", HEAD, 4),
     MenuEntry("上门护理", "service:nursing_queue", "hospital", "为民服务", 70),
     MenuEntry("上门护理时限", "service:nursing_city", "city", "为民服务", 70),
-    MenuEntry(
-        "上门护理任务", "service:nursing_mine", "member", SERVICE_GROUP, 4, when=_is_home_nurse
-    ),
+    # A nurse reaches 上门护理任务 from the home page's to-do and from the message sent on
+    # each assignment: a menu entry shown only to nurses would cost every member's every
+    # page a query (issue 11 §2).
 ]
 
 
@@ -229,14 +223,8 @@ def nursing_assigned(access: Access, day: date) -> Iterable[Todo]:
 
 NURSING_TASKS: list[TodoSource] = [
     TodoSource("service.nursing_overdue", "nursing", nursing_overdue, order=5, badge=True),
-    TodoSource(
-        "service.nursing_assigned",
-        "member",
-        nursing_assigned,
-        order=6,
-        badge=True,
-        when=_is_home_nurse,
-    ),
+    # On the home page only (a badge would cost every member's every page a query).
+    TodoSource("service.nursing_assigned", "member", nursing_assigned, order=6),
 ]
 
 
