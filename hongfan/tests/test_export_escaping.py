@@ -252,6 +252,89 @@ def star_export(value: str) -> bytes:
     return get("hosp", f"/points/stars/{selection.pk}/announcement.docx")
 
 
+# --- service (为民服务) -------------------------------------------------------------------------
+
+
+def service_activities(value: str) -> bytes:
+    from hongfan.service.models import Activity
+
+    Activity.objects.filter(hospital=primary()).update(title=value)
+    return get("hosp", f"/service/activities/?hospital={primary().pk}&export=xlsx")
+
+
+def service_places(value: str) -> bytes:
+    from hongfan.service.models import Place
+
+    place = Place.objects.filter(hospital=primary()).order_by("pk").first()
+    assert place is not None, "the demo has no service place"
+    Place.objects.filter(pk=place.pk).update(name=value)
+    return get("hosp", f"/service/places/?hospital={primary().pk}&export=xlsx")
+
+
+def service_dashboard(value: str) -> bytes:
+    name_branch(value)  # the 按支部 sheet names the branches
+    return get("hosp", f"/service/dashboard/?hospital={primary().pk}&export=xlsx")
+
+
+def service_dashboard_city(value: str) -> bytes:
+    # Each line is the hospital's short name (its name when it has none).
+    Hospital.objects.filter(pk=primary().pk).update(name=value, short_name=value)
+    return get("city", "/service/dashboard/city/?export=xlsx")
+
+
+def _volunteer(value: str) -> Any:
+    """A person of the demo hospital with service hours, renamed; their first hour entry."""
+    from hongfan.service.models import HourEntry
+
+    entry = HourEntry.objects.filter(hospital=primary()).order_by("pk").first()
+    assert entry is not None, "the demo recorded no service hours"
+    Person.objects.filter(pk=entry.person_id).update(name=value)
+    return entry
+
+
+def volunteer_table(value: str) -> bytes:
+    entry = _volunteer(value)
+    year = entry.occurred_on.year
+    return get("hosp", f"/service/hours/?hospital={primary().pk}&year={year}&export=xlsx")
+
+
+def national_export(value: str) -> bytes:
+    entry = _volunteer(value)
+    response = client_of("hosp").post(
+        f"/service/hours/national/?hospital={primary().pk}",
+        {"year": str(entry.occurred_on.year), "reason": "志愿汇录入"},
+    )
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def certificate_docx(value: str) -> bytes:
+    entry = _volunteer(value)
+    return get("hosp", f"/service/volunteer/people/{entry.person_id}/certificate/?format=docx")
+
+
+def loan_ledger(value: str) -> bytes:
+    from hongfan.service.models import LendItem, Loan
+
+    loan = Loan.objects.filter(hospital=primary()).order_by("pk").first()
+    assert loan is not None, "the demo lent nothing"
+    LendItem.objects.filter(pk=loan.item_id).update(name=value)
+    desk_id = LendItem.objects.get(pk=loan.item_id).desk_id
+    return get("hosp", f"/service/desks/{desk_id}/ledger/?export=xlsx")
+
+
+def nursing_promise(value: str) -> bytes:
+    # Month by month counts and shares: nothing anyone typed. Checked for formulas only.
+    content = get("hosp", f"/service/nursing/promise/?hospital={primary().pk}&export=xlsx")
+    _xlsx_cells(content, "\x00")
+    return content
+
+
+def nursing_city(value: str) -> bytes:
+    Hospital.objects.filter(pk=primary().pk).update(name=value)
+    return get("city", "/service/nursing/city/?export=xlsx")
+
+
 Case = tuple[Callable[[str], bytes], Callable[[bytes, str], None]]
 # (file, function making the download) -> how to get it and what it must look like
 CASES: dict[tuple[str, str], Case] = {
@@ -282,6 +365,25 @@ CASES: dict[tuple[str, str], Case] = {
         assert_text_docx,
     ),
     ("hongfan/recognition/views/stars.py", "star_export"): (star_export, assert_text_docx),
+    ("hongfan/service/views/activity.py", "activities"): (
+        service_activities,
+        assert_escaped_xlsx,
+    ),
+    ("hongfan/service/views/place.py", "places"): (service_places, assert_escaped_xlsx),
+    ("hongfan/service/views/dashboard.py", "dashboard"): (service_dashboard, assert_escaped_xlsx),
+    ("hongfan/service/views/dashboard.py", "dashboard_city"): (
+        service_dashboard_city,
+        assert_escaped_xlsx,
+    ),
+    ("hongfan/service/views/hours.py", "volunteer_table"): (volunteer_table, assert_escaped_xlsx),
+    ("hongfan/service/views/hours.py", "national_export"): (national_export, assert_escaped_xlsx),
+    ("hongfan/service/views/hours.py", "certificate"): (certificate_docx, assert_text_docx),
+    ("hongfan/service/views/loan.py", "ledger"): (loan_ledger, assert_escaped_xlsx),
+    ("hongfan/service/views/nursing.py", "nursing_promise"): (
+        nursing_promise,
+        lambda content, value: None,
+    ),
+    ("hongfan/service/views/nursing.py", "nursing_city"): (nursing_city, assert_escaped_xlsx),
 }
 
 _EXPORT_CALLS = {"xlsx_response", "docx_response", "export_response", "table_response", "export"}
