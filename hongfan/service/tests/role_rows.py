@@ -335,7 +335,14 @@ def hr_ended(t: Any, *, confirmed: bool = False) -> Any:
     return _hours_lazy(t, "hr_confirmed" if confirmed else "hr_ended", build)
 
 
-HR_SEP = {"audit": FORBIDDEN, "security": FORBIDDEN, "sysadmin": FORBIDDEN}
+# The 三员 use no volunteer page; nor does the 护理部 office account (an office role sees its
+# own line of work only: Access.is_business is False, signup_selectors.require_volunteer_role).
+HR_SEP = {
+    "audit": FORBIDDEN,
+    "security": FORBIDDEN,
+    "sysadmin": FORBIDDEN,
+    "nursing": FORBIDDEN,
+}
 # Every user with a Person volunteers (hosp and hosp2 are staff of their hospitals too);
 # the city has none; the 三员 use no volunteer page.
 HR_VOLUNTEERS = roles(FORBIDDEN, hosp=OK, sec=OK, member=OK, hosp2=OK)
@@ -514,7 +521,8 @@ def _dk_arg(key: str) -> _Any:
 
 
 _SEP = {"audit": FORBIDDEN, "security": FORBIDDEN, "sysadmin": FORBIDDEN}
-_ALL = roles(OK, **_SEP)
+# Every business user; not the 三员, nor the 护理部 office account (home nursing only).
+_ALL = roles(OK, **_SEP, nursing=FORBIDDEN)
 _HOSP_READ = roles(FORBIDDEN, city=OK, hosp=OK, sec=OK, member=OK, hosp2=MISSING)
 _ADMIN = roles(FORBIDDEN, hosp=OK, hosp2=MISSING)
 _ADMIN_DONE = roles(FORBIDDEN, hosp=DONE, hosp2=MISSING)
@@ -772,7 +780,11 @@ NURSING_ROWS: dict[str, Row] = {
         },
         args=_nursing_args("assigned"),
     ),
-    "service:nursing_close": Row(post=only(DONE, **_NURSING_OFFICE), args=_nursing_args("closed")),
+    "service:nursing_close": Row(
+        post=only(DONE, **_NURSING_OFFICE),
+        payload=lambda t: {},
+        args=_nursing_args("closed"),
+    ),
     # A nurse's visits: anyone with a staff record (empty unless visits are assigned).
     "service:nursing_mine": Row(
         get=roles(
