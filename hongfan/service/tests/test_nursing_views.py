@@ -124,8 +124,8 @@ def test_wrong_status_guesses_are_rate_limited(settings):
     settings.NURSING_BOOKING_RATE = "3/h"
     c = Client()
     for _ in range(3):
-        c.post(reverse("service:nursing_status"), {"reference": "HLXXXXXXXX", "last4": "0000"})
-    r = c.post(reverse("service:nursing_status"), {"reference": "HLXXXXXXXX", "last4": "0000"})
+        c.post(reverse("service:nursing_status"), {"reference": "HL00000000", "last4": "0000"})
+    r = c.post(reverse("service:nursing_status"), {"reference": "HL00000000", "last4": "0000"})
     assert r.status_code == 429
 
 

@@ -15,7 +15,7 @@ from hongfan.study.choices import ItemKind, LogMethod, LogStatus
 from hongfan.study.selectors.items import ItemProgress
 from hongfan.study.views.items import _done_html, _logs_html, _todo_html
 
-OLD_TODO = """{% for p in todo %}<a class="list-group-item list-group-item-action px-0" href="{% url 'study:item' p.item.pk %}">
+OLD_TO_STUDY = """{% for p in todo %}<a class="list-group-item list-group-item-action px-0" href="{% url 'study:item' p.item.pk %}">
     <div class="d-flex justify-content-between gap-2"><span class="fw-semibold">{{ p.item.title }}</span><span class="text-nowrap small text-muted">{{ p.item.get_kind_display }}</span></div>
     <div class="small mt-1">{% include "study/partials/_item_badges.html" %} <span class="text-muted">{{ p.item.topic.name }} · {{ p.item.scope_label }} · 计学时{{ p.item.expected_minutes }}分钟{% if p.item.due_on %} · {{ p.item.due_on|date:"m月d日" }}前{% endif %}</span></div>
   </a>{% empty %}<p class="text-muted small mb-0">暂无待学习的资料。</p>{% endfor %}"""
@@ -81,9 +81,9 @@ def test_todo_done_and_logs_are_the_old_loops() -> None:
     todo = [p for p in progress if not p.finished]
     done = [p for p in progress if p.finished]
     url = reverse("study:item", args=[0]).rsplit("/0/", 1)
-    assert _todo_html(todo, url) == _old(OLD_TODO, todo=todo)
-    assert _todo_html(progress, url) == _old(OLD_TODO, todo=progress)
-    assert _todo_html([], url) == _old(OLD_TODO, todo=[])
+    assert _todo_html(todo, url) == _old(OLD_TO_STUDY, todo=todo)
+    assert _todo_html(progress, url) == _old(OLD_TO_STUDY, todo=progress)
+    assert _todo_html([], url) == _old(OLD_TO_STUDY, todo=[])
     assert _done_html(done, url) == _old(OLD_DONE, done=done)
     logs = _logs()
     assert _logs_html(logs) == _old(OLD_LOGS, page=logs)  # type: ignore[arg-type]
