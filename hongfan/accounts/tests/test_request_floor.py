@@ -81,8 +81,10 @@ def test_a_page_view_within_a_minute_does_not_write_the_session(db, moved):
     moved.advance(minutes=0.5)
     with CaptureQueriesContext(connection) as ctx:
         assert alive(member)
-    writes = [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
-    assert writes and all(sql.startswith("SELECT") for sql in writes)
+    # The database backend reads the session row; cached_db (with Redis) reads the cache.
+    # Either way nothing is written (the write a minute later, below, proves the check).
+    session_sql = [q["sql"] for q in ctx.captured_queries if "django_session" in q["sql"]]
+    assert all(sql.startswith("SELECT") for sql in session_sql)
     moved.advance(minutes=1)
     with CaptureQueriesContext(connection) as ctx:
         assert alive(member)

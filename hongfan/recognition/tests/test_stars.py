@@ -914,6 +914,11 @@ def demo_selection(users: dict[str, Any]) -> Iterator[StarSelection]:
         access=hosp, hospital=hospital, year=year, quarter=quarter, quota=5, **OPEN
     )
     star_services.star_selection_draft(access=hosp, selection=sel)
+    # The demo ledger moves with today's date: members tied for the last places are picked
+    # as the admin would (the lowest ids), so the list always holds the full quota.
+    for tie in star_selectors.star_evaluation(sel).open_ties:
+        picks = sorted(c.person_id for c in tie.candidates)[: tie.places]
+        star_services.star_selection_break_tie(access=hosp, selection=sel, person_ids=picks)
     assert QuarterStar.objects.filter(selection=sel).count() == 5, "demo members have points"
     yield sel
 
