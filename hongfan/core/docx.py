@@ -44,6 +44,11 @@ def new_document(
     return document
 
 
+# A run's formatting, built once per (font, size, bold, ...) and copied into each run: a
+# yearbook sets ~30,000 runs, and python-docx's attribute-by-attribute path costs ~1 ms each.
+_RUN_PROPERTIES: dict[tuple[str, float, bool, bool, bool, bool], Any] = {}
+
+
 def set_font(
     run: Any,
     name: str,
@@ -55,6 +60,27 @@ def set_font(
     strike: bool = False,
 ) -> None:
     """A run's font, for Latin and Chinese text alike (``w:eastAsia``)."""
+    from copy import deepcopy
+
+    key = (name, size, bold, italic, underline, strike)
+    element = run._element
+    if element.rPr is not None:  # a run formatted already: set attribute by attribute
+        _format_run(run, *key)
+        return
+    template = _RUN_PROPERTIES.get(key)
+    if template is None:
+        from docx.oxml import OxmlElement
+        from docx.text.run import Run
+
+        scratch = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]
+        _format_run(scratch, *key)
+        template = _RUN_PROPERTIES[key] = scratch._element.rPr
+    element.insert(0, deepcopy(template))  # w:rPr is a run's first child
+
+
+def _format_run(
+    run: Any, name: str, size: float, bold: bool, italic: bool, underline: bool, strike: bool
+) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 

@@ -101,7 +101,7 @@ def meeting_record(  # noqa: C901, PLR0915
     def full(text: str, value: str | list[Block], *, height: float = 0) -> None:
         cells = doc.row(table, height=height)
         label(cells[0], text)
-        merged = cells[1].merge(cells[3])
+        merged = doc.merge_across(cells, 1, 3)
         if isinstance(value, str):
             doc.cell_text(merged, value)
         else:

@@ -183,7 +183,7 @@ def _contents(doc: Doc, meetings: list[Meeting], numbers: dict[int, int]) -> Non
         if local.month != month:
             month = local.month
             cells = doc.row(table)
-            merged = cells[0].merge(cells[-1])
+            merged = doc.merge_across(cells, 0, len(cells) - 1)
             doc.cell_text(merged, f"{MONTHS_CN[month - 1]}月", bold=True, size=11)
         if m.status == MeetingStatus.HELD:
             number, note = str(numbers[m.pk]), ""
