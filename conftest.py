@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from hongfan.accounts.models import User
+from hongfan.core.testing.demo import build_demo_city
 
 pytest_plugins = ["hongfan.core.testing.browser"]
 
@@ -30,8 +30,7 @@ DEMO_ROLES = [
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
-        _nursing_office_user()
+        build_demo_city(_nursing_office_user)
 
 
 def _nursing_office_user() -> None:

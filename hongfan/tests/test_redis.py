@@ -27,10 +27,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
 from django.test import Client
 
 from hongfan.core.env import env_redis_url
+from hongfan.core.testing.demo import restore_after_module
 
 ROOT = Path(settings.BASE_DIR)
 PASSWORD = "Hongfan@2026"
@@ -212,9 +212,7 @@ def test_lockout_after_the_policy_failures_listed_and_lifted_by_the_security_adm
 
 @pytest.fixture(scope="module")
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 def _database_url() -> str:

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+
+from hongfan.core.testing.demo import demo_city_present, restore_after_module, restore_demo_city
 
 CHROMIUM = os.environ.get("HONGFAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,18 +74,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 @pytest.fixture
 def demo_city(live_server: Any, _restore_demo_city: None) -> Any:
     """The live server, with the small demo city present in its (committed) database."""
-    from django.contrib.auth import get_user_model
-
-    if not get_user_model().objects.filter(username="hosp").exists():
-        call_command("builddemo", "--small", verbosity=0)
+    if not demo_city_present():
+        restore_demo_city()
     return live_server
 
 

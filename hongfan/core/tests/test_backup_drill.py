@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from hongfan.core.audit import chain_head
 from hongfan.core.backup.services import backup_create, backup_restore
+from hongfan.core.testing.demo import demo_city_present, restore_after_module, restore_demo_city
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,11 +55,9 @@ _CSRF = re.compile(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]*"
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
     # A transactional test that ran before may have flushed the session's demo city.
     with django_db_blocker.unblock():
-        if not get_user_model().objects.filter(username="member").exists():
-            call_command("builddemo", "--small", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+        if not demo_city_present():
+            restore_demo_city()
+    yield from restore_after_module(django_db_blocker)
 
 
 def points_by_person() -> dict[int, tuple[Any, Any]]:

@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
 from hongfan.core.access import Access
 from hongfan.core.roles import Role
+from hongfan.core.testing.demo import restore_after_module
 from hongfan.org.choices import DepartmentKind, PoliticalStatus
 from hongfan.org.models import Authority, Branch, Department, Hospital, Person
 from hongfan.org.tests.factories import make_person
@@ -45,9 +45,7 @@ DAY = date(2025, 6, 2)
 
 @pytest.fixture(scope="module", autouse=True)
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 @dataclass

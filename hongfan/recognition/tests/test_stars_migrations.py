@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from django.apps.registry import Apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from hongfan.core.testing.demo import restore_after_module
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import primary
 from hongfan.recognition.models import QuarterStar, StarSelection, StarStatus
@@ -33,9 +33,7 @@ BEFORE_MOVE = ("points", "0005_rule_rollups_count_caps_only")
 
 @pytest.fixture(scope="module", autouse=True)
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 def migrate(*targets: tuple[str, str | None]) -> Apps:

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection
 
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access, access_for
 from hongfan.core.roles import Role
+from hongfan.core.testing.demo import restore_after_module
 from hongfan.org.models import Authority, Hospital
 from hongfan.service.choices import LoanStatus
 from hongfan.service.models import LendItem, Loan, ServiceDesk
@@ -33,9 +33,7 @@ THREADS = 8
 
 @pytest.fixture(scope="module", autouse=True)
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 def in_threads(work: Callable[[int], Any], n: int = THREADS) -> list[Any]:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
+from hongfan.core.testing.demo import restore_after_module
 from hongfan.org.choices import DepartmentKind, PoliticalStatus
 from hongfan.org.models import Authority, Branch, Department, Hospital
 from hongfan.org.tests.factories import make_person
@@ -31,9 +31,7 @@ THREADS = 8
 
 @pytest.fixture(scope="module", autouse=True)
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
-    yield
-    with django_db_blocker.unblock():
-        call_command("builddemo", "--small", verbosity=0)
+    yield from restore_after_module(django_db_blocker)
 
 
 @pytest.fixture
