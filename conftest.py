@@ -28,6 +28,25 @@ DEMO_ROLES = [
 
 
 @pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest) -> bool:
+    """SQLite: the test database is a copy of a migrated template (core.testing.template_db),
+    kept as it is instead of migrated again; otherwise pytest-django's own choice."""
+    from hongfan.core.testing.template_db import copy_template_into_test_db
+
+    if copy_template_into_test_db():
+        request.config._hongfan_template = True  # type: ignore[attr-defined]
+        return True
+    return bool(request.config.getvalue("reuse_db"))
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request: pytest.FixtureRequest, django_db_keepdb: bool) -> bool:
+    if getattr(request.config, "_hongfan_template", False):
+        return False  # the copied template is the fresh database
+    return bool(request.config.getvalue("create_db"))
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         build_demo_city(_nursing_office_user)
