@@ -190,9 +190,11 @@ def city_dashboard(*, authority: Authority, hospitals: Iterable[Hospital], year:
         "activities": _activities(acts, "hospital_id"),
         "served": _served(acts, "hospital", year),
         "hours": _by(tally_sums(hospital_ids=ids, year=year, by=("hospital_id",)), 0),
-        "help": _by(help_counts(hospital_ids=ids, year=year), 0),
-        "loans": _by(loan_month_counts(hospital_ids=ids, year=year), 0),
-        "nursing": _nursing_by(promise_months(hospital_ids=ids, year=year, now=now), False),
+        "help": _by(help_counts(hospital_ids=ids, year=year, per_month=False), 0),
+        "loans": _by(loan_month_counts(hospital_ids=ids, year=year, per_month=False), 0),
+        "nursing": _nursing_by(
+            promise_months(hospital_ids=ids, year=year, now=now, per_month=False), False
+        ),
     }
     lines = [_fill(Figures(h.short_name or h.name, h.pk), h.pk, parts) for h in hospitals]
     total = Figures("全市")

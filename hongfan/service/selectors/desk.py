@@ -392,16 +392,19 @@ def roster_activities(*, desk: ServiceDesk) -> QuerySet[Activity]:
     )
 
 
-def help_counts(*, hospital_ids: list[int], year: int) -> dict[tuple[int, int], int]:
+def help_counts(
+    *, hospital_ids: list[int], year: int, per_month: bool = True
+) -> dict[tuple[int, int], int]:
     """People helped at the hospitals' desks in ``year``, per (hospital, local month of the
-    help): one grouped query (for the dashboards)."""
+    help), or per (hospital, 0) for the whole year: one grouped query (for the dashboards)."""
     start, end = year_bounds(year)
+    qs = DeskHelp.objects.filter(
+        hospital_id__in=hospital_ids, occurred_at__gte=start, occurred_at__lt=end
+    ).order_by()
+    if not per_month:
+        return {(h, 0): n or 0 for h, n in qs.values_list("hospital_id").annotate(n=Sum("count"))}
     rows = (
-        DeskHelp.objects.filter(
-            hospital_id__in=hospital_ids, occurred_at__gte=start, occurred_at__lt=end
-        )
-        .annotate(month=month_of("occurred_at", year))
-        .order_by()
+        qs.annotate(month=month_of("occurred_at", year))
         .values_list("hospital_id", "month")
         .annotate(n=Sum("count"))
     )

@@ -121,14 +121,19 @@ def loan_counts(*, desk: ServiceDesk) -> dict[str, int]:
     return {**{s: rows.get(s, 0) for s in LoanStatus.values}, "overdue": overdue}
 
 
-def loan_month_counts(*, hospital_ids: list[int], year: int) -> dict[tuple[int, int], int]:
+def loan_month_counts(
+    *, hospital_ids: list[int], year: int, per_month: bool = True
+) -> dict[tuple[int, int], int]:
     """Loans made at the hospitals' desks in ``year``, per (hospital, local month of the
-    loan): one grouped query (for the dashboards)."""
+    loan), or per (hospital, 0) for the whole year: one grouped query (for the dashboards)."""
     start, end = year_bounds(year)
+    qs = Loan.objects.filter(
+        hospital_id__in=hospital_ids, lent_at__gte=start, lent_at__lt=end
+    ).order_by()
+    if not per_month:
+        return {(h, 0): n for h, n in qs.values_list("hospital_id").annotate(n=Count("id"))}
     rows = (
-        Loan.objects.filter(hospital_id__in=hospital_ids, lent_at__gte=start, lent_at__lt=end)
-        .annotate(month=month_of("lent_at", year))
-        .order_by()
+        qs.annotate(month=month_of("lent_at", year))
         .values_list("hospital_id", "month")
         .annotate(n=Count("id"))
     )

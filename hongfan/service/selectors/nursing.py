@@ -372,19 +372,22 @@ class PromiseMonth:
 
 
 def promise_months(
-    *, hospital_ids: list[int], year: int, now: datetime
+    *, hospital_ids: list[int], year: int, now: datetime, per_month: bool = True
 ) -> dict[int, list[PromiseMonth]]:
     """Per hospital, the twelve months of ``year`` (months by the local date of booking):
     bookings, refused, served, served within the promise in force on the day of booking
-    (``due_at``), open past the promise. One grouped query whatever the number of rows."""
+    (``due_at``), open past the promise. One grouped query whatever the number of rows.
+    ``per_month=False``: one line per hospital, the whole year (month 0)."""
     start, end = year_bounds(year)
     out = {h: [PromiseMonth(m) for m in range(1, 13)] for h in hospital_ids}
+    if not per_month:
+        out = {h: [PromiseMonth(0)] for h in hospital_ids}
     measured = Q(status__in=MEASURED)
     rows = (
         NursingBooking.objects.filter(
             hospital_id__in=hospital_ids, requested_at__gte=start, requested_at__lt=end
         )
-        .annotate(month=month_of("requested_at", year))
+        .annotate(month=month_of("requested_at", year) if per_month else Value(1))
         .order_by()
         .values_list("hospital_id", "month")
         .annotate(
