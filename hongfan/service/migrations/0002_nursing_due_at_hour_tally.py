@@ -1,6 +1,6 @@
 """The stored deadline of a home-nursing booking (``due_at``, filled for existing bookings
-from the rule in force on the local day of booking) and the monthly hours tally (filled
-from the ledger)."""
+from the rule in force on the local day of booking), the monthly hours tally (filled
+from the ledger), and the indexes the dashboards' desk-help and loan figures read."""
 
 from datetime import timedelta
 
@@ -129,4 +129,12 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(condition=models.Q(('branch__isnull', True)), fields=('hospital', 'year', 'month', 'kind'), name='service_hourtally_unique_nobranch'),
         ),
         migrations.RunPython(fill_tally, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='deskhelp',
+            index=models.Index(fields=['hospital', 'occurred_at', 'count'], name='service_help_hospital'),
+        ),
+        migrations.AddIndex(
+            model_name='loan',
+            index=models.Index(fields=['hospital', 'lent_at'], name='service_loan_hospital_lent'),
+        ),
     ]
