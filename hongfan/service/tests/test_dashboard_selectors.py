@@ -151,3 +151,39 @@ def test_the_dashboards_query_counts_do_not_grow_with_the_rows() -> None:
     one = _queries(lambda: city_dashboard(authority=h.authority, hospitals=[h], year=YEAR))
     every = _queries(lambda: city_dashboard(authority=h.authority, hospitals=hospitals, year=year))
     assert one == every <= 7
+
+
+def test_on_the_demo_the_dashboard_equals_the_figures_counted_from_the_raw_rows() -> None:
+    """The hours of the tally, the months of ``month_of`` and the stored nursing deadline
+    give what a year of raw rows gives (the ledger by day, local months, 24 hours)."""
+    demo, year = primary(), today().year
+    d = hospital_dashboard(hospital=demo, year=year)
+    hours = {m: Decimal(0) for m in range(1, 13)}
+    for day, h in HourEntry.objects.filter(
+        hospital=demo, kind=HourKind.SERVICE, occurred_on__year=year
+    ).values_list("occurred_on", "hours"):
+        hours[day.month] += h
+    help_, loans, made, visited, in_time = ({m: 0 for m in range(1, 13)} for _ in range(5))
+    for at, n in DeskHelp.objects.filter(hospital=demo).values_list("occurred_at", "count"):
+        if timezone.localtime(at).year == year:
+            help_[timezone.localtime(at).month] += n
+    for (at,) in Loan.objects.filter(hospital=demo).values_list("lent_at"):
+        if timezone.localtime(at).year == year:
+            loans[timezone.localtime(at).month] += 1
+    for asked, arrived in NursingBooking.objects.filter(hospital=demo).values_list(
+        "requested_at", "arrived_at"
+    ):
+        local = timezone.localtime(asked)
+        if local.year == year:
+            made[local.month] += 1
+            visited[local.month] += arrived is not None
+            in_time[local.month] += arrived is not None and arrived - asked <= timedelta(hours=24)
+    for line in d.lines:
+        m = line.key
+        assert (line.hours, line.desk_help, line.loans) == (hours[m], help_[m], loans[m]), m
+        assert (line.nursing, line.nursing_visited, line.nursing_in_time) == (
+            made[m],
+            visited[m],
+            in_time[m],
+        ), m
+    assert d.total.nursing > 0 and d.total.hours > 0  # the demo has both
