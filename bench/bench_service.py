@@ -208,6 +208,11 @@ def fallback_city(hospital_ids: list[int], year: int) -> dict:
 
 # --- PROPOSED: the dashboards' selectors without per-row functions (to measure the gain) -----------
 #
+# Since the dashboards took these proposals (and the monthly tally, HourTally), these stay as an
+# independent check of their figures: computed from the raw rows and the ledger itself (hours per
+# day from HourEntry, nursing with the rule in force today and date arithmetic), they must equal
+# what ``selectors.dashboard`` shows from the tally and the stored ``due_at``.
+#
 # The same figures as ``selectors.dashboard`` computes (checked against it in every run:
 # ``proposed_matches`` in the results), but: per-month figures as twelve conditional
 # aggregates over local month boundaries computed in Python (no ExtractMonth: on SQLite that

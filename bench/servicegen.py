@@ -80,6 +80,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 TZ = ZoneInfo("Asia/Shanghai")
+# NursingBooking.due_at: requested_at + the promise of the default rule (the bench city has
+# no versions of the nursing rule).
+PROMISE_HOURS = 24
 TOKEN_PREFIX = "load-"
 
 # Accounts bench_service.py logs in as (force_login; no usable password).
@@ -341,6 +344,7 @@ def tables_of() -> dict[str, Table]:
             "activity_id", "signup_id", "reverses_id", "reason", "created_by_id", "created_at",
         ), optional=("corrects_id",)),
         "total": T(m.HourTotal, ("id", "hospital_id", "person_id", "year", "kind", "hours", "activities")),
+        "tally": T(m.HourTally, ("id", "hospital_id", "branch_id", "year", "month", "kind", "hours")),
         "record": T(m.ServiceRecord, (
             "id", "activity_id", "people_served", "referrals", "materials", "medicine_value",
             "summary", "recorded_by_id", "recorded_at",
@@ -363,7 +367,7 @@ def tables_of() -> dict[str, Table]:
             "mobile_hash", "address", "note", "status", "requested_at", "risk_level", "assessment",
             "triaged_at", "triaged_by_id", "refused_reason", "nurse_id", "assigned_at", "arrived_at",
             "what_done", "consumables", "next_visit_on", "closed_at", "closed_by_id", "cancel_reason",
-        )),
+        ), optional=("due_at",)),
     }  # fmt: skip
 
 
@@ -423,6 +427,8 @@ class Generator:
         self.totals: dict[
             tuple[int, int, str], list
         ] = {}  # (person, year, kind) -> [hospital, hours, set(acts)]
+        # (hospital, branch, year, month, kind) -> hours: the monthly tally (HourTally)
+        self.tally: dict[tuple, Decimal] = defaultdict(Decimal)
         self.busy: dict[int, set[int]] = defaultdict(set)  # person -> ordinal days
         from hongfan.core import pii
 
@@ -742,6 +748,7 @@ class Generator:
         if tot is None:
             tot = self.totals[(pid, day.year, kind)] = [hid, Decimal(0), set()]
         tot[1] += hours
+        self.tally[(hid, bid, day.year, day.month, kind)] += hours
         if reverses is None and hours > 0:
             tot[2].add(aid)
         return eid
@@ -927,7 +934,7 @@ class Generator:
                     "生命体征平稳，可居家护理" if row["triaged"] else "", self.ts(row["triaged"]), None,
                     row.get("refused", ""), row.get("nurse"), self.ts(row.get("assigned")), self.ts(row.get("arrived")),
                     "按医嘱完成护理操作" if row.get("arrived") else "", "", None, self.ts(row.get("closed")), None,
-                    row.get("cancel", ""),
+                    row.get("cancel", ""), self.ts(req + timedelta(hours=PROMISE_HOURS)),
                 ))  # fmt: skip
                 self.stats[f"nursing {row['status']}"] += 1
 
@@ -946,6 +953,8 @@ class Generator:
             self.t["total"].add(
                 (self.t["total"].new_id(), hid, pid, y, kind, f"{hours:.2f}", len(acts))
             )
+        for (hid, bid, y, mo, kind), hours in sorted(self.tally.items(), key=str):
+            self.t["tally"].add((self.t["tally"].new_id(), hid, bid, y, mo, kind, f"{hours:.2f}"))
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -1071,7 +1080,7 @@ def summarise(year: int) -> dict:
     t = time.monotonic()
     out: dict[str, Any] = {"rows": {}}
     for model in (m.ServiceBrand, m.ServiceMeasure, m.Place, m.Activity, m.Shift, m.Signup, m.HourEntry,
-                  m.HourTotal, m.ServiceRecord, m.ServedCount, m.Household, m.ServiceDesk, m.LendItem,
+                  m.HourTotal, m.HourTally, m.ServiceRecord, m.ServedCount, m.Household, m.ServiceDesk, m.LendItem,
                   m.DeskHelp, m.Loan, m.NursingService, m.NurseProfile, m.NursingBooking):  # fmt: skip
         out["rows"][model.__name__] = model.objects.count()
     for y in (year - 1, year):
@@ -1094,6 +1103,15 @@ def summarise(year: int) -> dict:
             "people_served": m.ServiceRecord.objects.filter(activity__starts_at__year=y).aggregate(n=Sum("people_served"))["n"],
             "places_reached": m.Activity.objects.filter(starts_at__year=y, status="closed", place__isnull=False).values("place").distinct().count(),
         }  # fmt: skip
+        tally = {
+            r["kind"]: float(r["h"])
+            for r in m.HourTally.objects.filter(year=y).order_by().values("kind").annotate(h=Sum("hours"))
+        }  # fmt: skip
+        out[str(y)]["tally_hours"] = tally
+        out[str(y)]["tally_matches_ledger"] = all(
+            abs(out[str(y)]["hours"].get(k, 0) - tally.get(k, 0)) < 0.01
+            for k in set(out[str(y)]["hours"]) | set(tally)
+        )
         out[str(y)]["rollup_matches_ledger"] = all(
             abs(out[str(y)]["hours"].get(k, 0) - out[str(y)]["rollup_hours"].get(k, 0)) < 0.01
             for k in set(out[str(y)]["hours"]) | set(out[str(y)]["rollup_hours"])
@@ -1257,6 +1275,8 @@ def main() -> None:  # noqa: PLR0915
     print(f"written {out.relative_to(ROOT)}")
     if not all(summary[str(y)]["rollup_matches_ledger"] for y in (year - 1, year)):
         raise SystemExit("servicegen: the HourTotal rollups do not match the ledger")
+    if not all(summary[str(y)]["tally_matches_ledger"] for y in (year - 1, year)):
+        raise SystemExit("servicegen: the HourTally monthly tally does not match the ledger")
 
 
 if __name__ == "__main__":

@@ -477,7 +477,7 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
     from hongfan.service.choices import ActivityStatus, HourKind, SignupStatus
     from hongfan.service.models import Activity, HourEntry, Signup
     from hongfan.service.selectors.hours import signup_hours
-    from hongfan.service.services.hours import SOURCE_TYPE, add_to_totals
+    from hongfan.service.services.hours import SOURCE_TYPE, add_to_tally, add_to_totals
 
     closed = {a.pk for a in closing}
     entries: list[HourEntry] = []
@@ -518,6 +518,7 @@ def _write_hours(plan: _HoursPlan, signups: list[Any], closing: list[Any]) -> No
     add_to_totals(
         [(e.hospital_id, e.person_id, e.occurred_on.year, e.kind, e.hours, 1) for e in entries]
     )
+    add_to_tally(entries)
     for a in closing:
         a.status = ActivityStatus.CLOSED
         a.closed_at = a.closed_at or a.ends_at + timedelta(days=1)
@@ -1049,6 +1050,7 @@ def build_city_nursing(authority: Any) -> None:
     from hongfan.org.models import Hospital
     from hongfan.service.choices import NursingStatus, RiskLevel
     from hongfan.service.models import NursingBooking, NursingService
+    from hongfan.service.selectors.nursing import promise_due
 
     now = timezone.now()
     today = timezone.localdate(now)
@@ -1083,4 +1085,8 @@ def build_city_nursing(authority: Any) -> None:
                 b.nurse_id = nurses[0]
                 b.assigned_at = b.requested_at + timedelta(hours=2)
             rows.append(b)
+        # The demo has no versions of the rule: one promise for the whole year.
+        promise = promise_due(authority_id=hospital.authority_id, requested_at=now) - now
+        for b in rows:
+            b.due_at = b.requested_at + promise
         NursingBooking.objects.bulk_create(rows, batch_size=500)

@@ -3,7 +3,7 @@
 from hongfan.service.models.activity import Activity, Shift, ShiftSwap, Signup
 from hongfan.service.models.brand import Place, ServiceBrand, ServiceMeasure
 from hongfan.service.models.desk import DeskHelp, LendItem, Loan, ServiceDesk
-from hongfan.service.models.hours import HourEntry, HourTotal
+from hongfan.service.models.hours import HourEntry, HourTally, HourTotal
 from hongfan.service.models.nursing import NurseProfile, NursingBooking, NursingService
 from hongfan.service.models.post import ModelPost, ModelPostDuty, ModelPostMember, ModelPostReview
 from hongfan.service.models.record import ActivityPhoto, Household, ServedCount, ServiceRecord
@@ -14,6 +14,7 @@ __all__ = [
     "ActivityPhoto",
     "DeskHelp",
     "HourEntry",
+    "HourTally",
     "HourTotal",
     "Household",
     "LendItem",

@@ -52,7 +52,11 @@ class DeskHelp(models.Model):
     class Meta:
         verbose_name = "驿站服务记录"
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["desk", "occurred_at"], name="service_help_desk")]
+        indexes = [
+            models.Index(fields=["desk", "occurred_at"], name="service_help_desk"),
+            # Covering, for the dashboards' sums per month and per hospital (bench/README.md).
+            models.Index(fields=["hospital", "occurred_at", "count"], name="service_help_hospital"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(count__gte=1),
@@ -126,7 +130,11 @@ class Loan(models.Model):
     class Meta:
         verbose_name = "借用登记"
         ordering = ["-lent_at", "-id"]
-        indexes = [models.Index(fields=["item", "status"], name="service_loan_item_status")]
+        indexes = [
+            models.Index(fields=["item", "status"], name="service_loan_item_status"),
+            # For the dashboards' counts per month and per hospital (bench/README.md).
+            models.Index(fields=["hospital", "lent_at"], name="service_loan_hospital_lent"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_at__gt=F("lent_at")),

@@ -95,3 +95,43 @@ class HourTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year} {self.hours}h"
+
+
+class HourTally(models.Model):
+    """Hours of one kind served in a hospital's branch (``branch`` empty: people in no
+    branch) in one month — the sum of the ledger's entries of that month, written in the
+    same transaction as the entries, so that the dashboards read at most 12 rows per branch
+    instead of a year of entries. ``manage.py checkhours`` compares it with the ledger and
+    rebuilds it (``--fix``)."""
+
+    hospital = models.ForeignKey("org.Hospital", on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a branch with served hours is not deleted out of the figures.
+    branch = models.ForeignKey(
+        "org.Branch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    kind = models.CharField("类别", max_length=10, choices=HourKind.choices)
+    hours = models.DecimalField("时长", max_digits=10, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "月度志愿服务时长"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "branch", "year", "month", "kind"],
+                condition=Q(branch__isnull=False),
+                name="service_hourtally_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["hospital", "year", "month", "kind"],
+                condition=Q(branch__isnull=True),
+                name="service_hourtally_unique_nobranch",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hospital", "year", "kind"], name="service_hourtally_hosp"),
+            models.Index(fields=["year", "kind"], name="service_hourtally_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hospital_id}/{self.branch_id} {self.year}-{self.month} {self.hours}h"

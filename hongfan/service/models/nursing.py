@@ -1,7 +1,7 @@
 """互联网+护理服务: the hospital's catalogue of home-nursing services, its qualified nurses,
 and the bookings a patient or family makes from the public page, each followed from
 triage to the visit and closing; "served within a day" is measured from ``requested_at``
-to ``arrived_at``."""
+to ``arrived_at`` against the stored deadline ``due_at``."""
 
 from __future__ import annotations
 
@@ -77,6 +77,10 @@ class NursingBooking(models.Model):
         "状态", max_length=10, choices=NursingStatus.choices, default=NursingStatus.BOOKED
     )
     requested_at = models.DateTimeField("预约时间", default=timezone.now)
+    # The promise's deadline: ``requested_at`` + the rule's ``promise_hours`` in force on
+    # the day of booking (set at booking). "Served within the promise" is
+    # ``arrived_at <= due_at``, an open booking is overdue once ``due_at`` has passed.
+    due_at = models.DateTimeField("承诺上门时限")
     risk_level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, blank=True)
     assessment = models.TextField("首次评估", blank=True)
     triaged_at = models.DateTimeField("评估时间", null=True, blank=True)
@@ -109,6 +113,7 @@ class NursingBooking(models.Model):
         indexes = [
             models.Index(fields=["hospital", "status"], name="service_nursing_status"),
             models.Index(fields=["hospital", "requested_at"], name="service_nursing_month"),
+            models.Index(fields=["hospital", "status", "due_at"], name="service_nursing_due"),
         ]
         constraints = [
             models.CheckConstraint(

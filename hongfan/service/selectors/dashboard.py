@@ -3,35 +3,32 @@ per hospital side by side — activities held, volunteer hours, people served, p
 reached, and beside them the 红帆驿站's help and loans and home nursing's visits with the
 share served within the promise.
 
-Every figure is one aggregate query grouped by month, branch or hospital: the number of
-queries does not grow with the rows. The desk and nursing figures read models of the other
-parts of the app directly (kept apart below, in ``_desk_*`` and ``_nursing_*``)."""
+Every figure is one grouped query whatever the number of rows, and none re-aggregates a
+year of raw rows it need not: the hours come from the monthly tally (``HourTally``, kept
+with the ledger), months are grouped with ``periods.month_of`` (no per-row date function
+on SQLite), and the desk and nursing figures are asked of their selectors (``help_counts``,
+``loan_month_counts``, the promise clock ``promise_months``). bench/README.md, "Volunteer
+service", has the measurements."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from hongfan.core.dates import year_bounds
 from hongfan.org.models import Authority, Branch, Hospital
-from hongfan.service.choices import HourKind
-from hongfan.service.models import (
-    Activity,
-    DeskHelp,
-    HourEntry,
-    HourTotal,
-    Loan,
-    NursingBooking,
-    ServiceRecord,
-)
+from hongfan.service.models import Activity, ServiceRecord
+from hongfan.service.periods import month_of
 from hongfan.service.selectors.brand import held
+from hongfan.service.selectors.desk import help_counts
+from hongfan.service.selectors.hours import tally_sums
+from hongfan.service.selectors.loan import loan_month_counts
+from hongfan.service.selectors.nursing import PromiseMonth, promise_months
 from hongfan.service.selectors.rules import nursing_rule_for
 
 
@@ -86,10 +83,10 @@ def _activities(qs: QuerySet[Activity], key: str) -> dict[Any, dict[str, Any]]:
     return _grouped(qs, key, n=Count("id"), places=Count("place", distinct=True))
 
 
-def _served(activities: QuerySet[Activity], key: str) -> dict[Any, dict[str, Any]]:
+def _served(activities: QuerySet[Activity], key: str, year: int) -> dict[Any, dict[str, Any]]:
     return _grouped(
         ServiceRecord.objects.filter(activity__in=activities).annotate(
-            month=ExtractMonth("activity__starts_at"),
+            month=month_of("activity__starts_at", year),
             branch=F("activity__branch_id"),
             hospital=F("activity__hospital_id"),
         ),
@@ -98,35 +95,31 @@ def _served(activities: QuerySet[Activity], key: str) -> dict[Any, dict[str, Any
     )
 
 
-def _hours(entries: QuerySet[HourEntry], key: str) -> dict[Any, dict[str, Any]]:
-    return _grouped(entries.annotate(month=ExtractMonth("occurred_on")), key, n=Sum("hours"))
+def _by(counts: dict[tuple[Any, ...], Any], position: int) -> dict[Any, dict[str, Any]]:
+    """Fold (key, key, …) → n into one key's sums, in the shape of ``_grouped``."""
+    out: dict[Any, dict[str, Any]] = {}
+    for key, n in counts.items():
+        line = out.setdefault(key[position], {"n": 0})
+        line["n"] += n
+    return out
 
 
-# --- 红帆驿站 (the desks part's models, read here with plain aggregates) -----------------
+def _nursing_by(months: dict[int, list[PromiseMonth]], per_month: bool) -> dict[Any, Any]:
+    """The promise clock's months as {month: PromiseMonth} (one hospital) or
+    {hospital: PromiseMonth} (the year of each)."""
+    if per_month:
+        (only,) = months.values()
+        return {m.month: m for m in only}
+    out = {}
+    for hospital_id, rows in months.items():
+        total = PromiseMonth(0)
+        for m in rows:
+            total.add(m)
+        out[hospital_id] = total
+    return out
 
 
-def _desk_help(qs: QuerySet[DeskHelp], key: str) -> dict[Any, dict[str, Any]]:
-    return _grouped(qs.annotate(month=ExtractMonth("occurred_at")), key, n=Sum("count"))
-
-
-def _desk_loans(qs: QuerySet[Loan], key: str) -> dict[Any, dict[str, Any]]:
-    return _grouped(qs.annotate(month=ExtractMonth("lent_at")), key, n=Count("id"))
-
-
-# --- 互联网+护理服务 (the nursing part's model) ---------------------------------------------
-
-
-def _nursing(qs: QuerySet[NursingBooking], key: str, promise: int) -> dict[Any, dict[str, Any]]:
-    return _grouped(
-        qs.annotate(month=ExtractMonth("requested_at")),
-        key,
-        n=Count("id"),
-        visited=Count("id", filter=Q(arrived_at__isnull=False)),
-        in_time=Count("id", filter=Q(arrived_at__lte=F("requested_at") + timedelta(hours=promise))),
-    )
-
-
-def _fill(line: Figures, key: Any, parts: dict[str, dict[Any, dict[str, Any]]]) -> Figures:
+def _fill(line: Figures, key: Any, parts: dict[str, dict[Any, Any]]) -> Figures:
     a = parts["activities"].get(key, {})
     line.activities = a.get("n", 0)
     line.places = a.get("places", 0)
@@ -135,10 +128,11 @@ def _fill(line: Figures, key: Any, parts: dict[str, dict[Any, dict[str, Any]]]) 
     if "help" in parts:
         line.desk_help = (parts["help"].get(key) or {}).get("n") or 0
         line.loans = (parts["loans"].get(key) or {}).get("n") or 0
-        n = parts["nursing"].get(key) or {}
-        line.nursing = n.get("n", 0)
-        line.nursing_visited = n.get("visited", 0)
-        line.nursing_in_time = n.get("in_time", 0)
+        n = parts["nursing"].get(key)
+        if n is not None:
+            line.nursing = n.made
+            line.nursing_visited = n.served
+            line.nursing_in_time = n.within
     return line
 
 
@@ -146,31 +140,20 @@ def hospital_dashboard(*, hospital: Hospital, year: int) -> Dashboard:
     """A hospital's year per month and per branch (the branches' lines carry the service
     figures only: desks and nursing belong to the hospital)."""
     start, end = year_bounds(year)
-    promise = nursing_rule_for(hospital.authority_id, timezone.localdate()).promise_hours
+    now = timezone.now()
+    promise = nursing_rule_for(hospital.authority_id, timezone.localdate(now)).promise_hours
     acts = Activity.objects.filter(
-        held(), hospital=hospital, starts_at__gte=start, starts_at__lt=end
-    ).annotate(month=ExtractMonth("starts_at"))
-    entries = HourEntry.objects.filter(
-        hospital=hospital, kind=HourKind.SERVICE, occurred_on__year=year
-    )
+        held(now), hospital=hospital, starts_at__gte=start, starts_at__lt=end
+    ).annotate(month=month_of("starts_at", year))
+    ids = [hospital.pk]
+    hours = tally_sums(hospital_ids=ids, year=year, by=("branch_id", "month"))
     months = {
         "activities": _activities(acts, "month"),
-        "served": _served(acts, "month"),
-        "hours": _hours(entries, "month"),
-        "help": _desk_help(
-            DeskHelp.objects.filter(hospital=hospital, occurred_at__gte=start, occurred_at__lt=end),
-            "month",
-        ),
-        "loans": _desk_loans(
-            Loan.objects.filter(hospital=hospital, lent_at__gte=start, lent_at__lt=end), "month"
-        ),
-        "nursing": _nursing(
-            NursingBooking.objects.filter(
-                hospital=hospital, requested_at__gte=start, requested_at__lt=end
-            ),
-            "month",
-            promise,
-        ),
+        "served": _served(acts, "month", year),
+        "hours": _by(hours, 1),
+        "help": _by(help_counts(hospital_ids=ids, year=year), 1),
+        "loans": _by(loan_month_counts(hospital_ids=ids, year=year), 1),
+        "nursing": _nursing_by(promise_months(hospital_ids=ids, year=year, now=now), True),
     }
     lines = [_fill(Figures(f"{m}月", m), m, months) for m in range(1, 13)]
     total = Figures("全年")
@@ -179,8 +162,8 @@ def hospital_dashboard(*, hospital: Hospital, year: int) -> Dashboard:
     total.places = acts.exclude(place__isnull=True).values("place").distinct().count()
     by_branch = {
         "activities": _activities(acts, "branch_id"),
-        "served": _served(acts, "branch"),
-        "hours": _hours(entries, "branch_id"),
+        "served": _served(acts, "branch", year),
+        "hours": _by(hours, 0),
     }
     branches = [
         _fill(Figures(b.name, b.pk), b.pk, by_branch)
@@ -196,38 +179,21 @@ def hospital_dashboard(*, hospital: Hospital, year: int) -> Dashboard:
 def city_dashboard(*, authority: Authority, hospitals: Iterable[Hospital], year: int) -> Dashboard:
     """The city's year: one line per hospital, side by side."""
     start, end = year_bounds(year)
+    now = timezone.now()
     hospitals = list(hospitals)
     ids = [h.pk for h in hospitals]
-    promise = nursing_rule_for(authority.pk, timezone.localdate()).promise_hours
+    promise = nursing_rule_for(authority.pk, timezone.localdate(now)).promise_hours
     acts = Activity.objects.filter(
-        held(), hospital_id__in=ids, starts_at__gte=start, starts_at__lt=end
+        held(now), hospital_id__in=ids, starts_at__gte=start, starts_at__lt=end
     )
     parts = {
         "activities": _activities(acts, "hospital_id"),
-        "served": _served(acts, "hospital"),
-        # The year's hours per hospital from the yearly rollup (one row per person), not
-        # the ledger: the same sum, ~10× fewer rows (bench/bench_service.py).
-        "hours": _grouped(
-            HourTotal.objects.filter(hospital_id__in=ids, kind=HourKind.SERVICE, year=year),
-            "hospital_id",
-            n=Sum("hours"),
-        ),
-        "help": _desk_help(
-            DeskHelp.objects.filter(
-                hospital_id__in=ids, occurred_at__gte=start, occurred_at__lt=end
-            ),
-            "hospital_id",
-        ),
-        "loans": _desk_loans(
-            Loan.objects.filter(hospital_id__in=ids, lent_at__gte=start, lent_at__lt=end),
-            "hospital_id",
-        ),
-        "nursing": _nursing(
-            NursingBooking.objects.filter(
-                hospital_id__in=ids, requested_at__gte=start, requested_at__lt=end
-            ),
-            "hospital_id",
-            promise,
+        "served": _served(acts, "hospital", year),
+        "hours": _by(tally_sums(hospital_ids=ids, year=year, by=("hospital_id",)), 0),
+        "help": _by(help_counts(hospital_ids=ids, year=year, per_month=False), 0),
+        "loans": _by(loan_month_counts(hospital_ids=ids, year=year, per_month=False), 0),
+        "nursing": _nursing_by(
+            promise_months(hospital_ids=ids, year=year, now=now, per_month=False), False
         ),
     }
     lines = [_fill(Figures(h.short_name or h.name, h.pk), h.pk, parts) for h in hospitals]

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from hongfan.core.access import Access, get_scoped
+from hongfan.core.dates import year_bounds
 from hongfan.org.choices import PersonStatus
 from hongfan.org.models import Person
 from hongfan.service.choices import (
@@ -30,6 +31,7 @@ from hongfan.service.models import (
     ShiftSwap,
     Signup,
 )
+from hongfan.service.periods import month_of
 
 # A person counts as on duty at a desk from this long before their shift until this long
 # after it (they open the desk, and they finish the last return).
@@ -388,3 +390,22 @@ def roster_activities(*, desk: ServiceDesk) -> QuerySet[Activity]:
     return Activity.objects.filter(desk=desk, kind=ActivityKind.DESK_DUTY).order_by(
         "-starts_at", "-pk"
     )
+
+
+def help_counts(
+    *, hospital_ids: list[int], year: int, per_month: bool = True
+) -> dict[tuple[int, int], int]:
+    """People helped at the hospitals' desks in ``year``, per (hospital, local month of the
+    help), or per (hospital, 0) for the whole year: one grouped query (for the dashboards)."""
+    start, end = year_bounds(year)
+    qs = DeskHelp.objects.filter(
+        hospital_id__in=hospital_ids, occurred_at__gte=start, occurred_at__lt=end
+    ).order_by()
+    if not per_month:
+        return {(h, 0): n or 0 for h, n in qs.values_list("hospital_id").annotate(n=Sum("count"))}
+    rows = (
+        qs.annotate(month=month_of("occurred_at", year))
+        .values_list("hospital_id", "month")
+        .annotate(n=Sum("count"))
+    )
+    return {(h, m): n or 0 for h, m, n in rows}

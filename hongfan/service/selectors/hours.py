@@ -17,7 +17,7 @@ from hongfan.core.access import Access, get_scoped
 from hongfan.core.dates import age_on, today
 from hongfan.org.models import Hospital, Person
 from hongfan.service.choices import HourKind
-from hongfan.service.models import Activity, HourEntry, HourTotal, Signup
+from hongfan.service.models import Activity, HourEntry, HourTally, HourTotal, Signup
 from hongfan.service.selectors.rules import star_level, volunteer_rule_for
 
 ZERO = Decimal(0)
@@ -327,3 +327,46 @@ def person_panel(access: Access, person: Person) -> dict[str, Any]:
     record = volunteer_record(access=access, person=person)
     record.entries = record.entries[:8]
     return {"record": record, "person": person}
+
+
+# --- the monthly tally (hospital, branch, year, month, kind) -------------------------------
+
+
+def tally_sums(
+    *, hospital_ids: list[int], year: int, by: tuple[str, ...], kind: str = HourKind.SERVICE
+) -> dict[tuple[Any, ...], Decimal]:
+    """Hours of ``kind`` served in ``year``, summed per ``by`` (fields of the tally:
+    ``hospital_id``, ``branch_id``, ``month``) from the monthly tally: at most twelve rows
+    per branch, whatever the size of the ledger."""
+    rows = (
+        HourTally.objects.filter(hospital_id__in=hospital_ids, year=year, kind=kind)
+        .order_by()
+        .values_list(*by)
+        .annotate(h=Sum("hours"))
+    )
+    return {tuple(r[:-1]): r[-1] for r in rows}
+
+
+def tally_check(*, hospital_id: int | None = None) -> list[str]:
+    """Where the monthly tally differs from the sums of the ledger (empty when equal)."""
+    entries = HourEntry.objects.all()
+    tallies = HourTally.objects.all()
+    if hospital_id is not None:
+        entries = entries.filter(hospital_id=hospital_id)
+        tallies = tallies.filter(hospital_id=hospital_id)
+    ledger = {
+        (r[0], r[1], r[2], r[3], r[4]): r[5]
+        for r in entries.order_by()
+        .values_list("hospital_id", "branch_id", "occurred_on__year", "occurred_on__month", "kind")
+        .annotate(h=Sum("hours"))
+    }
+    kept = {
+        (t[0], t[1], t[2], t[3], t[4]): t[5]
+        for t in tallies.values_list("hospital_id", "branch_id", "year", "month", "kind", "hours")
+    }
+    out = []
+    for key in sorted(set(ledger) | set(kept), key=str):
+        a, b = ledger.get(key, Decimal(0)), kept.get(key, Decimal(0))
+        if a != b:
+            out.append(f"hospital {key[0]} branch {key[1]} {key[2]}-{key[3]} {key[4]}: {a} != {b}")
+    return out

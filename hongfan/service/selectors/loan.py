@@ -10,10 +10,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hongfan.core.access import Access, get_scoped
+from hongfan.core.dates import year_bounds
 from hongfan.core.idcard import normalise_mobile
 from hongfan.core.pii import keyed_hash, mask_mobile, masked
 from hongfan.service.choices import LoanStatus
 from hongfan.service.models import LendItem, Loan, ServiceDesk
+from hongfan.service.periods import month_of
 from hongfan.service.selectors.desk import sees_hospital
 
 
@@ -117,3 +119,22 @@ def loan_counts(*, desk: ServiceDesk) -> dict[str, int]:
         item__desk=desk, status=LoanStatus.LENT, due_at__lt=timezone.now()
     ).count()
     return {**{s: rows.get(s, 0) for s in LoanStatus.values}, "overdue": overdue}
+
+
+def loan_month_counts(
+    *, hospital_ids: list[int], year: int, per_month: bool = True
+) -> dict[tuple[int, int], int]:
+    """Loans made at the hospitals' desks in ``year``, per (hospital, local month of the
+    loan), or per (hospital, 0) for the whole year: one grouped query (for the dashboards)."""
+    start, end = year_bounds(year)
+    qs = Loan.objects.filter(
+        hospital_id__in=hospital_ids, lent_at__gte=start, lent_at__lt=end
+    ).order_by()
+    if not per_month:
+        return {(h, 0): n for h, n in qs.values_list("hospital_id").annotate(n=Count("id"))}
+    rows = (
+        qs.annotate(month=month_of("lent_at", year))
+        .values_list("hospital_id", "month")
+        .annotate(n=Count("id"))
+    )
+    return {(h, m): n for h, m, n in rows}

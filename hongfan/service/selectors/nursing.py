@@ -1,7 +1,7 @@
 """Reads of 互联网+护理服务: the catalogue, the qualified nurses, the nursing office's queue,
 one booking, a nurse's visits, the public status check and the promise clock ("served
 within one day": the share of bookings whose nurse arrived within the rule's
-``promise_hours`` of ``requested_at``, per month of booking)."""
+``promise_hours`` of ``requested_at`` — the stored ``due_at`` — per month of booking)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core import pii
 from hongfan.core.access import Access, get_scoped
-from hongfan.core.dates import month_bounds
+from hongfan.core.dates import year_bounds
 from hongfan.core.roles import Role
 from hongfan.org.models import Hospital, Person
 from hongfan.service.choices import OPEN_NURSING, NurseTitle, NursingStatus
 from hongfan.service.models import NurseProfile, NursingBooking, NursingRule, NursingService
-from hongfan.service.selectors.rules import SINCE, nursing_rule_for
+from hongfan.service.periods import month_of
+from hongfan.service.selectors.rules import nursing_rule_for
 
 # Bookings neither refused nor cancelled: the ones the promise is measured on.
 MEASURED = (
@@ -306,35 +307,44 @@ def booking_status(*, reference: str, last4: str) -> NursingBooking | None:
     return b if mobile.endswith(last4) else None
 
 
-def promise_deadline(booking: NursingBooking, rule: NursingRule) -> datetime:
-    return booking.requested_at + timedelta(hours=rule.promise_hours)
+def promise_due(*, authority_id: int, requested_at: datetime) -> datetime:
+    """The promise's deadline of a booking made at ``requested_at``: the promise hours of
+    the rule in force on the local day of booking (stored as ``NursingBooking.due_at``)."""
+    rule = nursing_rule_for(authority_id, timezone.localdate(requested_at))
+    return requested_at + timedelta(hours=rule.promise_hours)
+
+
+def promise_deadline(booking: NursingBooking, rule: NursingRule | None = None) -> datetime:
+    """The booking's deadline, fixed at booking (the rule then in force)."""
+    return booking.due_at
+
+
+# --- the promise clock ---------------------------------------------------------------------
+#
+# One clock for the nursing office's monthly page, its overdue flag and the dashboards:
+# served within the promise is ``arrived_at <= due_at``, overdue is open with ``due_at``
+# past — two columns compared, no date arithmetic per row.
+
+
+def within_promise() -> Q:
+    return Q(arrived_at__isnull=False, arrived_at__lte=F("due_at"))
+
+
+def overdue(now: datetime) -> Q:
+    """Open bookings past the promise (no nurse arrived in time)."""
+    return Q(status__in=OPEN_NURSING, due_at__lt=now)
 
 
 def overdue_open(*, access: Access, hospital: Hospital, now: datetime) -> list[NursingBooking]:
     """Open bookings past the promise (no nurse arrived in time)."""
     if not manages_nursing(access, hospital.pk):
         raise access.denied(hospital.pk, "上门护理预约")
-    rule = nursing_rule_for(hospital.authority_id, timezone.localdate(now))
-    return list(
-        NursingBooking.objects.filter(
-            hospital=hospital,
-            status__in=OPEN_NURSING,
-            requested_at__lt=now - timedelta(hours=rule.promise_hours),
-        ).order_by("requested_at")
-    )
+    return list(NursingBooking.objects.filter(overdue(now), hospital=hospital).order_by("due_at"))
 
 
-def overdue_count(*, hospital_id: int, authority_id: int, now: datetime) -> int:
+def overdue_count(*, hospital_id: int, now: datetime) -> int:
     """How many open bookings are past the promise (for the home page's task)."""
-    rule = nursing_rule_for(authority_id, timezone.localdate(now))
-    return NursingBooking.objects.filter(
-        hospital_id=hospital_id,
-        status__in=OPEN_NURSING,
-        requested_at__lt=now - timedelta(hours=rule.promise_hours),
-    ).count()
-
-
-# --- the promise clock ---------------------------------------------------------------------
+    return NursingBooking.objects.filter(overdue(now), hospital_id=hospital_id).count()
 
 
 @dataclass
@@ -345,6 +355,7 @@ class PromiseMonth:
     served: int = 0  # a nurse arrived
     within: int = 0  # ... within the promise
     late_open: int = 0  # still open past the promise
+    made: int = 0  # every booking of the month (refused and cancelled too)
 
     @property
     def due(self) -> int:
@@ -355,58 +366,43 @@ class PromiseMonth:
     def share(self) -> float | None:
         return round(100 * self.within / self.due, 1) if self.due else None
 
-
-def _rules_of(authority_id: int) -> list[NursingRule]:
-    versions = list(
-        NursingRule.objects.filter(authority_id=authority_id).order_by("-effective_from")
-    )
-    default = NursingRule(
-        authority_id=authority_id,
-        effective_from=SINCE,
-        min_clinical_years=5,
-        min_title=NurseTitle.SENIOR_NURSE,
-        promise_hours=24,
-    )
-    return [*versions, default]  # the defaults before any version
-
-
-def _rule_on(versions: list[NursingRule], day: date) -> NursingRule:
-    for v in versions:
-        if v.effective_from <= day:
-            return v
-    return versions[-1]
+    def add(self, other: PromiseMonth) -> None:
+        for name in ("bookings", "refused", "served", "within", "late_open", "made"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def promise_months(
-    *, hospital_ids: list[int], authority_id: int, year: int, now: datetime
+    *, hospital_ids: list[int], year: int, now: datetime, per_month: bool = True
 ) -> dict[int, list[PromiseMonth]]:
     """Per hospital, the twelve months of ``year`` (months by the local date of booking):
-    bookings, refused, served, served within the promise in force on the day of booking,
-    open past the promise. Two queries whatever the number of rows."""
-    versions = _rules_of(authority_id)
-    bounds = month_bounds(year)
+    bookings, refused, served, served within the promise in force on the day of booking
+    (``due_at``), open past the promise. One grouped query whatever the number of rows.
+    ``per_month=False``: one line per hospital, the whole year (month 0)."""
+    start, end = year_bounds(year)
     out = {h: [PromiseMonth(m) for m in range(1, 13)] for h in hospital_ids}
-    rows = NursingBooking.objects.filter(
-        hospital_id__in=hospital_ids,
-        requested_at__gte=bounds[0][0],
-        requested_at__lt=bounds[-1][1],
-    ).values_list("hospital_id", "status", "requested_at", "arrived_at")
-    for hospital_id, status, requested_at, arrived_at in rows.iterator():
-        local = timezone.localtime(requested_at)
-        m = out[hospital_id][local.month - 1]
-        if status == NursingStatus.REFUSED:
-            m.refused += 1
-            continue
-        if status not in MEASURED:
-            continue
-        m.bookings += 1
-        promise = timedelta(hours=_rule_on(versions, local.date()).promise_hours)
-        if arrived_at is not None:
-            m.served += 1
-            if arrived_at - requested_at <= promise:
-                m.within += 1
-        elif now - requested_at > promise:
-            m.late_open += 1
+    if not per_month:
+        out = {h: [PromiseMonth(0)] for h in hospital_ids}
+    measured = Q(status__in=MEASURED)
+    rows = (
+        NursingBooking.objects.filter(
+            hospital_id__in=hospital_ids, requested_at__gte=start, requested_at__lt=end
+        )
+        .annotate(month=month_of("requested_at", year) if per_month else Value(1))
+        .order_by()
+        .values_list("hospital_id", "month")
+        .annotate(
+            made=Count("id"),
+            bookings=Count("id", filter=measured),
+            refused=Count("id", filter=Q(status=NursingStatus.REFUSED)),
+            served=Count("id", filter=measured & Q(arrived_at__isnull=False)),
+            within=Count("id", filter=measured & within_promise()),
+            late_open=Count("id", filter=measured & Q(arrived_at__isnull=True, due_at__lt=now)),
+        )
+    )
+    for hospital_id, month, made, bookings, refused, served, within, late_open in rows:
+        m = out[hospital_id][month - 1]
+        m.made, m.bookings, m.refused = made, bookings, refused
+        m.served, m.within, m.late_open = served, within, late_open
     return out
 
 
@@ -414,12 +410,7 @@ def promise_figures(*, access: Access, hospital: Hospital, year: int) -> list[Pr
     """One hospital's months (the nursing office, its admin, the city)."""
     if not (access.is_city or manages_nursing(access, hospital.pk)):
         raise access.denied(hospital.pk, "上门护理统计")
-    return promise_months(
-        hospital_ids=[hospital.pk],
-        authority_id=hospital.authority_id,
-        year=year,
-        now=timezone.now(),
-    )[hospital.pk]
+    return promise_months(hospital_ids=[hospital.pk], year=year, now=timezone.now())[hospital.pk]
 
 
 @dataclass
@@ -431,11 +422,7 @@ class HospitalYear:
     def total(self) -> PromiseMonth:
         t = PromiseMonth(0)
         for m in self.months:
-            t.bookings += m.bookings
-            t.refused += m.refused
-            t.served += m.served
-            t.within += m.within
-            t.late_open += m.late_open
+            t.add(m)
         return t
 
 
@@ -447,12 +434,7 @@ def city_promise(*, access: Access, year: int) -> list[HospitalYear]:
     hospitals = list(Hospital.objects.order_by("pk"))
     if not hospitals:
         return []
-    months = promise_months(
-        hospital_ids=[h.pk for h in hospitals],
-        authority_id=hospitals[0].authority_id,
-        year=year,
-        now=timezone.now(),
-    )
+    months = promise_months(hospital_ids=[h.pk for h in hospitals], year=year, now=timezone.now())
     return [HospitalYear(h, months[h.pk]) for h in hospitals]
 
 
@@ -516,11 +498,7 @@ def office_waiting(*, access: Access, now: datetime) -> list[OfficeWaiting]:
     ).order_by("pk")
     for h in hospitals:
         rule = nursing_rule_for(h.authority_id, timezone.localdate(now))
-        late = NursingBooking.objects.filter(
-            hospital=h,
-            status__in=OPEN_NURSING,
-            requested_at__lt=now - timedelta(hours=rule.promise_hours),
-        ).count()
+        late = NursingBooking.objects.filter(overdue(now), hospital=h).count()
         new = NursingBooking.objects.filter(hospital=h, status=NursingStatus.BOOKED).count()
         out.append(OfficeWaiting(h.pk, late, new, rule.promise_hours))
     return out

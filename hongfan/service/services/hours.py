@@ -34,7 +34,7 @@ from hongfan.points.models import PointEntry
 from hongfan.points.services.awarding import CodedAward, award_many_by_code
 from hongfan.points.services.ledger import points_reverse
 from hongfan.service.choices import ActivityStatus, HourKind, SignupStatus
-from hongfan.service.models import Activity, HourEntry, HourTotal, Signup
+from hongfan.service.models import Activity, HourEntry, HourTally, HourTotal, Signup
 from hongfan.service.selectors.hours import TENTH, signup_hours
 from hongfan.service.selectors.rules import volunteer_rule_for
 from hongfan.service.selectors.signup import activity_authority_id, may_manage
@@ -91,6 +91,68 @@ def add_to_totals(rows: list[tuple[int, int, int, str, Decimal, int]]) -> None:
             changed.append(t)
     HourTotal.objects.bulk_create(new)
     HourTotal.objects.bulk_update(changed, ["hours", "activities"])
+
+
+def add_to_tally(entries: list[HourEntry]) -> None:
+    """Add new ledger entries to the monthly tally (hospital, branch, year, month, kind), in
+    the caller's transaction: missing rows are inserted empty (a concurrent insert of the
+    same row waits, then is ignored), then the rows are locked and their sums moved."""
+    merged: dict[tuple[int, int | None, int, int, str], Decimal] = {}
+    for e in entries:
+        key = (e.hospital_id, e.branch_id, e.occurred_on.year, e.occurred_on.month, e.kind)
+        merged[key] = merged.get(key, Decimal(0)) + e.hours
+    if not merged:
+        return
+    HourTally.objects.bulk_create(
+        [
+            HourTally(hospital_id=h, branch_id=b, year=y, month=m, kind=k)
+            for h, b, y, m, k in merged
+        ],
+        ignore_conflicts=True,
+    )
+    rows = lock_rows(
+        HourTally.objects.filter(
+            hospital_id__in={k[0] for k in merged},
+            year__in={k[2] for k in merged},
+            month__in={k[3] for k in merged},
+            kind__in={k[4] for k in merged},
+        )
+    )
+    changed = []
+    for t in rows:
+        delta = merged.get((t.hospital_id, t.branch_id, t.year, t.month, t.kind))
+        if delta is not None:
+            t.hours += delta
+            changed.append(t)
+    HourTally.objects.bulk_update(changed, ["hours"])
+
+
+def tally_rebuild(*, hospital_id: int | None = None) -> int:
+    """Rebuild the monthly tally from the ledger (one hospital, or all): for the
+    ``checkhours --fix`` command after a repair. Returns the number of rows written."""
+    entries = HourEntry.objects.all()
+    tallies = HourTally.objects.all()
+    if hospital_id is not None:
+        entries = entries.filter(hospital_id=hospital_id)
+        tallies = tallies.filter(hospital_id=hospital_id)
+    with transaction.atomic():
+        lock_rows(tallies)
+        tallies.delete()
+        rows = [
+            HourTally(
+                hospital_id=r["hospital_id"],
+                branch_id=r["branch_id"],
+                year=r["occurred_on__year"],
+                month=r["occurred_on__month"],
+                kind=r["kind"],
+                hours=r["h"],
+            )
+            for r in entries.order_by()
+            .values("hospital_id", "branch_id", "occurred_on__year", "occurred_on__month", "kind")
+            .annotate(h=Sum("hours"))
+        ]
+        HourTally.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _day_used(person_ids: list[int], day: date) -> dict[int, Decimal]:
@@ -188,6 +250,7 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
     Signup.objects.bulk_update(signups, ["status", "confirmed_hours", "excluded_minutes"])
     HourEntry.objects.bulk_create(entries)
     add_to_totals([(e.hospital_id, e.person_id, day.year, kind, e.hours, 1) for e in entries])
+    add_to_tally(entries)
     a.closed_at = now
     a.closed_by_id = access.user_id
     a.status = ActivityStatus.CLOSED
@@ -296,6 +359,7 @@ def hours_correct(  # noqa: C901 (one checked sequence of rules)
         raise ValidationError({"hours": "时长没有变化"})
     kind = old.kind if old else HourKind.SERVICE
     totals: list[tuple[int, int, int, str, Decimal, int]] = []
+    reversal: HourEntry | None = None
     if old is not None:
         reversal = HourEntry.objects.create(
             hospital_id=old.hospital_id,
@@ -352,6 +416,7 @@ def hours_correct(  # noqa: C901 (one checked sequence of rules)
                 ],
             )
     add_to_totals(totals)
+    add_to_tally([e for e in (reversal, new) if e is not None])
     s.confirmed_hours = hours
     s.save(update_fields=["confirmed_hours"])
     if new is not None:

@@ -26,7 +26,7 @@ from hongfan.core.roles import Role
 from hongfan.org.models import Hospital, Person
 from hongfan.service.choices import NurseTitle, NursingStatus, PatientKind, RiskLevel
 from hongfan.service.models import NurseProfile, NursingBooking, NursingRule, NursingService
-from hongfan.service.selectors.nursing import manages_nursing, nurse_shortfall
+from hongfan.service.selectors.nursing import manages_nursing, nurse_shortfall, promise_due
 from hongfan.service.selectors.rules import nursing_rule_for
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -166,6 +166,7 @@ def booking_create(
     if errors:
         raise ValidationError(errors)
     assert service is not None
+    requested_at = now or timezone.now()
     booking = NursingBooking(
         hospital=hospital,
         service=service,
@@ -175,7 +176,8 @@ def booking_create(
         mobile_hash=pii.keyed_hash(mobile),
         address=pii.encrypt(address),
         note=note.strip(),
-        requested_at=now or timezone.now(),
+        requested_at=requested_at,
+        due_at=promise_due(authority_id=hospital.authority_id, requested_at=requested_at),
     )
     for _ in range(5):
         booking.reference = _new_reference()

@@ -150,11 +150,11 @@ def test_the_hospital_dashboard_reads_desk_help_loans_and_the_nursing_clock() ->
     service = NursingService.objects.create(hospital=primary(), category="basic", name="统计护理")
     asked = now - timedelta(hours=30)
     for n, arrived in enumerate((asked + timedelta(hours=20), asked + timedelta(hours=28), None)):
-        b = NursingBooking.objects.create(
+        NursingBooking.objects.create(
             hospital=primary(), reference=f"TJ{n}", service=service, patient_kind="elderly",
             patient_name="x", mobile="x", mobile_hash="h", address="x", arrived_at=arrived,
+            requested_at=asked, due_at=asked + timedelta(hours=24),
         )  # fmt: skip
-        NursingBooking.objects.filter(pk=b.pk).update(requested_at=asked)
     after = hospital_dashboard(hospital=primary(), year=year).total
     assert after.desk_help == before.desk_help + 12
     assert after.loans == before.loans + 1

@@ -190,3 +190,48 @@ def test_a_correction_above_the_shifts_length_is_refused() -> None:
     with pytest.raises(ValidationError, match="不能超过班次时长"):
         hours_correct(access=hosp, signup=row, hours=Decimal("3.5"), reason="多算")
     assert HourEntry.objects.filter(signup=row).count() == 1
+
+
+def _tally_of(person_id: int, kind: str = HourKind.SERVICE) -> Decimal:
+    from hongfan.org.models import Person
+    from hongfan.service.models import HourTally
+
+    p = Person.objects.get(pk=person_id)
+    return HourTally.objects.filter(
+        hospital_id=p.hospital_id, branch_id=p.branch_id, kind=kind
+    ).aggregate(h=Sum("hours"))["h"] or Decimal(0)
+
+
+def test_the_monthly_tally_moves_with_confirmations_and_corrections_and_equals_the_ledger() -> None:
+    from hongfan.service.selectors.hours import tally_check
+
+    a, (row, _other) = _served(members=0, staff=2)
+    before = _tally_of(row.person_id)
+    hosp = demo_access("hosp")
+    hours_confirm(access=hosp, activity=a)
+    assert _tally_of(row.person_id) == before + Decimal("5.0")  # two people, 2.5 h each
+    row.refresh_from_db()
+    hours_correct(access=hosp, signup=row, hours=Decimal("1.5"), reason="提前离开")
+    assert _tally_of(row.person_id) == before + Decimal("4.0")
+    hours_correct(access=hosp, signup=row, hours=Decimal(0), reason="重复登记")
+    assert _tally_of(row.person_id) == before + Decimal("2.5")
+    assert tally_check(hospital_id=primary().pk) == []
+
+
+def test_the_tally_check_finds_a_difference_and_the_command_rebuilds_it() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from hongfan.service.models import HourTally
+    from hongfan.service.selectors.hours import tally_check
+
+    a, _ = _served(staff=1)
+    hours_confirm(access=demo_access("hosp"), activity=a)
+    HourTally.objects.filter(hospital=primary()).order_by("pk").first().delete()
+    assert tally_check(hospital_id=primary().pk) != []
+    with pytest.raises(CommandError):
+        call_command("checkhours", hospital=primary().pk, stdout=StringIO())
+    call_command("checkhours", hospital=primary().pk, fix=True, stdout=StringIO())
+    assert tally_check(hospital_id=primary().pk) == []
