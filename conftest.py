@@ -75,8 +75,11 @@ def _empty_caches() -> None:
     test's database is rolled back while a per-process cache would keep its rows)."""
     from django.core.cache import caches
 
+    from hongfan.core import datastamp
+
     for cache in caches.all(initialized_only=True):
         cache.clear()
+    datastamp.clear()  # the per-process cache of the home page (ids come back after a rollback)
 
 
 @pytest.fixture

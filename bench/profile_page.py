@@ -6,12 +6,15 @@ Usage (from the project root)::
     uv run python bench/profile_page.py member /points/me/ --sql        # and every query
     uv run python bench/profile_page.py member /points/me/ --repeat 50   # CPU ms per request
     uv run python bench/profile_page.py - /accounts/login/              # anonymous
+    uv run python bench/profile_page.py sec / --cold                    # as after a write
 
 The request goes through Django's test Client (the whole middleware stack, templates and
 database; no network) with DEBUG off, as the demo account (``-`` for anonymous), against
 ``--database-url`` (default the demo database). A few requests first warm the caches a
 server's worker would have warm (templates, URL resolver, the per-process caches), then one
 request is counted (CaptureQueriesContext) and ``--repeat`` are profiled with cProfile.
+``--cold`` empties the per-process cache kept under the data stamp (``core.datastamp``: the
+home page's tasks and panels, the 待办 badge) before every request, as a write anywhere does.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--filter", default="", help="only functions whose path matches")
+    parser.add_argument("--cold", action="store_true", help="as if data changed before each")
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
@@ -55,12 +59,15 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from hongfan.accounts.models import User
+    from hongfan.core import datastamp
 
     client = Client()
     if args.user != "-":
         client.force_login(User.objects.get(username=args.user))
 
     def get() -> int:
+        if args.cold:
+            datastamp.clear()
         response = client.get(args.path)
         close_old_connections()  # what a WSGI server does at request_finished
         return response.status_code
@@ -68,6 +75,8 @@ def main() -> int:
     for _ in range(3):
         status = get()
     print(f"GET {args.path} as {args.user}: {status}")
+    if args.cold:
+        datastamp.clear()
     with CaptureQueriesContext(connection) as ctx:
         client.get(args.path)
     close_old_connections()

@@ -18,3 +18,15 @@ class CoreConfig(AppConfig):
         from hongfan.core import audit
 
         audit.connect_signals()
+
+        # Issue 11 (fast pages): every connection watches for writes of business data and
+        # moves the data stamp when they commit (core.datastamp).
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from hongfan.core import datastamp
+
+        connection_created.connect(datastamp.install, dispatch_uid="hongfan.core.datastamp")
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None:
+                datastamp.install(conn)

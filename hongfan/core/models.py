@@ -148,3 +148,17 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
+
+
+class DataStamp(models.Model):
+    """The single row (pk 1) whose ``version`` grows when a transaction that wrote business
+    data commits (``hongfan.core.datastamp``): every worker process reads it to know whether
+    what it cached (the home page's tasks and panels) may still be shown."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "数据版本"
+
+    def __str__(self) -> str:
+        return str(self.version)

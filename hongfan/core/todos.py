@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from hongfan.core import datastamp
 from hongfan.core.access import Access
 from hongfan.core.nav import AUDIENCES
 
@@ -129,8 +130,9 @@ def has_badge(access: Access) -> bool:
 
 class WaitingCount:
     """The 待办 badge: counted once, and only when a page renders it (as core.nav's
-    ``UnreadCount``). A page that has already collected the user's tasks (the home page)
-    hands them over in ``known`` so that they are not asked twice."""
+    ``UnreadCount``), and kept per process under the data stamp (``core.datastamp``). A page
+    that has already collected the user's tasks (the home page) hands them over in ``known``
+    so that they are not asked twice."""
 
     def __init__(self, access: Access, today: date, known: list[Todo] | None = None) -> None:
         self.access = access
@@ -145,7 +147,11 @@ class WaitingCount:
                 badged = {s.name for s in sources() if s.badge}
                 self._count = sum(t.count for t in self._known if t.source in badged)
             else:
-                self._count = waiting_count(self.access, self.today)
+                # kept per process under the data stamp, as the home page's tasks are
+                self._count = datastamp.cached(
+                    ("core.todos.badge", self.access, self.today),
+                    lambda: waiting_count(self.access, self.today),
+                )
         return self._count
 
     def __bool__(self) -> bool:

@@ -81,7 +81,8 @@ def test_an_unknown_audience_or_urgency_is_refused():
         todos.Todo("", "/x/")
 
 
-def test_the_badge_is_offered_only_to_users_a_badge_source_asks_and_counted_once():
+def test_the_badge_is_offered_only_to_users_a_badge_source_asks_and_counted_once(db):
+    # (db: the count is kept under the data stamp, which is read from the database)
     calls: list[int] = []
 
     def claims(access: Access, today: date) -> list[todos.Todo]:
