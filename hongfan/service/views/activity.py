@@ -217,8 +217,9 @@ def _page(
     return render(
         request,
         "service/activity/form.html",
-        {"form": form, "formset": formset, "rows": rows, "shifts_max": SHIFTS_MAX, **context},
-    )
+        {"form": form, "formset": formset, "rows": rows, "shifts_max": SHIFTS_MAX,
+         "published": False, **context},
+    )  # fmt: skip
 
 
 @login_required

@@ -21,8 +21,10 @@
     add.disabled = parseInt(total.value, 10) >= max;
   }
 
-  add.addEventListener("click", function (e) {
-    e.preventDefault();
+  // On the page a row is added here: the button no longer submits (nor takes the Enter key
+  // that saves the form).
+  add.type = "button";
+  add.addEventListener("click", function () {
     var n = parseInt(total.value, 10);
     if (n >= max) return;
     var html = template.innerHTML.replace(/__prefix__/g, String(n));
