@@ -52,7 +52,7 @@ def test_secretary_plans_and_publishes_an_activity_on_a_phone(
     page.fill("#id_shift-2-end", "10:30")
     page.fill("#id_shift-2-capacity", "3")
     page.locator("#id_shift-2-lead-ts-control").fill(lead.name[:2])
-    page.locator(".ts-dropdown .option").first.click()
+    page.locator(".ts-dropdown .option:visible").first.click()
     page.locator("[data-shift-row]").nth(1).get_by_role("button", name="删除此班次").click()
     expect(page.locator("[data-shift-row]").nth(1)).to_be_hidden()
     shot(page, "service-plan-phone")
