@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from hongfan.core.forms import DayField, IdChoice, IdMultipleChoice, LenientText, SearchSelect
 from hongfan.org.forms.widgets import DATE
 from hongfan.org.models import Branch, Department, Person
 from hongfan.service.models import Place, ServiceMeasure
-from hongfan.service.services.activity import PLANNED_KINDS, SHIFTS_MAX, ShiftSpec
+from hongfan.service.services.activity import PLANNED_KINDS, SHIFTS_MAX, ActivityPlan, ShiftSpec
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -103,8 +104,32 @@ class ActivityForm(forms.Form):
         data["cancel_deadline"] = _at(data.get("cancel_day"), data.get("cancel_time"))
         return data
 
+    def plan(self, shifts: BaseShiftFormSet) -> ActivityPlan:
+        """The plan the services take, from this form (valid) and its shifts (valid)."""
+        d = self.cleaned_data
+        return ActivityPlan(
+            kind=d["kind"],
+            title=d["title"],
+            measure=d["measure"],
+            place=d["place"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            signup_deadline=d["signup_deadline"],
+            cancel_deadline=d["cancel_deadline"],
+            shifts=shifts.specs(d["day"]),
+            place_detail=d["place_detail"],
+            description=d["description"],
+            departments=list(d["departments"] or []),
+            skills=d["skills"],
+            open_to_staff=d["open_to_staff"],
+        )
+
 
 class ShiftForm(forms.Form):
+    # The shift this row shows (a row added on the page has none): kept with its sign-ups.
+    pk = forms.IntegerField(
+        label="班次", min_value=1, max_value=2**31 - 1, required=False, widget=forms.HiddenInput
+    )
     label = forms.CharField(label="班次名称", max_length=40, required=False)
     start = forms.TimeField(label="开始", widget=TIME, required=False)
     end = forms.TimeField(label="结束", widget=TIME, required=False)
@@ -127,12 +152,30 @@ class ShiftForm(forms.Form):
 
 class BaseShiftFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, leads: Any, search: str, **kw: Any) -> None:
+        self.leads, self.search = leads, search
         super().__init__(*args, **kw)
-        for f in self.forms:
-            f.fields["lead"].queryset = leads  # type: ignore[attr-defined]
-            f.fields["lead"].widget.attrs.update(
-                {"data-search": search, "placeholder": "输入姓名搜索"}
-            )
+
+    def add_fields(self, form: Any, index: Any) -> None:
+        """Every row (and the empty row the page copies) searches the hospital's people."""
+        super().add_fields(form, index)
+        form.fields["lead"].queryset = self.leads
+        form.fields["lead"].widget.attrs.update(
+            {"data-search": self.search, "placeholder": "输入姓名搜索"}
+        )
+
+    def with_row_added(self) -> BaseShiftFormSet:
+        """The same posted rows and one empty row more (the page's "添加班次" without
+        JavaScript), shown without errors: nothing was saved yet."""
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
+        key = f"{self.prefix}-TOTAL_FORMS"
+        data[key] = str(min(self.total_form_count() + 1, SHIFTS_MAX))
+        grown = type(self)(
+            data, initial=self.initial, prefix=self.prefix, leads=self.leads, search=self.search
+        )
+        grown._errors, grown._non_form_errors = [], grown.error_class()  # type: ignore[attr-defined]
+        for f in grown.forms:
+            f._errors = ErrorDict()
+        return grown
 
     def specs(self, day: Any) -> list[ShiftSpec]:
         out = []
@@ -147,6 +190,7 @@ class BaseShiftFormSet(forms.BaseFormSet):
                     capacity=d["capacity"],
                     label=d.get("label") or "",
                     lead=d.get("lead"),
+                    pk=d.get("pk"),
                 )
             )
         return out

@@ -5,12 +5,14 @@ its shifts and their fill, and the choices the planning form offers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.org.choices import BranchKind, PersonStatus
@@ -109,6 +111,15 @@ def manages_activity(access: Access, activity: Activity) -> bool:
     if activity.branch_id is None:
         return access.administers_hospital(activity.hospital_id)
     return access.manages_branch(activity.branch_id, activity.hospital_id)
+
+
+def editable(activity: Activity, now: datetime | None = None) -> bool:
+    """Whether the plan may still change: a draft, or a published activity not yet begun."""
+    if activity.status == ActivityStatus.DRAFT:
+        return True
+    return activity.status == ActivityStatus.PUBLISHED and activity.starts_at > (
+        now or timezone.now()
+    )
 
 
 def activity_get(*, access: Access, pk: int, manage: bool = False) -> Activity:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -53,14 +54,59 @@ def desk_list(*, access: Access, hospital_id: int, active_only: bool = False) ->
     return qs.order_by("-active", "name", "pk")
 
 
-def desk_get(*, access: Access, pk: int) -> ServiceDesk:
-    return get_scoped(
+class DeskUse(StrEnum):
+    """What the acting user wants of a desk, and so who may."""
+
+    SEE = "see"  # its page and roster: anyone of its hospital, and the city
+    READ = "read"  # its books (ledger, help summary): the city, the admin, whoever is on duty
+    STAFF = "staff"  # help given, lending and returns: the admin, whoever is on duty
+    MANAGE = "manage"  # the desk itself, its roster and its items: the hospital's admin
+
+
+SEE, READ, STAFF, MANAGE = DeskUse.SEE, DeskUse.READ, DeskUse.STAFF, DeskUse.MANAGE
+
+
+def may_use_desk(
+    *, access: Access, desk: ServiceDesk, use: DeskUse, now: datetime | None = None
+) -> bool:
+    if use == DeskUse.SEE:
+        return sees_hospital(access, desk.hospital_id)
+    if use == DeskUse.MANAGE:
+        return access.administers_hospital(desk.hospital_id)
+    if use == DeskUse.READ and access.is_city:
+        return True
+    return staffs_desk(access=access, desk=desk, now=now)
+
+
+def desk_require(
+    *, access: Access, desk: ServiceDesk, use: DeskUse, noun: str = "红帆驿站", verb: str = "查看"
+) -> None:
+    """Refuse (403 in its hospital, 404 elsewhere) unless the user may ``use`` the desk;
+    for a page about one of the desk's items or loans, named by ``noun``."""
+    if not may_use_desk(access=access, desk=desk, use=use):
+        raise access.denied(desk.hospital_id, noun, verb)
+
+
+def desk_get(
+    *,
+    access: Access,
+    pk: int,
+    use: DeskUse = DeskUse.SEE,
+    noun: str = "红帆驿站",
+    verb: str = "查看",
+) -> ServiceDesk:
+    """The desk ``pk`` when the user may ``use`` it (the one way every desk and loan page
+    finds its desk): another hospital's desk is a 404, one of the user's own hospital
+    they may not use this way a 403 saying ``没有权限{verb}此{noun}``."""
+    desk = get_scoped(
         ServiceDesk.objects.all(),
         pk,
         access,
         noun="红帆驿站",
         may=lambda d: sees_hospital(access, d.hospital_id),
     )
+    desk_require(access=access, desk=desk, use=use, noun=noun, verb=verb)
+    return desk
 
 
 def duty_shifts(desk_ids: list[int] | QuerySet) -> QuerySet[Shift]:

@@ -145,6 +145,15 @@ def signup_cancel(*, access: Access, signup: Signup, now: datetime | None = None
     return row
 
 
+def waitlist_fill(shift: Shift) -> int:
+    """Move the waitlist of ``shift`` (locked) up into its free places, in order of sign-up,
+    each one told; returns how many moved up."""
+    moved = 0
+    while _promote(shift) is not None:
+        moved += 1
+    return moved
+
+
 def _promote(shift: Shift) -> Signup | None:
     """Give the places left of ``shift`` (locked) to the waitlist, in order of sign-up."""
     taken = Signup.objects.filter(shift=shift, status=SignupStatus.SIGNED).count()

@@ -24,7 +24,7 @@ from hongfan.service.models import (
     Shift,
     Signup,
 )
-from hongfan.service.services.activity import ShiftSpec, activity_create
+from hongfan.service.services.activity import ActivityPlan, ShiftSpec, activity_create
 from hongfan.service.services.brand import brand_save, measure_add
 
 
@@ -64,12 +64,20 @@ def lead_of(hospital: Hospital | None = None) -> Person:
 
 
 def plan(access: Access | None = None, *, days: int = 7, **kw: Any) -> Activity:
-    """A free clinic of sec's branch ``days`` from today, 08:30–11:30, one shift of 10."""
+    """A free clinic of sec's branch ``days`` from today, 08:30–11:30, one shift of 10;
+    ``hospital`` and ``branch`` choose the organiser, the other keywords change the plan."""
+    hospital = kw.pop("hospital", primary())
+    branch = kw.pop("branch", sec_branch())
+    return activity_create(
+        access=access or acc("sec"), hospital=hospital, branch=branch, plan=plan_of(days=days, **kw)
+    )
+
+
+def plan_of(*, days: int = 7, **kw: Any) -> ActivityPlan:
+    """The plan of ``plan()``'s free clinic, with ``kw`` changed."""
     day = today() + timedelta(days=days)
     starts, ends = at(day, 8, 30), at(day, 11, 30)
     values: dict[str, Any] = {
-        "hospital": primary(),
-        "branch": sec_branch(),
         "kind": "free_clinic",
         "title": "测试义诊",
         "measure": measure_of(),
@@ -81,7 +89,7 @@ def plan(access: Access | None = None, *, days: int = 7, **kw: Any) -> Activity:
         "shifts": [ShiftSpec(starts, ends, 10, "全程", lead_of())],
     }
     values.update(kw)
-    return activity_create(access=access or acc("sec"), **values)
+    return ActivityPlan(**values)
 
 
 def state() -> tuple[Any, ...]:

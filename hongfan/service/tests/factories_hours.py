@@ -3,6 +3,7 @@ shifts, saved straight to the database, on top of the session's demo city."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -85,3 +86,11 @@ def access_of(person: Person, *, member: bool = True, username: str = "") -> Acc
 
 def demo_access(username: str) -> Access:
     return access_for(User.objects.get(username=username))
+
+
+def top_bar_classes(html: str) -> list[str]:
+    """The classes of a page's top bar (the ``hf-nav`` navbar): what decides whether it
+    prints."""
+    m = re.search(r'<nav class="([^"]*\bhf-nav\b[^"]*)"', html)
+    assert m, "the page has no top bar"
+    return m.group(1).split()

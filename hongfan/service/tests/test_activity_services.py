@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from hongfan.notices.models import Notification
 from hongfan.org.models import Person
 from hongfan.org.tests.factories import other_branch, primary, sec_branch, second
 from hongfan.service.choices import ActivityStatus, SignupStatus
-from hongfan.service.models import Signup
+from hongfan.service.models import Shift, Signup
 from hongfan.service.services.activity import (
     ShiftSpec,
     activity_cancel,
@@ -27,6 +28,7 @@ from hongfan.service.tests.factories_activities import (
     measure_of,
     place_of,
     plan,
+    plan_of,
     state,
 )
 
@@ -145,21 +147,140 @@ def test_an_activity_past_its_signup_deadline_cannot_be_published() -> None:
     refused(lambda: activity_publish(access=acc("sec"), activity=a), "报名截止时间已过")
 
 
-def test_only_a_draft_is_edited() -> None:
+def _signed(a: Any, n: int, status: str = SignupStatus.SIGNED, skip: int = 0) -> list[Person]:
+    """``n`` people of the hospital on ``a``'s shift (those with an account first)."""
+    staff = Person.objects.filter(hospital=primary(), status="active").order_by("pk")
+    ordered = [*staff.filter(user__isnull=False), *staff.filter(user__isnull=True)]
+    people = ordered[skip : skip + n]
+    for person in people:
+        Signup.objects.create(
+            hospital=primary(), activity=a, shift=a.shifts.get(), person=person, status=status
+        )
+    return people
+
+
+def _changed(
+    a: Any, capacity: int | None = None, more: tuple[ShiftSpec, ...] = (), **kw: Any
+) -> Any:
+    """``a``'s plan (its one shift kept) with ``kw`` changed."""
+    s = a.shifts.get()
+    keep = ShiftSpec(
+        kw.pop("shift_start", s.starts_at), kw.pop("shift_end", s.ends_at),
+        capacity or s.capacity, s.label, s.lead, pk=s.pk,
+    )  # fmt: skip
+    return replace(plan_of(shifts=[keep, *more]), **kw)
+
+
+def test_a_published_activity_moved_in_time_and_place_tells_those_signed_up() -> None:
     a = plan()
     activity_publish(access=acc("sec"), activity=a)
-    values: dict[str, Any] = {
-        "kind": a.kind,
-        "title": "改过",
-        "measure": a.measure,
-        "place": a.place,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "signup_deadline": a.signup_deadline,
-        "cancel_deadline": a.cancel_deadline,
-        "shifts": [ShiftSpec(a.starts_at, a.ends_at, 3)],
-    }
-    refused(lambda: activity_update(access=acc("sec"), activity=a, **values), "只能修改草稿")
+    signed = _signed(a, 1)
+    waiting = _signed(a, 1, SignupStatus.WAITLISTED, skip=1)
+    later = a.starts_at + timedelta(hours=1)
+    with _on_commit():
+        a2, told = activity_update(
+            access=acc("sec"),
+            activity=a,
+            plan=_changed(
+                a, starts_at=later, ends_at=a.ends_at + timedelta(hours=1),
+                shift_start=later, shift_end=a.ends_at + timedelta(hours=1),
+                place=place_of(name="新村"), description="改到新村卫生室",
+            ),
+        )  # fmt: skip
+    assert told == 2
+    assert a2.status == ActivityStatus.PUBLISHED and a2.place.name == "新村"
+    notes = Notification.objects.filter(key__startswith=f"service.activity:{a.pk}:changed")
+    assert {n.recipient.person_id for n in notes} == {signed[0].pk, waiting[0].pk}
+    assert all("新村" in n.body and "时间或地点有变化" in n.body for n in notes)
+    # the sign-ups stay on their (moved) shift
+    assert Signup.objects.filter(activity=a, shift__starts_at=later).count() == 2
+
+
+def test_a_change_of_description_or_places_tells_nobody() -> None:
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    _signed(a, 1)
+    with _on_commit():
+        _, told = activity_update(
+            access=acc("sec"), activity=a, plan=_changed(a, capacity=20, description="带血压计")
+        )
+    assert told == 0
+    assert not Notification.objects.filter(key__startswith=f"service.activity:{a.pk}:changed")
+    assert a.shifts.get().capacity == 20
+
+
+def test_a_shift_cannot_be_cut_below_the_people_signed_up() -> None:
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    _signed(a, 3)
+    refused(
+        lambda: activity_update(access=acc("sec"), activity=a, plan=_changed(a, capacity=2)),
+        "已有3人报名，名额不能少于3",
+    )
+    assert a.shifts.get().capacity == 10
+    _, _ = activity_update(access=acc("sec"), activity=a, plan=_changed(a, capacity=3))
+    assert a.shifts.get().capacity == 3
+
+
+def test_a_shift_with_people_on_it_cannot_be_dropped() -> None:
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    _signed(a, 1)
+    other = ShiftSpec(a.starts_at, a.ends_at, 5, "新班次")
+    refused(
+        lambda: activity_update(
+            access=acc("sec"), activity=a, plan=replace(plan_of(), shifts=[other])
+        ),
+        "不能删除",
+    )
+
+
+def test_more_places_move_the_waitlist_up_and_a_new_shift_is_added() -> None:
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    Shift.objects.filter(activity=a).update(capacity=1)
+    _signed(a, 1)
+    waiting = _signed(a, 2, SignupStatus.WAITLISTED, skip=1)
+    extra = ShiftSpec(a.starts_at, a.starts_at + timedelta(hours=1), 4, "加开班次")
+    with _on_commit():
+        activity_update(access=acc("sec"), activity=a, plan=_changed(a, capacity=2, more=(extra,)))
+    first, second_ = (Signup.objects.get(activity=a, person=p).status for p in waiting)
+    assert (first, second_) == (SignupStatus.SIGNED, SignupStatus.WAITLISTED)
+    assert Notification.objects.filter(title__startswith="候补成功", recipient__person=waiting[0])
+    assert sorted(a.shifts.values_list("label", "capacity")) == [("全程", 2), ("加开班次", 4)]
+
+
+def test_a_shift_of_another_activity_cannot_be_named() -> None:
+    a, b = plan(), plan(title="另一个")
+    theirs = b.shifts.get()
+    spec = ShiftSpec(a.starts_at, a.ends_at, 5, "冒名", pk=theirs.pk)
+    refused(
+        lambda: activity_update(
+            access=acc("sec"), activity=a, plan=replace(plan_of(), shifts=[spec])
+        ),
+        "不属于本活动",
+    )
+
+
+def test_an_activity_that_has_begun_or_was_cancelled_cannot_be_changed() -> None:
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    after = a.starts_at + timedelta(minutes=1)
+    refused(
+        lambda: activity_update(access=acc("sec"), activity=a, plan=_changed(a), now=after),
+        "活动已经开始",
+    )
+    activity_cancel(access=acc("sec"), activity=a, reason="下雨")
+    refused(lambda: activity_update(access=acc("sec"), activity=a, plan=_changed(a)), "不能修改")
+
+
+def test_a_member_cannot_change_an_activity() -> None:
+    a = plan()
+    refused(
+        lambda: activity_update(access=acc("member"), activity=a, plan=_changed(a, title="改")),
+        "只能组织本支部",
+        PermissionDenied,
+    )
 
 
 def test_cancelling_needs_a_reason_and_tells_those_signed_up() -> None:

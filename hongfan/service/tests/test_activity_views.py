@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from hongfan.accounts.models import User
 from hongfan.core.dates import today
+from hongfan.org.models import Person
 from hongfan.org.tests.factories import other_branch, primary, sec_branch
-from hongfan.service.models import Activity, Place, ServiceBrand, ServiceMeasure
-from hongfan.service.tests.factories_activities import measure_of, place_of, plan, state
+from hongfan.service.models import Activity, Place, ServiceBrand, ServiceMeasure, Signup
+from hongfan.service.services.activity import activity_publish
+from hongfan.service.tests.factories_activities import acc, measure_of, place_of, plan, state
 from hongfan.service.tests.role_rows import activity_payload
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,73 @@ def test_the_form_says_what_is_wrong_and_saves_nothing() -> None:
     assert state() == before
 
 
+def test_the_plan_form_adds_shift_rows_on_the_page_or_without_javascript() -> None:
+    c = login("sec")
+    page = c.get(reverse("service:activity_new")).content.decode()
+    # the page's own script (no inline script) and the empty row it copies
+    assert "service/shift-rows.js" in page and 'id="shift-row-template"' in page
+    assert 'name="shift-__prefix__-start"' in page and "添加班次" in page
+    payload = {**activity_payload(T()), "add_shift": "1", "title": ""}
+    before = state()
+    page = c.post(reverse("service:activity_new"), payload).content.decode()
+    assert 'name="shift-1-start"' in page and 'name="shift-2-start"' not in page
+    assert 'value="上午"' in page  # what was typed stays
+    assert "请填写" not in page  # no errors: nothing was saved yet
+    assert state() == before
+    payload = {
+        **activity_payload(T()),
+        "shift-TOTAL_FORMS": "2",
+        "shift-1-label": "下午",
+        "shift-1-start": "09:30",
+        "shift-1-end": "11:00",
+        "shift-1-capacity": "4",
+    }
+    assert c.post(reverse("service:activity_new"), payload).status_code == 302
+    a = Activity.objects.latest("pk")
+    assert sorted(a.shifts.values_list("label", "capacity")) == [("上午", 8), ("下午", 4)]
+
+
+def _edit(a: Activity, **changes: str) -> dict[str, str]:
+    """The edit form of ``a`` as the page posts it (its one shift kept), with changes."""
+    s = a.shifts.get()
+    return {
+        **activity_payload(T()),
+        "title": a.title,
+        "day": timezone.localtime(a.starts_at).date().isoformat(),
+        "shift-TOTAL_FORMS": "1",
+        "shift-INITIAL_FORMS": "1",
+        "shift-0-pk": str(s.pk),
+        "shift-0-capacity": str(s.capacity),
+        **changes,
+    }
+
+
+def test_a_published_activity_is_changed_through_its_page_and_people_are_told() -> None:
+    c = login("sec")
+    a = plan()
+    activity_publish(access=acc("sec"), activity=a)
+    person = Person.objects.filter(hospital=primary(), user__isnull=False).order_by("pk")[0]
+    Signup.objects.create(hospital=primary(), activity=a, shift=a.shifts.get(), person=person)
+    page = c.get(reverse("service:activity", args=[a.pk])).content.decode()
+    assert reverse("service:activity_edit", args=[a.pk]) in page
+    page = c.get(reverse("service:activity_edit", args=[a.pk])).content.decode()
+    assert "已报名1人" in page and "已报名和候补的人员会收到通知" in page
+    before = state()
+    page = c.post(
+        reverse("service:activity_edit", args=[a.pk]), _edit(a, **{"shift-0-capacity": "0"})
+    ).content.decode()
+    assert "名额" in page and state() == before
+    response = c.post(
+        reverse("service:activity_edit", args=[a.pk]),
+        _edit(a, start="09:00", **{"shift-0-start": "09:00"}),
+        follow=True,
+    )
+    assert "已通知1位报名人员" in response.content.decode()
+    a.refresh_from_db()
+    assert timezone.localtime(a.starts_at).hour == 9 and a.status == "published"
+    assert Signup.objects.get(activity=a).shift_id == a.shifts.get().pk
+
+
 @pytest.mark.parametrize(
     "field,value",
     [
@@ -76,6 +146,9 @@ def test_the_form_says_what_is_wrong_and_saves_nothing() -> None:
         ("shift-0-capacity", "99999999999999999999"),
         ("shift-TOTAL_FORMS", "100000"),
         ("shift-0-lead", "1\x00"),
+        ("shift-0-pk", str(2**70)),
+        ("shift-0-pk", "abc"),
+        ("add_shift", "\x00"),
     ],
 )
 def test_hostile_values_in_the_plan_form_are_refused_without_a_500(field: str, value: str) -> None:

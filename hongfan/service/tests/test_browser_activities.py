@@ -45,13 +45,24 @@ def test_secretary_plans_and_publishes_an_activity_on_a_phone(
         lead.name[:2]
     )
     page.locator(".ts-dropdown .option").first.click()
+    # A row added on the page (its lead searched too), the spare empty row removed.
+    page.get_by_role("button", name="添加班次").click()
+    page.fill("#id_shift-2-label", "加开")
+    page.fill("#id_shift-2-start", "09:00")
+    page.fill("#id_shift-2-end", "10:30")
+    page.fill("#id_shift-2-capacity", "3")
+    page.locator("#id_shift-2-lead-ts-control").fill(lead.name[:2])
+    page.locator(".ts-dropdown .option:visible").first.click()
+    page.locator("[data-shift-row]").nth(1).get_by_role("button", name="删除此班次").click()
+    expect(page.locator("[data-shift-row]").nth(1)).to_be_hidden()
     shot(page, "service-plan-phone")
     assert horizontal_overflow(page) <= 2
     with page.expect_navigation():
         page.get_by_role("button", name="保存草稿").click()
     expect(page.locator(".alert-success")).to_contain_text("草稿")
     a = Activity.objects.get(title="手机上组织的义诊")
-    assert a.shifts.get().lead_id is not None
+    assert sorted(a.shifts.values_list("label", "capacity")) == [("上午", 12), ("加开", 3)]
+    assert all(s.lead_id is not None for s in a.shifts.all())
     page.once("dialog", lambda d: d.accept())
     with page.expect_navigation():
         page.locator("#publish").click()
@@ -60,6 +71,16 @@ def test_secretary_plans_and_publishes_an_activity_on_a_phone(
     shot(page, "service-published-phone")
     a.refresh_from_db()
     assert a.status == "published"
+    # Published, it is still changed until it begins: more places on the first shift.
+    page.get_by_role("link", name="修改").click()
+    expect(page.locator(".alert-info")).to_contain_text("已报名和候补的人员会收到通知")
+    page.fill("#id_shift-0-capacity", "15")
+    shot(page, "service-edit-published-phone")
+    assert horizontal_overflow(page) <= 2
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("已保存")
+    assert a.shifts.get(label="上午").capacity == 15
 
 
 def test_admin_sees_the_brand_page_and_the_place_chart(demo_city: Any, open_page: Any) -> None:

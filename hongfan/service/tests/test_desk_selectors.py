@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core.dates import today
@@ -59,6 +61,29 @@ def test_on_duty_only_around_a_signed_shift_of_that_desk():
     signup.save()
     assert not desk_selectors.on_duty(access=acc("member"), desk=desk)
     assert desk_selectors.staffs_desk(access=acc("hosp"), desk=desk)
+
+
+def test_one_desk_lookup_decides_who_may_see_read_staff_and_manage_a_desk():
+    desk = make_desk(primary())
+    use = desk_selectors.DeskUse
+
+    def get(username: str, how: desk_selectors.DeskUse) -> str:
+        try:
+            desk_selectors.desk_get(access=acc(username), pk=desk.pk, use=how, noun="借用台账")
+        except PermissionDenied as exc:
+            return f"403 {exc}"
+        except Http404:
+            return "404"
+        return "ok"
+
+    assert [get("member", u) for u in use] == ["ok"] + ["403 没有权限查看此借用台账"] * 3
+    assert [get("hosp", u) for u in use] == ["ok"] * 4
+    assert [get("city", u) for u in use] == ["ok", "ok", "403 没有权限查看此借用台账"] + [
+        "403 没有权限查看此借用台账"
+    ]
+    assert [get("hosp2", u) for u in use] == ["404"] * 4
+    sign(person_of("member"), make_shift(desk, timezone.now(), hours=2))
+    assert [get("member", u) for u in use] == ["ok", "ok", "ok", "403 没有权限查看此借用台账"]
 
 
 def test_help_summary_adds_counts_per_kind_month_and_day():

@@ -20,7 +20,7 @@ from hongfan.org.tests.factories import primary, sec_branch
 from hongfan.service.models import HourEntry
 from hongfan.service.services.hours import hours_confirm
 from hongfan.service.services.signup import signup_create, signup_mark
-from hongfan.service.tests.factories_hours import demo_access, make_activity
+from hongfan.service.tests.factories_hours import demo_access, make_activity, top_bar_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,7 @@ def test_the_certificate_page_and_word_file(client_for: Any) -> None:
     html = c.get(reverse("service:certificate", args=[person.pk])).content.decode()
     assert "志愿服务证明" in html and person.id_number not in html
     assert person.id_number[:6] + "********" in html
+    assert "d-print-none" in top_bar_classes(html)  # prints the certificate alone
     r = c.get(reverse("service:certificate", args=[person.pk]) + "?format=docx")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     import docx

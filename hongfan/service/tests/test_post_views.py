@@ -16,6 +16,7 @@ from hongfan.points.models import PointEntry
 from hongfan.service.models import ModelPost, ModelPostDuty
 from hongfan.service.services.post import post_designate
 from hongfan.service.tests.factories_desks import acc, person_of
+from hongfan.service.tests.factories_hours import top_bar_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -121,6 +122,13 @@ def test_the_commitment_card_prints_name_head_and_commitment(client_for):
     assert page.status_code == 403  # not on it
     page = client_for("hosp").get(reverse("service:post_card", args=[post.pk])).content.decode()
     assert "承诺牌岗位" in page and post.head.name in page and "微笑服务" in page
+
+
+def test_the_commitment_card_prints_without_the_top_bar(client_for):
+    post = post_of(sec_branch(), "打印岗位")
+    page = client_for("hosp").get(reverse("service:post_card", args=[post.pk])).content.decode()
+    assert "d-print-none" in top_bar_classes(page)
+    assert "service/certificate" in page  # the print sheet: no footer, tab bar or messages
 
 
 def test_the_post_list_query_count_does_not_grow(client_for, django_assert_max_num_queries):

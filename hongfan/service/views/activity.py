@@ -1,5 +1,6 @@
-"""Pages of activities: the activity book (filters, export), plan and edit a draft with its
-shifts, an activity's page (shifts, fill, who signed up, the record), publish, cancel, and
+"""Pages of activities: the activity book (filters, export), plan an activity with its
+shifts (rows added on the page, or by "添加班次" without JavaScript), change a draft or a
+published activity that has not begun, an activity's page (shifts, fill, who signed up, the record), publish, cancel, and
 the search for a shift's lead. Thin: writes in ``services.activity``, reads in
 ``selectors.activity``."""
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,6 +40,7 @@ from hongfan.service.selectors import brand as brand_selectors
 from hongfan.service.selectors import place as place_selectors
 from hongfan.service.selectors import record as record_selectors
 from hongfan.service.services import activity as activity_services
+from hongfan.service.services.activity import SHIFTS_MAX
 from hongfan.service.views.brand import managing_hospital, years
 
 ACTIVITY_COLUMNS = (
@@ -162,42 +165,61 @@ def _defaults(hospital: Hospital, access: Access) -> tuple[dict[str, Any], list[
         "cancel_time": "12:00",
         "open_to_staff": True,
     }
-    shifts = [{"label": "上午", "start": "08:30", "end": "11:30", "capacity": 10}, {}, {}]
+    shifts = [{"label": "上午", "start": "08:30", "end": "11:30", "capacity": 10}, {}]
     return initial, shifts
 
 
-def _save(access: Access, hospital: Hospital, form: ActivityForm, formset: Any, request: HttpRequest, activity: Activity | None = None) -> Activity | None:  # fmt: skip
+def _save(access: Access, hospital: Hospital, form: ActivityForm, formset: Any, request: HttpRequest, activity: Activity | None = None) -> tuple[Activity | None, int]:  # fmt: skip
+    """Plan or change the activity; ``(None, 0)`` when the form shows errors, else the
+    activity and how many of those signed up were told of a change."""
     if not (form.is_valid() and formset.is_valid()):
-        return None
-    d = form.cleaned_data
-    values = {
-        "kind": d["kind"],
-        "title": d["title"],
-        "measure": d["measure"],
-        "place": d["place"],
-        "place_detail": d["place_detail"],
-        "starts_at": d["starts_at"],
-        "ends_at": d["ends_at"],
-        "signup_deadline": d["signup_deadline"],
-        "cancel_deadline": d["cancel_deadline"],
-        "departments": list(d["departments"] or []),
-        "skills": d["skills"],
-        "open_to_staff": d["open_to_staff"],
-        "description": d["description"],
-        "shifts": formset.specs(d["day"]),
-        "request": request,
-    }
+        return None, 0
+    plan = form.plan(formset)
     try:
         if activity is None:
-            return activity_services.activity_create(
-                access=access, hospital=hospital, branch=d["branch"], **values
+            created = activity_services.activity_create(
+                access=access,
+                hospital=hospital,
+                branch=form.cleaned_data["branch"],
+                plan=plan,
+                request=request,
             )
-        return activity_services.activity_update(access=access, activity=activity, **values)
+            return created, 0
+        return activity_services.activity_update(
+            access=access, activity=activity, plan=plan, request=request
+        )
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "shifts" in exc.error_dict:
             formset._non_form_errors = formset.error_class(exc.error_dict.pop("shifts")[0].messages)
         apply_errors(form, exc)
+        return None, 0
+
+
+def _adding_row(request: HttpRequest, form: ActivityForm, formset: Any) -> Any:
+    """The formset to show when "添加班次" was pressed on a page without JavaScript (the
+    same rows and one more, nothing saved), else None."""
+    if request.method != "POST" or "add_shift" not in request.POST:
         return None
+    form._errors = ErrorDict()  # type: ignore[attr-defined]  # shown without errors
+    return formset.with_row_added()
+
+
+def _page(
+    request: HttpRequest,
+    form: ActivityForm,
+    formset: Any,
+    signed: dict[int, int] | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """The plan form; ``signed``: how many hold a place on each shift already."""
+    signed = signed or {}
+    rows = [(f, signed.get(f.initial.get("pk"), 0)) for f in formset]
+    return render(
+        request,
+        "service/activity/form.html",
+        {"form": form, "formset": formset, "rows": rows, "shifts_max": SHIFTS_MAX,
+         "published": False, **context},
+    )  # fmt: skip
 
 
 @login_required
@@ -208,17 +230,18 @@ def activity_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有支部书记和医院党委可以组织志愿服务活动")
     initial, shifts = _defaults(hospital, access)
     form, formset = _form(request, access, hospital, initial, shifts)
-    if request.method == "POST":
-        saved = _save(access, hospital, form, formset, request)
+    grown = _adding_row(request, form, formset)
+    if grown is not None:
+        formset = grown
+    elif request.method == "POST":
+        saved, _ = _save(access, hospital, form, formset, request)
         if saved is not None:
             messages.success(request, "活动已保存为草稿，确认无误后请发布")
             return redirect("service:activity", saved.pk)
-    return render(
-        request,
-        "service/activity/form.html",
-        {"form": form, "formset": formset, "title": "组织志愿服务活动", "back": reverse("service:activities"),
-         "no_measures": not brand_selectors.measures_of(hospital, active_only=True).exists(),
-         "no_places": not place_selectors.place_options(hospital.pk).exists()},
+    return _page(
+        request, form, formset, title="组织志愿服务活动", back=reverse("service:activities"),
+        no_measures=not brand_selectors.measures_of(hospital, active_only=True).exists(),
+        no_places=not place_selectors.place_options(hospital.pk).exists(),
     )  # fmt: skip
 
 
@@ -226,8 +249,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     a = activity_selectors.activity_get(access=access, pk=pk, manage=True)
-    if a.status != ActivityStatus.DRAFT:
-        messages.error(request, "只能修改草稿；已发布的活动如有变化请取消后重新发布")
+    if not activity_selectors.editable(a):
+        messages.error(request, "活动已开始、已结束或已取消，不能修改")
         return redirect("service:activity", a.pk)
     start, end = timezone.localtime(a.starts_at), timezone.localtime(a.ends_at)
     sd, cd = timezone.localtime(a.signup_deadline), timezone.localtime(a.cancel_deadline)
@@ -239,22 +262,28 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "departments": list(a.departments.values_list("pk", flat=True)), "skills": a.skills,
         "open_to_staff": a.open_to_staff, "description": a.description,
     }  # fmt: skip
+    fills = activity_selectors.shift_fill(a)
     shifts = [
-        {"label": f.shift.label, "start": timezone.localtime(f.shift.starts_at).time(),
+        {"pk": f.shift.pk, "label": f.shift.label, "start": timezone.localtime(f.shift.starts_at).time(),
          "end": timezone.localtime(f.shift.ends_at).time(), "capacity": f.shift.capacity,
          "lead": f.shift.lead_id}
-        for f in activity_selectors.shift_fill(a)
+        for f in fills
     ] + [{}]  # fmt: skip
     form, formset = _form(request, access, a.hospital, initial, shifts, keep=a)
-    if request.method == "POST":
-        saved = _save(access, a.hospital, form, formset, request, activity=a)
+    grown = _adding_row(request, form, formset)
+    if grown is not None:
+        formset = grown
+    elif request.method == "POST":
+        saved, told = _save(access, a.hospital, form, formset, request, activity=a)
         if saved is not None:
-            messages.success(request, "已保存")
+            messages.success(
+                request, f"已保存，已通知{told}位报名人员时间或地点的变化" if told else "已保存"
+            )
             return redirect("service:activity", saved.pk)
-    return render(
-        request,
-        "service/activity/form.html",
-        {"form": form, "formset": formset, "title": f"修改活动：{a.title}", "back": reverse("service:activity", args=[a.pk])},
+    published = a.status == ActivityStatus.PUBLISHED
+    return _page(
+        request, form, formset, title=f"修改活动：{a.title}", back=reverse("service:activity", args=[a.pk]),
+        published=published, signed={f.shift.pk: f.signed for f in fills},
     )  # fmt: skip
 
 
@@ -288,6 +317,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recordable": manages and a.starts_at <= now and a.status in (ActivityStatus.PUBLISHED, ActivityStatus.CLOSED),
             "field_kind": a.kind in FIELD_KINDS or a.kind not in (ActivityKind.HOME_VISIT,),
             "is_visit": a.kind == ActivityKind.HOME_VISIT,
+            "editable": manages and activity_selectors.editable(a, now),
             "cancellable": manages and a.status in (ActivityStatus.DRAFT, ActivityStatus.PUBLISHED) and a.ends_at > now,
             "cancel_form": CancelForm(),
         },

@@ -25,6 +25,7 @@ from hongfan.service.forms.desk import DeskForm, HelpForm, RosterForm, SwapForm,
 from hongfan.service.forms.loan import LendForm, ReturnForm
 from hongfan.service.selectors import desk as desk_selectors
 from hongfan.service.selectors import loan as loan_selectors
+from hongfan.service.selectors.desk import MANAGE, READ, STAFF
 from hongfan.service.services import desk as desk_services
 
 SEARCH_LIMIT = 20
@@ -105,9 +106,7 @@ def desk_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def desk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not access.administers_hospital(desk.hospital_id):
-        raise access.denied(desk.hospital_id, "红帆驿站", "修改")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=MANAGE, verb="修改")
     initial = {
         "name": desk.name,
         "location": desk.location,
@@ -167,9 +166,7 @@ def desk_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: one more of a kind of help given at the desk."""
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=desk):
-        raise access.denied(desk.hospital_id, "红帆驿站", "登记服务")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=STAFF, verb="登记服务")
     form = HelpForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择服务类型，人次应为1至500")
@@ -189,9 +186,7 @@ def help_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def help_summary(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not (access.is_city or desk_selectors.staffs_desk(access=access, desk=desk)):
-        raise access.denied(desk.hospital_id, "驿站服务统计")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=READ, noun="驿站服务统计")
     year = year_param(request)
     _, month = month_param(request)
     return render(
@@ -256,9 +251,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not access.administers_hospital(desk.hospital_id):
-        raise access.denied(desk.hospital_id, "红帆驿站", "排班")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=MANAGE, verb="排班")
     start = today() + timedelta(days=1)
     form = RosterForm(
         request.POST or None,

@@ -22,6 +22,7 @@ from hongfan.service.choices import LoanStatus
 from hongfan.service.forms.loan import ItemForm, LendForm, LostForm, ReturnForm
 from hongfan.service.selectors import desk as desk_selectors
 from hongfan.service.selectors import loan as loan_selectors
+from hongfan.service.selectors.desk import MANAGE, READ, STAFF
 from hongfan.service.services import loan as loan_services
 
 COLUMNS = (
@@ -52,9 +53,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The desk's lending ledger: every loan, overdue ones in red; the items' stock count;
     filtered by status, overdue or a borrower's mobile; ``?export=xlsx`` (masked)."""
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not (access.is_city or desk_selectors.staffs_desk(access=access, desk=desk)):
-        raise access.denied(desk.hospital_id, "借用台账")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=READ, noun="借用台账")
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
     mobile = (request.GET.get("mobile") or "").replace("\x00", "")[:20]
@@ -99,9 +98,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
-    desk = desk_selectors.desk_get(access=access, pk=pk)
-    if not access.administers_hospital(desk.hospital_id):
-        raise access.denied(desk.hospital_id, "借用物品", "新增")
+    desk = desk_selectors.desk_get(access=access, pk=pk, use=MANAGE, noun="借用物品", verb="新增")
     return run_form(
         request,
         ItemForm(request.POST or None, initial={"active": True}),
@@ -126,8 +123,9 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     item = loan_selectors.item_get(access=access, pk=pk)
-    if not access.administers_hospital(item.hospital_id):
-        raise access.denied(item.hospital_id, "借用物品", "修改")
+    desk_selectors.desk_require(
+        access=access, desk=item.desk, use=MANAGE, noun="借用物品", verb="修改"
+    )
     initial = {
         "kind": item.kind,
         "name": item.name,
@@ -152,8 +150,9 @@ def lend(request: HttpRequest, pk: int) -> HttpResponse:
     """Lend one of the item (a page for a phone; the desk's page carries the same form)."""
     access = request_access(request)
     item = loan_selectors.item_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=item.desk):
-        raise access.denied(item.hospital_id, "借用登记", "办理")
+    desk_selectors.desk_require(
+        access=access, desk=item.desk, use=STAFF, noun="借用登记", verb="办理"
+    )
     form = LendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -192,8 +191,9 @@ def lend(request: HttpRequest, pk: int) -> HttpResponse:
 def return_by_mobile(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     item = loan_selectors.item_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=item.desk):
-        raise access.denied(item.hospital_id, "借用登记", "办理")
+    desk_selectors.desk_require(
+        access=access, desk=item.desk, use=STAFF, noun="借用登记", verb="办理"
+    )
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写借用人手机号")
@@ -221,8 +221,9 @@ def _back(request: HttpRequest, desk_id: int) -> HttpResponse:
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     loan = loan_selectors.loan_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=loan.item.desk):
-        raise access.denied(loan.hospital_id, "借用登记", "办理")
+    desk_selectors.desk_require(
+        access=access, desk=loan.item.desk, use=STAFF, noun="借用登记", verb="办理"
+    )
     try:
         loan_services.loan_return(access=access, loan=loan)
     except ValidationError as exc:
@@ -238,8 +239,9 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_lost(request: HttpRequest, pk: int) -> HttpResponse:
     access = request_access(request)
     loan = loan_selectors.loan_get(access=access, pk=pk)
-    if not desk_selectors.staffs_desk(access=access, desk=loan.item.desk):
-        raise access.denied(loan.hospital_id, "借用登记", "办理")
+    desk_selectors.desk_require(
+        access=access, desk=loan.item.desk, use=STAFF, noun="借用登记", verb="办理"
+    )
     form = LostForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
