@@ -169,13 +169,30 @@ def member_progress(person: Person) -> list[ItemProgress]:
             output_field=IntegerField(),
         )
 
-    rows = items_for_member(person).annotate(
-        mine=FilteredRelation("completions", condition=Q(completions__person=person)),
-        confirmed=minutes(LogStatus.CONFIRMED),
-        pending=minutes(LogStatus.PENDING),
-        done_id=F("mine__id"),
-        done_on=F("mine__completed_on"),
-        done_entry=F("mine__points_entry_id"),
+    rows = (
+        items_for_member(person)
+        # what the page shows of an item (not its body, summary, video or document)
+        .only(
+            "hospital_id",
+            "branch_id",
+            "topic_id",
+            "kind",
+            "title",
+            "required",
+            "due_on",
+            "expected_minutes",
+            "published_at",
+            "topic__name",
+            "branch__name",
+        )
+        .annotate(
+            mine=FilteredRelation("completions", condition=Q(completions__person=person)),
+            confirmed=minutes(LogStatus.CONFIRMED),
+            pending=minutes(LogStatus.PENDING),
+            done_id=F("mine__id"),
+            done_on=F("mine__completed_on"),
+            done_entry=F("mine__points_entry_id"),
+        )
     )
     out = []
     for item in rows:
