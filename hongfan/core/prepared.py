@@ -7,7 +7,7 @@ queryset with placeholder arguments, compiled once per database alias and thread
 is the ORM's own, for whichever database is configured) and then run with the request's
 arguments.
 
-Arguments are integers, dates or datetimes, each of which must reach the SQL as a parameter
+Arguments are integers, decimals, dates or datetimes, each of which must reach the SQL as a parameter
 (compiling refuses a query where one does not, e.g. a ``None`` that becomes ``IS NULL``): a
 date or datetime is adapted for the database as the ORM adapted the placeholder. Rows come
 back as tuples, through the ORM's converters when ``convert=True`` (dates, booleans,
@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -29,6 +30,8 @@ _PLACEHOLDER = -7_300_000_001
 
 
 def _placeholder(kind: type, i: int) -> Any:
+    if kind is Decimal:
+        return Decimal(_PLACEHOLDER - i) - Decimal("0.37")
     if kind is datetime:
         return datetime(1001, 1, 1 + i, 1, 2, 3, 456789, tzinfo=UTC)
     if kind is date:
@@ -37,6 +40,8 @@ def _placeholder(kind: type, i: int) -> Any:
 
 
 def _kind(value: Any) -> type:
+    if isinstance(value, Decimal):
+        return Decimal
     if isinstance(value, datetime):
         return datetime
     if isinstance(value, date):
