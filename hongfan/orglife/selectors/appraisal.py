@@ -295,7 +295,7 @@ def _tally(appraisal: Appraisal) -> Tally:
     return Tally(lines, len(_voters(appraisal.branch)), voted, len(texts))
 
 
-def _open_votes_query(branch_id: int) -> QuerySet[Appraisal]:
+def _open_votes_query(branch_id: int) -> QuerySet[Appraisal, tuple[int]]:
     return (
         Appraisal.objects.filter(
             branch_id=branch_id, vote_opened_at__isnull=False, vote_closed_at__isnull=True
