@@ -7,7 +7,7 @@ queryset with placeholder arguments, compiled once per database alias and thread
 is the ORM's own, for whichever database is configured) and then run with the request's
 arguments.
 
-Arguments are integers, decimals, dates or datetimes, each of which must reach the SQL as a parameter
+Arguments are integers, strings, decimals, dates or datetimes, each of which must reach the SQL as a parameter
 (compiling refuses a query where one does not, e.g. a ``None`` that becomes ``IS NULL``): a
 date or datetime is adapted for the database as the ORM adapted the placeholder. Rows come
 back as tuples, through the ORM's converters when ``convert=True`` (dates, booleans,
@@ -30,6 +30,8 @@ _PLACEHOLDER = -7_300_000_001
 
 
 def _placeholder(kind: type, i: int) -> Any:
+    if kind is str:
+        return f"\x1fprepared-placeholder-{i}\x1f"
     if kind is Decimal:
         return Decimal(_PLACEHOLDER - i) - Decimal("0.37")
     if kind is datetime:
@@ -40,6 +42,8 @@ def _placeholder(kind: type, i: int) -> Any:
 
 
 def _kind(value: Any) -> type:
+    if isinstance(value, str):
+        return str
     if isinstance(value, Decimal):
         return Decimal
     if isinstance(value, datetime):
