@@ -11,7 +11,8 @@ Arguments are integers, strings, decimals, dates or datetimes, each of which mus
 (compiling refuses a query where one does not, e.g. a ``None`` that becomes ``IS NULL``): a
 date or datetime is adapted for the database as the ORM adapted the placeholder. Rows come
 back as tuples, through the ORM's converters when ``convert=True`` (dates, booleans,
-durations, decimals), else as the database gives them (integers and strings).
+durations, decimals), else as the database gives them (integers and strings); with
+``objects=True`` as the model instances the queryset gives (``select_related`` included).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 # Placeholders the arguments are compiled with: values no real argument takes.
 _PLACEHOLDER = -7_300_000_001
@@ -57,9 +59,12 @@ class PreparedQuery:
     """``PreparedQuery(lambda user_id: Model.objects.filter(...).values_list(...))``, then
     ``rows(user_id)`` returns the rows (tuples) of that query for ``user_id``."""
 
-    def __init__(self, build: Callable[..., QuerySet[Any]], *, convert: bool = False) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet[Any]], *, convert: bool = False, objects: bool = False
+    ) -> None:
         self._build = build
-        self._convert = convert
+        self._convert = convert or objects
+        self._objects = objects
         # per thread: a compiler (and its converters) belongs to one thread's connection
         self._local = threading.local()
 
@@ -95,9 +100,35 @@ class PreparedQuery:
         if self._convert:
             fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
             converters = compiler.get_converters(fields)
-        return sql, slots, compiler, converters
+        builder = self._instances_builder(compiler, using) if self._objects else None
+        return sql, slots, compiler, converters, builder
 
-    def rows(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+    @staticmethod
+    def _instances_builder(compiler: Any, using: str) -> Callable[[list[Any]], list[Any]]:
+        """Model instances from converted rows, as the ORM's ``ModelIterable`` makes them:
+        the model's columns, its ``select_related`` objects and its annotations."""
+        select, klass_info = compiler.select, compiler.klass_info
+        annotations = dict(compiler.annotation_col_map or {})
+        model = klass_info["model"]
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [f[0].target.attname for f in select[first:last]]
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]
+
+        def instances(rows: list[Any]) -> list[Any]:
+            out = []
+            for row in rows:
+                obj = model.from_db(using, names, row[first:last])
+                for populator in populators:
+                    populator.populate(row, obj)
+                for name, position in annotations.items():
+                    setattr(obj, name, row[position])
+                out.append(obj)
+            return out
+
+        return instances
+
+    def rows(self, *args: Any, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        """The rows (tuples) of the query for ``args``; model instances with ``objects=True``."""
         kinds = tuple(_kind(a) for a in args)
         cache: dict[tuple[str, tuple[type, ...]], tuple[Any, ...]] | None
         cache = getattr(self._local, "compiled", None)
@@ -107,7 +138,7 @@ class PreparedQuery:
         compiled = cache.get(key)
         if compiled is None:
             compiled = cache[key] = self._compile(using, kinds)
-        sql, slots, compiler, converters = compiled
+        sql, slots, compiler, converters, builder = compiled
         params = [
             (adapt(args[v]) if adapt else args[v]) if is_arg else v for is_arg, v, adapt in slots
         ]
@@ -115,5 +146,5 @@ class PreparedQuery:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if converters:
-            return [tuple(r) for r in compiler.apply_converters(rows, converters)]
-        return rows
+            rows = [tuple(r) for r in compiler.apply_converters(rows, converters)]
+        return builder(rows) if builder else rows

@@ -71,3 +71,28 @@ def test_an_argument_that_is_no_parameter_is_refused():
     )
     with pytest.raises(ValueError, match="every argument"):
         prepared.rows(3)
+
+
+def test_objects_are_the_instances_the_queryset_gives_with_their_related_objects():
+    from django.contrib.auth.models import Permission
+    from django.db.models import Value
+
+    def build(content_type_id: int):
+        return (
+            Permission.objects.select_related("content_type")
+            .filter(content_type_id=content_type_id)
+            .annotate(mark=Value(7))
+            .order_by("codename")
+        )
+
+    prepared = PreparedQuery(build, objects=True)
+    some = Permission.objects.order_by("pk").first()
+    assert some is not None
+    got = prepared.rows(some.content_type_id)
+    expected = list(build(some.content_type_id))
+    assert got == expected and got
+    for a, b in zip(got, expected, strict=True):
+        assert (a.codename, a.name, a.mark) == (b.codename, b.name, b.mark)
+        assert a.content_type.model == b.content_type.model  # loaded with it, no query
+        assert a._state.db == "default" and not a._state.adding
+    assert prepared.rows(10**9) == []

@@ -245,7 +245,17 @@ def own_person(*, access: Access) -> Person:
     access.require_business()
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return Person.objects.select_related("branch").get(pk=access.person_id)
+    found = _OWN_PERSON.rows(access.person_id)
+    if not found:
+        raise Person.DoesNotExist("此账号关联的人员不存在")
+    return found[0]
+
+
+def _own_person_query(person_id: int) -> QuerySet[Person]:
+    return Person.objects.select_related("branch").filter(pk=person_id)
+
+
+_OWN_PERSON = PreparedQuery(_own_person_query, objects=True)
 
 
 def my_points(*, access: Access, person: Person) -> MyPoints:
