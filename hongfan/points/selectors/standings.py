@@ -105,14 +105,27 @@ def member_rank(
     return rank
 
 
+def _versions_query(hospital_id: int, day: date) -> QuerySet[PointRuleVersion]:
+    """The versions begun by ``day`` of the hospital's active rules, with their rule, per
+    rule the latest first (``in_force_by``'s query; ``_VERSIONS``, compiled once)."""
+    return (
+        PointRuleVersion.objects.filter(
+            rule__hospital_id=hospital_id, rule__active=True, effective_from__lte=day
+        )
+        .select_related("rule")
+        .order_by("rule_id", "-effective_from")
+    )
+
+
+_VERSIONS = PreparedQuery(_versions_query, objects=True)
+
+
 def _capped_versions(hospital_id: int, day: date) -> list[PointRuleVersion]:
     """The versions in force today of the hospital's active rules that have a daily cap, in
     the catalogue's order (with their rule): one query."""
-    versions = (
-        PointRuleVersion.objects.filter(rule__hospital_id=hospital_id, rule__active=True)
-        .select_related("rule")
-        .in_force_by(day, "rule_id")
-    )
+    versions: dict[int, PointRuleVersion] = {}
+    for v in _VERSIONS.rows(hospital_id, day):  # per rule, the latest version first
+        versions.setdefault(v.rule_id, v)
     return sorted(
         (v for v in versions.values() if v.daily_cap),
         key=lambda v: (v.rule.category, v.rule.code),
