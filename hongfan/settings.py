@@ -167,6 +167,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # the session's user, read by a query compiled once per process; authenticates no one
+    # (named by the login view; sessions made before it name ModelBackend, still honoured)
+    "hongfan.accounts.backends.SessionUserBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -511,7 +514,8 @@ if HONGFAN_REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Django's database sessions, the row read by a query compiled once per process
+    SESSION_ENGINE = "hongfan.accounts.backends"
 # Failures, lockouts and known addresses stay rows in the database with or without Redis:
 # the per-address throttle, the known-address rule and the 账号解锁 list read them (0006).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

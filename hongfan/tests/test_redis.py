@@ -127,7 +127,7 @@ def test_the_url_switches_queue_cache_and_sessions_and_its_absence_keeps_sqlite(
         "SqliteHuey",
         "hongfan",
         "django.core.cache.backends.locmem.LocMemCache",
-        "django.contrib.sessions.backends.db",
+        "hongfan.accounts.backends",  # Django's database sessions, the read prepared
         "axes.handlers.database.AxesDatabaseHandler",
     ]
 

@@ -160,3 +160,65 @@ def test_a_bare_logged_in_page_pays_four_queries_besides_its_own(
     extra = 4 if username == "sec" else 0
     with django_assert_max_num_queries(4 + 2 + extra):
         assert client.get("/accounts/security/").status_code == 200
+
+
+# --- the session and the user, read by prepared queries ---------------------------------------
+
+
+def test_the_session_and_its_user_are_two_queries_and_give_the_same_user(db):
+    """The session row and the user come from queries compiled once per process; the user
+    is the same as Django's own load gives, field for field."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user
+    from django.contrib.auth.backends import ModelBackend
+    from django.test import RequestFactory
+
+    from hongfan.accounts.backends import SessionStore, SessionUserBackend
+
+    client = login("member")
+    key = client.cookies["sessionid"].value
+    session = SessionStore(key)
+    assert session[BACKEND_SESSION_KEY] == "hongfan.accounts.backends.SessionUserBackend"
+    request = RequestFactory().get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        request.session = SessionStore(key)
+        user = get_user(request)
+    assert len(ctx.captured_queries) == 2
+    expected = ModelBackend().get_user(session[SESSION_KEY])
+    assert user == expected and user.is_authenticated
+    for field in User._meta.concrete_fields:
+        assert getattr(user, field.attname) == getattr(expected, field.attname), field.name
+    assert SessionUserBackend().get_user("no number") is None
+    assert SessionUserBackend().get_user(10**12) is None
+
+
+def test_a_deactivated_account_and_an_expired_or_unknown_session_are_logged_out(db):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = login("member")
+    assert alive(client)
+    User.objects.filter(username="member").update(is_active=False)
+    assert not alive(client)
+    User.objects.filter(username="member").update(is_active=True)
+    client = login("member")
+    Session.objects.filter(session_key=client.cookies["sessionid"].value).update(
+        expire_date=timezone.now()
+    )
+    assert not alive(client)
+    client = login("member")
+    client.cookies["sessionid"] = "x" * 32  # unknown
+    assert not alive(client)
+
+
+def test_a_session_made_before_names_djangos_backend_and_still_holds(db):
+    """Sessions made before the prepared read name ModelBackend: they stay logged in."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    from hongfan.accounts.backends import SessionStore
+
+    client = login("member")
+    key = client.cookies["sessionid"].value
+    session = SessionStore(key)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    assert alive(client)

@@ -104,7 +104,7 @@ def _logged_in(
     device: Any = None,
 ) -> HttpResponse:
     setattr(request, VIA_KEY, via)  # the login signal's audit row says how
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="hongfan.accounts.backends.SessionUserBackend")
     if device is not None:
         otp_login(request, device)
     session_begin(request, remember=remember)

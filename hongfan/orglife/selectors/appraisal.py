@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from hongfan.core.access import Access, get_scoped
 from hongfan.core.pii import keyed_hash
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.choices import PoliticalStatus
 from hongfan.org.models import Branch, Person
 from hongfan.org.selectors.structure import org_rule_for
@@ -294,21 +295,32 @@ def _tally(appraisal: Appraisal) -> Tally:
     return Tally(lines, len(_voters(appraisal.branch)), voted, len(texts))
 
 
+def _open_votes_query(branch_id: int) -> QuerySet[Appraisal, tuple[int]]:
+    return (
+        Appraisal.objects.filter(
+            branch_id=branch_id, vote_opened_at__isnull=False, vote_closed_at__isnull=True
+        )
+        .exclude(status=AppraisalStatus.FINAL)
+        .order_by("pk")
+        .values_list("pk")
+    )
+
+
+_OPEN_VOTES = PreparedQuery(_open_votes_query)
+
+
 def appraisals_voting_for_member(*, access: Access) -> list[tuple[Appraisal, Ballot]]:
     """The open votes of the acting member's branch, with their ballot (the to-do list and
     我的组织生活 show what is left to do)."""
     if access.person_id is None or access.person_branch_id is None:
         return []
+    # most of the year no vote is open: asked with a query compiled once per process, the
+    # appraisals themselves loaded only when there are some
+    open_ids = [pk for (pk,) in _OPEN_VOTES.rows(access.person_branch_id)]
+    if not open_ids:
+        return []
     out = []
-    for a in (
-        Appraisal.objects.filter(
-            branch_id=access.person_branch_id,
-            vote_opened_at__isnull=False,
-            vote_closed_at__isnull=True,
-        )
-        .exclude(status=AppraisalStatus.FINAL)
-        .select_related("branch")
-    ):
+    for a in Appraisal.objects.filter(pk__in=open_ids).select_related("branch"):
         ballot = appraisal_ballot(access=access, appraisal=a)
         if ballot.voter is not None:
             out.append((a, ballot))

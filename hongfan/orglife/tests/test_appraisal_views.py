@@ -131,6 +131,8 @@ def test_the_secretary_opens_the_vote_and_two_members_vote_from_their_phones(uni
     todo = [t for t in todos_for(one, _today()) if t.source == "orglife.appraisal_vote_open"]
     assert len(todo) == 1 and todo[0].url == url
     c1 = client(one)
+    mine = c1.get(reverse("orglife:mine")).content.decode()  # 我的组织生活 offers the vote
+    assert "请填写自我评价" in mine and f'href="{url}"' in mine
     page = c1.get(url).content.decode()
     assert unit.full[0].name in page and unit.full[1].name not in page.split('id="ballot"')[1]
     c1.post(url, {"action": "self", "text": "全年无缺勤\x00"})

@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 
 from hongfan.core.access import Access
 from hongfan.core.dates import today
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.points.choices import Period
@@ -104,18 +105,53 @@ def member_rank(
     return rank
 
 
+def _versions_query(hospital_id: int, day: date) -> QuerySet[PointRuleVersion]:
+    """The versions begun by ``day`` of the hospital's active rules, with their rule, per
+    rule the latest first (``in_force_by``'s query; ``_VERSIONS``, compiled once)."""
+    return (
+        PointRuleVersion.objects.filter(
+            rule__hospital_id=hospital_id, rule__active=True, effective_from__lte=day
+        )
+        .select_related("rule")
+        .order_by("rule_id", "-effective_from")
+    )
+
+
+_VERSIONS = PreparedQuery(_versions_query, objects=True)
+
+
 def _capped_versions(hospital_id: int, day: date) -> list[PointRuleVersion]:
     """The versions in force today of the hospital's active rules that have a daily cap, in
     the catalogue's order (with their rule): one query."""
-    versions = (
-        PointRuleVersion.objects.filter(rule__hospital_id=hospital_id, rule__active=True)
-        .select_related("rule")
-        .in_force_by(day, "rule_id")
-    )
+    versions: dict[int, PointRuleVersion] = {}
+    for v in _VERSIONS.rows(hospital_id, day):  # per rule, the latest version first
+        versions.setdefault(v.rule_id, v)
     return sorted(
         (v for v in versions.values() if v.daily_cap),
         key=lambda v: (v.rule.category, v.rule.code),
     )
+
+
+def _totals_query(
+    person_id: int, day: date, month: date, quarter: date, year: date, *rule_ids: int
+) -> QuerySet[Any]:
+    """``_my_totals``'s query (``_TOTALS``, compiled once per process and number of rules)."""
+    this = Q(
+        person_id=person_id,
+        rule__isnull=True,
+        period__in=list(ALL_PERIODS),
+        period_start__in=[day, month, quarter, year],
+    )
+    if rule_ids:
+        this |= Q(person_id=person_id, rule_id__in=rule_ids, period=Period.DAY, period_start=day)
+    return (
+        PointTotal.objects.filter(this)
+        .order_by()
+        .values_list("rule_id", "period", "period_start", "points", "earned")
+    )
+
+
+_TOTALS = PreparedQuery(_totals_query, convert=True)
 
 
 def _my_totals(
@@ -125,20 +161,15 @@ def _my_totals(
     each of these rules earned them today (its cap counter): one query, each branch of its
     OR on one of the rollups' unique indexes."""
     starts = {period: period_start(period, day) for period in ALL_PERIODS}
-    this = Q(
-        person_id=person.pk,
-        rule__isnull=True,
-        period__in=list(starts),
-        period_start__in=set(starts.values()),
-    )
-    if rule_ids:
-        this |= Q(person_id=person.pk, rule_id__in=rule_ids, period=Period.DAY, period_start=day)
     overall: dict[str, Decimal] = {}
     earned_today: dict[int, Decimal] = {}
-    for rule_id, period, start, points, earned in (
-        PointTotal.objects.filter(this)
-        .order_by()
-        .values_list("rule_id", "period", "period_start", "points", "earned")
+    for rule_id, period, start, points, earned in _TOTALS.rows(
+        person.pk,
+        starts[Period.DAY],
+        starts[Period.MONTH],
+        starts[Period.QUARTER],
+        starts[Period.YEAR],
+        *rule_ids,
     ):
         if rule_id is not None:
             earned_today[rule_id] = earned
@@ -147,42 +178,76 @@ def _my_totals(
     return overall, earned_today
 
 
-def _ranks(person: Person, mine: Decimal, start: date) -> tuple[int | None, int, int, int]:
-    """(rank in the branch, rank in the hospital, branch size, hospital size) this quarter,
-    as ``member_rank`` and the members counts say: two queries (one count over the rollups,
-    one over the members)."""
-    branch_id = person.branch_id
-    above = PointTotal.objects.filter(
-        hospital_id=person.hospital_id,
-        rule__isnull=True,
-        period=Period.QUARTER,
-        period_start=start,
-        points__gt=mine,
-        person__status=PersonStatus.ACTIVE,
-        person__political_status__in=MEMBER_STATUSES,
-    ).aggregate(hospital=Count("pk"), branch=Count("pk", filter=Q(person__branch_id=branch_id)))
+def _above_query(hospital_id: int, branch_id: int, start: date, mine: Decimal) -> QuerySet[Any]:
+    """How many members of the hospital, and of the branch (0: none), have more points
+    than ``mine`` this quarter: one count over the rollups (``_ABOVE``)."""
+    return (
+        PointTotal.objects.filter(
+            hospital_id=hospital_id,
+            rule__isnull=True,
+            period=Period.QUARTER,
+            period_start=start,
+            points__gt=mine,
+            person__status=PersonStatus.ACTIVE,
+            person__political_status__in=MEMBER_STATUSES,
+        )
+        .order_by()
+        .annotate(whole=Value(1, output_field=IntegerField()))  # no GROUP BY: one row
+        .values("whole")
+        .annotate(hospital=Count("pk"), branch=Count("pk", filter=Q(person__branch_id=branch_id)))
+        .values_list("hospital", "branch")
+    )
+
+
+def _members_query(hospital_id: int, branch_id: int, *more: Any) -> QuerySet[Any]:
+    """The hospital's and the branch's active members (``_MEMBERS``); given the quarter's
+    start, also those of them without a total this quarter (``_MEMBERS_UNLISTED``)."""
     in_branch = Q(branch_id=branch_id)
-    counts: dict[str, Any] = {
-        "hospital": Count("pk"),
-        "branch": Count("pk", filter=in_branch),
-    }
-    if mine < 0:  # members with no total stand at 0, above this member (as member_rank)
+    counts: dict[str, Any] = {"hospital": Count("pk"), "branch": Count("pk", filter=in_branch)}
+    if more:
         with_total = PointTotal.objects.filter(
-            rule__isnull=True, period=Period.QUARTER, period_start=start
+            rule__isnull=True, period=Period.QUARTER, period_start=more[0]
         ).values("person_id")
         unlisted = ~Q(pk__in=with_total)
         counts["hospital_unlisted"] = Count("pk", filter=unlisted)
         counts["branch_unlisted"] = Count("pk", filter=in_branch & unlisted)
-    members = Person.objects.filter(
-        hospital_id=person.hospital_id,
-        status=PersonStatus.ACTIVE,
-        political_status__in=MEMBER_STATUSES,
-    ).aggregate(**counts)
-    rank_hospital = above["hospital"] + 1 + members.get("hospital_unlisted", 0)
-    rank_branch = above["branch"] + 1 + members.get("branch_unlisted", 0)
-    if branch_id is None:
-        return None, rank_hospital, 0, members["hospital"]
-    return rank_branch, rank_hospital, members["branch"], members["hospital"]
+    return (
+        Person.objects.filter(
+            hospital_id=hospital_id,
+            status=PersonStatus.ACTIVE,
+            political_status__in=MEMBER_STATUSES,
+        )
+        .order_by()
+        .annotate(whole=Value(1, output_field=IntegerField()))  # no GROUP BY: one row
+        .values("whole")
+        .annotate(**counts)
+        .values_list(*counts)
+    )
+
+
+_ABOVE = PreparedQuery(_above_query)
+_MEMBERS = PreparedQuery(_members_query)
+
+
+def _ranks(person: Person, mine: Decimal, start: date) -> tuple[int | None, int, int, int]:
+    """(rank in the branch, rank in the hospital, branch size, hospital size) this quarter,
+    as ``member_rank`` and the members counts say: two queries (one count over the rollups,
+    one over the members), each compiled once per process. A person without a branch is
+    counted with branch 0, which no branch has (the branch figures are not used)."""
+    branch_id = person.branch_id or 0
+    ((above_hospital, above_branch),) = _ABOVE.rows(person.hospital_id, branch_id, start, mine)
+    if mine < 0:  # members with no total stand at 0, above this member (as member_rank)
+        ((hospital, branch, hospital_unlisted, branch_unlisted),) = _MEMBERS.rows(
+            person.hospital_id, branch_id, start
+        )
+    else:
+        ((hospital, branch),) = _MEMBERS.rows(person.hospital_id, branch_id)
+        hospital_unlisted = branch_unlisted = 0
+    rank_hospital = above_hospital + 1 + hospital_unlisted
+    rank_branch = above_branch + 1 + branch_unlisted
+    if person.branch_id is None:
+        return None, rank_hospital, 0, hospital
+    return rank_branch, rank_hospital, branch, hospital
 
 
 def own_person(*, access: Access) -> Person:
@@ -193,7 +258,17 @@ def own_person(*, access: Access) -> Person:
     access.require_business()
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有个人积分")
-    return Person.objects.select_related("branch").get(pk=access.person_id)
+    found = _OWN_PERSON.rows(access.person_id)
+    if not found:
+        raise Person.DoesNotExist("此账号关联的人员不存在")
+    return found[0]
+
+
+def _own_person_query(person_id: int) -> QuerySet[Person]:
+    return Person.objects.select_related("branch").filter(pk=person_id)
+
+
+_OWN_PERSON = PreparedQuery(_own_person_query, objects=True)
 
 
 def my_points(*, access: Access, person: Person) -> MyPoints:

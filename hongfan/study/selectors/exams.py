@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from hongfan.core.access import Access
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import QuestionKind
@@ -106,8 +108,28 @@ def exams_for_member(person: Person, *, include_closed: bool = True) -> list[MyE
 
 def open_exam_count(person: Person) -> int:
     """How many exams meant for a member are open now (我的学习's badge): one COUNT."""
-    now = timezone.now()
-    return Exam.objects.filter(meant_for(person), opens_at__lte=now, closes_at__gt=now).count()
+    ((count,),) = _OPEN_EXAMS.rows(person.hospital_id, person.branch_id or 0, timezone.now())
+    return int(count)
+
+
+def _open_exams_query(hospital_id: int, branch_id: int, now: datetime) -> QuerySet[Any]:
+    """``open_exam_count``'s COUNT (``_OPEN_EXAMS``, compiled once per process): a person
+    of that hospital and branch (0: none, which no exam names)."""
+    return (
+        Exam.objects.filter(
+            Q(hospital_id=hospital_id) & (Q(branch__isnull=True) | Q(branch_id=branch_id)),
+            opens_at__lte=now,
+            closes_at__gt=now,
+        )
+        .order_by()
+        .annotate(whole=Value(1, output_field=IntegerField()))
+        .values("whole")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+
+
+_OPEN_EXAMS = PreparedQuery(_open_exams_query)
 
 
 def my_exams(*, access: Access) -> list[MyExam]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -27,6 +28,7 @@ from django.http import Http404
 
 from hongfan.core.access import Access
 from hongfan.core.dates import today, year_bounds
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Branch, BranchCommittee, CommitteeSeat, Hospital, Person
 from hongfan.orglife.choices import AttendanceStatus, MeetingKind, MeetingStatus
@@ -34,7 +36,7 @@ from hongfan.orglife.models import Attendance, Meeting
 from hongfan.study.choices import LogStatus
 from hongfan.study.models import StudyLog, StudyRule
 from hongfan.study.selectors.learners import learner_for
-from hongfan.study.selectors.rules import rule_day, study_rule_for
+from hongfan.study.selectors.rules import DEFAULT_RULE_FROM, rule_day, study_rule_for
 
 
 def committee_people(*, hospital_id: int, person_ids: list[int] | None = None) -> set[int]:
@@ -100,13 +102,7 @@ def group_minutes(people: Q, year: int) -> dict[int, int]:
         .values_list("person_id")
         .annotate(d=Sum(length))
     )
-    out: dict[int, int] = {}
-    for pid, d in rows:
-        if d is None:
-            continue
-        seconds = d.total_seconds() if isinstance(d, timedelta) else int(d) / 1_000_000
-        out[pid] = int(seconds // 60)
-    return out
+    return {pid: _minutes(d) for pid, d in rows if d is not None}
 
 
 def hours_text(minutes: int) -> Decimal:
@@ -184,14 +180,10 @@ def _hours_rows(
     year: int,
     people_q: Q,
     rule: StudyRule,
-    one: bool = False,
 ) -> list[Hours]:
-    """``one``: a single member's row (the committee seats asked for them only)."""
     own = self_minutes(people_q, year)
     group = group_minutes(people_q, year)
-    committee = committee_people(
-        hospital_id=hospital.pk, person_ids=[pid for pid, _, _ in people] if one else None
-    )
+    committee = committee_people(hospital_id=hospital.pk)
     share = year_share(year)
     return [
         Hours(
@@ -210,17 +202,115 @@ def _hours_rows(
     ]
 
 
-def my_hours(person: Person, year: int) -> Hours:
-    branch = person.branch.name if person.branch_id and person.branch else ""
-    rows = _hours_rows(
-        [(person.pk, person.name, branch)],
-        hospital=person.hospital,
-        year=year,
-        people_q=Q(person_id=person.pk),
-        rule=study_rule_for(person.hospital.authority_id, rule_day(year)),
-        one=True,
+def _my_hours_query(
+    person_id: int, first_day: date, next_first_day: date, start: Any, end: Any, day: date
+) -> QuerySet[Any]:
+    """``my_hours``'s one query (compiled once per process, see ``_MY_HOURS``)."""
+    own = (
+        StudyLog.objects.filter(
+            person_id=OuterRef("pk"),
+            status=LogStatus.CONFIRMED,
+            studied_on__gte=first_day,
+            studied_on__lt=next_first_day,
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(m=Sum("minutes"))
+        .values("m")
     )
-    return rows[0]
+    length = ExpressionWrapper(
+        F("meeting__ends_at") - F("meeting__starts_at"), output_field=DurationField()
+    )
+    group = (
+        Attendance.objects.filter(
+            person_id=OuterRef("pk"),
+            status=AttendanceStatus.PRESENT,
+            meeting__kind=MeetingKind.GROUP_STUDY,
+            meeting__status=MeetingStatus.HELD,
+            meeting__starts_at__gte=start,
+            meeting__starts_at__lt=end,
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(d=Sum(length))
+        .values("d")
+    )
+    current = Subquery(
+        BranchCommittee.objects.filter(branch_id=OuterRef("committee__branch_id"))
+        .order_by("-term_start", "-pk")
+        .values("pk")[:1]
+    )
+    seat = CommitteeSeat.objects.filter(
+        committee__branch__hospital_id=OuterRef("hospital_id"),
+        person_id=OuterRef("pk"),
+        person__branch_id=F("committee__branch_id"),
+        committee_id=current,
+    )
+    secretary = Branch.objects.filter(
+        hospital_id=OuterRef("hospital_id"), active=True, secretary_id=OuterRef("pk")
+    )
+    rule = StudyRule.objects.filter(
+        authority_id=OuterRef("hospital__authority_id"), effective_from__lte=day
+    ).order_by("-effective_from")
+    return (
+        Person.objects.filter(pk=person_id)
+        .annotate(
+            own=Subquery(own[:1], output_field=IntegerField()),
+            group=Subquery(group[:1], output_field=DurationField()),
+            seat=Exists(seat),
+            secretary=Exists(secretary),
+            member_target=Subquery(rule.values("member_target_hours")[:1]),
+            committee_target=Subquery(rule.values("committee_target_hours")[:1]),
+        )
+        .values_list(
+            "name",
+            "branch__name",
+            "own",
+            "group",
+            "seat",
+            "secretary",
+            "member_target",
+            "committee_target",
+        )
+    )
+
+
+_MY_HOURS = PreparedQuery(_my_hours_query, convert=True)
+
+
+def my_hours(person: Person, year: int) -> Hours:
+    """One member's hours in a year against their target, in one query: the confirmed
+    self-study and the group-study minutes as subqueries, whether they hold a committee seat
+    in their own branch or are a branch's secretary (the committee target), and the targets
+    of the rule in force (the DOMAIN.md defaults when none is stored). Reads only
+    ``person.pk``."""
+    start, end = year_bounds(year)
+    (row,) = _MY_HOURS.rows(
+        person.pk, date(year, 1, 1), date(year + 1, 1, 1), start, end, rule_day(year)
+    )
+    name, branch, own_minutes, length_sum, seat_held, secretary_of, member_t, committee_t = row
+    if member_t is None:  # no rule stored: the defaults (as study_rule_for gives)
+        default = StudyRule(effective_from=DEFAULT_RULE_FROM)
+        member_t, committee_t = default.member_target_hours, default.committee_target_hours
+    committee = bool(seat_held or secretary_of)
+    return Hours(
+        person_id=person.pk,
+        name=name,
+        branch=branch or "",
+        self_minutes=int(own_minutes or 0),
+        group_minutes=_minutes(length_sum),
+        target_hours=committee_t if committee else member_t,
+        committee=committee,
+        share=year_share(year),
+    )
+
+
+def _minutes(length: Any) -> int:
+    """A summed meeting length as whole minutes (a timedelta, or SQLite's microseconds)."""
+    if length is None:
+        return 0
+    seconds = length.total_seconds() if isinstance(length, timedelta) else int(length) / 1_000_000
+    return int(seconds // 60)
 
 
 @dataclass

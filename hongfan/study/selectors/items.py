@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from hongfan.core.access import Access
 from hongfan.core.dates import today
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.models import Branch, Hospital, Person
 from hongfan.study.choices import LogStatus
 from hongfan.study.models import StudyCompletion, StudyItem, StudyLog, StudyTopic
@@ -156,44 +158,97 @@ def item_progress(person: Person, items: list[StudyItem]) -> list[ItemProgress]:
     return out
 
 
-def member_progress(person: Person) -> list[ItemProgress]:
-    """``item_progress(person, items_for_member(person))`` in one query (我的学习): each
-    item's confirmed and pending minutes as subqueries and the member's completion joined
-    (one at most per item and member). The completion carries what the page shows (its id,
-    day and points entry), not its other columns."""
-    logs = StudyLog.objects.filter(person=person, item=OuterRef("pk")).order_by().values("item")
+_PROGRESS_FIELDS = (
+    "pk",
+    "hospital_id",
+    "branch_id",
+    "topic_id",
+    "kind",
+    "title",
+    "required",
+    "due_on",
+    "expected_minutes",
+    "published_at",
+)
+
+
+def _member_progress_query(
+    person_id: int, hospital_id: int, branch_id: int, now: Any
+) -> QuerySet[Any]:
+    """``member_progress``'s query (compiled once per process, see ``_MEMBER_PROGRESS``):
+    ``items_for_member`` for a person of that hospital and branch (0: none), the columns
+    the page shows, the member's minutes and completion."""
+    logs = StudyLog.objects.filter(person_id=person_id, item=OuterRef("pk")).order_by()
 
     def minutes(status: str) -> Subquery:
         return Subquery(
-            logs.filter(status=status).annotate(m=Sum("minutes")).values("m")[:1],
+            logs.filter(status=status).values("item").annotate(m=Sum("minutes")).values("m")[:1],
             output_field=IntegerField(),
         )
 
-    rows = items_for_member(person).annotate(
-        mine=FilteredRelation("completions", condition=Q(completions__person=person)),
-        confirmed=minutes(LogStatus.CONFIRMED),
-        pending=minutes(LogStatus.PENDING),
-        done_id=F("mine__id"),
-        done_on=F("mine__completed_on"),
-        done_entry=F("mine__points_entry_id"),
+    return (
+        StudyItem.objects.filter(
+            Q(hospital_id=hospital_id) & (Q(branch__isnull=True) | Q(branch_id=branch_id)),
+            withdrawn_at__isnull=True,
+            published_at__lte=now,
+        )
+        .annotate(
+            mine=FilteredRelation("completions", condition=Q(completions__person_id=person_id)),
+            confirmed=minutes(LogStatus.CONFIRMED),
+            pending=minutes(LogStatus.PENDING),
+            done_id=F("mine__id"),
+            done_on=F("mine__completed_on"),
+            done_entry=F("mine__points_entry_id"),
+        )
+        .order_by("-required", F("due_on").asc(nulls_last=True), "-published_at", "-id")
+        .values_list(
+            *_PROGRESS_FIELDS,
+            "topic__name",
+            "branch__name",
+            "confirmed",
+            "pending",
+            "done_id",
+            "done_on",
+            "done_entry",
+        )
     )
+
+
+_MEMBER_PROGRESS = PreparedQuery(_member_progress_query, convert=True)
+
+
+def member_progress(person: Person) -> list[ItemProgress]:
+    """``item_progress(person, items_for_member(person))`` in one query compiled once per
+    process (我的学习): each item with what the page shows of it (not its body), its topic
+    and branch names, the member's confirmed and pending minutes as subqueries and their
+    completion joined (one at most per item and member). The completion carries what the
+    page shows (its id, day and points entry), not its other columns."""
+    rows = _MEMBER_PROGRESS.rows(
+        person.pk, person.hospital_id, person.branch_id or 0, timezone.now()
+    )
+    width = len(_PROGRESS_FIELDS)
     out = []
-    for item in rows:
+    for row in rows:
+        item = StudyItem(**dict(zip(_PROGRESS_FIELDS, row[:width], strict=True)))
+        topic, branch, confirmed, pending, done_id, done_on, done_entry = row[width:]
+        item.topic = StudyTopic(pk=item.topic_id, hospital_id=item.hospital_id, name=topic)
+        if item.branch_id is not None:
+            item.branch = Branch(pk=item.branch_id, hospital_id=item.hospital_id, name=branch)
         done = None
-        if item.done_id is not None:  # type: ignore[attr-defined]
+        if done_id is not None:
             done = StudyCompletion(
-                id=item.done_id,  # type: ignore[attr-defined]
+                id=done_id,
                 person_id=person.pk,
                 item_id=item.pk,
                 hospital_id=item.hospital_id,
-                completed_on=item.done_on,  # type: ignore[attr-defined]
-                points_entry_id=item.done_entry,  # type: ignore[attr-defined]
+                completed_on=done_on,
+                points_entry_id=done_entry,
             )
         out.append(
             ItemProgress(
                 item,
-                confirmed_minutes=item.confirmed or 0,  # type: ignore[attr-defined]
-                pending_minutes=item.pending or 0,  # type: ignore[attr-defined]
+                confirmed_minutes=confirmed or 0,
+                pending_minutes=pending or 0,
                 completion=done,
             )
         )

@@ -7,6 +7,7 @@ from django.db.models import Exists, Q, QuerySet
 
 from hongfan.accounts.models import User
 from hongfan.core.access import Access
+from hongfan.core.prepared import PreparedQuery
 from hongfan.org.choices import MEMBER_STATUSES, PersonStatus
 from hongfan.org.models import Person
 
@@ -15,12 +16,23 @@ def is_member(person: Person) -> bool:
     return person.political_status in MEMBER_STATUSES and person.status == PersonStatus.ACTIVE
 
 
+def _learner_query(person_id: int) -> QuerySet[Person]:
+    return Person.objects.select_related("hospital", "branch").filter(pk=person_id)
+
+
+# the person with their hospital and branch, compiled once per process (every study page)
+_LEARNER = PreparedQuery(_learner_query, objects=True)
+
+
 def learner_for(access: Access) -> Person:
     """The logged-in user's own person, who must be an active Party member to study."""
     access.require_business()
     if access.person_id is None:
         raise PermissionDenied("此账号未关联党员，没有个人学习记录")
-    person = Person.objects.select_related("hospital", "branch").get(pk=access.person_id)
+    found = _LEARNER.rows(access.person_id)
+    if not found:
+        raise Person.DoesNotExist("此账号关联的人员不存在")
+    person = found[0]
     if not is_member(person):
         raise PermissionDenied("只有在册党员参加学习和答题")
     return person
@@ -30,7 +42,8 @@ def learner_or_none(access: Access) -> Person | None:
     """The user's own person when they are an active member (who studies), else None."""
     if access.person_id is None or not access.is_business:
         return None
-    person = Person.objects.select_related("hospital", "branch").filter(pk=access.person_id).first()
+    found = _LEARNER.rows(access.person_id)
+    person = found[0] if found else None
     return person if person is not None and is_member(person) else None
 
 

@@ -92,6 +92,40 @@ def test_my_hours_match_the_table(world):
     assert mine.total_minutes == hours_of(world, p, year).total_minutes == 130
 
 
+def test_my_hours_in_one_query_give_every_members_row_of_the_table(
+    world, demo_authority, django_assert_num_queries
+):
+    """我的学习's one query (compiled once per process) gives each member what the hospital's
+    table gives them: minutes of both kinds, the target of their role and of the rule in
+    force that year, their branch; a late group study counts in its local year."""
+    year = today().year
+    secretary, seat, plain, old_seat = world.a[0], world.a[1], world.a[2], world.a[3]
+    committee(world.branch_a, [(old_seat, "propaganda")], start=date(2015, 1, 1))
+    committee(world.branch_a, [(seat, "organisation")], start=date(2022, 1, 1))
+    StudyRule.objects.create(
+        authority=demo_authority,
+        effective_from=date(year - 1, 1, 1),
+        member_target_hours=40,
+        committee_target_hours=64,
+    )
+    confirmed_log(world, plain, 100, date(year, 1, 2))
+    confirmed_log(world, plain, 30, date(year, 1, 2), status=LogStatus.PENDING)
+    confirmed_log(world, seat, 45, date(year - 1, 12, 31))
+    group_study(world.branch_a, starts=at(date(year - 1, 12, 31), 23), minutes=90, present=[seat])
+    group_study(world.branch_a, starts=at(date(year, 1, 3)), minutes=30, present=[plain, seat])
+    for y in (year, year - 1, year - 3):
+        table = hour_selectors.hours_table(access=world.admin, hospital=world.hospital, year=y)
+        for row in table.rows:
+            person = Person.objects.get(pk=row.person_id)
+            with django_assert_num_queries(1):
+                mine = hour_selectors.my_hours(person, y)
+            assert mine == row, (y, person.name)
+    assert hour_selectors.my_hours(plain, year).total_minutes == 130
+    last = hour_selectors.my_hours(seat, year - 1)
+    assert (last.self_minutes, last.group_minutes, last.target_hours) == (45, 90, 64)
+    assert hour_selectors.my_hours(secretary, year - 3).target_hours == 56  # no rule yet
+
+
 # --- targets ---------------------------------------------------------------------------------------
 
 
