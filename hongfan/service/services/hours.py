@@ -155,13 +155,14 @@ def tally_rebuild(*, hospital_id: int | None = None) -> int:
     return len(rows)
 
 
-def _day_used(person_ids: list[int], day: date) -> dict[int, Decimal]:
+def _day_used(person_ids: list[int], days: set[date]) -> dict[tuple[int, date], Decimal]:
+    """Hours already in the ledger per (person, day), for the days' maximum."""
     rows = (
-        HourEntry.objects.filter(person_id__in=person_ids, occurred_on=day)
-        .values("person_id")
+        HourEntry.objects.filter(person_id__in=person_ids, occurred_on__in=days)
+        .values("person_id", "occurred_on")
         .annotate(h=Sum("hours"))
     )
-    return {r["person_id"]: r["h"] or Decimal(0) for r in rows}
+    return {(r["person_id"], r["occurred_on"]): r["h"] or Decimal(0) for r in rows}
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,10 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
             errors[f"excluded_{s.pk}"] = f"{s.person.name}的扣除时间应在0到{length}分钟之间"
     if errors:
         raise ValidationError(errors)
-    used = _day_used([s.person_id for s in signups], day)
+    # Each sign-up's hours count on its shift's own day (a 红帆驿站 roster runs for weeks),
+    # and the day's maximum is per person and day.
+    shift_day = {s.pk: timezone.localtime(s.shift.starts_at).date() for s in signups}
+    used = _day_used([s.person_id for s in signups], set(shift_day.values()))
     entries: list[HourEntry] = []
     no_shows = 0
     for s in signups:
@@ -227,12 +231,12 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
             shift_starts_at=s.shift.starts_at,
             shift_ends_at=s.shift.ends_at,
             excluded_minutes=s.excluded_minutes,
-            day_cap=rule.max_hours_per_day - used.get(s.person_id, Decimal(0)),
+            day_cap=rule.max_hours_per_day - used.get((s.person_id, shift_day[s.pk]), Decimal(0)),
         )
         s.confirmed_hours = hours
         if hours <= 0:
             continue
-        used[s.person_id] = used.get(s.person_id, Decimal(0)) + hours
+        used[s.person_id, shift_day[s.pk]] = used.get((s.person_id, shift_day[s.pk]), 0) + hours
         entries.append(
             HourEntry(
                 hospital_id=a.hospital_id,
@@ -240,7 +244,7 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
                 branch_id=s.person.branch_id,
                 kind=kind,
                 hours=hours,
-                occurred_on=day,
+                occurred_on=shift_day[s.pk],
                 activity=a,
                 signup=s,
                 reason="",
@@ -249,7 +253,13 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
         )
     Signup.objects.bulk_update(signups, ["status", "confirmed_hours", "excluded_minutes"])
     HourEntry.objects.bulk_create(entries)
-    add_to_totals([(e.hospital_id, e.person_id, day.year, kind, e.hours, 1) for e in entries])
+    counted: set[tuple[int, int]] = set()  # one activity per person and year, however many shifts
+    rows = []
+    for e in entries:
+        first = (e.person_id, e.occurred_on.year) not in counted
+        counted.add((e.person_id, e.occurred_on.year))
+        rows.append((e.hospital_id, e.person_id, e.occurred_on.year, kind, e.hours, int(first)))
+    add_to_totals(rows)
     add_to_tally(entries)
     a.closed_at = now
     a.closed_by_id = access.user_id
@@ -262,7 +272,7 @@ def hours_confirm(  # noqa: C901 (one checked sequence of rules)
             CodedAward(
                 person=by_signup[e.signup_id or 0].person,
                 code=point_codes.VOL_HOUR,
-                occurred_on=day,
+                occurred_on=e.occurred_on,
                 source_type=SOURCE_TYPE,
                 source_id=source_id(e),
                 quantity=e.hours,
@@ -289,14 +299,18 @@ def _notify_confirmed(a: Activity, entries: list[HourEntry], kind: str) -> None:
     if not entries:
         return
     label = HourKind(kind).label
-    by_person = {e.person_id: e for e in entries}
+    by_person: dict[int, HourEntry] = {}  # the person's first entry names the message
+    total: dict[int, Decimal] = {}  # a roster's shifts: the person's hours of the activity
+    for entry in entries:
+        by_person.setdefault(entry.person_id, entry)
+        total[entry.person_id] = total.get(entry.person_id, Decimal(0)) + entry.hours
     link = reverse("service:my_record")
     for user in _users_of(list(by_person)):
         e = by_person[user.person_id]  # type: ignore[index]
         notify.notify(
             recipients=[user],
             title=f"{label}已确认：{a.title}",
-            body=f"你参加“{a.title}”的{label}已确认为{e.hours}小时。",
+            body=f"你参加“{a.title}”的{label}已确认为{total[e.person_id]}小时。",
             link=link,
             category=notify.SYSTEM,
             key=f"service.hours:{e.pk}",
@@ -346,9 +360,9 @@ def hours_correct(  # noqa: C901 (one checked sequence of rules)
         raise ValidationError("该活动的时长尚未确认，请先确认时长")
     old = live_entry(s)
     old = lock_one(HourEntry, old.pk) if old is not None else None
-    day = timezone.localtime(a.starts_at).date()
-    rule = volunteer_rule_for(activity_authority_id(a), day)
-    other = _day_used([s.person_id], day).get(s.person_id, Decimal(0)) - (
+    rule = volunteer_rule_for(activity_authority_id(a), timezone.localtime(a.starts_at).date())
+    day = timezone.localtime(s.shift.starts_at).date()  # the shift's own day, as confirmed
+    other = _day_used([s.person_id], {day}).get((s.person_id, day), Decimal(0)) - (
         old.hours if old else Decimal(0)
     )
     if hours > rule.max_hours_per_day - other:
@@ -374,7 +388,9 @@ def hours_correct(  # noqa: C901 (one checked sequence of rules)
             reason=f"更正：{reason}"[:200],
             created_by_id=access.user_id,
         )
-        totals.append((old.hospital_id, old.person_id, day.year, old.kind, -old.hours, -1))
+        totals.append(
+            (old.hospital_id, old.person_id, old.occurred_on.year, old.kind, -old.hours, -1)
+        )
         if old.kind == HourKind.SERVICE:
             _reverse_points(access, old, reason)
         audit_log(

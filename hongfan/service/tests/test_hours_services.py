@@ -235,3 +235,40 @@ def test_the_tally_check_finds_a_difference_and_the_command_rebuilds_it() -> Non
         call_command("checkhours", hospital=primary().pk, stdout=StringIO())
     call_command("checkhours", hospital=primary().pk, fix=True, stdout=StringIO())
     assert tally_check(hospital_id=primary().pk) == []
+
+
+def test_a_rosters_shifts_count_on_their_own_days_each_under_its_days_maximum(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A 红帆驿站 roster runs over days: each shift's hours are dated on the shift's day and
+    the day's maximum applies per day, not once for the whole roster."""
+    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) - timedelta(
+        days=3
+    )
+    a = make_activity(primary(), branch=sec_branch(), starts_at=start, hours=8, capacity=2)
+    second = a.shifts.create(
+        label="第2天",
+        starts_at=start + timedelta(days=1),
+        ends_at=start + timedelta(days=1, hours=8),
+        capacity=2,
+    )
+    a.ends_at = second.ends_at
+    a.save(update_fields=["ends_at"])
+    p = make_person(primary(), branch=sec_branch(), political_status=PoliticalStatus.MEMBER)
+    lead = demo_access("sec")
+    for shift in (a.shifts.order_by("starts_at").first(), second):
+        row = signup_create(access=access_of(p), shift=shift, now=start - timedelta(days=1))
+        signup_mark(access=lead, signup=row, action="in", now=shift.starts_at)
+        signup_mark(access=lead, signup=row, action="out", now=shift.ends_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = hours_confirm(access=lead, activity=a)
+    days = sorted((e.occurred_on, e.hours) for e in done.entries)
+    first_day = timezone.localtime(start).date()
+    assert days == [
+        (first_day, Decimal("8.0")),
+        (first_day + timedelta(days=1), Decimal("8.0")),
+    ]
+    total = HourTotal.objects.get(person_id=p.pk, year=first_day.year, kind=HourKind.SERVICE)
+    assert (total.hours, total.activities) == (Decimal("16.0"), 1)  # one activity, two days
+    note = Notification.objects.get(key=f"service.hours:{done.entries[0].pk}")
+    assert "16.0小时" in note.body
