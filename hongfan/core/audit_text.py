@@ -50,6 +50,7 @@ LABELS: dict[str, str | None] = {
     "hours_entries": "时长记录数",
     "mark": "标记",
     "no_shows": "缺席人数",
+    "moved": "时间或地点变更",
     "people_served": "服务人数",
     "published": "已发布",
     "result": "结果",

@@ -191,7 +191,14 @@ def bump(*, using: str = DEFAULT_DB_ALIAS) -> None:
             cursor.execute(f"UPDATE {table} SET version = version + 1 WHERE id = 1")  # noqa: S608
             if cursor.rowcount == 0:
                 cursor.execute(f"INSERT INTO {table} (id, version) VALUES (1, 1)")  # noqa: S608
-    except DatabaseError:
+    except DatabaseError as exc:
+        if STAMP_TABLE in str(exc) and (
+            "no such table" in str(exc) or "does not exist" in str(exc)
+        ):
+            # before core's migration 0006 (data migrations of a first ``migrate``): nothing
+            # is cached yet either, so there is nothing to tell
+            logger.debug("no data stamp table yet")
+            return
         logger.warning("the data stamp could not be moved", exc_info=True)
 
 

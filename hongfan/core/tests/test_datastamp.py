@@ -81,3 +81,17 @@ def test_a_connection_that_has_written_reads_its_own_writes(db: Any) -> None:
     assert datastamp.uncommitted_writes()
     assert datastamp.current() is None
     assert datastamp.cached("k", lambda: built.append(1) or len(built)) == 2
+
+
+def test_a_first_migrate_before_the_stamp_table_logs_no_warning(
+    db: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    """Data migrations write before core's 0006 creates the table: no traceback per write."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a failing statement would abort PostgreSQL's test transaction")
+    monkeypatch.setattr(datastamp, "STAMP_TABLE", "core_datastamp_not_yet")
+    with caplog.at_level("DEBUG", logger="hongfan.core.datastamp"):
+        datastamp.bump()
+    assert [r.levelname for r in caplog.records] == ["DEBUG"]
