@@ -7,6 +7,7 @@ reads in ``selectors.nursing``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -242,71 +243,88 @@ def _step_refused(request: HttpRequest, b: Any, exc: ValidationError | str) -> H
     return redirect("service:nursing_booking", b.pk)
 
 
+def _office_step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    verb: str,
+    run: Callable[[Any, Any, dict[str, Any]], Any],
+    done: Callable[[dict[str, Any]], str],
+    form: Callable[[Any, Any], Any] | None = None,
+) -> HttpResponse:
+    """One step of the nursing office on a booking: the booking in the user's scope, only
+    for its hospital's office (403, audited), the form checked, the service run, the outcome
+    as a message on the booking's page."""
+    access = request_access(request)
+    b = sel.booking_get(access=access, pk=pk)
+    if not sel.manages_nursing(access, b.hospital_id):
+        raise access.denied(b.hospital_id, "上门护理预约", verb)
+    data: dict[str, Any] = {}
+    if form is not None:
+        bound = form(access, b)
+        if not bound.is_valid():
+            return _step_refused(request, b, _errors(bound))
+        data = bound.cleaned_data
+    try:
+        run(access, b, data)
+    except ValidationError as exc:
+        return _step_refused(request, b, exc)
+    return _step_done(request, b, done(data))
+
+
 @login_required
 @require_POST
 def nursing_triage(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request_access(request)
-    b = sel.booking_get(access=access, pk=pk)
-    form = TriageForm(request.POST)
-    if not form.is_valid():
-        if not sel.manages_nursing(access, b.hospital_id):
-            raise access.denied(b.hospital_id, "上门护理预约", "评估")
-        return _step_refused(request, b, _errors(form))
-    try:
-        svc.booking_triage(access=access, booking=b, request=request, **form.cleaned_data)
-    except ValidationError as exc:
-        return _step_refused(request, b, exc)
-    return _step_done(request, b, "已完成首次评估，请派单")
+    return _office_step(
+        request,
+        pk,
+        verb="评估",
+        form=lambda access, b: TriageForm(request.POST),
+        run=lambda access, b, d: svc.booking_triage(access=access, booking=b, request=request, **d),
+        done=lambda d: "已完成首次评估，请派单",
+    )
 
 
 @login_required
 @require_POST
 def nursing_refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request_access(request)
-    b = sel.booking_get(access=access, pk=pk)
-    form = RefuseForm(request.POST)
-    if not form.is_valid():
-        if not sel.manages_nursing(access, b.hospital_id):
-            raise access.denied(b.hospital_id, "上门护理预约", "处理")
-        return _step_refused(request, b, _errors(form))
-    try:
-        svc.booking_refuse(
-            access=access, booking=b, reason=form.cleaned_data["reason"], request=request
-        )
-    except ValidationError as exc:
-        return _step_refused(request, b, exc)
-    return _step_done(request, b, "已不予受理，患者家属可在进度查询中看到原因")
+    return _office_step(
+        request,
+        pk,
+        verb="处理",
+        form=lambda access, b: RefuseForm(request.POST),
+        run=lambda access, b, d: svc.booking_refuse(
+            access=access, booking=b, reason=d["reason"], request=request
+        ),
+        done=lambda d: "已不予受理，患者家属可在进度查询中看到原因",
+    )
 
 
 @login_required
 @require_POST
 def nursing_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request_access(request)
-    b = sel.booking_get(access=access, pk=pk)
-    if not sel.manages_nursing(access, b.hospital_id):
-        raise access.denied(b.hospital_id, "上门护理预约", "派单")
-    form = _assign_form(access, b, request.POST)
-    if not form.is_valid():
-        return _step_refused(request, b, _errors(form))
-    try:
-        svc.booking_assign(
-            access=access, booking=b, nurse=form.cleaned_data["nurse"], request=request
-        )
-    except ValidationError as exc:
-        return _step_refused(request, b, exc)
-    return _step_done(request, b, f"已派单给{form.cleaned_data['nurse'].name}，已通知护士")
+    return _office_step(
+        request,
+        pk,
+        verb="派单",
+        form=lambda access, b: _assign_form(access, b, request.POST),
+        run=lambda access, b, d: svc.booking_assign(
+            access=access, booking=b, nurse=d["nurse"], request=request
+        ),
+        done=lambda d: f"已派单给{d['nurse'].name}，已通知护士",
+    )
 
 
 @login_required
 @require_POST
 def nursing_close(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request_access(request)
-    b = sel.booking_get(access=access, pk=pk)
-    try:
-        svc.booking_close(access=access, booking=b, request=request)
-    except ValidationError as exc:
-        return _step_refused(request, b, exc)
-    return _step_done(request, b, "已办结")
+    return _office_step(
+        request,
+        pk,
+        verb="办结",
+        run=lambda access, b, d: svc.booking_close(access=access, booking=b, request=request),
+        done=lambda d: "已办结",
+    )
 
 
 # --- the nurse ---------------------------------------------------------------------------
