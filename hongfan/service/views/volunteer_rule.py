@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import form_save
 from hongfan.org.selectors import hospitals as org_hospitals_selectors
 from hongfan.service.forms.volunteer_rule import VolunteerRuleForm
 from hongfan.service.selectors import hours as hours_selectors
@@ -31,21 +30,20 @@ def volunteer_rules(request: HttpRequest) -> HttpResponse:
     initial = {k: getattr(current, k) for k in rule_services.RULE_FIELDS}
     initial["star_thresholds"] = ",".join(str(s) for s in current.star_thresholds)
     form = VolunteerRuleForm(request.POST or None, initial={"effective_from": today(), **initial})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            rule_services.volunteer_rule_publish(
-                access=access,
-                authority=authority,
-                effective_from=d["effective_from"],
-                values={k: d[k] for k in rule_services.RULE_FIELDS},
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已发布新的志愿服务规则")
-            return redirect("service:volunteer_rules")
+    saved, _ = form_save(
+        request,
+        form,
+        lambda d: rule_services.volunteer_rule_publish(
+            access=access,
+            authority=authority,
+            effective_from=d["effective_from"],
+            values={k: d[k] for k in rule_services.RULE_FIELDS},
+            request=request,
+        ),
+        success="已发布新的志愿服务规则",
+    )
+    if saved:
+        return redirect("service:volunteer_rules")
     return render(
         request,
         "service/volunteer_rule/rules.html",

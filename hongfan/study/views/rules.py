@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from hongfan.core.access import request_access
 from hongfan.core.dates import today
-from hongfan.core.forms import apply_errors
+from hongfan.core.forms import form_save
 from hongfan.org.selectors import hospitals as org_hospitals_selectors
 from hongfan.study.forms.rules import StudyRuleForm
 from hongfan.study.selectors import rules as rule_selectors
@@ -34,21 +33,20 @@ def rules(request: HttpRequest) -> HttpResponse:
             **{k: getattr(current, k) for k in rule_services.RULE_FIELDS},
         },
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            rule_services.study_rule_publish(
-                access=access,
-                authority=authority,
-                effective_from=d["effective_from"],
-                values={k: d[k] for k in rule_services.RULE_FIELDS},
-                request=request,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "已发布新的学习学时规则")
-            return redirect("study:rules")
+    saved, _ = form_save(
+        request,
+        form,
+        lambda d: rule_services.study_rule_publish(
+            access=access,
+            authority=authority,
+            effective_from=d["effective_from"],
+            values={k: d[k] for k in rule_services.RULE_FIELDS},
+            request=request,
+        ),
+        success="已发布新的学习学时规则",
+    )
+    if saved:
+        return redirect("study:rules")
     return render(
         request,
         "study/rules.html",
