@@ -10,7 +10,6 @@ module, for the tests that run later in the same session.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -19,12 +18,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Sum
 
 from hongfan.core.access import Access
 from hongfan.core.roles import Role
 from hongfan.core.testing.demo import restore_after_module
+from hongfan.core.testing.threads import in_threads as run_in_threads
 from hongfan.org.choices import DepartmentKind, PoliticalStatus
 from hongfan.org.models import Authority, Branch, Department, Hospital, Person
 from hongfan.org.tests.factories import make_person
@@ -85,34 +84,7 @@ def scratch() -> Scratch:
 
 
 def in_threads(work: Callable[[int], list[Any]], n: int | None = None) -> list[Any]:
-    """Run work(i) in n threads started together; every thread closes its connection.
-    Any exception in a thread (e.g. "database is locked") fails the test, named."""
-    n = n or THREADS
-    barrier = threading.Barrier(n)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            out = work(i)
-            with lock:
-                results.extend(out)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    assert not errors, [f"{type(e).__name__}: {e}" for e in errors]
-    return results
+    return run_in_threads(work, n or THREADS)
 
 
 def ledger_sum(**filters: Any) -> Decimal:

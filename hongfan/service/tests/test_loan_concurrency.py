@@ -9,18 +9,17 @@ after this module for the tests that run later."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from hongfan.accounts.models import RoleAssignment, User
 from hongfan.core.access import Access, access_for
 from hongfan.core.roles import Role
 from hongfan.core.testing.demo import restore_after_module
+from hongfan.core.testing.threads import in_threads
 from hongfan.org.models import Authority, Hospital
 from hongfan.service.choices import LoanStatus
 from hongfan.service.models import LendItem, Loan, ServiceDesk
@@ -34,36 +33,6 @@ THREADS = 8
 @pytest.fixture(scope="module", autouse=True)
 def _restore_demo_city(django_db_blocker: Any) -> Iterator[None]:
     yield from restore_after_module(django_db_blocker)
-
-
-def in_threads(work: Callable[[int], Any], n: int = THREADS) -> list[Any]:
-    """work(i) in n threads started together; each thread closes its connection. An
-    unexpected exception (e.g. "database is locked") fails the test, named."""
-    barrier = threading.Barrier(n)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            out = work(i)
-            with lock:
-                results.append(out)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    assert not errors, [f"{type(e).__name__}: {e}" for e in errors]
-    return results
 
 
 @pytest.fixture
@@ -86,7 +55,7 @@ def lend_race(admin: Access, item: LendItem) -> list[str]:
             return "refused:" + "；".join(exc.messages)
         return "lent"
 
-    return in_threads(work)
+    return in_threads(lambda i: [work(i)], THREADS)
 
 
 @pytest.mark.parametrize("stock", [1, 3])

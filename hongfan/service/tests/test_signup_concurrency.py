@@ -15,10 +15,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from hongfan.core.testing.demo import restore_after_module
+from hongfan.core.testing.threads import in_threads
 from hongfan.org.choices import DepartmentKind, PoliticalStatus
 from hongfan.org.models import Authority, Branch, Department, Hospital
 from hongfan.org.tests.factories import make_person
-from hongfan.points.tests.test_concurrency import in_threads
 from hongfan.service.choices import SignupStatus
 from hongfan.service.models import Signup
 from hongfan.service.services.signup import signup_create
